@@ -1,0 +1,125 @@
+# SPDX-License-Identifier: MIT
+# driftprobe build: BPF objects -> skeletons -> userspace binary; unit tests
+# (cmocka, one driver per module) and root integration tests.
+#
+#   make            build ./driftprobe
+#   make run        install deps, build, run the live probe with defaults
+#   make test       install deps, build, run every test
+#   make V=1        show the commands
+
+OUTPUT   := .output
+CLANG    ?= clang
+BPFTOOL  ?= bpftool
+CC       ?= cc
+PYTHON   ?= /usr/bin/python3
+ARCH     := $(shell uname -m | sed 's/x86_64/x86/; s/aarch64/arm64/')
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+WARN     := -Wall -Wextra
+CFLAGS   ?= -O2 -g
+CFLAGS   += $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc -I$(OUTPUT) \
+	    $(shell pkg-config --cflags json-c 2>/dev/null)
+LDLIBS   += -lbpf -lelf -lz -ljson-c -lm
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall \
+	      -I$(OUTPUT) -Iinclude
+
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.o,$(BPF_SRCS))
+SKELS    := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
+
+SRCS     := $(wildcard src/*.c)
+OBJS     := $(patsubst src/%.c,$(OUTPUT)/src/%.o,$(SRCS))
+LIB_OBJS := $(filter-out $(OUTPUT)/src/main.o,$(OBJS))
+
+.PHONY: all run test unit integration deps clean
+.DELETE_ON_ERROR:
+
+all: driftprobe
+
+deps:
+	$(Q)tools/deps.sh
+
+run: deps driftprobe
+	./driftprobe run
+
+$(OUTPUT) $(OUTPUT)/src $(OUTPUT)/tests $(OUTPUT)/ref:
+	$(Q)mkdir -p $@
+
+$(OUTPUT)/vmlinux.h: | $(OUTPUT)
+	$(call msg,GEN,$@)
+	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@
+
+# Syscall names for labels, from the installed kernel UAPI header.
+$(OUTPUT)/syscall_names.h: tools/gen_syscall_names.sh | $(OUTPUT)
+	$(call msg,GEN,$@)
+	$(Q)tools/gen_syscall_names.sh > $@
+
+# -MMD -MP: editing a shared header rebuilds the BPF objects and skeletons.
+$(OUTPUT)/%.bpf.o: bpf/%.bpf.c $(OUTPUT)/vmlinux.h | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
+
+$(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@
+
+$(OUTPUT)/src/%.o: src/%.c $(SKELS) $(OUTPUT)/syscall_names.h | $(OUTPUT)/src
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+driftprobe: $(OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# ---- tests ---------------------------------------------------------------
+# Each tests/unit/test_<name>.c is one cmocka driver; tests/unit/<name>.mk
+# (optional) sets test_<name>_SRCS (the modules it links, nothing else) and
+# test_<name>_ARGS. Without a .mk file the driver links src/<name>.c.
+UNIT_TESTS := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
+-include $(wildcard tests/unit/*.mk)
+
+define unit_test_rule
+test_$(1)_SRCS ?= src/$(1).c
+$(OUTPUT)/tests/test_$(1): tests/unit/test_$(1).c $$(test_$(1)_SRCS) $(SKELS) $(OUTPUT)/syscall_names.h | $(OUTPUT)/tests
+	$$(call msg,CC,$$@)
+	$(Q)$(CC) $(CFLAGS) -MMD -MP $$(filter %.c,$$^) $(LDLIBS) -lcmocka -o $$@
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_test_rule,$(t))))
+
+UNIT_BINS := $(patsubst %,$(OUTPUT)/tests/test_%,$(UNIT_TESTS))
+
+unit: $(UNIT_BINS) $(UNIT_DEPS)
+	$(Q)$(foreach t,$(UNIT_TESTS),echo "== unit: $(t)" && \
+		$(OUTPUT)/tests/test_$(t) $(test_$(t)_ARGS) && ) true
+
+INTEGRATION_TESTS := $(patsubst tests/integration/test_%.c,%,$(wildcard tests/integration/test_*.c))
+INTEGRATION_BINS := $(patsubst %,$(OUTPUT)/tests/itest_%,$(INTEGRATION_TESTS))
+
+$(OUTPUT)/tests/itest_%: tests/integration/test_%.c $(LIB_OBJS) | $(OUTPUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -MMD -MP $^ $(LDLIBS) -lcmocka -o $@
+
+integration: driftprobe $(INTEGRATION_BINS)
+	$(Q)set -e; for t in $(INTEGRATION_TESTS); do \
+		echo "== integration: $$t"; \
+		DRIFTPROBE=./driftprobe $(OUTPUT)/tests/itest_$$t; \
+	done
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory driftprobe
+	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)$(MAKE) --no-print-directory integration
+
+clean:
+	$(call msg,CLEAN,)
+	$(Q)rm -rf $(OUTPUT) driftprobe
+
+-include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/src/*.d $(OUTPUT)/tests/*.d)

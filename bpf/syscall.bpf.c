@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Syscall features: syscall.id and syscall.latency at entry/exit of every
+ * syscall, syscall.errno at exit. Each event is one bucket computation and
+ * one increment in this CPU's slot of one per-CPU array value; counters are
+ * cumulative and never reset (userspace diffs snapshots).
+ *
+ * Two hook flavours carry the same logic: tp_btf raw tracepoints (no tracefs,
+ * per-task start time in task local storage) and, as fallback, classic
+ * raw_syscalls tracepoints (start time in a per-thread hash). The loader
+ * enables exactly one flavour.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <driftprobe/buckets.h>
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Per-thread syscall start times for the fallback path. */
+#define START_MAP_ENTRIES 16384
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct dp_syscall_hist);
+} syscall_hist SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u64);
+} task_start SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, START_MAP_ENTRIES);
+	__type(key, __u32);
+	__type(value, __u64);
+} tid_start SEC(".maps");
+
+static __always_inline struct dp_syscall_hist *this_cpu_hist(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&syscall_hist, &zero);
+}
+
+static __always_inline void count_enter(struct dp_syscall_hist *h, long id)
+{
+	h->counts[DP_OFF_SYSCALL_ID +
+		  dp_bucket_categorical((__u64)id, DP_SYSCALL_ID_BINS)]++;
+}
+
+/* start == 0: the thread entered before we attached, or storing failed. */
+static __always_inline void count_exit(struct dp_syscall_hist *h, long ret,
+				       __u64 start)
+{
+	h->counts[DP_OFF_SYSCALL_ERRNO +
+		  dp_bucket_errno(ret, DP_SYSCALL_ERRNO_BINS)]++;
+	if (!start) {
+		h->health[DP_SH_EXIT_WITHOUT_START]++;
+		return;
+	}
+	h->counts[DP_OFF_SYSCALL_LATENCY +
+		  dp_bucket_loglin(bpf_ktime_get_ns() - start,
+				   DP_SYSCALL_LATENCY_BINS)]++;
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(btf_sys_enter, struct pt_regs *regs, long id)
+{
+	struct dp_syscall_hist *h = this_cpu_hist();
+	__u64 *start;
+
+	if (!h)
+		return 0;
+	count_enter(h, id);
+	start = bpf_task_storage_get(&task_start, bpf_get_current_task_btf(), 0,
+				     BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (start)
+		*start = bpf_ktime_get_ns();
+	else
+		h->health[DP_SH_START_STORE_FAILED]++;
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(btf_sys_exit, struct pt_regs *regs, long ret)
+{
+	struct dp_syscall_hist *h = this_cpu_hist();
+	__u64 *start, t0 = 0;
+
+	if (!h)
+		return 0;
+	start = bpf_task_storage_get(&task_start, bpf_get_current_task_btf(), 0,
+				     0);
+	if (start) {
+		t0 = *start;
+		*start = 0;
+	}
+	count_exit(h, ret, t0);
+	return 0;
+}
+
+SEC("tracepoint/raw_syscalls/sys_enter")
+int tp_sys_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	struct dp_syscall_hist *h = this_cpu_hist();
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u64 now;
+
+	if (!h)
+		return 0;
+	count_enter(h, ctx->id);
+	now = bpf_ktime_get_ns();
+	if (bpf_map_update_elem(&tid_start, &tid, &now, BPF_ANY))
+		h->health[DP_SH_START_STORE_FAILED]++;
+	return 0;
+}
+
+SEC("tracepoint/raw_syscalls/sys_exit")
+int tp_sys_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	struct dp_syscall_hist *h = this_cpu_hist();
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u64 *start, t0 = 0;
+
+	if (!h)
+		return 0;
+	start = bpf_map_lookup_elem(&tid_start, &tid);
+	if (start) {
+		t0 = *start;
+		bpf_map_delete_elem(&tid_start, &tid);
+	}
+	count_exit(h, ctx->ret, t0);
+	return 0;
+}

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Value -> bin functions, shared by the BPF programs (where they run on every
+ * event) and userspace (where the unit tests check them at every power-of-two
+ * edge, and the label code inverts them). Branch-light, no loops, and every
+ * result is clamped below nbins so the verifier sees a bounded index.
+ *
+ * Kept in include/ rather than bpf/ so the tests exercise the exact code the
+ * kernel runs.
+ */
+#ifndef DRIFTPROBE_BUCKETS_H
+#define DRIFTPROBE_BUCKETS_H
+
+#include "features.h"
+
+/* floor(log2(v)) for v > 0; 0 for v == 0. Branch-free halving search. */
+static inline unsigned int dp_log2(unsigned long long v)
+{
+	unsigned int r, shift;
+
+	r = (v > 0xFFFFFFFFULL) << 5;
+	v >>= r;
+	shift = (v > 0xFFFF) << 4;
+	v >>= shift;
+	r |= shift;
+	shift = (v > 0xFF) << 3;
+	v >>= shift;
+	r |= shift;
+	shift = (v > 0xF) << 2;
+	v >>= shift;
+	r |= shift;
+	shift = (v > 0x3) << 1;
+	v >>= shift;
+	r |= shift;
+	r |= (unsigned int)(v >> 1);
+	return r;
+}
+
+static inline unsigned int dp_clamp_bin(unsigned long long bin,
+					unsigned int nbins)
+{
+	return bin < nbins ? (unsigned int)bin : nbins - 1;
+}
+
+/*
+ * Log-linear bin: values below DP_LOGLIN_SUB get their own bin; above,
+ * [2^e, 2^(e+1)) is split into DP_LOGLIN_SUB equal sub-buckets, selected by
+ * the DP_LOGLIN_SUB_BITS bits below the leading one.
+ */
+static inline unsigned int dp_bucket_loglin(unsigned long long v,
+					    unsigned int nbins)
+{
+	unsigned int e;
+	unsigned long long bin;
+
+	if (v < DP_LOGLIN_SUB)
+		return dp_clamp_bin(v, nbins);
+	e = dp_log2(v);
+	bin = ((unsigned long long)(e - DP_LOGLIN_SUB_BITS + 1)
+	       << DP_LOGLIN_SUB_BITS) |
+	      ((v >> (e - DP_LOGLIN_SUB_BITS)) & (DP_LOGLIN_SUB - 1));
+	return dp_clamp_bin(bin, nbins);
+}
+
+/* Smallest value that lands in log-linear bin b (b < 64 * DP_LOGLIN_SUB). */
+static inline unsigned long long dp_loglin_lower(unsigned int b)
+{
+	unsigned int e, m;
+
+	if (b < DP_LOGLIN_SUB)
+		return b;
+	e = (b >> DP_LOGLIN_SUB_BITS) + DP_LOGLIN_SUB_BITS - 1;
+	m = b & (DP_LOGLIN_SUB - 1);
+	return (unsigned long long)(DP_LOGLIN_SUB + m)
+	       << (e - DP_LOGLIN_SUB_BITS);
+}
+
+/* Categorical bin: value v itself, anything >= nbins-1 in the last bin. */
+static inline unsigned int dp_bucket_categorical(unsigned long long v,
+						 unsigned int nbins)
+{
+	return v < nbins - 1 ? (unsigned int)v : nbins - 1;
+}
+
+/*
+ * Syscall return value -> errno bin: 0 for success (anything outside the
+ * kernel's error range [-4095, -1]), e for -e, the last bin for e >= nbins-1.
+ */
+static inline unsigned int dp_bucket_errno(long long ret, unsigned int nbins)
+{
+	if (ret >= 0 || ret < -4095)
+		return 0;
+	return dp_bucket_categorical((unsigned long long)-ret, nbins);
+}
+
+#endif /* DRIFTPROBE_BUCKETS_H */

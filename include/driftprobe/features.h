@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The one list of driftprobe features, shared by the BPF programs and
+ * userspace. Adding a feature = one line in its group's X-macro below plus
+ * its hook in bpf/. Plain C, no #include, fixed-width-free types, so that
+ * both vmlinux.h-based BPF code and libc-based userspace code can use it.
+ *
+ * Each group is one BPF object with one per-CPU map whose single value
+ * holds every bin of every feature in the group back to back, followed by
+ * the group's health counters. Userspace reads that value in one syscall.
+ */
+#ifndef DRIFTPROBE_FEATURES_H
+#define DRIFTPROBE_FEATURES_H
+
+/* How a feature's value becomes a bin (labels come from the same kind). */
+enum dp_bucket_kind {
+	DP_BUCKET_CATEGORICAL,	/* bin = value, last bin = everything else */
+	DP_BUCKET_LOGLIN,	/* log-linear: 4 sub-buckets per power of two */
+	DP_BUCKET_ERRNO,	/* 0 = success, e = errno e, last = other */
+};
+
+/* Log-linear buckets: values 0..3 exact, then 4 bins per power of two. */
+#define DP_LOGLIN_SUB_BITS	2
+#define DP_LOGLIN_SUB		(1u << DP_LOGLIN_SUB_BITS)
+
+#define DP_SYSCALL_ID_BINS	512
+/* 160 log-linear bins reach 2^41 ns (36 min); the last bin is open-ended. */
+#define DP_SYSCALL_LATENCY_BINS	160
+/* errno 1..134 (EHWPOISON is 133), bin 135 = anything else (ERESTART*). */
+#define DP_SYSCALL_ERRNO_BINS	136
+
+/*
+ * X(id, name, kind, bins, unit)
+ * id: C identifier suffix; name: what users see; unit: of the bucketed value.
+ */
+#define DP_FEATURES_SYSCALL(X)							\
+	X(SYSCALL_ID, "syscall.id", DP_BUCKET_CATEGORICAL,			\
+	  DP_SYSCALL_ID_BINS, "syscall")					\
+	X(SYSCALL_LATENCY, "syscall.latency", DP_BUCKET_LOGLIN,		\
+	  DP_SYSCALL_LATENCY_BINS, "ns")					\
+	X(SYSCALL_ERRNO, "syscall.errno", DP_BUCKET_ERRNO,			\
+	  DP_SYSCALL_ERRNO_BINS, "errno")
+
+#define DP_FEATURES(X) DP_FEATURES_SYSCALL(X)
+
+/* Feature ids, in table order. */
+enum dp_feature_id {
+#define DP_X_ID(id, name, kind, bins, unit) DP_F_##id,
+	DP_FEATURES(DP_X_ID)
+#undef DP_X_ID
+	DP_F_COUNT
+};
+
+/*
+ * Offsets of each feature's first bin inside its group's map value:
+ * DP_OFF_<id> .. DP_END_<id> (inclusive), then the next feature follows.
+ */
+enum dp_syscall_offsets {
+#define DP_X_OFF(id, name, kind, bins, unit)				\
+	DP_OFF_##id, DP_END_##id = DP_OFF_##id + (bins) - 1,
+	DP_FEATURES_SYSCALL(DP_X_OFF)
+#undef DP_X_OFF
+	DP_SYSCALL_BINS
+};
+
+/* Health counters of the syscall group: events we could not count right. */
+#define DP_SYSCALL_HEALTH(X)							\
+	X(START_STORE_FAILED, "start_store_failed")				\
+	X(EXIT_WITHOUT_START, "exit_without_start")
+
+enum dp_syscall_health {
+#define DP_X_HEALTH(id, name) DP_SH_##id,
+	DP_SYSCALL_HEALTH(DP_X_HEALTH)
+#undef DP_X_HEALTH
+	DP_SYSCALL_HEALTH_N
+};
+
+/* The single value of the syscall group's per-CPU map. */
+struct dp_syscall_hist {
+	unsigned long long counts[DP_SYSCALL_BINS];
+	unsigned long long health[DP_SYSCALL_HEALTH_N];
+};
+
+#endif /* DRIFTPROBE_FEATURES_H */

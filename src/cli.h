@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What every command shares: exit codes, the error line format, option
+ * value parsers, and the command entry points main() dispatches to.
+ */
+#ifndef DRIFTPROBE_CLI_H
+#define DRIFTPROBE_CLI_H
+
+#include <stdbool.h>
+
+enum {
+	EXIT_OK = 0,
+	EXIT_RUNTIME = 1,	/* the probe, the kernel or I/O failed */
+	EXIT_INPUT = 2,		/* bad usage or bad input */
+};
+
+/* "driftprobe: <message>\n" on stderr. */
+void cli__error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Parse a number within [min, max] for option opt; on error print which
+ * option, what was given and what was expected, and return -EINVAL.
+ */
+int cli__parse_double(const char *opt, const char *arg, double min,
+		      double max, double *out);
+int cli__parse_uint(const char *opt, const char *arg, unsigned long min,
+		    unsigned long max, unsigned long *out);
+
+/* This host's name, for records. */
+const char *cli__hostname(void);
+
+int cmd_features(int argc, char **argv);
+int cmd_record(int argc, char **argv);
+
+#endif /* DRIFTPROBE_CLI_H */

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: MIT
+/*
+ * `driftprobe features`: the feature table with every bin label, and
+ * whether the hooks attach on this host (tried for real when root).
+ */
+#include <argp.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "cli.h"
+#include "feature.h"
+#include "jsonw.h"
+#include "probe.h"
+
+static const char *const kind_names[] = {
+	[DP_BUCKET_CATEGORICAL] = "categorical",
+	[DP_BUCKET_LOGLIN] = "log-linear",
+	[DP_BUCKET_ERRNO] = "errno",
+};
+
+struct features_args {
+	bool json;
+};
+
+static const struct argp_option features_options[] = {
+	{ "json", 'j', NULL, 0, "Print one JSON document", 0 },
+	{},
+};
+
+static error_t features_parse(int key, char *arg, struct argp_state *state)
+{
+	struct features_args *a = state->input;
+
+	(void)arg;
+	switch (key) {
+	case 'j':
+		a->json = true;
+		return 0;
+	case ARGP_KEY_ARG:
+		argp_error(state, "unexpected argument '%s'", arg);
+		return EINVAL;
+	}
+	return ARGP_ERR_UNKNOWN;
+}
+
+static const struct argp features_argp = {
+	features_options, features_parse, NULL,
+	"List every feature, its bins and bin labels, and whether its hooks "
+	"attach on this host (tried when run as root).\v"
+	"EXAMPLES:\n"
+	"  driftprobe features           # table with labels\n"
+	"  driftprobe features --json    # for scripts",
+	NULL, NULL, NULL,
+};
+
+/* The attach status of the syscall hooks, tried for real as root. */
+static const char *attach_status(void)
+{
+	struct probe *p;
+	static char status[64];
+
+	if (geteuid() != 0)
+		return "unknown (needs root to try)";
+	p = probe__open(PROBE_HOOKS_AUTO, false);
+	if (!p)
+		return "unavailable";
+	snprintf(status, sizeof(status), "%s", probe__hook_kind(p));
+	probe__destroy(p);
+	return status;
+}
+
+static void print_json(const char *status)
+{
+	char label[64];
+
+	fputs("[", stdout);
+	for (int f = 0; f < DP_F_COUNT; f++) {
+		const struct feature_info *fi = &feature_table[f];
+
+		printf("%s{\"name\":", f ? "," : "");
+		jsonw__string(stdout, fi->name);
+		printf(",\"kind\":\"%s\",\"bins\":%u,\"unit\":", kind_names[fi->kind],
+		       fi->bins);
+		jsonw__string(stdout, fi->unit);
+		fputs(",\"attach\":", stdout);
+		jsonw__string(stdout, status);
+		fputs(",\"labels\":[", stdout);
+		for (uint32_t b = 0; b < fi->bins; b++) {
+			feature__label(f, b, label, sizeof(label));
+			if (b)
+				fputc(',', stdout);
+			jsonw__string(stdout, label);
+		}
+		fputs("]}", stdout);
+	}
+	fputs("]\n", stdout);
+}
+
+static void print_text(const char *status)
+{
+	char label[64];
+
+	for (int f = 0; f < DP_F_COUNT; f++) {
+		const struct feature_info *fi = &feature_table[f];
+		int col = 0;
+
+		printf("%-18s %-12s %4u bins  unit %-8s attach: %s\n",
+		       fi->name, kind_names[fi->kind], fi->bins, fi->unit,
+		       status);
+		for (uint32_t b = 0; b < fi->bins; b++) {
+			int n;
+
+			feature__label(f, b, label, sizeof(label));
+			n = printf("%s%u:%s", col ? " " : "    ", b, label);
+			col += n;
+			if (col > 72) {
+				fputc('\n', stdout);
+				col = 0;
+			}
+		}
+		if (col)
+			fputc('\n', stdout);
+	}
+}
+
+int cmd_features(int argc, char **argv)
+{
+	struct features_args a = {};
+	const char *status;
+
+	if (argp_parse(&features_argp, argc, argv, 0, NULL, &a))
+		return EXIT_INPUT;
+	status = attach_status();
+	if (a.json)
+		print_json(status);
+	else
+		print_text(status);
+	return EXIT_OK;
+}

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Live collection loop: probe -> collector -> one window per interval.
+ * Signals only set a flag; the loop notices it when clock_nanosleep returns
+ * EINTR, drops the partial window and detaches.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+#include "cli.h"
+#include "collect.h"
+#include "live.h"
+#include "window.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: interrupt the sleep */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static void add_seconds(struct timespec *t, double s)
+{
+	long long ns = (long long)(s * 1e9 + 0.5);
+
+	t->tv_sec += ns / 1000000000LL;
+	t->tv_nsec += ns % 1000000000LL;
+	if (t->tv_nsec >= 1000000000L) {
+		t->tv_sec++;
+		t->tv_nsec -= 1000000000L;
+	}
+}
+
+static double realtime_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+int live__run(const struct live_opts *o, live_window_fn fn, void *ctx)
+{
+	struct probe *probe = NULL;
+	struct collector *col = NULL;
+	struct timespec start, deadline;
+	unsigned long long windows = 0, max_windows = 0;
+	int ret = EXIT_RUNTIME, cb = 0;
+
+	stop_requested = 0;
+	install_signals();
+	if (o->duration_s > 0)
+		max_windows = (unsigned long long)(o->duration_s /
+						   o->interval_s + 1e-9);
+
+	probe = probe__open(o->hooks, o->verbose);
+	if (!probe)
+		goto cleanup;
+	col = collector__new(probe);
+	if (!col) {
+		cli__error("collector: %s", strerror(errno));
+		goto cleanup;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	if (collector__next(col, 0, 0, NULL) || errno != EAGAIN) {
+		cli__error("collector: failed to read the first snapshot: %s",
+			   strerror(errno));
+		goto cleanup;
+	}
+	deadline = start;
+	while (!stop_requested && (!max_windows || windows < max_windows)) {
+		struct window *w;
+		int err;
+
+		add_seconds(&deadline, o->interval_s);
+		do
+			err = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
+					      &deadline, NULL);
+		while (err == EINTR && !stop_requested);
+		if (stop_requested)
+			break;
+		w = collector__next(col, realtime_now(), o->interval_s,
+				    cli__hostname());
+		if (!w) {
+			cli__error("collector: failed to read the maps: %s",
+				   strerror(errno));
+			goto cleanup;
+		}
+		cb = fn(w, ctx);
+		window__free(w);
+		windows++;
+		if (cb)
+			break;
+	}
+	ret = cb < 0 ? EXIT_RUNTIME : EXIT_OK;
+cleanup:
+	collector__free(col);
+	probe__destroy(probe);
+	return ret;
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The live loop shared by `record` and `run`: attach the probe, then every
+ * interval collect one window and hand it to a callback, on an absolute
+ * monotonic schedule (no drift), until the duration ends or SIGINT/SIGTERM.
+ * A window cut short by a signal is dropped: every window handed out is a
+ * full interval.
+ */
+#ifndef DRIFTPROBE_LIVE_H
+#define DRIFTPROBE_LIVE_H
+
+#include <stdbool.h>
+#include "probe.h"
+
+struct window;
+
+struct live_opts {
+	double interval_s;
+	double duration_s;	/* 0 = until signalled */
+	enum probe_hooks hooks;
+	bool verbose;
+};
+
+/*
+ * Called with each window (the callback owns nothing; the window is freed
+ * after it returns). Return 0 to go on, > 0 to stop cleanly, < 0 to fail.
+ */
+typedef int (*live_window_fn)(const struct window *w, void *ctx);
+
+/* Returns EXIT_OK, or EXIT_RUNTIME after printing what failed. */
+int live__run(const struct live_opts *o, live_window_fn fn, void *ctx);
+
+#endif /* DRIFTPROBE_LIVE_H */

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+/*
+ * driftprobe: host telemetry drift probe. main() only dispatches to the
+ * command named by argv[1]; each command owns its options (cmd_*.c).
+ */
+#include <argp.h>
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+
+const char *argp_program_version = "driftprobe 0.1.0";
+const char *argp_program_bug_address = NULL;
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+};
+
+static const struct command commands[] = {
+	{ "features", cmd_features, "list features, bins, labels, attach status" },
+	{ "record", cmd_record, "write window records (JSON Lines) live" },
+};
+
+static void usage(FILE *f)
+{
+	fputs("Usage: driftprobe COMMAND [OPTION...]\n\n"
+	      "Kernel event histograms, compared with a baseline, reported when "
+	      "they drift.\n\nCommands:\n", f);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+	fputs("\n'driftprobe COMMAND --help' describes each command.\n"
+	      "Exit status: 0 ok, 1 runtime failure, 2 bad usage or input.\n",
+	      f);
+}
+
+int main(int argc, char **argv)
+{
+	argp_err_exit_status = EXIT_INPUT;
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_INPUT;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		puts(argp_program_version);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (!strcmp(argv[1], commands[i].name)) {
+			char name[64];
+
+			snprintf(name, sizeof(name), "driftprobe %s", argv[1]);
+			argv[1] = name;
+			return commands[i].fn(argc - 1, argv + 1);
+		}
+	}
+	cli__error("unknown command '%s'; expected one of: features, record "
+		   "(see 'driftprobe --help')", argv[1]);
+	return EXIT_INPUT;
+}

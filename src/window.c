@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: MIT
+/* struct window: a growable list of per-feature histograms with owned copies. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "window.h"
+
+struct window *window__new(double ts, double interval_s, const char *host)
+{
+	struct window *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		return NULL;
+	w->ts = ts;
+	w->interval_s = interval_s;
+	w->host = strdup(host ? host : "");
+	if (!w->host) {
+		free(w);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return w;
+}
+
+void window__free(struct window *w)
+{
+	if (!w)
+		return;
+	for (size_t i = 0; i < w->n; i++) {
+		free(w->hists[i].cgroup);
+		free(w->hists[i].counts);
+	}
+	free(w->hists);
+	free(w->host);
+	free(w);
+}
+
+int window__add(struct window *w, enum dp_feature_id f, const char *cgroup,
+		const uint64_t *counts, uint32_t nbins)
+{
+	struct window_hist *h;
+
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 8;
+		void *p = realloc(w->hists, cap * sizeof(*w->hists));
+
+		if (!p)
+			return -ENOMEM;
+		w->hists = p;
+		w->cap = cap;
+	}
+	h = &w->hists[w->n];
+	h->feature = f;
+	h->nbins = nbins;
+	h->cgroup = strdup(cgroup);
+	h->counts = malloc((nbins ? nbins : 1) * sizeof(*h->counts));
+	if (!h->cgroup || !h->counts) {
+		free(h->cgroup);
+		free(h->counts);
+		return -ENOMEM;
+	}
+	memcpy(h->counts, counts, nbins * sizeof(*counts));
+	w->n++;
+	return 0;
+}
+
+const struct window_hist *window__find(const struct window *w,
+				       enum dp_feature_id f,
+				       const char *cgroup)
+{
+	for (size_t i = 0; i < w->n; i++)
+		if (w->hists[i].feature == f &&
+		    !strcmp(w->hists[i].cgroup, cgroup))
+			return &w->hists[i];
+	return NULL;
+}
+
+uint64_t window_hist__total(const struct window_hist *h)
+{
+	uint64_t t = 0;
+
+	for (uint32_t i = 0; i < h->nbins; i++)
+		t += h->counts[i];
+	return t;
+}

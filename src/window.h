@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * struct window: what happened during one interval, as one histogram per
+ * feature (per cgroup). Live collection and offline replay both produce it;
+ * everything downstream (baseline, detector, report) consumes only this.
+ */
+#ifndef DRIFTPROBE_WINDOW_H
+#define DRIFTPROBE_WINDOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <driftprobe/features.h>
+
+struct window_hist {
+	enum dp_feature_id feature;
+	char *cgroup;		/* "/" for host-wide */
+	uint32_t nbins;
+	uint64_t *counts;
+};
+
+struct window {
+	double ts;		/* unix seconds at the end of the window */
+	double interval_s;
+	char *host;
+	size_t n;
+	size_t cap;
+	struct window_hist *hists;
+};
+
+/* NULL + errno on allocation failure. */
+struct window *window__new(double ts, double interval_s, const char *host);
+void window__free(struct window *w);
+
+/* Append a copy of counts[0..nbins). Returns 0 or -ENOMEM. */
+int window__add(struct window *w, enum dp_feature_id f, const char *cgroup,
+		const uint64_t *counts, uint32_t nbins);
+
+/* The histogram for (feature, cgroup), or NULL. */
+const struct window_hist *window__find(const struct window *w,
+				       enum dp_feature_id f,
+				       const char *cgroup);
+
+uint64_t window_hist__total(const struct window_hist *h);
+
+#endif /* DRIFTPROBE_WINDOW_H */

@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Window records as JSON Lines: writing with jsonw, reading with json-c.
+ * The reader checks every field against the feature table, so bad input
+ * stops at the first wrong line with a message naming it.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <json-c/json.h>
+#include "feature.h"
+#include "jsonw.h"
+#include "window_io.h"
+
+/* A record line longer than this is not one of ours. */
+#define MAX_LINE (16u << 20)
+
+int window_io__write(FILE *f, const struct window *w)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		const struct window_hist *h = &w->hists[i];
+
+		fputs("{\"ts\":", f);
+		fprintf(f, "%.3f", w->ts);
+		fputs(",\"interval_s\":", f);
+		jsonw__double(f, w->interval_s);
+		fputs(",\"host\":", f);
+		jsonw__string(f, w->host);
+		fputs(",\"cgroup\":", f);
+		jsonw__string(f, h->cgroup);
+		fputs(",\"feature\":", f);
+		jsonw__string(f, feature_table[h->feature].name);
+		fputs(",\"counts\":", f);
+		jsonw__u64_array(f, h->counts, h->nbins);
+		fputs("}\n", f);
+	}
+	return ferror(f) ? -EIO : 0;
+}
+
+struct record {
+	double ts;
+	double interval_s;
+	char *host;
+	char *cgroup;
+	enum dp_feature_id feature;
+	uint64_t *counts;
+	uint32_t nbins;
+};
+
+struct window_reader {
+	FILE *f;
+	char *path;
+	unsigned long line;
+	char *buf;
+	size_t bufcap;
+	struct record pending;
+	bool has_pending;
+	bool eof;
+};
+
+static void record_clear(struct record *r)
+{
+	free(r->host);
+	free(r->cgroup);
+	free(r->counts);
+	memset(r, 0, sizeof(*r));
+}
+
+struct window_reader *window_reader__open(const char *path, char *err,
+					  size_t errlen)
+{
+	struct window_reader *r = calloc(1, sizeof(*r));
+
+	if (!r) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	r->f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	r->path = strdup(path);
+	if (!r->f || !r->path) {
+		int e = errno;
+
+		snprintf(err, errlen, "%s: cannot open window records: %s",
+			 path, strerror(e));
+		window_reader__close(r);
+		errno = e;
+		return NULL;
+	}
+	return r;
+}
+
+void window_reader__close(struct window_reader *r)
+{
+	if (!r)
+		return;
+	if (r->f && r->f != stdin)
+		fclose(r->f);
+	record_clear(&r->pending);
+	free(r->buf);
+	free(r->path);
+	free(r);
+}
+
+static int fail(struct window_reader *r, char *err, size_t errlen,
+		const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	n = snprintf(err, errlen, "%s:%lu: ", r->path, r->line);
+	va_start(ap, fmt);
+	if (n >= 0 && (size_t)n < errlen)
+		vsnprintf(err + n, errlen - n, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int get_number(struct json_object *o, const char *key, double *out)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v))
+		return -ENOENT;
+	if (!json_object_is_type(v, json_type_double) &&
+	    !json_object_is_type(v, json_type_int))
+		return -EINVAL;
+	*out = json_object_get_double(v);
+	return isfinite(*out) ? 0 : -EINVAL;
+}
+
+static const char *get_string(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+/* Parse counts: exactly nbins non-negative integers whose sum fits 64 bits. */
+static int parse_counts(struct window_reader *r, struct json_object *arr,
+			struct record *rec, char *err, size_t errlen)
+{
+	const char *name = feature_table[rec->feature].name;
+	uint32_t bins = feature_table[rec->feature].bins;
+	uint64_t total = 0;
+	size_t n;
+
+	if (!arr || !json_object_is_type(arr, json_type_array))
+		return fail(r, err, errlen,
+			    "\"counts\" missing or not an array; expected %u "
+			    "non-negative integers for %s", bins, name);
+	n = json_object_array_length(arr);
+	if (n != bins)
+		return fail(r, err, errlen,
+			    "\"counts\" has %zu bins; %s has %u", n, name,
+			    bins);
+	rec->counts = malloc(bins * sizeof(uint64_t));
+	if (!rec->counts)
+		return fail(r, err, errlen, "out of memory");
+	rec->nbins = bins;
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *v = json_object_array_get_idx(arr, i);
+		const char *text;
+
+		if (!json_object_is_type(v, json_type_int))
+			return fail(r, err, errlen,
+				    "counts[%zu] of %s is not an integer; "
+				    "expected a non-negative integer", i, name);
+		text = json_object_to_json_string(v);
+		if (json_object_get_int64(v) < 0 || text[0] == '-')
+			return fail(r, err, errlen,
+				    "counts[%zu] of %s is negative (%s); "
+				    "expected a non-negative integer", i, name,
+				    text);
+		errno = 0;
+		rec->counts[i] = json_object_get_uint64(v);
+		if (errno == ERANGE || rec->counts[i] == UINT64_MAX ||
+		    total + rec->counts[i] < total)
+			return fail(r, err, errlen,
+				    "counts[%zu] of %s overflows: the counts "
+				    "must sum below 2^64", i, name);
+		total += rec->counts[i];
+	}
+	return 0;
+}
+
+static int parse_record(struct window_reader *r, const char *line,
+			size_t len, struct record *rec, char *err,
+			size_t errlen)
+{
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *o = NULL, *counts = NULL;
+	const char *feature, *host, *cgroup;
+	int f, ret;
+
+	if (!tok)
+		return fail(r, err, errlen, "out of memory");
+	o = json_tokener_parse_ex(tok, line, (int)len);
+	if (!o || json_tokener_get_error(tok) != json_tokener_success ||
+	    (size_t)json_tokener_get_parse_end(tok) != len) {
+		ret = fail(r, err, errlen,
+			   "not a JSON object on one line (%s); expected a "
+			   "window record",
+			   o ? "trailing data"
+			     : json_tokener_error_desc(
+				       json_tokener_get_error(tok)));
+		goto out;
+	}
+	if (!json_object_is_type(o, json_type_object)) {
+		ret = fail(r, err, errlen, "not a JSON object; expected a "
+					   "window record");
+		goto out;
+	}
+	if (get_number(o, "ts", &rec->ts) || rec->ts < 0) {
+		ret = fail(r, err, errlen, "\"ts\" missing or bad; expected "
+					   "unix seconds >= 0");
+		goto out;
+	}
+	if (get_number(o, "interval_s", &rec->interval_s) ||
+	    rec->interval_s <= 0) {
+		ret = fail(r, err, errlen, "\"interval_s\" missing or bad; "
+					   "expected seconds > 0");
+		goto out;
+	}
+	feature = get_string(o, "feature");
+	host = get_string(o, "host");
+	cgroup = get_string(o, "cgroup");
+	if (!feature || !host || !cgroup) {
+		ret = fail(r, err, errlen, "\"%s\" missing or not a string",
+			   !feature ? "feature" : !host ? "host" : "cgroup");
+		goto out;
+	}
+	f = feature__by_name(feature);
+	if (f < 0) {
+		ret = fail(r, err, errlen, "unknown feature \"%s\"; see "
+					   "'driftprobe features'", feature);
+		goto out;
+	}
+	rec->feature = f;
+	rec->host = strdup(host);
+	rec->cgroup = strdup(cgroup);
+	if (!rec->host || !rec->cgroup) {
+		ret = fail(r, err, errlen, "out of memory");
+		goto out;
+	}
+	json_object_object_get_ex(o, "counts", &counts);
+	ret = parse_counts(r, counts, rec, err, errlen);
+out:
+	json_object_put(o);
+	json_tokener_free(tok);
+	if (ret)
+		record_clear(rec);
+	return ret;
+}
+
+/* Next non-blank record into r->pending. 1 read, 0 EOF, -EINVAL. */
+static int read_record(struct window_reader *r, char *err, size_t errlen)
+{
+	ssize_t n;
+
+	while ((n = getline(&r->buf, &r->bufcap, r->f)) >= 0) {
+		r->line++;
+		if ((size_t)n > MAX_LINE)
+			return fail(r, err, errlen, "line of %zd bytes is too "
+					"long; expected one window record", n);
+		while (n > 0 && (r->buf[n - 1] == '\n' || r->buf[n - 1] == '\r' ||
+				 r->buf[n - 1] == ' '))
+			r->buf[--n] = '\0';
+		if (!n)
+			continue;
+		if (memchr(r->buf, '\0', n))
+			return fail(r, err, errlen, "NUL byte in line; expected "
+					"a JSON text record");
+		n = parse_record(r, r->buf, (size_t)n, &r->pending, err,
+				 errlen);
+		if (n)
+			return (int)n;
+		r->has_pending = true;
+		return 1;
+	}
+	if (ferror(r->f)) {
+		snprintf(err, errlen, "%s: read error: %s", r->path,
+			 strerror(errno));
+		return -EIO;
+	}
+	return 0;
+}
+
+static bool same_window(const struct window *w, const struct record *rec)
+{
+	return w->ts == rec->ts && !strcmp(w->host, rec->host);
+}
+
+int window_reader__next(struct window_reader *r, struct window **out,
+			char *err, size_t errlen)
+{
+	struct window *w = NULL;
+	int ret;
+
+	*out = NULL;
+	for (;;) {
+		if (!r->has_pending) {
+			ret = r->eof ? 0 : read_record(r, err, errlen);
+			if (ret < 0)
+				goto fail;
+			if (ret == 0) {
+				r->eof = true;
+				break;
+			}
+		}
+		if (w && !same_window(w, &r->pending))
+			break;
+		if (!w) {
+			w = window__new(r->pending.ts, r->pending.interval_s,
+					r->pending.host);
+			if (!w) {
+				ret = fail(r, err, errlen, "out of memory");
+				goto fail;
+			}
+		} else if (w->interval_s != r->pending.interval_s) {
+			ret = fail(r, err, errlen, "\"interval_s\" %g differs "
+				   "from %g of the same window (ts %.3f)",
+				   r->pending.interval_s, w->interval_s, w->ts);
+			goto fail;
+		}
+		if (window__find(w, r->pending.feature, r->pending.cgroup)) {
+			ret = fail(r, err, errlen, "feature %s, cgroup %s "
+				   "appears twice in window ts %.3f",
+				   feature_table[r->pending.feature].name,
+				   r->pending.cgroup, w->ts);
+			goto fail;
+		}
+		ret = window__add(w, r->pending.feature, r->pending.cgroup,
+				  r->pending.counts, r->pending.nbins);
+		if (ret) {
+			ret = fail(r, err, errlen, "out of memory");
+			goto fail;
+		}
+		record_clear(&r->pending);
+		r->has_pending = false;
+	}
+	*out = w;
+	return w ? 1 : 0;
+fail:
+	window__free(w);
+	return ret;
+}
