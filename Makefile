@@ -90,7 +90,7 @@ define unit_test_rule
 test_$(1)_SRCS ?= src/$(1).c
 $(OUTPUT)/tests/test_$(1): tests/unit/test_$(1).c $$(test_$(1)_SRCS) $(SKELS) $(OUTPUT)/syscall_names.h | $(OUTPUT)/tests
 	$$(call msg,CC,$$@)
-	$(Q)$(CC) $(CFLAGS) -MMD -MP $$(filter %.c,$$^) $(LDLIBS) -lcmocka -o $$@
+	$(Q)$(CC) $(CFLAGS) -MMD -MP $$(filter %.c,$$^) $$(LDLIBS) -lcmocka -o $$@
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_test_rule,$(t))))
 
@@ -103,9 +103,9 @@ unit: $(UNIT_BINS) $(UNIT_DEPS)
 INTEGRATION_TESTS := $(patsubst tests/integration/test_%.c,%,$(wildcard tests/integration/test_*.c))
 INTEGRATION_BINS := $(patsubst %,$(OUTPUT)/tests/itest_%,$(INTEGRATION_TESTS))
 
-$(OUTPUT)/tests/itest_%: tests/integration/test_%.c $(LIB_OBJS) | $(OUTPUT)/tests
+$(OUTPUT)/tests/itest_%: tests/integration/test_%.c tests/integration/harness.c $(LIB_OBJS) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -MMD -MP $^ $(LDLIBS) -lcmocka -o $@
+	$(Q)$(CC) $(CFLAGS) -Itests/integration -MMD -MP $^ $(LDLIBS) -lcmocka -o $@
 
 integration: driftprobe $(INTEGRATION_BINS)
 	$(Q)set -e; for t in $(INTEGRATION_TESTS); do \

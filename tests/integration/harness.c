@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+/* Integration test plumbing: child processes, output files, record sums. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "harness.h"
+#include "window_io.h"
+
+void harness__require_root(void)
+{
+	if (geteuid() != 0)
+		fail_msg("integration tests load BPF programs: run as root");
+}
+
+const char *harness__binary(void)
+{
+	const char *b = getenv("DRIFTPROBE");
+
+	return b && *b ? b : "./driftprobe";
+}
+
+pid_t harness__spawn(const char *out_path, const char *const *args)
+{
+	const char *argv[32];
+	pid_t pid;
+	int n = 0;
+
+	argv[n++] = harness__binary();
+	while (*args && n < 31)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		if (fd < 0 || dup2(fd, 1) < 0)
+			_exit(127);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static int count_lines(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int n = 0, c;
+
+	if (!f)
+		return 0;
+	while ((c = fgetc(f)) != EOF)
+		n += c == '\n';
+	fclose(f);
+	return n;
+}
+
+void harness__wait_lines(const char *out_path, int n, double timeout_s)
+{
+	double end = now() + timeout_s;
+
+	while (count_lines(out_path) < n) {
+		if (now() > end)
+			fail_msg("%s: fewer than %d lines after %.0f s", out_path,
+				 n, timeout_s);
+		usleep(20000);
+	}
+}
+
+int harness__wait_exit(pid_t pid, double timeout_s)
+{
+	double end = now() + timeout_s;
+	int status;
+
+	for (;;) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+
+		if (r == pid)
+			break;
+		if (now() > end) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			fail_msg("driftprobe did not exit within %.0f s",
+				 timeout_s);
+		}
+		usleep(20000);
+	}
+	if (!WIFEXITED(status))
+		fail_msg("driftprobe died with signal %d", WTERMSIG(status));
+	return WEXITSTATUS(status);
+}
+
+void harness__sum_records(const char *path, struct harness_totals *t)
+{
+	struct window_reader *r;
+	struct window *w;
+	char err[512];
+	int ret;
+
+	memset(t, 0, sizeof(*t));
+	r = window_reader__open(path, err, sizeof(err));
+	if (!r)
+		fail_msg("%s", err);
+	while ((ret = window_reader__next(r, &w, err, sizeof(err))) == 1) {
+		t->windows++;
+		for (size_t i = 0; i < w->n; i++) {
+			const struct window_hist *h = &w->hists[i];
+
+			if (strcmp(h->cgroup, "/"))
+				continue;
+			for (uint32_t b = 0; b < h->nbins; b++) {
+				t->counts[h->feature][b] += h->counts[b];
+				t->total[h->feature] += h->counts[b];
+			}
+		}
+		window__free(w);
+	}
+	window_reader__close(r);
+	if (ret < 0)
+		fail_msg("%s", err);
+}
+
+void harness__mount_tracefs(void)
+{
+	if (!access("/sys/kernel/tracing/events/raw_syscalls", R_OK))
+		return;
+	if (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL) &&
+	    errno != EBUSY)
+		fail_msg("cannot mount tracefs: %s", strerror(errno));
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Helpers for the root integration tests: run the driftprobe binary as a
+ * child, wait for its output, sum recorded windows. Every helper fails the
+ * test (never skips) when something needed is missing.
+ */
+#ifndef DRIFTPROBE_TEST_HARNESS_H
+#define DRIFTPROBE_TEST_HARNESS_H
+
+#include <stdint.h>
+#include <sys/types.h>
+#include <driftprobe/features.h>
+
+/* Fail unless euid is 0: these tests load BPF programs. */
+void harness__require_root(void);
+
+/* Path of the driftprobe binary ($DRIFTPROBE or ./driftprobe). */
+const char *harness__binary(void);
+
+/* fork+exec driftprobe with args (NULL-terminated), stdout to out_path. */
+pid_t harness__spawn(const char *out_path, const char *const *args);
+
+/* Wait until out_path has at least n lines (fail after timeout_s). */
+void harness__wait_lines(const char *out_path, int n, double timeout_s);
+
+/* Wait for pid; returns its exit status (fail if it was killed). */
+int harness__wait_exit(pid_t pid, double timeout_s);
+
+/* Sum of all windows in a record file, per feature (host-wide cgroup). */
+struct harness_totals {
+	uint64_t windows;
+	uint64_t counts[DP_F_COUNT][DP_SYSCALL_ID_BINS];
+	uint64_t total[DP_F_COUNT];
+};
+void harness__sum_records(const char *path, struct harness_totals *t);
+
+/* Make tracefs available for the classic-tracepoint fallback. */
+void harness__mount_tracefs(void);
+
+#endif

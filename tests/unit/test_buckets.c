@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Bucket functions at every power-of-two edge, against reference versions
+ * written differently (a loop over bits, 128-bit-free arithmetic).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <driftprobe/buckets.h>
+
+static unsigned int ref_log2(unsigned long long v)
+{
+	unsigned int r = 0;
+
+	while (v >>= 1)
+		r++;
+	return r;
+}
+
+/* Reference log-linear bin, from the definition: bounds are searched. */
+static unsigned int ref_loglin(unsigned long long v, unsigned int nbins)
+{
+	unsigned int b = 0;
+
+	while (b + 1 < nbins && b + 1 < 64 * DP_LOGLIN_SUB &&
+	       dp_loglin_lower(b + 1) <= v)
+		b++;
+	return b;
+}
+
+static void log2__every_edge__matches_reference(void **state)
+{
+	(void)state;
+	assert_int_equal(dp_log2(0), 0);
+	for (unsigned int k = 0; k < 64; k++) {
+		unsigned long long p = 1ULL << k;
+
+		assert_int_equal(dp_log2(p), k);
+		assert_int_equal(dp_log2(p - 1), p > 1 ? k - 1 : 0);
+		assert_int_equal(dp_log2(p + 1), ref_log2(p + 1));
+		assert_int_equal(dp_log2(p | (p - 1)), k);
+	}
+	assert_int_equal(dp_log2(UINT64_MAX), 63);
+}
+
+static void loglin_lower__is_strictly_increasing_and_starts_exact(void **state)
+{
+	(void)state;
+	for (unsigned int b = 0; b < DP_LOGLIN_SUB; b++)
+		assert_int_equal(dp_loglin_lower(b), b);
+	for (unsigned int b = 1; b < 62 * DP_LOGLIN_SUB; b++)
+		assert_true(dp_loglin_lower(b) > dp_loglin_lower(b - 1));
+	/* Every power of two starts a bin. */
+	for (unsigned int k = DP_LOGLIN_SUB_BITS; k < 62; k++)
+		assert_int_equal(dp_loglin_lower((k - 1) * DP_LOGLIN_SUB),
+				 1ULL << k);
+}
+
+static void loglin__every_edge__lands_in_the_bin_whose_bounds_hold_it(void **state)
+{
+	const unsigned int nbins = 64 * DP_LOGLIN_SUB - 8;
+
+	(void)state;
+	for (unsigned int b = 0; b + 1 < nbins; b++) {
+		unsigned long long lo = dp_loglin_lower(b);
+		unsigned long long hi = dp_loglin_lower(b + 1);
+
+		assert_int_equal(dp_bucket_loglin(lo, nbins), b);
+		assert_int_equal(dp_bucket_loglin(hi - 1, nbins), b);
+		assert_int_equal(dp_bucket_loglin(hi, nbins), b + 1);
+	}
+	for (unsigned int k = 0; k < 64; k++) {
+		unsigned long long p = 1ULL << k;
+
+		assert_int_equal(dp_bucket_loglin(p, nbins), ref_loglin(p, nbins));
+		assert_int_equal(dp_bucket_loglin(p - 1, nbins),
+				 ref_loglin(p - 1, nbins));
+		assert_int_equal(dp_bucket_loglin(p + 1, nbins),
+				 ref_loglin(p + 1, nbins));
+	}
+}
+
+static void loglin__huge_values__clamp_to_last_bin(void **state)
+{
+	(void)state;
+	assert_int_equal(dp_bucket_loglin(UINT64_MAX, DP_SYSCALL_LATENCY_BINS),
+			 DP_SYSCALL_LATENCY_BINS - 1);
+	assert_int_equal(dp_bucket_loglin(1ULL << 41, DP_SYSCALL_LATENCY_BINS),
+			 DP_SYSCALL_LATENCY_BINS - 1);
+	assert_int_equal(dp_bucket_loglin((1ULL << 41) - 1,
+					  DP_SYSCALL_LATENCY_BINS),
+			 DP_SYSCALL_LATENCY_BINS - 1);
+	assert_int_equal(dp_bucket_loglin((1ULL << 41) - 1 - (1ULL << 38),
+					  DP_SYSCALL_LATENCY_BINS),
+			 DP_SYSCALL_LATENCY_BINS - 2);
+}
+
+static void categorical__edges__last_bin_takes_the_rest(void **state)
+{
+	(void)state;
+	assert_int_equal(dp_bucket_categorical(0, 512), 0);
+	assert_int_equal(dp_bucket_categorical(510, 512), 510);
+	assert_int_equal(dp_bucket_categorical(511, 512), 511);
+	assert_int_equal(dp_bucket_categorical(512, 512), 511);
+	assert_int_equal(dp_bucket_categorical((unsigned long long)-1LL, 512),
+			 511);
+}
+
+static void errno__edges__success_errors_and_other(void **state)
+{
+	const unsigned int n = DP_SYSCALL_ERRNO_BINS;
+
+	(void)state;
+	assert_int_equal(dp_bucket_errno(0, n), 0);
+	assert_int_equal(dp_bucket_errno(12345, n), 0);
+	assert_int_equal(dp_bucket_errno(-1, n), 1);
+	assert_int_equal(dp_bucket_errno(-9, n), 9);
+	assert_int_equal(dp_bucket_errno(-(long long)(n - 2), n), n - 2);
+	assert_int_equal(dp_bucket_errno(-(long long)(n - 1), n), n - 1);
+	assert_int_equal(dp_bucket_errno(-512, n), n - 1);
+	assert_int_equal(dp_bucket_errno(-4095, n), n - 1);
+	/* Below the kernel's error range: a value, not an error. */
+	assert_int_equal(dp_bucket_errno(-4096, n), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(log2__every_edge__matches_reference),
+		cmocka_unit_test(loglin_lower__is_strictly_increasing_and_starts_exact),
+		cmocka_unit_test(loglin__every_edge__lands_in_the_bin_whose_bounds_hold_it),
+		cmocka_unit_test(loglin__huge_values__clamp_to_last_bin),
+		cmocka_unit_test(categorical__edges__last_bin_takes_the_rest),
+		cmocka_unit_test(errno__edges__success_errors_and_other),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Snapshot arithmetic and the live collector, without a kernel: the probe
+ * accessors are mocked and bpf_map_lookup_elem is wrapped (-Wl,--wrap) to
+ * hand out per-CPU values the test controls.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <errno.h>
+#include <string.h>
+#include <cmocka.h>
+#include "collect.h"
+#include "feature.h"
+#include "probe.h"
+#include "window.h"
+
+#define NCPUS 3
+#define WORDS (sizeof(struct dp_syscall_hist) / sizeof(uint64_t))
+
+static uint64_t fake_percpu[NCPUS][WORDS];
+static int fake_lookup_errno;
+
+size_t probe__ncpus(const struct probe *p)
+{
+	(void)p;
+	return NCPUS;
+}
+
+int probe__syscall_map_fd(const struct probe *p)
+{
+	(void)p;
+	return 42;
+}
+
+int __wrap_bpf_map_lookup_elem(int fd, const void *key, void *value);
+int __wrap_bpf_map_lookup_elem(int fd, const void *key, void *value)
+{
+	assert_int_equal(fd, 42);
+	assert_int_equal(*(const uint32_t *)key, 0);
+	if (fake_lookup_errno) {
+		errno = fake_lookup_errno;
+		return -1;
+	}
+	memcpy(value, fake_percpu, sizeof(fake_percpu));
+	return 0;
+}
+
+static void diff__plain_increment(void **state)
+{
+	uint64_t prev[3] = { 1, 5, 100 }, cur[3] = { 4, 5, 1100 }, d[3];
+
+	(void)state;
+	assert_int_equal(collect__diff(prev, cur, 3, d), 0);
+	assert_int_equal(d[0], 3);
+	assert_int_equal(d[1], 0);
+	assert_int_equal(d[2], 1000);
+}
+
+static void diff__counter_wrap__yields_true_increment(void **state)
+{
+	uint64_t prev[1] = { UINT64_MAX - 2 }, cur[1] = { 7 }, d[1];
+
+	(void)state;
+	assert_int_equal(collect__diff(prev, cur, 1, d), 0);
+	assert_int_equal(d[0], 10);
+}
+
+static void diff__counter_reset__yields_zero(void **state)
+{
+	uint64_t prev[2] = { 1000000, 10 }, cur[2] = { 5, 12 }, d[2];
+
+	(void)state;
+	assert_int_equal(collect__diff(prev, cur, 2, d), 1);
+	assert_int_equal(d[0], 0);
+	assert_int_equal(d[1], 2);
+}
+
+static void sum_cpus__adds_each_bin_across_cpus(void **state)
+{
+	uint64_t percpu[2 * 4] = { 1, 2, 3, 99, 10, 20, 30, 99 }, out[3];
+
+	(void)state;
+	collect__sum_cpus(percpu, 2, 4, out, 3);
+	assert_int_equal(out[0], 11);
+	assert_int_equal(out[1], 22);
+	assert_int_equal(out[2], 33);
+}
+
+static void collector__first_read_primes_then_windows_hold_deltas(void **state)
+{
+	struct collector *c = collector__new((struct probe *)state);
+	const struct window_hist *id, *lat;
+	struct window *w;
+	const char **names;
+	const uint64_t *health;
+
+	assert_non_null(c);
+	memset(fake_percpu, 0, sizeof(fake_percpu));
+	fake_percpu[0][DP_OFF_SYSCALL_ID + 110] = 1000;	/* getppid */
+	fake_percpu[2][DP_OFF_SYSCALL_ID + 110] = 500;
+	errno = 0;
+	assert_null(collector__next(c, 1.0, 10, "h"));
+	assert_int_equal(errno, EAGAIN);
+
+	fake_percpu[0][DP_OFF_SYSCALL_ID + 110] += 7;
+	fake_percpu[1][DP_OFF_SYSCALL_ID + 110] += 3;
+	fake_percpu[1][DP_OFF_SYSCALL_LATENCY + 40] += 2;
+	fake_percpu[2][DP_SYSCALL_BINS + DP_SH_EXIT_WITHOUT_START] += 4;
+	w = collector__next(c, 2.0, 10, "h");
+	assert_non_null(w);
+	assert_int_equal(w->n, DP_F_COUNT);
+	id = window__find(w, DP_F_SYSCALL_ID, "/");
+	lat = window__find(w, DP_F_SYSCALL_LATENCY, "/");
+	assert_non_null(id);
+	assert_non_null(lat);
+	assert_int_equal(id->nbins, DP_SYSCALL_ID_BINS);
+	assert_int_equal(id->counts[110], 10);
+	assert_int_equal(window_hist__total(id), 10);
+	assert_int_equal(lat->counts[40], 2);
+	assert_int_equal(window_hist__total(lat), 2);
+	assert_int_equal(collector__health(c, &names, &health),
+			 DP_SYSCALL_HEALTH_N);
+	assert_string_equal(names[DP_SH_EXIT_WITHOUT_START],
+			    "exit_without_start");
+	assert_int_equal(health[DP_SH_EXIT_WITHOUT_START], 4);
+	window__free(w);
+
+	/* Nothing happened: an all-zero window, not a repeat. */
+	w = collector__next(c, 3.0, 10, "h");
+	assert_non_null(w);
+	assert_int_equal(window_hist__total(window__find(w, DP_F_SYSCALL_ID, "/")), 0);
+	window__free(w);
+	collector__free(c);
+}
+
+static void collector__map_read_failure__returns_errno(void **state)
+{
+	struct collector *c = collector__new((struct probe *)state);
+
+	assert_non_null(c);
+	fake_lookup_errno = EBADF;
+	assert_null(collector__next(c, 1.0, 10, "h"));
+	assert_int_equal(errno, EBADF);
+	fake_lookup_errno = 0;
+	collector__free(c);
+}
+
+int main(void)
+{
+	static int dummy_probe;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(diff__plain_increment),
+		cmocka_unit_test(diff__counter_wrap__yields_true_increment),
+		cmocka_unit_test(diff__counter_reset__yields_zero),
+		cmocka_unit_test(sum_cpus__adds_each_bin_across_cpus),
+		cmocka_unit_test_prestate(collector__first_read_primes_then_windows_hold_deltas,
+					  &dummy_probe),
+		cmocka_unit_test_prestate(collector__map_read_failure__returns_errno,
+					  &dummy_probe),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+/* Feature table lookups and bin labels. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <errno.h>
+#include <cmocka.h>
+#include "feature.h"
+
+static void label(enum dp_feature_id f, uint32_t bin, const char *want)
+{
+	char buf[64];
+
+	assert_true(feature__label(f, bin, buf, sizeof(buf)) > 0);
+	assert_string_equal(buf, want);
+}
+
+static void by_name__known_and_unknown(void **state)
+{
+	(void)state;
+	assert_int_equal(feature__by_name("syscall.id"), DP_F_SYSCALL_ID);
+	assert_int_equal(feature__by_name("syscall.errno"), DP_F_SYSCALL_ERRNO);
+	assert_int_equal(feature__by_name("syscall"), -ENOENT);
+}
+
+static void table__offsets_are_contiguous(void **state)
+{
+	uint32_t next = 0;
+
+	(void)state;
+	for (int f = 0; f < DP_F_COUNT; f++) {
+		assert_int_equal(feature_table[f].offset, next);
+		next += feature_table[f].bins;
+	}
+	assert_int_equal(next, DP_SYSCALL_BINS);
+}
+
+static void label__syscall_id__names_and_other(void **state)
+{
+	(void)state;
+	label(DP_F_SYSCALL_ID, 110, "getppid");
+	label(DP_F_SYSCALL_ID, 257, "openat");
+	label(DP_F_SYSCALL_ID, 0, "read");
+	label(DP_F_SYSCALL_ID, 511, "other");
+	label(DP_F_SYSCALL_ID, 500, "syscall_500");
+}
+
+static void label__errno__names_ok_and_other(void **state)
+{
+	(void)state;
+	label(DP_F_SYSCALL_ERRNO, 0, "ok");
+	label(DP_F_SYSCALL_ERRNO, 9, "EBADF");
+	label(DP_F_SYSCALL_ERRNO, 2, "ENOENT");
+	label(DP_F_SYSCALL_ERRNO, DP_SYSCALL_ERRNO_BINS - 1, "other");
+}
+
+static void label__loglin__ranges(void **state)
+{
+	(void)state;
+	label(DP_F_SYSCALL_LATENCY, 0, "[0,1)");
+	label(DP_F_SYSCALL_LATENCY, 3, "[3,4)");
+	label(DP_F_SYSCALL_LATENCY, 4, "[4,5)");
+	/* 1024 = 2^10 starts bin (10 - 1) * 4 = 36. */
+	label(DP_F_SYSCALL_LATENCY, 36, "[1K,1.25K)");
+	label(DP_F_SYSCALL_LATENCY, 39, "[1.75K,2K)");
+	label(DP_F_SYSCALL_LATENCY, 76, "[1M,1.25M)");
+	label(DP_F_SYSCALL_LATENCY, DP_SYSCALL_LATENCY_BINS - 1, "[1.75T,inf)");
+}
+
+static void label__bad_bin__is_rejected(void **state)
+{
+	char buf[8];
+
+	(void)state;
+	assert_int_equal(feature__label(DP_F_SYSCALL_ID, 512, buf, sizeof(buf)),
+			 -EINVAL);
+	assert_int_equal(feature__label(DP_F_COUNT, 0, buf, sizeof(buf)),
+			 -EINVAL);
+	/* Truncation keeps a terminated string. */
+	assert_int_equal(feature__label(DP_F_SYSCALL_ID, 110, buf, 4), 3);
+	assert_string_equal(buf, "get");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(by_name__known_and_unknown),
+		cmocka_unit_test(table__offsets_are_contiguous),
+		cmocka_unit_test(label__syscall_id__names_and_other),
+		cmocka_unit_test(label__errno__names_ok_and_other),
+		cmocka_unit_test(label__loglin__ranges),
+		cmocka_unit_test(label__bad_bin__is_rejected),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,24 @@
+#!/bin/sh
+# Install the Debian packages driftprobe's build, run and tests need.
+# Idempotent: does nothing (no apt-get at all) when everything is present.
+set -eu
+
+PKGS="clang llvm make gcc pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev
+libjson-c-dev libcmocka-dev linux-libc-dev python3 python3-numpy python3-scipy
+python3-sklearn valgrind stress-ng iproute2"
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: missing packages:$missing; run as root (or: sudo apt-get install$missing)" >&2
+	exit 1
+fi
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
