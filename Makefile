@@ -39,7 +39,7 @@ SRCS     := $(wildcard src/*.c)
 OBJS     := $(patsubst src/%.c,$(OUTPUT)/src/%.o,$(SRCS))
 LIB_OBJS := $(filter-out $(OUTPUT)/src/main.o,$(OBJS))
 
-.PHONY: all run test unit integration deps clean
+.PHONY: all run test unit integration deps bench clean
 .DELETE_ON_ERROR:
 
 all: driftprobe
@@ -118,8 +118,31 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory unit
 	$(Q)$(MAKE) --no-print-directory integration
 
+# ---- benchmark (tools/bench) ---------------------------------------------
+$(OUTPUT)/bench:
+	$(Q)mkdir -p $@
+
+$(OUTPUT)/bench/floor.bpf.o: tools/bench/floor.bpf.c $(OUTPUT)/vmlinux.h | $(OUTPUT)/bench
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
+
+$(OUTPUT)/bench/floor.skel.h: $(OUTPUT)/bench/floor.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@
+
+$(OUTPUT)/bench/floor: tools/bench/floor.c $(OUTPUT)/bench/floor.skel.h
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -I$(OUTPUT)/bench $< $(LDLIBS) -o $@
+
+$(OUTPUT)/bench/getppid_loop: tools/bench/getppid_loop.c | $(OUTPUT)/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< -o $@
+
+bench: deps driftprobe $(OUTPUT)/bench/floor $(OUTPUT)/bench/getppid_loop
+	$(Q)tools/bench/run.sh $(BENCH_ROUNDS)
+
 clean:
 	$(call msg,CLEAN,)
 	$(Q)rm -rf $(OUTPUT) driftprobe
 
--include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/src/*.d $(OUTPUT)/tests/*.d)
+-include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/src/*.d $(OUTPUT)/tests/*.d $(OUTPUT)/bench/*.d)
