@@ -1,0 +1,951 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Baselines: building and calibrating (leave-one-out), the file round trip,
+ * atomic saves, every way a baseline file can be refused, and the property
+ * the whole design rests on: a threshold on `effect` learnt at one window
+ * size holds at every other size, which a fixed threshold on KL does not.
+ *
+ * Simulated windows come from a fixed distribution with realistic
+ * overdispersion: each window draws its own probabilities from a Dirichlet
+ * around the true ones (real hosts never repeat a mix exactly), then its
+ * events from that multinomial. Our own seeded PRNG, so runs are exact.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <cmocka.h>
+#include "baseline.h"
+#include "divergence.h"
+#include "feature.h"
+#include "window.h"
+
+static char suite_dir[] = "/tmp/dp_baseline.XXXXXX";
+
+/* ---- seeded randomness ------------------------------------------------- */
+
+/* xoshiro256**, seeded through splitmix64. */
+struct rng {
+	uint64_t s[4];
+};
+
+static uint64_t rotl(uint64_t x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+static void rng_seed(struct rng *r, uint64_t seed)
+{
+	for (int i = 0; i < 4; i++) {
+		uint64_t z = (seed += 0x9e3779b97f4a7c15ull);
+
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+		r->s[i] = z ^ (z >> 31);
+	}
+}
+
+static uint64_t rng_next(struct rng *r)
+{
+	uint64_t *s = r->s, out = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = rotl(s[3], 45);
+	return out;
+}
+
+/* Uniform in (0, 1): never 0, so log() and pow() are safe. */
+static double rng_uniform(struct rng *r)
+{
+	return ((rng_next(r) >> 11) + 0.5) * 0x1.0p-53;
+}
+
+/* Standard normal, Marsaglia's polar method. */
+static double rng_normal(struct rng *r)
+{
+	double u, v, s;
+
+	do {
+		u = 2 * rng_uniform(r) - 1;
+		v = 2 * rng_uniform(r) - 1;
+		s = u * u + v * v;
+	} while (s >= 1);
+	return u * sqrt(-2 * log(s) / s);
+}
+
+/* Gamma(shape a, scale 1): Marsaglia-Tsang; a < 1 by boosting to a + 1. */
+static double rng_gamma(struct rng *r, double a)
+{
+	double d, c, x, v, u;
+
+	if (a < 1)
+		return rng_gamma(r, a + 1) * pow(rng_uniform(r), 1 / a);
+	d = a - 1.0 / 3;
+	c = 1 / sqrt(9 * d);
+	for (;;) {
+		x = rng_normal(r);
+		v = 1 + c * x;
+		if (v <= 0)
+			continue;
+		v = v * v * v;
+		u = rng_uniform(r);
+		if (u < 1 - 0.0331 * x * x * x * x ||
+		    log(u) < 0.5 * x * x + d * (1 - v + log(v)))
+			return d * v;
+	}
+}
+
+/* out ~ Dirichlet(conc * p): a window's own probabilities around p. */
+static void rng_dirichlet(struct rng *r, double conc, const double *p,
+			  double *out, size_t k)
+{
+	double sum = 0;
+
+	for (size_t i = 0; i < k; i++) {
+		out[i] = p[i] > 0 ? rng_gamma(r, conc * p[i]) : 0;
+		sum += out[i];
+	}
+	for (size_t i = 0; i < k; i++)
+		out[i] /= sum;
+}
+
+/* counts ~ Multinomial(n, p), one event at a time through the CDF. */
+static void rng_multinomial(struct rng *r, uint64_t n, const double *p,
+			    uint64_t *counts, size_t k)
+{
+	double cdf[k];
+	double acc = 0;
+
+	for (size_t i = 0; i < k; i++) {
+		acc += p[i];
+		cdf[i] = acc;
+		counts[i] = 0;
+	}
+	for (uint64_t e = 0; e < n; e++) {
+		double u = rng_uniform(r) * acc;
+		size_t lo = 0, hi = k - 1;
+
+		while (lo < hi) {	/* first bin with cdf > u */
+			size_t mid = (lo + hi) / 2;
+
+			if (cdf[mid] > u)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		counts[lo]++;
+	}
+}
+
+/* ---- a simulated feature ---------------------------------------------- */
+
+#define SIM_F		DP_F_SYSCALL_ID
+#define SIM_K		DP_SYSCALL_ID_BINS
+#define SIM_USED	64		/* syscalls the workload makes */
+#define SIM_RARE	300		/* a syscall it almost never makes */
+#define SIM_RARE_P	1e-4
+#define SIM_CONC	2000.0		/* Dirichlet concentration */
+
+/* Zipf-like mix over SIM_USED bins plus a trace of SIM_RARE. */
+static void sim_distribution(double *p)
+{
+	double sum = 0;
+
+	for (size_t i = 0; i < SIM_K; i++)
+		p[i] = i < SIM_USED ? 1 / pow(i + 1, 1.1) : 0;
+	for (size_t i = 0; i < SIM_K; i++)
+		sum += p[i];
+	for (size_t i = 0; i < SIM_K; i++)
+		p[i] = p[i] / sum * (1 - SIM_RARE_P);
+	p[SIM_RARE] = SIM_RARE_P;
+}
+
+/* The same mix with 20% of all mass moved to the rare bin. */
+static void sim_shifted(const double *p, double *q)
+{
+	for (size_t i = 0; i < SIM_K; i++)
+		q[i] = 0.8 * p[i];
+	q[SIM_RARE] += 0.2;
+}
+
+/* One overdispersed window of n events. */
+static void sim_window(struct rng *r, const double *p, double conc,
+		       uint64_t n, uint64_t *counts)
+{
+	double own[SIM_K];
+
+	rng_dirichlet(r, conc, p, own, SIM_K);
+	rng_multinomial(r, n, own, counts, SIM_K);
+}
+
+static struct window *sim_learning_window(struct rng *r, const double *p,
+					  double conc, uint64_t n,
+					  const char *cgroup)
+{
+	struct window *w = window__new(1732262400, 10, "sim");
+	uint64_t counts[SIM_K];
+
+	assert_non_null(w);
+	sim_window(r, p, conc, n, counts);
+	assert_int_equal(window__add(w, SIM_F, cgroup, counts, SIM_K), 0);
+	return w;
+}
+
+/* ---- files ------------------------------------------------------------- */
+
+/* A fresh empty directory inside the suite's, for one test. */
+static char *test_dir(const char *name)
+{
+	static char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", suite_dir, name);
+	assert_int_equal(mkdir(path, 0700), 0);
+	return path;
+}
+
+static void write_file(const char *path, const char *text, size_t len,
+		       mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, len), (ssize_t)len);
+	assert_int_equal(fchmod(fd, mode), 0);
+	close(fd);
+}
+
+static char *read_whole(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = malloc(1 << 20);
+
+	assert_non_null(f);
+	*len = fread(buf, 1, 1 << 20, f);
+	fclose(f);
+	return buf;
+}
+
+/* Names in dir other than keep: temp files a save left behind. */
+static int stray_files(const char *dir, const char *keep)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+		    strcmp(e->d_name, keep))
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* ---- a small real baseline --------------------------------------------- */
+
+/* Three windows, two features, a cgroup name that needs escaping. */
+static struct baseline *small_baseline(void)
+{
+	static const char *cg = "/sys \"odd\"\\\tname";
+	struct baseline_builder *b = baseline_builder__new(0.5);
+	struct rng r;
+	struct baseline *bl;
+	double p[SIM_K];
+	char err[256];
+
+	assert_non_null(b);
+	rng_seed(&r, 7);
+	sim_distribution(p);
+	for (int i = 0; i < 3; i++) {
+		struct window *w = sim_learning_window(&r, p, SIM_CONC, 5000,
+						       "/");
+		uint64_t er[DP_SYSCALL_ERRNO_BINS] = { [0] = 900 + 13 * i,
+						       [2] = 40 + i,
+						       [11] = 7 * i };
+
+		assert_int_equal(window__add(w, DP_F_SYSCALL_ERRNO, cg, er,
+					     DP_SYSCALL_ERRNO_BINS), 0);
+		assert_int_equal(baseline_builder__add(b, w), 0);
+		window__free(w);
+	}
+	bl = baseline_builder__finish(b, err, sizeof(err));
+	baseline_builder__free(b);
+	assert_non_null(bl);
+	return bl;
+}
+
+static void assert_baselines_equal(const struct baseline *a,
+				   const struct baseline *b)
+{
+	assert_int_equal(a->version, b->version);
+	assert_true(a->created == b->created);
+	assert_string_equal(a->host, b->host);
+	assert_string_equal(a->kernel, b->kernel);
+	assert_true(a->interval_s == b->interval_s);
+	assert_int_equal(a->windows, b->windows);
+	assert_true(a->min_threshold == b->min_threshold);
+	assert_true(a->sd_factor == b->sd_factor);
+	assert_true(a->max_factor == b->max_factor);
+	assert_int_equal(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++) {
+		const struct baseline_entry *x = &a->entries[i];
+		const struct baseline_entry *y = &b->entries[i];
+
+		assert_int_equal(x->feature, y->feature);
+		assert_string_equal(x->cgroup, y->cgroup);
+		assert_int_equal(x->nbins, y->nbins);
+		assert_memory_equal(x->counts, y->counts,
+				    x->nbins * sizeof(*x->counts));
+		assert_int_equal(x->windows, y->windows);
+		assert_true(x->threshold == y->threshold);
+		assert_true(x->loo_mean == y->loo_mean);
+		assert_true(x->loo_sd == y->loo_sd);
+		assert_true(x->loo_max == y->loo_max);
+	}
+}
+
+/* ---- building ----------------------------------------------------------- */
+
+static void builder_finish__one_window__refused_saying_two_needed(
+	void **state)
+{
+	struct baseline_builder *b = baseline_builder__new(0.5);
+	struct window *w = window__new(1, 10, "h");
+	char err[256];
+
+	(void)state;
+	assert_null(baseline_builder__finish(b, err, sizeof(err)));
+	assert_int_equal(errno, EINVAL);
+	assert_string_equal(err, "got 0 learning windows; a baseline needs 2 "
+			    "or more");
+	assert_int_equal(baseline_builder__add(b, w), 0);
+	assert_null(baseline_builder__finish(b, err, sizeof(err)));
+	assert_string_equal(err, "got 1 learning window; a baseline needs 2 "
+			    "or more");
+	window__free(w);
+	baseline_builder__free(b);
+}
+
+static void builder_add__bad_histograms__einval_and_nothing_added(
+	void **state)
+{
+	struct baseline_builder *b = baseline_builder__new(0.5);
+	struct window *w = window__new(1, 10, "h");
+	uint64_t c[DP_SYSCALL_ID_BINS] = { [1] = 5 };
+	struct baseline *bl;
+	char err[256];
+
+	(void)state;
+	assert_null(baseline_builder__new(-1));
+	assert_int_equal(baseline_builder__set_rule(b, -0.1, 4, 1.5), -EINVAL);
+	assert_int_equal(baseline_builder__set_rule(b, 0.01, NAN, 1.5),
+			 -EINVAL);
+	/* The same (feature, cgroup) twice in one window. */
+	assert_int_equal(window__add(w, DP_F_SYSCALL_ID, "/", c, 512), 0);
+	assert_int_equal(window__add(w, DP_F_SYSCALL_ID, "/", c, 512), 0);
+	assert_int_equal(baseline_builder__add(b, w), -EINVAL);
+	window__free(w);
+	/* A bin count this build does not have. */
+	w = window__new(1, 10, "h");
+	assert_int_equal(window__add(w, DP_F_SYSCALL_ID, "/", c, 511), 0);
+	assert_int_equal(baseline_builder__add(b, w), -EINVAL);
+	window__free(w);
+	/* Refused windows left no trace: still zero windows. */
+	assert_null(baseline_builder__finish(b, err, sizeof(err)));
+	assert_non_null(strstr(err, "got 0 learning windows"));
+	w = window__new(1, 10, "h");
+	assert_int_equal(window__add(w, DP_F_SYSCALL_ID, "/", c, 512), 0);
+	assert_int_equal(baseline_builder__add(b, w), 0);
+	w->hists[0].counts[1] = UINT64_MAX - 2;
+	assert_int_equal(baseline_builder__add(b, w), -EOVERFLOW);
+	w->hists[0].counts[1] = 5;
+	assert_int_equal(baseline_builder__add(b, w), 0);
+	bl = baseline_builder__finish(b, err, sizeof(err));
+	assert_non_null(bl);
+	assert_int_equal(bl->windows, 2);
+	assert_int_equal(bl->entries[0].counts[1], 10);
+	baseline__free(bl);
+	window__free(w);
+	baseline_builder__free(b);
+}
+
+/*
+ * The calibration, recomputed by hand: each window with events against the
+ * pool of the others; a window with no events counts as a window of the
+ * entry but not for leave-one-out.
+ */
+static void builder_finish__thresholds__follow_leave_one_out_rule(
+	void **state)
+{
+	static const uint64_t win[4][DP_SYSCALL_ERRNO_BINS] = {
+		{ [0] = 1000, [2] = 50, [11] = 10 },
+		{ [0] = 900, [2] = 80, [11] = 30 },
+		{ 0 },
+		{ [0] = 1100, [2] = 20, [11] = 5, [13] = 40 },
+	};
+	const size_t k = DP_SYSCALL_ERRNO_BINS;
+	struct baseline_builder *b = baseline_builder__new(0.5);
+	double eff[3], mean = 0, sd = 0, max = 0;
+	uint64_t pool[DP_SYSCALL_ERRNO_BINS] = { 0 };
+	uint64_t rest[DP_SYSCALL_ERRNO_BINS];
+	const struct baseline_entry *e;
+	struct baseline *bl;
+	int m = 0;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(baseline_builder__set_rule(b, 0.001, 2, 1.1), 0);
+	for (int j = 0; j < 4; j++) {
+		struct window *w = window__new(j, 10, "h");
+
+		assert_int_equal(window__add(w, DP_F_SYSCALL_ERRNO, "/", win[j],
+					     k), 0);
+		assert_int_equal(baseline_builder__add(b, w), 0);
+		window__free(w);
+		for (size_t i = 0; i < k; i++)
+			pool[i] += win[j][i];
+	}
+	for (int j = 0; j < 4; j++) {
+		struct divergence d;
+
+		if (j == 2)
+			continue;
+		for (size_t i = 0; i < k; i++)
+			rest[i] = pool[i] - win[j][i];
+		assert_int_equal(divergence__compute(rest, win[j], k, 0.5, &d),
+				 0);
+		eff[m++] = d.effect;
+		mean += d.effect / 3;
+		max = fmax(max, d.effect);
+	}
+	for (int j = 0; j < 3; j++)
+		sd += (eff[j] - mean) * (eff[j] - mean) / 2;
+	sd = sqrt(sd);
+	bl = baseline_builder__finish(b, err, sizeof(err));
+	assert_non_null(bl);
+	e = baseline__find(bl, DP_F_SYSCALL_ERRNO, "/");
+	assert_non_null(e);
+	assert_null(baseline__find(bl, DP_F_SYSCALL_ERRNO, "/other"));
+	assert_int_equal(e->windows, 4);
+	assert_memory_equal(e->counts, pool, sizeof(pool));
+	assert_true(fabs(e->loo_mean - mean) <= 1e-12 * mean);
+	assert_true(fabs(e->loo_sd - sd) <= 1e-9 * sd);
+	assert_true(e->loo_max == max);
+	assert_true(e->threshold == fmax(0.001, fmax(e->loo_mean +
+						     2 * e->loo_sd,
+						     1.1 * e->loo_max)));
+	assert_true(e->threshold > 0.001);
+	assert_int_equal(bl->windows, 4);
+	assert_true(bl->sd_factor == 2 && bl->max_factor == 1.1);
+	baseline__free(bl);
+	baseline_builder__free(b);
+}
+
+static void builder_finish__noisy_feature__gets_higher_threshold(
+	void **state)
+{
+	struct baseline_builder *b = baseline_builder__new(0.5);
+	const struct baseline_entry *steady, *noisy;
+	struct baseline *bl;
+	struct rng r;
+	double p[SIM_K];
+	char err[256];
+
+	(void)state;
+	rng_seed(&r, 11);
+	sim_distribution(p);
+	for (int j = 0; j < 20; j++) {
+		struct window *w = sim_learning_window(&r, p, 50000, 10000,
+						       "/steady");
+		uint64_t c[SIM_K];
+
+		sim_window(&r, p, 300, 10000, c);
+		assert_int_equal(window__add(w, SIM_F, "/noisy", c, SIM_K), 0);
+		assert_int_equal(baseline_builder__add(b, w), 0);
+		window__free(w);
+	}
+	bl = baseline_builder__finish(b, err, sizeof(err));
+	assert_non_null(bl);
+	steady = baseline__find(bl, SIM_F, "/steady");
+	noisy = baseline__find(bl, SIM_F, "/noisy");
+	print_message("steady: loo mean %.4f sd %.4f max %.4f -> %.4f; "
+		      "noisy: loo mean %.4f sd %.4f max %.4f -> %.4f\n",
+		      steady->loo_mean, steady->loo_sd, steady->loo_max,
+		      steady->threshold, noisy->loo_mean, noisy->loo_sd,
+		      noisy->loo_max, noisy->threshold);
+	assert_true(noisy->threshold > 3 * steady->threshold);
+	assert_true(noisy->loo_mean > steady->loo_mean);
+	baseline__free(bl);
+	baseline_builder__free(b);
+}
+
+/* ---- the file ----------------------------------------------------------- */
+
+static void baseline_save_load__round_trip__equal(void **state)
+{
+	char *dir = test_dir("round_trip"), path[300], err[256];
+	struct baseline *bl = small_baseline(), *back;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/baseline.json", dir);
+	assert_int_equal(baseline__save(bl, path, err, sizeof(err)), 0);
+	back = baseline__load(path, err, sizeof(err));
+	if (!back)
+		fail_msg("%s", err);
+	assert_baselines_equal(bl, back);
+	assert_int_equal(back->n, 2);
+	assert_non_null(baseline__find(back, DP_F_SYSCALL_ERRNO,
+				       "/sys \"odd\"\\\tname"));
+	baseline__free(back);
+	baseline__free(bl);
+}
+
+static void baseline_save__atomic__mode_0600_and_no_temp_files(void **state)
+{
+	char *dir = test_dir("atomic"), path[300], err[256];
+	struct baseline *bl = small_baseline();
+	struct stat st;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/bl.json", dir);
+	write_file(path, "old", 3, 0644);
+	assert_int_equal(baseline__save(bl, path, err, sizeof(err)), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(stray_files(dir, "bl.json"), 0);
+	/* A relative path in the current directory works too. */
+	assert_int_equal(chdir(dir), 0);
+	assert_int_equal(baseline__save(bl, "bl.json", err, sizeof(err)), 0);
+	assert_int_equal(stray_files(dir, "bl.json"), 0);
+	assert_int_equal(chdir("/"), 0);
+	baseline__free(bl);
+}
+
+static void baseline_save__failures__leave_old_file_and_no_temp(void **state)
+{
+	char *dir = test_dir("failed_save"), path[300], err[256];
+	struct baseline *bl = small_baseline();
+	struct rlimit old, small;
+	size_t len;
+	char *text;
+	int ret;
+
+	(void)state;
+	/* A directory that does not exist. */
+	snprintf(path, sizeof(path), "%s/missing/bl.json", dir);
+	assert_int_equal(baseline__save(bl, path, err, sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, "cannot create a temp file"));
+
+	/* The disk fills up mid-write (file size limit as a stand-in). */
+	snprintf(path, sizeof(path), "%s/bl.json", dir);
+	write_file(path, "{\"old\":1}", 9, 0600);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	small = old;
+	small.rlim_cur = 512;
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	ret = baseline__save(bl, path, err, sizeof(err));
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	assert_int_equal(ret, -EFBIG);
+	assert_non_null(strstr(err, "failed to write"));
+	text = read_whole(path, &len);
+	assert_int_equal(len, 9);
+	assert_memory_equal(text, "{\"old\":1}", 9);
+	free(text);
+	assert_int_equal(stray_files(dir, "bl.json"), 0);
+
+	/* The destination cannot be replaced: it is a directory. */
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	assert_true(baseline__save(bl, path, err, sizeof(err)) < 0);
+	assert_non_null(strstr(err, "cannot replace it"));
+	assert_int_equal(rmdir(path), 0);
+	assert_int_equal(stray_files(dir, "bl.json"), 0);
+	baseline__free(bl);
+}
+
+/* A valid document with n copies of one syscall.errno entry. */
+static char *valid_doc(int n)
+{
+	size_t cap = 4096 + n * 2048, len;
+	char *s = malloc(cap);
+
+	len = snprintf(s, cap, "{\"format\":\"driftprobe-baseline\","
+		       "\"version\":1,\"created\":1732262400.5,\"host\":\"h1\","
+		       "\"kernel\":\"6.8.0\",\"interval_s\":10.0,"
+		       "\"windows\":30,\"threshold_rule\":{\"statistic\":"
+		       "\"effect\",\"text\":\"t\",\"min\":0.01,"
+		       "\"sd_factor\":4.0,\"max_factor\":1.5},\"features\":[");
+	for (int e = 0; e < n; e++) {
+		len += snprintf(s + len, cap - len, "%s{\"name\":"
+				"\"syscall.errno\",\"cgroup\":\"/\","
+				"\"bins\":136,\"windows\":30,\"threshold\":0.02,"
+				"\"loo\":{\"mean\":0.001,\"sd\":0.0005,"
+				"\"max\":0.003},\"counts\":[7", e ? "," : "");
+		for (int i = 1; i < DP_SYSCALL_ERRNO_BINS; i++)
+			len += snprintf(s + len, cap - len, ",0");
+		len += snprintf(s + len, cap - len, "]}");
+	}
+	snprintf(s + len, cap - len, "]}\n");
+	return s;
+}
+
+enum bad_kind {
+	BAD_EDIT,	/* valid_doc(1) with find -> replace */
+	BAD_TEXT,	/* replace is the whole file */
+	BAD_CUT,	/* valid_doc(1) cut in half */
+	BAD_DUP,	/* valid_doc(2) */
+	BAD_MISSING,	/* no file at all */
+	BAD_DIR,	/* a directory */
+	BAD_HUGE,	/* a sparse 257 MiB file */
+};
+
+struct bad_file {
+	enum bad_kind kind;
+	const char *find, *replace;
+	mode_t mode;
+	int err;
+	const char *expect;
+};
+
+static const struct bad_file bad_files[] = {
+	{ BAD_MISSING, .err = ENOENT, .expect = "cannot open: No such file" },
+	{ BAD_DIR, .expect = "not a regular file" },
+	{ BAD_HUGE, .expect = "larger than 256 MiB" },
+	{ BAD_EDIT, .mode = 0620, .expect = "is writable by group/other" },
+	{ BAD_EDIT, .mode = 0602, .expect = "; chmod 600 it" },
+	{ BAD_CUT, .expect = "truncated JSON" },
+	{ BAD_TEXT, NULL, "", .expect = "truncated JSON" },
+	{ BAD_TEXT, NULL, "{\"format\" \"x\"}",
+	  .expect = "corrupt JSON at byte" },
+	{ BAD_EDIT, "]}\n", "]}}\n", .expect = "corrupt JSON: trailing data" },
+	{ BAD_TEXT, NULL, "[1,2]", .expect = "expected a JSON object" },
+	{ BAD_EDIT, "driftprobe-baseline", "driftprobe-window",
+	  .expect = "wrong format \"driftprobe-window\", expected "
+		    "\"driftprobe-baseline\"" },
+	{ BAD_EDIT, "\"version\":1", "\"version\":2",
+	  .expect = "unknown version 2; version 1 is expected" },
+	{ BAD_EDIT, "\"host\":\"h1\",", "",
+	  .expect = "missing field \"host\"" },
+	{ BAD_EDIT, "\"counts\"", "\"count\"",
+	  .expect = "features[0] syscall.errno /: missing field \"counts\"" },
+	{ BAD_EDIT, "\"windows\":30,\"thr", "\"windows\":\"30\",\"thr",
+	  .expect = "field \"windows\" must be an integer" },
+	{ BAD_EDIT, "\"windows\":30,\"thr", "\"windows\":1,\"thr",
+	  .expect = "\"windows\" is 1; a baseline needs 2 or more" },
+	{ BAD_EDIT, "\"statistic\":\"effect\"", "\"statistic\":\"kl_wb\"",
+	  .expect = "threshold_rule: statistic is \"kl_wb\", expected "
+		    "\"effect\"" },
+	{ BAD_EDIT, "syscall.errno", "syscall.bogus",
+	  .expect = "features[0]: unknown feature name \"syscall.bogus\"" },
+	{ BAD_EDIT, "\"bins\":136", "\"bins\":135",
+	  .expect = "bin-count mismatch: file has 135, this build has 136" },
+	{ BAD_EDIT, "[7,0,", "[7,", .expect = "has 135 values, expected 136" },
+	{ BAD_EDIT, "[7,", "[-7,", .expect = "counts[0] is -7, expected a "
+					     "non-negative integer" },
+	{ BAD_EDIT, "[7,", "[7.5,", .expect = "counts[0] is 7.5" },
+	{ BAD_EDIT, "[7,", "[18446744073709551616,",
+	  .expect = "counts[0] overflows 64 bits" },
+	{ BAD_EDIT, "[7,0,", "[18446744073709551614,5,",
+	  .expect = "counts overflow" },
+	{ BAD_DUP, .expect = "features[1] syscall.errno /: duplicate" },
+	{ BAD_EDIT, "\"threshold\":0.02", "\"threshold\":NaN",
+	  .expect = "\"threshold\" must be a finite number >= 0" },
+	{ BAD_EDIT, "\"threshold\":0.02", "\"threshold\":1e999",
+	  .expect = "\"threshold\" must be a finite number >= 0" },
+	{ BAD_EDIT, "\"threshold\":0.02", "\"threshold\":-0.02",
+	  .expect = "\"threshold\" must be a finite number >= 0, got -0.02" },
+	{ BAD_EDIT, "\"windows\":30,\"threshold\":",
+	  "\"windows\":31,\"threshold\":",
+	  .expect = "\"windows\" is 31, expected 1 to 30" },
+	{ BAD_EDIT, "\"sd\":0.0005", "\"sd\":null",
+	  .expect = "field \"sd\" must be a number" },
+	{ BAD_EDIT, "\"max_factor\":1.5", "\"max_factor\":-1",
+	  .expect = "threshold_rule: \"max_factor\" must be a finite number" },
+	{ BAD_EDIT, "\"interval_s\":10.0", "\"interval_s\":\"10s\"",
+	  .expect = "field \"interval_s\" must be a number" },
+};
+
+/* Write bad file i into dir; returns its path. */
+static const char *bad_file_write(const struct bad_file *c, const char *dir,
+				  size_t i)
+{
+	static char path[300];
+	char *doc = valid_doc(c->kind == BAD_DUP ? 2 : 1), *at, *edited;
+	size_t len = strlen(doc);
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/bad_%02zu.json", dir, i);
+	switch (c->kind) {
+	case BAD_MISSING:
+		break;
+	case BAD_DIR:
+		assert_int_equal(mkdir(path, 0700), 0);
+		break;
+	case BAD_HUGE:
+		fd = open(path, O_WRONLY | O_CREAT, 0600);
+		assert_true(fd >= 0);
+		assert_int_equal(ftruncate(fd, (257 << 20)), 0);
+		close(fd);
+		break;
+	case BAD_TEXT:
+		write_file(path, c->replace, strlen(c->replace), 0600);
+		break;
+	case BAD_CUT:
+		write_file(path, doc, len / 2, 0600);
+		break;
+	case BAD_DUP:
+		write_file(path, doc, len, 0600);
+		break;
+	case BAD_EDIT:
+		edited = malloc(len + 64);
+		if (c->find) {
+			at = strstr(doc, c->find);
+			if (!at)
+				fail_msg("case %zu: \"%s\" not in the document",
+					 i, c->find);
+			sprintf(edited, "%.*s%s%s", (int)(at - doc), doc,
+				c->replace, at + strlen(c->find));
+		} else {
+			strcpy(edited, doc);
+		}
+		write_file(path, edited, strlen(edited),
+			   c->mode ? c->mode : 0600);
+		free(edited);
+		break;
+	}
+	free(doc);
+	return path;
+}
+
+static void baseline_load__valid_document__loads(void **state)
+{
+	char *dir = test_dir("valid"), path[300], err[256];
+	char *doc = valid_doc(1);
+	struct baseline *bl;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/ok.json", dir);
+	write_file(path, doc, strlen(doc), 0600);
+	bl = baseline__load(path, err, sizeof(err));
+	if (!bl)
+		fail_msg("%s", err);
+	assert_int_equal(bl->n, 1);
+	assert_int_equal(bl->entries[0].counts[0], 7);
+	assert_true(bl->entries[0].threshold == 0.02);
+	assert_true(bl->interval_s == 10);
+	baseline__free(bl);
+	free(doc);
+}
+
+static void baseline_load__malformed_files__refused_with_clear_message(
+	void **state)
+{
+	char *dir = test_dir("malformed"), err[512];
+	size_t n = sizeof(bad_files) / sizeof(bad_files[0]);
+
+	(void)state;
+	assert_true(n >= 15);
+	for (size_t i = 0; i < n; i++) {
+		const struct bad_file *c = &bad_files[i];
+		const char *path = bad_file_write(c, dir, i);
+
+		err[0] = 0;
+		errno = 0;
+		if (baseline__load(path, err, sizeof(err)))
+			fail_msg("case %zu (%s) was accepted", i, c->expect);
+		assert_int_equal(errno, c->err ? c->err : EINVAL);
+		if (!strstr(err, c->expect) || strncmp(err, path, strlen(path)))
+			fail_msg("case %zu: \"%s\" should start with %s and "
+				 "say \"%s\"", i, err, path, c->expect);
+		assert_null(strchr(err, '\n'));
+	}
+}
+
+static void baseline_load__group_writable__is_refused(void **state)
+{
+	char *dir = test_dir("group_writable"), path[300], err[256];
+	struct baseline *bl = small_baseline();
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/bl.json", dir);
+	assert_int_equal(baseline__save(bl, path, err, sizeof(err)), 0);
+	assert_int_equal(chmod(path, 0660), 0);
+	assert_null(baseline__load(path, err, sizeof(err)));
+	assert_non_null(strstr(err, "is writable by group/other"));
+	assert_non_null(strstr(err, "chmod 600 it"));
+	assert_int_equal(chmod(path, 0600), 0);
+	baseline__free(baseline__load(path, err, sizeof(err)));
+	baseline__free(bl);
+}
+
+/* ---- size invariance --------------------------------------------------- */
+
+#define SIZE_WINDOWS	200
+#define KL_FIXED	0.1
+/* The detector's rule, with three features tested per window. */
+#define P_LIMIT		(0.001 / 3)
+
+struct rates {
+	unsigned int effect, exceeds, kl_fixed, kl_quiet;
+	double kl_max;
+};
+
+/* Windows of n events from p against the entry: how often each rule fires. */
+static struct rates size_rates(struct rng *r, const struct baseline_entry *e,
+			       const double *p, uint64_t n, double kl_quiet)
+{
+	struct rates out = { 0 };
+	uint64_t c[SIM_K];
+
+	for (int j = 0; j < SIZE_WINDOWS; j++) {
+		struct divergence d;
+
+		sim_window(r, p, SIM_CONC, n, c);
+		assert_int_equal(divergence__compute(e->counts, c, SIM_K, 0.5,
+						     &d), 0);
+		out.effect += d.effect > e->threshold;
+		out.exceeds += d.effect > e->threshold && d.p_value < P_LIMIT;
+		out.kl_fixed += d.kl_wb > KL_FIXED;
+		out.kl_quiet += d.kl_wb > kl_quiet;
+		out.kl_max = fmax(out.kl_max, d.kl_wb);
+	}
+	return out;
+}
+
+static double pct(unsigned int k)
+{
+	return 100.0 * k / SIZE_WINDOWS;
+}
+
+/*
+ * Learn on 30 windows of 10,000 events; judge fresh windows of 200 to
+ * 200,000 events. The effect threshold keeps its false-alarm rate and its
+ * power at every size. A fixed threshold on smoothed KL cannot: 0.1 fires
+ * on nearly every small unchanged window, and a KL threshold high enough
+ * to be quiet on small windows (their largest KL) misses the real shift
+ * in large ones.
+ */
+static void baseline_threshold__size_invariance__effect_holds_kl_does_not(
+	void **state)
+{
+	static const uint64_t sizes[] = { 200, 2000, 20000, 200000 };
+	struct baseline_builder *b = baseline_builder__new(0.5);
+	double p[SIM_K], q[SIM_K], kl_quiet = INFINITY;
+	const struct baseline_entry *e;
+	struct baseline *bl;
+	struct rng r;
+	char err[256];
+
+	(void)state;
+	rng_seed(&r, 2024);
+	sim_distribution(p);
+	sim_shifted(p, q);
+	for (int j = 0; j < 30; j++) {
+		struct window *w = sim_learning_window(&r, p, SIM_CONC, 10000,
+						       "/");
+
+		assert_int_equal(baseline_builder__add(b, w), 0);
+		window__free(w);
+	}
+	bl = baseline_builder__finish(b, err, sizeof(err));
+	assert_non_null(bl);
+	e = baseline__find(bl, SIM_F, "/");
+	/* A KL threshold just quiet on small unchanged windows. */
+	kl_quiet = size_rates(&r, e, p, sizes[0], INFINITY).kl_max;
+	print_message("threshold %.4f (loo mean %.4f sd %.4f max %.4f); "
+		      "quiet kl_wb %.3g\n", e->threshold, e->loo_mean,
+		      e->loo_sd, e->loo_max, kl_quiet);
+	print_message("%7s | %-13s | %-22s | %-22s | %s\n", "n",
+		      "effect alone", "effect+G: false/detect",
+		      "kl_wb>0.1: false/detect", "kl_wb>quiet: false/detect");
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		uint64_t n = sizes[i];
+		struct rates same = size_rates(&r, e, p, n, kl_quiet);
+		struct rates moved = size_rates(&r, e, q, n, kl_quiet);
+
+		print_message("%7llu | %6.1f%% false | %8.1f%% / %6.1f%%   | "
+			      "%8.1f%% / %6.1f%%   | %8.1f%% / %6.1f%%\n",
+			      (unsigned long long)n, pct(same.effect),
+			      pct(same.exceeds), pct(moved.exceeds),
+			      pct(same.kl_fixed), pct(moved.kl_fixed),
+			      pct(same.kl_quiet), pct(moved.kl_quiet));
+		assert_true(pct(same.exceeds) <= 2);
+		if (n >= 2000)
+			assert_true(pct(moved.exceeds) >= 95);
+		/* KL's bias (k-1)/2n: a fixed 0.1 fires on small windows... */
+		if (n == 200)
+			assert_true(pct(same.kl_fixed) >= 50);
+		/* ...and a KL bar set above that bias misses large ones. */
+		if (n == 200000)
+			assert_true(pct(moved.kl_quiet) <= 5);
+	}
+	baseline__free(bl);
+	baseline_builder__free(b);
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag,
+		    struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int suite_setup(void **state)
+{
+	(void)state;
+	return mkdtemp(suite_dir) ? 0 : -1;
+}
+
+static int suite_teardown(void **state)
+{
+	(void)state;
+	return nftw(suite_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(
+		    builder_finish__one_window__refused_saying_two_needed),
+		cmocka_unit_test(
+		    builder_add__bad_histograms__einval_and_nothing_added),
+		cmocka_unit_test(
+		    builder_finish__thresholds__follow_leave_one_out_rule),
+		cmocka_unit_test(
+		    builder_finish__noisy_feature__gets_higher_threshold),
+		cmocka_unit_test(baseline_save_load__round_trip__equal),
+		cmocka_unit_test(
+		    baseline_save__atomic__mode_0600_and_no_temp_files),
+		cmocka_unit_test(
+		    baseline_save__failures__leave_old_file_and_no_temp),
+		cmocka_unit_test(baseline_load__valid_document__loads),
+		cmocka_unit_test(
+		    baseline_load__malformed_files__refused_with_clear_message),
+		cmocka_unit_test(baseline_load__group_writable__is_refused),
+		cmocka_unit_test(
+		    baseline_threshold__size_invariance__effect_holds_kl_does_not),
+	};
+
+	return cmocka_run_group_tests(tests, suite_setup, suite_teardown);
+}
