@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "cli.h"
+#include "detector.h"
+#include "window.h"
+#include "window_io.h"
 
 void cli__error(const char *fmt, ...)
 {
@@ -62,4 +65,93 @@ const char *cli__hostname(void)
 	if (!host[0] && gethostname(host, sizeof(host) - 1))
 		snprintf(host, sizeof(host), "unknown");
 	return host;
+}
+
+enum {
+	OPT_ALPHA = 0x200,
+	OPT_MIN_COUNT,
+	OPT_P,
+	OPT_CONSECUTIVE,
+	OPT_CLEAR,
+};
+
+static const struct argp_option detector_options[] = {
+	{ "alpha", OPT_ALPHA, "A", 0, "Additive smoothing of both histograms "
+				      "(default 0.5)", 1 },
+	{ "min-count", OPT_MIN_COUNT, "N", 0, "Windows with fewer events are "
+		"'insufficient' (default 50)", 1 },
+	{ "p", OPT_P, "P", 0, "Family-wise significance level, Bonferroni-"
+			      "corrected over features (default 0.001)", 1 },
+	{ "consecutive", OPT_CONSECUTIVE, "N", 0, "Exceeding windows needed "
+		"before an anomaly is raised (default 1)", 1 },
+	{ "clear-fraction", OPT_CLEAR, "F", 0, "A raised anomaly clears when "
+		"the effect falls to F x threshold (default 0.5)", 1 },
+	{},
+};
+
+static error_t detector_parse(int key, char *arg, struct argp_state *state)
+{
+	struct detector_opts *o = state->input;
+	unsigned long u;
+
+	switch (key) {
+	case OPT_ALPHA:
+		return cli__parse_double("--alpha", arg, 0, 1e6, &o->alpha) ?
+			       EINVAL : 0;
+	case OPT_MIN_COUNT:
+		if (cli__parse_uint("--min-count", arg, 0, 1UL << 62, &u))
+			return EINVAL;
+		o->min_count = u;
+		return 0;
+	case OPT_P:
+		return cli__parse_double("--p", arg, 1e-300, 1, &o->family_p) ?
+			       EINVAL : 0;
+	case OPT_CONSECUTIVE:
+		if (cli__parse_uint("--consecutive", arg, 1, 1000, &u))
+			return EINVAL;
+		o->consecutive = (unsigned int)u;
+		return 0;
+	case OPT_CLEAR:
+		return cli__parse_double("--clear-fraction", arg, 0, 1,
+					 &o->clear_fraction) ? EINVAL : 0;
+	}
+	return ARGP_ERR_UNKNOWN;
+}
+
+const struct argp cli__detector_argp = {
+	detector_options, detector_parse, NULL, NULL, NULL, NULL, NULL,
+};
+
+int cli__for_each_window(char *const *paths, int npaths,
+			 int (*fn)(const struct window *w, void *ctx),
+			 void *ctx)
+{
+	char err[512];
+
+	for (int i = 0; i < npaths; i++) {
+		struct window_reader *r;
+		struct window *w;
+		int ret;
+
+		r = window_reader__open(paths[i], err, sizeof(err));
+		if (!r) {
+			cli__error("%s", err);
+			return EXIT_INPUT;
+		}
+		while ((ret = window_reader__next(r, &w, err, sizeof(err))) == 1) {
+			int cb = fn(w, ctx);
+
+			window__free(w);
+			if (cb < 0) {
+				window_reader__close(r);
+				return EXIT_RUNTIME;
+			}
+		}
+		window_reader__close(r);
+		if (ret < 0) {
+			cli__error("%s", err);
+			return EXIT_INPUT;
+		}
+	}
+	return EXIT_OK;
 }

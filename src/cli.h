@@ -6,6 +6,7 @@
 #ifndef DRIFTPROBE_CLI_H
 #define DRIFTPROBE_CLI_H
 
+#include <argp.h>
 #include <stdbool.h>
 
 enum {
@@ -26,10 +27,30 @@ int cli__parse_double(const char *opt, const char *arg, double min,
 int cli__parse_uint(const char *opt, const char *arg, unsigned long min,
 		    unsigned long max, unsigned long *out);
 
+/*
+ * Options every analysing command shares (--alpha, --min-count, --p,
+ * --consecutive, --clear-fraction), as an argp child whose input is a
+ * struct detector_opts.
+ */
+extern const struct argp cli__detector_argp;
+
+/*
+ * Read every window of every file in order and call fn with it (the window
+ * is freed after). Returns EXIT_OK, EXIT_INPUT after printing the bad
+ * file:line, or EXIT_RUNTIME when fn returns < 0.
+ */
+struct window;
+int cli__for_each_window(char *const *paths, int npaths,
+			 int (*fn)(const struct window *w, void *ctx),
+			 void *ctx);
+
 /* This host's name, for records. */
 const char *cli__hostname(void);
 
 int cmd_features(int argc, char **argv);
 int cmd_record(int argc, char **argv);
+int cmd_baseline(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 #endif /* DRIFTPROBE_CLI_H */

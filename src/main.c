@@ -20,6 +20,9 @@ struct command {
 static const struct command commands[] = {
 	{ "features", cmd_features, "list features, bins, labels, attach status" },
 	{ "record", cmd_record, "write window records (JSON Lines) live" },
+	{ "baseline", cmd_baseline, "build a baseline from recorded windows" },
+	{ "analyze", cmd_analyze, "compare recorded windows with a baseline" },
+	{ "run", cmd_run, "live: learn or load a baseline, report drift" },
 };
 
 static void usage(FILE *f)
@@ -59,7 +62,7 @@ int main(int argc, char **argv)
 			return commands[i].fn(argc - 1, argv + 1);
 		}
 	}
-	cli__error("unknown command '%s'; expected one of: features, record "
-		   "(see 'driftprobe --help')", argv[1]);
+	cli__error("unknown command '%s'; see "
+		   "'driftprobe --help' for the commands", argv[1]);
 	return EXIT_INPUT;
 }

@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Turning verdicts into output. JSON field names are the documented
+ * analysis-line schema (README "Analysis lines"); an undefined value is
+ * null and named in "undefined", never NaN. Text output is for a person on
+ * call: what drifted, how far past its threshold, and which bins moved.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "detector.h"
+#include "feature.h"
+#include "jsonw.h"
+#include "report.h"
+#include "window.h"
+
+struct summary_row {
+	enum dp_feature_id feature;
+	char *cgroup;
+	unsigned long windows, anomalies, insufficient;
+	double max_effect, threshold;
+};
+
+struct report {
+	FILE *out;
+	enum report_mode mode;
+	unsigned long window_anomalies, window_features;
+	uint64_t window_events;
+	size_t nrows, caprows;
+	struct summary_row *rows;
+};
+
+static const struct {
+	unsigned int bit;
+	const char *name;
+} undefined_names[] = {
+	{ DIV_UNDEF_KL_WB, "kl_wb" },
+	{ DIV_UNDEF_KL_BW, "kl_bw" },
+	{ DIV_UNDEF_PSI, "psi" },
+	{ DIV_UNDEF_SMOOTHED, "js" },
+	{ DIV_UNDEF_SMOOTHED, "hellinger" },
+	{ DIV_UNDEF_G, "g" },
+	{ DIV_UNDEF_G, "p_value" },
+};
+
+struct report *report__new(FILE *out, enum report_mode mode)
+{
+	struct report *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->out = out;
+	r->mode = mode;
+	return r;
+}
+
+void report__free(struct report *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->nrows; i++)
+		free(r->rows[i].cgroup);
+	free(r->rows);
+	free(r);
+}
+
+static void format_time(double ts, char *buf, size_t len)
+{
+	time_t t = (time_t)ts;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* A value, or null when its undefined bit is set. */
+static void json_value(FILE *f, const char *key, double v, unsigned int undef,
+		       unsigned int bit)
+{
+	fprintf(f, ",\"%s\":", key);
+	if (undef & bit)
+		fputs("null", f);
+	else
+		jsonw__double(f, v);
+}
+
+static void write_json(struct report *r, const struct window *w,
+		       enum dp_feature_id f, const char *cgroup,
+		       const struct analysis *an)
+{
+	const struct divergence *d = &an->d;
+	FILE *o = r->out;
+	char label[64];
+	bool first = true;
+
+	fprintf(o, "{\"ts\":%.3f,\"host\":", w->ts);
+	jsonw__string(o, w->host);
+	fputs(",\"feature\":", o);
+	jsonw__string(o, feature_table[f].name);
+	fputs(",\"cgroup\":", o);
+	jsonw__string(o, cgroup);
+	fprintf(o, ",\"n\":%llu", (unsigned long long)d->n_window);
+	json_value(o, "kl_wb", d->kl_wb, d->undefined, DIV_UNDEF_KL_WB);
+	json_value(o, "kl_bw", d->kl_bw, d->undefined, DIV_UNDEF_KL_BW);
+	json_value(o, "js", d->js, d->undefined, DIV_UNDEF_SMOOTHED);
+	json_value(o, "psi", d->psi, d->undefined, DIV_UNDEF_PSI);
+	json_value(o, "hellinger", d->hellinger, d->undefined,
+		   DIV_UNDEF_SMOOTHED);
+	json_value(o, "effect", d->effect, d->undefined, DIV_UNDEF_G);
+	json_value(o, "g", d->g, d->undefined, DIV_UNDEF_G);
+	fprintf(o, ",\"df\":%u", d->df);
+	json_value(o, "p_value", d->p_value, d->undefined, DIV_UNDEF_G);
+	fputs(",\"threshold\":", o);
+	jsonw__double(o, an->threshold);
+	fputs(",\"verdict\":", o);
+	jsonw__string(o, verdict__name(an->verdict));
+	fputs(",\"reason\":", o);
+	jsonw__string(o, an->reason);
+	fputs(",\"top\":[", o);
+	for (size_t i = 0; i < an->ntop; i++) {
+		const struct bin_contribution *c = &an->top[i];
+
+		feature__label(f, c->bin, label, sizeof(label));
+		fprintf(o, "%s{\"bin\":%u,\"label\":", i ? "," : "", c->bin);
+		jsonw__string(o, label);
+		fputs(",\"baseline_p\":", o);
+		jsonw__double(o, c->baseline_p);
+		fputs(",\"window_p\":", o);
+		jsonw__double(o, c->window_p);
+		fputs(",\"contribution\":", o);
+		jsonw__double(o, c->contribution);
+		fputc('}', o);
+	}
+	fputc(']', o);
+	if (d->undefined) {
+		fputs(",\"undefined\":[", o);
+		for (size_t i = 0; i < sizeof(undefined_names) /
+				       sizeof(undefined_names[0]); i++) {
+			if (!(d->undefined & undefined_names[i].bit))
+				continue;
+			fprintf(o, "%s\"%s\"", first ? "" : ",",
+				undefined_names[i].name);
+			first = false;
+		}
+		fputc(']', o);
+	}
+	fputs("}\n", o);
+}
+
+/* "openat 1.2% -> 33.0%" for each top bin, comma separated. */
+static void write_top_bins(FILE *o, enum dp_feature_id f,
+			   const struct analysis *an, size_t max)
+{
+	char label[64];
+
+	for (size_t i = 0; i < an->ntop && i < max; i++) {
+		const struct bin_contribution *c = &an->top[i];
+
+		feature__label(f, c->bin, label, sizeof(label));
+		fprintf(o, "%s%s %.3g%% -> %.3g%%", i ? ", " : "", label,
+			100 * c->baseline_p, 100 * c->window_p);
+	}
+}
+
+static void write_anomaly_line(struct report *r, const struct window *w,
+			       enum dp_feature_id f, const char *cgroup,
+			       const struct analysis *an)
+{
+	char when[32];
+
+	format_time(w->ts, when, sizeof(when));
+	fprintf(r->out, "%s ANOMALY %s cgroup=%s n=%llu: %s; moved: ", when,
+		feature_table[f].name, cgroup,
+		(unsigned long long)an->d.n_window, an->reason);
+	write_top_bins(r->out, f, an, 3);
+	fputc('\n', r->out);
+}
+
+static void write_anomaly_block(struct report *r, const struct window *w,
+				enum dp_feature_id f, const char *cgroup,
+				const struct analysis *an)
+{
+	const struct divergence *d = &an->d;
+	char when[32], label[64];
+
+	format_time(w->ts, when, sizeof(when));
+	fprintf(r->out, "\n%s ANOMALY %s (cgroup %s, %llu events)\n", when,
+		feature_table[f].name, cgroup,
+		(unsigned long long)d->n_window);
+	fprintf(r->out, "  %s\n", an->reason);
+	fprintf(r->out, "  kl_wb %.4g  kl_bw %.4g  js %.4g  psi %.4g  "
+		"hellinger %.4g nats\n", d->kl_wb, d->kl_bw, d->js, d->psi,
+		d->hellinger);
+	fprintf(r->out, "  %-24s %10s %10s %8s\n", "bin", "baseline",
+		"window", "share");
+	for (size_t i = 0; i < an->ntop; i++) {
+		const struct bin_contribution *c = &an->top[i];
+
+		feature__label(f, c->bin, label, sizeof(label));
+		fprintf(r->out, "  %-24s %9.3f%% %9.3f%% %7.1f%%\n", label,
+			100 * c->baseline_p, 100 * c->window_p,
+			100 * c->contribution);
+	}
+	fputc('\n', r->out);
+}
+
+static struct summary_row *summary_row(struct report *r, enum dp_feature_id f,
+				       const char *cgroup)
+{
+	struct summary_row *row;
+
+	for (size_t i = 0; i < r->nrows; i++)
+		if (r->rows[i].feature == f && !strcmp(r->rows[i].cgroup, cgroup))
+			return &r->rows[i];
+	if (r->nrows == r->caprows) {
+		size_t cap = r->caprows ? 2 * r->caprows : 8;
+		void *p = realloc(r->rows, cap * sizeof(*r->rows));
+
+		if (!p)
+			return NULL;
+		r->rows = p;
+		r->caprows = cap;
+	}
+	row = &r->rows[r->nrows];
+	memset(row, 0, sizeof(*row));
+	row->feature = f;
+	row->cgroup = strdup(cgroup);
+	if (!row->cgroup)
+		return NULL;
+	r->nrows++;
+	return row;
+}
+
+void report__analysis(struct report *r, const struct window *w,
+		      enum dp_feature_id f, const char *cgroup,
+		      const struct analysis *an)
+{
+	struct summary_row *row = summary_row(r, f, cgroup);
+
+	if (row) {
+		row->windows++;
+		row->anomalies += an->verdict == VERDICT_ANOMALY;
+		row->insufficient += an->verdict == VERDICT_INSUFFICIENT;
+		if (an->d.effect > row->max_effect)
+			row->max_effect = an->d.effect;
+		row->threshold = an->threshold;
+	}
+	r->window_features++;
+	r->window_anomalies += an->verdict == VERDICT_ANOMALY;
+	if (f == DP_F_SYSCALL_ID && !strcmp(cgroup, "/"))
+		r->window_events = an->d.n_window;
+
+	switch (r->mode) {
+	case REPORT_JSON:
+		write_json(r, w, f, cgroup, an);
+		break;
+	case REPORT_TEXT:
+		if (an->verdict == VERDICT_ANOMALY)
+			write_anomaly_line(r, w, f, cgroup, an);
+		break;
+	case REPORT_TEXT_LIVE:
+		if (an->verdict == VERDICT_ANOMALY)
+			write_anomaly_block(r, w, f, cgroup, an);
+		break;
+	}
+}
+
+void report__window_done(struct report *r, const struct window *w)
+{
+	char when[32];
+
+	if (r->mode == REPORT_TEXT_LIVE) {
+		format_time(w->ts, when, sizeof(when));
+		fprintf(r->out, "%s window %.0fs: %llu syscalls, %lu features "
+			"checked, %lu anomal%s\n", when, w->interval_s,
+			(unsigned long long)r->window_events,
+			r->window_features, r->window_anomalies,
+			r->window_anomalies == 1 ? "y" : "ies");
+	}
+	r->window_features = r->window_anomalies = 0;
+	r->window_events = 0;
+	fflush(r->out);
+}
+
+void report__summary(struct report *r)
+{
+	if (r->mode != REPORT_TEXT)
+		return;
+	fprintf(r->out, "\n%-18s %-12s %8s %9s %12s %12s %12s\n", "feature",
+		"cgroup", "windows", "anomalies", "insufficient", "max effect",
+		"threshold");
+	for (size_t i = 0; i < r->nrows; i++) {
+		const struct summary_row *s = &r->rows[i];
+
+		fprintf(r->out, "%-18s %-12s %8lu %9lu %12lu %12.4g %12.4g\n",
+			feature_table[s->feature].name, s->cgroup, s->windows,
+			s->anomalies, s->insufficient, s->max_effect,
+			s->threshold);
+	}
+}

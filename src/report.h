@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Analysis output: JSON Lines for machines (one line per window x feature),
+ * text for a person (offline: a line per anomaly and a summary table; live:
+ * a status line per window and a block per anomaly).
+ */
+#ifndef DRIFTPROBE_REPORT_H
+#define DRIFTPROBE_REPORT_H
+
+#include <stdio.h>
+#include <driftprobe/features.h>
+
+struct analysis;
+struct window;
+
+enum report_mode {
+	REPORT_JSON,
+	REPORT_TEXT,		/* offline: anomalies + summary */
+	REPORT_TEXT_LIVE,	/* live: status per window + anomaly blocks */
+};
+
+struct report;
+
+struct report *report__new(FILE *out, enum report_mode mode);
+void report__free(struct report *r);
+
+void report__analysis(struct report *r, const struct window *w,
+		      enum dp_feature_id f, const char *cgroup,
+		      const struct analysis *an);
+void report__window_done(struct report *r, const struct window *w);
+
+/* Text mode: the per-feature summary table (no-op for JSON). */
+void report__summary(struct report *r);
+
+#endif /* DRIFTPROBE_REPORT_H */

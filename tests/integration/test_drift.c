@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Root integration test of the live detector. A steady synthetic workload
+ * runs throughout; `run` learns a baseline from it, then:
+ *   - a process with a very different syscall mix (openat/fstat/close on a
+ *     temp file) must be flagged on syscall.id within 2 windows, with openat
+ *     among the top bins;
+ *   - `analyze` on the windows `run` recorded must print the very same lines;
+ *   - the steady workload alone for 30 windows must raise no anomaly on
+ *     syscall.id or syscall.errno (latency: see the known gap below).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <json-c/json.h>
+#include "harness.h"
+
+#define LEARN_WINDOWS 6
+
+static char dir[] = "/tmp/dp_itest_drift.XXXXXX";
+static char baseline_path[300];
+
+/* ~20k syscalls per second of a fixed mix, until killed. */
+static pid_t start_steady(void)
+{
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fd = open("/dev/zero", O_RDONLY);
+		char buf[64];
+		struct timespec ms = { 0, 1000000 };
+		cpu_set_t cpu0;
+
+		/* One core: migrations between cores shift syscall latency. */
+		CPU_ZERO(&cpu0);
+		CPU_SET(0, &cpu0);
+		sched_setaffinity(0, sizeof(cpu0), &cpu0);
+		for (;;) {
+			for (int i = 0; i < 16; i++)
+				syscall(SYS_getppid);
+			for (int i = 0; i < 4; i++)
+				if (read(fd, buf, sizeof(buf)) < 0)
+					_exit(1);
+			nanosleep(&ms, NULL);
+		}
+	}
+	return pid;
+}
+
+/* A tight loop of openat/fstat/close on a temp file, until killed. */
+static pid_t start_file_storm(void)
+{
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char path[320];
+		struct stat st;
+
+		snprintf(path, sizeof(path), "%s/storm", dir);
+		close(open(path, O_CREAT | O_WRONLY, 0600));
+		for (;;) {
+			int fd = open(path, O_RDONLY);
+
+			fstat(fd, &st);
+			close(fd);
+		}
+	}
+	return pid;
+}
+
+static void stop(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+/* Count lines with verdict "anomaly" for feature; first window index seen. */
+struct verdicts {
+	int windows, anomalies, first_anomaly_window;
+	bool openat_on_top;
+};
+
+static void scan_analysis(const char *path, const char *feature,
+			  struct verdicts *v)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+
+	assert_non_null(f);
+	memset(v, 0, sizeof(*v));
+	v->first_anomaly_window = -1;
+	while (getline(&line, &cap, f) > 0) {
+		struct json_object *o = json_tokener_parse(line), *x, *top;
+
+		if (!o)
+			fail_msg("%s: not JSON: %s", path, line);
+		json_object_object_get_ex(o, "feature", &x);
+		if (strcmp(json_object_get_string(x), feature)) {
+			json_object_put(o);
+			continue;
+		}
+		json_object_object_get_ex(o, "verdict", &x);
+		if (!strcmp(json_object_get_string(x), "anomaly")) {
+			if (v->first_anomaly_window < 0)
+				v->first_anomaly_window = v->windows;
+			v->anomalies++;
+			json_object_object_get_ex(o, "top", &top);
+			for (size_t i = 0; i < json_object_array_length(top); i++) {
+				struct json_object *lbl;
+
+				json_object_object_get_ex(
+					json_object_array_get_idx(top, i),
+					"label", &lbl);
+				if (!strcmp(json_object_get_string(lbl), "openat"))
+					v->openat_on_top = true;
+			}
+		}
+		v->windows++;
+		json_object_put(o);
+	}
+	free(line);
+	fclose(f);
+}
+
+/* Drop the first n lines of src into dst. */
+static void tail_lines(const char *src, const char *dst, int n)
+{
+	char cmd[700];
+
+	snprintf(cmd, sizeof(cmd), "tail -n +%d '%s' > '%s'", n + 1, src, dst);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void run__file_storm__flagged_within_two_windows_and_analyze_agrees(void **state)
+{
+	char out[320], rec[320], rec_tail[320], again[320], cmd[1400];
+	const char *args[] = { "run", "--interval", "1", "--learn", "6",
+			       "--duration", "11", "--json", "--save-baseline",
+			       baseline_path, "--record", rec, NULL };
+	struct verdicts v;
+	pid_t steady, probe, storm;
+
+	(void)state;
+	harness__require_root();
+	snprintf(out, sizeof(out), "%s/run.jsonl", dir);
+	snprintf(rec, sizeof(rec), "%s/windows.jsonl", dir);
+	snprintf(rec_tail, sizeof(rec_tail), "%s/analyzed.jsonl", dir);
+	snprintf(again, sizeof(again), "%s/analyze.jsonl", dir);
+	steady = start_steady();
+	probe = harness__spawn(out, args);
+	/* Learning takes 6 windows after attach; the storm starts ~1 s later. */
+	sleep(LEARN_WINDOWS + 1);
+	storm = start_file_storm();
+	int status = harness__wait_exit(probe, 30);
+	stop(storm);
+	stop(steady);
+	assert_int_equal(status, 0);
+
+	scan_analysis(out, "syscall.id", &v);
+	print_message("storm: %d analysed windows, %d anomalies, first in "
+		      "window %d, openat on top: %d\n", v.windows, v.anomalies,
+		      v.first_anomaly_window, v.openat_on_top);
+	assert_int_equal(v.windows, 11 - LEARN_WINDOWS);
+	/* The storm starts at the end of analysed window 0: flagged by 2. */
+	assert_true(v.first_anomaly_window >= 0);
+	assert_true(v.first_anomaly_window <= 2);
+	assert_true(v.openat_on_top);
+
+	/* The same windows, offline, give the same lines. */
+	tail_lines(rec, rec_tail, LEARN_WINDOWS * DP_F_COUNT);
+	snprintf(cmd, sizeof(cmd), "'%s' analyze --json --baseline '%s' '%s' > '%s'",
+		 harness__binary(), baseline_path, rec_tail, again);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "cmp -s '%s' '%s'", out, again);
+	if (system(cmd))
+		fail_msg("analyze output differs from run output: diff %s %s",
+			 out, again);
+}
+
+static void run__steady_workload_for_30_windows__no_syscall_mix_anomaly(void **state)
+{
+	char out[320];
+	/* Learn and watch in one run, as a user would: 10 windows, then 30. */
+	const char *args[] = { "run", "--interval", "1", "--learn", "10",
+			       "--duration", "40", "--json", NULL };
+	struct verdicts v;
+	pid_t steady, probe;
+	int status, total = 0;
+	const char *features[] = { "syscall.id", "syscall.latency",
+				   "syscall.errno" };
+
+	(void)state;
+	harness__require_root();
+	snprintf(out, sizeof(out), "%s/quiet.jsonl", dir);
+	steady = start_steady();
+	probe = harness__spawn(out, args);
+	status = harness__wait_exit(probe, 80);
+	stop(steady);
+	assert_int_equal(status, 0);
+	/*
+	 * Known gap (issue 3 stays open): syscall.latency's quarter-octave bins
+	 * see real latency shifts of ~15% on this shared VM within a minute,
+	 * wider than a 10-window baseline learns. Reported, not yet asserted.
+	 */
+	for (size_t i = 0; i < 3; i++) {
+		scan_analysis(out, features[i], &v);
+		print_message("quiet: %s: %d windows, %d anomalies\n",
+			      features[i], v.windows, v.anomalies);
+		assert_int_equal(v.windows, 30);
+		if (strcmp(features[i], "syscall.latency"))
+			total += v.anomalies;
+	}
+	assert_int_equal(total, 0);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(baseline_path, sizeof(baseline_path), "%s/baseline.json", dir);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[300];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(run__file_storm__flagged_within_two_windows_and_analyze_agrees),
+		cmocka_unit_test(run__steady_workload_for_30_windows__no_syscall_mix_anomaly),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
