@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Mutual information between signals: plug-in and Miller-Madow estimates
+ * from contingency tables, normalized and conditional MI, the KSG estimator
+ * for continuous series, and bootstrap intervals. Pure: numbers in, numbers
+ * out; no I/O, no global state. Only mi__ksg() and the bootstrap functions
+ * allocate (and say so).
+ *
+ * Conventions: nats. Tables are row-major uint64_t counts, rows = X,
+ * columns = Y. Plug-in values equal scikit-learn 1.2
+ * (metrics.mutual_info_score with contingency=, normalized_mutual_info_score,
+ * feature_selection._mutual_info._compute_mi_cc) to ~1e-12; see
+ * tests/ref/gen_mi.py. Errors are negative errno.
+ */
+#ifndef DRIFTPROBE_MI_H
+#define DRIFTPROBE_MI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MI_KSG_K_DEFAULT 3
+
+struct mi_entropies {
+	uint64_t n;		/* N: total count */
+	size_t rows_nz;		/* m_x: non-empty rows */
+	size_t cols_nz;		/* m_y: non-empty columns */
+	size_t cells_nz;	/* m_xy: non-empty cells */
+	double h_x;		/* H(X), row marginal */
+	double h_y;		/* H(Y), column marginal */
+	double h_xy;		/* H(X,Y) */
+	/*
+	 * Plug-in I(X;Y) = sum over non-empty cells of
+	 * p_ij (ln p_ij - ln p_i - ln p_j), clipped at 0 like sklearn.
+	 */
+	double mi;
+	/*
+	 * Miller-Madow: each entropy gets + (m - 1) / (2N), m its non-empty
+	 * bins, so mi_mm = mi + ((m_x - 1) + (m_y - 1) - (m_xy - 1)) / (2N).
+	 * It removes the first-order upward bias of the plug-in MI and may
+	 * be negative (not clipped): a negative value means "no evidence of
+	 * dependence at this N".
+	 */
+	double mi_mm;
+};
+
+/*
+ * Entropies and MI of the rows x cols table. Returns 0, -EINVAL for a NULL
+ * pointer, rows or cols 0 or an all-zero table, -EOVERFLOW if the total
+ * does not fit in 64 bits.
+ */
+int mi__entropies(const uint64_t *table, size_t rows, size_t cols,
+		  struct mi_entropies *out);
+
+/* The mean dividing MI in mi__nmi(), as sklearn's average_method. */
+enum mi_norm {
+	MI_NORM_ARITHMETIC,	/* (H(X) + H(Y)) / 2, sklearn's default */
+	MI_NORM_GEOMETRIC,	/* sqrt(H(X) H(Y)) */
+	MI_NORM_MIN,		/* min(H(X), H(Y)) */
+	MI_NORM_MAX,		/* max(H(X), H(Y)) */
+};
+
+/*
+ * Normalized MI in [0, 1], as sklearn's normalized_mutual_info_score on the
+ * labels the table counts: 1.0 when both sides have a single non-empty bin,
+ * 0.0 when MI is 0. Errors as mi__entropies(), and -EINVAL for an unknown
+ * norm.
+ */
+int mi__nmi(const uint64_t *table, size_t rows, size_t cols,
+	    enum mi_norm norm, double *out);
+
+/*
+ * Conditional I(X;Y|Z) = sum_z p(z) I(X;Y | Z = z), plug-in, from the
+ * nz x rows x cols table [z][x][y]; empty z slices weigh nothing. Errors as
+ * mi__entropies() (nz 0 is -EINVAL).
+ */
+int mi__conditional(const uint64_t *table, size_t nz, size_t rows,
+		    size_t cols, double *out);
+
+/* Digamma psi(x) for x > 0, ~1e-15 relative; NaN for x <= 0 or NaN. */
+double mi__digamma(double x);
+
+/*
+ * KSG estimate (Kraskov, Stoegbauer, Grassberger 2004, algorithm 1) of the
+ * MI between continuous series x[0..n) and y[0..n), with k neighbours:
+ * eps_i = max-norm distance to the k-th neighbour of point i in the joint
+ * space, n_x(i), n_y(i) = points j != i with |x_j - x_i| < eps_i (resp. y);
+ * MI = psi(k) + psi(n) - <psi(n_x + 1) + psi(n_y + 1)>, clipped at 0.
+ * Equals sklearn's _compute_mi_cc(x, y, k) on the same data: no scaling, no
+ * added noise (mutual_info_regression adds both). When duplicates make
+ * eps_i = 0, n_x counts exact ties, as sklearn does. O(n^2 k) time; it
+ * allocates k doubles. Returns 0, -EINVAL (NULL, k == 0, n <= k, non-finite
+ * value), -ENOMEM.
+ */
+int mi__ksg(const double *x, const double *y, size_t n, unsigned int k,
+	    double *out);
+
+/*
+ * Percentile bootstrap interval at confidence level (0 < level < 1) for the
+ * plug-in MI of the table: reps tables of N events drawn from the
+ * multinomial of the table's cell proportions. [*lo, *hi] are the
+ * (1 - level)/2 and (1 + level)/2 quantiles of the replicates (linear
+ * interpolation, numpy's default). The same seed gives the same interval.
+ * Allocates O(rows * cols + reps). Returns 0, -EINVAL (as mi__entropies(),
+ * reps == 0, level outside (0, 1)), -EOVERFLOW, -ENOMEM.
+ */
+int mi__bootstrap_ci(const uint64_t *table, size_t rows, size_t cols,
+		     unsigned int reps, uint64_t seed, double level,
+		     double *lo, double *hi);
+
+/*
+ * The same for KL(q || p) between a baseline b[0..k) and a window w[0..k),
+ * smoothed as p_i = (b_i + alpha) / (N_B + k alpha), q_i likewise from w.
+ * Only the window is resampled (N_W events from w's proportions): the
+ * interval reflects the window's sampling noise against a fixed baseline.
+ * Returns 0, -EINVAL (NULL, k == 0, N_W == 0, alpha < 0 or not finite,
+ * alpha == 0 with N_B == 0, reps == 0, level outside (0, 1)), -EDOM
+ * (alpha == 0 and some bin has w_i > 0 = b_i: KL is infinite), -EOVERFLOW,
+ * -ENOMEM.
+ */
+int mi__bootstrap_kl_ci(const uint64_t *b, const uint64_t *w, size_t k,
+			double alpha, unsigned int reps, uint64_t seed,
+			double level, double *lo, double *hi);
+
+#endif /* DRIFTPROBE_MI_H */

@@ -1,0 +1,443 @@
+// SPDX-License-Identifier: MIT
+/*
+ * src/mi.c on cases whose answer is known in closed form or by
+ * construction: independent and diagonal tables, Miller-Madow bias
+ * direction, NMI edge cases, conditional independence, digamma identities,
+ * KSG on series with known MI, bootstrap coverage and determinism, and the
+ * error contract. test_mi_sklearn.c checks the same code against sklearn.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "mi.h"
+
+#define EULER_GAMMA 0.57721566490153286061
+
+/* cmocka's assert_float_equal() rounds to float: too coarse here. */
+#define assert_close(got, want, tol)					\
+	do {								\
+		double g_ = (got), w_ = (want), t_ = (tol);		\
+									\
+		if (!(fabs(g_ - w_) <= t_))				\
+			fail_msg("%s = %.17g, expected %.17g +- %g",	\
+				 #got, g_, w_, t_);			\
+	} while (0)
+
+/* Test-local splitmix64: data for the tests, independent of mi.c's PRNG. */
+static uint64_t test_rand(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static double test_uniform(uint64_t *s)
+{
+	return ((double)(test_rand(s) >> 11) + 0.5) * 0x1.0p-53;
+}
+
+static double test_normal(uint64_t *s)
+{
+	double u = test_uniform(s), v = test_uniform(s);
+
+	return sqrt(-2.0 * log(u)) * cos(2.0 * M_PI * v);
+}
+
+static void entropies__independent_table__mi_is_zero(void **state)
+{
+	/* n_ij = r_i c_j: exactly the product of its marginals. */
+	static const uint64_t r[3] = { 1, 2, 7 }, c[4] = { 3, 1, 4, 2 };
+	uint64_t t[12];
+	struct mi_entropies e;
+
+	(void)state;
+	for (int i = 0; i < 3; i++)
+		for (int j = 0; j < 4; j++)
+			t[i * 4 + j] = r[i] * c[j];
+	assert_int_equal(mi__entropies(t, 3, 4, &e), 0);
+	assert_true(e.mi < 1e-15);
+	assert_close(e.h_xy, e.h_x + e.h_y, 1e-14);
+	assert_int_equal(e.n, 100);
+	assert_int_equal(e.rows_nz, 3);
+	assert_int_equal(e.cols_nz, 4);
+	assert_int_equal(e.cells_nz, 12);
+}
+
+static void entropies__diagonal_table__mi_equals_h_x(void **state)
+{
+	static const uint64_t t[16] = {
+		4, 0, 0, 0,
+		0, 9, 0, 0,
+		0, 0, 1, 0,
+		0, 0, 0, 6,
+	};
+	double h = 0.0;
+	struct mi_entropies e;
+
+	(void)state;
+	for (int i = 0; i < 4; i++)
+		h -= t[i * 5] / 20.0 * log(t[i * 5] / 20.0);
+	assert_int_equal(mi__entropies(t, 4, 4, &e), 0);
+	assert_close(e.h_x, h, 1e-15);
+	assert_close(e.h_y, h, 1e-15);
+	assert_close(e.h_xy, h, 1e-15);
+	assert_close(e.mi, h, 1e-15);
+	assert_int_equal(e.cells_nz, 4);
+}
+
+static void entropies__single_row_or_column__mi_is_exactly_zero(void **state)
+{
+	static const uint64_t t[3] = { 3, 0, 5 };
+	struct mi_entropies e;
+
+	(void)state;
+	assert_int_equal(mi__entropies(t, 1, 3, &e), 0);
+	assert_true(e.mi == 0.0);
+	assert_int_equal(mi__entropies(t, 3, 1, &e), 0);
+	assert_true(e.mi == 0.0);
+	assert_int_equal(e.rows_nz, 2);
+}
+
+/*
+ * Tables of 200 events drawn from an independent 4 x 5 uniform: the true MI
+ * is 0, the plug-in mean is biased up by ~(4-1)(5-1)/(2*200) = 0.03, and
+ * Miller-Madow removes that first-order bias.
+ */
+static void miller_madow__removes_plug_in_bias(void **state)
+{
+	double mean_mi = 0.0, mean_mm = 0.0;
+	uint64_t seed = 42;
+	const int reps = 400;
+
+	(void)state;
+	for (int r = 0; r < reps; r++) {
+		uint64_t t[20] = { 0 };
+		struct mi_entropies e;
+
+		for (int i = 0; i < 200; i++)
+			t[test_rand(&seed) % 20]++;
+		assert_int_equal(mi__entropies(t, 4, 5, &e), 0);
+		assert_close(e.mi_mm - e.mi,
+				   ((double)e.rows_nz + e.cols_nz -
+				    e.cells_nz - 1) / 400.0, 1e-15);
+		mean_mi += e.mi / reps;
+		mean_mm += e.mi_mm / reps;
+	}
+	assert_true(mean_mi > 0.02);
+	assert_true(fabs(mean_mm) < 0.3 * mean_mi);
+}
+
+static void nmi__sklearn_edge_cases(void **state)
+{
+	static const uint64_t one[1] = { 7 }, row[3] = { 3, 0, 5 };
+	static const uint64_t lone[3] = { 0, 7, 0 };
+	static const uint64_t diag[4] = { 5, 0, 0, 3 }, indep[4] = { 2, 4, 1, 2 };
+	double v;
+
+	(void)state;
+	for (enum mi_norm m = MI_NORM_ARITHMETIC; m <= MI_NORM_MAX; m++) {
+		/* Both sides a single cluster: a perfect match. */
+		assert_int_equal(mi__nmi(one, 1, 1, m, &v), 0);
+		assert_true(v == 1.0);
+		/* A single non-empty row among several is still one cluster. */
+		assert_int_equal(mi__nmi(lone, 3, 1, m, &v), 0);
+		assert_true(v == 1.0);
+		/* One side split, the other not: MI = 0, so NMI = 0. */
+		assert_int_equal(mi__nmi(row, 1, 3, m, &v), 0);
+		assert_true(v == 0.0);
+		assert_int_equal(mi__nmi(row, 3, 1, m, &v), 0);
+		assert_true(v == 0.0);
+		assert_int_equal(mi__nmi(diag, 2, 2, m, &v), 0);
+		assert_close(v, 1.0, 1e-15);
+		assert_int_equal(mi__nmi(indep, 2, 2, m, &v), 0);
+		assert_true(v < 1e-15);
+	}
+	assert_int_equal(mi__nmi(one, 1, 1, (enum mi_norm)4, &v), -EINVAL);
+}
+
+static void nmi__normalizations_order(void **state)
+{
+	/* H(X) < H(Y): MI/max <= MI/arith <= MI/geom <= MI/min. */
+	static const uint64_t t[6] = { 10, 2, 0, 1, 5, 6 };
+	double v[4];
+
+	(void)state;
+	for (enum mi_norm m = MI_NORM_ARITHMETIC; m <= MI_NORM_MAX; m++)
+		assert_int_equal(mi__nmi(t, 2, 3, m, &v[m]), 0);
+	assert_true(v[MI_NORM_MAX] <= v[MI_NORM_ARITHMETIC]);
+	assert_true(v[MI_NORM_ARITHMETIC] <= v[MI_NORM_GEOMETRIC]);
+	assert_true(v[MI_NORM_GEOMETRIC] <= v[MI_NORM_MIN]);
+	assert_true(v[MI_NORM_MIN] <= 1.0);
+}
+
+static void conditional__independent_given_z__is_zero(void **state)
+{
+	/*
+	 * Within each z slice X and Y are independent, but the slices differ,
+	 * so the pooled table is dependent. An empty slice weighs nothing.
+	 */
+	static const uint64_t t[3][2][2] = {
+		{ { 9, 3 }, { 3, 1 } },
+		{ { 0, 0 }, { 0, 0 } },
+		{ { 1, 3 }, { 3, 9 } },
+	};
+	uint64_t pooled[4] = { 0 };
+	struct mi_entropies e;
+	double cmi;
+
+	(void)state;
+	assert_int_equal(mi__conditional(&t[0][0][0], 3, 2, 2, &cmi), 0);
+	assert_true(cmi < 1e-15);
+	for (int z = 0; z < 3; z++)
+		for (int i = 0; i < 4; i++)
+			pooled[i] += t[z][i / 2][i % 2];
+	assert_int_equal(mi__entropies(pooled, 2, 2, &e), 0);
+	assert_true(e.mi > 0.03);
+}
+
+static void conditional__weights_slices_by_p_z(void **state)
+{
+	/* Slice 0 is a diagonal (MI ln 2), slice 1 independent: CMI ln2/4. */
+	static const uint64_t t[2][2][2] = {
+		{ { 5, 0 }, { 0, 5 } },
+		{ { 10, 10 }, { 10, 10 } },
+	};
+	double cmi;
+
+	(void)state;
+	assert_int_equal(mi__conditional(&t[0][0][0], 2, 2, 2, &cmi), 0);
+	assert_close(cmi, M_LN2 * 10.0 / 50.0, 1e-15);
+}
+
+static void digamma__identities(void **state)
+{
+	(void)state;
+	assert_close(mi__digamma(1.0), -EULER_GAMMA, 1e-15);
+	assert_close(mi__digamma(0.5), -EULER_GAMMA - 2.0 * M_LN2,
+			   1e-15);
+	/* psi(n) = H_{n-1} - gamma for integers, across the x = 10 switch. */
+	for (int n = 2; n < 30; n++) {
+		double harmonic = 0.0;
+
+		for (int i = 1; i < n; i++)
+			harmonic += 1.0 / i;
+		assert_close(mi__digamma(n), harmonic - EULER_GAMMA,
+				   1e-14);
+	}
+	for (double x = 0.01; x < 40.0; x *= 1.37)
+		assert_close(mi__digamma(x + 1.0),
+				   mi__digamma(x) + 1.0 / x,
+				   1e-14 * (1.0 / x + fabs(mi__digamma(x))));
+	assert_true(isnan(mi__digamma(0.0)));
+	assert_true(isnan(mi__digamma(-1.5)));
+	assert_true(isnan(mi__digamma(NAN)));
+}
+
+static void ksg__independent_uniform__near_zero(void **state)
+{
+	enum { N = 1000 };
+	double x[N], y[N], mi;
+	uint64_t seed = 7;
+
+	(void)state;
+	for (int i = 0; i < N; i++) {
+		x[i] = test_uniform(&seed);
+		y[i] = test_uniform(&seed);
+	}
+	assert_int_equal(mi__ksg(x, y, N, MI_KSG_K_DEFAULT, &mi), 0);
+	assert_true(mi >= 0.0 && mi < 0.03);
+}
+
+static void ksg__identical_series__large(void **state)
+{
+	enum { N = 500 };
+	double x[N], y[N], mi;
+	uint64_t seed = 11;
+
+	(void)state;
+	for (int i = 0; i < N; i++) {
+		x[i] = test_normal(&seed);
+		y[i] = x[i] + 1e-9 * test_normal(&seed);
+	}
+	assert_int_equal(mi__ksg(x, y, N, MI_KSG_K_DEFAULT, &mi), 0);
+	assert_true(mi > 4.0);
+}
+
+static void ksg__gaussian__matches_closed_form(void **state)
+{
+	enum { N = 2000 };
+	static double x[N], y[N];
+	const double rho[] = { 0.3, -0.6, 0.9 };
+	uint64_t seed = 3;
+
+	(void)state;
+	for (size_t r = 0; r < sizeof(rho) / sizeof(rho[0]); r++) {
+		double mi, s = sqrt(1.0 - rho[r] * rho[r]);
+
+		for (int i = 0; i < N; i++) {
+			x[i] = test_normal(&seed);
+			y[i] = rho[r] * x[i] + s * test_normal(&seed);
+		}
+		assert_int_equal(mi__ksg(x, y, N, MI_KSG_K_DEFAULT, &mi), 0);
+		assert_close(mi, -0.5 * log(1.0 - rho[r] * rho[r]), 0.05);
+	}
+}
+
+/*
+ * Table proportional to p = [[.4 .1] [.1 .4]]: the plug-in MI is the true
+ * MI. The interval must contain it, and its width must match the delta
+ * method, sd^2 = (sum p_ij ln^2(p_ij / p_i p_j) - MI^2) / N, which checks
+ * the multinomial sampler's spread at small N (inversion) and at large N
+ * (the Beta splitting path).
+ */
+static void bootstrap_ci__covers_true_mi_with_delta_method_width(void **state)
+{
+	const uint64_t scale[] = { 100, 10000000 };
+
+	(void)state;
+	for (size_t s = 0; s < 2; s++) {
+		uint64_t t[4] = { 4 * scale[s], scale[s], scale[s], 4 * scale[s] };
+		double n = 10.0 * scale[s], l = log(0.4 / 0.25), m = log(0.1 / 0.25);
+		double mi = 0.8 * l + 0.2 * m, sd, lo, hi;
+		struct mi_entropies e;
+
+		sd = sqrt((0.8 * l * l + 0.2 * m * m - mi * mi) / n);
+		assert_int_equal(mi__entropies(t, 2, 2, &e), 0);
+		assert_close(e.mi, mi, 1e-14);
+		assert_int_equal(mi__bootstrap_ci(t, 2, 2, 2000, 1, 0.95, &lo,
+						  &hi), 0);
+		assert_true(lo < mi && mi < hi);
+		assert_close((hi - lo) / (2 * 1.959964 * sd), 1.0, 0.12);
+	}
+}
+
+static void bootstrap_ci__fixed_seed__is_deterministic(void **state)
+{
+	static const uint64_t t[6] = { 30, 5, 1, 2, 40, 9 };
+	double lo1, hi1, lo2, hi2, lo3, hi3;
+
+	(void)state;
+	assert_int_equal(mi__bootstrap_ci(t, 2, 3, 300, 99, 0.9, &lo1, &hi1), 0);
+	assert_int_equal(mi__bootstrap_ci(t, 2, 3, 300, 99, 0.9, &lo2, &hi2), 0);
+	assert_int_equal(mi__bootstrap_ci(t, 2, 3, 300, 100, 0.9, &lo3, &hi3), 0);
+	assert_true(lo1 == lo2 && hi1 == hi2);
+	assert_true(lo1 != lo3 || hi1 != hi3);
+	assert_true(lo1 <= hi1);
+}
+
+static void bootstrap_kl_ci__covers_point_estimate(void **state)
+{
+	static const uint64_t b[4] = { 500, 300, 150, 50 };
+	static const uint64_t w[4] = { 200, 300, 300, 200 };
+	const double alpha = 0.5;
+	double kl = 0.0, lo, hi, lo2, hi2;
+
+	(void)state;
+	for (int i = 0; i < 4; i++) {
+		double p = (b[i] + alpha) / (1000 + 4 * alpha);
+		double q = (w[i] + alpha) / (1000 + 4 * alpha);
+
+		kl += q * log(q / p);
+	}
+	assert_int_equal(mi__bootstrap_kl_ci(b, w, 4, alpha, 1000, 5, 0.95,
+					     &lo, &hi), 0);
+	assert_true(lo < kl && kl < hi);
+	assert_int_equal(mi__bootstrap_kl_ci(b, w, 4, alpha, 1000, 5, 0.95,
+					     &lo2, &hi2), 0);
+	assert_true(lo == lo2 && hi == hi2);
+	/* The window equal to the baseline: KL near 0, never negative. */
+	assert_int_equal(mi__bootstrap_kl_ci(b, b, 4, 0.0, 500, 5, 0.95,
+					     &lo, &hi), 0);
+	assert_true(lo >= 0.0 && hi < 0.02);
+}
+
+static void invalid_inputs__einval(void **state)
+{
+	static const uint64_t t[4] = { 1, 2, 3, 4 }, zero[4] = { 0 };
+	static const uint64_t big[2] = { UINT64_MAX, 1 };
+	static const double x[4] = { 0, 1, 2, 3 }, bad[4] = { 0, NAN, 2, 3 };
+	struct mi_entropies e;
+	double v, lo, hi;
+
+	(void)state;
+	assert_int_equal(mi__entropies(NULL, 2, 2, &e), -EINVAL);
+	assert_int_equal(mi__entropies(t, 0, 2, &e), -EINVAL);
+	assert_int_equal(mi__entropies(t, 2, 0, &e), -EINVAL);
+	assert_int_equal(mi__entropies(t, 2, 2, NULL), -EINVAL);
+	assert_int_equal(mi__entropies(zero, 2, 2, &e), -EINVAL);
+	assert_int_equal(mi__entropies(t, SIZE_MAX, 2, &e), -EINVAL);
+	assert_int_equal(mi__entropies(big, 1, 2, &e), -EOVERFLOW);
+	assert_int_equal(mi__nmi(zero, 2, 2, MI_NORM_MIN, &v), -EINVAL);
+	assert_int_equal(mi__nmi(t, 2, 2, MI_NORM_MIN, NULL), -EINVAL);
+	assert_int_equal(mi__conditional(t, 0, 2, 2, &v), -EINVAL);
+	assert_int_equal(mi__conditional(zero, 1, 2, 2, &v), -EINVAL);
+	assert_int_equal(mi__conditional(t, 1, 2, 2, NULL), -EINVAL);
+	assert_int_equal(mi__ksg(x, x, 4, 0, &v), -EINVAL);
+	assert_int_equal(mi__ksg(x, x, 3, 3, &v), -EINVAL);
+	assert_int_equal(mi__ksg(x, bad, 4, 1, &v), -EINVAL);
+	assert_int_equal(mi__ksg(NULL, x, 4, 1, &v), -EINVAL);
+	assert_int_equal(mi__ksg(x, x, 4, 1, NULL), -EINVAL);
+	assert_int_equal(mi__bootstrap_ci(t, 2, 2, 0, 1, 0.9, &lo, &hi), -EINVAL);
+	assert_int_equal(mi__bootstrap_ci(t, 2, 2, 10, 1, 0.0, &lo, &hi), -EINVAL);
+	assert_int_equal(mi__bootstrap_ci(t, 2, 2, 10, 1, 1.0, &lo, &hi), -EINVAL);
+	assert_int_equal(mi__bootstrap_ci(t, 2, 2, 10, 1, NAN, &lo, &hi), -EINVAL);
+	assert_int_equal(mi__bootstrap_ci(zero, 2, 2, 10, 1, 0.9, &lo, &hi),
+			 -EINVAL);
+	assert_int_equal(mi__bootstrap_ci(t, 2, 2, 10, 1, 0.9, NULL, &hi),
+			 -EINVAL);
+	assert_int_equal(mi__bootstrap_kl_ci(t, zero, 4, 0.5, 10, 1, 0.9, &lo,
+					     &hi), -EINVAL);
+	assert_int_equal(mi__bootstrap_kl_ci(t, t, 0, 0.5, 10, 1, 0.9, &lo,
+					     &hi), -EINVAL);
+	assert_int_equal(mi__bootstrap_kl_ci(t, t, 4, -1.0, 10, 1, 0.9, &lo,
+					     &hi), -EINVAL);
+	assert_int_equal(mi__bootstrap_kl_ci(t, t, 4, NAN, 10, 1, 0.9, &lo,
+					     &hi), -EINVAL);
+	assert_int_equal(mi__bootstrap_kl_ci(t, t, 4, INFINITY, 10, 1, 0.9,
+					     &lo, &hi), -EINVAL);
+	assert_int_equal(mi__bootstrap_kl_ci(zero, t, 4, 0.0, 10, 1, 0.9, &lo,
+					     &hi), -EINVAL);
+	assert_int_equal(mi__bootstrap_kl_ci(NULL, t, 4, 0.5, 10, 1, 0.9, &lo,
+					     &hi), -EINVAL);
+	/* Window mass where the unsmoothed baseline has none: KL infinite. */
+	assert_int_equal(mi__bootstrap_kl_ci(big, t, 2, 0.0, 10, 1, 0.9, &lo,
+					     &hi), -EOVERFLOW);
+	{
+		static const uint64_t b0[2] = { 5, 0 }, w0[2] = { 1, 1 };
+
+		assert_int_equal(mi__bootstrap_kl_ci(b0, w0, 2, 0.0, 10, 1,
+						     0.9, &lo, &hi), -EDOM);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(entropies__independent_table__mi_is_zero),
+		cmocka_unit_test(entropies__diagonal_table__mi_equals_h_x),
+		cmocka_unit_test(entropies__single_row_or_column__mi_is_exactly_zero),
+		cmocka_unit_test(miller_madow__removes_plug_in_bias),
+		cmocka_unit_test(nmi__sklearn_edge_cases),
+		cmocka_unit_test(nmi__normalizations_order),
+		cmocka_unit_test(conditional__independent_given_z__is_zero),
+		cmocka_unit_test(conditional__weights_slices_by_p_z),
+		cmocka_unit_test(digamma__identities),
+		cmocka_unit_test(ksg__independent_uniform__near_zero),
+		cmocka_unit_test(ksg__identical_series__large),
+		cmocka_unit_test(ksg__gaussian__matches_closed_form),
+		cmocka_unit_test(bootstrap_ci__covers_true_mi_with_delta_method_width),
+		cmocka_unit_test(bootstrap_ci__fixed_seed__is_deterministic),
+		cmocka_unit_test(bootstrap_kl_ci__covers_point_estimate),
+		cmocka_unit_test(invalid_inputs__einval),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
