@@ -80,6 +80,9 @@ driftprobe: $(OBJS)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 # ---- tests ---------------------------------------------------------------
+# A driver compiles several sources in one call, where -MMD would keep only
+# the last one's dependencies: depend on every header instead.
+HEADERS := $(wildcard src/*.h include/driftprobe/*.h)
 # Each tests/unit/test_<name>.c is one cmocka driver; tests/unit/<name>.mk
 # (optional) sets test_<name>_SRCS (the modules it links, nothing else) and
 # test_<name>_ARGS. Without a .mk file the driver links src/<name>.c.
@@ -88,9 +91,9 @@ UNIT_TESTS := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
 
 define unit_test_rule
 test_$(1)_SRCS ?= src/$(1).c
-$(OUTPUT)/tests/test_$(1): tests/unit/test_$(1).c $$(test_$(1)_SRCS) $(SKELS) $(OUTPUT)/syscall_names.h | $(OUTPUT)/tests
+$(OUTPUT)/tests/test_$(1): tests/unit/test_$(1).c $$(test_$(1)_SRCS) $(HEADERS) $(SKELS) $(OUTPUT)/syscall_names.h | $(OUTPUT)/tests
 	$$(call msg,CC,$$@)
-	$(Q)$(CC) $(CFLAGS) -MMD -MP $$(filter %.c,$$^) $$(LDLIBS) -lcmocka -o $$@
+	$(Q)$(CC) $(CFLAGS) $$(filter %.c,$$^) $$(LDLIBS) -lcmocka -o $$@
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_test_rule,$(t))))
 
