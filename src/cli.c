@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "cli.h"
 #include "detector.h"
+#include "live.h"
 #include "window.h"
 #include "window_io.h"
 
@@ -155,3 +156,51 @@ int cli__for_each_window(char *const *paths, int npaths,
 	}
 	return EXIT_OK;
 }
+
+enum { OPT_HOOKS = 0x280 };
+
+static const struct argp_option live_options[] = {
+	{ "interval", 'i', "SEC", 0, "Window length in seconds (default 10)", 0 },
+	{ "duration", 'd', "SEC", 0, "Stop after SEC seconds (default: until "
+				     "SIGINT/SIGTERM)", 0 },
+	{ "hooks", OPT_HOOKS, "KIND", 0, "auto (default), tp_btf or tracepoint", 0 },
+	{ "verbose", 'v', NULL, 0, "Show libbpf's log", 0 },
+	{},
+};
+
+static error_t live_parse(int key, char *arg, struct argp_state *state)
+{
+	struct live_opts *o = state->input;
+
+	switch (key) {
+	case 'i':
+		return cli__parse_double("--interval", arg, 0.1, 86400,
+					 &o->interval_s) ? EINVAL : 0;
+	case 'd':
+		return cli__parse_double("--duration", arg, 0.1, 1e9,
+					 &o->duration_s) ? EINVAL : 0;
+	case OPT_HOOKS:
+		if (probe__parse_hooks(arg, &o->hooks)) {
+			cli__error("--hooks: bad value '%s'; expected auto, "
+				   "tp_btf or tracepoint", arg);
+			return EINVAL;
+		}
+		return 0;
+	case 'v':
+		o->verbose = true;
+		return 0;
+	case ARGP_KEY_END:
+		if (o->duration_s && o->duration_s < o->interval_s) {
+			cli__error("--duration %g is shorter than --interval "
+				   "%g; expected at least one window",
+				   o->duration_s, o->interval_s);
+			return EINVAL;
+		}
+		return 0;
+	}
+	return ARGP_ERR_UNKNOWN;
+}
+
+const struct argp cli__live_argp = {
+	live_options, live_parse, NULL, NULL, NULL, NULL, NULL,
+};

@@ -35,6 +35,12 @@ int cli__parse_uint(const char *opt, const char *arg, unsigned long min,
 extern const struct argp cli__detector_argp;
 
 /*
+ * Options of the live commands (--interval, --duration, --hooks, --verbose),
+ * as an argp child whose input is a struct live_opts.
+ */
+extern const struct argp cli__live_argp;
+
+/*
  * Read every window of every file in order and call fn with it (the window
  * is freed after). Returns EXIT_OK, EXIT_INPUT after printing the bad
  * file:line, or EXIT_RUNTIME when fn returns < 0.

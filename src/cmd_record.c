@@ -18,15 +18,8 @@ struct record_args {
 	FILE *out;
 };
 
-enum { OPT_HOOKS = 0x100 };
-
 static const struct argp_option record_options[] = {
-	{ "interval", 'i', "SEC", 0, "Window length in seconds (default 10)", 0 },
-	{ "duration", 'd', "SEC", 0, "Stop after SEC seconds (default: until "
-				     "SIGINT/SIGTERM)", 0 },
 	{ "output", 'o', "FILE", 0, "Append records to FILE (default stdout)", 0 },
-	{ "hooks", OPT_HOOKS, "KIND", 0, "auto (default), tp_btf or tracepoint", 0 },
-	{ "verbose", 'v', NULL, 0, "Show libbpf's log", 0 },
 	{},
 };
 
@@ -35,40 +28,23 @@ static error_t record_parse(int key, char *arg, struct argp_state *state)
 	struct record_args *a = state->input;
 
 	switch (key) {
-	case 'i':
-		return cli__parse_double("--interval", arg, 0.1, 86400,
-					 &a->live.interval_s) ? EINVAL : 0;
-	case 'd':
-		return cli__parse_double("--duration", arg, 0.1, 1e9,
-					 &a->live.duration_s) ? EINVAL : 0;
 	case 'o':
 		a->output = arg;
 		return 0;
-	case OPT_HOOKS:
-		if (probe__parse_hooks(arg, &a->live.hooks)) {
-			cli__error("--hooks: bad value '%s'; expected auto, "
-				   "tp_btf or tracepoint", arg);
-			return EINVAL;
-		}
-		return 0;
-	case 'v':
-		a->live.verbose = true;
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->live;
 		return 0;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
 		return EINVAL;
-	case ARGP_KEY_END:
-		if (a->live.duration_s &&
-		    a->live.duration_s < a->live.interval_s) {
-			cli__error("--duration %g is shorter than --interval "
-				   "%g; expected at least one window",
-				   a->live.duration_s, a->live.interval_s);
-			return EINVAL;
-		}
-		return 0;
 	}
 	return ARGP_ERR_UNKNOWN;
 }
+
+static const struct argp_child record_children[] = {
+	{ &cli__live_argp, 0, NULL, 0 },
+	{},
+};
 
 static const struct argp record_argp = {
 	record_options, record_parse, NULL,
@@ -79,7 +55,7 @@ static const struct argp record_argp = {
 	"EXAMPLES:\n"
 	"  driftprobe record --interval 10 -o windows.jsonl\n"
 	"  driftprobe record -i 1 -d 60 | jq -c '{feature, n: (.counts|add)}'",
-	NULL, NULL, NULL,
+	record_children, NULL, NULL,
 };
 
 static int write_window(const struct window *w, void *ctx)

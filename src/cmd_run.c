@@ -30,7 +30,7 @@ struct run_args {
 	struct report *report;
 };
 
-enum { OPT_LEARN = 0x300, OPT_SAVE, OPT_RECORD, OPT_HOOKS };
+enum { OPT_LEARN = 0x300, OPT_SAVE, OPT_RECORD };
 
 static const struct argp_option run_options[] = {
 	{ "baseline", 'b', "FILE", 0, "Compare with this baseline instead of "
@@ -39,14 +39,9 @@ static const struct argp_option run_options[] = {
 					"first (default 60)", 0 },
 	{ "save-baseline", OPT_SAVE, "FILE", 0, "Save the learnt baseline "
 						"(atomically, mode 0600)", 0 },
-	{ "interval", 'i', "SEC", 0, "Window length in seconds (default 10)", 0 },
-	{ "duration", 'd', "SEC", 0, "Stop after SEC seconds (default: until "
-				     "SIGINT/SIGTERM)", 0 },
 	{ "json", 'j', NULL, 0, "Print every analysis line as JSON", 0 },
 	{ "record", OPT_RECORD, "FILE", 0, "Also append every window's records "
 					   "to FILE", 0 },
-	{ "hooks", OPT_HOOKS, "KIND", 0, "auto (default), tp_btf or tracepoint", 0 },
-	{ "verbose", 'v', NULL, 0, "Show libbpf's log", 0 },
 	{},
 };
 
@@ -64,30 +59,15 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 	case OPT_SAVE:
 		a->save_path = arg;
 		return 0;
-	case 'i':
-		return cli__parse_double("--interval", arg, 0.1, 86400,
-					 &a->live.interval_s) ? EINVAL : 0;
-	case 'd':
-		return cli__parse_double("--duration", arg, 0.1, 1e9,
-					 &a->live.duration_s) ? EINVAL : 0;
 	case 'j':
 		a->json = true;
 		return 0;
 	case OPT_RECORD:
 		a->record_path = arg;
 		return 0;
-	case OPT_HOOKS:
-		if (probe__parse_hooks(arg, &a->live.hooks)) {
-			cli__error("--hooks: bad value '%s'; expected auto, "
-				   "tp_btf or tracepoint", arg);
-			return EINVAL;
-		}
-		return 0;
-	case 'v':
-		a->live.verbose = true;
-		return 0;
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &a->det;
+		state->child_inputs[1] = &a->live;
 		return 0;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
@@ -114,6 +94,7 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 
 static const struct argp_child run_children[] = {
 	{ &cli__detector_argp, 0, "Detection:", 1 },
+	{ &cli__live_argp, 0, NULL, 0 },
 	{},
 };
 
