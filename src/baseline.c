@@ -37,6 +37,7 @@
 #include "baseline.h"
 #include "divergence.h"
 #include "feature.h"
+#include "json_counts.h"
 #include "jsonw.h"
 #include "window.h"
 
@@ -703,34 +704,34 @@ static int load__u64(struct loader *l, json_object *obj, const char *key,
 static int load__counts(struct loader *l, json_object *obj,
 			struct baseline_entry *e)
 {
-	uint64_t total = 0;
 	json_object *arr;
-	char what[32];
-	size_t len;
+	size_t at = 0;
 	int err = load__field(l, obj, "counts", json_type_array, &arr);
 
 	if (err)
 		return err;
-	len = json_object_array_length(arr);
-	if (len != e->nbins)
-		return load__fail(l, "\"counts\" has %zu values, expected %"
-				  PRIu32 " (bins)", len, e->nbins);
 	e->counts = calloc(e->nbins, sizeof(*e->counts));
 	if (!e->counts)
 		return -ENOMEM;
-	for (size_t i = 0; i < len; i++) {
-		json_object *v = json_object_array_get_idx(arr, i);
-
-		err = load__u64_value(v, &e->counts[i]);
-		if (err) {
-			snprintf(what, sizeof(what), "counts[%zu]", i);
-			return load__u64_fail(l, what, v, err);
-		}
-		if (__builtin_add_overflow(total, e->counts[i], &total))
-			return load__fail(l, "counts overflow: their sum "
-					  "exceeds 2^64");
+	switch (json_counts__parse(arr, e->counts, e->nbins, &at)) {
+	case JSON_COUNTS_OK:
+		return 0;
+	case JSON_COUNTS_NOT_ARRAY:	/* load__field checked the type */
+	case JSON_COUNTS_LENGTH:
+		return load__fail(l, "\"counts\" has %zu values, expected %"
+				  PRIu32 " (bins)", at, e->nbins);
+	case JSON_COUNTS_NOT_INTEGER:
+	case JSON_COUNTS_NEGATIVE:
+		return load__fail(l, "counts[%zu] is %s, expected a "
+				  "non-negative integer", at,
+				  json_object_to_json_string(
+					  json_object_array_get_idx(arr, at)));
+	case JSON_COUNTS_TOO_BIG:
+		return load__fail(l, "counts[%zu] overflows 64 bits", at);
+	case JSON_COUNTS_SUM_OVERFLOW:
+		break;
 	}
-	return 0;
+	return load__fail(l, "counts overflow: their sum exceeds 2^64");
 }
 
 /* features[i] into e. */

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <json-c/json.h>
 #include "feature.h"
+#include "json_counts.h"
 #include "jsonw.h"
 #include "window_io.h"
 
@@ -147,46 +148,39 @@ static int parse_counts(struct window_reader *r, struct json_object *arr,
 {
 	const char *name = feature_table[rec->feature].name;
 	uint32_t bins = feature_table[rec->feature].bins;
-	uint64_t total = 0;
-	size_t n;
+	size_t at = 0;
 
-	if (!arr || !json_object_is_type(arr, json_type_array))
-		return fail(r, err, errlen,
-			    "\"counts\" missing or not an array; expected %u "
-			    "non-negative integers for %s", bins, name);
-	n = json_object_array_length(arr);
-	if (n != bins)
-		return fail(r, err, errlen,
-			    "\"counts\" has %zu bins; %s has %u", n, name,
-			    bins);
 	rec->counts = malloc(bins * sizeof(uint64_t));
 	if (!rec->counts)
 		return fail(r, err, errlen, "out of memory");
 	rec->nbins = bins;
-	for (size_t i = 0; i < n; i++) {
-		struct json_object *v = json_object_array_get_idx(arr, i);
-		const char *text;
-
-		if (!json_object_is_type(v, json_type_int))
-			return fail(r, err, errlen,
-				    "counts[%zu] of %s is not an integer; "
-				    "expected a non-negative integer", i, name);
-		text = json_object_to_json_string(v);
-		if (json_object_get_int64(v) < 0 || text[0] == '-')
-			return fail(r, err, errlen,
-				    "counts[%zu] of %s is negative (%s); "
-				    "expected a non-negative integer", i, name,
-				    text);
-		errno = 0;
-		rec->counts[i] = json_object_get_uint64(v);
-		if (errno == ERANGE || rec->counts[i] == UINT64_MAX ||
-		    total + rec->counts[i] < total)
-			return fail(r, err, errlen,
-				    "counts[%zu] of %s overflows: the counts "
-				    "must sum below 2^64", i, name);
-		total += rec->counts[i];
+	switch (json_counts__parse(arr, rec->counts, bins, &at)) {
+	case JSON_COUNTS_OK:
+		return 0;
+	case JSON_COUNTS_NOT_ARRAY:
+		return fail(r, err, errlen,
+			    "\"counts\" missing or not an array; expected %u "
+			    "non-negative integers for %s", bins, name);
+	case JSON_COUNTS_LENGTH:
+		return fail(r, err, errlen,
+			    "\"counts\" has %zu bins; %s has %u", at, name,
+			    bins);
+	case JSON_COUNTS_NOT_INTEGER:
+		return fail(r, err, errlen,
+			    "counts[%zu] of %s is not an integer; expected a "
+			    "non-negative integer", at, name);
+	case JSON_COUNTS_NEGATIVE:
+		return fail(r, err, errlen,
+			    "counts[%zu] of %s is negative (%s); expected a "
+			    "non-negative integer", at, name,
+			    json_object_to_json_string(
+				    json_object_array_get_idx(arr, at)));
+	case JSON_COUNTS_TOO_BIG:
+	case JSON_COUNTS_SUM_OVERFLOW:
+		break;
 	}
-	return 0;
+	return fail(r, err, errlen, "counts[%zu] of %s overflows: the counts "
+				    "must sum below 2^64", at, name);
 }
 
 static int parse_record(struct window_reader *r, const char *line,
