@@ -57,13 +57,20 @@ $(OUTPUT)/vmlinux.h: | $(OUTPUT)
 	$(call msg,GEN,$@)
 	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@
 
-# Syscall names for labels, from the installed kernel UAPI header.
+# Syscall names (labels) and groups (rows of syscall.group_errno), from the
+# installed kernel UAPI header.
 $(OUTPUT)/syscall_names.h: tools/gen_syscall_names.sh | $(OUTPUT)
 	$(call msg,GEN,$@)
 	$(Q)tools/gen_syscall_names.sh > $@
 
+$(OUTPUT)/syscall_groups.h: tools/gen_syscall_groups.sh include/driftprobe/features.h | $(OUTPUT)
+	$(call msg,GEN,$@)
+	$(Q)tools/gen_syscall_groups.sh > $@
+
+GENERATED := $(OUTPUT)/syscall_names.h $(OUTPUT)/syscall_groups.h
+
 # -MMD -MP: editing a shared header rebuilds the BPF objects and skeletons.
-$(OUTPUT)/%.bpf.o: bpf/%.bpf.c $(OUTPUT)/vmlinux.h | $(OUTPUT)
+$(OUTPUT)/%.bpf.o: bpf/%.bpf.c $(OUTPUT)/vmlinux.h $(GENERATED) | $(OUTPUT)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
 
@@ -71,7 +78,7 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
-$(OUTPUT)/src/%.o: src/%.c $(SKELS) $(OUTPUT)/syscall_names.h | $(OUTPUT)/src
+$(OUTPUT)/src/%.o: src/%.c $(SKELS) $(GENERATED) | $(OUTPUT)/src
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
@@ -91,7 +98,7 @@ UNIT_TESTS := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
 
 define unit_test_rule
 test_$(1)_SRCS ?= src/$(1).c
-$(OUTPUT)/tests/test_$(1): tests/unit/test_$(1).c $$(test_$(1)_SRCS) $(HEADERS) $(SKELS) $(OUTPUT)/syscall_names.h | $(OUTPUT)/tests
+$(OUTPUT)/tests/test_$(1): tests/unit/test_$(1).c $$(test_$(1)_SRCS) $(HEADERS) $(SKELS) $(GENERATED) | $(OUTPUT)/tests
 	$$(call msg,CC,$$@)
 	$(Q)$(CC) $(CFLAGS) $$(filter %.c,$$^) $$(LDLIBS) -lcmocka -o $$@
 endef

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Syscall features: syscall.id and syscall.latency at entry/exit of every
- * syscall, syscall.errno at exit. Each event is one bucket computation and
+ * syscall, syscall.errno and the joint syscall.group_errno at exit. Each event is one bucket computation and
  * one increment in this CPU's slot of one per-CPU array value; counters are
  * cumulative and never reset (userspace diffs snapshots).
  *
@@ -14,6 +14,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <driftprobe/buckets.h>
+#include "syscall_groups.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -55,11 +56,24 @@ static __always_inline void count_enter(struct dp_syscall_hist *h, long id)
 }
 
 /* start == 0: the thread entered before we attached, or storing failed. */
-static __always_inline void count_exit(struct dp_syscall_hist *h, long ret,
-				       __u64 start)
+static __always_inline void count_exit(struct dp_syscall_hist *h, long id,
+				       long ret, __u64 start)
 {
+	unsigned int group = dp_syscall_group_of[
+		dp_bucket_categorical((__u64)id, DP_SYSCALL_ID_BINS)];
+
+	/*
+	 * clang knows every table entry is < DP_SYSCALL_GROUPS and would drop
+	 * a bound check; the verifier does not (a read-only map value is any
+	 * byte). Hide the value from clang, then mask (8 groups).
+	 */
+	barrier_var(group);
+	group &= DP_SYSCALL_GROUPS - 1;
 	h->counts[DP_OFF_SYSCALL_ERRNO +
 		  dp_bucket_errno(ret, DP_SYSCALL_ERRNO_BINS)]++;
+	h->counts[DP_OFF_SYSCALL_GROUP_ERRNO +
+		  group * DP_ERRNO_CLASSES +
+		  dp_errno_class(ret)]++;
 	if (!start) {
 		h->health[DP_SH_EXIT_WITHOUT_START]++;
 		return;
@@ -101,7 +115,8 @@ int BPF_PROG(btf_sys_exit, struct pt_regs *regs, long ret)
 		t0 = *start;
 		*start = 0;
 	}
-	count_exit(h, ret, t0);
+	/* x86-64: the syscall number survives in orig_ax until exit. */
+	count_exit(h, regs->orig_ax, ret, t0);
 	return 0;
 }
 
@@ -135,6 +150,6 @@ int tp_sys_exit(struct trace_event_raw_sys_exit *ctx)
 		t0 = *start;
 		bpf_map_delete_elem(&tid_start, &tid);
 	}
-	count_exit(h, ctx->ret, t0);
+	count_exit(h, ctx->id, ctx->ret, t0);
 	return 0;
 }

@@ -16,6 +16,7 @@ static const char *const kind_names[] = {
 	[DP_BUCKET_CATEGORICAL] = "categorical",
 	[DP_BUCKET_LOGLIN] = "log-linear",
 	[DP_BUCKET_ERRNO] = "errno",
+	[DP_BUCKET_JOINT] = "joint",
 };
 
 struct features_args {
@@ -82,6 +83,8 @@ static void print_json(const char *status)
 		printf(",\"kind\":\"%s\",\"bins\":%u,\"unit\":", kind_names[fi->kind],
 		       fi->bins);
 		jsonw__string(stdout, fi->unit);
+		if (fi->rows > 1)
+			printf(",\"shape\":[%u,%u]", fi->rows, fi->cols);
 		fputs(",\"attach\":", stdout);
 		jsonw__string(stdout, status);
 		fputs(",\"labels\":[", stdout);
@@ -104,7 +107,7 @@ static void print_text(const char *status)
 		const struct feature_info *fi = &feature_table[f];
 		int col = 0;
 
-		printf("%-18s %-12s %4u bins  unit %-8s attach: %s\n",
+		printf("%-20s %-12s %4u bins  unit %-8s attach: %s\n",
 		       fi->name, kind_names[fi->kind], fi->bins, fi->unit,
 		       status);
 		for (uint32_t b = 0; b < fi->bins; b++) {

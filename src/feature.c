@@ -2,7 +2,8 @@
 /*
  * The feature table as userspace sees it, built from the same X-macro the
  * BPF programs use, and the bin labels: syscall names (generated from the
- * UAPI header at build time), errno names, and log-linear ranges.
+ * UAPI header at build time), errno names, log-linear ranges, and
+ * "row/column" names for the cells of joint features.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,9 +13,11 @@
 #include "syscall_names.h"
 
 const struct feature_info feature_table[DP_F_COUNT] = {
-#define DP_X_INFO(id, fname, fkind, fbins, funit)				\
-	[DP_F_##id] = { .name = fname, .kind = fkind, .bins = fbins,	\
-			.unit = funit, .offset = DP_OFF_##id },
+#define DP_X_INFO(id, fname, fkind, frows, fcols, funit)			\
+	[DP_F_##id] = { .name = fname, .kind = fkind,			\
+			.rows = frows, .cols = fcols,			\
+			.bins = (frows) * (fcols), .unit = funit,		\
+			.offset = DP_OFF_##id },
 	DP_FEATURES(DP_X_INFO)
 #undef DP_X_INFO
 };
@@ -67,6 +70,27 @@ static int label_errno(uint32_t bin, uint32_t bins, char *buf, size_t len)
 	return snprintf(buf, len, "E%u", bin);
 }
 
+static const char *const syscall_group_names[DP_SYSCALL_GROUPS] = {
+	[DP_SG_FILE] = "file", [DP_SG_NET] = "net",
+	[DP_SG_PROCESS] = "process", [DP_SG_MEMORY] = "memory",
+	[DP_SG_IPC] = "ipc", [DP_SG_POLL] = "poll", [DP_SG_TIME] = "time",
+	[DP_SG_OTHER] = "other",
+};
+
+static const char *const errno_class_names[DP_ERRNO_CLASSES] = {
+	[DP_EC_OK] = "ok", [DP_EC_RETRY] = "retry",
+	[DP_EC_NOTFOUND] = "notfound", [DP_EC_DENIED] = "denied",
+	[DP_EC_MISUSE] = "misuse", [DP_EC_CONN] = "conn",
+	[DP_EC_OTHER] = "other",
+};
+
+static int label_group_errno(uint32_t bin, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s/%s",
+			syscall_group_names[bin / DP_ERRNO_CLASSES],
+			errno_class_names[bin % DP_ERRNO_CLASSES]);
+}
+
 static int label_loglin(uint32_t bin, uint32_t bins, char *buf, size_t len)
 {
 	char lo[16], hi[16];
@@ -91,6 +115,9 @@ int feature__label(enum dp_feature_id f, uint32_t bin, char *buf, size_t len)
 	switch (f) {
 	case DP_F_SYSCALL_ID:
 		n = label_syscall(bin, fi->bins, buf, len);
+		break;
+	case DP_F_SYSCALL_GROUP_ERRNO:
+		n = label_group_errno(bin, buf, len);
 		break;
 	default:
 		switch (fi->kind) {

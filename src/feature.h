@@ -14,7 +14,8 @@
 struct feature_info {
 	const char *name;
 	enum dp_bucket_kind kind;
-	uint32_t bins;
+	uint32_t rows, cols;	/* rows > 1: a joint feature, row-major */
+	uint32_t bins;		/* rows * cols */
 	const char *unit;
 	uint32_t offset;	/* first bin inside the group's map value */
 };

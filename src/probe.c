@@ -89,7 +89,12 @@ static int try_hooks(struct probe *p, bool use_btf)
 
 static void explain(const char *hook, int err)
 {
-	if (err == -EPERM || err == -EACCES)
+	/* As root, EACCES comes from the verifier, not from a missing cap. */
+	if (err == -EACCES && geteuid() == 0)
+		fprintf(stderr,
+			"probe '%s': the kernel's BPF verifier rejected a "
+			"program; rerun with --verbose for its log\n", hook);
+	else if (err == -EPERM || err == -EACCES)
 		fprintf(stderr,
 			"probe '%s': permission denied: driftprobe needs root, "
 			"or CAP_BPF and CAP_PERFMON\n", hook);

@@ -34,6 +34,10 @@ int window_io__write(FILE *f, const struct window *w)
 		jsonw__string(f, h->cgroup);
 		fputs(",\"feature\":", f);
 		jsonw__string(f, feature_table[h->feature].name);
+		if (feature_table[h->feature].rows > 1)
+			fprintf(f, ",\"shape\":[%u,%u]",
+				feature_table[h->feature].rows,
+				feature_table[h->feature].cols);
 		fputs(",\"counts\":", f);
 		jsonw__u64_array(f, h->counts, h->nbins);
 		fputs("}\n", f);
@@ -183,6 +187,36 @@ static int parse_counts(struct window_reader *r, struct json_object *arr,
 				    "must sum below 2^64", at, name);
 }
 
+/*
+ * "shape":[rows,cols] (row-major counts) must be present for a joint
+ * feature and, when present, equal the feature table's shape.
+ */
+static int check_shape(struct window_reader *r, struct json_object *o,
+		       enum dp_feature_id f, char *err, size_t errlen)
+{
+	const struct feature_info *fi = &feature_table[f];
+	struct json_object *shape, *rows, *cols;
+
+	if (!json_object_object_get_ex(o, "shape", &shape)) {
+		if (fi->rows == 1)
+			return 0;
+		return fail(r, err, errlen, "\"shape\" missing; %s is a joint "
+			    "feature, expected [%u,%u]", fi->name, fi->rows,
+			    fi->cols);
+	}
+	if (!json_object_is_type(shape, json_type_array) ||
+	    json_object_array_length(shape) != 2 ||
+	    !json_object_is_type(rows = json_object_array_get_idx(shape, 0),
+				 json_type_int) ||
+	    !json_object_is_type(cols = json_object_array_get_idx(shape, 1),
+				 json_type_int) ||
+	    json_object_get_int64(rows) != fi->rows ||
+	    json_object_get_int64(cols) != fi->cols)
+		return fail(r, err, errlen, "\"shape\" of %s is not [%u,%u]",
+			    fi->name, fi->rows, fi->cols);
+	return 0;
+}
+
 static int parse_record(struct window_reader *r, const char *line,
 			size_t len, struct record *rec, char *err,
 			size_t errlen)
@@ -236,6 +270,9 @@ static int parse_record(struct window_reader *r, const char *line,
 		goto out;
 	}
 	rec->feature = f;
+	ret = check_shape(r, o, f, err, errlen);
+	if (ret)
+		goto out;
 	rec->host = strdup(host);
 	rec->cgroup = strdup(cgroup);
 	if (!rec->host || !rec->cgroup) {

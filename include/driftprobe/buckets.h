@@ -93,4 +93,37 @@ static inline unsigned int dp_bucket_errno(long long ret, unsigned int nbins)
 	return dp_bucket_categorical((unsigned long long)-ret, nbins);
 }
 
+/*
+ * Syscall return value -> errno class of syscall.group_errno. Numbers are
+ * the generic Linux errno values (BPF code has no <errno.h>); the unit test
+ * checks each against the C library's names.
+ */
+static inline enum dp_errno_class dp_errno_class(long long ret)
+{
+	if (ret >= 0 || ret < -4095)
+		return DP_EC_OK;
+	switch (-ret) {
+	case 4: case 11: case 62: case 110:	/* EINTR EAGAIN ETIME ETIMEDOUT */
+	case 512: case 513: case 514: case 516:	/* ERESTART* */
+		return DP_EC_RETRY;
+	case 2: case 3: case 6: case 10:	/* ENOENT ESRCH ENXIO ECHILD */
+	case 17: case 19: case 20: case 61:	/* EEXIST ENODEV ENOTDIR ENODATA */
+		return DP_EC_NOTFOUND;
+	case 1: case 13: case 30:		/* EPERM EACCES EROFS */
+		return DP_EC_DENIED;
+	case 7: case 8: case 9: case 14:	/* E2BIG ENOEXEC EBADF EFAULT */
+	case 21: case 22: case 25: case 29:	/* EISDIR EINVAL ENOTTY ESPIPE */
+	case 36: case 38: case 88: case 92:	/* ENAMETOOLONG ENOSYS ENOTSOCK ENOPROTOOPT */
+	case 93: case 95: case 97: case 515:	/* EPROTONOSUPPORT EOPNOTSUPP EAFNOSUPPORT ENOIOCTLCMD */
+		return DP_EC_MISUSE;
+	case 32: case 98: case 99: case 100:	/* EPIPE EADDRINUSE EADDRNOTAVAIL ENETDOWN */
+	case 101: case 102: case 103: case 104:	/* ENETUNREACH ENETRESET ECONNABORTED ECONNRESET */
+	case 107: case 111: case 112: case 113:	/* ENOTCONN ECONNREFUSED EHOSTDOWN EHOSTUNREACH */
+	case 114: case 115:			/* EALREADY EINPROGRESS */
+		return DP_EC_CONN;
+	default:
+		return DP_EC_OTHER;
+	}
+}
+
 #endif /* DRIFTPROBE_BUCKETS_H */

@@ -17,6 +17,7 @@ enum dp_bucket_kind {
 	DP_BUCKET_CATEGORICAL,	/* bin = value, last bin = everything else */
 	DP_BUCKET_LOGLIN,	/* log-linear: 4 sub-buckets per power of two */
 	DP_BUCKET_ERRNO,	/* 0 = success, e = errno e, last = other */
+	DP_BUCKET_JOINT,	/* 2-D: rows x cols cells, row-major */
 };
 
 /* Log-linear buckets: values 0..3 exact, then 4 bins per power of two. */
@@ -30,22 +31,50 @@ enum dp_bucket_kind {
 #define DP_SYSCALL_ERRNO_BINS	136
 
 /*
- * X(id, name, kind, bins, unit)
- * id: C identifier suffix; name: what users see; unit: of the bucketed value.
+ * syscall.group_errno, a joint feature: which subsystem a syscall belongs
+ * to (rows) x how it failed (columns). 8 x 7 = 56 cells: coarse enough that
+ * a 10 s window fills the table many times over (the plug-in MI's bias is
+ * ~(cells - rows - cols + 1) / 2N), fine enough to separate "file lookups
+ * miss" from "process calls are denied". Groups come from the syscall name
+ * (tools/gen_syscall_groups.sh), classes from the errno (dp_errno_class()).
+ */
+enum dp_syscall_group {
+	DP_SG_FILE, DP_SG_NET, DP_SG_PROCESS, DP_SG_MEMORY, DP_SG_IPC,
+	DP_SG_POLL, DP_SG_TIME, DP_SG_OTHER,
+	DP_SYSCALL_GROUPS	/* a power of two: the BPF side masks with it */
+};
+
+enum dp_errno_class {
+	DP_EC_OK,		/* success */
+	DP_EC_RETRY,		/* EAGAIN, EINTR, ERESTART*, ETIMEDOUT */
+	DP_EC_NOTFOUND,		/* ENOENT, ENOTDIR, EEXIST, ESRCH, ENXIO, ENODATA */
+	DP_EC_DENIED,		/* EPERM, EACCES, EROFS */
+	DP_EC_MISUSE,		/* EBADF, EINVAL, EFAULT, ENOSYS, ENOTTY, ... */
+	DP_EC_CONN,		/* ECONNREFUSED, ECONNRESET, EPIPE, E*UNREACH, ... */
+	DP_EC_OTHER,
+	DP_ERRNO_CLASSES
+};
+
+/*
+ * X(id, name, kind, rows, cols, unit)
+ * id: C identifier suffix; name: what users see; rows x cols bins (rows is 1
+ * for an ordinary histogram); unit: of the bucketed value.
  */
 #define DP_FEATURES_SYSCALL(X)							\
 	X(SYSCALL_ID, "syscall.id", DP_BUCKET_CATEGORICAL,			\
-	  DP_SYSCALL_ID_BINS, "syscall")					\
+	  1, DP_SYSCALL_ID_BINS, "syscall")					\
 	X(SYSCALL_LATENCY, "syscall.latency", DP_BUCKET_LOGLIN,		\
-	  DP_SYSCALL_LATENCY_BINS, "ns")					\
+	  1, DP_SYSCALL_LATENCY_BINS, "ns")					\
 	X(SYSCALL_ERRNO, "syscall.errno", DP_BUCKET_ERRNO,			\
-	  DP_SYSCALL_ERRNO_BINS, "errno")
+	  1, DP_SYSCALL_ERRNO_BINS, "errno")					\
+	X(SYSCALL_GROUP_ERRNO, "syscall.group_errno", DP_BUCKET_JOINT,	\
+	  DP_SYSCALL_GROUPS, DP_ERRNO_CLASSES, "group x errno class")
 
 #define DP_FEATURES(X) DP_FEATURES_SYSCALL(X)
 
 /* Feature ids, in table order. */
 enum dp_feature_id {
-#define DP_X_ID(id, name, kind, bins, unit) DP_F_##id,
+#define DP_X_ID(id, name, kind, rows, cols, unit) DP_F_##id,
 	DP_FEATURES(DP_X_ID)
 #undef DP_X_ID
 	DP_F_COUNT
@@ -56,8 +85,8 @@ enum dp_feature_id {
  * DP_OFF_<id> .. DP_END_<id> (inclusive), then the next feature follows.
  */
 enum dp_syscall_offsets {
-#define DP_X_OFF(id, name, kind, bins, unit)				\
-	DP_OFF_##id, DP_END_##id = DP_OFF_##id + (bins) - 1,
+#define DP_X_OFF(id, name, kind, rows, cols, unit)			\
+	DP_OFF_##id, DP_END_##id = DP_OFF_##id + (rows) * (cols) - 1,
 	DP_FEATURES_SYSCALL(DP_X_OFF)
 #undef DP_X_OFF
 	DP_SYSCALL_BINS

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <errno.h>
 #include <stdint.h>
 #include <cmocka.h>
 #include <driftprobe/buckets.h>
@@ -125,6 +126,55 @@ static void errno__edges__success_errors_and_other(void **state)
 	assert_int_equal(dp_bucket_errno(-4096, n), 0);
 }
 
+/* The classes by the C library's names, written out independently. */
+static enum dp_errno_class ref_errno_class(int e)
+{
+	static const struct { int e; enum dp_errno_class c; } named[] = {
+		{ EINTR, DP_EC_RETRY }, { EAGAIN, DP_EC_RETRY },
+		{ ETIME, DP_EC_RETRY }, { ETIMEDOUT, DP_EC_RETRY },
+		{ 512, DP_EC_RETRY }, { 513, DP_EC_RETRY },	/* ERESTARTSYS, ..NOINTR */
+		{ 514, DP_EC_RETRY }, { 516, DP_EC_RETRY },	/* ..NOHAND, .._RESTARTBLOCK */
+		{ ENOENT, DP_EC_NOTFOUND }, { ESRCH, DP_EC_NOTFOUND },
+		{ ENXIO, DP_EC_NOTFOUND }, { ECHILD, DP_EC_NOTFOUND },
+		{ EEXIST, DP_EC_NOTFOUND }, { ENODEV, DP_EC_NOTFOUND },
+		{ ENOTDIR, DP_EC_NOTFOUND }, { ENODATA, DP_EC_NOTFOUND },
+		{ EPERM, DP_EC_DENIED }, { EACCES, DP_EC_DENIED },
+		{ EROFS, DP_EC_DENIED },
+		{ E2BIG, DP_EC_MISUSE }, { ENOEXEC, DP_EC_MISUSE },
+		{ EBADF, DP_EC_MISUSE }, { EFAULT, DP_EC_MISUSE },
+		{ EISDIR, DP_EC_MISUSE }, { EINVAL, DP_EC_MISUSE },
+		{ ENOTTY, DP_EC_MISUSE }, { ESPIPE, DP_EC_MISUSE },
+		{ ENAMETOOLONG, DP_EC_MISUSE }, { ENOSYS, DP_EC_MISUSE },
+		{ ENOTSOCK, DP_EC_MISUSE }, { ENOPROTOOPT, DP_EC_MISUSE },
+		{ EPROTONOSUPPORT, DP_EC_MISUSE }, { EOPNOTSUPP, DP_EC_MISUSE },
+		{ EAFNOSUPPORT, DP_EC_MISUSE }, { 515, DP_EC_MISUSE },	/* ENOIOCTLCMD */
+		{ EPIPE, DP_EC_CONN }, { EADDRINUSE, DP_EC_CONN },
+		{ EADDRNOTAVAIL, DP_EC_CONN }, { ENETDOWN, DP_EC_CONN },
+		{ ENETUNREACH, DP_EC_CONN }, { ENETRESET, DP_EC_CONN },
+		{ ECONNABORTED, DP_EC_CONN }, { ECONNRESET, DP_EC_CONN },
+		{ ENOTCONN, DP_EC_CONN }, { ECONNREFUSED, DP_EC_CONN },
+		{ EHOSTDOWN, DP_EC_CONN }, { EHOSTUNREACH, DP_EC_CONN },
+		{ EALREADY, DP_EC_CONN }, { EINPROGRESS, DP_EC_CONN },
+	};
+
+	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++)
+		if (named[i].e == e)
+			return named[i].c;
+	return DP_EC_OTHER;
+}
+
+static void errno_class__whole_error_range__matches_libc_names(void **state)
+{
+	(void)state;
+	assert_int_equal(dp_errno_class(0), DP_EC_OK);
+	assert_int_equal(dp_errno_class(1 << 20), DP_EC_OK);
+	assert_int_equal(dp_errno_class(-4096), DP_EC_OK);
+	for (int e = 1; e <= 4095; e++)
+		if (dp_errno_class(-e) != ref_errno_class(e))
+			fail_msg("errno %d: class %d, expected %d", e,
+				 dp_errno_class(-e), ref_errno_class(e));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -134,6 +184,7 @@ int main(void)
 		cmocka_unit_test(loglin__huge_values__clamp_to_last_bin),
 		cmocka_unit_test(categorical__edges__last_bin_takes_the_rest),
 		cmocka_unit_test(errno__edges__success_errors_and_other),
+		cmocka_unit_test(errno_class__whole_error_range__matches_libc_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

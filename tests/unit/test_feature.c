@@ -5,8 +5,10 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <errno.h>
+#include <sys/syscall.h>
 #include <cmocka.h>
 #include "feature.h"
+#include "syscall_groups.h"
 
 static void label(enum dp_feature_id f, uint32_t bin, const char *want)
 {
@@ -68,6 +70,43 @@ static void label__loglin__ranges(void **state)
 	label(DP_F_SYSCALL_LATENCY, DP_SYSCALL_LATENCY_BINS - 1, "[1.75T,inf)");
 }
 
+static void label__group_errno__row_slash_column(void **state)
+{
+	(void)state;
+	assert_int_equal(feature_table[DP_F_SYSCALL_GROUP_ERRNO].rows *
+			 feature_table[DP_F_SYSCALL_GROUP_ERRNO].cols,
+			 feature_table[DP_F_SYSCALL_GROUP_ERRNO].bins);
+	label(DP_F_SYSCALL_GROUP_ERRNO, 0, "file/ok");
+	label(DP_F_SYSCALL_GROUP_ERRNO, DP_EC_NOTFOUND, "file/notfound");
+	label(DP_F_SYSCALL_GROUP_ERRNO,
+	      DP_SG_PROCESS * DP_ERRNO_CLASSES + DP_EC_DENIED, "process/denied");
+	label(DP_F_SYSCALL_GROUP_ERRNO, 8 * 7 - 1, "other/other");
+}
+
+static void syscall_groups__known_syscalls__land_in_their_group(void **state)
+{
+	static const struct { int nr; enum dp_syscall_group g; } known[] = {
+		{ SYS_openat, DP_SG_FILE }, { SYS_read, DP_SG_FILE },
+		{ SYS_newfstatat, DP_SG_FILE }, { SYS_connect, DP_SG_NET },
+		{ SYS_sendto, DP_SG_NET }, { SYS_execve, DP_SG_PROCESS },
+		{ SYS_getppid, DP_SG_PROCESS }, { SYS_setuid, DP_SG_PROCESS },
+		{ SYS_mmap, DP_SG_MEMORY }, { SYS_futex, DP_SG_IPC },
+		{ SYS_pipe2, DP_SG_IPC }, { SYS_epoll_wait, DP_SG_POLL },
+		{ SYS_io_uring_enter, DP_SG_POLL },
+		{ SYS_nanosleep, DP_SG_TIME }, { SYS_clock_gettime, DP_SG_TIME },
+		{ SYS_bpf, DP_SG_OTHER }, { SYS_init_module, DP_SG_OTHER },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		assert_int_equal(dp_syscall_group_of[known[i].nr], known[i].g);
+	/* Beyond the last syscall, and the open last bin: other. */
+	assert_int_equal(dp_syscall_group_of[DP_SYSCALL_ID_BINS - 1],
+			 DP_SG_OTHER);
+	for (int nr = 0; nr < DP_SYSCALL_ID_BINS; nr++)
+		assert_true(dp_syscall_group_of[nr] < DP_SYSCALL_GROUPS);
+}
+
 static void label__bad_bin__is_rejected(void **state)
 {
 	char buf[8];
@@ -90,6 +129,8 @@ int main(void)
 		cmocka_unit_test(label__syscall_id__names_and_other),
 		cmocka_unit_test(label__errno__names_ok_and_other),
 		cmocka_unit_test(label__loglin__ranges),
+		cmocka_unit_test(label__group_errno__row_slash_column),
+		cmocka_unit_test(syscall_groups__known_syscalls__land_in_their_group),
 		cmocka_unit_test(label__bad_bin__is_rejected),
 	};
 

@@ -52,6 +52,7 @@ static void write_read__round_trip_is_exact(void **state)
 	uint64_t id[DP_SYSCALL_ID_BINS] = { [110] = 200000, [3] = UINT64_MAX / 4 };
 	uint64_t lat[DP_SYSCALL_LATENCY_BINS] = { [40] = 7 };
 	uint64_t er[DP_SYSCALL_ERRNO_BINS] = { [0] = 5, [9] = 10000 };
+	uint64_t ge[DP_SYSCALL_GROUPS * DP_ERRNO_CLASSES] = { [0] = 3, [55] = 4 };
 	struct window_reader *r;
 	struct window *back;
 	char err[256], path[256];
@@ -62,6 +63,8 @@ static void write_read__round_trip_is_exact(void **state)
 	assert_int_equal(window__add(w, DP_F_SYSCALL_LATENCY, "/a/b", lat,
 				     DP_SYSCALL_LATENCY_BINS), 0);
 	assert_int_equal(window__add(w, DP_F_SYSCALL_ERRNO, "/", er, DP_SYSCALL_ERRNO_BINS), 0);
+	assert_int_equal(window__add(w, DP_F_SYSCALL_GROUP_ERRNO, "/", ge,
+				     DP_SYSCALL_GROUPS * DP_ERRNO_CLASSES), 0);
 	snprintf(path, sizeof(path), "%s/rt.jsonl", tmpdir);
 	f = fopen(path, "w");
 	assert_int_equal(window_io__write(f, w), 0);
@@ -73,7 +76,7 @@ static void write_read__round_trip_is_exact(void **state)
 	assert_non_null(r);
 	for (int i = 0; i < 2; i++) {
 		assert_int_equal(window_reader__next(r, &back, err, sizeof(err)), 1);
-		assert_int_equal(back->n, 3);
+		assert_int_equal(back->n, 4);
 		assert_string_equal(back->host, "host\"1");
 		assert_true(back->ts == 1732262400.5 + 10 * i);
 		assert_true(back->interval_s == 10);
@@ -83,6 +86,8 @@ static void write_read__round_trip_is_exact(void **state)
 				    lat, sizeof(lat));
 		assert_memory_equal(window__find(back, DP_F_SYSCALL_ERRNO, "/")->counts,
 				    er, sizeof(er));
+		assert_memory_equal(window__find(back, DP_F_SYSCALL_GROUP_ERRNO, "/")->counts,
+				    ge, sizeof(ge));
 		window__free(back);
 	}
 	assert_int_equal(window_reader__next(r, &back, err, sizeof(err)), 0);
@@ -143,6 +148,10 @@ static void read__bad_lines__fail_with_file_line_and_reason(void **state)
 		{ "NAN", "not an integer" },
 		{ "HUGE", "overflows" },
 		{ "SUMOVF", "overflows" },
+		{ "{\"ts\":1,\"interval_s\":10,\"host\":\"h\",\"cgroup\":\"/\",\"feature\":\"syscall.errno\",\"shape\":[2,68],\"counts\":%s}", "\"shape\" of syscall.errno is not [1,136]" },
+		{ "{\"ts\":1,\"interval_s\":10,\"host\":\"h\",\"cgroup\":\"/\",\"feature\":\"syscall.group_errno\",\"counts\":[1]}", "\"shape\" missing; syscall.group_errno is a joint feature, expected [8,7]" },
+		{ "{\"ts\":1,\"interval_s\":10,\"host\":\"h\",\"cgroup\":\"/\",\"feature\":\"syscall.group_errno\",\"shape\":[7,8],\"counts\":[1]}", "is not [8,7]" },
+		{ "{\"ts\":1,\"interval_s\":10,\"host\":\"h\",\"cgroup\":\"/\",\"feature\":\"syscall.group_errno\",\"shape\":\"8x7\",\"counts\":[1]}", "is not [8,7]" },
 	};
 	char counts[8192], line[16384], err[512];
 

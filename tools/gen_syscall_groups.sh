@@ -1,0 +1,31 @@
+#!/bin/sh
+# Emit the syscall number -> dp_syscall_group table (rows of the joint
+# feature syscall.group_errno) from the installed kernel UAPI header, by
+# name (features.h gives the table size). Included by the BPF program and by userspace, so both agree.
+set -eu
+hdr=${1:-/usr/include/$(gcc -print-multiarch)/asm/unistd_64.h}
+[ -r "$hdr" ] || { echo "gen_syscall_groups: cannot read $hdr (install linux-libc-dev)" >&2; exit 1; }
+echo "/* generated from $hdr by tools/gen_syscall_groups.sh; do not edit */"
+echo "static const unsigned char dp_syscall_group_of[DP_SYSCALL_ID_BINS] = {"
+sed -n 's/^#define __NR_\([a-z0-9_]*\)[ \t]\+\([0-9]\+\)$/\2 \1/p' "$hdr" |
+awk '
+function group(n) {
+	if (n ~ /^(socket|socketpair|connect|accept|accept4|bind|listen|shutdown|sendto|recvfrom|sendmsg|recvmsg|sendmmsg|recvmmsg|getsockname|getpeername|setsockopt|getsockopt)$/) return "NET"
+	if (n ~ /^(clone|clone3|fork|vfork|execve|execveat|exit|exit_group|wait4|waitid|kill|tkill|tgkill|getpid|getppid|gettid|set_tid_address|prctl|arch_prctl|ptrace|unshare|setns|personality|capget|capset|rt_sig.*|sigaltstack|pidfd_.*|get.*[ug]id|set.*[ug]id|getgroups|setgroups|setsid|getsid|setpgid|getpgid|getpgrp|prlimit64|getrlimit|setrlimit|seccomp|rseq|set_robust_list|get_robust_list|kcmp|process_madvise)$/) return "PROCESS"
+	if (n ~ /^(mmap|munmap|mprotect|brk|mremap|msync|mincore|madvise|mlock|mlock2|munlock|mlockall|munlockall|mbind|set_mempolicy|get_mempolicy|migrate_pages|move_pages|process_vm_readv|process_vm_writev|memfd_create|memfd_secret|pkey_.*|membarrier|remap_file_pages|userfaultfd)$/) return "MEMORY"
+	if (n ~ /^(futex|futex_waitv|pipe|pipe2|eventfd|eventfd2|msgget|msgsnd|msgrcv|msgctl|semget|semop|semtimedop|semctl|shmget|shmat|shmdt|shmctl|mq_.*)$/) return "IPC"
+	if (n ~ /^(poll|ppoll|select|pselect6|epoll_.*|io_setup|io_destroy|io_submit|io_cancel|io_getevents|io_pgetevents|io_uring_.*|inotify_.*|fanotify_.*|timerfd_.*|signalfd|signalfd4)$/) return "POLL"
+	if (n ~ /^(nanosleep|clock_.*|gettimeofday|settimeofday|time|times|adjtimex|alarm|getitimer|setitimer|timer_.*|sched_.*|getpriority|setpriority|getrusage|sysinfo)$/) return "TIME"
+	if (n ~ /^(read|write|open|openat|openat2|creat|close|close_range|stat|fstat|lstat|newfstatat|statx|statfs|fstatfs|lseek|pread64|pwrite64|readv|writev|preadv|pwritev|preadv2|pwritev2|access|faccessat|faccessat2|dup|dup2|dup3|fcntl|flock|fsync|fdatasync|sync|syncfs|sync_file_range|truncate|ftruncate|getdents|getdents64|getcwd|chdir|fchdir|chroot|rename|renameat|renameat2|mkdir|mkdirat|rmdir|link|linkat|unlink|unlinkat|symlink|symlinkat|readlink|readlinkat|chmod|fchmod|fchmodat|chown|fchown|fchownat|lchown|umask|mknod|mknodat|utime|utimes|utimensat|futimesat|sendfile|splice|tee|vmsplice|copy_file_range|fadvise64|fallocate|readahead|name_to_handle_at|open_by_handle_at|.*xattr|ioctl|mount|umount2|pivot_root|open_tree|move_mount|fsopen|fsconfig|fsmount|fspick|mount_setattr|quotactl|quotactl_fd)$/) return "FILE"
+	return ""
+}
+{ name[$1] = $2 }
+END {
+	# Every slot spelt out: numbers without a syscall, names no rule
+	# matches and the open last bin are OTHER.
+	for (i = 0; i < bins; i++) {
+		g = (i in name) ? group(name[i]) : ""
+		printf "\t[%d] = DP_SG_%s,\t/* %s */\n", i, g == "" ? "OTHER" : g, (i in name) ? name[i] : "-"
+	}
+}' bins="$(sed -n 's/^#define DP_SYSCALL_ID_BINS[ \t]*\([0-9]*\).*/\1/p' "${2:-include/driftprobe/features.h}")"
+echo "};"
