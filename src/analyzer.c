@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
  * The shared analysis path: baseline entries x window histograms ->
- * detector verdicts -> report. Holds the per-entry detector state, which
- * is what makes --consecutive and hysteresis work across windows.
+ * detector verdicts (and, for joint features, coupling against the learnt
+ * band) -> report. Holds the per-entry detector state, which is what makes
+ * --consecutive and hysteresis work across windows.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include "analyzer.h"
+#include "coupling.h"
+#include "feature.h"
 #include "report.h"
 #include "window.h"
 
@@ -50,6 +53,33 @@ void analyzer__free(struct analyzer *a)
 	free(a);
 }
 
+/*
+ * A joint feature's coupling in this window against the baseline's band.
+ * Returns 1 with cv filled, 0 when there is none (not joint, no events),
+ * or -errno.
+ */
+static int analyzer__coupling(const struct baseline_entry *e,
+			      const struct window *w,
+			      const struct window_hist *h,
+			      struct coupling_verdict *cv)
+{
+	const struct feature_info *fi = &feature_table[e->feature];
+	int err;
+
+	if (fi->rows < 2 || !h)
+		return 0;
+	err = coupling__measure(h->counts, fi->rows, fi->cols,
+				coupling__seed(w->ts, e->feature, e->cgroup),
+				&cv->now);
+	if (err == -ENODATA)
+		return 0;
+	if (err)
+		return err;
+	cv->band = e->coupling;
+	cv->change = coupling__compare(&cv->now, &cv->band);
+	return 1;
+}
+
 int analyzer__window(struct analyzer *a, const struct window *w,
 		     struct report *r)
 {
@@ -60,15 +90,20 @@ int analyzer__window(struct analyzer *a, const struct window *w,
 		const struct window_hist *h = window__find(w, e->feature,
 							   e->cgroup);
 		const uint64_t *counts = h ? h->counts : a->zeros;
+		struct coupling_verdict cv;
 		struct analysis an;
-		int err;
+		int err, joint;
 
 		err = detector__judge(&a->opts, &a->states[i], e->counts,
 				      counts, e->nbins, e->threshold, &an);
 		if (err)
 			return err;
+		joint = analyzer__coupling(e, w, h, &cv);
+		if (joint < 0)
+			return joint;
 		anomalies += an.verdict == VERDICT_ANOMALY;
-		report__analysis(r, w, e->feature, e->cgroup, &an);
+		report__analysis(r, w, e->feature, e->cgroup, &an,
+				 joint ? &cv : NULL);
 	}
 	report__window_done(r, w);
 	return anomalies;

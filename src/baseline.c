@@ -39,6 +39,7 @@
 #include "feature.h"
 #include "json_counts.h"
 #include "jsonw.h"
+#include "mi.h"
 #include "window.h"
 
 #define BASELINE_MAX_FILE	(256ull << 20)
@@ -286,6 +287,42 @@ struct loo_scratch {
 	double *effects;
 };
 
+/*
+ * A joint feature's coupling band: the plug-in MI of every learning window
+ * with events (min, max) and of the pool. 0 or -errno.
+ */
+static int builder__coupling(const struct builder_entry *be,
+			     struct baseline_entry *e, uint64_t *table)
+{
+	const struct feature_info *fi = &feature_table[be->feature];
+	struct mi_entropies m;
+	int err;
+
+	if (fi->rows < 2)
+		return 0;
+	e->coupling.min = INFINITY;
+	e->coupling.max = 0;
+	for (size_t j = 0; j < be->nsamples; j++) {
+		const struct builder_sample *smp = &be->samples[j];
+
+		memset(table, 0, e->nbins * sizeof(*table));
+		for (size_t i = 0; i < smp->n; i++)
+			table[smp->bins[i].bin] = smp->bins[i].count;
+		err = mi__entropies(table, fi->rows, fi->cols, &m);
+		if (err)
+			return err;
+		e->coupling.min = fmin(e->coupling.min, m.mi);
+		e->coupling.max = fmax(e->coupling.max, m.mi);
+	}
+	err = mi__entropies(be->pooled, fi->rows, fi->cols, &m);
+	if (err)
+		return err;
+	e->coupling.pooled = m.mi;
+	if (!be->nsamples)
+		e->coupling.min = 0;
+	return 0;
+}
+
 /* Leave-one-out effects of be, summarised into e. 0 or -errno. */
 static int builder__calibrate(const struct baseline_builder *b,
 			      const struct builder_entry *be,
@@ -336,6 +373,8 @@ static int builder__emit(const struct baseline_builder *b,
 			 const struct builder_entry *be,
 			 struct baseline_entry *e, struct loo_scratch *s)
 {
+	int err;
+
 	e->feature = be->feature;
 	e->nbins = feature_table[be->feature].bins;
 	e->windows = be->windows;
@@ -344,7 +383,8 @@ static int builder__emit(const struct baseline_builder *b,
 	if (!e->cgroup || !e->counts)
 		return -ENOMEM;
 	memcpy(e->counts, be->pooled, e->nbins * sizeof(*e->counts));
-	return builder__calibrate(b, be, e, s);
+	err = builder__calibrate(b, be, e, s);
+	return err ? err : builder__coupling(be, e, s->one);
 }
 
 struct baseline *baseline_builder__finish(struct baseline_builder *b,
@@ -495,6 +535,12 @@ static void baseline__write(FILE *f, const struct baseline *bl)
 		jsonw__double(f, e->loo_mean);
 		put_double(f, "sd", e->loo_sd);
 		put_double(f, "max", e->loo_max);
+		if (feature_table[e->feature].rows > 1) {
+			fputs("},\"coupling\":{\"mi_min\":", f);
+			jsonw__double(f, e->coupling.min);
+			put_double(f, "mi_max", e->coupling.max);
+			put_double(f, "mi_pooled", e->coupling.pooled);
+		}
 		fputs("},\n   \"counts\":", f);
 		jsonw__u64_array(f, e->counts, e->nbins);
 		fputc('}', f);
@@ -735,6 +781,30 @@ static int load__counts(struct loader *l, json_object *obj,
 }
 
 /* features[i] into e. */
+/* A joint feature's "coupling" band: min <= max, pooled, all >= 0. */
+static int load__coupling(struct loader *l, json_object *obj,
+			  struct baseline_entry *e)
+{
+	struct coupling_band *c = &e->coupling;
+	json_object *band;
+	int err;
+
+	if (feature_table[e->feature].rows < 2)
+		return 0;
+	err = load__field(l, obj, "coupling", json_type_object, &band);
+	if (!err)
+		err = load__double(l, band, "mi_min", &c->min);
+	if (!err)
+		err = load__double(l, band, "mi_max", &c->max);
+	if (!err)
+		err = load__double(l, band, "mi_pooled", &c->pooled);
+	if (!err && !(c->min >= 0 && c->min <= c->max && c->pooled >= 0))
+		return load__fail(l, "\"coupling\" band is [%g, %g] (pooled "
+				  "%g); expected 0 <= mi_min <= mi_max",
+				  c->min, c->max, c->pooled);
+	return err;
+}
+
 static int load__entry(struct loader *l, const struct baseline *bl,
 		       json_object *obj, size_t i, struct baseline_entry *e)
 {
@@ -782,6 +852,8 @@ static int load__entry(struct loader *l, const struct baseline *bl,
 		err = load__double(l, loo, "sd", &e->loo_sd);
 	if (!err)
 		err = load__double(l, loo, "max", &e->loo_max);
+	if (!err)
+		err = load__coupling(l, obj, e);
 	if (!err)
 		err = load__counts(l, obj, e);
 	return err;

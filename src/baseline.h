@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <driftprobe/features.h>
+#include "coupling.h"
 
 struct window;
 
@@ -36,6 +37,8 @@ struct baseline_entry {			/* one (feature, cgroup) */
 	double threshold;		/* on divergence.effect */
 	/* The leave-one-out effects the threshold came from. */
 	double loo_mean, loo_sd, loo_max;
+	/* Joint features only: the plug-in MI of each learning window. */
+	struct coupling_band coupling;
 };
 
 struct baseline {

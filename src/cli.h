@@ -57,6 +57,7 @@ int cmd_features(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
+int cmd_mi(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 
 #endif /* DRIFTPROBE_CLI_H */

@@ -22,6 +22,7 @@ static const struct command commands[] = {
 	{ "record", cmd_record, "write window records (JSON Lines) live" },
 	{ "baseline", cmd_baseline, "build a baseline from recorded windows" },
 	{ "analyze", cmd_analyze, "compare recorded windows with a baseline" },
+	{ "mi", cmd_mi, "mutual information: coupling and redundant signals" },
 	{ "run", cmd_run, "live: learn or load a baseline, report drift" },
 };
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "coupling.h"
 #include "detector.h"
 #include "feature.h"
 #include "jsonw.h"
@@ -17,14 +18,15 @@
 struct summary_row {
 	enum dp_feature_id feature;
 	char *cgroup;
-	unsigned long windows, anomalies, insufficient;
+	unsigned long windows, anomalies, insufficient, coupling_changes;
 	double max_effect, threshold;
+	bool joint;
 };
 
 struct report {
 	FILE *out;
 	enum report_mode mode;
-	unsigned long window_anomalies, window_features;
+	unsigned long window_anomalies, window_features, window_couplings;
 	uint64_t window_events;
 	size_t nrows, caprows;
 	struct summary_row *rows;
@@ -64,7 +66,7 @@ void report__free(struct report *r)
 	free(r);
 }
 
-static void format_time(double ts, char *buf, size_t len)
+void report__format_time(double ts, char *buf, size_t len)
 {
 	time_t t = (time_t)ts;
 	struct tm tm;
@@ -84,9 +86,33 @@ static void json_value(FILE *f, const char *key, double v, unsigned int undef,
 		jsonw__double(f, v);
 }
 
+static void write_json_coupling(FILE *o, const struct coupling_verdict *cv)
+{
+	fputs(",\"coupling\":{\"mi\":", o);
+	jsonw__double(o, cv->now.mi);
+	fputs(",\"mi_mm\":", o);
+	jsonw__double(o, cv->now.mi_mm);
+	fputs(",\"nmi\":", o);
+	jsonw__double(o, cv->now.nmi);
+	fputs(",\"ci\":[", o);
+	jsonw__double(o, cv->now.lo);
+	fputc(',', o);
+	jsonw__double(o, cv->now.hi);
+	fputs("],\"baseline\":{\"mi_min\":", o);
+	jsonw__double(o, cv->band.min);
+	fputs(",\"mi_max\":", o);
+	jsonw__double(o, cv->band.max);
+	fputs(",\"mi_pooled\":", o);
+	jsonw__double(o, cv->band.pooled);
+	fputs("},\"change\":", o);
+	jsonw__string(o, coupling__change_name(cv->change));
+	fputc('}', o);
+}
+
 static void write_json(struct report *r, const struct window *w,
 		       enum dp_feature_id f, const char *cgroup,
-		       const struct analysis *an)
+		       const struct analysis *an,
+		       const struct coupling_verdict *cv)
 {
 	const struct divergence *d = &an->d;
 	FILE *o = r->out;
@@ -144,6 +170,8 @@ static void write_json(struct report *r, const struct window *w,
 		}
 		fputc(']', o);
 	}
+	if (cv)
+		write_json_coupling(o, cv);
 	fputs("}\n", o);
 }
 
@@ -168,12 +196,46 @@ static void write_anomaly_line(struct report *r, const struct window *w,
 {
 	char when[32];
 
-	format_time(w->ts, when, sizeof(when));
+	report__format_time(w->ts, when, sizeof(when));
 	fprintf(r->out, "%s ANOMALY %s cgroup=%s n=%llu: %s; moved: ", when,
 		feature_table[f].name, cgroup,
 		(unsigned long long)an->d.n_window, an->reason);
 	write_top_bins(r->out, f, an, 3);
 	fputc('\n', r->out);
+}
+
+static void write_coupling_line(struct report *r, const struct window *w,
+				enum dp_feature_id f, const char *cgroup,
+				const struct analysis *an,
+				const struct coupling_verdict *cv)
+{
+	char when[32];
+
+	report__format_time(w->ts, when, sizeof(when));
+	fprintf(r->out, "%s COUPLING %s %s cgroup=%s: MI [%.4g, %.4g] nats, "
+		"learnt [%.4g, %.4g]; moved: ", when,
+		coupling__change_name(cv->change), feature_table[f].name,
+		cgroup, cv->now.lo, cv->now.hi, cv->band.min, cv->band.max);
+	write_top_bins(r->out, f, an, 3);
+	fputc('\n', r->out);
+}
+
+static void write_coupling_block(struct report *r, const struct window *w,
+				 enum dp_feature_id f, const char *cgroup,
+				 const struct analysis *an,
+				 const struct coupling_verdict *cv)
+{
+	char when[32];
+
+	report__format_time(w->ts, when, sizeof(when));
+	fprintf(r->out, "\n%s COUPLING %s %s (cgroup %s)\n  MI %.4g nats "
+		"(%g%% interval [%.4g, %.4g]), learnt per window [%.4g, %.4g], "
+		"NMI %.3f\n  cells that moved: ", when,
+		coupling__change_name(cv->change), feature_table[f].name,
+		cgroup, cv->now.mi, COUPLING_LEVEL * 100, cv->now.lo,
+		cv->now.hi, cv->band.min, cv->band.max, cv->now.nmi);
+	write_top_bins(r->out, f, an, ANALYSIS_TOP);
+	fputs("\n\n", r->out);
 }
 
 static void write_anomaly_block(struct report *r, const struct window *w,
@@ -183,7 +245,7 @@ static void write_anomaly_block(struct report *r, const struct window *w,
 	const struct divergence *d = &an->d;
 	char when[32], label[64];
 
-	format_time(w->ts, when, sizeof(when));
+	report__format_time(w->ts, when, sizeof(when));
 	fprintf(r->out, "\n%s ANOMALY %s (cgroup %s, %llu events)\n", when,
 		feature_table[f].name, cgroup,
 		(unsigned long long)d->n_window);
@@ -233,11 +295,15 @@ static struct summary_row *summary_row(struct report *r, enum dp_feature_id f,
 
 void report__analysis(struct report *r, const struct window *w,
 		      enum dp_feature_id f, const char *cgroup,
-		      const struct analysis *an)
+		      const struct analysis *an,
+		      const struct coupling_verdict *cv)
 {
 	struct summary_row *row = summary_row(r, f, cgroup);
+	bool coupling_moved = cv && cv->change != COUPLING_STEADY;
 
 	if (row) {
+		row->joint |= cv != NULL;
+		row->coupling_changes += coupling_moved;
 		row->windows++;
 		row->anomalies += an->verdict == VERDICT_ANOMALY;
 		row->insufficient += an->verdict == VERDICT_INSUFFICIENT;
@@ -247,20 +313,25 @@ void report__analysis(struct report *r, const struct window *w,
 	}
 	r->window_features++;
 	r->window_anomalies += an->verdict == VERDICT_ANOMALY;
+	r->window_couplings += coupling_moved;
 	if (f == DP_F_SYSCALL_ID && !strcmp(cgroup, "/"))
 		r->window_events = an->d.n_window;
 
 	switch (r->mode) {
 	case REPORT_JSON:
-		write_json(r, w, f, cgroup, an);
+		write_json(r, w, f, cgroup, an, cv);
 		break;
 	case REPORT_TEXT:
 		if (an->verdict == VERDICT_ANOMALY)
 			write_anomaly_line(r, w, f, cgroup, an);
+		if (coupling_moved)
+			write_coupling_line(r, w, f, cgroup, an, cv);
 		break;
 	case REPORT_TEXT_LIVE:
 		if (an->verdict == VERDICT_ANOMALY)
 			write_anomaly_block(r, w, f, cgroup, an);
+		if (coupling_moved)
+			write_coupling_block(r, w, f, cgroup, an, cv);
 		break;
 	}
 }
@@ -270,14 +341,19 @@ void report__window_done(struct report *r, const struct window *w)
 	char when[32];
 
 	if (r->mode == REPORT_TEXT_LIVE) {
-		format_time(w->ts, when, sizeof(when));
+		report__format_time(w->ts, when, sizeof(when));
 		fprintf(r->out, "%s window %.0fs: %llu syscalls, %lu features "
-			"checked, %lu anomal%s\n", when, w->interval_s,
+			"checked, %lu anomal%s", when, w->interval_s,
 			(unsigned long long)r->window_events,
 			r->window_features, r->window_anomalies,
 			r->window_anomalies == 1 ? "y" : "ies");
+		if (r->window_couplings)
+			fprintf(r->out, ", %lu coupling change%s",
+				r->window_couplings,
+				r->window_couplings == 1 ? "" : "s");
+		fputc('\n', r->out);
 	}
-	r->window_features = r->window_anomalies = 0;
+	r->window_features = r->window_anomalies = r->window_couplings = 0;
 	r->window_events = 0;
 	fflush(r->out);
 }
@@ -286,15 +362,19 @@ void report__summary(struct report *r)
 {
 	if (r->mode != REPORT_TEXT)
 		return;
-	fprintf(r->out, "\n%-18s %-12s %8s %9s %12s %12s %12s\n", "feature",
-		"cgroup", "windows", "anomalies", "insufficient", "max effect",
-		"threshold");
+	fprintf(r->out, "\n%-20s %-12s %8s %9s %12s %12s %12s %9s\n",
+		"feature", "cgroup", "windows", "anomalies", "insufficient",
+		"max effect", "threshold", "coupling");
 	for (size_t i = 0; i < r->nrows; i++) {
 		const struct summary_row *s = &r->rows[i];
 
-		fprintf(r->out, "%-18s %-12s %8lu %9lu %12lu %12.4g %12.4g\n",
+		fprintf(r->out, "%-20s %-12s %8lu %9lu %12lu %12.4g %12.4g ",
 			feature_table[s->feature].name, s->cgroup, s->windows,
 			s->anomalies, s->insufficient, s->max_effect,
 			s->threshold);
+		if (s->joint)
+			fprintf(r->out, "%9lu\n", s->coupling_changes);
+		else
+			fprintf(r->out, "%9s\n", "-");
 	}
 }

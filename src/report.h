@@ -11,6 +11,7 @@
 #include <driftprobe/features.h>
 
 struct analysis;
+struct coupling_verdict;
 struct window;
 
 enum report_mode {
@@ -24,10 +25,15 @@ struct report;
 struct report *report__new(FILE *out, enum report_mode mode);
 void report__free(struct report *r);
 
+/* cv: a joint feature's coupling, or NULL. */
 void report__analysis(struct report *r, const struct window *w,
 		      enum dp_feature_id f, const char *cgroup,
-		      const struct analysis *an);
+		      const struct analysis *an,
+		      const struct coupling_verdict *cv);
 void report__window_done(struct report *r, const struct window *w);
+
+/* ts as "2026-11-24T18:50:14Z" (UTC). */
+void report__format_time(double ts, char *buf, size_t len);
 
 /* Text mode: the per-feature summary table (no-op for JSON). */
 void report__summary(struct report *r);

@@ -6,8 +6,12 @@
  *     temp file) must be flagged on syscall.id within 2 windows, with openat
  *     among the top bins;
  *   - `analyze` on the windows `run` recorded must print the very same lines;
+ *   - a process whose file lookups start failing (ENOENT storm) must show up
+ *     as a stronger coupling in syscall.group_errno, with file/notfound
+ *     among the cells that moved, and `mi` must read the session;
  *   - the steady workload alone, learnt for the default 60 windows, must
- *     raise no anomaly on any feature for the next 30 windows.
+ *     raise no anomaly and no coupling change on any feature for the next
+ *     30 windows.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,6 +30,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include <json-c/json.h>
+#include "feature.h"
 #include "harness.h"
 
 #define LEARN_WINDOWS 6
@@ -83,6 +88,18 @@ static pid_t start_file_storm(void)
 	return pid;
 }
 
+/* openat on a path that does not exist, until killed: file/notfound. */
+static pid_t start_missing_file_storm(void)
+{
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0)
+		for (;;)
+			open("/nonexistent-driftprobe-test/x", O_RDONLY);
+	return pid;
+}
+
 static void stop(pid_t pid)
 {
 	kill(pid, SIGKILL);
@@ -91,7 +108,7 @@ static void stop(pid_t pid)
 
 /* Count lines with verdict "anomaly" for feature; first window index seen. */
 struct verdicts {
-	int windows, anomalies, first_anomaly_window;
+	int windows, anomalies, first_anomaly_window, coupling_changes;
 	bool openat_on_top;
 };
 
@@ -115,6 +132,10 @@ static void scan_analysis(const char *path, const char *feature,
 			json_object_put(o);
 			continue;
 		}
+		if (json_object_object_get_ex(o, "coupling", &x) &&
+		    json_object_object_get_ex(x, "change", &x))
+			v->coupling_changes +=
+				!!strcmp(json_object_get_string(x), "steady");
 		json_object_object_get_ex(o, "verdict", &x);
 		if (!strcmp(json_object_get_string(x), "anomaly")) {
 			if (v->first_anomaly_window < 0)
@@ -193,6 +214,123 @@ static void run__file_storm__flagged_within_two_windows_and_analyze_agrees(void 
 			 out, again);
 }
 
+/* Windows whose group_errno coupling is "stronger" with file/notfound moved. */
+static int count_stronger_with_notfound(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	int hits = 0;
+
+	assert_non_null(f);
+	while (getline(&line, &cap, f) > 0) {
+		struct json_object *o = json_tokener_parse(line), *x, *c, *top;
+		bool notfound = false;
+
+		assert_non_null(o);
+		json_object_object_get_ex(o, "feature", &x);
+		if (strcmp(json_object_get_string(x), "syscall.group_errno") ||
+		    !json_object_object_get_ex(o, "coupling", &c)) {
+			json_object_put(o);
+			continue;
+		}
+		json_object_object_get_ex(c, "change", &x);
+		json_object_object_get_ex(o, "top", &top);
+		for (size_t i = 0; i < json_object_array_length(top); i++) {
+			struct json_object *lbl;
+
+			json_object_object_get_ex(json_object_array_get_idx(top, i),
+						  "label", &lbl);
+			notfound |= !strcmp(json_object_get_string(lbl),
+					    "file/notfound");
+		}
+		hits += !strcmp(json_object_get_string(x), "stronger") &&
+			notfound;
+		json_object_put(o);
+	}
+	free(line);
+	fclose(f);
+	return hits;
+}
+
+/* `mi --json`: a coupling line per window, then an n x n signals matrix. */
+static void check_mi_output(const char *path, int windows)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	int couplings = 0, matrices = 0;
+
+	assert_non_null(f);
+	while (getline(&line, &cap, f) > 0) {
+		struct json_object *o = json_tokener_parse(line), *t, *sig, *r;
+
+		assert_non_null(o);
+		json_object_object_get_ex(o, "type", &t);
+		if (!strcmp(json_object_get_string(t), "coupling")) {
+			couplings++;
+		} else {
+			size_t n;
+
+			assert_string_equal(json_object_get_string(t), "signals");
+			json_object_object_get_ex(o, "signals", &sig);
+			json_object_object_get_ex(o, "r", &r);
+			n = json_object_array_length(sig);
+			assert_true(n >= DP_F_COUNT);
+			assert_int_equal(json_object_array_length(r), n);
+			for (size_t i = 0; i < n; i++)
+				for (size_t j = 0; j < n; j++) {
+					double v = json_object_get_double(
+						json_object_array_get_idx(
+							json_object_array_get_idx(r, i), j));
+
+					assert_true(v >= 0 && v <= 1);
+					if (i == j)
+						assert_true(v == 1);
+				}
+			matrices++;
+		}
+		json_object_put(o);
+	}
+	free(line);
+	fclose(f);
+	assert_int_equal(couplings, windows);
+	assert_int_equal(matrices, 1);
+}
+
+static void run__lookup_failures__coupling_stronger_and_mi_reads_session(void **state)
+{
+	char out[320], rec[320], mi_out[320], cmd[1000];
+	const char *args[] = { "run", "--interval", "1", "--learn", "6",
+			       "--duration", "11", "--json", "--record", rec,
+			       NULL };
+	pid_t steady, probe, storm;
+	int status, hits;
+
+	(void)state;
+	harness__require_root();
+	snprintf(out, sizeof(out), "%s/coupling.jsonl", dir);
+	snprintf(rec, sizeof(rec), "%s/coupling-windows.jsonl", dir);
+	snprintf(mi_out, sizeof(mi_out), "%s/mi.jsonl", dir);
+	steady = start_steady();
+	probe = harness__spawn(out, args);
+	sleep(LEARN_WINDOWS + 1);
+	storm = start_missing_file_storm();
+	status = harness__wait_exit(probe, 30);
+	stop(storm);
+	stop(steady);
+	assert_int_equal(status, 0);
+	hits = count_stronger_with_notfound(out);
+	print_message("lookup failures: %d windows with a stronger "
+		      "group/errno coupling and file/notfound moved\n", hits);
+	assert_true(hits >= 1);
+
+	snprintf(cmd, sizeof(cmd), "'%s' mi --json '%s' > '%s'",
+		 harness__binary(), rec, mi_out);
+	assert_int_equal(system(cmd), 0);
+	check_mi_output(mi_out, 11);
+}
+
 static void run__steady_workload_for_30_windows__no_anomaly(void **state)
 {
 	char out[320];
@@ -208,8 +346,6 @@ static void run__steady_workload_for_30_windows__no_anomaly(void **state)
 	struct verdicts v;
 	pid_t steady, probe;
 	int status, total = 0;
-	const char *features[] = { "syscall.id", "syscall.latency",
-				   "syscall.errno" };
 
 	(void)state;
 	harness__require_root();
@@ -219,12 +355,13 @@ static void run__steady_workload_for_30_windows__no_anomaly(void **state)
 	status = harness__wait_exit(probe, 130);
 	stop(steady);
 	assert_int_equal(status, 0);
-	for (size_t i = 0; i < 3; i++) {
-		scan_analysis(out, features[i], &v);
-		print_message("quiet: %s: %d windows, %d anomalies\n",
-			      features[i], v.windows, v.anomalies);
+	for (int f = 0; f < DP_F_COUNT; f++) {
+		scan_analysis(out, feature_table[f].name, &v);
+		print_message("quiet: %s: %d windows, %d anomalies, %d coupling "
+			      "changes\n", feature_table[f].name, v.windows,
+			      v.anomalies, v.coupling_changes);
 		assert_int_equal(v.windows, 30);
-		total += v.anomalies;
+		total += v.anomalies + v.coupling_changes;
 	}
 	assert_int_equal(total, 0);
 }
@@ -251,6 +388,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(run__file_storm__flagged_within_two_windows_and_analyze_agrees),
+		cmocka_unit_test(run__lookup_failures__coupling_stronger_and_mi_reads_session),
 		cmocka_unit_test(run__steady_workload_for_30_windows__no_anomaly),
 	};
 

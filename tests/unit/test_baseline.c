@@ -30,6 +30,7 @@
 #include "baseline.h"
 #include "divergence.h"
 #include "feature.h"
+#include "mi.h"
 #include "window.h"
 
 static char suite_dir[] = "/tmp/dp_baseline.XXXXXX";
@@ -756,6 +757,95 @@ static void baseline_load__valid_document__loads(void **state)
 	free(doc);
 }
 
+/* Plug-in MI of an 8 x 7 group_errno table. */
+static double table_mi(const uint64_t *t)
+{
+	struct mi_entropies e;
+
+	assert_int_equal(mi__entropies(t, DP_SYSCALL_GROUPS, DP_ERRNO_CLASSES,
+				       &e), 0);
+	return e.mi;
+}
+
+/* Replace the first `find` in the file at path by `repl`. */
+static void edit_file(const char *path, const char *find, const char *repl)
+{
+	char buf[1 << 16], out[1 << 16], *at;
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	at = strstr(buf, find);
+	if (!at)
+		fail_msg("\"%s\" not in %s", find, path);
+	snprintf(out, sizeof(out), "%.*s%s%s", (int)(at - buf), buf, repl,
+		 at + strlen(find));
+	write_file(path, out, strlen(out), 0600);
+}
+
+static void baseline_joint__coupling_band__learnt_saved_and_checked(
+	void **state)
+{
+	enum { CELLS = DP_SYSCALL_GROUPS * DP_ERRNO_CLASSES };
+	uint64_t t[3][CELLS] = { { 0 } }, pooled[CELLS] = { 0 };
+	char *dir = test_dir("joint"), path[300], err[512];
+	double mi[3], lo = INFINITY, hi = 0;
+	struct baseline_builder *b = baseline_builder__new(0.5);
+	struct baseline *bl, *back;
+
+	(void)state;
+	for (int w = 0; w < 3; w++) {
+		struct window *win = window__new(100 + w, 10, "h1");
+
+		for (int c = 0; c < CELLS; c++)
+			t[w][c] = 50 + (uint64_t)((c * 7 + w * 13) % 11) *
+					       (c % (w + 2) ? 3 : 40);
+		for (int c = 0; c < CELLS; c++)
+			pooled[c] += t[w][c];
+		mi[w] = table_mi(t[w]);
+		lo = fmin(lo, mi[w]);
+		hi = fmax(hi, mi[w]);
+		assert_int_equal(window__add(win, DP_F_SYSCALL_GROUP_ERRNO, "/",
+					     t[w], CELLS), 0);
+		assert_int_equal(baseline_builder__add(b, win), 0);
+		window__free(win);
+	}
+	assert_true(lo < hi);
+	bl = baseline_builder__finish(b, err, sizeof(err));
+	assert_non_null(bl);
+	assert_true(fabs(bl->entries[0].coupling.min - lo) < 1e-15);
+	assert_true(fabs(bl->entries[0].coupling.max - hi) < 1e-15);
+	assert_true(fabs(bl->entries[0].coupling.pooled - table_mi(pooled)) <
+		    1e-15);
+
+	snprintf(path, sizeof(path), "%s/joint.json", dir);
+	assert_int_equal(baseline__save(bl, path, err, sizeof(err)), 0);
+	back = baseline__load(path, err, sizeof(err));
+	if (!back)
+		fail_msg("%s", err);
+	assert_true(back->entries[0].coupling.min == lo &&
+		    back->entries[0].coupling.max == hi);
+	baseline__free(back);
+
+	edit_file(path, "\"mi_min\"", "\"mi_low\"");
+	assert_null(baseline__load(path, err, sizeof(err)));
+	assert_non_null(strstr(err, "syscall.group_errno /: missing field "
+				    "\"mi_min\""));
+	assert_int_equal(baseline__save(bl, path, err, sizeof(err)), 0);
+	edit_file(path, "\"mi_min\":", "\"mi_min\":9,\"x\":");
+	assert_null(baseline__load(path, err, sizeof(err)));
+	assert_non_null(strstr(err, "expected 0 <= mi_min <= mi_max"));
+	assert_int_equal(baseline__save(bl, path, err, sizeof(err)), 0);
+	edit_file(path, ",\"coupling\":{", ",\"coupled\":{");
+	assert_null(baseline__load(path, err, sizeof(err)));
+	assert_non_null(strstr(err, "missing field \"coupling\""));
+	baseline__free(bl);
+	baseline_builder__free(b);
+}
+
 static void baseline_load__malformed_files__refused_with_clear_message(
 	void **state)
 {
@@ -942,6 +1032,8 @@ int main(void)
 		cmocka_unit_test(baseline_load__valid_document__loads),
 		cmocka_unit_test(
 		    baseline_load__malformed_files__refused_with_clear_message),
+		cmocka_unit_test(
+		    baseline_joint__coupling_band__learnt_saved_and_checked),
 		cmocka_unit_test(baseline_load__group_writable__is_refused),
 		cmocka_unit_test(
 		    baseline_threshold__size_invariance__effect_holds_kl_does_not),
