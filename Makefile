@@ -148,7 +148,11 @@ $(OUTPUT)/bench/getppid_loop: tools/bench/getppid_loop.c | $(OUTPUT)/bench
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< -o $@
 
-bench: deps driftprobe $(OUTPUT)/bench/floor $(OUTPUT)/bench/getppid_loop
+$(OUTPUT)/bench/scale: tools/bench/scale.c $(LIB_OBJS) | $(OUTPUT)/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+
+bench: deps driftprobe $(OUTPUT)/bench/floor $(OUTPUT)/bench/getppid_loop $(OUTPUT)/bench/scale
 	$(Q)tools/bench/run.sh $(BENCH_ROUNDS)
 
 clean:

@@ -59,7 +59,6 @@ void analyzer__free(struct analyzer *a)
  * or -errno.
  */
 static int analyzer__coupling(const struct baseline_entry *e,
-			      const struct window *w,
 			      const struct window_hist *h,
 			      struct coupling_verdict *cv)
 {
@@ -69,8 +68,7 @@ static int analyzer__coupling(const struct baseline_entry *e,
 	if (fi->rows < 2 || !h)
 		return 0;
 	err = coupling__measure(h->counts, fi->rows, fi->cols,
-				coupling__seed(w->ts, e->feature, e->cgroup),
-				&cv->now);
+				COUPLING_CI_ASYMPTOTIC, 0, &cv->now);
 	if (err == -ENODATA)
 		return 0;
 	if (err)
@@ -98,7 +96,7 @@ int analyzer__window(struct analyzer *a, const struct window *w,
 				      counts, e->nbins, e->threshold, &an);
 		if (err)
 			return err;
-		joint = analyzer__coupling(e, w, h, &cv);
+		joint = analyzer__coupling(e, h, &cv);
 		if (joint < 0)
 			return joint;
 		anomalies += an.verdict == VERDICT_ANOMALY;

@@ -230,6 +230,7 @@ static int add_counts(struct mi_args *a, const struct window *w)
 		if (fi->rows < 2)
 			continue;
 		err = coupling__measure(h->counts, fi->rows, fi->cols,
+					COUPLING_CI_BOOTSTRAP,
 					coupling__seed(w->ts, h->feature,
 						       h->cgroup), &c);
 		if (err == -ENODATA)

@@ -21,9 +21,11 @@ static int all_zero(const uint64_t *table, size_t cells)
 }
 
 int coupling__measure(const uint64_t *table, size_t rows, size_t cols,
-		      uint64_t seed, struct coupling *out)
+		      enum coupling_interval how, uint64_t seed,
+		      struct coupling *out)
 {
 	struct mi_entropies e;
+	double sd;
 	int err;
 
 	if (table && all_zero(table, rows * cols))
@@ -31,9 +33,14 @@ int coupling__measure(const uint64_t *table, size_t rows, size_t cols,
 	err = mi__entropies(table, rows, cols, &e);
 	if (!err)
 		err = mi__nmi(table, rows, cols, MI_NORM_ARITHMETIC, &out->nmi);
-	if (!err)
+	if (!err && how == COUPLING_CI_BOOTSTRAP)
 		err = mi__bootstrap_ci(table, rows, cols, COUPLING_REPS, seed,
 				       COUPLING_LEVEL, &out->lo, &out->hi);
+	if (!err && how == COUPLING_CI_ASYMPTOTIC) {
+		err = mi__sd(table, rows, cols, &sd);
+		out->lo = fmax(0.0, e.mi - COUPLING_Z * sd);
+		out->hi = e.mi + COUPLING_Z * sd;
+	}
 	if (err)
 		return err;
 	out->n = e.n;

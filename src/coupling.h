@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Coupling: how strongly the two axes of a joint feature depend on each
- * other in one window (plug-in and Miller-Madow MI, NMI, a bootstrap
- * interval), and whether that differs from the baseline's learnt band.
- * Pure: tables in, numbers out; the bootstrap is seeded by the caller, so
- * the same window always gives the same interval (analyze and run agree).
+ * other in one window (plug-in and Miller-Madow MI, NMI, an interval), and
+ * whether that differs from the baseline's learnt band. Pure: tables in,
+ * numbers out. Two kinds of interval: a seeded bootstrap (the `mi`
+ * command; the same window always gives the same interval) and the
+ * asymptotic one from mi__sd() (analyze and run, where a bootstrap for
+ * every joint feature of every cgroup of every window costs ~1 ms each).
  */
 #ifndef DRIFTPROBE_COUPLING_H
 #define DRIFTPROBE_COUPLING_H
@@ -13,7 +15,13 @@
 #include <stdint.h>
 
 #define COUPLING_REPS	200	/* bootstrap replicates */
-#define COUPLING_LEVEL	0.99	/* bootstrap interval level */
+#define COUPLING_LEVEL	0.99	/* interval level */
+#define COUPLING_Z	2.5758293035489004	/* its normal quantile */
+
+enum coupling_interval {
+	COUPLING_CI_ASYMPTOTIC,	/* mi +- z * mi__sd(), lo clipped at 0 */
+	COUPLING_CI_BOOTSTRAP,	/* percentile bootstrap, seeded */
+};
 
 struct coupling {
 	uint64_t n;		/* events in the table */
@@ -22,11 +30,13 @@ struct coupling {
 };
 
 /*
- * Measure the rows x cols table. Returns 0, -ENODATA for an all-zero table
- * (nothing to measure), -EINVAL, -EOVERFLOW or -ENOMEM from mi.c.
+ * Measure the rows x cols table (seed: for the bootstrap only). Returns 0,
+ * -ENODATA for an all-zero table (nothing to measure), -EINVAL,
+ * -EOVERFLOW or -ENOMEM from mi.c.
  */
 int coupling__measure(const uint64_t *table, size_t rows, size_t cols,
-		      uint64_t seed, struct coupling *out);
+		      enum coupling_interval how, uint64_t seed,
+		      struct coupling *out);
 
 /* The band of MI a baseline learnt: per-window min and max, and pooled. */
 struct coupling_band {

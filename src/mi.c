@@ -117,6 +117,50 @@ int mi__entropies(const uint64_t *table, size_t rows, size_t cols,
 	return 0;
 }
 
+int mi__sd(const uint64_t *table, size_t rows, size_t cols, double *out)
+{
+	size_t dims[2] = { rows, cols }, cells;
+	double dn, *row, *col, s2 = 0, df;
+	struct mi_entropies e;
+	uint64_t n;
+	int err;
+
+	if (!out)
+		return -EINVAL;
+	err = table_check(table, dims, 2, &cells, &n);
+	if (err)
+		return err;
+	row = calloc(rows, sizeof(*row));
+	col = calloc(cols, sizeof(*col));
+	if (!row || !col) {
+		free(row);
+		free(col);
+		return -ENOMEM;
+	}
+	dn = (double)n;
+	for (size_t i = 0; i < rows; i++)
+		for (size_t j = 0; j < cols; j++) {
+			row[i] += (double)table[i * cols + j];
+			col[j] += (double)table[i * cols + j];
+		}
+	for (size_t i = 0; i < rows; i++)
+		for (size_t j = 0; j < cols; j++) {
+			double c = (double)table[i * cols + j], l;
+
+			if (!c)
+				continue;
+			l = log(c * dn / (row[i] * col[j]));
+			s2 += c / dn * l * l;
+		}
+	table_entropies(table, rows, cols, n, &e);
+	df = ((double)e.rows_nz - 1) * ((double)e.cols_nz - 1);
+	*out = sqrt(fmax(0.0, s2 - e.mi * e.mi) / dn +
+		    2.0 * df / (4.0 * dn * dn));
+	free(row);
+	free(col);
+	return 0;
+}
+
 int mi__nmi(const uint64_t *table, size_t rows, size_t cols,
 	    enum mi_norm norm, double *out)
 {

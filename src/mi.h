@@ -51,6 +51,18 @@ struct mi_entropies {
 int mi__entropies(const uint64_t *table, size_t rows, size_t cols,
 		  struct mi_entropies *out);
 
+/*
+ * Asymptotic standard deviation of the plug-in MI, for intervals where a
+ * bootstrap costs too much (every window of every cgroup):
+ *   Var = (sum p_ij ln^2(p_ij / p_i p_j) - MI^2) / N     (delta method)
+ *       + 2 df / (2N)^2                                   (the null spread)
+ * with df = (m_x - 1)(m_y - 1). The delta-method term vanishes at
+ * independence, where 2N MI ~ chi2(df) instead; the second term is that
+ * distribution's variance, so the interval never collapses to a point.
+ * Allocates rows + cols doubles. Errors as mi__entropies(), -ENOMEM.
+ */
+int mi__sd(const uint64_t *table, size_t rows, size_t cols, double *out);
+
 /* The mean dividing MI in mi__nmi(), as sklearn's average_method. */
 enum mi_norm {
 	MI_NORM_ARITHMETIC,	/* (H(X) + H(Y)) / 2, sklearn's default */

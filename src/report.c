@@ -12,6 +12,7 @@
 #include "detector.h"
 #include "feature.h"
 #include "jsonw.h"
+#include "key_index.h"
 #include "report.h"
 #include "window.h"
 
@@ -30,6 +31,7 @@ struct report {
 	uint64_t window_events;
 	size_t nrows, caprows;
 	struct summary_row *rows;
+	struct key_index row_index;	/* (feature, cgroup) -> rows[] */
 };
 
 static const struct {
@@ -63,6 +65,7 @@ void report__free(struct report *r)
 	for (size_t i = 0; i < r->nrows; i++)
 		free(r->rows[i].cgroup);
 	free(r->rows);
+	key_index__free(&r->row_index);
 	free(r);
 }
 
@@ -269,9 +272,11 @@ static void write_anomaly_block(struct report *r, const struct window *w,
 static struct summary_row *summary_row(struct report *r, enum dp_feature_id f,
 				       const char *cgroup)
 {
+	uint64_t hash = key_index__hash(f, cgroup);
 	struct summary_row *row;
+	size_t cursor = 0, i;
 
-	for (size_t i = 0; i < r->nrows; i++)
+	while ((i = key_index__next(&r->row_index, hash, &cursor)) != SIZE_MAX)
 		if (r->rows[i].feature == f && !strcmp(r->rows[i].cgroup, cgroup))
 			return &r->rows[i];
 	if (r->nrows == r->caprows) {
@@ -289,6 +294,10 @@ static struct summary_row *summary_row(struct report *r, enum dp_feature_id f,
 	row->cgroup = strdup(cgroup);
 	if (!row->cgroup)
 		return NULL;
+	if (key_index__add(&r->row_index, hash, r->nrows)) {
+		free(row->cgroup);
+		return NULL;
+	}
 	r->nrows++;
 	return row;
 }

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* struct window: a growable list of per-feature histograms with owned copies. */
+/*
+ * struct window: a growable list of per-feature histograms with owned
+ * copies, indexed by (feature, cgroup).
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +35,7 @@ void window__free(struct window *w)
 	}
 	free(w->hists);
 	free(w->host);
+	key_index__free(&w->index);
 	free(w);
 }
 
@@ -60,6 +64,11 @@ int window__add(struct window *w, enum dp_feature_id f, const char *cgroup,
 		return -ENOMEM;
 	}
 	memcpy(h->counts, counts, nbins * sizeof(*counts));
+	if (key_index__add(&w->index, key_index__hash(f, cgroup), w->n)) {
+		free(h->cgroup);
+		free(h->counts);
+		return -ENOMEM;
+	}
 	w->n++;
 	return 0;
 }
@@ -68,7 +77,10 @@ const struct window_hist *window__find(const struct window *w,
 				       enum dp_feature_id f,
 				       const char *cgroup)
 {
-	for (size_t i = 0; i < w->n; i++)
+	uint64_t hash = key_index__hash(f, cgroup);
+	size_t cursor = 0, i;
+
+	while ((i = key_index__next(&w->index, hash, &cursor)) != SIZE_MAX)
 		if (w->hists[i].feature == f &&
 		    !strcmp(w->hists[i].cgroup, cgroup))
 			return &w->hists[i];

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <driftprobe/features.h>
+#include "key_index.h"
 
 struct window_hist {
 	enum dp_feature_id feature;
@@ -25,6 +26,7 @@ struct window {
 	size_t n;
 	size_t cap;
 	struct window_hist *hists;
+	struct key_index index;	/* (feature, cgroup) -> hists[] */
 };
 
 /* NULL + errno on allocation failure. */

@@ -105,3 +105,6 @@ if floor:
     dp = statistics.median(runs["driftprobe"]) - base
     print(f"\ndriftprobe added cost / floor added cost = {dp / floor:.2f} (target <= 1.25)")
 PY
+
+echo
+.output/bench/scale 1000

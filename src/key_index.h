@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * An index from (feature, cgroup) to a position in the caller's array, so
+ * that finding one of 1,000 cgroups x every feature costs one probe, not a
+ * scan: windows, baselines and the report each keep one. Open addressing
+ * on a 64-bit hash; the caller confirms a candidate against its own key
+ * (the index stores no keys), so a collision costs a comparison, never a
+ * wrong answer.
+ */
+#ifndef DRIFTPROBE_KEY_INDEX_H
+#define DRIFTPROBE_KEY_INDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct key_index {
+	size_t cap;		/* slots, a power of two (0: empty index) */
+	size_t n;
+	uint64_t *hash;		/* per slot */
+	size_t *pos;		/* per slot: position + 1, 0 = free */
+};
+
+uint64_t key_index__hash(unsigned int feature, const char *cgroup);
+
+/* Record that hash lives at pos. 0 or -ENOMEM (the index is unchanged). */
+int key_index__add(struct key_index *ki, uint64_t hash, size_t pos);
+
+/*
+ * Candidates for hash: start with *cursor = 0 and call until it returns
+ * SIZE_MAX; every other return is a position whose key may match.
+ */
+size_t key_index__next(const struct key_index *ki, uint64_t hash,
+		       size_t *cursor);
+
+void key_index__free(struct key_index *ki);
+
+#endif /* DRIFTPROBE_KEY_INDEX_H */

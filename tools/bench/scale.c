@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Userspace cost of one window at scale: every feature for N cgroups,
+ * through the analyzer and the JSON report (the path `run` and `analyze`
+ * take from struct window on). Builds synthetic windows in memory, learns
+ * a baseline from 5 of them, then times 20 more with the process CPU
+ * clock. Prints CPU per window and peak RSS next to their targets, as
+ * ratios. The per-cgroup kernel collector is issue 5's; this measures what
+ * follows it.
+ *
+ * usage: scale [CGROUPS]   (default 1000)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/resource.h>
+#include "analyzer.h"
+#include "baseline.h"
+#include "feature.h"
+#include "report.h"
+#include "window.h"
+
+#define LEARN	5
+#define TIMED	20
+#define TARGET_MS	10.0
+#define TARGET_RSS_MB	32.0
+
+static uint64_t rng(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/*
+ * A window where each (feature, cgroup) has min(40, bins / 4) busy bins
+ * with counts that differ from window to window by up to 5x: a busier,
+ * noisier cgroup than most (the cost grows with busy bins, not bins).
+ */
+static struct window *synthetic(double ts, unsigned int cgroups, uint64_t *seed)
+{
+	struct window *w = window__new(ts, 10, "bench");
+	uint64_t *counts = calloc(DP_SYSCALL_ID_BINS, sizeof(*counts));
+	char name[64];
+
+	if (!w || !counts)
+		exit(1);
+	for (unsigned int c = 0; c < cgroups; c++) {
+		snprintf(name, sizeof(name), "/system.slice/svc-%u.service", c);
+		for (int f = 0; f < DP_F_COUNT; f++) {
+			uint32_t k = feature_table[f].bins;
+			uint32_t busy = k / 4 < 40 ? k / 4 : 40;
+
+			memset(counts, 0, k * sizeof(*counts));
+			for (uint32_t i = 0; i < busy; i++)
+				counts[(c * 7 + i * i) % k] += 10 + rng(seed) % 50;
+			if (window__add(w, f, name, counts, k))
+				exit(1);
+		}
+	}
+	free(counts);
+	return w;
+}
+
+static double cpu_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int cgroups = argc > 1 ? (unsigned int)atoi(argv[1]) : 1000;
+	struct baseline_builder *b = baseline_builder__new(0.5);
+	struct detector_opts opts;
+	struct baseline *bl;
+	struct analyzer *a;
+	struct report *r;
+	struct rusage ru;
+	uint64_t seed = 1;
+	double t0, per_window, rss_mb;
+	char err[256];
+	FILE *devnull = fopen("/dev/null", "w");
+
+	for (int i = 0; i < LEARN; i++) {
+		struct window *w = synthetic(i * 10.0, cgroups, &seed);
+
+		if (baseline_builder__add(b, w))
+			return 1;
+		window__free(w);
+	}
+	bl = baseline_builder__finish(b, err, sizeof(err));
+	if (!bl) {
+		fprintf(stderr, "scale: %s\n", err);
+		return 1;
+	}
+	detector_opts__defaults(&opts);
+	a = analyzer__new(bl, &opts);
+	r = report__new(devnull, REPORT_JSON);
+	if (!a || !r || !devnull)
+		return 1;
+	t0 = 0;
+	for (int i = 0; i < TIMED; i++) {
+		struct window *w = synthetic(1000 + i * 10.0, cgroups, &seed);
+		double start = cpu_ms();
+
+		if (analyzer__window(a, w, r) < 0)
+			return 1;
+		t0 += cpu_ms() - start;
+		window__free(w);
+	}
+	per_window = t0 / TIMED;
+	getrusage(RUSAGE_SELF, &ru);
+	rss_mb = ru.ru_maxrss / 1024.0;
+	printf("userspace, one window of %u cgroups x %d features "
+	       "(%u histograms): analyzer + JSON report\n", cgroups,
+	       DP_F_COUNT, cgroups * DP_F_COUNT);
+	printf("  cpu per window  %8.2f ms   target %5.1f ms   ratio %.2f\n",
+	       per_window, TARGET_MS, per_window / TARGET_MS);
+	printf("  peak rss        %8.1f MB   target %5.1f MB   ratio %.2f\n",
+	       rss_mb, TARGET_RSS_MB, rss_mb / TARGET_RSS_MB);
+	report__free(r);
+	analyzer__free(a);
+	baseline__free(bl);
+	baseline_builder__free(b);
+	fclose(devnull);
+	return 0;
+}
