@@ -89,7 +89,7 @@ driftprobe: $(OBJS)
 # ---- tests ---------------------------------------------------------------
 # A driver compiles several sources in one call, where -MMD would keep only
 # the last one's dependencies: depend on every header instead.
-HEADERS := $(wildcard src/*.h include/driftprobe/*.h)
+HEADERS := $(wildcard src/*.h include/driftprobe/*.h tests/unit/*.h)
 # Each tests/unit/test_<name>.c is one cmocka driver; tests/unit/<name>.mk
 # (optional) sets test_<name>_SRCS (the modules it links, nothing else) and
 # test_<name>_ARGS. Without a .mk file the driver links src/<name>.c.

@@ -119,15 +119,13 @@ int mi__entropies(const uint64_t *table, size_t rows, size_t cols,
 
 int mi__sd(const uint64_t *table, size_t rows, size_t cols, double *out)
 {
-	size_t dims[2] = { rows, cols }, cells;
 	double dn, *row, *col, s2 = 0, df;
 	struct mi_entropies e;
-	uint64_t n;
 	int err;
 
 	if (!out)
 		return -EINVAL;
-	err = table_check(table, dims, 2, &cells, &n);
+	err = mi__entropies(table, rows, cols, &e);
 	if (err)
 		return err;
 	row = calloc(rows, sizeof(*row));
@@ -137,7 +135,7 @@ int mi__sd(const uint64_t *table, size_t rows, size_t cols, double *out)
 		free(col);
 		return -ENOMEM;
 	}
-	dn = (double)n;
+	dn = (double)e.n;
 	for (size_t i = 0; i < rows; i++)
 		for (size_t j = 0; j < cols; j++) {
 			row[i] += (double)table[i * cols + j];
@@ -152,7 +150,6 @@ int mi__sd(const uint64_t *table, size_t rows, size_t cols, double *out)
 			l = log(c * dn / (row[i] * col[j]));
 			s2 += c / dn * l * l;
 		}
-	table_entropies(table, rows, cols, n, &e);
 	df = ((double)e.rows_nz - 1) * ((double)e.cols_nz - 1);
 	*out = sqrt(fmax(0.0, s2 - e.mi * e.mi) / dn +
 		    2.0 * df / (4.0 * dn * dn));

@@ -14,15 +14,7 @@
 #include <math.h>
 
 #include "coupling.h"
-
-static uint64_t test_rand(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
+#include "test_rand.h"
 
 /* Draw a row and, independently, a column from skewed marginals. */
 static void independent_table(uint64_t *t, size_t rows, size_t cols,

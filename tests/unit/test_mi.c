@@ -16,6 +16,7 @@
 #include <stdlib.h>
 
 #include "mi.h"
+#include "test_rand.h"
 
 #define EULER_GAMMA 0.57721566490153286061
 
@@ -28,16 +29,6 @@
 			fail_msg("%s = %.17g, expected %.17g +- %g",	\
 				 #got, g_, w_, t_);			\
 	} while (0)
-
-/* Test-local splitmix64: data for the tests, independent of mi.c's PRNG. */
-static uint64_t test_rand(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
 
 static double test_uniform(uint64_t *s)
 {

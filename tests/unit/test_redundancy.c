@@ -15,18 +15,10 @@
 #include <stdlib.h>
 
 #include "redundancy.h"
+#include "test_rand.h"
 
 #define LEN 600
 #define LEN_RHO 2000
-
-static uint64_t test_rand(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
 
 /* Standard normal by Box-Muller. */
 static double normal(uint64_t *s)
