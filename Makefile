@@ -153,6 +153,7 @@ $(OUTPUT)/bench/scale: tools/bench/scale.c $(LIB_OBJS) | $(OUTPUT)/bench
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
 bench: deps driftprobe $(OUTPUT)/bench/floor $(OUTPUT)/bench/getppid_loop $(OUTPUT)/bench/scale
+	$(Q)tools/deps.sh bench
 	$(Q)tools/bench/run.sh $(BENCH_ROUNDS)
 
 clean:
