@@ -9,6 +9,10 @@
  * per-task start time in task local storage) and, as fallback, classic
  * raw_syscalls tracepoints (start time in a per-thread hash). The loader
  * enables exactly one flavour.
+ *
+ * With per_cgroup set (--per-cgroup), every bin is also counted in the
+ * current task's cgroup v2 entry of cgroup_hist (atomically: the entries
+ * are shared by all CPUs, which bounds memory on large hosts).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -21,12 +25,24 @@ char LICENSE[] SEC("license") = "GPL";
 /* Per-thread syscall start times for the fallback path. */
 #define START_MAP_ENTRIES 16384
 
+const volatile bool per_cgroup = false;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct dp_syscall_hist);
 } syscall_hist SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, DP_CGROUP_MAX);
+	__type(key, __u64);
+	__type(value, struct dp_syscall_hist);
+} cgroup_hist SEC(".maps");
+
+/* The value a new cgroup entry starts from (too big for the BPF stack). */
+static const struct dp_syscall_hist zero_hist;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -49,16 +65,50 @@ static __always_inline struct dp_syscall_hist *this_cpu_hist(void)
 	return bpf_map_lookup_elem(&syscall_hist, &zero);
 }
 
+/*
+ * The current cgroup's entry, inserted when missing; NULL when per-cgroup
+ * counting is off or the entry could not be had (counted in h's health).
+ */
+static __always_inline struct dp_syscall_hist *
+this_cgroup_hist(struct dp_syscall_hist *h)
+{
+	struct dp_syscall_hist *c;
+	__u64 id;
+
+	if (!per_cgroup)
+		return NULL;
+	id = bpf_get_current_cgroup_id();
+	c = bpf_map_lookup_elem(&cgroup_hist, &id);
+	if (c)
+		return c;
+	if (!bpf_map_update_elem(&cgroup_hist, &id, &zero_hist, BPF_NOEXIST))
+		h->health[DP_SH_CGROUP_INSERTED]++;
+	c = bpf_map_lookup_elem(&cgroup_hist, &id);
+	if (!c)
+		h->health[DP_SH_CGROUP_DROPPED]++;
+	return c;
+}
+
+/* Bin idx of the syscall group: this CPU's slot, and the cgroup's entry. */
+static __always_inline void count(struct dp_syscall_hist *h,
+				  struct dp_syscall_hist *cg, unsigned int idx)
+{
+	h->counts[idx]++;
+	if (cg)
+		__sync_fetch_and_add(&cg->counts[idx], 1);
+}
+
 static __always_inline void count_enter(struct dp_syscall_hist *h, long id)
 {
-	h->counts[DP_OFF_SYSCALL_ID +
-		  dp_bucket_categorical((__u64)id, DP_SYSCALL_ID_BINS)]++;
+	count(h, this_cgroup_hist(h), DP_OFF_SYSCALL_ID +
+	      dp_bucket_categorical((__u64)id, DP_SYSCALL_ID_BINS));
 }
 
 /* start == 0: the thread entered before we attached, or storing failed. */
 static __always_inline void count_exit(struct dp_syscall_hist *h, long id,
 				       long ret, __u64 start)
 {
+	struct dp_syscall_hist *cg = this_cgroup_hist(h);
 	unsigned int group = dp_syscall_group_of[
 		dp_bucket_categorical((__u64)id, DP_SYSCALL_ID_BINS)];
 
@@ -69,18 +119,17 @@ static __always_inline void count_exit(struct dp_syscall_hist *h, long id,
 	 */
 	barrier_var(group);
 	group &= DP_SYSCALL_GROUPS - 1;
-	h->counts[DP_OFF_SYSCALL_ERRNO +
-		  dp_bucket_errno(ret, DP_SYSCALL_ERRNO_BINS)]++;
-	h->counts[DP_OFF_SYSCALL_GROUP_ERRNO +
-		  group * DP_ERRNO_CLASSES +
-		  dp_errno_class(ret)]++;
+	count(h, cg, DP_OFF_SYSCALL_ERRNO +
+	      dp_bucket_errno(ret, DP_SYSCALL_ERRNO_BINS));
+	count(h, cg, DP_OFF_SYSCALL_GROUP_ERRNO + group * DP_ERRNO_CLASSES +
+	      dp_errno_class(ret));
 	if (!start) {
 		h->health[DP_SH_EXIT_WITHOUT_START]++;
 		return;
 	}
-	h->counts[DP_OFF_SYSCALL_LATENCY +
-		  dp_bucket_loglin(bpf_ktime_get_ns() - start,
-				   DP_SYSCALL_LATENCY_BINS)]++;
+	count(h, cg, DP_OFF_SYSCALL_LATENCY +
+	      dp_bucket_loglin(bpf_ktime_get_ns() - start,
+			       DP_SYSCALL_LATENCY_BINS));
 }
 
 SEC("tp_btf/sys_enter")

@@ -4,12 +4,19 @@
  * detector verdicts (and, for joint features, coupling against the learnt
  * band) -> report. Holds the per-entry detector state, which is what makes
  * --consecutive and hysteresis work across windows.
+ *
+ * A cgroup the baseline has never seen (started after learning) is not
+ * judged against nothing: once it has --min-count events in a feature it
+ * is reported as new, once, and left alone after that.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 #include "analyzer.h"
 #include "coupling.h"
 #include "feature.h"
+#include "key_index.h"
 #include "report.h"
 #include "window.h"
 
@@ -19,6 +26,10 @@ struct analyzer {
 	struct detector_state *states;	/* one per baseline entry */
 	uint64_t *zeros;		/* stands in for a missing histogram */
 	uint32_t max_bins;
+	struct key_index entries;	/* (feature, cgroup) -> bl->entries[] */
+	struct key_index new_index;	/* cgroup -> new_cgroups[] */
+	size_t n_new, cap_new;
+	char **new_cgroups;		/* reported as new already */
 };
 
 struct analyzer *analyzer__new(const struct baseline *bl,
@@ -36,12 +47,18 @@ struct analyzer *analyzer__new(const struct baseline *bl,
 			a->max_bins = bl->entries[i].nbins;
 	a->states = calloc(bl->n ? bl->n : 1, sizeof(*a->states));
 	a->zeros = calloc(a->max_bins ? a->max_bins : 1, sizeof(uint64_t));
-	if (!a->states || !a->zeros) {
-		analyzer__free(a);
-		errno = ENOMEM;
-		return NULL;
-	}
+	if (!a->states || !a->zeros)
+		goto nomem;
+	for (size_t i = 0; i < bl->n; i++)
+		if (key_index__add(&a->entries,
+				   key_index__hash(bl->entries[i].feature,
+						   bl->entries[i].cgroup), i))
+			goto nomem;
 	return a;
+nomem:
+	analyzer__free(a);
+	errno = ENOMEM;
+	return NULL;
 }
 
 void analyzer__free(struct analyzer *a)
@@ -50,7 +67,77 @@ void analyzer__free(struct analyzer *a)
 		return;
 	free(a->states);
 	free(a->zeros);
+	key_index__free(&a->entries);
+	key_index__free(&a->new_index);
+	for (size_t i = 0; i < a->n_new; i++)
+		free(a->new_cgroups[i]);
+	free(a->new_cgroups);
 	free(a);
+}
+
+static bool analyzer__in_baseline(const struct analyzer *a,
+				  enum dp_feature_id f, const char *cgroup)
+{
+	size_t cursor = 0, i;
+	uint64_t h = key_index__hash(f, cgroup);
+
+	while ((i = key_index__next(&a->entries, h, &cursor)) != SIZE_MAX)
+		if (a->bl->entries[i].feature == f &&
+		    !strcmp(a->bl->entries[i].cgroup, cgroup))
+			return true;
+	return false;
+}
+
+/* Remember cgroup as reported. 1 if it was new to us, 0 if known, -errno. */
+static int analyzer__mark_new(struct analyzer *a, const char *cgroup)
+{
+	uint64_t h = key_index__hash(0, cgroup);
+	size_t cursor = 0, i;
+	char **grown;
+
+	while ((i = key_index__next(&a->new_index, h, &cursor)) != SIZE_MAX)
+		if (!strcmp(a->new_cgroups[i], cgroup))
+			return 0;
+	if (a->n_new == a->cap_new) {
+		size_t cap = a->cap_new ? 2 * a->cap_new : 16;
+
+		grown = realloc(a->new_cgroups, cap * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		a->new_cgroups = grown;
+		a->cap_new = cap;
+	}
+	a->new_cgroups[a->n_new] = strdup(cgroup);
+	if (!a->new_cgroups[a->n_new] ||
+	    key_index__add(&a->new_index, h, a->n_new)) {
+		free(a->new_cgroups[a->n_new]);
+		return -ENOMEM;
+	}
+	a->n_new++;
+	return 1;
+}
+
+/* Histograms of cgroups the baseline lacks: report each cgroup once. */
+static int analyzer__new_cgroups(struct analyzer *a, const struct window *w,
+				 struct report *r)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		const struct window_hist *h = &w->hists[i];
+		uint64_t n;
+		int fresh;
+
+		if (analyzer__in_baseline(a, h->feature, h->cgroup))
+			continue;
+		n = window_hist__total(h);
+		if (n < a->opts.min_count)
+			continue;
+		fresh = analyzer__mark_new(a, h->cgroup);
+		if (fresh < 0)
+			return fresh;
+		if (fresh)
+			report__new_cgroup(r, w, h->feature, h->cgroup, n);
+	}
+	return 0;
 }
 
 /*
@@ -81,7 +168,7 @@ static int analyzer__coupling(const struct baseline_entry *e,
 int analyzer__window(struct analyzer *a, const struct window *w,
 		     struct report *r)
 {
-	int anomalies = 0;
+	int anomalies = 0, err;
 
 	for (size_t i = 0; i < a->bl->n; i++) {
 		const struct baseline_entry *e = &a->bl->entries[i];
@@ -90,7 +177,7 @@ int analyzer__window(struct analyzer *a, const struct window *w,
 		const uint64_t *counts = h ? h->counts : a->zeros;
 		struct coupling_verdict cv;
 		struct analysis an;
-		int err, joint;
+		int joint;
 
 		err = detector__judge(&a->opts, &a->states[i], e->counts,
 				      counts, e->nbins, e->threshold, &an);
@@ -103,6 +190,9 @@ int analyzer__window(struct analyzer *a, const struct window *w,
 		report__analysis(r, w, e->feature, e->cgroup, &an,
 				 joint ? &cv : NULL);
 	}
+	err = analyzer__new_cgroups(a, w, r);
+	if (err)
+		return err;
 	report__window_done(r, w);
 	return anomalies;
 }

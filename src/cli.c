@@ -157,13 +157,17 @@ int cli__for_each_window(char *const *paths, int npaths,
 	return EXIT_OK;
 }
 
-enum { OPT_HOOKS = 0x280 };
+enum { OPT_HOOKS = 0x280, OPT_PER_CGROUP };
 
 static const struct argp_option live_options[] = {
 	{ "interval", 'i', "SEC", 0, "Window length in seconds (default 10)", 0 },
 	{ "duration", 'd', "SEC", 0, "Stop after SEC seconds (default: until "
 				     "SIGINT/SIGTERM)", 0 },
 	{ "hooks", OPT_HOOKS, "KIND", 0, "auto (default), tp_btf or tracepoint", 0 },
+	{ "per-cgroup", OPT_PER_CGROUP, NULL, 0, "Also keep every feature per "
+						 "cgroup v2 (at most 1024 "
+						 "cgroups, ~7 MiB of kernel "
+						 "memory)", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's log", 0 },
 	{},
 };
@@ -185,6 +189,9 @@ static error_t live_parse(int key, char *arg, struct argp_state *state)
 				   "tp_btf or tracepoint", arg);
 			return EINVAL;
 		}
+		return 0;
+	case OPT_PER_CGROUP:
+		o->per_cgroup = true;
 		return 0;
 	case 'v':
 		o->verbose = true;

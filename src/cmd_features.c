@@ -62,7 +62,7 @@ static const char *attach_status(void)
 
 	if (geteuid() != 0)
 		return "unknown (needs root to try)";
-	p = probe__open(PROBE_HOOKS_AUTO, false);
+	p = probe__open(PROBE_HOOKS_AUTO, false, false);
 	if (!p)
 		return "unavailable";
 	snprintf(status, sizeof(status), "%s", probe__hook_kind(p));

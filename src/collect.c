@@ -5,9 +5,12 @@
  * kernel counters are cumulative, so nothing is lost at window edges.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
+#include "cgroup_collect.h"
+#include "cgroup_path.h"
 #include "collect.h"
 #include "feature.h"
 #include "probe.h"
@@ -30,6 +33,9 @@ struct collector {
 	uint64_t health[DP_SYSCALL_HEALTH_N];	/* since start */
 	uint64_t resets;
 	bool primed;
+	struct cgroup_paths *cgroup_paths;	/* --per-cgroup only */
+	struct cgroup_collector *cgroups;
+	uint64_t evicted_reported;
 };
 
 void collect__sum_cpus(const uint64_t *percpu, size_t ncpus, size_t stride,
@@ -73,6 +79,19 @@ struct collector *collector__new(struct probe *p)
 		errno = ENOMEM;
 		return NULL;
 	}
+	if (probe__cgroup_map_fd(p) >= 0) {
+		c->cgroup_paths = cgroup_paths__new(NULL);
+		if (c->cgroup_paths)
+			c->cgroups = cgroup_collector__new(
+				probe__cgroup_map_fd(p), c->cgroup_paths);
+		if (!c->cgroups) {
+			int err = errno;
+
+			collector__free(c);
+			errno = err;
+			return NULL;
+		}
+	}
 	return c;
 }
 
@@ -84,7 +103,30 @@ void collector__free(struct collector *c)
 	free(c->cur);
 	free(c->prev);
 	free(c->delta);
+	cgroup_collector__free(c->cgroups);
+	cgroup_paths__free(c->cgroup_paths);
 	free(c);
+}
+
+/* Per-cgroup histograms into w (NULL: prime); evictions said once each. */
+static int read_cgroups(struct collector *c, struct window *w)
+{
+	uint64_t evicted;
+	int err;
+
+	if (!c->cgroups)
+		return 0;
+	err = cgroup_collector__read(c->cgroups, w);
+	evicted = cgroup_collector__evicted(c->cgroups);
+	if (evicted > c->evicted_reported) {
+		fprintf(stderr, "driftprobe: %llu cgroup entries evicted from "
+			"the kernel map (more than %d live cgroups); their "
+			"counts since the previous window are lost\n",
+			(unsigned long long)(evicted - c->evicted_reported),
+			DP_CGROUP_MAX);
+		c->evicted_reported = evicted;
+	}
+	return err;
 }
 
 static int read_syscall_group(struct collector *c)
@@ -115,6 +157,11 @@ struct window *collector__next(struct collector *c, double ts,
 		return NULL;
 	}
 	if (!c->primed) {
+		err = read_cgroups(c, NULL);
+		if (err) {
+			errno = -err;
+			return NULL;
+		}
 		c->primed = true;
 		errno = EAGAIN;
 		return NULL;
@@ -135,6 +182,12 @@ struct window *collector__next(struct collector *c, double ts,
 			errno = -err;
 			return NULL;
 		}
+	}
+	err = read_cgroups(c, w);
+	if (err) {
+		window__free(w);
+		errno = -err;
+		return NULL;
 	}
 	return w;
 }

@@ -18,6 +18,7 @@ struct live_opts {
 	double interval_s;
 	double duration_s;	/* 0 = until signalled */
 	enum probe_hooks hooks;
+	bool per_cgroup;	/* also a histogram per cgroup v2 */
 	bool verbose;
 };
 

@@ -26,6 +26,7 @@ struct probe {
 	struct syscall_bpf *skel;
 	const char *hook_kind;
 	int ncpus;
+	bool per_cgroup;
 };
 
 static bool verbose_libbpf;
@@ -74,6 +75,10 @@ static int try_hooks(struct probe *p, bool use_btf)
 	bpf_program__set_autoload(s->progs.tp_sys_exit, !use_btf);
 	bpf_map__set_autocreate(s->maps.task_start, use_btf);
 	bpf_map__set_autocreate(s->maps.tid_start, !use_btf);
+	s->rodata->per_cgroup = p->per_cgroup;
+	/* Unused, the LRU map still preallocates: keep it minimal. */
+	if (!p->per_cgroup)
+		bpf_map__set_max_entries(s->maps.cgroup_hist, p->ncpus);
 
 	err = syscall_bpf__load(s);
 	if (!err)
@@ -103,7 +108,8 @@ static void explain(const char *hook, int err)
 			strerror(-err));
 }
 
-struct probe *probe__open(enum probe_hooks hooks, bool verbose)
+struct probe *probe__open(enum probe_hooks hooks, bool per_cgroup,
+			  bool verbose)
 {
 	struct probe *p;
 	int err = 0;
@@ -121,6 +127,7 @@ struct probe *probe__open(enum probe_hooks hooks, bool verbose)
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return NULL;
+	p->per_cgroup = per_cgroup;
 	p->ncpus = libbpf_num_possible_cpus();
 	if (p->ncpus <= 0) {
 		fprintf(stderr, "probe: cannot count possible CPUs: %s\n",
@@ -174,6 +181,11 @@ const char *probe__hook_kind(const struct probe *p)
 int probe__syscall_map_fd(const struct probe *p)
 {
 	return bpf_map__fd(p->skel->maps.syscall_hist);
+}
+
+int probe__cgroup_map_fd(const struct probe *p)
+{
+	return p->per_cgroup ? bpf_map__fd(p->skel->maps.cgroup_hist) : -1;
 }
 
 size_t probe__ncpus(const struct probe *p)

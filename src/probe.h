@@ -26,7 +26,8 @@ int probe__parse_hooks(const char *s, enum probe_hooks *out);
  * EPERM (not root / no CAP_BPF+CAP_PERFMON), ENOENT (no kernel BTF, or no
  * hook of either kind), or the libbpf error.
  */
-struct probe *probe__open(enum probe_hooks hooks, bool verbose);
+struct probe *probe__open(enum probe_hooks hooks, bool per_cgroup,
+			  bool verbose);
 void probe__destroy(struct probe *p);
 
 /* "tp_btf" or "tracepoint": the flavour that is attached. */
@@ -34,6 +35,9 @@ const char *probe__hook_kind(const struct probe *p);
 
 /* The syscall group's per-CPU histogram map. */
 int probe__syscall_map_fd(const struct probe *p);
+
+/* The per-cgroup map (struct dp_syscall_hist per cgroup id), or -1 if off. */
+int probe__cgroup_map_fd(const struct probe *p);
 
 /* Number of possible CPUs (the per-CPU value count of every map). */
 size_t probe__ncpus(const struct probe *p);

@@ -345,6 +345,34 @@ void report__analysis(struct report *r, const struct window *w,
 	}
 }
 
+void report__new_cgroup(struct report *r, const struct window *w,
+			enum dp_feature_id f, const char *cgroup, uint64_t n)
+{
+	char when[32];
+
+	switch (r->mode) {
+	case REPORT_JSON:
+		fprintf(r->out, "{\"ts\":%.3f,\"host\":", w->ts);
+		jsonw__string(r->out, w->host);
+		fputs(",\"feature\":", r->out);
+		jsonw__string(r->out, feature_table[f].name);
+		fputs(",\"cgroup\":", r->out);
+		jsonw__string(r->out, cgroup);
+		fprintf(r->out, ",\"n\":%llu,\"verdict\":\"new\",\"reason\":"
+			"\"cgroup not in the baseline: reported once, not "
+			"judged\"}\n", (unsigned long long)n);
+		break;
+	case REPORT_TEXT:
+	case REPORT_TEXT_LIVE:
+		report__format_time(w->ts, when, sizeof(when));
+		fprintf(r->out, "%s NEW cgroup %s: %llu %s events; not in the "
+			"baseline, so not judged (relearn to include it)\n",
+			when, cgroup, (unsigned long long)n,
+			feature_table[f].name);
+		break;
+	}
+}
+
 void report__window_done(struct report *r, const struct window *w)
 {
 	char when[32];

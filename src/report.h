@@ -7,6 +7,7 @@
 #ifndef DRIFTPROBE_REPORT_H
 #define DRIFTPROBE_REPORT_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <driftprobe/features.h>
 
@@ -31,6 +32,13 @@ void report__analysis(struct report *r, const struct window *w,
 		      const struct analysis *an,
 		      const struct coupling_verdict *cv);
 void report__window_done(struct report *r, const struct window *w);
+
+/*
+ * A cgroup the baseline never saw, with n events of feature f in this
+ * window: said once (the analyzer remembers), never judged.
+ */
+void report__new_cgroup(struct report *r, const struct window *w,
+			enum dp_feature_id f, const char *cgroup, uint64_t n);
 
 /* ts as "2026-11-24T18:50:14Z" (UTC). */
 void report__format_time(double ts, char *buf, size_t len);

@@ -95,7 +95,9 @@ enum dp_syscall_offsets {
 /* Health counters of the syscall group: events we could not count right. */
 #define DP_SYSCALL_HEALTH(X)							\
 	X(START_STORE_FAILED, "start_store_failed")				\
-	X(EXIT_WITHOUT_START, "exit_without_start")
+	X(EXIT_WITHOUT_START, "exit_without_start")				\
+	X(CGROUP_INSERTED, "cgroup_inserted")					\
+	X(CGROUP_DROPPED, "cgroup_dropped")
 
 enum dp_syscall_health {
 #define DP_X_HEALTH(id, name) DP_SH_##id,
@@ -103,6 +105,16 @@ enum dp_syscall_health {
 #undef DP_X_HEALTH
 	DP_SYSCALL_HEALTH_N
 };
+
+/*
+ * --per-cgroup: the syscall group's bins per cgroup v2 id, in an LRU hash of
+ * at most DP_CGROUP_MAX entries holding one struct dp_syscall_hist each
+ * (not per CPU: increments are atomic). Memory is DP_CGROUP_MAX * ~7 KiB =
+ * ~7 MiB whatever the number of CPUs. cgroup_inserted counts new entries
+ * (userspace compares with the ids it sees to count evictions);
+ * cgroup_dropped counts events that found no entry even after inserting.
+ */
+#define DP_CGROUP_MAX	1024
 
 /* The single value of the syscall group's per-CPU map. */
 struct dp_syscall_hist {

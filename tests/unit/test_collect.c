@@ -34,6 +34,13 @@ int probe__syscall_map_fd(const struct probe *p)
 	return 42;
 }
 
+/* --per-cgroup is off in these tests (test_cgroup_collect covers it). */
+int probe__cgroup_map_fd(const struct probe *p)
+{
+	(void)p;
+	return -1;
+}
+
 int __wrap_bpf_map_lookup_elem(int fd, const void *key, void *value);
 int __wrap_bpf_map_lookup_elem(int fd, const void *key, void *value)
 {

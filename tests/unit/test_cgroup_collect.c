@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Per-cgroup collection against a fake kernel map (bpf_map_get_next_key and
+ * bpf_map_lookup_elem wrapped): per-cgroup deltas between reads, a new
+ * cgroup counted from zero, an evicted one counted and forgotten, a walk
+ * that restarts mid-way read once, empty histograms left out; and cgroup
+ * id -> path on a directory tree made by the test.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "cgroup_collect.h"
+#include "cgroup_path.h"
+#include "feature.h"
+#include "probe.h"
+#include "window.h"
+
+/* collect.c's collector is linked but not used here. */
+size_t probe__ncpus(const struct probe *p) { (void)p; return 1; }
+int probe__syscall_map_fd(const struct probe *p) { (void)p; return -1; }
+int probe__cgroup_map_fd(const struct probe *p) { (void)p; return -1; }
+
+#define MAXKEYS 8
+static struct {
+	size_t n;
+	uint64_t keys[MAXKEYS];
+	struct dp_syscall_hist vals[MAXKEYS];
+	int restart_after;	/* > 0: the walk restarts after this many keys */
+} fake;
+
+int __wrap_bpf_map_get_next_key(int fd, const void *key, void *next);
+int __wrap_bpf_map_get_next_key(int fd, const void *key, void *next)
+{
+	static int walked;
+	size_t i = 0;
+
+	(void)fd;
+	if (!key) {
+		walked = 0;
+	} else {
+		while (i < fake.n && fake.keys[i] != *(const uint64_t *)key)
+			i++;
+		i++;
+		/* The kernel restarts from the first key if key vanished. */
+		if (fake.restart_after && ++walked == fake.restart_after) {
+			fake.restart_after = 0;
+			i = 0;
+		}
+	}
+	if (i >= fake.n) {
+		errno = ENOENT;
+		return -ENOENT;
+	}
+	*(uint64_t *)next = fake.keys[i];
+	return 0;
+}
+
+int __wrap_bpf_map_lookup_elem(int fd, const void *key, void *value);
+int __wrap_bpf_map_lookup_elem(int fd, const void *key, void *value)
+{
+	(void)fd;
+	for (size_t i = 0; i < fake.n; i++)
+		if (fake.keys[i] == *(const uint64_t *)key) {
+			memcpy(value, &fake.vals[i], sizeof(fake.vals[i]));
+			return 0;
+		}
+	errno = ENOENT;
+	return -ENOENT;
+}
+
+static char root[] = "/tmp/dp_cgtest.XXXXXX";
+static uint64_t ino_a, ino_b;
+
+static uint64_t make_dir(const char *rel)
+{
+	char path[300];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s%s", root, rel);
+	assert_int_equal(mkdir(path, 0700), 0);
+	assert_int_equal(stat(path, &st), 0);
+	return st.st_ino;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	if (!mkdtemp(root))
+		return -1;
+	ino_a = make_dir("/a");
+	make_dir("/a/x");
+	ino_b = make_dir("/b.slice");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[100];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	return system(cmd);
+}
+
+static void paths__ids_resolve_to_paths_and_unknown_ids_say_so(void **state)
+{
+	struct cgroup_paths *cp = cgroup_paths__new(root);
+	char path[300];
+	struct stat st;
+
+	(void)state;
+	assert_non_null(cp);
+	assert_string_equal(cgroup_paths__name(cp, ino_a), "/a");
+	assert_string_equal(cgroup_paths__name(cp, ino_b), "/b.slice");
+	assert_int_equal(stat(root, &st), 0);
+	assert_string_equal(cgroup_paths__name(cp, st.st_ino), "<root>");
+	/* Made after the first scan: found by the rescan of this window. */
+	snprintf(path, sizeof(path), "%s/late", root);
+	assert_int_equal(mkdir(path, 0700), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_string_equal(cgroup_paths__name(cp, st.st_ino), "/late");
+	assert_string_equal(cgroup_paths__name(cp, 123456789012ull),
+			    "cgroup:123456789012");
+	cgroup_paths__free(cp);
+}
+
+static const struct window_hist *find(const struct window *w,
+				      enum dp_feature_id f, const char *cg)
+{
+	return window__find(w, f, cg);
+}
+
+static void read__deltas_new_evicted_restart_and_empty(void **state)
+{
+	struct cgroup_paths *cp = cgroup_paths__new(root);
+	struct cgroup_collector *cc = cgroup_collector__new(3, cp);
+	uint32_t getppid = DP_OFF_SYSCALL_ID + 110;
+	struct window *w;
+
+	(void)state;
+	assert_non_null(cc);
+	fake.n = 2;
+	fake.keys[0] = ino_a;
+	fake.keys[1] = ino_b;
+	fake.vals[0].counts[getppid] = 100;
+	fake.vals[1].counts[getppid] = 7;
+	assert_int_equal(cgroup_collector__read(cc, NULL), 0);	/* prime */
+
+	fake.vals[0].counts[getppid] = 150;	/* +50 */
+	fake.vals[1].counts[getppid] = 7;	/* +0: no histogram */
+	fake.keys[2] = 999;			/* unknown id, new */
+	fake.vals[2].counts[DP_OFF_SYSCALL_ERRNO + 9] = 4;
+	fake.n = 3;
+	fake.restart_after = 2;			/* walk restarts once */
+	w = window__new(1, 1, "h");
+	assert_int_equal(cgroup_collector__read(cc, w), 0);
+	assert_int_equal(find(w, DP_F_SYSCALL_ID, "/a")->counts[110], 50);
+	assert_null(find(w, DP_F_SYSCALL_ID, "/b.slice"));
+	assert_null(find(w, DP_F_SYSCALL_LATENCY, "/a"));
+	assert_int_equal(find(w, DP_F_SYSCALL_ERRNO, "cgroup:999")->counts[9], 4);
+	assert_int_equal(w->n, 2);
+	assert_int_equal(cgroup_collector__evicted(cc), 0);
+	window__free(w);
+
+	/* /a evicted: counted once, and a returning /a starts from zero. */
+	fake.keys[0] = 999;
+	fake.keys[1] = ino_b;
+	fake.vals[0] = fake.vals[2];
+	fake.n = 2;
+	w = window__new(2, 1, "h");
+	assert_int_equal(cgroup_collector__read(cc, w), 0);
+	assert_int_equal(cgroup_collector__evicted(cc), 1);
+	assert_int_equal(w->n, 0);
+	window__free(w);
+	fake.keys[2] = ino_a;
+	memset(&fake.vals[2], 0, sizeof(fake.vals[2]));
+	fake.vals[2].counts[getppid] = 30;
+	fake.n = 3;
+	w = window__new(3, 1, "h");
+	assert_int_equal(cgroup_collector__read(cc, w), 0);
+	assert_int_equal(find(w, DP_F_SYSCALL_ID, "/a")->counts[110], 30);
+	assert_int_equal(cgroup_collector__evicted(cc), 1);
+	window__free(w);
+	cgroup_collector__free(cc);
+	cgroup_paths__free(cp);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(paths__ids_resolve_to_paths_and_unknown_ids_say_so),
+		cmocka_unit_test(read__deltas_new_evicted_restart_and_empty),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
