@@ -18,6 +18,7 @@ struct live_opts {
 	double interval_s;
 	double duration_s;	/* 0 = until signalled */
 	enum probe_hooks hooks;
+	unsigned int netns_ino;	/* 0: network features see every netns */
 	bool verbose;
 };
 

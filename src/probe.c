@@ -2,8 +2,9 @@
 /*
  * BPF lifecycle: open the skeleton, pick one hook flavour by autoload, load,
  * attach; on failure of tp_btf fall back to classic tracepoints (which need
- * tracefs). Prints one clear line per failure; libbpf's own log only with
- * --verbose.
+ * tracefs). The net group has tp_btf hooks only: when it cannot load, the
+ * syscall features still run and one line says the network ones are off.
+ * Prints one clear line per failure; libbpf's own log only with --verbose.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "probe.h"
+#include "net.skel.h"
 #include "syscall.skel.h"
 
 #define BTF_PATH "/sys/kernel/btf/vmlinux"
@@ -24,6 +26,7 @@ static const char *const tracefs_event_dirs[] = {
 
 struct probe {
 	struct syscall_bpf *skel;
+	struct net_bpf *net;	/* NULL: network features are off */
 	const char *hook_kind;
 	int ncpus;
 };
@@ -98,7 +101,29 @@ static void explain(const char *hook, int err)
 			strerror(-err));
 }
 
-struct probe *probe__open(enum probe_hooks hooks, bool verbose)
+/* The net group: tp_btf only, optionally limited to one network namespace. */
+static int open_net(struct probe *p, unsigned int netns_ino)
+{
+	struct net_bpf *n;
+	int err;
+
+	n = net_bpf__open();
+	if (!n)
+		return -errno;
+	n->rodata->netns_ino = netns_ino;
+	err = net_bpf__load(n);
+	if (!err)
+		err = net_bpf__attach(n);
+	if (err) {
+		net_bpf__destroy(n);
+		return err;
+	}
+	p->net = n;
+	return 0;
+}
+
+struct probe *probe__open(enum probe_hooks hooks, unsigned int netns_ino,
+			  bool verbose)
 {
 	struct probe *p;
 	int err = 0;
@@ -127,7 +152,7 @@ struct probe *probe__open(enum probe_hooks hooks, bool verbose)
 	if (hooks != PROBE_HOOKS_TRACEPOINT) {
 		err = try_hooks(p, true);
 		if (!err)
-			return p;
+			goto net;
 		explain("tp_btf/sys_enter", err);
 		if (hooks == PROBE_HOOKS_TP_BTF || err == -EPERM ||
 		    err == -EACCES)
@@ -144,9 +169,17 @@ struct probe *probe__open(enum probe_hooks hooks, bool verbose)
 		goto fail;
 	}
 	err = try_hooks(p, false);
-	if (!err)
-		return p;
-	explain("tracepoint/raw_syscalls/sys_enter", err);
+	if (err) {
+		explain("tracepoint/raw_syscalls/sys_enter", err);
+		goto fail;
+	}
+net:
+	err = open_net(p, netns_ino);
+	if (err) {
+		explain("tp_btf/net_dev_start_xmit", err);
+		fprintf(stderr, "probe: network features are off\n");
+	}
+	return p;
 fail:
 	free(p);
 	errno = err < 0 ? -err : EINVAL;
@@ -157,6 +190,7 @@ void probe__destroy(struct probe *p)
 {
 	if (!p)
 		return;
+	net_bpf__destroy(p->net);
 	syscall_bpf__destroy(p->skel);
 	free(p);
 }
@@ -169,6 +203,11 @@ const char *probe__hook_kind(const struct probe *p)
 int probe__syscall_map_fd(const struct probe *p)
 {
 	return bpf_map__fd(p->skel->maps.syscall_hist);
+}
+
+int probe__net_map_fd(const struct probe *p)
+{
+	return p->net ? bpf_map__fd(p->net->maps.net_hist) : -1;
 }
 
 size_t probe__ncpus(const struct probe *p)
