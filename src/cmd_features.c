@@ -59,7 +59,7 @@ static const struct argp features_argp = {
 /* The attach status of each group's hooks, tried for real as root. */
 static void attach_status(const char *status[])
 {
-	static char kind[64];
+	static char kind[DP_GROUP_COUNT][16];
 	struct probe *p;
 
 	if (geteuid() != 0) {
@@ -72,10 +72,13 @@ static void attach_status(const char *status[])
 		status[DP_GROUP_SYSCALL] = status[DP_GROUP_NET] = "unavailable";
 		return;
 	}
-	snprintf(kind, sizeof(kind), "%s", probe__hook_kind(p));
-	status[DP_GROUP_SYSCALL] = kind;
-	status[DP_GROUP_NET] = probe__net_map_fd(p) >= 0 ? "tp_btf"
-							 : "unavailable";
+	snprintf(kind[DP_GROUP_SYSCALL], sizeof(kind[0]), "%s",
+		 probe__hook_kind(p));
+	snprintf(kind[DP_GROUP_NET], sizeof(kind[0]), "%s",
+		 probe__net_hook_kind(p) ? probe__net_hook_kind(p)
+					 : "unavailable");
+	status[DP_GROUP_SYSCALL] = kind[DP_GROUP_SYSCALL];
+	status[DP_GROUP_NET] = kind[DP_GROUP_NET];
 	probe__destroy(p);
 }
 

@@ -2,8 +2,9 @@
 /*
  * BPF lifecycle: open the skeleton, pick one hook flavour by autoload, load,
  * attach; on failure of tp_btf fall back to classic tracepoints (which need
- * tracefs). The net group has tp_btf hooks only: when it cannot load, the
- * syscall features still run and one line says the network ones are off.
+ * tracefs), for the syscall group and then the net group. The net group
+ * failing is not fatal: the syscall features still run and one line says
+ * the network ones are off.
  * Prints one clear line per failure; libbpf's own log only with --verbose.
  */
 #include <errno.h>
@@ -19,15 +20,16 @@
 
 #define BTF_PATH "/sys/kernel/btf/vmlinux"
 
-static const char *const tracefs_event_dirs[] = {
-	"/sys/kernel/tracing/events/raw_syscalls",
-	"/sys/kernel/debug/tracing/events/raw_syscalls",
+static const char *const tracefs_roots[] = {
+	"/sys/kernel/tracing",
+	"/sys/kernel/debug/tracing",
 };
 
 struct probe {
 	struct syscall_bpf *skel;
 	struct net_bpf *net;	/* NULL: network features are off */
 	const char *hook_kind;
+	const char *net_hook_kind;
 	int ncpus;
 };
 
@@ -53,13 +55,25 @@ int probe__parse_hooks(const char *s, enum probe_hooks *out)
 	return 0;
 }
 
-static bool tracefs_has_raw_syscalls(void)
+/* Whether tracefs shows the events of subsystem (e.g. "raw_syscalls"). */
+static bool tracefs_has(const char *subsystem)
 {
-	for (size_t i = 0; i < sizeof(tracefs_event_dirs) /
-			       sizeof(tracefs_event_dirs[0]); i++)
-		if (!access(tracefs_event_dirs[i], R_OK))
+	char path[128];
+
+	for (size_t i = 0; i < sizeof(tracefs_roots) /
+			       sizeof(tracefs_roots[0]); i++) {
+		snprintf(path, sizeof(path), "%s/events/%s", tracefs_roots[i],
+			 subsystem);
+		if (!access(path, R_OK))
 			return true;
+	}
 	return false;
+}
+
+static void explain_no_tracefs(const char *hook)
+{
+	fprintf(stderr, "probe '%s': not available: tracefs is not mounted "
+			"(mount -t tracefs nodev /sys/kernel/tracing)\n", hook);
 }
 
 /* Load and attach one flavour; returns 0 or -errno, skel destroyed on error. */
@@ -101,15 +115,23 @@ static void explain(const char *hook, int err)
 			strerror(-err));
 }
 
-/* The net group: tp_btf only, optionally limited to one network namespace. */
-static int open_net(struct probe *p, unsigned int netns_ino)
+/*
+ * Load and attach the net group in one flavour (its programs' sections say
+ * which: "tp_btf/..." or "tracepoint/..."), optionally limited to one
+ * network namespace. 0 or -errno.
+ */
+static int try_net(struct probe *p, unsigned int netns_ino, bool use_btf)
 {
+	struct bpf_program *prog;
 	struct net_bpf *n;
 	int err;
 
 	n = net_bpf__open();
 	if (!n)
 		return -errno;
+	bpf_object__for_each_program(prog, n->obj)
+		bpf_program__set_autoload(prog, use_btf ==
+			!strncmp(bpf_program__section_name(prog), "tp_btf/", 7));
 	n->rodata->netns_ino = netns_ino;
 	err = net_bpf__load(n);
 	if (!err)
@@ -119,7 +141,39 @@ static int open_net(struct probe *p, unsigned int netns_ino)
 		return err;
 	}
 	p->net = n;
+	p->net_hook_kind = use_btf ? "tp_btf" : "tracepoint";
 	return 0;
+}
+
+/*
+ * The net group, with the syscall group's flavour policy. Failing is not
+ * fatal: the syscall features still run, and one line says so.
+ */
+static void open_net(struct probe *p, enum probe_hooks hooks,
+		     unsigned int netns_ino)
+{
+	int err;
+
+	if (hooks != PROBE_HOOKS_TRACEPOINT) {
+		err = try_net(p, netns_ino, true);
+		if (!err)
+			return;
+		explain("tp_btf/net_dev_start_xmit", err);
+		if (hooks == PROBE_HOOKS_TP_BTF)
+			goto off;
+		fprintf(stderr, "probe: falling back to "
+				"tracepoint/net/net_dev_start_xmit\n");
+	}
+	if (!tracefs_has("net") || !tracefs_has("sock") || !tracefs_has("tcp")) {
+		explain_no_tracefs("tracepoint/net/net_dev_start_xmit");
+		goto off;
+	}
+	err = try_net(p, netns_ino, false);
+	if (!err)
+		return;
+	explain("tracepoint/net/net_dev_start_xmit", err);
+off:
+	fprintf(stderr, "probe: network features are off\n");
 }
 
 struct probe *probe__open(enum probe_hooks hooks, unsigned int netns_ino,
@@ -160,11 +214,8 @@ struct probe *probe__open(enum probe_hooks hooks, unsigned int netns_ino,
 		fprintf(stderr, "probe: falling back to "
 				"tracepoint/raw_syscalls/sys_enter\n");
 	}
-	if (!tracefs_has_raw_syscalls()) {
-		fprintf(stderr,
-			"probe 'tracepoint/raw_syscalls/sys_enter': not "
-			"available: tracefs is not mounted (mount -t tracefs "
-			"nodev /sys/kernel/tracing)\n");
+	if (!tracefs_has("raw_syscalls")) {
+		explain_no_tracefs("tracepoint/raw_syscalls/sys_enter");
 		err = -ENOENT;
 		goto fail;
 	}
@@ -174,11 +225,7 @@ struct probe *probe__open(enum probe_hooks hooks, unsigned int netns_ino,
 		goto fail;
 	}
 net:
-	err = open_net(p, netns_ino);
-	if (err) {
-		explain("tp_btf/net_dev_start_xmit", err);
-		fprintf(stderr, "probe: network features are off\n");
-	}
+	open_net(p, hooks, netns_ino);
 	return p;
 fail:
 	free(p);
@@ -203,6 +250,11 @@ const char *probe__hook_kind(const struct probe *p)
 int probe__syscall_map_fd(const struct probe *p)
 {
 	return bpf_map__fd(p->skel->maps.syscall_hist);
+}
+
+const char *probe__net_hook_kind(const struct probe *p)
+{
+	return p->net_hook_kind;
 }
 
 int probe__net_map_fd(const struct probe *p)

@@ -26,14 +26,17 @@ int probe__parse_hooks(const char *s, enum probe_hooks *out);
  * network namespace with that inode. NULL + errno on failure, after
  * printing why: EPERM (not root / no CAP_BPF+CAP_PERFMON), ENOENT (no
  * kernel BTF, or no syscall hook of either kind), or the libbpf error. The
- * network hooks failing is not fatal (see probe__net_map_fd).
+ * network hooks failing is not fatal (see probe__net_hook_kind).
  */
 struct probe *probe__open(enum probe_hooks hooks, unsigned int netns_ino,
 			  bool verbose);
 void probe__destroy(struct probe *p);
 
-/* "tp_btf" or "tracepoint": the flavour that is attached. */
+/* "tp_btf" or "tracepoint": the flavour attached for the syscall group. */
 const char *probe__hook_kind(const struct probe *p);
+
+/* The same for the net group, or NULL when its hooks are off. */
+const char *probe__net_hook_kind(const struct probe *p);
 
 /* The syscall group's per-CPU histogram map. */
 int probe__syscall_map_fd(const struct probe *p);

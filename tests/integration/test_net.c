@@ -20,6 +20,10 @@
  *   4. port scan: 300 closed ports: tcp.event (reset_received on top) and
  *      net.dport.
  * In 2-4 the two windows before the injection must raise no net anomaly.
+ * Then `record`, with each hook flavour (tp_btf, and the classic tracepoint
+ * fallback), must count injected events exactly: 100 UDP payloads of 230
+ * bytes to :53 in net.dns_len's [224,256) bin, and a 50-port scan as 50
+ * reset_received and 50 connects to registered-range ports.
  * Namespaces and processes are removed in teardown, also after a failure.
  */
 #include <stdarg.h>
@@ -145,6 +149,7 @@ static void run_to_end(const char *ns, const char *const *args)
 /* What the analysis lines say about one feature. */
 struct net_verdicts {
 	int windows, normal, anomalies, first_anomaly;
+	long long min_n;		/* fewest events in a window */
 	int anomalies_before;		/* in windows < BEFORE */
 	char top_labels[512];		/* of anomaly lines, space separated */
 	char exemplars[1024];		/* of anomaly lines' top bins */
@@ -169,6 +174,7 @@ static void scan_feature(const char *path, const char *feature,
 	assert_non_null(f);
 	memset(v, 0, sizeof(*v));
 	v->first_anomaly = -1;
+	v->min_n = -1;
 	while (getline(&line, &cap, f) > 0) {
 		struct json_object *o = json_tokener_parse(line), *x, *top;
 
@@ -185,6 +191,9 @@ static void scan_feature(const char *path, const char *feature,
 			continue;
 		}
 		v->windows++;
+		json_object_object_get_ex(o, "n", &x);
+		if (v->min_n < 0 || json_object_get_int64(x) < v->min_n)
+			v->min_n = json_object_get_int64(x);
 		json_object_object_get_ex(o, "verdict", &x);
 		v->normal += !strcmp(json_object_get_string(x), "normal");
 		if (!strcmp(json_object_get_string(x), "anomaly")) {
@@ -280,9 +289,10 @@ static void quiet__steady_workload_for_30_windows__no_net_anomaly(void **state)
 	wait_probe(track(harness__spawn(out, args)), 120);
 	for (size_t i = 0; i < NET_FEATURES; i++) {
 		scan_feature(out, net_features[i], &v);
-		print_message("quiet: %-13s %d windows, %d normal, %d anomalies; "
-			      "top: %s\n", net_features[i], v.windows, v.normal,
-			      v.anomalies, v.top_labels);
+		print_message("quiet: %-13s %d windows (n >= %lld), %d normal, "
+			      "%d anomalies; top: %s\n", net_features[i],
+			      v.windows, v.min_n, v.normal, v.anomalies,
+			      v.top_labels);
 		assert_int_equal(v.windows, QUIET_WINDOWS);
 		/* Judged, not skipped as "insufficient": the control means it. */
 		if (v.normal + v.anomalies < QUIET_WINDOWS * 9 / 10)
@@ -343,6 +353,80 @@ static void port_scan__closed_ports__flagged_on_tcp_event_and_dport(void **state
 	if (!strstr(v.top_labels, "registered#"))
 		fail_msg("net.dport: no registered-range bin on top: %s",
 			 v.top_labels);
+}
+
+static int lines_in(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int n = 0, c;
+
+	assert_non_null(f);
+	while ((c = fgetc(f)) != EOF)
+		n += c == '\n';
+	fclose(f);
+	return n;
+}
+
+/*
+ * record with hooks, inject after the first window, stop two full windows
+ * after the injection ended (a window cut short by SIGINT is dropped, and
+ * holds none of it), and check the injected events' bins.
+ */
+static void record_counts_exactly(const char *hooks)
+{
+	const char *args[] = { "record", "--interval", "1", "--hooks", hooks,
+			       "--netns", ns_client_path, NULL };
+	const char *dns[] = { "dns", SERVER, "100", "230", NULL };
+	const char *scan[] = { "scan", SERVER, "20000", "20049", NULL };
+	static struct harness_totals t;
+	char out[320];
+	uint64_t registered = 0;
+	pid_t probe;
+	int lines;
+
+	snprintf(out, sizeof(out), "%s/record-%s.jsonl", dir, hooks);
+	probe = track(harness__spawn(out, args));
+	harness__wait_lines(out, DP_F_COUNT, 60);
+	run_to_end(ns_client, dns);
+	run_to_end(ns_client, scan);
+	lines = lines_in(out);
+	harness__wait_lines(out, (lines / DP_F_COUNT + 2) * DP_F_COUNT, 60);
+	kill(probe, SIGINT);
+	wait_probe(probe, 30);
+
+	harness__sum_records(out, &t);
+	for (uint32_t b = DP_PORT_REGISTERED_OFF; b < DP_PORT_EPHEMERAL_OFF; b++)
+		registered += t.counts[DP_F_NET_DPORT][b];
+	print_message("record --hooks %s: %llu windows, dns_len[224,256) %llu, "
+		      "reset_received %llu, registered-port connects %llu, "
+		      "8080 connects %llu\n", hooks,
+		      (unsigned long long)t.windows,
+		      (unsigned long long)t.counts[DP_F_NET_DNS_LEN][27],
+		      (unsigned long long)
+		      t.counts[DP_F_TCP_EVENT][DP_TCP_EV_RESET_RECEIVED],
+		      (unsigned long long)registered,
+		      (unsigned long long)
+		      t.counts[DP_F_NET_DPORT][DP_PORT_HTTP_ALT]);
+	/* [224,256) is bin 27; the steady queries are 28..59 bytes. */
+	assert_int_equal(dp_bucket_loglin(230, DP_NET_DNS_BINS), 27);
+	assert_int_equal(t.counts[DP_F_NET_DNS_LEN][27], 100);
+	assert_int_equal(t.counts[DP_F_TCP_EVENT][DP_TCP_EV_RESET_RECEIVED], 50);
+	assert_int_equal(registered, 50);
+	/* The steady workload was counted too, on its own port. */
+	assert_true(t.counts[DP_F_NET_DPORT][DP_PORT_HTTP_ALT] > 0);
+}
+
+static void record__tp_btf__counts_injected_events_exactly(void **state)
+{
+	(void)state;
+	record_counts_exactly("tp_btf");
+}
+
+static void record__tracepoint_fallback__counts_injected_events_exactly(void **state)
+{
+	(void)state;
+	harness__mount_tracefs();
+	record_counts_exactly("tracepoint");
 }
 
 /* An address on the server whose net.peer bin differs from SERVER's. */
@@ -460,6 +544,8 @@ int main(void)
 		cmocka_unit_test(exfiltration__new_peer_and_port__flagged_and_named),
 		cmocka_unit_test(dns_tunnel__large_queries__flagged_on_dns_len),
 		cmocka_unit_test(port_scan__closed_ports__flagged_on_tcp_event_and_dport),
+		cmocka_unit_test(record__tp_btf__counts_injected_events_exactly),
+		cmocka_unit_test(record__tracepoint_fallback__counts_injected_events_exactly),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

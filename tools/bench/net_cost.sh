@@ -8,6 +8,8 @@
 # usage: tools/bench/net_cost.sh [SECONDS] [--netns]   (root, from the repo)
 #   --netns: driftprobe watches the bench namespace only (the filter's cost
 #            included); default: every namespace.
+#   HOOKS=tracepoint in the environment measures the classic-tracepoint
+#   flavour (default: auto, i.e. tp_btf).
 set -euo pipefail
 
 SECS=${1:-10}
@@ -28,7 +30,7 @@ trap cleanup EXIT INT TERM
 
 ip netns add "$NS"
 ip -n "$NS" link set lo up
-args=(record --interval 3600 -o /dev/null)
+args=(record --interval 3600 -o /dev/null --hooks "${HOOKS:-auto}")
 [ "$FILTER" = --netns ] && args+=(--netns "/run/netns/$NS")
 "$DP" "${args[@]}" 2>/dev/null &
 dp=$!
