@@ -7,7 +7,8 @@
  *
  * Each group is one BPF object with one per-CPU map whose single value
  * holds every bin of every feature in the group back to back, followed by
- * the group's health counters. Userspace reads that value in one syscall.
+ * the group's health counters (and, for the net group, the last endpoint
+ * per bin). Userspace reads that value in one syscall.
  */
 #ifndef DRIFTPROBE_FEATURES_H
 #define DRIFTPROBE_FEATURES_H
