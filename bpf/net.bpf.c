@@ -7,7 +7,8 @@
  *   tcp_retransmit_skb, tcp_send_reset,
  *   tcp_receive_reset                     tcp.event
  *   net_dev_start_xmit                    net.pkt_tx, net.peer (bytes by
- *                                         remote address), net.dns_len
+ *                                         remote address), net.udp_dport,
+ *                                         net.dns_len
  *   netif_receive_skb                     net.pkt_rx
  * Each event is one bucket computation and one increment (two or three for
  * an egress packet) in this CPU's slot of one per-CPU array value, the same
@@ -124,7 +125,8 @@ static __always_inline __u32 word_at(const __u8 *p)
 
 /*
  * A packet of len bytes leaving a device, its network header at nh: its
- * size, and for IP net.peer (+= len) and net.dns_len. proto in host order.
+ * size, and for IP net.peer (+= len), for UDP net.udp_dport and, to port
+ * 53, net.dns_len. proto in host order.
  */
 static __always_inline void count_egress(const void *nh, unsigned int len,
 					 __u16 proto)
@@ -173,7 +175,14 @@ static __always_inline void count_egress(const void *nh, unsigned int len,
 	if (ipproto != PROTO_TCP && ipproto != PROTO_UDP)
 		return;
 	last->port = be16_at(&ph.b[l4 + 2]);
-	if (ipproto == PROTO_UDP && last->port == DNS_PORT)
+	if (ipproto != PROTO_UDP)
+		return;
+	bin = dp_bucket_port(last->port);
+	if (bin >= DP_NET_DPORT_BINS)	/* cannot happen; for the verifier */
+		return;
+	h->counts[DP_OFF_NET_UDP_DPORT + bin]++;
+	h->udp_dport_last[bin] = last->port;
+	if (last->port == DNS_PORT)
 		h->counts[DP_OFF_NET_DNS_LEN +
 			  dp_bucket_loglin(be16_at(&ph.b[l4 + 4]) - 8,
 					   DP_NET_DNS_BINS)]++;

@@ -162,6 +162,21 @@ static int read_group(struct collector *c, int i)
 	return 0;
 }
 
+/* Ports of hashed port bins that changed; a named bin is its own exemplar. */
+static int note_ports(struct exemplars *ex, enum dp_feature_id f,
+		      const unsigned int *now, const unsigned int *before)
+{
+	char text[EXEMPLAR_LEN];
+	int err = 0;
+
+	for (uint32_t b = DP_NAMED_PORTS_N; b < DP_NET_DPORT_BINS && !err; b++)
+		if (now[b] != before[b]) {
+			snprintf(text, sizeof(text), "%u", now[b]);
+			err = exemplars__note(ex, f, b, text);
+		}
+	return err;
+}
+
 /*
  * The endpoints and ports the kernel last counted per bin, on each CPU where
  * they changed since the previous read, become the newest exemplars.
@@ -186,15 +201,13 @@ static int note_net_exemplars(struct collector *c)
 						       sizeof(text)) > 0)
 				err = exemplars__note(c->ex, DP_F_NET_PEER, b,
 						      text);
-		/* Named port bins are their own exemplar. */
-		for (uint32_t b = DP_NAMED_PORTS_N; b < DP_NET_DPORT_BINS && !err;
-		     b++)
-			if (now->dport_last[b] != before->dport_last[b]) {
-				snprintf(text, sizeof(text), "%u",
-					 now->dport_last[b]);
-				err = exemplars__note(c->ex, DP_F_NET_DPORT, b,
-						      text);
-			}
+		if (!err)
+			err = note_ports(c->ex, DP_F_NET_DPORT, now->dport_last,
+					 before->dport_last);
+		if (!err)
+			err = note_ports(c->ex, DP_F_NET_UDP_DPORT,
+					 now->udp_dport_last,
+					 before->udp_dport_last);
 	}
 	return err;
 }

@@ -6,7 +6,8 @@
  *   netload serve ADDR            TCP request/response on ADDR:8080, a TCP
  *                                 sink on *:4444, a DNS-like UDP responder
  *                                 on *:53; until killed
- *   netload steady SERVER         every 10 ms: one UDP query of 28-59 bytes
+ *   netload steady SERVER         100 times a second (on an absolute
+ *                                 schedule): one UDP query of 28-59 bytes
  *                                 to SERVER:53 and one TCP connection to
  *                                 SERVER:8080 (200-byte request, 1500-byte
  *                                 answer); until killed
@@ -217,8 +218,8 @@ static __attribute__((noreturn)) int steady(const char *ip)
 {
 	struct sockaddr_in tcp = address(ip, SERVICE_PORT),
 			   dns = address(ip, DNS_PORT);
-	struct timespec tick = { 0, 10 * 1000 * 1000 };
 	struct timeval wait = { 0, 200 * 1000 };
+	struct timespec next;
 	char q[64], a[DNS_ANSWER];
 	int u = socket(AF_INET, SOCK_DGRAM, 0);
 
@@ -227,6 +228,7 @@ static __attribute__((noreturn)) int steady(const char *ip)
 	setsockopt(u, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof(wait));
 	memset(q, 'd', sizeof(q));
 	wait_for(&tcp);
+	clock_gettime(CLOCK_MONOTONIC, &next);
 	for (unsigned int i = 0;; i++) {
 		/* Query sizes a resolver sends: 28..59 bytes. */
 		if (sendto(u, q, 28 + (i * 7) % 32, 0, (struct sockaddr *)&dns,
@@ -234,7 +236,13 @@ static __attribute__((noreturn)) int steady(const char *ip)
 			die("sendto");
 		recv(u, a, sizeof(a), 0);	/* a lost answer is fine */
 		request_response(&tcp);
-		nanosleep(&tick, NULL);
+		/* An absolute schedule: a slow round is made up, not lost. */
+		next.tv_nsec += 10 * 1000 * 1000;
+		if (next.tv_nsec >= 1000000000L) {
+			next.tv_sec++;
+			next.tv_nsec -= 1000000000L;
+		}
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
 	}
 }
 

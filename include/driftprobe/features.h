@@ -123,6 +123,8 @@ enum dp_tcp_event {
 	X(NET_RX_BYTES, "net.rx_bytes", DP_BUCKET_LOG2, DP_NET_BYTES_BINS,	\
 	  "bytes")								\
 	X(NET_DPORT, "net.dport", DP_BUCKET_PORT, DP_NET_DPORT_BINS, "port")	\
+	X(NET_UDP_DPORT, "net.udp_dport", DP_BUCKET_PORT, DP_NET_DPORT_BINS,	\
+	  "port")								\
 	X(NET_PEER, "net.peer", DP_BUCKET_HASH, DP_NET_PEER_BINS, "bytes")	\
 	X(TCP_EVENT, "tcp.event", DP_BUCKET_CATEGORICAL, DP_TCP_EVENT_BINS,	\
 	  "event")								\
@@ -205,13 +207,15 @@ struct dp_net_endpoint {
 
 /*
  * The single value of the net group's per-CPU map: counts, health, then the
- * exemplars (last endpoint per net.peer bin, last port per net.dport bin).
+ * exemplars (last endpoint per net.peer bin, last port per net.dport and
+ * net.udp_dport bin).
  */
 struct dp_net_hist {
 	unsigned long long counts[DP_NET_BINS];
 	unsigned long long health[DP_NET_HEALTH_N];
 	struct dp_net_endpoint peer_last[DP_NET_PEER_BINS];
 	unsigned int dport_last[DP_NET_DPORT_BINS];
+	unsigned int udp_dport_last[DP_NET_DPORT_BINS];
 };
 
 #endif /* DRIFTPROBE_FEATURES_H */

@@ -22,8 +22,9 @@
  * In 2-4 the two windows before the injection must raise no net anomaly.
  * Then `record`, with each hook flavour (tp_btf, and the classic tracepoint
  * fallback), must count injected events exactly: 100 UDP payloads of 230
- * bytes to :53 in net.dns_len's [224,256) bin, and a 50-port scan as 50
- * reset_received and 50 connects to registered-range ports.
+ * bytes to :53 in net.dns_len's [224,256) bin (and UDP to no port but 53),
+ * and a 50-port scan as 50 reset_received and 50 connects to
+ * registered-range ports.
  * Namespaces and processes are removed in teardown, also after a failure.
  */
 #include <stdarg.h>
@@ -220,8 +221,8 @@ static void scan_feature(const char *path, const char *feature,
 }
 
 static const char *const net_features[] = {
-	"net.tx_bytes", "net.rx_bytes", "net.dport", "net.peer", "tcp.event",
-	"net.dns_len", "net.pkt_tx", "net.pkt_rx",
+	"net.tx_bytes", "net.rx_bytes", "net.dport", "net.udp_dport", "net.peer",
+	"tcp.event", "net.dns_len", "net.pkt_tx", "net.pkt_rx",
 };
 #define NET_FEATURES (sizeof(net_features) / sizeof(net_features[0]))
 
@@ -355,6 +356,16 @@ static void port_scan__closed_ports__flagged_on_tcp_event_and_dport(void **state
 			 v.top_labels);
 }
 
+/* Sum of counts[0..n) but bin skip. */
+static uint64_t sum_except(const uint64_t *counts, uint32_t n, uint32_t skip)
+{
+	uint64_t sum = 0;
+
+	for (uint32_t b = 0; b < n; b++)
+		sum += b == skip ? 0 : counts[b];
+	return sum;
+}
+
 static int lines_in(const char *path)
 {
 	FILE *f = fopen(path, "r");
@@ -412,6 +423,10 @@ static void record_counts_exactly(const char *hooks)
 	assert_int_equal(t.counts[DP_F_NET_DNS_LEN][27], 100);
 	assert_int_equal(t.counts[DP_F_TCP_EVENT][DP_TCP_EV_RESET_RECEIVED], 50);
 	assert_int_equal(registered, 50);
+	/* Every payload to :53 is a UDP packet to port 53 (so are steady's). */
+	assert_true(t.counts[DP_F_NET_UDP_DPORT][DP_PORT_DNS] >= 100);
+	assert_int_equal(sum_except(t.counts[DP_F_NET_UDP_DPORT],
+				    DP_NET_DPORT_BINS, DP_PORT_DNS), 0);
 	/* The steady workload was counted too, on its own port. */
 	assert_true(t.counts[DP_F_NET_DPORT][DP_PORT_HTTP_ALT] > 0);
 }

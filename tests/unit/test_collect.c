@@ -181,6 +181,8 @@ static void collector__net_group__counts_and_recent_peers_per_bin(void **state)
 	set_peer(1, 5, "10.200.7.2", 4444);
 	fake_net[2].counts[DP_OFF_NET_DPORT + eph] += 1;
 	fake_net[2].dport_last[eph] = 50001;
+	fake_net[0].counts[DP_OFF_NET_UDP_DPORT + eph] += 2;
+	fake_net[0].udp_dport_last[eph] = 50002;
 	fake_net[2].counts[DP_OFF_TCP_EVENT + DP_TCP_EV_RESET_RECEIVED] += 9;
 	w = collector__next(c, 2.0, 1, "h");
 	assert_non_null(w);
@@ -194,6 +196,9 @@ static void collector__net_group__counts_and_recent_peers_per_bin(void **state)
 	assert_string_equal(window_hist__exemplar(peer, 5),
 			    "10.200.7.2:4444, 10.0.0.1:443");
 	assert_string_equal(window_hist__exemplar(dport, eph), "50001");
+	assert_string_equal(window_hist__exemplar(window__find(w, DP_F_NET_UDP_DPORT,
+							       "/"), eph),
+			    "50002");
 	assert_int_equal(window__find(w, DP_F_TCP_EVENT, "/")
 				 ->counts[DP_TCP_EV_RESET_RECEIVED], 9);
 	window__free(w);

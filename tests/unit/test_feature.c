@@ -45,6 +45,7 @@ static void label__net__ports_events_sizes_and_peers(void **state)
 	(void)state;
 	label(DP_F_NET_DPORT, DP_PORT_HTTPS, "443/https");
 	label(DP_F_NET_DPORT, DP_PORT_DNS, "53/dns");
+	label(DP_F_NET_UDP_DPORT, DP_PORT_NTP, "123/ntp");
 	label(DP_F_NET_DPORT, DP_PORT_MONGODB, "27017/mongodb");
 	label(DP_F_NET_DPORT, DP_PORT_WELL_KNOWN_OFF + 7, "well-known#7");
 	label(DP_F_NET_DPORT, DP_PORT_REGISTERED_OFF, "registered#0");
