@@ -117,10 +117,16 @@ $(OUTPUT)/tests/itest_%: tests/integration/test_%.c tests/integration/harness.c 
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -Itests/integration -MMD -MP $^ $(LDLIBS) -lcmocka -o $@
 
-integration: driftprobe $(INTEGRATION_BINS)
+# Traffic generator of the network tests (tools/netload.c).
+$(OUTPUT)/netload: tools/netload.c | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< -o $@
+
+integration: driftprobe $(INTEGRATION_BINS) $(OUTPUT)/netload
 	$(Q)set -e; for t in $(INTEGRATION_TESTS); do \
 		echo "== integration: $$t"; \
-		DRIFTPROBE=./driftprobe $(OUTPUT)/tests/itest_$$t; \
+		DRIFTPROBE=./driftprobe NETLOAD=$(OUTPUT)/netload \
+			$(OUTPUT)/tests/itest_$$t; \
 	done
 
 test: deps

@@ -94,6 +94,8 @@ static int add_hists(struct cgroup_collector *cc, struct window *w,
 		bool any = false;
 		int err;
 
+		if (fi->group != DP_GROUP_SYSCALL)
+			continue;	/* the cgroup map holds that group only */
 		for (uint32_t b = 0; b < fi->bins && !any; b++)
 			any = c[b] != 0;
 		if (!any)

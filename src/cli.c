@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: MIT
 /* Shared command-line plumbing: error lines and strict option parsers. */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <linux/nsfs.h>
 #include "cli.h"
 #include "detector.h"
 #include "live.h"
@@ -157,7 +163,33 @@ int cli__for_each_window(char *const *paths, int npaths,
 	return EXIT_OK;
 }
 
-enum { OPT_HOOKS = 0x280, OPT_PER_CGROUP };
+enum { OPT_HOOKS = 0x280, OPT_NETNS, OPT_PER_CGROUP };
+
+/* The inode of the network namespace file at path (/run/netns/NAME). */
+static int netns_inode(const char *path, unsigned int *ino)
+{
+	struct stat st;
+	int fd, type;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		cli__error("--netns: cannot open '%s': %s; expected a network "
+			   "namespace file such as /run/netns/NAME", path,
+			   strerror(errno));
+		return -EINVAL;
+	}
+	type = ioctl(fd, NS_GET_NSTYPE);
+	if (type != CLONE_NEWNET || fstat(fd, &st)) {
+		close(fd);
+		cli__error("--netns: '%s' is not a network namespace; expected "
+			   "a file such as /run/netns/NAME or /proc/PID/ns/net",
+			   path);
+		return -EINVAL;
+	}
+	close(fd);
+	*ino = (unsigned int)st.st_ino;
+	return 0;
+}
 
 static const struct argp_option live_options[] = {
 	{ "interval", 'i', "SEC", 0, "Window length in seconds (default 10)", 0 },
@@ -168,6 +200,8 @@ static const struct argp_option live_options[] = {
 						 "cgroup v2 (at most 1024 "
 						 "cgroups, ~7 MiB of kernel "
 						 "memory)", 0 },
+	{ "netns", OPT_NETNS, "PATH", 0, "Network features count only this "
+					 "network namespace (/run/netns/NAME)", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's log", 0 },
 	{},
 };
@@ -193,6 +227,8 @@ static error_t live_parse(int key, char *arg, struct argp_state *state)
 	case OPT_PER_CGROUP:
 		o->per_cgroup = true;
 		return 0;
+	case OPT_NETNS:
+		return netns_inode(arg, &o->netns_ino) ? EINVAL : 0;
 	case 'v':
 		o->verbose = true;
 		return 0;

@@ -35,8 +35,8 @@ int cli__parse_uint(const char *opt, const char *arg, unsigned long min,
 extern const struct argp cli__detector_argp;
 
 /*
- * Options of the live commands (--interval, --duration, --hooks, --verbose),
- * as an argp child whose input is a struct live_opts.
+ * Options of the live commands (--interval, --duration, --hooks, --netns,
+ * --verbose), as an argp child whose input is a struct live_opts.
  */
 extern const struct argp cli__live_argp;
 

@@ -17,6 +17,9 @@ static const char *const kind_names[] = {
 	[DP_BUCKET_LOGLIN] = "log-linear",
 	[DP_BUCKET_ERRNO] = "errno",
 	[DP_BUCKET_JOINT] = "joint",
+	[DP_BUCKET_LOG2] = "log2",
+	[DP_BUCKET_PORT] = "port",
+	[DP_BUCKET_HASH] = "hash",
 };
 
 struct features_args {
@@ -54,23 +57,33 @@ static const struct argp features_argp = {
 	NULL, NULL, NULL,
 };
 
-/* The attach status of the syscall hooks, tried for real as root. */
-static const char *attach_status(void)
+/* The attach status of each group's hooks, tried for real as root. */
+static void attach_status(const char *status[])
 {
+	static char kind[DP_GROUP_COUNT][16];
 	struct probe *p;
-	static char status[64];
 
-	if (geteuid() != 0)
-		return "unknown (needs root to try)";
-	p = probe__open(PROBE_HOOKS_AUTO, false, false);
-	if (!p)
-		return "unavailable";
-	snprintf(status, sizeof(status), "%s", probe__hook_kind(p));
+	if (geteuid() != 0) {
+		status[DP_GROUP_SYSCALL] = status[DP_GROUP_NET] =
+			"unknown (needs root to try)";
+		return;
+	}
+	p = probe__open(PROBE_HOOKS_AUTO, 0, false, false);
+	if (!p) {
+		status[DP_GROUP_SYSCALL] = status[DP_GROUP_NET] = "unavailable";
+		return;
+	}
+	snprintf(kind[DP_GROUP_SYSCALL], sizeof(kind[0]), "%s",
+		 probe__hook_kind(p));
+	snprintf(kind[DP_GROUP_NET], sizeof(kind[0]), "%s",
+		 probe__net_hook_kind(p) ? probe__net_hook_kind(p)
+					 : "unavailable");
+	status[DP_GROUP_SYSCALL] = kind[DP_GROUP_SYSCALL];
+	status[DP_GROUP_NET] = kind[DP_GROUP_NET];
 	probe__destroy(p);
-	return status;
 }
 
-static void print_json(const char *status)
+static void print_json(const char *const status[])
 {
 	char label[64];
 
@@ -86,7 +99,7 @@ static void print_json(const char *status)
 		if (fi->rows > 1)
 			printf(",\"shape\":[%u,%u]", fi->rows, fi->cols);
 		fputs(",\"attach\":", stdout);
-		jsonw__string(stdout, status);
+		jsonw__string(stdout, status[fi->group]);
 		fputs(",\"labels\":[", stdout);
 		for (uint32_t b = 0; b < fi->bins; b++) {
 			feature__label(f, b, label, sizeof(label));
@@ -99,7 +112,7 @@ static void print_json(const char *status)
 	fputs("]\n", stdout);
 }
 
-static void print_text(const char *status)
+static void print_text(const char *const status[])
 {
 	char label[64];
 
@@ -109,7 +122,7 @@ static void print_text(const char *status)
 
 		printf("%-20s %-12s %4u bins  unit %-8s attach: %s\n",
 		       fi->name, kind_names[fi->kind], fi->bins, fi->unit,
-		       status);
+		       status[fi->group]);
 		for (uint32_t b = 0; b < fi->bins; b++) {
 			int n;
 
@@ -129,11 +142,11 @@ static void print_text(const char *status)
 int cmd_features(int argc, char **argv)
 {
 	struct features_args a = {};
-	const char *status;
+	const char *status[DP_GROUP_COUNT];
 
 	if (argp_parse(&features_argp, argc, argv, 0, NULL, &a))
 		return EXIT_INPUT;
-	status = attach_status();
+	attach_status(status);
 	if (a.json)
 		print_json(status);
 	else

@@ -2,7 +2,9 @@
 /*
  * Live collection: read each group's per-CPU map value in one syscall, sum
  * the CPUs, diff against the previous snapshot, and hand out a window. The
- * kernel counters are cumulative, so nothing is lost at window edges.
+ * kernel counters are cumulative, so nothing is lost at window edges. The
+ * net group's value also carries the last endpoint per bin, which becomes
+ * the bin's exemplars.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,25 +14,55 @@
 #include "cgroup_collect.h"
 #include "cgroup_path.h"
 #include "collect.h"
+#include "exemplar.h"
 #include "feature.h"
 #include "probe.h"
 #include "window.h"
 
-#define SYSCALL_WORDS (sizeof(struct dp_syscall_hist) / sizeof(uint64_t))
+/* What the collector needs to know about each group's map value. */
+struct group_desc {
+	size_t words;		/* value size in u64 words */
+	size_t bins;		/* count words, then nhealth health words */
+	size_t nhealth;
+	int (*map_fd)(const struct probe *p);	/* < 0: group not loaded */
+};
 
-static const char *const syscall_health_names[] = {
+static const struct group_desc group_descs[DP_GROUP_COUNT] = {
+	[DP_GROUP_SYSCALL] = {
+		sizeof(struct dp_syscall_hist) / sizeof(uint64_t),
+		DP_SYSCALL_BINS, DP_SYSCALL_HEALTH_N, probe__syscall_map_fd,
+	},
+	[DP_GROUP_NET] = {
+		sizeof(struct dp_net_hist) / sizeof(uint64_t),
+		DP_NET_BINS, DP_NET_HEALTH_N, probe__net_map_fd,
+	},
+};
+
+#define HEALTH_N (DP_SYSCALL_HEALTH_N + DP_NET_HEALTH_N)
+
+/* Group by group, in enum dp_group order. */
+static const char *const health_names[HEALTH_N] = {
 #define DP_X_HEALTH_NAME(id, name) name,
 	DP_SYSCALL_HEALTH(DP_X_HEALTH_NAME)
+	DP_NET_HEALTH(DP_X_HEALTH_NAME)
 #undef DP_X_HEALTH_NAME
+};
+
+struct group_state {
+	int fd;			/* < 0: not loaded, no windows for it */
+	uint64_t *percpu;	/* ncpus * words, this read */
+	uint64_t *percpu_prev;	/* the read before, for exemplars */
+	uint64_t *cur;		/* bins + health, summed over CPUs */
+	uint64_t *prev;
+	uint64_t *delta;
 };
 
 struct collector {
 	struct probe *probe;
-	uint64_t *percpu;	/* ncpus * SYSCALL_WORDS, read buffer */
-	uint64_t *cur;		/* summed over CPUs */
-	uint64_t *prev;
-	uint64_t *delta;
-	uint64_t health[DP_SYSCALL_HEALTH_N];	/* since start */
+	size_t ncpus;
+	struct group_state g[DP_GROUP_COUNT];
+	struct exemplars *ex;
+	uint64_t health[HEALTH_N];	/* since start */
 	uint64_t resets;
 	bool primed;
 	struct cgroup_paths *cgroup_paths;	/* --per-cgroup only */
@@ -65,19 +97,30 @@ size_t collect__diff(const uint64_t *prev, const uint64_t *cur, size_t n,
 struct collector *collector__new(struct probe *p)
 {
 	struct collector *c = calloc(1, sizeof(*c));
-	size_t ncpus = probe__ncpus(p);
 
 	if (!c)
 		return NULL;
 	c->probe = p;
-	c->percpu = calloc(ncpus * SYSCALL_WORDS, sizeof(uint64_t));
-	c->cur = calloc(SYSCALL_WORDS, sizeof(uint64_t));
-	c->prev = calloc(SYSCALL_WORDS, sizeof(uint64_t));
-	c->delta = calloc(SYSCALL_WORDS, sizeof(uint64_t));
-	if (!c->percpu || !c->cur || !c->prev || !c->delta) {
-		collector__free(c);
-		errno = ENOMEM;
-		return NULL;
+	c->ncpus = probe__ncpus(p);
+	c->ex = exemplars__new();
+	if (!c->ex)
+		goto nomem;
+	for (int i = 0; i < DP_GROUP_COUNT; i++) {
+		const struct group_desc *d = &group_descs[i];
+		struct group_state *g = &c->g[i];
+		size_t n = d->bins + d->nhealth;
+
+		g->fd = d->map_fd(p);
+		if (g->fd < 0)
+			continue;
+		g->percpu = calloc(c->ncpus * d->words, sizeof(uint64_t));
+		g->percpu_prev = calloc(c->ncpus * d->words, sizeof(uint64_t));
+		g->cur = calloc(n, sizeof(uint64_t));
+		g->prev = calloc(n, sizeof(uint64_t));
+		g->delta = calloc(n, sizeof(uint64_t));
+		if (!g->percpu || !g->percpu_prev || !g->cur || !g->prev ||
+		    !g->delta)
+			goto nomem;
 	}
 	if (probe__cgroup_map_fd(p) >= 0) {
 		c->cgroup_paths = cgroup_paths__new(NULL);
@@ -93,16 +136,24 @@ struct collector *collector__new(struct probe *p)
 		}
 	}
 	return c;
+nomem:
+	collector__free(c);
+	errno = ENOMEM;
+	return NULL;
 }
 
 void collector__free(struct collector *c)
 {
 	if (!c)
 		return;
-	free(c->percpu);
-	free(c->cur);
-	free(c->prev);
-	free(c->delta);
+	for (int i = 0; i < DP_GROUP_COUNT; i++) {
+		free(c->g[i].percpu);
+		free(c->g[i].percpu_prev);
+		free(c->g[i].cur);
+		free(c->g[i].prev);
+		free(c->g[i].delta);
+	}
+	exemplars__free(c->ex);
 	cgroup_collector__free(c->cgroups);
 	cgroup_paths__free(c->cgroup_paths);
 	free(c);
@@ -129,29 +180,115 @@ static int read_cgroups(struct collector *c, struct window *w)
 	return err;
 }
 
-static int read_syscall_group(struct collector *c)
-{
-	uint32_t zero = 0;
-	uint64_t *tmp;
 
-	if (bpf_map_lookup_elem(probe__syscall_map_fd(c->probe), &zero,
-				c->percpu))
+static void swap(uint64_t **a, uint64_t **b)
+{
+	uint64_t *t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+static int read_group(struct collector *c, int i)
+{
+	const struct group_desc *d = &group_descs[i];
+	struct group_state *g = &c->g[i];
+	uint32_t zero = 0;
+
+	swap(&g->percpu, &g->percpu_prev);
+	if (bpf_map_lookup_elem(g->fd, &zero, g->percpu))
 		return -errno;
-	tmp = c->prev;
-	c->prev = c->cur;
-	c->cur = tmp;
-	collect__sum_cpus(c->percpu, probe__ncpus(c->probe), SYSCALL_WORDS,
-			  c->cur, SYSCALL_WORDS);
+	swap(&g->prev, &g->cur);
+	collect__sum_cpus(g->percpu, c->ncpus, d->words, g->cur,
+			  d->bins + d->nhealth);
 	return 0;
+}
+
+/* Ports of hashed port bins that changed; a named bin is its own exemplar. */
+static int note_ports(struct exemplars *ex, enum dp_feature_id f,
+		      const unsigned int *now, const unsigned int *before)
+{
+	char text[EXEMPLAR_LEN];
+	int err = 0;
+
+	for (uint32_t b = DP_NAMED_PORTS_N; b < DP_NET_DPORT_BINS && !err; b++)
+		if (now[b] != before[b]) {
+			snprintf(text, sizeof(text), "%u", now[b]);
+			err = exemplars__note(ex, f, b, text);
+		}
+	return err;
+}
+
+/*
+ * The endpoints and ports the kernel last counted per bin, on each CPU where
+ * they changed since the previous read, become the newest exemplars.
+ */
+static int note_net_exemplars(struct collector *c)
+{
+	const struct group_state *g = &c->g[DP_GROUP_NET];
+	size_t words = group_descs[DP_GROUP_NET].words;
+	char text[EXEMPLAR_LEN];
+	int err = 0;
+
+	for (size_t cpu = 0; cpu < c->ncpus && !err; cpu++) {
+		const struct dp_net_hist *now =
+			(const void *)(g->percpu + cpu * words);
+		const struct dp_net_hist *before =
+			(const void *)(g->percpu_prev + cpu * words);
+
+		for (uint32_t b = 0; b < DP_NET_PEER_BINS && !err; b++)
+			if (memcmp(&now->peer_last[b], &before->peer_last[b],
+				   sizeof(now->peer_last[b])) &&
+			    exemplars__format_endpoint(&now->peer_last[b], text,
+						       sizeof(text)) > 0)
+				err = exemplars__note(c->ex, DP_F_NET_PEER, b,
+						      text);
+		if (!err)
+			err = note_ports(c->ex, DP_F_NET_DPORT, now->dport_last,
+					 before->dport_last);
+		if (!err)
+			err = note_ports(c->ex, DP_F_NET_UDP_DPORT,
+					 now->udp_dport_last,
+					 before->udp_dport_last);
+	}
+	return err;
+}
+
+static int read_maps(struct collector *c)
+{
+	for (int i = 0; i < DP_GROUP_COUNT; i++) {
+		int err = c->g[i].fd < 0 ? 0 : read_group(c, i);
+
+		if (err)
+			return err;
+	}
+	return c->g[DP_GROUP_NET].fd < 0 ? 0 : note_net_exemplars(c);
+}
+
+/* Add feature f's histogram, with the exemplars of its non-empty bins. */
+static int add_feature(struct collector *c, struct window *w,
+		       enum dp_feature_id f)
+{
+	const struct feature_info *fi = &feature_table[f];
+	const uint64_t *counts = c->g[fi->group].delta + fi->offset;
+	char text[EXEMPLARS_PER_BIN * (EXEMPLAR_LEN + 2)];
+	int err;
+
+	err = window__add(w, f, "/", counts, fi->bins);
+	for (uint32_t b = 0; b < fi->bins && !err; b++)
+		if (counts[b] && exemplars__join(c->ex, f, b, text, sizeof(text)))
+			err = window__set_exemplar(w, f, "/", b, text);
+	return err;
 }
 
 struct window *collector__next(struct collector *c, double ts,
 			       double interval_s, const char *host)
 {
 	struct window *w;
+	size_t h = 0;
 	int err;
 
-	err = read_syscall_group(c);
+	err = read_maps(c);
 	if (err) {
 		errno = -err;
 		return NULL;
@@ -166,17 +303,27 @@ struct window *collector__next(struct collector *c, double ts,
 		errno = EAGAIN;
 		return NULL;
 	}
-	c->resets += collect__diff(c->prev, c->cur, SYSCALL_WORDS, c->delta);
-	for (size_t i = 0; i < DP_SYSCALL_HEALTH_N; i++)
-		c->health[i] += c->delta[DP_SYSCALL_BINS + i];
+	for (int i = 0; i < DP_GROUP_COUNT; i++) {
+		const struct group_desc *d = &group_descs[i];
+		struct group_state *g = &c->g[i];
+
+		if (g->fd >= 0) {
+			c->resets += collect__diff(g->prev, g->cur,
+						   d->bins + d->nhealth,
+						   g->delta);
+			for (size_t k = 0; k < d->nhealth; k++)
+				c->health[h + k] += g->delta[d->bins + k];
+		}
+		h += d->nhealth;
+	}
 
 	w = window__new(ts, interval_s, host);
 	if (!w)
 		return NULL;
 	for (int f = 0; f < DP_F_COUNT; f++) {
-		const struct feature_info *fi = &feature_table[f];
-
-		err = window__add(w, f, "/", c->delta + fi->offset, fi->bins);
+		if (c->g[feature_table[f].group].fd < 0)
+			continue;
+		err = add_feature(c, w, f);
 		if (err) {
 			window__free(w);
 			errno = -err;
@@ -195,9 +342,9 @@ struct window *collector__next(struct collector *c, double ts,
 size_t collector__health(const struct collector *c, const char ***names,
 			 const uint64_t **values)
 {
-	*names = (const char **)syscall_health_names;
+	*names = (const char **)health_names;
 	*values = c->health;
-	return DP_SYSCALL_HEALTH_N;
+	return HEALTH_N;
 }
 
 uint64_t collector__resets(const struct collector *c)

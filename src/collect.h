@@ -44,7 +44,7 @@ void collector__free(struct collector *c);
 struct window *collector__next(struct collector *c, double ts,
 			       double interval_s, const char *host);
 
-/* Health counters since the collector started: name/value pairs. */
+/* Health counters since the collector started: name/value pairs, every group. */
 size_t collector__health(const struct collector *c, const char ***names,
 			 const uint64_t **values);
 

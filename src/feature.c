@@ -2,8 +2,9 @@
 /*
  * The feature table as userspace sees it, built from the same X-macro the
  * BPF programs use, and the bin labels: syscall names (generated from the
- * UAPI header at build time), errno names, log-linear ranges, and
- * "row/column" names for the cells of joint features.
+ * UAPI header at build time), errno names, log and log-linear ranges,
+ * service ports, TCP events, hash bins, and "row/column" names for the
+ * cells of joint features.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,13 +14,34 @@
 #include "syscall_names.h"
 
 const struct feature_info feature_table[DP_F_COUNT] = {
-#define DP_X_INFO(id, fname, fkind, frows, fcols, funit)			\
+#define DP_X_INFO(id, fname, fkind, frows, fcols, funit, fgroup)		\
 	[DP_F_##id] = { .name = fname, .kind = fkind,			\
 			.rows = frows, .cols = fcols,			\
 			.bins = (frows) * (fcols), .unit = funit,		\
-			.offset = DP_OFF_##id },
-	DP_FEATURES(DP_X_INFO)
+			.group = fgroup, .offset = DP_OFF_##id },
+#define DP_X_SYSCALL(id, n, k, r, c, u)					\
+	DP_X_INFO(id, n, k, r, c, u, DP_GROUP_SYSCALL)
+#define DP_X_NET(id, n, k, r, c, u) DP_X_INFO(id, n, k, r, c, u, DP_GROUP_NET)
+	DP_FEATURES_SYSCALL(DP_X_SYSCALL)
+	DP_FEATURES_NET(DP_X_NET)
+#undef DP_X_NET
+#undef DP_X_SYSCALL
 #undef DP_X_INFO
+};
+
+static const char *const tcp_event_names[] = {
+#define DP_X_TCP_NAME(id, label) label,
+	DP_TCP_EVENTS(DP_X_TCP_NAME)
+#undef DP_X_TCP_NAME
+};
+
+static const struct {
+	unsigned int port;
+	const char *name;
+} named_ports[] = {
+#define DP_X_PORT_NAME(p, id, label) { p, label },
+	DP_NAMED_PORTS(DP_X_PORT_NAME)
+#undef DP_X_PORT_NAME
 };
 
 int feature__by_name(const char *name)
@@ -102,6 +124,31 @@ static int label_loglin(uint32_t bin, uint32_t bins, char *buf, size_t len)
 	return snprintf(buf, len, "[%s,%s)", lo, hi);
 }
 
+static int label_log2(uint32_t bin, uint32_t bins, char *buf, size_t len)
+{
+	char lo[16], hi[16];
+
+	feature__format_quantity(bin ? 1ULL << bin : 0, lo, sizeof(lo));
+	if (bin == bins - 1)
+		return snprintf(buf, len, "[%s,inf)", lo);
+	feature__format_quantity(1ULL << (bin + 1), hi, sizeof(hi));
+	return snprintf(buf, len, "[%s,%s)", lo, hi);
+}
+
+static int label_port(uint32_t bin, char *buf, size_t len)
+{
+	if (bin < DP_NAMED_PORTS_N)
+		return snprintf(buf, len, "%u/%s", named_ports[bin].port,
+				named_ports[bin].name);
+	if (bin < DP_PORT_REGISTERED_OFF)
+		return snprintf(buf, len, "well-known#%u",
+				bin - DP_PORT_WELL_KNOWN_OFF);
+	if (bin < DP_PORT_EPHEMERAL_OFF)
+		return snprintf(buf, len, "registered#%u",
+				bin - DP_PORT_REGISTERED_OFF);
+	return snprintf(buf, len, "ephemeral#%u", bin - DP_PORT_EPHEMERAL_OFF);
+}
+
 int feature__label(enum dp_feature_id f, uint32_t bin, char *buf, size_t len)
 {
 	const struct feature_info *fi;
@@ -119,6 +166,12 @@ int feature__label(enum dp_feature_id f, uint32_t bin, char *buf, size_t len)
 	case DP_F_SYSCALL_GROUP_ERRNO:
 		n = label_group_errno(bin, buf, len);
 		break;
+	case DP_F_TCP_EVENT:
+		n = snprintf(buf, len, "%s", tcp_event_names[bin]);
+		break;
+	case DP_F_NET_PEER:
+		n = snprintf(buf, len, "peer#%u", bin);
+		break;
 	default:
 		switch (fi->kind) {
 		case DP_BUCKET_ERRNO:
@@ -126,6 +179,12 @@ int feature__label(enum dp_feature_id f, uint32_t bin, char *buf, size_t len)
 			break;
 		case DP_BUCKET_LOGLIN:
 			n = label_loglin(bin, fi->bins, buf, len);
+			break;
+		case DP_BUCKET_LOG2:
+			n = label_log2(bin, fi->bins, buf, len);
+			break;
+		case DP_BUCKET_PORT:
+			n = label_port(bin, buf, len);
 			break;
 		default:
 			n = bin == fi->bins - 1 ? snprintf(buf, len, "other")

@@ -17,6 +17,7 @@ struct feature_info {
 	uint32_t rows, cols;	/* rows > 1: a joint feature, row-major */
 	uint32_t bins;		/* rows * cols */
 	const char *unit;
+	enum dp_group group;	/* whose map value holds the bins */
 	uint32_t offset;	/* first bin inside the group's map value */
 };
 
@@ -26,7 +27,7 @@ extern const struct feature_info feature_table[DP_F_COUNT];
 int feature__by_name(const char *name);
 
 /*
- * Write bin's label ("getppid", "EBADF", "[1K,1.25K)") into buf. Returns the
+ * Write bin's label ("getppid", "EBADF", "[1K,1.25K)", "443/https") into buf. Returns the
  * label length (truncated to len - 1), or -EINVAL for a bad feature or bin.
  */
 int feature__label(enum dp_feature_id f, uint32_t bin, char *buf, size_t len);

@@ -66,7 +66,8 @@ int live__run(const struct live_opts *o, live_window_fn fn, void *ctx)
 		max_windows = (unsigned long long)(o->duration_s /
 						   o->interval_s + 1e-9);
 
-	probe = probe__open(o->hooks, o->per_cgroup, o->verbose);
+	probe = probe__open(o->hooks, o->netns_ino, o->per_cgroup,
+			    o->verbose);
 	if (!probe)
 		goto cleanup;
 	col = collector__new(probe);

@@ -19,6 +19,7 @@ struct live_opts {
 	double duration_s;	/* 0 = until signalled */
 	enum probe_hooks hooks;
 	bool per_cgroup;	/* also a histogram per cgroup v2 */
+	unsigned int netns_ino;	/* 0: network features see every netns */
 	bool verbose;
 };
 

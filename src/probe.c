@@ -2,8 +2,10 @@
 /*
  * BPF lifecycle: open the skeleton, pick one hook flavour by autoload, load,
  * attach; on failure of tp_btf fall back to classic tracepoints (which need
- * tracefs). Prints one clear line per failure; libbpf's own log only with
- * --verbose.
+ * tracefs), for the syscall group and then the net group. The net group
+ * failing is not fatal: the syscall features still run and one line says
+ * the network ones are off.
+ * Prints one clear line per failure; libbpf's own log only with --verbose.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -13,18 +15,21 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "probe.h"
+#include "net.skel.h"
 #include "syscall.skel.h"
 
 #define BTF_PATH "/sys/kernel/btf/vmlinux"
 
-static const char *const tracefs_event_dirs[] = {
-	"/sys/kernel/tracing/events/raw_syscalls",
-	"/sys/kernel/debug/tracing/events/raw_syscalls",
+static const char *const tracefs_roots[] = {
+	"/sys/kernel/tracing",
+	"/sys/kernel/debug/tracing",
 };
 
 struct probe {
 	struct syscall_bpf *skel;
+	struct net_bpf *net;	/* NULL: network features are off */
 	const char *hook_kind;
+	const char *net_hook_kind;
 	int ncpus;
 	bool per_cgroup;
 };
@@ -51,13 +56,25 @@ int probe__parse_hooks(const char *s, enum probe_hooks *out)
 	return 0;
 }
 
-static bool tracefs_has_raw_syscalls(void)
+/* Whether tracefs shows the events of subsystem (e.g. "raw_syscalls"). */
+static bool tracefs_has(const char *subsystem)
 {
-	for (size_t i = 0; i < sizeof(tracefs_event_dirs) /
-			       sizeof(tracefs_event_dirs[0]); i++)
-		if (!access(tracefs_event_dirs[i], R_OK))
+	char path[128];
+
+	for (size_t i = 0; i < sizeof(tracefs_roots) /
+			       sizeof(tracefs_roots[0]); i++) {
+		snprintf(path, sizeof(path), "%s/events/%s", tracefs_roots[i],
+			 subsystem);
+		if (!access(path, R_OK))
 			return true;
+	}
 	return false;
+}
+
+static void explain_no_tracefs(const char *hook)
+{
+	fprintf(stderr, "probe '%s': not available: tracefs is not mounted "
+			"(mount -t tracefs nodev /sys/kernel/tracing)\n", hook);
 }
 
 /* Load and attach one flavour; returns 0 or -errno, skel destroyed on error. */
@@ -108,8 +125,69 @@ static void explain(const char *hook, int err)
 			strerror(-err));
 }
 
-struct probe *probe__open(enum probe_hooks hooks, bool per_cgroup,
-			  bool verbose)
+/*
+ * Load and attach the net group in one flavour (its programs' sections say
+ * which: "tp_btf/..." or "tracepoint/..."), optionally limited to one
+ * network namespace. 0 or -errno.
+ */
+static int try_net(struct probe *p, unsigned int netns_ino, bool use_btf)
+{
+	struct bpf_program *prog;
+	struct net_bpf *n;
+	int err;
+
+	n = net_bpf__open();
+	if (!n)
+		return -errno;
+	bpf_object__for_each_program(prog, n->obj)
+		bpf_program__set_autoload(prog, use_btf ==
+			!strncmp(bpf_program__section_name(prog), "tp_btf/", 7));
+	n->rodata->netns_ino = netns_ino;
+	err = net_bpf__load(n);
+	if (!err)
+		err = net_bpf__attach(n);
+	if (err) {
+		net_bpf__destroy(n);
+		return err;
+	}
+	p->net = n;
+	p->net_hook_kind = use_btf ? "tp_btf" : "tracepoint";
+	return 0;
+}
+
+/*
+ * The net group, with the syscall group's flavour policy. Failing is not
+ * fatal: the syscall features still run, and one line says so.
+ */
+static void open_net(struct probe *p, enum probe_hooks hooks,
+		     unsigned int netns_ino)
+{
+	int err;
+
+	if (hooks != PROBE_HOOKS_TRACEPOINT) {
+		err = try_net(p, netns_ino, true);
+		if (!err)
+			return;
+		explain("tp_btf/net_dev_start_xmit", err);
+		if (hooks == PROBE_HOOKS_TP_BTF)
+			goto off;
+		fprintf(stderr, "probe: falling back to "
+				"tracepoint/net/net_dev_start_xmit\n");
+	}
+	if (!tracefs_has("net") || !tracefs_has("sock") || !tracefs_has("tcp")) {
+		explain_no_tracefs("tracepoint/net/net_dev_start_xmit");
+		goto off;
+	}
+	err = try_net(p, netns_ino, false);
+	if (!err)
+		return;
+	explain("tracepoint/net/net_dev_start_xmit", err);
+off:
+	fprintf(stderr, "probe: network features are off\n");
+}
+
+struct probe *probe__open(enum probe_hooks hooks, unsigned int netns_ino,
+			  bool per_cgroup, bool verbose)
 {
 	struct probe *p;
 	int err = 0;
@@ -139,7 +217,7 @@ struct probe *probe__open(enum probe_hooks hooks, bool per_cgroup,
 	if (hooks != PROBE_HOOKS_TRACEPOINT) {
 		err = try_hooks(p, true);
 		if (!err)
-			return p;
+			goto net;
 		explain("tp_btf/sys_enter", err);
 		if (hooks == PROBE_HOOKS_TP_BTF || err == -EPERM ||
 		    err == -EACCES)
@@ -147,18 +225,19 @@ struct probe *probe__open(enum probe_hooks hooks, bool per_cgroup,
 		fprintf(stderr, "probe: falling back to "
 				"tracepoint/raw_syscalls/sys_enter\n");
 	}
-	if (!tracefs_has_raw_syscalls()) {
-		fprintf(stderr,
-			"probe 'tracepoint/raw_syscalls/sys_enter': not "
-			"available: tracefs is not mounted (mount -t tracefs "
-			"nodev /sys/kernel/tracing)\n");
+	if (!tracefs_has("raw_syscalls")) {
+		explain_no_tracefs("tracepoint/raw_syscalls/sys_enter");
 		err = -ENOENT;
 		goto fail;
 	}
 	err = try_hooks(p, false);
-	if (!err)
-		return p;
-	explain("tracepoint/raw_syscalls/sys_enter", err);
+	if (err) {
+		explain("tracepoint/raw_syscalls/sys_enter", err);
+		goto fail;
+	}
+net:
+	open_net(p, hooks, netns_ino);
+	return p;
 fail:
 	free(p);
 	errno = err < 0 ? -err : EINVAL;
@@ -169,6 +248,7 @@ void probe__destroy(struct probe *p)
 {
 	if (!p)
 		return;
+	net_bpf__destroy(p->net);
 	syscall_bpf__destroy(p->skel);
 	free(p);
 }
@@ -186,6 +266,16 @@ int probe__syscall_map_fd(const struct probe *p)
 int probe__cgroup_map_fd(const struct probe *p)
 {
 	return p->per_cgroup ? bpf_map__fd(p->skel->maps.cgroup_hist) : -1;
+}
+
+const char *probe__net_hook_kind(const struct probe *p)
+{
+	return p->net_hook_kind;
+}
+
+int probe__net_map_fd(const struct probe *p)
+{
+	return p->net ? bpf_map__fd(p->net->maps.net_hist) : -1;
 }
 
 size_t probe__ncpus(const struct probe *p)

@@ -22,22 +22,30 @@ struct probe;
 int probe__parse_hooks(const char *s, enum probe_hooks *out);
 
 /*
- * Load and attach. NULL + errno on failure, after printing why:
- * EPERM (not root / no CAP_BPF+CAP_PERFMON), ENOENT (no kernel BTF, or no
- * hook of either kind), or the libbpf error.
+ * Load and attach. netns_ino != 0 limits the network features to the
+ * network namespace with that inode. NULL + errno on failure, after
+ * printing why: EPERM (not root / no CAP_BPF+CAP_PERFMON), ENOENT (no
+ * kernel BTF, or no syscall hook of either kind), or the libbpf error. The
+ * network hooks failing is not fatal (see probe__net_hook_kind).
  */
-struct probe *probe__open(enum probe_hooks hooks, bool per_cgroup,
-			  bool verbose);
+struct probe *probe__open(enum probe_hooks hooks, unsigned int netns_ino,
+			  bool per_cgroup, bool verbose);
 void probe__destroy(struct probe *p);
 
-/* "tp_btf" or "tracepoint": the flavour that is attached. */
+/* "tp_btf" or "tracepoint": the flavour attached for the syscall group. */
 const char *probe__hook_kind(const struct probe *p);
+
+/* The same for the net group, or NULL when its hooks are off. */
+const char *probe__net_hook_kind(const struct probe *p);
 
 /* The syscall group's per-CPU histogram map. */
 int probe__syscall_map_fd(const struct probe *p);
 
 /* The per-cgroup map (struct dp_syscall_hist per cgroup id), or -1 if off. */
 int probe__cgroup_map_fd(const struct probe *p);
+
+/* The net group's per-CPU histogram map, or -1 when the net hooks are off. */
+int probe__net_map_fd(const struct probe *p);
 
 /* Number of possible CPUs (the per-CPU value count of every map). */
 size_t probe__ncpus(const struct probe *p);

@@ -112,6 +112,15 @@ static void write_json_coupling(FILE *o, const struct coupling_verdict *cv)
 	fputc('}', o);
 }
 
+/* Who was behind a bin of this window ("10.0.0.2:443, ..."), or NULL. */
+static const char *bin_exemplar(const struct window *w, enum dp_feature_id f,
+				const char *cgroup, uint32_t bin)
+{
+	const struct window_hist *h = window__find(w, f, cgroup);
+
+	return h ? window_hist__exemplar(h, bin) : NULL;
+}
+
 static void write_json(struct report *r, const struct window *w,
 		       enum dp_feature_id f, const char *cgroup,
 		       const struct analysis *an,
@@ -148,10 +157,15 @@ static void write_json(struct report *r, const struct window *w,
 	fputs(",\"top\":[", o);
 	for (size_t i = 0; i < an->ntop; i++) {
 		const struct bin_contribution *c = &an->top[i];
+		const char *ex = bin_exemplar(w, f, cgroup, c->bin);
 
 		feature__label(f, c->bin, label, sizeof(label));
 		fprintf(o, "%s{\"bin\":%u,\"label\":", i ? "," : "", c->bin);
 		jsonw__string(o, label);
+		if (ex) {
+			fputs(",\"exemplars\":", o);
+			jsonw__string(o, ex);
+		}
 		fputs(",\"baseline_p\":", o);
 		jsonw__double(o, c->baseline_p);
 		fputs(",\"window_p\":", o);
@@ -178,18 +192,25 @@ static void write_json(struct report *r, const struct window *w,
 	fputs("}\n", o);
 }
 
-/* "openat 1.2% -> 33.0%" for each top bin, comma separated. */
-static void write_top_bins(FILE *o, enum dp_feature_id f,
+/*
+ * "openat 1.2% -> 33.0%" for each top bin, comma separated, with who was
+ * behind the bin in brackets when known.
+ */
+static void write_top_bins(FILE *o, const struct window *w,
+			   enum dp_feature_id f, const char *cgroup,
 			   const struct analysis *an, size_t max)
 {
 	char label[64];
 
 	for (size_t i = 0; i < an->ntop && i < max; i++) {
 		const struct bin_contribution *c = &an->top[i];
+		const char *ex = bin_exemplar(w, f, cgroup, c->bin);
 
 		feature__label(f, c->bin, label, sizeof(label));
 		fprintf(o, "%s%s %.3g%% -> %.3g%%", i ? ", " : "", label,
 			100 * c->baseline_p, 100 * c->window_p);
+		if (ex)
+			fprintf(o, " [%s]", ex);
 	}
 }
 
@@ -203,7 +224,7 @@ static void write_anomaly_line(struct report *r, const struct window *w,
 	fprintf(r->out, "%s ANOMALY %s cgroup=%s n=%llu: %s; moved: ", when,
 		feature_table[f].name, cgroup,
 		(unsigned long long)an->d.n_window, an->reason);
-	write_top_bins(r->out, f, an, 3);
+	write_top_bins(r->out, w, f, cgroup, an, 3);
 	fputc('\n', r->out);
 }
 
@@ -219,7 +240,7 @@ static void write_coupling_line(struct report *r, const struct window *w,
 		"learnt [%.4g, %.4g]; moved: ", when,
 		coupling__change_name(cv->change), feature_table[f].name,
 		cgroup, cv->now.lo, cv->now.hi, cv->band.min, cv->band.max);
-	write_top_bins(r->out, f, an, 3);
+	write_top_bins(r->out, w, f, cgroup, an, 3);
 	fputc('\n', r->out);
 }
 
@@ -237,7 +258,7 @@ static void write_coupling_block(struct report *r, const struct window *w,
 		coupling__change_name(cv->change), feature_table[f].name,
 		cgroup, cv->now.mi, COUPLING_LEVEL * 100, cv->now.lo,
 		cv->now.hi, cv->band.min, cv->band.max, cv->now.nmi);
-	write_top_bins(r->out, f, an, ANALYSIS_TOP);
+	write_top_bins(r->out, w, f, cgroup, an, ANALYSIS_TOP);
 	fputs("\n\n", r->out);
 }
 
@@ -260,11 +281,12 @@ static void write_anomaly_block(struct report *r, const struct window *w,
 		"window", "share");
 	for (size_t i = 0; i < an->ntop; i++) {
 		const struct bin_contribution *c = &an->top[i];
+		const char *ex = bin_exemplar(w, f, cgroup, c->bin);
 
 		feature__label(f, c->bin, label, sizeof(label));
-		fprintf(r->out, "  %-24s %9.3f%% %9.3f%% %7.1f%%\n", label,
+		fprintf(r->out, "  %-24s %9.3f%% %9.3f%% %7.1f%%%s%s\n", label,
 			100 * c->baseline_p, 100 * c->window_p,
-			100 * c->contribution);
+			100 * c->contribution, ex ? "  " : "", ex ? ex : "");
 	}
 	fputc('\n', r->out);
 }

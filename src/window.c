@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * struct window: a growable list of per-feature histograms with owned
- * copies, indexed by (feature, cgroup).
+ * copies, their optional per-bin exemplar texts, and an index by
+ * (feature, cgroup).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -30,8 +31,13 @@ void window__free(struct window *w)
 	if (!w)
 		return;
 	for (size_t i = 0; i < w->n; i++) {
-		free(w->hists[i].cgroup);
-		free(w->hists[i].counts);
+		struct window_hist *h = &w->hists[i];
+
+		for (uint32_t b = 0; h->exemplars && b < h->nbins; b++)
+			free(h->exemplars[b]);
+		free(h->exemplars);
+		free(h->cgroup);
+		free(h->counts);
 	}
 	free(w->hists);
 	free(w->host);
@@ -54,6 +60,7 @@ int window__add(struct window *w, enum dp_feature_id f, const char *cgroup,
 		w->cap = cap;
 	}
 	h = &w->hists[w->n];
+	h->exemplars = NULL;
 	h->feature = f;
 	h->nbins = nbins;
 	h->cgroup = strdup(cgroup);
@@ -85,6 +92,32 @@ const struct window_hist *window__find(const struct window *w,
 		    !strcmp(w->hists[i].cgroup, cgroup))
 			return &w->hists[i];
 	return NULL;
+}
+
+int window__set_exemplar(struct window *w, enum dp_feature_id f,
+			 const char *cgroup, uint32_t bin, const char *text)
+{
+	struct window_hist *h = (struct window_hist *)window__find(w, f, cgroup);
+	char *copy;
+
+	if (!h || bin >= h->nbins)
+		return -ENOENT;
+	if (!h->exemplars) {
+		h->exemplars = calloc(h->nbins, sizeof(*h->exemplars));
+		if (!h->exemplars)
+			return -ENOMEM;
+	}
+	copy = strdup(text);
+	if (!copy)
+		return -ENOMEM;
+	free(h->exemplars[bin]);
+	h->exemplars[bin] = copy;
+	return 0;
+}
+
+const char *window_hist__exemplar(const struct window_hist *h, uint32_t bin)
+{
+	return h->exemplars && bin < h->nbins ? h->exemplars[bin] : NULL;
 }
 
 uint64_t window_hist__total(const struct window_hist *h)

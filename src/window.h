@@ -17,6 +17,7 @@ struct window_hist {
 	char *cgroup;		/* "/" for host-wide */
 	uint32_t nbins;
 	uint64_t *counts;
+	char **exemplars;	/* NULL, or nbins entries: NULL or "a, b" */
 };
 
 struct window {
@@ -37,11 +38,22 @@ void window__free(struct window *w);
 int window__add(struct window *w, enum dp_feature_id f, const char *cgroup,
 		const uint64_t *counts, uint32_t nbins);
 
+/*
+ * Attach the exemplar text of one bin (who was behind it, e.g.
+ * "10.0.0.2:443, 10.0.0.3:443") to the histogram of (f, cgroup).
+ * 0, -ENOENT (no such histogram or bin), or -ENOMEM.
+ */
+int window__set_exemplar(struct window *w, enum dp_feature_id f,
+			 const char *cgroup, uint32_t bin, const char *text);
+
 /* The histogram for (feature, cgroup), or NULL. */
 const struct window_hist *window__find(const struct window *w,
 				       enum dp_feature_id f,
 				       const char *cgroup);
 
 uint64_t window_hist__total(const struct window_hist *h);
+
+/* The exemplar text of bin, or NULL. */
+const char *window_hist__exemplar(const struct window_hist *h, uint32_t bin);
 
 #endif /* DRIFTPROBE_WINDOW_H */

@@ -19,6 +19,24 @@
 /* A record line longer than this is not one of ours. */
 #define MAX_LINE (16u << 20)
 
+/* ,"exemplars":{"17":"10.0.0.2:443"} for the bins that have one. */
+static void write_exemplars(FILE *f, const struct window_hist *h)
+{
+	bool first = true;
+
+	for (uint32_t b = 0; b < h->nbins; b++) {
+		const char *e = window_hist__exemplar(h, b);
+
+		if (!e)
+			continue;
+		fprintf(f, "%s\"%u\":", first ? ",\"exemplars\":{" : ",", b);
+		jsonw__string(f, e);
+		first = false;
+	}
+	if (!first)
+		fputc('}', f);
+}
+
 int window_io__write(FILE *f, const struct window *w)
 {
 	for (size_t i = 0; i < w->n; i++) {
@@ -40,6 +58,7 @@ int window_io__write(FILE *f, const struct window *w)
 				feature_table[h->feature].cols);
 		fputs(",\"counts\":", f);
 		jsonw__u64_array(f, h->counts, h->nbins);
+		write_exemplars(f, h);
 		fputs("}\n", f);
 	}
 	return ferror(f) ? -EIO : 0;
@@ -53,6 +72,7 @@ struct record {
 	enum dp_feature_id feature;
 	uint64_t *counts;
 	uint32_t nbins;
+	struct json_object *exemplars;	/* owned reference, or NULL */
 };
 
 struct window_reader {
@@ -71,6 +91,7 @@ static void record_clear(struct record *r)
 	free(r->host);
 	free(r->cgroup);
 	free(r->counts);
+	json_object_put(r->exemplars);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -217,6 +238,53 @@ static int check_shape(struct window_reader *r, struct json_object *o,
 	return 0;
 }
 
+/* Optional "exemplars": an object from bin numbers below nbins to strings. */
+static int check_exemplars(struct window_reader *r, struct json_object *o,
+			   struct record *rec, char *err, size_t errlen)
+{
+	struct json_object *ex;
+
+	if (!json_object_object_get_ex(o, "exemplars", &ex))
+		return 0;
+	if (!json_object_is_type(ex, json_type_object))
+		return fail(r, err, errlen, "\"exemplars\" is not an object; "
+			    "expected {\"BIN\": \"text\", ...}");
+	json_object_object_foreach(ex, key, val) {
+		char *end;
+		unsigned long bin;
+
+		errno = 0;
+		bin = strtoul(key, &end, 10);
+		if (!*key || *end || errno || bin >= rec->nbins ||
+		    key[0] == '-' || key[0] == '+' || key[0] == ' ')
+			return fail(r, err, errlen, "exemplars key \"%s\" is not "
+				    "a bin of %s; expected 0..%u", key,
+				    feature_table[rec->feature].name,
+				    rec->nbins - 1);
+		if (!json_object_is_type(val, json_type_string))
+			return fail(r, err, errlen, "exemplars[\"%s\"] is not a "
+				    "string", key);
+	}
+	rec->exemplars = json_object_get(ex);
+	return 0;
+}
+
+/* Attach the pending record's exemplars to its histogram in w. */
+static int add_exemplars(struct window *w, const struct record *rec)
+{
+	if (!rec->exemplars)
+		return 0;
+	json_object_object_foreach(rec->exemplars, key, val) {
+		int err = window__set_exemplar(w, rec->feature, rec->cgroup,
+					       (uint32_t)strtoul(key, NULL, 10),
+					       json_object_get_string(val));
+
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 static int parse_record(struct window_reader *r, const char *line,
 			size_t len, struct record *rec, char *err,
 			size_t errlen)
@@ -281,6 +349,8 @@ static int parse_record(struct window_reader *r, const char *line,
 	}
 	json_object_object_get_ex(o, "counts", &counts);
 	ret = parse_counts(r, counts, rec, err, errlen);
+	if (!ret)
+		ret = check_exemplars(r, o, rec, err, errlen);
 out:
 	json_object_put(o);
 	json_tokener_free(tok);
@@ -368,6 +438,8 @@ int window_reader__next(struct window_reader *r, struct window **out,
 		}
 		ret = window__add(w, r->pending.feature, r->pending.cgroup,
 				  r->pending.counts, r->pending.nbins);
+		if (!ret)
+			ret = add_exemplars(w, &r->pending);
 		if (ret) {
 			ret = fail(r, err, errlen, "out of memory");
 			goto fail;

@@ -126,4 +126,52 @@ static inline enum dp_errno_class dp_errno_class(long long ret)
 	}
 }
 
+/* log2 bin: [2^b, 2^(b+1)) is bin b; 0 shares bin 0 with 1. */
+static inline unsigned int dp_bucket_log2(unsigned long long v,
+					  unsigned int nbins)
+{
+	return dp_clamp_bin(dp_log2(v), nbins);
+}
+
+/*
+ * Fibonacci hashing: the top bits of v * 2^32/phi, so consecutive values
+ * (ports, addresses in a subnet) spread over all 2^bits bins. 0 < bits < 32.
+ * Stable across runs and hosts: labels and baselines depend on it.
+ */
+static inline unsigned int dp_hash32(unsigned int v, unsigned int bits)
+{
+	return (unsigned int)(v * 2654435761u) >> (32 - bits);
+}
+
+/*
+ * Port bin: a named service port's own bin, else a hash bin of its range
+ * (well-known < 1024, registered < 49152, ephemeral). Ports above 65535
+ * cannot happen; they hash like ephemeral ones.
+ */
+static inline unsigned int dp_bucket_port(unsigned int port)
+{
+	switch (port) {
+#define DP_X_PORT_CASE(p, id, label) case p: return DP_PORT_##id;
+	DP_NAMED_PORTS(DP_X_PORT_CASE)
+#undef DP_X_PORT_CASE
+	}
+	if (port < DP_PORT_REGISTERED_MIN)
+		return DP_PORT_WELL_KNOWN_OFF +
+		       dp_hash32(port, DP_PORT_WELL_KNOWN_BITS);
+	if (port < DP_PORT_EPHEMERAL_MIN)
+		return DP_PORT_REGISTERED_OFF +
+		       dp_hash32(port, DP_PORT_REGISTERED_BITS);
+	return DP_PORT_EPHEMERAL_OFF + dp_hash32(port, DP_PORT_EPHEMERAL_BITS);
+}
+
+/*
+ * Peer bin of a remote address given as 32-bit words in network order (1 for
+ * IPv4, 4 for IPv6): the words folded by xor, then hashed.
+ */
+static inline unsigned int dp_bucket_peer(unsigned int w0, unsigned int w1,
+					  unsigned int w2, unsigned int w3)
+{
+	return dp_hash32(w0 ^ w1 ^ w2 ^ w3, DP_NET_PEER_BITS);
+}
+
 #endif /* DRIFTPROBE_BUCKETS_H */

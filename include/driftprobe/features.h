@@ -7,7 +7,8 @@
  *
  * Each group is one BPF object with one per-CPU map whose single value
  * holds every bin of every feature in the group back to back, followed by
- * the group's health counters. Userspace reads that value in one syscall.
+ * the group's health counters (and, for the net group, the last endpoint
+ * per bin). Userspace reads that value in one syscall.
  */
 #ifndef DRIFTPROBE_FEATURES_H
 #define DRIFTPROBE_FEATURES_H
@@ -18,6 +19,16 @@ enum dp_bucket_kind {
 	DP_BUCKET_LOGLIN,	/* log-linear: 4 sub-buckets per power of two */
 	DP_BUCKET_ERRNO,	/* 0 = success, e = errno e, last = other */
 	DP_BUCKET_JOINT,	/* 2-D: rows x cols cells, row-major */
+	DP_BUCKET_LOG2,		/* bin b = [2^b, 2^(b+1)), 0 and 1 in bin 0 */
+	DP_BUCKET_PORT,		/* named service ports, then hashed ranges */
+	DP_BUCKET_HASH,		/* a hash of a value nobody should read */
+};
+
+/* Which BPF object and map a feature's bins live in. */
+enum dp_group {
+	DP_GROUP_SYSCALL,
+	DP_GROUP_NET,
+	DP_GROUP_COUNT
 };
 
 /* Log-linear buckets: values 0..3 exact, then 4 bins per power of two. */
@@ -70,7 +81,88 @@ enum dp_errno_class {
 	X(SYSCALL_GROUP_ERRNO, "syscall.group_errno", DP_BUCKET_JOINT,	\
 	  DP_SYSCALL_GROUPS, DP_ERRNO_CLASSES, "group x errno class")
 
-#define DP_FEATURES(X) DP_FEATURES_SYSCALL(X)
+/*
+ * Network features. Service ports with a name get a bin each (in this
+ * order); every other port is hashed into a few bins of its IANA range, so
+ * a new port lands in a bin the baseline rarely used without the table
+ * growing. X(port, id, label)
+ */
+#define DP_NAMED_PORTS(X)							\
+	X(20, FTP_DATA, "ftp-data") X(21, FTP, "ftp") X(22, SSH, "ssh")	\
+	X(23, TELNET, "telnet") X(25, SMTP, "smtp") X(53, DNS, "dns")		\
+	X(67, DHCP, "dhcp") X(80, HTTP, "http") X(88, KERBEROS, "kerberos")	\
+	X(110, POP3, "pop3") X(123, NTP, "ntp") X(143, IMAP, "imap")		\
+	X(161, SNMP, "snmp") X(389, LDAP, "ldap") X(443, HTTPS, "https")	\
+	X(445, SMB, "smb") X(465, SMTPS, "smtps") X(514, SYSLOG, "syslog")	\
+	X(587, SUBMISSION, "submission") X(636, LDAPS, "ldaps")		\
+	X(853, DOT, "dns-over-tls") X(993, IMAPS, "imaps")			\
+	X(995, POP3S, "pop3s") X(1433, MSSQL, "mssql")			\
+	X(1521, ORACLE, "oracle") X(2049, NFS, "nfs") X(2379, ETCD, "etcd")	\
+	X(3306, MYSQL, "mysql") X(3389, RDP, "rdp") X(5432, POSTGRES,		\
+	"postgresql") X(5672, AMQP, "amqp") X(6379, REDIS, "redis")		\
+	X(6443, KUBE_API, "kube-api") X(8080, HTTP_ALT, "http-alt")		\
+	X(8443, HTTPS_ALT, "https-alt") X(9090, PROMETHEUS, "prometheus")	\
+	X(9092, KAFKA, "kafka") X(9200, ELASTIC, "elasticsearch")		\
+	X(11211, MEMCACHED, "memcached") X(27017, MONGODB, "mongodb")
+
+enum dp_named_port {
+#define DP_X_PORT_IDX(port, id, label) DP_PORT_##id,
+	DP_NAMED_PORTS(DP_X_PORT_IDX)
+#undef DP_X_PORT_IDX
+	DP_NAMED_PORTS_N
+};
+
+/* Hashed bins per range: well-known 0-1023, registered, ephemeral. */
+#define DP_PORT_WELL_KNOWN_BITS	3
+#define DP_PORT_REGISTERED_BITS	4
+#define DP_PORT_EPHEMERAL_BITS	3
+#define DP_PORT_REGISTERED_MIN	1024
+#define DP_PORT_EPHEMERAL_MIN	49152
+#define DP_PORT_WELL_KNOWN_OFF	DP_NAMED_PORTS_N
+#define DP_PORT_REGISTERED_OFF	(DP_PORT_WELL_KNOWN_OFF + (1 << DP_PORT_WELL_KNOWN_BITS))
+#define DP_PORT_EPHEMERAL_OFF	(DP_PORT_REGISTERED_OFF + (1 << DP_PORT_REGISTERED_BITS))
+#define DP_NET_DPORT_BINS	(DP_PORT_EPHEMERAL_OFF + (1 << DP_PORT_EPHEMERAL_BITS))
+
+/* log2 of bytes per send/recv call: bin 31 = 2 GiB and more. */
+#define DP_NET_BYTES_BINS	32
+/* log2 of packet length on a device: GSO packets reach 64K (BIG TCP 512K). */
+#define DP_NET_PKT_BINS		24
+/* Remote addresses hashed into 2^6 bins. */
+#define DP_NET_PEER_BITS	6
+#define DP_NET_PEER_BINS	(1 << DP_NET_PEER_BITS)
+/* Log-linear DNS payload bytes: the last bin starts at 3.5K and is open. */
+#define DP_NET_DNS_BINS		44
+
+/* tcp.event categories, in bin order. X(id, label) */
+#define DP_TCP_EVENTS(X)							\
+	X(CONNECT, "connect") X(ACCEPT, "accept") X(CLOSE, "close")		\
+	X(RETRANSMIT, "retransmit") X(RESET_SENT, "reset_sent")		\
+	X(RESET_RECEIVED, "reset_received") X(OTHER_STATE, "other_state")
+
+enum dp_tcp_event {
+#define DP_X_TCP_EV(id, label) DP_TCP_EV_##id,
+	DP_TCP_EVENTS(DP_X_TCP_EV)
+#undef DP_X_TCP_EV
+	DP_TCP_EVENT_BINS
+};
+
+#define DP_FEATURES_NET(X)							\
+	X(NET_TX_BYTES, "net.tx_bytes", DP_BUCKET_LOG2, 1, DP_NET_BYTES_BINS,	\
+	  "bytes")								\
+	X(NET_RX_BYTES, "net.rx_bytes", DP_BUCKET_LOG2, 1, DP_NET_BYTES_BINS,	\
+	  "bytes")								\
+	X(NET_DPORT, "net.dport", DP_BUCKET_PORT, 1, DP_NET_DPORT_BINS, "port")	\
+	X(NET_UDP_DPORT, "net.udp_dport", DP_BUCKET_PORT, 1, DP_NET_DPORT_BINS,	\
+	  "port")								\
+	X(NET_PEER, "net.peer", DP_BUCKET_HASH, 1, DP_NET_PEER_BINS, "bytes")	\
+	X(TCP_EVENT, "tcp.event", DP_BUCKET_CATEGORICAL, 1, DP_TCP_EVENT_BINS,	\
+	  "event")								\
+	X(NET_DNS_LEN, "net.dns_len", DP_BUCKET_LOGLIN, 1, DP_NET_DNS_BINS,	\
+	  "bytes")								\
+	X(NET_PKT_TX, "net.pkt_tx", DP_BUCKET_LOG2, 1, DP_NET_PKT_BINS, "bytes")	\
+	X(NET_PKT_RX, "net.pkt_rx", DP_BUCKET_LOG2, 1, DP_NET_PKT_BINS, "bytes")
+
+#define DP_FEATURES(X) DP_FEATURES_SYSCALL(X) DP_FEATURES_NET(X)
 
 /* Feature ids, in table order. */
 enum dp_feature_id {
@@ -90,6 +182,14 @@ enum dp_syscall_offsets {
 	DP_FEATURES_SYSCALL(DP_X_OFF)
 #undef DP_X_OFF
 	DP_SYSCALL_BINS
+};
+
+enum dp_net_offsets {
+#define DP_X_OFF(id, name, kind, rows, cols, unit)			\
+	DP_OFF_##id, DP_END_##id = DP_OFF_##id + (rows) * (cols) - 1,
+	DP_FEATURES_NET(DP_X_OFF)
+#undef DP_X_OFF
+	DP_NET_BINS
 };
 
 /* Health counters of the syscall group: events we could not count right. */
@@ -120,6 +220,43 @@ enum dp_syscall_health {
 struct dp_syscall_hist {
 	unsigned long long counts[DP_SYSCALL_BINS];
 	unsigned long long health[DP_SYSCALL_HEALTH_N];
+};
+
+/* Health counters of the net group. */
+#define DP_NET_HEALTH(X)							\
+	X(PKT_UNPARSED, "net_pkt_unparsed")
+
+enum dp_net_health {
+#define DP_X_HEALTH(id, name) DP_NH_##id,
+	DP_NET_HEALTH(DP_X_HEALTH)
+#undef DP_X_HEALTH
+	DP_NET_HEALTH_N
+};
+
+/*
+ * The last remote endpoint counted in a net.peer bin on this CPU, so that
+ * reports can name the addresses behind a bin. addr holds an IPv4 address
+ * in its first 4 bytes (family 2) or an IPv6 address (family 10), in
+ * network byte order; port is in host order.
+ */
+struct dp_net_endpoint {
+	unsigned char addr[16];
+	unsigned short family;
+	unsigned short port;
+	unsigned int pad;
+};
+
+/*
+ * The single value of the net group's per-CPU map: counts, health, then the
+ * exemplars (last endpoint per net.peer bin, last port per net.dport and
+ * net.udp_dport bin).
+ */
+struct dp_net_hist {
+	unsigned long long counts[DP_NET_BINS];
+	unsigned long long health[DP_NET_HEALTH_N];
+	struct dp_net_endpoint peer_last[DP_NET_PEER_BINS];
+	unsigned int dport_last[DP_NET_DPORT_BINS];
+	unsigned int udp_dport_last[DP_NET_DPORT_BINS];
 };
 
 #endif /* DRIFTPROBE_FEATURES_H */

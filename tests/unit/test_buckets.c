@@ -175,6 +175,70 @@ static void errno_class__whole_error_range__matches_libc_names(void **state)
 				 dp_errno_class(-e), ref_errno_class(e));
 }
 
+static void log2_bucket__edges_and_clamp(void **state)
+{
+	(void)state;
+	assert_int_equal(dp_bucket_log2(0, 32), 0);
+	assert_int_equal(dp_bucket_log2(1, 32), 0);
+	for (unsigned int k = 1; k < 31; k++) {
+		assert_int_equal(dp_bucket_log2((1ULL << k) - 1, 32), k - 1);
+		assert_int_equal(dp_bucket_log2(1ULL << k, 32), k);
+	}
+	assert_int_equal(dp_bucket_log2(1ULL << 40, 32), 31);
+	assert_int_equal(dp_bucket_log2(~0ULL, 24), 23);
+}
+
+/* Which IANA range a port belongs to, written without the offsets' macros. */
+static void port__named_ports_own_bins_others_stay_in_their_range(void **state)
+{
+	static const unsigned int named[] = { 22, 25, 53, 80, 123, 443, 3306,
+					      5432, 6379, 8080, 9090 };
+	unsigned int seen[DP_NET_DPORT_BINS] = { 0 };
+
+	(void)state;
+	assert_int_equal(dp_bucket_port(443), DP_PORT_HTTPS);
+	assert_int_equal(dp_bucket_port(22), DP_PORT_SSH);
+	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++)
+		assert_true(dp_bucket_port(named[i]) < DP_NAMED_PORTS_N);
+	for (unsigned int port = 0; port < 65536; port++) {
+		unsigned int b = dp_bucket_port(port);
+
+		assert_true(b < DP_NET_DPORT_BINS);
+		seen[b]++;
+		if (b < DP_NAMED_PORTS_N)
+			continue;
+		if (port < 1024)
+			assert_in_range(b, DP_NAMED_PORTS_N, DP_NAMED_PORTS_N + 7);
+		else if (port < 49152)
+			assert_in_range(b, DP_NAMED_PORTS_N + 8,
+					DP_NAMED_PORTS_N + 23);
+		else
+			assert_in_range(b, DP_NAMED_PORTS_N + 24,
+					DP_NAMED_PORTS_N + 31);
+	}
+	/* Every bin is reachable, named ones by exactly one port. */
+	for (unsigned int b = 0; b < DP_NET_DPORT_BINS; b++)
+		assert_true(b < DP_NAMED_PORTS_N ? seen[b] == 1 : seen[b] > 100);
+}
+
+static void peer__stable_spread_and_v4_v6_fold(void **state)
+{
+	unsigned int seen[DP_NET_PEER_BINS] = { 0 }, used = 0;
+
+	(void)state;
+	/* Stable: labels and baselines depend on these exact values. */
+	assert_int_equal(dp_hash32(1, 6), 2654435761u >> 26);
+	assert_int_equal(dp_bucket_peer(0x0100007f, 0, 0, 0),
+			 dp_hash32(0x0100007f, DP_NET_PEER_BITS));
+	/* A /24 of consecutive addresses uses most bins. */
+	for (unsigned int host = 0; host < 256; host++)
+		seen[dp_bucket_peer(0x0a000000u + host, 0, 0, 0)]++;
+	for (unsigned int b = 0; b < DP_NET_PEER_BINS; b++)
+		used += seen[b] > 0;
+	assert_true(used >= DP_NET_PEER_BINS * 3 / 4);
+	assert_int_equal(dp_bucket_peer(1, 2, 4, 8), dp_bucket_peer(15, 0, 0, 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -185,6 +249,9 @@ int main(void)
 		cmocka_unit_test(categorical__edges__last_bin_takes_the_rest),
 		cmocka_unit_test(errno__edges__success_errors_and_other),
 		cmocka_unit_test(errno_class__whole_error_range__matches_libc_names),
+		cmocka_unit_test(log2_bucket__edges_and_clamp),
+		cmocka_unit_test(port__named_ports_own_bins_others_stay_in_their_range),
+		cmocka_unit_test(peer__stable_spread_and_v4_v6_fold),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 #include "collect.h"
@@ -18,9 +19,13 @@
 
 #define NCPUS 3
 #define WORDS (sizeof(struct dp_syscall_hist) / sizeof(uint64_t))
+#define SYSCALL_FD 42
+#define NET_FD 43
 
 static uint64_t fake_percpu[NCPUS][WORDS];
+static struct dp_net_hist fake_net[NCPUS];
 static int fake_lookup_errno;
+static int fake_net_fd = NET_FD;	/* -1: the net hooks did not load */
 
 size_t probe__ncpus(const struct probe *p)
 {
@@ -31,7 +36,13 @@ size_t probe__ncpus(const struct probe *p)
 int probe__syscall_map_fd(const struct probe *p)
 {
 	(void)p;
-	return 42;
+	return SYSCALL_FD;
+}
+
+int probe__net_map_fd(const struct probe *p)
+{
+	(void)p;
+	return fake_net_fd;
 }
 
 /* --per-cgroup is off in these tests (test_cgroup_collect covers it). */
@@ -44,13 +55,16 @@ int probe__cgroup_map_fd(const struct probe *p)
 int __wrap_bpf_map_lookup_elem(int fd, const void *key, void *value);
 int __wrap_bpf_map_lookup_elem(int fd, const void *key, void *value)
 {
-	assert_int_equal(fd, 42);
+	assert_true(fd == SYSCALL_FD || (fd == NET_FD && fake_net_fd == NET_FD));
 	assert_int_equal(*(const uint32_t *)key, 0);
 	if (fake_lookup_errno) {
 		errno = fake_lookup_errno;
 		return -1;
 	}
-	memcpy(value, fake_percpu, sizeof(fake_percpu));
+	if (fd == SYSCALL_FD)
+		memcpy(value, fake_percpu, sizeof(fake_percpu));
+	else
+		memcpy(value, fake_net, sizeof(fake_net));
 	return 0;
 }
 
@@ -128,10 +142,12 @@ static void collector__first_read_primes_then_windows_hold_deltas(void **state)
 	assert_int_equal(lat->counts[40], 2);
 	assert_int_equal(window_hist__total(lat), 2);
 	assert_int_equal(collector__health(c, &names, &health),
-			 DP_SYSCALL_HEALTH_N);
+			 DP_SYSCALL_HEALTH_N + DP_NET_HEALTH_N);
 	assert_string_equal(names[DP_SH_EXIT_WITHOUT_START],
 			    "exit_without_start");
 	assert_int_equal(health[DP_SH_EXIT_WITHOUT_START], 4);
+	assert_string_equal(names[DP_SYSCALL_HEALTH_N + DP_NH_PKT_UNPARSED],
+			    "net_pkt_unparsed");
 	window__free(w);
 
 	/* Nothing happened: an all-zero window, not a repeat. */
@@ -140,6 +156,85 @@ static void collector__first_read_primes_then_windows_hold_deltas(void **state)
 	assert_int_equal(window_hist__total(window__find(w, DP_F_SYSCALL_ID, "/")), 0);
 	window__free(w);
 	collector__free(c);
+}
+
+static void set_peer(int cpu, unsigned int bin, const char *v4, uint16_t port)
+{
+	struct dp_net_endpoint *e = &fake_net[cpu].peer_last[bin];
+
+	memset(e, 0, sizeof(*e));
+	e->family = 2;
+	sscanf(v4, "%hhu.%hhu.%hhu.%hhu", &e->addr[0], &e->addr[1],
+	       &e->addr[2], &e->addr[3]);
+	e->port = port;
+}
+
+static void collector__net_group__counts_and_recent_peers_per_bin(void **state)
+{
+	struct collector *c = collector__new((struct probe *)state);
+	const struct window_hist *peer, *dport;
+	unsigned int eph = DP_PORT_EPHEMERAL_OFF + 2;
+	struct window *w;
+
+	assert_non_null(c);
+	memset(fake_percpu, 0, sizeof(fake_percpu));
+	memset(fake_net, 0, sizeof(fake_net));
+	fake_net[0].counts[DP_OFF_NET_PEER + 5] = 100;
+	set_peer(0, 5, "10.0.0.1", 443);
+	assert_null(collector__next(c, 1.0, 1, "h"));
+
+	/* Bin 5: a new peer on CPU 1, the old one again on CPU 0. */
+	fake_net[1].counts[DP_OFF_NET_PEER + 5] += 3000;
+	set_peer(1, 5, "10.200.7.2", 4444);
+	fake_net[2].counts[DP_OFF_NET_DPORT + eph] += 1;
+	fake_net[2].dport_last[eph] = 50001;
+	fake_net[0].counts[DP_OFF_NET_UDP_DPORT + eph] += 2;
+	fake_net[0].udp_dport_last[eph] = 50002;
+	fake_net[2].counts[DP_OFF_TCP_EVENT + DP_TCP_EV_RESET_RECEIVED] += 9;
+	w = collector__next(c, 2.0, 1, "h");
+	assert_non_null(w);
+	assert_int_equal(w->n, DP_F_COUNT);
+	peer = window__find(w, DP_F_NET_PEER, "/");
+	dport = window__find(w, DP_F_NET_DPORT, "/");
+	assert_non_null(peer);
+	assert_non_null(dport);
+	assert_int_equal(peer->counts[5], 3000);
+	assert_int_equal(window_hist__total(peer), 3000);
+	assert_string_equal(window_hist__exemplar(peer, 5),
+			    "10.200.7.2:4444, 10.0.0.1:443");
+	assert_string_equal(window_hist__exemplar(dport, eph), "50001");
+	assert_string_equal(window_hist__exemplar(window__find(w, DP_F_NET_UDP_DPORT,
+							       "/"), eph),
+			    "50002");
+	assert_int_equal(window__find(w, DP_F_TCP_EVENT, "/")
+				 ->counts[DP_TCP_EV_RESET_RECEIVED], 9);
+	window__free(w);
+
+	/* A bin without counts in the window carries no exemplar. */
+	w = collector__next(c, 3.0, 1, "h");
+	assert_non_null(w);
+	assert_null(window_hist__exemplar(window__find(w, DP_F_NET_PEER, "/"), 5));
+	window__free(w);
+	collector__free(c);
+}
+
+static void collector__net_hooks_off__windows_hold_syscall_features_only(void **state)
+{
+	struct collector *c;
+	struct window *w;
+
+	fake_net_fd = -1;
+	c = collector__new((struct probe *)state);
+	assert_non_null(c);
+	assert_null(collector__next(c, 1.0, 1, "h"));
+	w = collector__next(c, 2.0, 1, "h");
+	assert_non_null(w);
+	assert_int_equal(w->n, DP_F_NET_TX_BYTES);	/* the syscall group */
+	assert_null(window__find(w, DP_F_NET_PEER, "/"));
+	assert_non_null(window__find(w, DP_F_SYSCALL_ERRNO, "/"));
+	window__free(w);
+	collector__free(c);
+	fake_net_fd = NET_FD;
 }
 
 static void collector__map_read_failure__returns_errno(void **state)
@@ -163,6 +258,10 @@ int main(void)
 		cmocka_unit_test(diff__counter_reset__yields_zero),
 		cmocka_unit_test(sum_cpus__adds_each_bin_across_cpus),
 		cmocka_unit_test_prestate(collector__first_read_primes_then_windows_hold_deltas,
+					  &dummy_probe),
+		cmocka_unit_test_prestate(collector__net_group__counts_and_recent_peers_per_bin,
+					  &dummy_probe),
+		cmocka_unit_test_prestate(collector__net_hooks_off__windows_hold_syscall_features_only,
 					  &dummy_probe),
 		cmocka_unit_test_prestate(collector__map_read_failure__returns_errno,
 					  &dummy_probe),

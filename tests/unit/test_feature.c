@@ -26,16 +26,42 @@ static void by_name__known_and_unknown(void **state)
 	assert_int_equal(feature__by_name("syscall"), -ENOENT);
 }
 
-static void table__offsets_are_contiguous(void **state)
+static void table__offsets_are_contiguous_within_each_group(void **state)
 {
-	uint32_t next = 0;
+	uint32_t next[DP_GROUP_COUNT] = { 0 };
 
 	(void)state;
 	for (int f = 0; f < DP_F_COUNT; f++) {
-		assert_int_equal(feature_table[f].offset, next);
-		next += feature_table[f].bins;
+		enum dp_group g = feature_table[f].group;
+
+		assert_int_equal(feature_table[f].offset, next[g]);
+		next[g] += feature_table[f].bins;
 	}
-	assert_int_equal(next, DP_SYSCALL_BINS);
+	assert_int_equal(next[DP_GROUP_SYSCALL], DP_SYSCALL_BINS);
+	assert_int_equal(next[DP_GROUP_NET], DP_NET_BINS);
+	assert_int_equal(feature_table[DP_F_NET_PEER].group, DP_GROUP_NET);
+}
+
+static void label__net__ports_events_sizes_and_peers(void **state)
+{
+	(void)state;
+	label(DP_F_NET_DPORT, DP_PORT_HTTPS, "443/https");
+	label(DP_F_NET_DPORT, DP_PORT_DNS, "53/dns");
+	label(DP_F_NET_UDP_DPORT, DP_PORT_NTP, "123/ntp");
+	label(DP_F_NET_DPORT, DP_PORT_MONGODB, "27017/mongodb");
+	label(DP_F_NET_DPORT, DP_PORT_WELL_KNOWN_OFF + 7, "well-known#7");
+	label(DP_F_NET_DPORT, DP_PORT_REGISTERED_OFF, "registered#0");
+	label(DP_F_NET_DPORT, DP_NET_DPORT_BINS - 1, "ephemeral#7");
+	label(DP_F_TCP_EVENT, DP_TCP_EV_RESET_RECEIVED, "reset_received");
+	label(DP_F_TCP_EVENT, DP_TCP_EV_CONNECT, "connect");
+	label(DP_F_NET_TX_BYTES, 0, "[0,2)");
+	label(DP_F_NET_TX_BYTES, 10, "[1K,2K)");
+	label(DP_F_NET_TX_BYTES, DP_NET_BYTES_BINS - 1, "[2G,inf)");
+	label(DP_F_NET_PKT_RX, 16, "[64K,128K)");
+	label(DP_F_NET_DNS_LEN, 28, "[256,320)");
+	label(DP_F_NET_DNS_LEN, DP_NET_DNS_BINS - 1, "[3.5K,inf)");
+	label(DP_F_NET_PEER, 17, "peer#17");
+	assert_int_equal(feature__by_name("net.dns_len"), DP_F_NET_DNS_LEN);
 }
 
 static void label__syscall_id__names_and_other(void **state)
@@ -125,7 +151,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(by_name__known_and_unknown),
-		cmocka_unit_test(table__offsets_are_contiguous),
+		cmocka_unit_test(table__offsets_are_contiguous_within_each_group),
+		cmocka_unit_test(label__net__ports_events_sizes_and_peers),
 		cmocka_unit_test(label__syscall_id__names_and_other),
 		cmocka_unit_test(label__errno__names_ok_and_other),
 		cmocka_unit_test(label__loglin__ranges),

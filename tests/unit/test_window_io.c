@@ -96,6 +96,42 @@ static void write_read__round_trip_is_exact(void **state)
 	window__free(w);
 }
 
+static void write_read__exemplars_round_trip(void **state)
+{
+	struct window *w = window__new(5, 1, "h"), *back;
+	uint64_t peer[DP_NET_PEER_BINS] = { [17] = 4096, [3] = 10 };
+	const struct window_hist *h;
+	struct window_reader *r;
+	char err[256], path[256];
+	FILE *f;
+
+	(void)state;
+	assert_non_null(w);
+	assert_int_equal(window__add(w, DP_F_NET_PEER, "/", peer,
+				     DP_NET_PEER_BINS), 0);
+	assert_int_equal(window__set_exemplar(w, DP_F_NET_PEER, "/", 17,
+					      "10.0.0.2:443, [fd00::2]:53"), 0);
+	assert_int_equal(window__set_exemplar(w, DP_F_NET_PEER, "/", 64, "x"),
+			 -ENOENT);
+	snprintf(path, sizeof(path), "%s/ex.jsonl", tmpdir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(window_io__write(f, w), 0);
+	fclose(f);
+	r = window_reader__open(path, err, sizeof(err));
+	assert_non_null(r);
+	assert_int_equal(window_reader__next(r, &back, err, sizeof(err)), 1);
+	h = window__find(back, DP_F_NET_PEER, "/");
+	assert_non_null(h);
+	assert_int_equal(h->counts[17], 4096);
+	assert_string_equal(window_hist__exemplar(h, 17),
+			    "10.0.0.2:443, [fd00::2]:53");
+	assert_null(window_hist__exemplar(h, 3));
+	window__free(back);
+	window_reader__close(r);
+	window__free(w);
+}
+
 static void read__blank_lines_skipped_and_ts_splits_windows(void **state)
 {
 	char *a = record_line("syscall.id", 1, 5), *b = record_line("syscall.errno", 1, 6);
@@ -152,6 +188,10 @@ static void read__bad_lines__fail_with_file_line_and_reason(void **state)
 		{ "{\"ts\":1,\"interval_s\":10,\"host\":\"h\",\"cgroup\":\"/\",\"feature\":\"syscall.group_errno\",\"counts\":[1]}", "\"shape\" missing; syscall.group_errno is a joint feature, expected [8,7]" },
 		{ "{\"ts\":1,\"interval_s\":10,\"host\":\"h\",\"cgroup\":\"/\",\"feature\":\"syscall.group_errno\",\"shape\":[7,8],\"counts\":[1]}", "is not [8,7]" },
 		{ "{\"ts\":1,\"interval_s\":10,\"host\":\"h\",\"cgroup\":\"/\",\"feature\":\"syscall.group_errno\",\"shape\":\"8x7\",\"counts\":[1]}", "is not [8,7]" },
+		{ "{\"ts\":1,\"interval_s\":10,\"host\":\"h\",\"cgroup\":\"/\",\"feature\":\"syscall.errno\",\"counts\":%s,\"exemplars\":[1]}", "\"exemplars\" is not an object" },
+		{ "{\"ts\":1,\"interval_s\":10,\"host\":\"h\",\"cgroup\":\"/\",\"feature\":\"syscall.errno\",\"counts\":%s,\"exemplars\":{\"136\":\"x\"}}", "exemplars key \"136\" is not a bin of syscall.errno" },
+		{ "{\"ts\":1,\"interval_s\":10,\"host\":\"h\",\"cgroup\":\"/\",\"feature\":\"syscall.errno\",\"counts\":%s,\"exemplars\":{\"-1\":\"x\"}}", "exemplars key \"-1\"" },
+		{ "{\"ts\":1,\"interval_s\":10,\"host\":\"h\",\"cgroup\":\"/\",\"feature\":\"syscall.errno\",\"counts\":%s,\"exemplars\":{\"3\":7}}", "exemplars[\"3\"] is not a string" },
 	};
 	char counts[8192], line[16384], err[512];
 
@@ -246,6 +286,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(write_read__round_trip_is_exact),
+		cmocka_unit_test(write_read__exemplars_round_trip),
 		cmocka_unit_test(read__blank_lines_skipped_and_ts_splits_windows),
 		cmocka_unit_test(read__bad_lines__fail_with_file_line_and_reason),
 		cmocka_unit_test(read__duplicate_feature_in_window__is_an_error),

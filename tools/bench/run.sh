@@ -36,7 +36,7 @@ declare -A cmd=(
 	[syscount-L]="syscount -L"
 )
 # programs each config attaches (to know when it is live)
-declare -A progs=([none]=0 [floor]=2 [driftprobe]=2 [bpftrace-count]=1
+declare -A progs=([none]=0 [floor]=2 [driftprobe]=10 [bpftrace-count]=1
 	[bpftrace-latency]=2 [syscount]=2 [syscount-L]=2)
 order=(none floor driftprobe bpftrace-count bpftrace-latency syscount syscount-L)
 

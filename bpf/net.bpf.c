@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Network features (no kprobes, no fentry):
+ *   sock_send_length / sock_recv_length   net.tx_bytes, net.rx_bytes
+ *   inet_sock_set_state                   tcp.event (connect, accept, close,
+ *                                         other), net.dport of each connect
+ *   tcp_retransmit_skb, tcp_send_reset,
+ *   tcp_receive_reset                     tcp.event
+ *   net_dev_start_xmit                    net.pkt_tx, net.peer (bytes by
+ *                                         remote address), net.udp_dport,
+ *                                         net.dns_len
+ *   netif_receive_skb                     net.pkt_rx
+ * Each event is one bucket computation and one increment (two or three for
+ * an egress packet) in this CPU's slot of one per-CPU array value, the same
+ * scheme as syscall.bpf.c. Only AF_INET/AF_INET6 sockets count; with
+ * netns_ino set, only events of that network namespace count.
+ *
+ * Two hook flavours carry the same logic, as in syscall.bpf.c: tp_btf raw
+ * tracepoints (typed pointers, read directly) and, as fallback, classic
+ * tracepoints (their recorded fields; kernel objects read with CO-RE). The
+ * loader enables exactly one flavour.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
+#include <driftprobe/buckets.h>
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define AF_INET		2
+#define AF_INET6	10
+#define ETH_P_IP	0x0800
+#define ETH_P_IPV6	0x86DD
+#define PROTO_TCP	6
+#define PROTO_UDP	17
+#define DNS_PORT	53
+
+/* 0 = every network namespace; else the inode of the one to watch. */
+const volatile __u32 netns_ino = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct dp_net_hist);
+} net_hist SEC(".maps");
+
+static __always_inline struct dp_net_hist *this_cpu_hist(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&net_hist, &zero);
+}
+
+static __always_inline void count(int off, unsigned int bin)
+{
+	struct dp_net_hist *h = this_cpu_hist();
+
+	if (h)
+		h->counts[off + bin]++;
+}
+
+/* ---- the logic both flavours share, on plain values -------------------- */
+
+static __always_inline bool inet_family(__u16 family)
+{
+	return family == AF_INET || family == AF_INET6;
+}
+
+static __always_inline void count_bytes(int off, int ret)
+{
+	if (ret > 0)
+		count(off, dp_bucket_log2(ret, DP_NET_BYTES_BINS));
+}
+
+/* A TCP state change; dport in host order. */
+static __always_inline void count_state(int oldstate, int newstate,
+					unsigned int dport)
+{
+	struct dp_net_hist *h = this_cpu_hist();
+	unsigned int ev, bin;
+
+	if (!h)
+		return;
+	if (newstate == TCP_SYN_SENT) {
+		bin = dp_bucket_port(dport);
+		if (bin >= DP_NET_DPORT_BINS)	/* cannot happen; verifier */
+			return;
+		h->counts[DP_OFF_NET_DPORT + bin]++;
+		h->dport_last[bin] = dport;
+		ev = DP_TCP_EV_CONNECT;
+	} else if (oldstate == TCP_SYN_RECV && newstate == TCP_ESTABLISHED) {
+		ev = DP_TCP_EV_ACCEPT;
+	} else if (newstate == TCP_CLOSE) {
+		ev = DP_TCP_EV_CLOSE;
+	} else {
+		ev = DP_TCP_EV_OTHER_STATE;
+	}
+	h->counts[DP_OFF_TCP_EVENT + ev]++;
+}
+
+/*
+ * The first 48 bytes at the network header hold an IPv4 header without
+ * options plus the first 28 bytes after it, or an IPv6 header plus 8: the
+ * ports and the UDP length either way. One read per packet.
+ */
+struct pkt_head {
+	__u8 b[48];
+};
+
+static __always_inline __u16 be16_at(const __u8 *p)
+{
+	return (__u16)p[0] << 8 | p[1];
+}
+
+static __always_inline __u32 word_at(const __u8 *p)
+{
+	__u32 w;
+
+	__builtin_memcpy(&w, p, sizeof(w));
+	return w;
+}
+
+/*
+ * A packet of len bytes leaving a device, its network header at nh: its
+ * size, and for IP net.peer (+= len), for UDP net.udp_dport and, to port
+ * 53, net.dns_len. proto in host order.
+ */
+static __always_inline void count_egress(const void *nh, unsigned int len,
+					 __u16 proto)
+{
+	struct dp_net_hist *h = this_cpu_hist();
+	struct dp_net_endpoint *last;
+	unsigned int bin, l4, w1 = 0, w2 = 0, w3 = 0, addr_len = 4;
+	struct pkt_head ph;
+	__u8 ipproto;
+	const __u8 *d;
+
+	if (!h)
+		return;
+	h->counts[DP_OFF_NET_PKT_TX + dp_bucket_log2(len, DP_NET_PKT_BINS)]++;
+	if (proto != ETH_P_IP && proto != ETH_P_IPV6)
+		return;
+	if (bpf_probe_read_kernel(&ph, sizeof(ph), nh))
+		goto unparsed;
+	if (proto == ETH_P_IP) {
+		if (ph.b[0] != 0x45)	/* version 4 without options */
+			goto unparsed;
+		ipproto = ph.b[9];
+		d = &ph.b[16];
+		l4 = 20;
+	} else {
+		if ((ph.b[0] >> 4) != 6)
+			goto unparsed;
+		ipproto = ph.b[6];
+		d = &ph.b[24];
+		w1 = word_at(d + 4);
+		w2 = word_at(d + 8);
+		w3 = word_at(d + 12);
+		l4 = 40;
+		addr_len = 16;
+	}
+	bin = dp_bucket_peer(word_at(d), w1, w2, w3);
+	if (bin >= DP_NET_PEER_BINS)	/* cannot happen; for the verifier */
+		return;
+	h->counts[DP_OFF_NET_PEER + bin] += len;
+	last = &h->peer_last[bin];
+	__builtin_memcpy(last->addr, d, 4);
+	if (addr_len == 16)
+		__builtin_memcpy(last->addr + 4, d + 4, 12);
+	last->family = proto == ETH_P_IP ? AF_INET : AF_INET6;
+	last->port = 0;
+	if (ipproto != PROTO_TCP && ipproto != PROTO_UDP)
+		return;
+	last->port = be16_at(&ph.b[l4 + 2]);
+	if (ipproto != PROTO_UDP)
+		return;
+	bin = dp_bucket_port(last->port);
+	if (bin >= DP_NET_DPORT_BINS)	/* cannot happen; for the verifier */
+		return;
+	h->counts[DP_OFF_NET_UDP_DPORT + bin]++;
+	h->udp_dport_last[bin] = last->port;
+	if (last->port == DNS_PORT)
+		h->counts[DP_OFF_NET_DNS_LEN +
+			  dp_bucket_loglin(be16_at(&ph.b[l4 + 4]) - 8,
+					   DP_NET_DNS_BINS)]++;
+	return;
+unparsed:
+	h->health[DP_NH_PKT_UNPARSED]++;
+}
+
+/* ---- tp_btf: typed pointers, read directly ----------------------------- */
+
+static __always_inline bool btf_net_wanted(const struct net *net)
+{
+	return !netns_ino || (net && net->ns.inum == netns_ino);
+}
+
+static __always_inline bool btf_sock_wanted(const struct sock *sk)
+{
+	return sk && inet_family(sk->__sk_common.skc_family) &&
+	       btf_net_wanted(sk->__sk_common.skc_net.net);
+}
+
+SEC("tp_btf/sock_send_length")
+int BPF_PROG(btf_send_length, struct sock *sk, int ret, int flags)
+{
+	if (btf_sock_wanted(sk))
+		count_bytes(DP_OFF_NET_TX_BYTES, ret);
+	return 0;
+}
+
+SEC("tp_btf/sock_recv_length")
+int BPF_PROG(btf_recv_length, struct sock *sk, int ret, int flags)
+{
+	if (btf_sock_wanted(sk))
+		count_bytes(DP_OFF_NET_RX_BYTES, ret);
+	return 0;
+}
+
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(btf_set_state, const struct sock *sk, int oldstate, int newstate)
+{
+	if (sk->sk_protocol == PROTO_TCP && btf_sock_wanted(sk))
+		count_state(oldstate, newstate,
+			    bpf_ntohs(sk->__sk_common.skc_dport));
+	return 0;
+}
+
+SEC("tp_btf/tcp_retransmit_skb")
+int BPF_PROG(btf_retransmit, const struct sock *sk)
+{
+	if (btf_sock_wanted(sk))
+		count(DP_OFF_TCP_EVENT, DP_TCP_EV_RETRANSMIT);
+	return 0;
+}
+
+/* A reset for a port nobody listens on has no socket: use the device's. */
+SEC("tp_btf/tcp_send_reset")
+int BPF_PROG(btf_send_reset, const struct sock *sk, const struct sk_buff *skb)
+{
+	const struct net_device *dev;
+
+	if (sk ? !btf_sock_wanted(sk)
+	       : !(skb && (dev = skb->dev) && btf_net_wanted(dev->nd_net.net)))
+		return 0;
+	count(DP_OFF_TCP_EVENT, DP_TCP_EV_RESET_SENT);
+	return 0;
+}
+
+SEC("tp_btf/tcp_receive_reset")
+int BPF_PROG(btf_receive_reset, struct sock *sk)
+{
+	if (btf_sock_wanted(sk))
+		count(DP_OFF_TCP_EVENT, DP_TCP_EV_RESET_RECEIVED);
+	return 0;
+}
+
+SEC("tp_btf/net_dev_start_xmit")
+int BPF_PROG(btf_dev_xmit, const struct sk_buff *skb,
+	     const struct net_device *dev)
+{
+	if (btf_net_wanted(dev->nd_net.net))
+		count_egress(skb->head + skb->network_header, skb->len,
+			     bpf_ntohs(skb->protocol));
+	return 0;
+}
+
+SEC("tp_btf/netif_receive_skb")
+int BPF_PROG(btf_dev_receive, struct sk_buff *skb)
+{
+	const struct net_device *dev = skb->dev;
+
+	if (dev && btf_net_wanted(dev->nd_net.net))
+		count(DP_OFF_NET_PKT_RX, dp_bucket_log2(skb->len, DP_NET_PKT_BINS));
+	return 0;
+}
+
+/* ---- classic tracepoints: recorded fields, CO-RE reads ----------------- */
+
+static __always_inline bool core_net_wanted(const struct net *net)
+{
+	return net && BPF_CORE_READ(net, ns.inum) == netns_ino;
+}
+
+/* The filter costs reads only when one is set. */
+static __always_inline bool core_sock_wanted(const struct sock *sk)
+{
+	return !netns_ino ||
+	       (sk && core_net_wanted(BPF_CORE_READ(sk, __sk_common.skc_net.net)));
+}
+
+static __always_inline bool core_skb_wanted(const struct sk_buff *skb)
+{
+	return !netns_ino ||
+	       (skb && core_net_wanted(BPF_CORE_READ(skb, dev, nd_net.net)));
+}
+
+SEC("tracepoint/sock/sock_send_length")
+int tp_send_length(struct trace_event_raw_sock_msg_length *ctx)
+{
+	if (inet_family(ctx->family) && core_sock_wanted(ctx->sk))
+		count_bytes(DP_OFF_NET_TX_BYTES, ctx->ret);
+	return 0;
+}
+
+SEC("tracepoint/sock/sock_recv_length")
+int tp_recv_length(struct trace_event_raw_sock_msg_length *ctx)
+{
+	if (inet_family(ctx->family) && core_sock_wanted(ctx->sk))
+		count_bytes(DP_OFF_NET_RX_BYTES, ctx->ret);
+	return 0;
+}
+
+/* The tracepoint records dport already in host order. */
+SEC("tracepoint/sock/inet_sock_set_state")
+int tp_set_state(struct trace_event_raw_inet_sock_set_state *ctx)
+{
+	if (ctx->protocol == PROTO_TCP && inet_family(ctx->family) &&
+	    core_sock_wanted(ctx->skaddr))
+		count_state(ctx->oldstate, ctx->newstate, ctx->dport);
+	return 0;
+}
+
+SEC("tracepoint/tcp/tcp_retransmit_skb")
+int tp_retransmit(struct trace_event_raw_tcp_retransmit_skb *ctx)
+{
+	if (core_sock_wanted(ctx->skaddr))
+		count(DP_OFF_TCP_EVENT, DP_TCP_EV_RETRANSMIT);
+	return 0;
+}
+
+SEC("tracepoint/tcp/tcp_send_reset")
+int tp_send_reset(struct trace_event_raw_tcp_send_reset *ctx)
+{
+	if (ctx->skaddr ? core_sock_wanted(ctx->skaddr)
+			: core_skb_wanted(ctx->skbaddr))
+		count(DP_OFF_TCP_EVENT, DP_TCP_EV_RESET_SENT);
+	return 0;
+}
+
+SEC("tracepoint/tcp/tcp_receive_reset")
+int tp_receive_reset(struct trace_event_raw_tcp_event_sk *ctx)
+{
+	if (core_sock_wanted(ctx->skaddr))
+		count(DP_OFF_TCP_EVENT, DP_TCP_EV_RESET_RECEIVED);
+	return 0;
+}
+
+/* network_offset is relative to skb->data; protocol is in host order. */
+SEC("tracepoint/net/net_dev_start_xmit")
+int tp_dev_xmit(struct trace_event_raw_net_dev_start_xmit *ctx)
+{
+	const struct sk_buff *skb = ctx->skbaddr;
+
+	if (core_skb_wanted(skb))
+		count_egress(BPF_CORE_READ(skb, data) + ctx->network_offset,
+			     ctx->len, ctx->protocol);
+	return 0;
+}
+
+SEC("tracepoint/net/netif_receive_skb")
+int tp_dev_receive(struct trace_event_raw_net_dev_template *ctx)
+{
+	if (core_skb_wanted(ctx->skbaddr))
+		count(DP_OFF_NET_PKT_RX, dp_bucket_log2(ctx->len, DP_NET_PKT_BINS));
+	return 0;
+}

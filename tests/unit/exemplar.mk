@@ -1,0 +1,1 @@
+test_exemplar_SRCS := src/exemplar.c src/feature.c
