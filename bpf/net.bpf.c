@@ -75,6 +75,24 @@ static __always_inline void count_bytes(int off, int ret)
 		count(off, dp_bucket_log2(ret, DP_NET_BYTES_BINS));
 }
 
+/*
+ * net.comm_dport: the connecting process (connect() runs in its context)
+ * x the port's class, and the process's name as the cell's exemplar.
+ */
+static __always_inline void count_comm_dport(struct dp_net_hist *h,
+					     unsigned int dport)
+{
+	char comm[DP_COMM_LEN] = {};
+	unsigned int cell;
+
+	bpf_get_current_comm(comm, sizeof(comm));
+	cell = dp_comm_row(comm) * DP_PORT_CLASS_N + dp_port_class(dport);
+	if (cell >= DP_COMM_ROWS * DP_PORT_CLASS_N)	/* verifier */
+		return;
+	h->counts[DP_OFF_NET_COMM_DPORT + cell]++;
+	__builtin_memcpy(h->comm_dport_last[cell], comm, sizeof(comm));
+}
+
 /* A TCP state change; dport in host order. */
 static __always_inline void count_state(int oldstate, int newstate,
 					unsigned int dport)
@@ -90,6 +108,7 @@ static __always_inline void count_state(int oldstate, int newstate,
 			return;
 		h->counts[DP_OFF_NET_DPORT + bin]++;
 		h->dport_last[bin] = dport;
+		count_comm_dport(h, dport);
 		ev = DP_TCP_EV_CONNECT;
 	} else if (oldstate == TCP_SYN_RECV && newstate == TCP_ESTABLISHED) {
 		ev = DP_TCP_EV_ACCEPT;

@@ -205,6 +205,23 @@ static int read_group(struct collector *c, int i)
 }
 
 /* Ports of hashed port bins that changed; a named bin is its own exemplar. */
+/* The process names that opened connections in each net.comm_dport cell. */
+static int note_comms(struct exemplars *ex, const struct dp_net_hist *now,
+		      const struct dp_net_hist *before)
+{
+	char text[DP_COMM_LEN + 1];
+	int err = 0;
+
+	for (uint32_t b = 0; b < DP_COMM_ROWS * DP_PORT_CLASS_N && !err; b++)
+		if (memcmp(now->comm_dport_last[b], before->comm_dport_last[b],
+			   DP_COMM_LEN)) {
+			memcpy(text, now->comm_dport_last[b], DP_COMM_LEN);
+			text[DP_COMM_LEN] = '\0';
+			err = exemplars__note(ex, DP_F_NET_COMM_DPORT, b, text);
+		}
+	return err;
+}
+
 static int note_ports(struct exemplars *ex, enum dp_feature_id f,
 		      const unsigned int *now, const unsigned int *before)
 {
@@ -250,6 +267,8 @@ static int note_net_exemplars(struct collector *c)
 			err = note_ports(c->ex, DP_F_NET_UDP_DPORT,
 					 now->udp_dport_last,
 					 before->udp_dport_last);
+		if (!err)
+			err = note_comms(c->ex, now, before);
 	}
 	return err;
 }

@@ -106,6 +106,19 @@ static const char *const errno_class_names[DP_ERRNO_CLASSES] = {
 	[DP_EC_OTHER] = "other",
 };
 
+static const char *const port_class_names[DP_PORT_CLASS_N] = {
+#define DP_X_PC_NAME(id, label) [DP_PC_##id] = label,
+	DP_PORT_CLASSES(DP_X_PC_NAME)
+#undef DP_X_PC_NAME
+};
+
+/* "comm#5/web": the row is a hash; exemplars name the processes. */
+static int label_comm_dport(uint32_t bin, char *buf, size_t len)
+{
+	return snprintf(buf, len, "comm#%u/%s", bin / DP_PORT_CLASS_N,
+			port_class_names[bin % DP_PORT_CLASS_N]);
+}
+
 static int label_group_errno(uint32_t bin, char *buf, size_t len)
 {
 	return snprintf(buf, len, "%s/%s",
@@ -165,6 +178,9 @@ int feature__label(enum dp_feature_id f, uint32_t bin, char *buf, size_t len)
 		break;
 	case DP_F_SYSCALL_GROUP_ERRNO:
 		n = label_group_errno(bin, buf, len);
+		break;
+	case DP_F_NET_COMM_DPORT:
+		n = label_comm_dport(bin, buf, len);
 		break;
 	case DP_F_TCP_EVENT:
 		n = snprintf(buf, len, "%s", tcp_event_names[bin]);

@@ -174,4 +174,45 @@ static inline unsigned int dp_bucket_peer(unsigned int w0, unsigned int w1,
 	return dp_hash32(w0 ^ w1 ^ w2 ^ w3, DP_NET_PEER_BITS);
 }
 
+/* The class of a destination port: the columns of net.comm_dport. */
+static inline enum dp_port_class dp_port_class(unsigned int port)
+{
+	switch (port) {
+	case 80: case 443: case 8080: case 8443:
+		return DP_PC_WEB;
+	case 53: case 853:
+		return DP_PC_DNS;
+	case 22:
+		return DP_PC_SSH;
+	case 25: case 110: case 143: case 465: case 587: case 993: case 995:
+		return DP_PC_MAIL;
+	case 1433: case 1521: case 3306: case 5432: case 6379: case 9042:
+	case 9200: case 11211: case 27017:
+		return DP_PC_DATABASE;
+	}
+	if (port < DP_PORT_REGISTERED_MIN)
+		return DP_PC_WELL_KNOWN;
+	if (port < DP_PORT_EPHEMERAL_MIN)
+		return DP_PC_REGISTERED;
+	return DP_PC_EPHEMERAL;
+}
+
+/*
+ * Row of a process name (comm, up to DP_COMM_LEN bytes, NUL-terminated or
+ * not): FNV-1a over its bytes up to the first NUL, then Fibonacci-hashed
+ * into DP_COMM_ROW_BITS bits. Stable across runs and hosts.
+ */
+static inline unsigned int dp_comm_row(const char *comm)
+{
+	unsigned int h = 2166136261u;
+	int end = 0;
+
+	for (int i = 0; i < DP_COMM_LEN; i++) {
+		end |= !comm[i];
+		if (!end)
+			h = (h ^ (unsigned char)comm[i]) * 16777619u;
+	}
+	return dp_hash32(h, DP_COMM_ROW_BITS);
+}
+
 #endif /* DRIFTPROBE_BUCKETS_H */

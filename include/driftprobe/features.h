@@ -146,6 +146,31 @@ enum dp_tcp_event {
 	DP_TCP_EVENT_BINS
 };
 
+/*
+ * net.comm_dport, a joint feature: which process (its comm hashed into 16
+ * rows) opens connections to which class of port (8 columns), per new
+ * outbound TCP connection. 128 cells: a host's handful of connecting
+ * programs spread over rows, and classes coarse enough that a window
+ * fills them, so the MI between the two is estimable; a process that
+ * never spoke HTTPS starting to do so moves mass into an empty cell.
+ */
+#define DP_COMM_ROW_BITS	4
+#define DP_COMM_ROWS		(1 << DP_COMM_ROW_BITS)
+#define DP_COMM_LEN		16	/* TASK_COMM_LEN */
+
+/* X(id, label): port classes, the columns of net.comm_dport. */
+#define DP_PORT_CLASSES(X)							\
+	X(WEB, "web") X(DNS, "dns") X(SSH, "ssh") X(MAIL, "mail")		\
+	X(DATABASE, "database") X(WELL_KNOWN, "well-known")			\
+	X(REGISTERED, "registered") X(EPHEMERAL, "ephemeral")
+
+enum dp_port_class {
+#define DP_X_PC(id, label) DP_PC_##id,
+	DP_PORT_CLASSES(DP_X_PC)
+#undef DP_X_PC
+	DP_PORT_CLASS_N
+};
+
 #define DP_FEATURES_NET(X)							\
 	X(NET_TX_BYTES, "net.tx_bytes", DP_BUCKET_LOG2, 1, DP_NET_BYTES_BINS,	\
 	  "bytes")								\
@@ -160,7 +185,9 @@ enum dp_tcp_event {
 	X(NET_DNS_LEN, "net.dns_len", DP_BUCKET_LOGLIN, 1, DP_NET_DNS_BINS,	\
 	  "bytes")								\
 	X(NET_PKT_TX, "net.pkt_tx", DP_BUCKET_LOG2, 1, DP_NET_PKT_BINS, "bytes")	\
-	X(NET_PKT_RX, "net.pkt_rx", DP_BUCKET_LOG2, 1, DP_NET_PKT_BINS, "bytes")
+	X(NET_PKT_RX, "net.pkt_rx", DP_BUCKET_LOG2, 1, DP_NET_PKT_BINS, "bytes")	\
+	X(NET_COMM_DPORT, "net.comm_dport", DP_BUCKET_JOINT, DP_COMM_ROWS,	\
+	  DP_PORT_CLASS_N, "process x port class")
 
 #define DP_FEATURES(X) DP_FEATURES_SYSCALL(X) DP_FEATURES_NET(X)
 
@@ -249,7 +276,7 @@ struct dp_net_endpoint {
 /*
  * The single value of the net group's per-CPU map: counts, health, then the
  * exemplars (last endpoint per net.peer bin, last port per net.dport and
- * net.udp_dport bin).
+ * net.udp_dport bin, last process name per net.comm_dport cell).
  */
 struct dp_net_hist {
 	unsigned long long counts[DP_NET_BINS];
@@ -257,6 +284,7 @@ struct dp_net_hist {
 	struct dp_net_endpoint peer_last[DP_NET_PEER_BINS];
 	unsigned int dport_last[DP_NET_DPORT_BINS];
 	unsigned int udp_dport_last[DP_NET_DPORT_BINS];
+	char comm_dport_last[DP_COMM_ROWS * DP_PORT_CLASS_N][DP_COMM_LEN];
 };
 
 #endif /* DRIFTPROBE_FEATURES_H */

@@ -5,7 +5,11 @@
  * then the second group's syscall mix changes (an openat/fstat/close
  * storm starts in it) and a third group appears:
  *   - the changed group is flagged on syscall.id, openat among the top bins;
- *   - the unchanged group raises nothing on any feature;
+ *   - the unchanged group raises nothing on what it does (syscall.id,
+ *     syscall.errno, syscall.group_errno). Its syscall.latency may move,
+ *     rightly: the storm next door competes for the same two CPUs, and a
+ *     noisy neighbour is what per-cgroup latency is there to show; the
+ *     count is printed;
  *   - the group that appeared after learning is reported as new exactly
  *     once, not as a storm of anomalies.
  * Groups and processes are removed even when an assertion fails.
@@ -194,11 +198,14 @@ static void run__one_group_changes__only_it_is_flagged_and_late_group_is_new(
 	assert_true(g.openat_on_top);
 
 	for (int f = 0; f < DP_F_COUNT; f++) {
+		if (feature_table[f].group != DP_GROUP_SYSCALL)
+			continue;	/* not kept per cgroup */
 		scan(out, groups[0], feature_table[f].name, &g);
 		print_message("steady group: %s: %d windows, %d anomalies\n",
 			      feature_table[f].name, g.windows, g.anomalies);
 		assert_int_equal(g.windows, WINDOWS);
-		assert_int_equal(g.anomalies, 0);
+		if (f != DP_F_SYSCALL_LATENCY)
+			assert_int_equal(g.anomalies, 0);
 	}
 
 	scan(out, groups[2], NULL, &g);

@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <errno.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 #include <driftprobe/buckets.h>
 
@@ -239,6 +240,53 @@ static void peer__stable_spread_and_v4_v6_fold(void **state)
 	assert_int_equal(dp_bucket_peer(1, 2, 4, 8), dp_bucket_peer(15, 0, 0, 0));
 }
 
+static void port_class__services_and_ranges(void **state)
+{
+	static const struct { unsigned int port; enum dp_port_class c; } t[] = {
+		{ 443, DP_PC_WEB }, { 80, DP_PC_WEB }, { 8443, DP_PC_WEB },
+		{ 53, DP_PC_DNS }, { 853, DP_PC_DNS }, { 22, DP_PC_SSH },
+		{ 25, DP_PC_MAIL }, { 993, DP_PC_MAIL },
+		{ 5432, DP_PC_DATABASE }, { 6379, DP_PC_DATABASE },
+		{ 0, DP_PC_WELL_KNOWN }, { 23, DP_PC_WELL_KNOWN },
+		{ 1023, DP_PC_WELL_KNOWN }, { 1024, DP_PC_REGISTERED },
+		{ 4444, DP_PC_REGISTERED }, { 49151, DP_PC_REGISTERED },
+		{ 49152, DP_PC_EPHEMERAL }, { 65535, DP_PC_EPHEMERAL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		assert_int_equal(dp_port_class(t[i].port), t[i].c);
+}
+
+/* FNV-1a, then the top DP_COMM_ROW_BITS of h * 2654435761, in 64 bits. */
+static unsigned int ref_comm_row(const char *s)
+{
+	uint64_t h = 2166136261u;
+
+	for (size_t i = 0; i < strnlen(s, DP_COMM_LEN); i++)
+		h = ((h ^ (unsigned char)s[i]) * 16777619u) & 0xffffffffu;
+	return (unsigned int)(((h * 2654435761u) & 0xffffffffu) >>
+			      (32 - DP_COMM_ROW_BITS));
+}
+
+static void comm_row__matches_reference_and_stops_at_nul(void **state)
+{
+	static const char *const names[] = { "", "curl", "sshd", "dpexfil",
+					     "systemd-resolve", "python3" };
+	char full[DP_COMM_LEN], padded[DP_COMM_LEN] = "curl";
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		assert_int_equal(dp_comm_row(names[i]) < DP_COMM_ROWS, 1);
+		assert_int_equal(dp_comm_row(names[i]), ref_comm_row(names[i]));
+	}
+	/* Bytes after the NUL do not count; 16 bytes without NUL do. */
+	memcpy(padded + 5, "junk", 4);
+	assert_int_equal(dp_comm_row(padded), dp_comm_row("curl"));
+	memset(full, 'a', sizeof(full));
+	assert_int_equal(dp_comm_row(full), ref_comm_row("aaaaaaaaaaaaaaaa"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -249,6 +297,8 @@ int main(void)
 		cmocka_unit_test(categorical__edges__last_bin_takes_the_rest),
 		cmocka_unit_test(errno__edges__success_errors_and_other),
 		cmocka_unit_test(errno_class__whole_error_range__matches_libc_names),
+		cmocka_unit_test(port_class__services_and_ranges),
+		cmocka_unit_test(comm_row__matches_reference_and_stops_at_nul),
 		cmocka_unit_test(log2_bucket__edges_and_clamp),
 		cmocka_unit_test(port__named_ports_own_bins_others_stay_in_their_range),
 		cmocka_unit_test(peer__stable_spread_and_v4_v6_fold),

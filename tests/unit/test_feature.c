@@ -109,6 +109,19 @@ static void label__group_errno__row_slash_column(void **state)
 	label(DP_F_SYSCALL_GROUP_ERRNO, 8 * 7 - 1, "other/other");
 }
 
+static void label__comm_dport__row_hash_and_port_class(void **state)
+{
+	(void)state;
+	assert_int_equal(feature_table[DP_F_NET_COMM_DPORT].rows, DP_COMM_ROWS);
+	assert_int_equal(feature_table[DP_F_NET_COMM_DPORT].cols,
+			 DP_PORT_CLASS_N);
+	label(DP_F_NET_COMM_DPORT, 0, "comm#0/web");
+	label(DP_F_NET_COMM_DPORT, 5 * DP_PORT_CLASS_N + DP_PC_DATABASE,
+	      "comm#5/database");
+	label(DP_F_NET_COMM_DPORT, DP_COMM_ROWS * DP_PORT_CLASS_N - 1,
+	      "comm#15/ephemeral");
+}
+
 static void syscall_groups__known_syscalls__land_in_their_group(void **state)
 {
 	static const struct { int nr; enum dp_syscall_group g; } known[] = {
@@ -158,6 +171,7 @@ int main(void)
 		cmocka_unit_test(label__loglin__ranges),
 		cmocka_unit_test(label__group_errno__row_slash_column),
 		cmocka_unit_test(syscall_groups__known_syscalls__land_in_their_group),
+		cmocka_unit_test(label__comm_dport__row_hash_and_port_class),
 		cmocka_unit_test(label__bad_bin__is_rejected),
 	};
 
