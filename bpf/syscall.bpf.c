@@ -26,6 +26,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define START_MAP_ENTRIES 16384
 
 const volatile bool per_cgroup = false;
+const volatile bool proc_exemplars = false;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -40,6 +41,13 @@ struct {
 	__type(key, __u64);
 	__type(value, struct dp_syscall_hist);
 } cgroup_hist SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, DP_PROC_EXEMPLAR_MAX);
+	__type(key, struct dp_proc_key);
+	__type(value, struct dp_proc_val);
+} proc_exemplar SEC(".maps");
 
 /* The value a new cgroup entry starts from (too big for the BPF stack). */
 static const struct dp_syscall_hist zero_hist;
@@ -89,6 +97,25 @@ this_cgroup_hist(struct dp_syscall_hist *h)
 	return c;
 }
 
+/* One sampled event of bin idx for the current process. */
+static __always_inline void note_process(unsigned int idx)
+{
+	struct dp_proc_key key = {
+		.tgid = bpf_get_current_pid_tgid() >> 32,
+		.bin = idx,
+	};
+	struct dp_proc_val *v = bpf_map_lookup_elem(&proc_exemplar, &key);
+	struct dp_proc_val fresh = { .samples = 1 };
+
+	if (v) {
+		__sync_fetch_and_add(&v->samples, 1);
+		return;
+	}
+	fresh.cgroup_id = bpf_get_current_cgroup_id();
+	bpf_get_current_comm(fresh.comm, sizeof(fresh.comm));
+	bpf_map_update_elem(&proc_exemplar, &key, &fresh, BPF_NOEXIST);
+}
+
 /* Bin idx of the syscall group: this CPU's slot, and the cgroup's entry. */
 static __always_inline void count(struct dp_syscall_hist *h,
 				  struct dp_syscall_hist *cg, unsigned int idx)
@@ -96,6 +123,10 @@ static __always_inline void count(struct dp_syscall_hist *h,
 	h->counts[idx]++;
 	if (cg)
 		__sync_fetch_and_add(&cg->counts[idx], 1);
+	if (proc_exemplars && ++h->sample_tick >= DP_PROC_SAMPLE_PERIOD) {
+		h->sample_tick = 0;
+		note_process(idx);
+	}
 }
 
 static __always_inline void count_enter(struct dp_syscall_hist *h, long id)

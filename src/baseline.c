@@ -300,6 +300,10 @@ static int builder__coupling(const struct builder_entry *be,
 
 	if (fi->rows < 2)
 		return 0;
+	/* No events while learning: nothing coupled, an empty band at 0. */
+	e->coupling = (struct coupling_band){ 0 };
+	if (!be->nsamples)
+		return 0;
 	e->coupling.min = INFINITY;
 	e->coupling.max = 0;
 	for (size_t j = 0; j < be->nsamples; j++) {
@@ -318,8 +322,6 @@ static int builder__coupling(const struct builder_entry *be,
 	if (err)
 		return err;
 	e->coupling.pooled = m.mi;
-	if (!be->nsamples)
-		e->coupling.min = 0;
 	return 0;
 }
 

@@ -163,7 +163,7 @@ int cli__for_each_window(char *const *paths, int npaths,
 	return EXIT_OK;
 }
 
-enum { OPT_HOOKS = 0x280, OPT_NETNS, OPT_PER_CGROUP };
+enum { OPT_HOOKS = 0x280, OPT_NETNS, OPT_PER_CGROUP, OPT_NO_EXEMPLARS };
 
 /* The inode of the network namespace file at path (/run/netns/NAME). */
 static int netns_inode(const char *path, unsigned int *ino)
@@ -196,6 +196,9 @@ static const struct argp_option live_options[] = {
 	{ "duration", 'd', "SEC", 0, "Stop after SEC seconds (default: until "
 				     "SIGINT/SIGTERM)", 0 },
 	{ "hooks", OPT_HOOKS, "KIND", 0, "auto (default), tp_btf or tracepoint", 0 },
+	{ "no-exemplars", OPT_NO_EXEMPLARS, NULL, 0, "Do not sample which "
+						     "processes fill the syscall "
+						     "bins", 0 },
 	{ "per-cgroup", OPT_PER_CGROUP, NULL, 0, "Also keep every feature per "
 						 "cgroup v2 (at most 1024 "
 						 "cgroups, ~7 MiB of kernel "
@@ -218,19 +221,22 @@ static error_t live_parse(int key, char *arg, struct argp_state *state)
 		return cli__parse_double("--duration", arg, 0.1, 1e9,
 					 &o->duration_s) ? EINVAL : 0;
 	case OPT_HOOKS:
-		if (probe__parse_hooks(arg, &o->hooks)) {
+		if (probe__parse_hooks(arg, &o->probe.hooks)) {
 			cli__error("--hooks: bad value '%s'; expected auto, "
 				   "tp_btf or tracepoint", arg);
 			return EINVAL;
 		}
 		return 0;
+	case OPT_NO_EXEMPLARS:
+		o->probe.proc_exemplars = false;
+		return 0;
 	case OPT_PER_CGROUP:
-		o->per_cgroup = true;
+		o->probe.per_cgroup = true;
 		return 0;
 	case OPT_NETNS:
-		return netns_inode(arg, &o->netns_ino) ? EINVAL : 0;
+		return netns_inode(arg, &o->probe.netns_ino) ? EINVAL : 0;
 	case 'v':
-		o->verbose = true;
+		o->probe.verbose = true;
 		return 0;
 	case ARGP_KEY_END:
 		if (o->duration_s && o->duration_s < o->interval_s) {

@@ -68,7 +68,7 @@ static void attach_status(const char *status[])
 			"unknown (needs root to try)";
 		return;
 	}
-	p = probe__open(PROBE_HOOKS_AUTO, 0, false, false);
+	p = probe__open(&(struct probe_opts){ .hooks = PROBE_HOOKS_AUTO });
 	if (!p) {
 		status[DP_GROUP_SYSCALL] = status[DP_GROUP_NET] = "unavailable";
 		return;

@@ -73,7 +73,9 @@ static int write_window(const struct window *w, void *ctx)
 int cmd_record(int argc, char **argv)
 {
 	struct record_args a = {
-		.live = { .interval_s = 10, .hooks = PROBE_HOOKS_AUTO },
+		.live = { .interval_s = 10,
+			  .probe = { .hooks = PROBE_HOOKS_AUTO,
+				     .proc_exemplars = true } },
 	};
 	int ret;
 

@@ -178,7 +178,9 @@ static int on_window(const struct window *w, void *ctx)
 int cmd_run(int argc, char **argv)
 {
 	struct run_args a = {
-		.live = { .interval_s = 10, .hooks = PROBE_HOOKS_AUTO },
+		.live = { .interval_s = 10,
+			  .probe = { .hooks = PROBE_HOOKS_AUTO,
+				     .proc_exemplars = true } },
 		.learn_s = 60,
 	};
 	char err[512];

@@ -17,6 +17,7 @@
 #include "exemplar.h"
 #include "feature.h"
 #include "probe.h"
+#include "proc_exemplar.h"
 #include "window.h"
 
 /* What the collector needs to know about each group's map value. */
@@ -65,8 +66,9 @@ struct collector {
 	uint64_t health[HEALTH_N];	/* since start */
 	uint64_t resets;
 	bool primed;
-	struct cgroup_paths *cgroup_paths;	/* --per-cgroup only */
-	struct cgroup_collector *cgroups;
+	struct cgroup_paths *cgroup_paths;	/* per-cgroup or exemplars */
+	struct cgroup_collector *cgroups;	/* --per-cgroup only */
+	struct proc_exemplars *procs;		/* unless --no-exemplars */
 	uint64_t evicted_reported;
 };
 
@@ -122,20 +124,26 @@ struct collector *collector__new(struct probe *p)
 		    !g->delta)
 			goto nomem;
 	}
-	if (probe__cgroup_map_fd(p) >= 0) {
-		c->cgroup_paths = cgroup_paths__new(NULL);
-		if (c->cgroup_paths)
-			c->cgroups = cgroup_collector__new(
-				probe__cgroup_map_fd(p), c->cgroup_paths);
-		if (!c->cgroups) {
-			int err = errno;
-
-			collector__free(c);
-			errno = err;
-			return NULL;
-		}
-	}
+	if ((probe__cgroup_map_fd(p) >= 0 || probe__proc_map_fd(p) >= 0) &&
+	    !(c->cgroup_paths = cgroup_paths__new(NULL)))
+		goto fail;
+	if (probe__cgroup_map_fd(p) >= 0 &&
+	    !(c->cgroups = cgroup_collector__new(probe__cgroup_map_fd(p),
+						 c->cgroup_paths)))
+		goto fail;
+	if (probe__proc_map_fd(p) >= 0 &&
+	    !(c->procs = proc_exemplars__new(probe__proc_map_fd(p),
+					     c->cgroup_paths)))
+		goto fail;
 	return c;
+fail:
+	if (errno != ENOMEM) {	/* cgroup2 not mounted, say */
+		int err = errno;
+
+		collector__free(c);
+		errno = err;
+		return NULL;
+	}
 nomem:
 	collector__free(c);
 	errno = ENOMEM;
@@ -155,19 +163,27 @@ void collector__free(struct collector *c)
 	}
 	exemplars__free(c->ex);
 	cgroup_collector__free(c->cgroups);
+	proc_exemplars__free(c->procs);
 	cgroup_paths__free(c->cgroup_paths);
 	free(c);
 }
 
-/* Per-cgroup histograms into w (NULL: prime); evictions said once each. */
+/*
+ * Per-cgroup histograms, then process exemplars, into w (NULL: prime);
+ * evictions said once each.
+ */
 static int read_cgroups(struct collector *c, struct window *w)
 {
 	uint64_t evicted;
 	int err;
 
+	if (c->procs && !c->cgroups)
+		return proc_exemplars__read(c->procs, w);
 	if (!c->cgroups)
 		return 0;
 	err = cgroup_collector__read(c->cgroups, w);
+	if (!err && c->procs)
+		err = proc_exemplars__read(c->procs, w);
 	evicted = cgroup_collector__evicted(c->cgroups);
 	if (evicted > c->evicted_reported) {
 		fprintf(stderr, "driftprobe: %llu cgroup entries evicted from "

@@ -66,8 +66,7 @@ int live__run(const struct live_opts *o, live_window_fn fn, void *ctx)
 		max_windows = (unsigned long long)(o->duration_s /
 						   o->interval_s + 1e-9);
 
-	probe = probe__open(o->hooks, o->netns_ino, o->per_cgroup,
-			    o->verbose);
+	probe = probe__open(&o->probe);
 	if (!probe)
 		goto cleanup;
 	col = collector__new(probe);

@@ -17,10 +17,7 @@ struct window;
 struct live_opts {
 	double interval_s;
 	double duration_s;	/* 0 = until signalled */
-	enum probe_hooks hooks;
-	bool per_cgroup;	/* also a histogram per cgroup v2 */
-	unsigned int netns_ino;	/* 0: network features see every netns */
-	bool verbose;
+	struct probe_opts probe;
 };
 
 /*

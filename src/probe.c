@@ -31,7 +31,7 @@ struct probe {
 	const char *hook_kind;
 	const char *net_hook_kind;
 	int ncpus;
-	bool per_cgroup;
+	bool per_cgroup, proc_exemplars;
 };
 
 static bool verbose_libbpf;
@@ -93,9 +93,12 @@ static int try_hooks(struct probe *p, bool use_btf)
 	bpf_map__set_autocreate(s->maps.task_start, use_btf);
 	bpf_map__set_autocreate(s->maps.tid_start, !use_btf);
 	s->rodata->per_cgroup = p->per_cgroup;
-	/* Unused, the LRU map still preallocates: keep it minimal. */
+	s->rodata->proc_exemplars = p->proc_exemplars;
+	/* Unused, the LRU maps still preallocate: keep them minimal. */
 	if (!p->per_cgroup)
 		bpf_map__set_max_entries(s->maps.cgroup_hist, p->ncpus);
+	if (!p->proc_exemplars)
+		bpf_map__set_max_entries(s->maps.proc_exemplar, p->ncpus);
 
 	err = syscall_bpf__load(s);
 	if (!err)
@@ -186,13 +189,13 @@ off:
 	fprintf(stderr, "probe: network features are off\n");
 }
 
-struct probe *probe__open(enum probe_hooks hooks, unsigned int netns_ino,
-			  bool per_cgroup, bool verbose)
+struct probe *probe__open(const struct probe_opts *o)
 {
+	enum probe_hooks hooks = o->hooks;
 	struct probe *p;
 	int err = 0;
 
-	verbose_libbpf = verbose;
+	verbose_libbpf = o->verbose;
 	libbpf_set_print(libbpf_print);
 
 	if (access(BTF_PATH, R_OK)) {
@@ -205,7 +208,8 @@ struct probe *probe__open(enum probe_hooks hooks, unsigned int netns_ino,
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return NULL;
-	p->per_cgroup = per_cgroup;
+	p->per_cgroup = o->per_cgroup;
+	p->proc_exemplars = o->proc_exemplars;
 	p->ncpus = libbpf_num_possible_cpus();
 	if (p->ncpus <= 0) {
 		fprintf(stderr, "probe: cannot count possible CPUs: %s\n",
@@ -236,7 +240,7 @@ struct probe *probe__open(enum probe_hooks hooks, unsigned int netns_ino,
 		goto fail;
 	}
 net:
-	open_net(p, hooks, netns_ino);
+	open_net(p, hooks, o->netns_ino);
 	return p;
 fail:
 	free(p);
@@ -266,6 +270,12 @@ int probe__syscall_map_fd(const struct probe *p)
 int probe__cgroup_map_fd(const struct probe *p)
 {
 	return p->per_cgroup ? bpf_map__fd(p->skel->maps.cgroup_hist) : -1;
+}
+
+int probe__proc_map_fd(const struct probe *p)
+{
+	return p->proc_exemplars ? bpf_map__fd(p->skel->maps.proc_exemplar)
+				 : -1;
 }
 
 const char *probe__net_hook_kind(const struct probe *p)

@@ -28,8 +28,15 @@ int probe__parse_hooks(const char *s, enum probe_hooks *out);
  * kernel BTF, or no syscall hook of either kind), or the libbpf error. The
  * network hooks failing is not fatal (see probe__net_hook_kind).
  */
-struct probe *probe__open(enum probe_hooks hooks, unsigned int netns_ino,
-			  bool per_cgroup, bool verbose);
+struct probe_opts {
+	enum probe_hooks hooks;
+	unsigned int netns_ino;	/* 0: network features see every netns */
+	bool per_cgroup;	/* also a histogram per cgroup v2 */
+	bool proc_exemplars;	/* sample which processes fill syscall bins */
+	bool verbose;
+};
+
+struct probe *probe__open(const struct probe_opts *o);
 void probe__destroy(struct probe *p);
 
 /* "tp_btf" or "tracepoint": the flavour attached for the syscall group. */
@@ -43,6 +50,9 @@ int probe__syscall_map_fd(const struct probe *p);
 
 /* The per-cgroup map (struct dp_syscall_hist per cgroup id), or -1 if off. */
 int probe__cgroup_map_fd(const struct probe *p);
+
+/* The sampled (process, bin) map (struct dp_proc_val), or -1 if off. */
+int probe__proc_map_fd(const struct probe *p);
 
 /* The net group's per-CPU histogram map, or -1 when the net hooks are off. */
 int probe__net_map_fd(const struct probe *p);

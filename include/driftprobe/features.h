@@ -243,10 +243,36 @@ enum dp_syscall_health {
  */
 #define DP_CGROUP_MAX	1024
 
-/* The single value of the syscall group's per-CPU map. */
+/*
+ * Process exemplars of the syscall group: one syscall-group bin increment in
+ * DP_PROC_SAMPLE_PERIOD per CPU (a counter, no random numbers) is also
+ * counted per (process, bin) in an LRU hash of DP_PROC_EXEMPLAR_MAX
+ * entries (~0.3 MiB), so a report can name who filled a moved bin. The
+ * period is prime so that it does not lock onto one of the 3-4 increments
+ * every syscall makes.
+ */
+#define DP_PROC_SAMPLE_PERIOD	17
+#define DP_PROC_EXEMPLAR_MAX	8192
+
+struct dp_proc_key {
+	unsigned int tgid;
+	unsigned int bin;	/* index into dp_syscall_hist.counts */
+};
+
+struct dp_proc_val {
+	unsigned long long samples;
+	unsigned long long cgroup_id;
+	char comm[16];
+};
+
+/*
+ * The single value of the syscall group's per-CPU map. sample_tick is not
+ * a counter userspace reads: it paces the exemplar sampling.
+ */
 struct dp_syscall_hist {
 	unsigned long long counts[DP_SYSCALL_BINS];
 	unsigned long long health[DP_SYSCALL_HEALTH_N];
+	unsigned long long sample_tick;
 };
 
 /* Health counters of the net group. */

@@ -4,7 +4,8 @@
  * runs throughout; `run` learns a baseline from it, then:
  *   - a process with a very different syscall mix (openat/fstat/close on a
  *     temp file) must be flagged on syscall.id within 2 windows, with openat
- *     among the top bins;
+ *     among the top bins and that process (its pid) named first among the
+ *     bin's exemplars;
  *   - `analyze` on the windows `run` recorded must print the very same lines;
  *   - a process whose file lookups start failing (ENOENT storm) must show up
  *     as a stronger coupling in syscall.group_errno, with file/notfound
@@ -110,6 +111,7 @@ static void stop(pid_t pid)
 struct verdicts {
 	int windows, anomalies, first_anomaly_window, coupling_changes;
 	bool openat_on_top;
+	char openat_exemplars[512];	/* of the first anomaly naming it */
 };
 
 static void scan_analysis(const char *path, const char *feature,
@@ -145,11 +147,21 @@ static void scan_analysis(const char *path, const char *feature,
 			for (size_t i = 0; i < json_object_array_length(top); i++) {
 				struct json_object *lbl;
 
+				struct json_object *ex;
+
 				json_object_object_get_ex(
 					json_object_array_get_idx(top, i),
 					"label", &lbl);
-				if (!strcmp(json_object_get_string(lbl), "openat"))
-					v->openat_on_top = true;
+				if (strcmp(json_object_get_string(lbl), "openat"))
+					continue;
+				v->openat_on_top = true;
+				if (!v->openat_exemplars[0] &&
+				    json_object_object_get_ex(
+					    json_object_array_get_idx(top, i),
+					    "exemplars", &ex))
+					snprintf(v->openat_exemplars,
+						 sizeof(v->openat_exemplars),
+						 "%s", json_object_get_string(ex));
 			}
 		}
 		v->windows++;
@@ -170,7 +182,7 @@ static void tail_lines(const char *src, const char *dst, int n)
 
 static void run__file_storm__flagged_within_two_windows_and_analyze_agrees(void **state)
 {
-	char out[320], rec[320], rec_tail[320], again[320], cmd[1400];
+	char out[320], rec[320], rec_tail[320], again[320], cmd[1400], who[32];
 	const char *args[] = { "run", "--interval", "1", "--learn", "6",
 			       "--duration", "11", "--json", "--save-baseline",
 			       baseline_path, "--record", rec, NULL };
@@ -202,6 +214,10 @@ static void run__file_storm__flagged_within_two_windows_and_analyze_agrees(void 
 	assert_true(v.first_anomaly_window >= 0);
 	assert_true(v.first_anomaly_window <= 2);
 	assert_true(v.openat_on_top);
+	/* Who did it: the storm's pid leads the openat bin's exemplars. */
+	snprintf(who, sizeof(who), "%d ", storm);
+	print_message("storm: openat exemplars: %s\n", v.openat_exemplars);
+	assert_true(!strncmp(v.openat_exemplars, who, strlen(who)));
 
 	/* The same windows, offline, give the same lines. */
 	tail_lines(rec, rec_tail, LEARN_WINDOWS * DP_F_COUNT);

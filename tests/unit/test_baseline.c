@@ -846,6 +846,34 @@ static void baseline_joint__coupling_band__learnt_saved_and_checked(
 	baseline_builder__free(b);
 }
 
+/* A joint feature with no events in any learning window: band [0, 0]. */
+static void baseline_joint__never_active__empty_band(void **state)
+{
+	uint64_t zero[DP_SYSCALL_GROUPS * DP_ERRNO_CLASSES] = { 0 };
+	struct baseline_builder *b = baseline_builder__new(0.5);
+	struct baseline *bl;
+	char err[256];
+
+	(void)state;
+	for (int w = 0; w < 3; w++) {
+		struct window *win = window__new(w, 10, "h1");
+
+		assert_int_equal(window__add(win, DP_F_SYSCALL_GROUP_ERRNO, "/",
+					     zero, DP_SYSCALL_GROUPS *
+						   DP_ERRNO_CLASSES), 0);
+		assert_int_equal(baseline_builder__add(b, win), 0);
+		window__free(win);
+	}
+	bl = baseline_builder__finish(b, err, sizeof(err));
+	if (!bl)
+		fail_msg("%s", err);
+	assert_true(bl->entries[0].coupling.min == 0 &&
+		    bl->entries[0].coupling.max == 0 &&
+		    bl->entries[0].coupling.pooled == 0);
+	baseline__free(bl);
+	baseline_builder__free(b);
+}
+
 static void baseline_load__malformed_files__refused_with_clear_message(
 	void **state)
 {
@@ -1034,6 +1062,7 @@ int main(void)
 		    baseline_load__malformed_files__refused_with_clear_message),
 		cmocka_unit_test(
 		    baseline_joint__coupling_band__learnt_saved_and_checked),
+		cmocka_unit_test(baseline_joint__never_active__empty_band),
 		cmocka_unit_test(baseline_load__group_writable__is_refused),
 		cmocka_unit_test(
 		    baseline_threshold__size_invariance__effect_holds_kl_does_not),

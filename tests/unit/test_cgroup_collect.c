@@ -28,6 +28,7 @@ size_t probe__ncpus(const struct probe *p) { (void)p; return 1; }
 int probe__syscall_map_fd(const struct probe *p) { (void)p; return -1; }
 int probe__cgroup_map_fd(const struct probe *p) { (void)p; return -1; }
 int probe__net_map_fd(const struct probe *p) { (void)p; return -1; }
+int probe__proc_map_fd(const struct probe *p) { (void)p; return -1; }
 
 #define MAXKEYS 8
 static struct {

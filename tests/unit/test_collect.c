@@ -52,6 +52,12 @@ int probe__cgroup_map_fd(const struct probe *p)
 	return -1;
 }
 
+int probe__proc_map_fd(const struct probe *p)
+{
+	(void)p;
+	return -1;
+}
+
 int __wrap_bpf_map_lookup_elem(int fd, const void *key, void *value);
 int __wrap_bpf_map_lookup_elem(int fd, const void *key, void *value)
 {
