@@ -61,25 +61,25 @@ static const struct argp features_argp = {
 static void attach_status(const char *status[])
 {
 	static char kind[DP_GROUP_COUNT][16];
+	const char *kinds[DP_GROUP_COUNT];
 	struct probe *p;
 
-	if (geteuid() != 0) {
-		status[DP_GROUP_SYSCALL] = status[DP_GROUP_NET] =
-			"unknown (needs root to try)";
+	for (int g = 0; g < DP_GROUP_COUNT; g++)
+		status[g] = geteuid() ? "unknown (needs root to try)"
+				      : "unavailable";
+	if (geteuid() != 0)
 		return;
-	}
 	p = probe__open(&(struct probe_opts){ .hooks = PROBE_HOOKS_AUTO });
-	if (!p) {
-		status[DP_GROUP_SYSCALL] = status[DP_GROUP_NET] = "unavailable";
+	if (!p)
 		return;
+	kinds[DP_GROUP_SYSCALL] = probe__hook_kind(p);
+	kinds[DP_GROUP_NET] = probe__net_hook_kind(p);
+	kinds[DP_GROUP_NODE] = probe__node_hook_kind(p);
+	for (int g = 0; g < DP_GROUP_COUNT; g++) {
+		snprintf(kind[g], sizeof(kind[0]), "%s",
+			 kinds[g] ? kinds[g] : "unavailable");
+		status[g] = kind[g];
 	}
-	snprintf(kind[DP_GROUP_SYSCALL], sizeof(kind[0]), "%s",
-		 probe__hook_kind(p));
-	snprintf(kind[DP_GROUP_NET], sizeof(kind[0]), "%s",
-		 probe__net_hook_kind(p) ? probe__net_hook_kind(p)
-					 : "unavailable");
-	status[DP_GROUP_SYSCALL] = kind[DP_GROUP_SYSCALL];
-	status[DP_GROUP_NET] = kind[DP_GROUP_NET];
 	probe__destroy(p);
 }
 

@@ -37,15 +37,20 @@ static const struct group_desc group_descs[DP_GROUP_COUNT] = {
 		sizeof(struct dp_net_hist) / sizeof(uint64_t),
 		DP_NET_BINS, DP_NET_HEALTH_N, probe__net_map_fd,
 	},
+	[DP_GROUP_NODE] = {
+		sizeof(struct dp_node_hist) / sizeof(uint64_t),
+		DP_NODE_BINS, DP_NODE_HEALTH_N, probe__node_map_fd,
+	},
 };
 
-#define HEALTH_N (DP_SYSCALL_HEALTH_N + DP_NET_HEALTH_N)
+#define HEALTH_N (DP_SYSCALL_HEALTH_N + DP_NET_HEALTH_N + DP_NODE_HEALTH_N)
 
 /* Group by group, in enum dp_group order. */
 static const char *const health_names[HEALTH_N] = {
 #define DP_X_HEALTH_NAME(id, name) name,
 	DP_SYSCALL_HEALTH(DP_X_HEALTH_NAME)
 	DP_NET_HEALTH(DP_X_HEALTH_NAME)
+	DP_NODE_HEALTH(DP_X_HEALTH_NAME)
 #undef DP_X_HEALTH_NAME
 };
 
@@ -221,19 +226,23 @@ static int read_group(struct collector *c, int i)
 }
 
 /* Ports of hashed port bins that changed; a named bin is its own exemplar. */
-/* The process names that opened connections in each net.comm_dport cell. */
-static int note_comms(struct exemplars *ex, const struct dp_net_hist *now,
-		      const struct dp_net_hist *before)
+/*
+ * Process names as the exemplars of feature f's bins (the connecting
+ * process of a net.comm_dport cell, the program of a proc.exec bin): each
+ * bin whose last name changed since the previous read.
+ */
+static int note_names(struct exemplars *ex, enum dp_feature_id f,
+		      const char (*now)[DP_COMM_LEN],
+		      const char (*before)[DP_COMM_LEN], uint32_t bins)
 {
 	char text[DP_COMM_LEN + 1];
 	int err = 0;
 
-	for (uint32_t b = 0; b < DP_COMM_ROWS * DP_PORT_CLASS_N && !err; b++)
-		if (memcmp(now->comm_dport_last[b], before->comm_dport_last[b],
-			   DP_COMM_LEN)) {
-			memcpy(text, now->comm_dport_last[b], DP_COMM_LEN);
+	for (uint32_t b = 0; b < bins && !err; b++)
+		if (memcmp(now[b], before[b], DP_COMM_LEN)) {
+			memcpy(text, now[b], DP_COMM_LEN);
 			text[DP_COMM_LEN] = '\0';
-			err = exemplars__note(ex, DP_F_NET_COMM_DPORT, b, text);
+			err = exemplars__note(ex, f, b, text);
 		}
 	return err;
 }
@@ -284,20 +293,44 @@ static int note_net_exemplars(struct collector *c)
 					 now->udp_dport_last,
 					 before->udp_dport_last);
 		if (!err)
-			err = note_comms(c->ex, now, before);
+			err = note_names(c->ex, DP_F_NET_COMM_DPORT,
+					 now->comm_dport_last,
+					 before->comm_dport_last,
+					 DP_COMM_ROWS * DP_PORT_CLASS_N);
+	}
+	return err;
+}
+
+/* The program names behind each proc.exec bin, from every CPU's value. */
+static int note_node_exemplars(struct collector *c)
+{
+	const struct group_state *g = &c->g[DP_GROUP_NODE];
+	size_t words = group_descs[DP_GROUP_NODE].words;
+	int err = 0;
+
+	for (size_t cpu = 0; cpu < c->ncpus && !err; cpu++) {
+		const struct dp_node_hist *now =
+			(const void *)(g->percpu + cpu * words);
+		const struct dp_node_hist *before =
+			(const void *)(g->percpu_prev + cpu * words);
+
+		err = note_names(c->ex, DP_F_PROC_EXEC, now->exec_last,
+				 before->exec_last, DP_PROC_EXEC_BINS);
 	}
 	return err;
 }
 
 static int read_maps(struct collector *c)
 {
-	for (int i = 0; i < DP_GROUP_COUNT; i++) {
-		int err = c->g[i].fd < 0 ? 0 : read_group(c, i);
+	int err = 0;
 
-		if (err)
-			return err;
-	}
-	return c->g[DP_GROUP_NET].fd < 0 ? 0 : note_net_exemplars(c);
+	for (int i = 0; i < DP_GROUP_COUNT && !err; i++)
+		err = c->g[i].fd < 0 ? 0 : read_group(c, i);
+	if (!err && c->g[DP_GROUP_NET].fd >= 0)
+		err = note_net_exemplars(c);
+	if (!err && c->g[DP_GROUP_NODE].fd >= 0)
+		err = note_node_exemplars(c);
+	return err;
 }
 
 /* Add feature f's histogram, with the exemplars of its non-empty bins. */

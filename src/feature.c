@@ -22,8 +22,11 @@ const struct feature_info feature_table[DP_F_COUNT] = {
 #define DP_X_SYSCALL(id, n, k, r, c, u)					\
 	DP_X_INFO(id, n, k, r, c, u, DP_GROUP_SYSCALL)
 #define DP_X_NET(id, n, k, r, c, u) DP_X_INFO(id, n, k, r, c, u, DP_GROUP_NET)
+#define DP_X_NODE(id, n, k, r, c, u) DP_X_INFO(id, n, k, r, c, u, DP_GROUP_NODE)
 	DP_FEATURES_SYSCALL(DP_X_SYSCALL)
 	DP_FEATURES_NET(DP_X_NET)
+	DP_FEATURES_NODE(DP_X_NODE)
+#undef DP_X_NODE
 #undef DP_X_NET
 #undef DP_X_SYSCALL
 #undef DP_X_INFO
@@ -184,6 +187,9 @@ int feature__label(enum dp_feature_id f, uint32_t bin, char *buf, size_t len)
 		break;
 	case DP_F_TCP_EVENT:
 		n = snprintf(buf, len, "%s", tcp_event_names[bin]);
+		break;
+	case DP_F_PROC_EXEC:
+		n = snprintf(buf, len, "exec#%u", bin);
 		break;
 	case DP_F_NET_PEER:
 		n = snprintf(buf, len, "peer#%u", bin);

@@ -16,6 +16,7 @@
 #include <bpf/libbpf.h>
 #include "probe.h"
 #include "net.skel.h"
+#include "node.skel.h"
 #include "syscall.skel.h"
 
 #define BTF_PATH "/sys/kernel/btf/vmlinux"
@@ -28,6 +29,7 @@ static const char *const tracefs_roots[] = {
 struct probe {
 	struct syscall_bpf *skel;
 	struct net_bpf *net;	/* NULL: network features are off */
+	struct node_bpf *node;	/* NULL: node features are off */
 	const char *hook_kind;
 	const char *net_hook_kind;
 	int ncpus;
@@ -189,6 +191,38 @@ off:
 	fprintf(stderr, "probe: network features are off\n");
 }
 
+/*
+ * The node group (exec, run queue, block I/O): tp_btf only, there is no
+ * classic-tracepoint flavour of it. Failing is not fatal: one line says so.
+ */
+static void open_node(struct probe *p, enum probe_hooks hooks)
+{
+	struct node_bpf *n;
+	int err;
+
+	if (hooks == PROBE_HOOKS_TRACEPOINT)
+		goto off;
+	n = node_bpf__open();
+	if (!n) {
+		err = -errno;
+		goto fail;
+	}
+	err = node_bpf__load(n);
+	if (!err)
+		err = node_bpf__attach(n);
+	if (!err) {
+		p->node = n;
+		return;
+	}
+	node_bpf__destroy(n);
+fail:
+	explain("tp_btf/sched_switch", err);
+off:
+	fprintf(stderr, "probe: node features (proc.exec, sched.runq_latency, "
+			"block.io_latency) are off%s\n",
+		hooks == PROBE_HOOKS_TRACEPOINT ? ": they need tp_btf" : "");
+}
+
 struct probe *probe__open(const struct probe_opts *o)
 {
 	enum probe_hooks hooks = o->hooks;
@@ -241,6 +275,7 @@ struct probe *probe__open(const struct probe_opts *o)
 	}
 net:
 	open_net(p, hooks, o->netns_ino);
+	open_node(p, hooks);
 	return p;
 fail:
 	free(p);
@@ -253,6 +288,7 @@ void probe__destroy(struct probe *p)
 	if (!p)
 		return;
 	net_bpf__destroy(p->net);
+	node_bpf__destroy(p->node);
 	syscall_bpf__destroy(p->skel);
 	free(p);
 }
@@ -276,6 +312,16 @@ int probe__proc_map_fd(const struct probe *p)
 {
 	return p->proc_exemplars ? bpf_map__fd(p->skel->maps.proc_exemplar)
 				 : -1;
+}
+
+const char *probe__node_hook_kind(const struct probe *p)
+{
+	return p->node ? "tp_btf" : NULL;
+}
+
+int probe__node_map_fd(const struct probe *p)
+{
+	return p->node ? bpf_map__fd(p->node->maps.node_hist) : -1;
 }
 
 const char *probe__net_hook_kind(const struct probe *p)

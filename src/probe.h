@@ -57,6 +57,12 @@ int probe__proc_map_fd(const struct probe *p);
 /* The net group's per-CPU histogram map, or -1 when the net hooks are off. */
 int probe__net_map_fd(const struct probe *p);
 
+/* "tp_btf", or NULL when the node group (exec, runq, block) is off. */
+const char *probe__node_hook_kind(const struct probe *p);
+
+/* The node group's per-CPU histogram map, or -1 when it is off. */
+int probe__node_map_fd(const struct probe *p);
+
 /* Number of possible CPUs (the per-CPU value count of every map). */
 size_t probe__ncpus(const struct probe *p);
 

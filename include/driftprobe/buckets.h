@@ -198,11 +198,11 @@ static inline enum dp_port_class dp_port_class(unsigned int port)
 }
 
 /*
- * Row of a process name (comm, up to DP_COMM_LEN bytes, NUL-terminated or
- * not): FNV-1a over its bytes up to the first NUL, then Fibonacci-hashed
- * into DP_COMM_ROW_BITS bits. Stable across runs and hosts.
+ * Hash of a process name (comm, up to DP_COMM_LEN bytes, NUL-terminated or
+ * not) into bits bits: FNV-1a over its bytes up to the first NUL, then
+ * Fibonacci-hashed. Stable across runs and hosts.
  */
-static inline unsigned int dp_comm_row(const char *comm)
+static inline unsigned int dp_comm_hash(const char *comm, unsigned int bits)
 {
 	unsigned int h = 2166136261u;
 	int end = 0;
@@ -212,7 +212,13 @@ static inline unsigned int dp_comm_row(const char *comm)
 		if (!end)
 			h = (h ^ (unsigned char)comm[i]) * 16777619u;
 	}
-	return dp_hash32(h, DP_COMM_ROW_BITS);
+	return dp_hash32(h, bits);
+}
+
+/* Row of net.comm_dport. */
+static inline unsigned int dp_comm_row(const char *comm)
+{
+	return dp_comm_hash(comm, DP_COMM_ROW_BITS);
 }
 
 #endif /* DRIFTPROBE_BUCKETS_H */

@@ -28,6 +28,7 @@ enum dp_bucket_kind {
 enum dp_group {
 	DP_GROUP_SYSCALL,
 	DP_GROUP_NET,
+	DP_GROUP_NODE,
 	DP_GROUP_COUNT
 };
 
@@ -189,7 +190,27 @@ enum dp_port_class {
 	X(NET_COMM_DPORT, "net.comm_dport", DP_BUCKET_JOINT, DP_COMM_ROWS,	\
 	  DP_PORT_CLASS_N, "process x port class")
 
-#define DP_FEATURES(X) DP_FEATURES_SYSCALL(X) DP_FEATURES_NET(X)
+/*
+ * Node features for SREs: which programs start (the executable's name,
+ * hashed; each bin's exemplar keeps the names, since a new binary on a host
+ * is a classic intrusion signal), how long runnable tasks wait for a CPU
+ * (runqlat's signal) and how long block requests take.
+ */
+#define DP_PROC_EXEC_BITS	6
+#define DP_PROC_EXEC_BINS	(1 << DP_PROC_EXEC_BITS)
+/* log2 ns: bin 39 is 2^39 ns (9 min) and more. */
+#define DP_NODE_NS_BINS		40
+
+#define DP_FEATURES_NODE(X)							\
+	X(PROC_EXEC, "proc.exec", DP_BUCKET_HASH, 1, DP_PROC_EXEC_BINS,	\
+	  "exec")								\
+	X(SCHED_RUNQ_LATENCY, "sched.runq_latency", DP_BUCKET_LOG2, 1,	\
+	  DP_NODE_NS_BINS, "ns")						\
+	X(BLOCK_IO_LATENCY, "block.io_latency", DP_BUCKET_LOG2, 1,		\
+	  DP_NODE_NS_BINS, "ns")
+
+#define DP_FEATURES(X)								\
+	DP_FEATURES_SYSCALL(X) DP_FEATURES_NET(X) DP_FEATURES_NODE(X)
 
 /* Feature ids, in table order. */
 enum dp_feature_id {
@@ -273,6 +294,33 @@ struct dp_syscall_hist {
 	unsigned long long counts[DP_SYSCALL_BINS];
 	unsigned long long health[DP_SYSCALL_HEALTH_N];
 	unsigned long long sample_tick;
+};
+
+enum dp_node_offsets {
+#define DP_X_OFF(id, name, kind, rows, cols, unit)			\
+	DP_OFF_##id, DP_END_##id = DP_OFF_##id + (rows) * (cols) - 1,
+	DP_FEATURES_NODE(DP_X_OFF)
+#undef DP_X_OFF
+	DP_NODE_BINS
+};
+
+/* Health counters of the node group: start times we could not keep. */
+#define DP_NODE_HEALTH(X)							\
+	X(WAKEUP_STORE_FAILED, "wakeup_store_failed")				\
+	X(RQ_STORE_FAILED, "block_rq_store_failed")
+
+enum dp_node_health {
+#define DP_X_HEALTH(id, name) DP_DH_##id,
+	DP_NODE_HEALTH(DP_X_HEALTH)
+#undef DP_X_HEALTH
+	DP_NODE_HEALTH_N
+};
+
+/* The node group's per-CPU value: counts, health, last name per exec bin. */
+struct dp_node_hist {
+	unsigned long long counts[DP_NODE_BINS];
+	unsigned long long health[DP_NODE_HEALTH_N];
+	char exec_last[DP_PROC_EXEC_BINS][16];
 };
 
 /* Health counters of the net group. */
