@@ -74,6 +74,12 @@ measure() {
 		kill -INT "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
 		pid=""
+		# Programs are freed after their owner exits: wait until they
+		# are, or the next config's count would start too high.
+		deadline=$((SECONDS + 10))
+		while [ "$(prog_count)" -gt "$before" ] && [ $SECONDS -le $deadline ]; do
+			sleep 0.1
+		done
 	fi
 }
 
