@@ -7,7 +7,7 @@ PKGS="clang llvm make gcc pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev
 libjson-c-dev libcmocka-dev linux-libc-dev python3 python3-numpy python3-scipy
 python3-sklearn valgrind stress-ng iproute2"
 # `make bench` also measures the peers users would run instead.
-[ "${1:-}" = bench ] && PKGS="$PKGS bpftrace libbpf-tools"
+[ "${1:-}" = bench ] && PKGS="$PKGS bpftrace libbpf-tools time"
 
 missing=""
 for p in $PKGS; do

@@ -116,3 +116,20 @@ PY
 
 echo
 .output/bench/scale 1000
+
+# Steady-state `run` at the default interval: CPU share and peak RSS, from
+# GNU time's account of the whole process (learning included).
+IDLE_S=${IDLE_S:-120}
+echo
+echo "idle run: $IDLE_S s of 'run' at the default 10 s interval (learning the first 30 s)"
+/usr/bin/time -f "%U %S %M" -o "$results.time" \
+	$DP run --learn 30 --duration "$IDLE_S" --json >/dev/null 2>&1 || true
+read -r user sys rss_kb < "$results.time"
+rm -f "$results.time"
+/usr/bin/python3 - "$user" "$sys" "$rss_kb" "$IDLE_S" <<'PY'
+import sys
+user, sys_, rss_kb, secs = map(float, sys.argv[1:])
+share = 100 * (user + sys_) / secs
+print(f"  cpu {user + sys_:.2f} s of {secs:.0f} s = {share:.3f}% of one core   target 0.1%   ratio {share / 0.1:.2f}")
+print(f"  peak rss {rss_kb / 1024:.1f} MB   target 32 MB   ratio {rss_kb / 1024 / 32:.2f}")
+PY
