@@ -10,6 +10,7 @@
 #include "collect.h"
 #include "feature.h"
 #include "key_index.h"
+#include "map_walk.h"
 #include "window.h"
 
 #define CG_WORDS (sizeof(struct dp_syscall_hist) / sizeof(uint64_t))
@@ -27,7 +28,6 @@ struct cgroup_collector {
 	struct cgroup_snapshot *snaps;
 	struct key_index index;		/* id -> snaps[] */
 	uint64_t evicted;
-	struct dp_syscall_hist value;	/* read buffer */
 	uint64_t delta[DP_SYSCALL_BINS];
 };
 
@@ -132,37 +132,37 @@ static int drop_unseen(struct cgroup_collector *cc)
 	return 0;
 }
 
+struct read_ctx {
+	struct cgroup_collector *cc;
+	struct window *w;
+};
+
+static int read_one(const void *key, const void *value, void *ctx)
+{
+	const struct dp_syscall_hist *v = value;
+	struct read_ctx *r = ctx;
+	struct cgroup_collector *cc = r->cc;
+	uint64_t id = *(const uint64_t *)key;
+	struct cgroup_snapshot *s = snapshot(cc, id);
+
+	if (!s)
+		return -ENOMEM;
+	if (s->seen)
+		return 0;	/* a walk that met an element twice */
+	s->seen = true;
+	collect__diff(s->counts, (const uint64_t *)v->counts,
+		      DP_SYSCALL_BINS, cc->delta);
+	memcpy(s->counts, v->counts, sizeof(s->counts));
+	return r->w ? add_hists(cc, r->w, id) : 0;
+}
+
 int cgroup_collector__read(struct cgroup_collector *cc, struct window *w)
 {
-	uint64_t key, next, *prev_key = NULL;
+	struct read_ctx r = { cc, w };
 	int err;
 
 	cgroup_paths__new_window(cc->paths);
-	while (!bpf_map_get_next_key(cc->map_fd, prev_key, &next)) {
-		struct cgroup_snapshot *s;
-
-		key = next;
-		prev_key = &key;
-		/* Evicted between get_next_key and lookup: next read says so. */
-		if (bpf_map_lookup_elem(cc->map_fd, &key, &cc->value))
-			continue;
-		s = snapshot(cc, key);
-		if (!s)
-			return -ENOMEM;
-		/* A walk restarted by a concurrent eviction: read once. */
-		if (s->seen)
-			continue;
-		s->seen = true;
-		collect__diff(s->counts, (const uint64_t *)cc->value.counts,
-			      DP_SYSCALL_BINS, cc->delta);
-		memcpy(s->counts, cc->value.counts, sizeof(s->counts));
-		if (w) {
-			err = add_hists(cc, w, key);
-			if (err)
-				return err;
-		}
-	}
-	if (errno != ENOENT)
-		return -errno;
-	return drop_unseen(cc);
+	err = map_walk(cc->map_fd, sizeof(uint64_t),
+		       sizeof(struct dp_syscall_hist), read_one, &r);
+	return err ? err : drop_unseen(cc);
 }

@@ -9,6 +9,7 @@
 #include "cgroup_path.h"
 #include "feature.h"
 #include "key_index.h"
+#include "map_walk.h"
 #include "proc_exemplar.h"
 #include "window.h"
 
@@ -195,37 +196,36 @@ static int attach(struct proc_exemplars *pe, struct window *w)
 	return err;
 }
 
+static int read_one(const void *key, const void *value, void *ctx)
+{
+	const struct dp_proc_val *val = value;
+	struct proc_exemplars *pe = ctx;
+	struct proc_entry *e = entry(pe, key);
+
+	if (!e)
+		return -ENOMEM;
+	if (e->seen)
+		return 0;	/* a walk that met an element twice */
+	e->seen = true;
+	e->delta = val->samples >= e->samples ? val->samples - e->samples
+					      : val->samples;
+	e->samples = val->samples;
+	e->cgroup_id = val->cgroup_id;
+	memcpy(e->comm, val->comm, sizeof(val->comm));
+	e->comm[sizeof(val->comm)] = '\0';
+	return 0;
+}
+
 int proc_exemplars__read(struct proc_exemplars *pe, struct window *w)
 {
-	struct dp_proc_key key, next, *prev = NULL;
-	struct dp_proc_val val;
 	int err;
 
 	cgroup_paths__new_window(pe->paths);
 	for (size_t i = 0; i < pe->n; i++)
 		pe->entries[i].delta = 0;
-	while (!bpf_map_get_next_key(pe->map_fd, prev, &next)) {
-		struct proc_entry *e;
-
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(pe->map_fd, &key, &val))
-			continue;
-		e = entry(pe, &key);
-		if (!e)
-			return -ENOMEM;
-		if (e->seen)
-			continue;	/* a restarted walk */
-		e->seen = true;
-		e->delta = val.samples >= e->samples ? val.samples - e->samples
-						     : val.samples;
-		e->samples = val.samples;
-		e->cgroup_id = val.cgroup_id;
-		memcpy(e->comm, val.comm, sizeof(val.comm));
-		e->comm[sizeof(val.comm)] = '\0';
-	}
-	if (errno != ENOENT)
-		return -errno;
-	err = w ? attach(pe, w) : 0;
+	err = map_walk(pe->map_fd, sizeof(struct dp_proc_key),
+		       sizeof(struct dp_proc_val), read_one, pe);
+	if (!err && w)
+		err = attach(pe, w);
 	return err ? err : compact(pe);
 }

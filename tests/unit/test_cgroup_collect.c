@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <errno.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <bpf/bpf.h>
 #include "cgroup_collect.h"
 #include "cgroup_path.h"
 #include "feature.h"
@@ -29,6 +31,7 @@ int probe__syscall_map_fd(const struct probe *p) { (void)p; return -1; }
 int probe__cgroup_map_fd(const struct probe *p) { (void)p; return -1; }
 int probe__net_map_fd(const struct probe *p) { (void)p; return -1; }
 int probe__proc_map_fd(const struct probe *p) { (void)p; return -1; }
+int probe__node_map_fd(const struct probe *p) { (void)p; return -1; }
 
 #define MAXKEYS 8
 static struct {
@@ -36,7 +39,39 @@ static struct {
 	uint64_t keys[MAXKEYS];
 	struct dp_syscall_hist vals[MAXKEYS];
 	int restart_after;	/* > 0: the walk restarts after this many keys */
+	bool batch;		/* the kernel has batch lookups */
 } fake;
+
+/* Batches of 2 elements; in/out are the index of the next element. */
+int __wrap_bpf_map_lookup_batch(int fd, void *in, void *out, void *keys,
+				void *values, __u32 *count,
+				const struct bpf_map_batch_opts *opts);
+int __wrap_bpf_map_lookup_batch(int fd, void *in, void *out, void *keys,
+				void *values, __u32 *count,
+				const struct bpf_map_batch_opts *opts)
+{
+	uint32_t from = in ? *(uint32_t *)in : 0, n = 0;
+
+	(void)fd;
+	(void)opts;
+	if (!fake.batch) {
+		errno = EINVAL;
+		return -EINVAL;
+	}
+	while (n < 2 && n < *count && from + n < fake.n) {
+		((uint64_t *)keys)[n] = fake.keys[from + n];
+		memcpy((char *)values + n * sizeof(fake.vals[0]),
+		       &fake.vals[from + n], sizeof(fake.vals[0]));
+		n++;
+	}
+	*count = n;
+	*(uint32_t *)out = from + n;
+	if (from + n >= fake.n) {
+		errno = ENOENT;
+		return -ENOENT;
+	}
+	return 0;
+}
 
 int __wrap_bpf_map_get_next_key(int fd, const void *key, void *next);
 int __wrap_bpf_map_get_next_key(int fd, const void *key, void *next)
@@ -195,11 +230,43 @@ static void read__deltas_new_evicted_restart_and_empty(void **state)
 	cgroup_paths__free(cp);
 }
 
+/* The same deltas through batched reads of 2 elements at a time. */
+static void read__batched__same_deltas(void **state)
+{
+	struct cgroup_paths *cp = cgroup_paths__new(root);
+	struct cgroup_collector *cc = cgroup_collector__new(3, cp);
+	uint32_t getppid = DP_OFF_SYSCALL_ID + 110;
+	struct window *w;
+
+	(void)state;
+	memset(&fake, 0, sizeof(fake));
+	fake.batch = true;
+	fake.n = 3;
+	fake.keys[0] = ino_a;
+	fake.keys[1] = ino_b;
+	fake.keys[2] = 777;
+	for (int i = 0; i < 3; i++)
+		fake.vals[i].counts[getppid] = 10 * (i + 1);
+	assert_int_equal(cgroup_collector__read(cc, NULL), 0);
+	for (int i = 0; i < 3; i++)
+		fake.vals[i].counts[getppid] += (uint64_t)i + 1;
+	w = window__new(1, 1, "h");
+	assert_int_equal(cgroup_collector__read(cc, w), 0);
+	assert_int_equal(find(w, DP_F_SYSCALL_ID, "/a")->counts[110], 1);
+	assert_int_equal(find(w, DP_F_SYSCALL_ID, "/b.slice")->counts[110], 2);
+	assert_int_equal(find(w, DP_F_SYSCALL_ID, "cgroup:777")->counts[110], 3);
+	assert_int_equal(w->n, 3);
+	window__free(w);
+	cgroup_collector__free(cc);
+	cgroup_paths__free(cp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(paths__ids_resolve_to_paths_and_unknown_ids_say_so),
 		cmocka_unit_test(read__deltas_new_evicted_restart_and_empty),
+		cmocka_unit_test(read__batched__same_deltas),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
