@@ -7,11 +7,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include "analyzer.h"
+#include "metrics.h"
 #include "report.h"
 #include "window.h"
 
 struct analyzer {
 	const struct baseline *bl;
+	struct metrics *metrics;	/* optional */
 	struct detector_opts opts;
 	struct detector_state *states;	/* one per baseline entry */
 	uint64_t *zeros;		/* stands in for a missing histogram */
@@ -50,6 +52,11 @@ void analyzer__free(struct analyzer *a)
 	free(a);
 }
 
+void analyzer__set_metrics(struct analyzer *a, struct metrics *m)
+{
+	a->metrics = m;
+}
+
 int analyzer__window(struct analyzer *a, const struct window *w,
 		     struct report *r)
 {
@@ -69,6 +76,12 @@ int analyzer__window(struct analyzer *a, const struct window *w,
 			return err;
 		anomalies += an.verdict == VERDICT_ANOMALY;
 		report__analysis(r, w, e->feature, e->cgroup, &an);
+		if (a->metrics) {
+			err = metrics__analysis(a->metrics, e->feature,
+						e->cgroup, &an);
+			if (err)
+				return err;
+		}
 	}
 	report__window_done(r, w);
 	return anomalies;

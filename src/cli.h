@@ -9,6 +9,8 @@
 #include <argp.h>
 #include <stdbool.h>
 
+#define DRIFTPROBE_VERSION "0.1.0"
+
 enum {
 	EXIT_OK = 0,
 	EXIT_RUNTIME = 1,	/* the probe, the kernel or I/O failed */

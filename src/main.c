@@ -8,7 +8,7 @@
 #include <string.h>
 #include "cli.h"
 
-const char *argp_program_version = "driftprobe 0.1.0";
+const char *argp_program_version = "driftprobe " DRIFTPROBE_VERSION;
 const char *argp_program_bug_address = NULL;
 
 struct command {

@@ -32,6 +32,9 @@ void probe__destroy(struct probe *p);
 /* "tp_btf" or "tracepoint": the flavour that is attached. */
 const char *probe__hook_kind(const struct probe *p);
 
+/* Names of the kernel hooks attached (the same for either flavour). */
+size_t probe__hooks(const struct probe *p, const char *const **names);
+
 /* The syscall group's per-CPU histogram map. */
 int probe__syscall_map_fd(const struct probe *p);
 
