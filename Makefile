@@ -119,7 +119,15 @@ integration: driftprobe $(INTEGRATION_BINS)
 test: deps
 	$(Q)$(MAKE) --no-print-directory driftprobe
 	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)$(MAKE) --no-print-directory ecosystem
 	$(Q)$(MAKE) --no-print-directory integration
+
+# ---- ecosystem: contrib/ files, man page, install -------------------------
+.PHONY: ecosystem
+ecosystem:
+	$(Q)echo "== ecosystem: alert rules" && \
+		promtool check rules contrib/prometheus/alerts.yml && \
+		promtool test rules contrib/prometheus/alerts_test.yml
 
 # ---- benchmark (tools/bench) ---------------------------------------------
 $(OUTPUT)/bench:
