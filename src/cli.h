@@ -60,5 +60,6 @@ int cmd_record(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_show(int argc, char **argv);
 
 #endif /* DRIFTPROBE_CLI_H */

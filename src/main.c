@@ -23,6 +23,7 @@ static const struct command commands[] = {
 	{ "baseline", cmd_baseline, "build a baseline from recorded windows" },
 	{ "analyze", cmd_analyze, "compare recorded windows with a baseline" },
 	{ "run", cmd_run, "live: learn or load a baseline, report drift" },
+	{ "show", cmd_show, "draw a baseline or windows as terminal histograms" },
 };
 
 static void usage(FILE *f)
