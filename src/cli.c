@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "cli.h"
+#include "config.h"
 #include "detector.h"
 #include "live.h"
 #include "window.h"
@@ -33,8 +34,8 @@ int cli__parse_double(const char *opt, const char *arg, double min,
 	v = strtod(arg, &end);
 	if (end == arg || *end || errno || !isfinite(v) || v < min ||
 	    v > max) {
-		cli__error("%s: bad value '%s'; expected a number from %g to "
-			   "%g", opt, arg, min, max);
+		cli__error("%s%s: bad value '%s'; expected a number from %g "
+			   "to %g", config__origin(arg), opt, arg, min, max);
 		return -EINVAL;
 	}
 	*out = v;
@@ -51,8 +52,9 @@ int cli__parse_uint(const char *opt, const char *arg, unsigned long min,
 	v = strtoul(arg, &end, 10);
 	if (end == arg || *end || errno || arg[0] == '-' || v < min ||
 	    v > max) {
-		cli__error("%s: bad value '%s'; expected a whole number from "
-			   "%lu to %lu", opt, arg, min, max);
+		cli__error("%s%s: bad value '%s'; expected a whole number "
+			   "from %lu to %lu", config__origin(arg), opt, arg, min,
+			   max);
 		return -EINVAL;
 	}
 	*out = v;
@@ -181,8 +183,9 @@ static error_t live_parse(int key, char *arg, struct argp_state *state)
 					 &o->duration_s) ? EINVAL : 0;
 	case OPT_HOOKS:
 		if (probe__parse_hooks(arg, &o->hooks)) {
-			cli__error("--hooks: bad value '%s'; expected auto, "
-				   "tp_btf or tracepoint", arg);
+			cli__error("%s--hooks: bad value '%s'; expected auto, "
+				   "tp_btf or tracepoint", config__origin(arg),
+				   arg);
 			return EINVAL;
 		}
 		return 0;

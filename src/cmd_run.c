@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "analyzer.h"
 #include "cli.h"
+#include "config.h"
 #include "exporter.h"
 #include "live.h"
 #include "metrics.h"
@@ -38,7 +39,7 @@ struct run_args {
 	struct report *report;
 };
 
-enum { OPT_LEARN = 0x300, OPT_SAVE, OPT_RECORD, OPT_LISTEN };
+enum { OPT_LEARN = 0x300, OPT_SAVE, OPT_RECORD, OPT_LISTEN, OPT_CONFIG };
 
 static const struct argp_option run_options[] = {
 	{ "baseline", 'b', "FILE", 0, "Compare with this baseline instead of "
@@ -53,6 +54,9 @@ static const struct argp_option run_options[] = {
 	{ "listen", OPT_LISTEN, "[ADDR:]PORT", 0, "Serve Prometheus metrics at "
 		"http://ADDR:PORT/metrics (default off; no ADDR = 127.0.0.1)",
 	  0 },
+	{ "config", OPT_CONFIG, "FILE", 0, "Read options from FILE first "
+		"(default " CONFIG_DEFAULT_PATH ", if it exists); options "
+		"given here override it", 0 },
 	{},
 };
 
@@ -78,6 +82,8 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_LISTEN:
 		a->listen = arg;
+		return 0;
+	case OPT_CONFIG:		/* read by config__merge already */
 		return 0;
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &a->det;
@@ -248,7 +254,7 @@ static int start_exporter(struct run_args *a)
 	char err[256];
 
 	if (exporter__parse_listen(a->listen, &addr, err, sizeof(err))) {
-		cli__error("%s", err);
+		cli__error("%s%s", config__origin(a->listen), err);
 		return EXIT_INPUT;
 	}
 	a->metrics = metrics__new(DRIFTPROBE_VERSION);
@@ -273,16 +279,21 @@ int cmd_run(int argc, char **argv)
 		.live = { .interval_s = 10, .hooks = PROBE_HOOKS_AUTO },
 		.learn_s = 60,
 	};
-	char err[512];
-	int ret = EXIT_RUNTIME;
+	char err[512], **args;
+	int ret = EXIT_RUNTIME, nargs;
 
 	detector_opts__defaults(&a.det);
-	if (argp_parse(&run_argp, argc, argv, 0, NULL, &a))
+	if (config__merge(&run_argp, argc, argv, &nargs, &args))
 		return EXIT_INPUT;
+	if (argp_parse(&run_argp, nargs, args, 0, NULL, &a)) {
+		config__release(args);
+		return EXIT_INPUT;
+	}
 	if (a.baseline_path) {
 		a.baseline = baseline__load(a.baseline_path, err, sizeof(err));
 		if (!a.baseline) {
-			cli__error("%s", err);
+			cli__error("%s%s", config__origin(a.baseline_path), err);
+			config__release(args);
 			return EXIT_INPUT;
 		}
 	}
@@ -324,5 +335,6 @@ cleanup:
 	analyzer__free(a.analyzer);
 	baseline__free(a.baseline);
 	baseline_builder__free(a.builder);
+	config__release(args);
 	return ret;
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Root integration test of `run --listen` with a real Prometheus: driftprobe
- * learns on a 1 s interval and serves /metrics on an ephemeral loopback
- * port; the live exposition must pass `promtool check metrics` and hold one
+ * Root integration test of `run --listen` with a real Prometheus: driftprobe,
+ * configured by a config file plus a command-line override, learns on a 1 s
+ * interval and serves /metrics on an ephemeral loopback port; the live exposition must pass `promtool check metrics` and hold one
  * verdict per feature; then a Prometheus server (Debian's package, a temp
  * config and TSDB, loopback only) loads contrib/prometheus/alerts.yml,
  * scrapes the probe, and its HTTP query API must return driftprobe series
@@ -400,16 +400,22 @@ static void prometheus_scrapes_the_probe(void **state)
 	assert_non_null(mkdtemp(dir));
 	snprintf(probe_log, sizeof(probe_log), "%s/probe.log", dir);
 	snprintf(prom_log, sizeof(prom_log), "%s/prometheus.log", dir);
-	snprintf(conf, sizeof(conf), "%s/prometheus.yml", dir);
 	snprintf(data, sizeof(data), "%s/tsdb", dir);
 	snprintf(scrape, sizeof(scrape), "%s/scrape.prom", dir);
 	if (!realpath("contrib/prometheus/alerts.yml", rules))
 		fail_msg("contrib/prometheus/alerts.yml: run from the repo root");
 
+	/* Options from a config file; the command line's --learn wins over
+	   the file's 600 s (else no verdict would come in time). */
+	snprintf(conf, sizeof(conf), "%s/driftprobe.conf", dir);
+	f = fopen(conf, "w");
+	assert_non_null(f);
+	fputs("# test config\ninterval = 1\nlearn = 600\n"
+	      "listen = 127.0.0.1:0\n", f);
+	assert_int_equal(fclose(f), 0);
 	{
 		char *const argv[] = { (char *)harness__binary(), "run",
-			"--learn", "3", "--interval", "1", "--listen",
-			"127.0.0.1:0", NULL };
+			"--config", conf, "--learn", "3", NULL };
 
 		probe_pid = spawn_logged(probe_log, argv);
 	}
@@ -420,6 +426,7 @@ static void prometheus_scrapes_the_probe(void **state)
 	check_live_exposition(body, scrape);
 	free(body);
 
+	snprintf(conf, sizeof(conf), "%s/prometheus.yml", dir);
 	f = fopen(conf, "w");
 	assert_non_null(f);
 	fprintf(f, "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
