@@ -126,7 +126,7 @@ static const struct argp run_argp = {
 	"  driftprobe run                                  # learn 60 s, then watch\n"
 	"  driftprobe run --learn 600 --save-baseline /var/lib/driftprobe/baseline.json\n"
 	"  driftprobe run --baseline /var/lib/driftprobe/baseline.json --json\n"
-	"  driftprobe run --listen 9811                    # Prometheus on 127.0.0.1:9811",
+	"  driftprobe run --listen 9811                    # /metrics on loopback",
 	run_children, NULL, NULL,
 };
 

@@ -386,6 +386,27 @@ static void check_dashboard(unsigned int port, const char *scrape_path)
 	free(scrape);
 }
 
+/* driftprobe(8) documents every metric family the probe exports. */
+static void check_man_page(const char *scrape_path)
+{
+	char *scrape = read_file(scrape_path), *man = read_file("driftprobe.8");
+	int families = 0;
+
+	assert_true(man[0] != '\0');
+	for (const char *p = strstr(scrape, "# HELP "); p;
+	     p = strstr(p + 1, "# HELP ")) {
+		char name[128];
+
+		assert_int_equal(sscanf(p, "# HELP %127s", name), 1);
+		if (!strstr(man, name))
+			fail_msg("driftprobe.8 does not document %s", name);
+		families++;
+	}
+	assert_true(families >= 15);
+	free(scrape);
+	free(man);
+}
+
 static void prometheus_scrapes_the_probe(void **state)
 {
 	char probe_log[PATH_MAX], prom_log[PATH_MAX], conf[PATH_MAX];
@@ -425,6 +446,7 @@ static void prometheus_scrapes_the_probe(void **state)
 			 probe_log);
 	check_live_exposition(body, scrape);
 	free(body);
+	check_man_page(scrape);
 
 	snprintf(conf, sizeof(conf), "%s/prometheus.yml", dir);
 	f = fopen(conf, "w");
