@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 #include "analyzer.h"
@@ -141,11 +142,24 @@ static void show_progress(const struct run_args *a)
 			a->learned, a->learn_windows);
 }
 
+/* JSON if asked; on a terminal the compact view; plain lines otherwise. */
+static struct report *new_report(const struct run_args *a)
+{
+	struct winsize ws;
+
+	if (a->json)
+		return report__new(stdout, REPORT_JSON, 0);
+	if (!isatty(STDOUT_FILENO))
+		return report__new(stdout, REPORT_TEXT_LIVE, 0);
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) || !ws.ws_col)
+		ws.ws_col = 80;
+	return report__new(stdout, REPORT_TEXT_TTY, ws.ws_col);
+}
+
 static int start_analyzing(struct run_args *a)
 {
 	a->analyzer = analyzer__new(a->baseline, &a->det);
-	a->report = report__new(stdout, a->json ? REPORT_JSON
-						: REPORT_TEXT_LIVE);
+	a->report = new_report(a);
 	if (!a->analyzer || !a->report) {
 		cli__error("run: out of memory");
 		return -ENOMEM;

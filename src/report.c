@@ -11,6 +11,7 @@
 #include "detector.h"
 #include "feature.h"
 #include "jsonw.h"
+#include "liveview.h"
 #include "report.h"
 #include "window.h"
 
@@ -24,6 +25,7 @@ struct summary_row {
 struct report {
 	FILE *out;
 	enum report_mode mode;
+	struct liveview *view;		/* REPORT_TEXT_TTY */
 	unsigned long window_anomalies, window_features;
 	uint64_t window_events;
 	size_t nrows, caprows;
@@ -43,7 +45,8 @@ static const struct {
 	{ DIV_UNDEF_G, "p_value" },
 };
 
-struct report *report__new(FILE *out, enum report_mode mode)
+struct report *report__new(FILE *out, enum report_mode mode,
+			   unsigned int cols)
 {
 	struct report *r = calloc(1, sizeof(*r));
 
@@ -51,6 +54,10 @@ struct report *report__new(FILE *out, enum report_mode mode)
 		return NULL;
 	r->out = out;
 	r->mode = mode;
+	if (mode == REPORT_TEXT_TTY && !(r->view = liveview__new(out, cols))) {
+		free(r);
+		return NULL;
+	}
 	return r;
 }
 
@@ -61,6 +68,7 @@ void report__free(struct report *r)
 	for (size_t i = 0; i < r->nrows; i++)
 		free(r->rows[i].cgroup);
 	free(r->rows);
+	liveview__free(r->view);
 	free(r);
 }
 
@@ -262,6 +270,13 @@ void report__analysis(struct report *r, const struct window *w,
 		if (an->verdict == VERDICT_ANOMALY)
 			write_anomaly_block(r, w, f, cgroup, an);
 		break;
+	case REPORT_TEXT_TTY:
+		/* Out of memory only loses a row of the view. */
+		if (liveview__update(r->view, f, cgroup, an) == 1) {
+			liveview__erase(r->view);
+			write_anomaly_block(r, w, f, cgroup, an);
+		}
+		break;
 	}
 }
 
@@ -269,6 +284,8 @@ void report__window_done(struct report *r, const struct window *w)
 {
 	char when[32];
 
+	if (r->mode == REPORT_TEXT_TTY)
+		liveview__draw(r->view, w);
 	if (r->mode == REPORT_TEXT_LIVE) {
 		format_time(w->ts, when, sizeof(when));
 		fprintf(r->out, "%s window %.0fs: %llu syscalls, %lu features "

@@ -2,7 +2,8 @@
 /*
  * Analysis output: JSON Lines for machines (one line per window x feature),
  * text for a person (offline: a line per anomaly and a summary table; live:
- * a status line per window and a block per anomaly).
+ * a status line per window and a block per anomaly; live on a terminal:
+ * the compact view of liveview.c).
  */
 #ifndef DRIFTPROBE_REPORT_H
 #define DRIFTPROBE_REPORT_H
@@ -17,11 +18,15 @@ enum report_mode {
 	REPORT_JSON,
 	REPORT_TEXT,		/* offline: anomalies + summary */
 	REPORT_TEXT_LIVE,	/* live: status per window + anomaly blocks */
+	REPORT_TEXT_TTY,	/* live on a terminal: a view redrawn in place
+				   + a block per newly raised anomaly */
 };
 
 struct report;
 
-struct report *report__new(FILE *out, enum report_mode mode);
+/* cols: terminal width, used by REPORT_TEXT_TTY only. */
+struct report *report__new(FILE *out, enum report_mode mode,
+			   unsigned int cols);
 void report__free(struct report *r);
 
 void report__analysis(struct report *r, const struct window *w,
