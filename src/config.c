@@ -38,7 +38,7 @@ static struct {
 
 struct parse {
 	const struct argp *argp;
-	const char *buf, *pos, *end;
+	const char *pos, *end;
 	unsigned int line, section_line;	/* of the latest [section] */
 	bool overlong;
 	char err[512];		/* first error, "FILE:LINE: ..." */
@@ -218,7 +218,7 @@ static int read_config(const struct argp *argp, const char *path)
 		cli__error("%s", err);
 		return -saved;
 	}
-	p.buf = p.pos = buf;
+	p.pos = buf;
 	p.end = buf + len;
 	if (memchr(buf, '\0', len)) {
 		free(buf);
