@@ -110,11 +110,14 @@ $(OUTPUT)/tests/itest_%: tests/integration/test_%.c tests/integration/harness.c 
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -Itests/integration -MMD -MP $^ $(LDLIBS) -lcmocka -o $@
 
+# Every test runs even after one fails; the failures are named at the end.
 integration: driftprobe $(INTEGRATION_BINS)
-	$(Q)set -e; for t in $(INTEGRATION_TESTS); do \
+	$(Q)failed=""; for t in $(INTEGRATION_TESTS); do \
 		echo "== integration: $$t"; \
-		DRIFTPROBE=./driftprobe $(OUTPUT)/tests/itest_$$t; \
-	done
+		DRIFTPROBE=./driftprobe $(OUTPUT)/tests/itest_$$t || \
+			failed="$$failed $$t"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "integration FAILED:$$failed"; exit 1; fi
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory driftprobe
