@@ -4,11 +4,14 @@
  * hand-written server). The main thread publishes a complete exposition
  * after each window; the daemon thread copies whatever was published last
  * under a mutex. GET and HEAD only; everything but / and /metrics is 404.
+ * The daemon thread blocks SIGINT and SIGTERM, so they always reach the
+ * main thread and interrupt its sleep between windows at once.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,6 +163,7 @@ struct exporter *exporter__start(const struct sockaddr_storage *addr,
 	struct exporter *e = calloc(1, sizeof(*e));
 	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD;
 	const union MHD_DaemonInfo *info;
+	sigset_t block, old;
 	struct sockaddr_storage bound;
 	socklen_t blen = sizeof(bound);
 	char want[64];
@@ -173,14 +177,21 @@ struct exporter *exporter__start(const struct sockaddr_storage *addr,
 	pthread_mutex_init(&e->lock, NULL);
 	if (addr->ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &block, &old);	/* inherited */
 	errno = 0;
 	e->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, e,
 				     MHD_OPTION_SOCK_ADDR, addr,
 				     MHD_OPTION_CONNECTION_LIMIT, 32u,
 				     MHD_OPTION_CONNECTION_TIMEOUT, 10u,
 				     MHD_OPTION_END);
+	if (!e->daemon && !errno)
+		errno = EADDRNOTAVAIL;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (!e->daemon) {
-		int saved = errno ? errno : EADDRNOTAVAIL;
+		int saved = errno;
 
 		msg(err, errlen, "--listen %s: cannot serve metrics there: %s",
 		    want, strerror(saved));

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
@@ -234,6 +235,44 @@ static void check_live_exposition(const char *text, const char *path)
 	assert_true(sum == 1);
 }
 
+/*
+ * Every thread of the probe but the main one blocks SIGINT and SIGTERM,
+ * so a stop signal always lands where it interrupts the window sleep.
+ */
+static void check_signal_masks(pid_t pid)
+{
+	char path[PATH_MAX], *status;
+	int others = 0;
+	DIR *d;
+	struct dirent *de;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	d = opendir(path);
+	assert_non_null(d);
+	while ((de = readdir(d))) {
+		unsigned long long blocked;
+		const char *p;
+
+		if (de->d_name[0] == '.' || atoi(de->d_name) == pid)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/status",
+			 (int)pid, de->d_name);
+		status = read_file(path);
+		p = strstr(status, "\nSigBlk:");
+		assert_non_null(p);
+		blocked = strtoull(p + 8, NULL, 16);
+		if (!(blocked & (1ull << (SIGINT - 1))) ||
+		    !(blocked & (1ull << (SIGTERM - 1))))
+			fail_msg("thread %s of driftprobe does not block SIGINT "
+				 "and SIGTERM (SigBlk %llx)", de->d_name,
+				 blocked);
+		free(status);
+		others++;
+	}
+	closedir(d);
+	assert_true(others >= 1);	/* the HTTP thread exists */
+}
+
 /* Prometheus' instant query: the result vector (caller frees doc). */
 static json_object *query(unsigned int port, const char *promql,
 			  json_object **doc)
@@ -446,6 +485,7 @@ static void prometheus_scrapes_the_probe(void **state)
 			 probe_log);
 	check_live_exposition(body, scrape);
 	free(body);
+	check_signal_masks(probe_pid);
 	check_man_page(scrape);
 
 	snprintf(conf, sizeof(conf), "%s/prometheus.yml", dir);
