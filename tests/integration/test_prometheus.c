@@ -446,11 +446,56 @@ static void check_man_page(const char *scrape_path)
 	free(man);
 }
 
+/*
+ * Start Prometheus on a free loopback port and wait until it is ready.
+ * The port is free when picked but another process may take it before
+ * Prometheus binds; then Prometheus exits and we try another port.
+ */
+static unsigned int start_prometheus(const char *conf, const char *data,
+				     const char *log)
+{
+	for (int attempt = 1;; attempt++) {
+		char cf[PATH_MAX + 16], tsdb[PATH_MAX + 32], web[64];
+		char *const argv[] = { "prometheus", cf, tsdb, web, NULL };
+		unsigned int port = free_port();
+		double end = now() + WAIT_S;
+		char cmd[256];
+		int status;
+
+		snprintf(cf, sizeof(cf), "--config.file=%s", conf);
+		snprintf(tsdb, sizeof(tsdb), "--storage.tsdb.path=%s", data);
+		snprintf(web, sizeof(web), "--web.listen-address=127.0.0.1:%u",
+			 port);
+		prom_pid = spawn_logged(log, argv);
+		snprintf(cmd, sizeof(cmd), "curl -sf --max-time 10 -o /dev/null "
+			 "http://127.0.0.1:%u/-/ready", port);
+		for (;;) {
+			char *out = run_cmd(cmd, &status);
+
+			free(out);
+			if (status == 0)
+				return port;
+			if (waitpid(prom_pid, &status, WNOHANG) == prom_pid)
+				break;
+			if (now() > end)
+				fail_msg("prometheus not ready after %.0f s; see %s",
+					 WAIT_S, log);
+			usleep(250000);
+		}
+		prom_pid = -1;
+		if (attempt == 3) {
+			char *text = read_file(log);
+
+			fail_msg("prometheus exited 3 times; last log:\n%s", text);
+		}
+	}
+}
+
 static void prometheus_scrapes_the_probe(void **state)
 {
 	char probe_log[PATH_MAX], prom_log[PATH_MAX], conf[PATH_MAX];
 	char data[PATH_MAX], scrape[PATH_MAX], rules[PATH_MAX];
-	char url[256], addr[64], web[64], *body;
+	char url[256], addr[64], *body;
 	json_object *doc, *r;
 	unsigned int port;
 	FILE *f;
@@ -496,16 +541,7 @@ static void prometheus_scrapes_the_probe(void **state)
 		"scrape_configs:\n  - job_name: driftprobe\n"
 		"    static_configs:\n      - targets: ['%s']\n", rules, addr);
 	assert_int_equal(fclose(f), 0);
-	port = free_port();
-	snprintf(web, sizeof(web), "--web.listen-address=127.0.0.1:%u", port);
-	{
-		char cf[PATH_MAX + 16], tsdb[PATH_MAX + 32];
-		char *const argv[] = { "prometheus", cf, tsdb, web, NULL };
-
-		snprintf(cf, sizeof(cf), "--config.file=%s", conf);
-		snprintf(tsdb, sizeof(tsdb), "--storage.tsdb.path=%s", data);
-		prom_pid = spawn_logged(prom_log, argv);
-	}
+	port = start_prometheus(conf, data, prom_log);
 
 	/* The scrape job is up and a driftprobe series came through it. */
 	r = wait_query(port, "up{job=\"driftprobe\"} == 1", 1, &doc, prom_log);
