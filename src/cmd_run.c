@@ -26,6 +26,7 @@ struct run_args {
 	struct live_opts live;
 	struct detector_opts det;
 	const char *baseline_path, *save_path, *record_path, *listen;
+	const char *persist_path;
 	double learn_s;
 	bool json;
 
@@ -40,7 +41,10 @@ struct run_args {
 	struct report *report;
 };
 
-enum { OPT_LEARN = 0x300, OPT_SAVE, OPT_RECORD, OPT_LISTEN, OPT_CONFIG };
+enum {
+	OPT_LEARN = 0x300, OPT_SAVE, OPT_RECORD, OPT_LISTEN, OPT_CONFIG,
+	OPT_PERSIST,
+};
 
 static const struct argp_option run_options[] = {
 	{ "baseline", 'b', "FILE", 0, "Compare with this baseline instead of "
@@ -55,6 +59,9 @@ static const struct argp_option run_options[] = {
 	{ "listen", OPT_LISTEN, "[ADDR:]PORT", 0, "Serve Prometheus metrics at "
 		"http://ADDR:PORT/metrics (default off; no ADDR = 127.0.0.1)",
 	  0 },
+	{ "persist-baseline", OPT_PERSIST, "FILE", 0, "Load the baseline from "
+		"FILE if it exists, else learn one and save it there (for "
+		"services: a restart does not relearn)", 0 },
 	{ "config", OPT_CONFIG, "FILE", 0, "Read options from FILE first "
 		"(default " CONFIG_DEFAULT_PATH ", if it exists); options "
 		"given here override it", 0 },
@@ -86,6 +93,9 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_CONFIG:		/* read by config__merge already */
 		return 0;
+	case OPT_PERSIST:
+		a->persist_path = arg;
+		return 0;
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &a->det;
 		state->child_inputs[1] = &a->live;
@@ -94,6 +104,18 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 		argp_error(state, "unexpected argument '%s'", arg);
 		return EINVAL;
 	case ARGP_KEY_END:
+		if (a->persist_path && (a->baseline_path || a->save_path)) {
+			argp_error(state, "--persist-baseline does both "
+					  "--baseline and --save-baseline; "
+					  "give it alone");
+			return EINVAL;
+		}
+		if (a->persist_path) {
+			if (!access(a->persist_path, F_OK))
+				a->baseline_path = a->persist_path;
+			else
+				a->save_path = a->persist_path;
+		}
 		if (a->baseline_path && a->save_path) {
 			argp_error(state, "--save-baseline goes with learning, "
 					  "not with --baseline");
@@ -127,7 +149,8 @@ static const struct argp run_argp = {
 	"  driftprobe run                                  # learn 60 s, then watch\n"
 	"  driftprobe run --learn 600 --save-baseline /var/lib/driftprobe/baseline.json\n"
 	"  driftprobe run --baseline /var/lib/driftprobe/baseline.json --json\n"
-	"  driftprobe run --listen 9811                    # /metrics on loopback",
+	"  driftprobe run --listen 9811                    # /metrics on loopback\n"
+	"  driftprobe run --persist-baseline /var/lib/driftprobe/baseline.json",
 	run_children, NULL, NULL,
 };
 

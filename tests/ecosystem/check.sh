@@ -105,14 +105,26 @@ make --no-print-directory -s uninstall DESTDIR="$dest" >/dev/null 2>&1 ||
 ok "make install / uninstall into DESTDIR"
 
 # ---- the shipped config --------------------------------------------------------
+# Its persist-baseline: the first run learns and saves (0600), the second
+# loads and does not learn. The command line overrides path and timings.
 cp contrib/driftprobe.conf "$tmp/driftprobe.conf"
 chmod 600 "$tmp/driftprobe.conf"
-if $DP run --config "$tmp/driftprobe.conf" --interval 0.2 --learn 0.4 \
-	--duration 0.6 --listen 127.0.0.1:0 --save-baseline "$tmp/b.json" \
-	>"$tmp/out" 2>&1 && [ "$(stat -c %a "$tmp/b.json")" = 600 ]; then
-	ok "run accepts contrib/driftprobe.conf"
+run_shipped() {
+	$DP run --config "$tmp/driftprobe.conf" --interval 0.2 --learn 0.4 \
+		--duration 0.6 --listen 127.0.0.1:0 \
+		--persist-baseline "$tmp/b.json" >"$tmp/out" 2>&1
+}
+if run_shipped && grep -q "baseline saved to $tmp/b.json" "$tmp/out" &&
+	[ "$(stat -c %a "$tmp/b.json")" = 600 ]; then
+	ok "run accepts contrib/driftprobe.conf and saves its baseline"
 else
 	fail "run --config contrib/driftprobe.conf: $(cat "$tmp/out")"
+fi
+if run_shipped && ! grep -q "learning baseline" "$tmp/out" &&
+	grep -q "features checked" "$tmp/out"; then
+	ok "a second start loads the persisted baseline instead of learning"
+else
+	fail "second start with persist-baseline: $(cat "$tmp/out")"
 fi
 
 [ "$fails" -eq 0 ] || { echo "ecosystem: $fails check(s) failed" >&2; exit 1; }
