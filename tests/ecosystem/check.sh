@@ -6,7 +6,8 @@
 #     alert fires when it should, with its labels and annotations);
 #   - man page: renders without a single warning, and names every long
 #     option that each command's --help lists;
-#   - systemd unit: systemd-analyze verify says nothing;
+#   - systemd unit: systemd-analyze verify says nothing, and its
+#     capability bounding set is enough to run the probe (and needed);
 #   - make install into a DESTDIR: files, modes, a config that is kept on
 #     reinstall, a unit pointing at the installed binary; make uninstall;
 #   - the shipped config: run accepts it (command line overriding it).
@@ -64,6 +65,24 @@ sed "s|@SBINDIR@|$(cd "$(dirname "$DP")" && pwd)|" \
 out=$(systemd-analyze verify --man=no "$tmp/driftprobe.service" 2>&1) &&
 	[ -z "$out" ] && ok "systemd-analyze verify driftprobe.service" ||
 	fail "systemd-analyze verify: $out"
+
+# The unit's CapabilityBoundingSet is enough to load and attach the probe
+# with either hook kind (setpriv applies it as systemd would), and the
+# probe fails without CAP_BPF.
+caps=$(sed -n 's/^CapabilityBoundingSet=//p' contrib/systemd/driftprobe.service.in |
+	tr 'A-Z' 'a-z' | sed 's/cap_/+/g; s/ /,/g')
+for hooks in tp_btf tracepoint; do
+	if setpriv --bounding-set=-all,"$caps" $DP run --hooks $hooks \
+		--interval 0.2 --learn 0.4 --duration 0.6 >"$tmp/out" 2>&1; then
+		ok "the unit's capabilities ($caps) suffice for $hooks hooks"
+	else
+		fail "with the unit's capabilities ($caps), $hooks: $(cat "$tmp/out")"
+	fi
+done
+if setpriv --bounding-set=-all,"$(echo "$caps" | sed 's/+bpf,\{0,1\}//')" \
+	$DP run --interval 0.2 --learn 0.4 --duration 0.6 >"$tmp/out" 2>&1; then
+	fail "the probe ran without CAP_BPF; the capability check proves nothing"
+fi
 
 # ---- make install / uninstall ------------------------------------------------
 dest="$tmp/dest"
