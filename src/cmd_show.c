@@ -11,12 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "baseline.h"
 #include "cli.h"
 #include "detector.h"
 #include "feature.h"
 #include "histview.h"
+#include "timefmt.h"
 #include "window.h"
 
 struct show_args {
@@ -133,15 +133,6 @@ static int is_baseline(const char *path, bool *yes)
 	return 0;
 }
 
-static void format_time(double ts, char *buf, size_t len)
-{
-	time_t t = (time_t)ts;
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static bool wanted(const struct show_args *a, enum dp_feature_id f)
 {
 	return a->feature < 0 || (int)f == a->feature;
@@ -212,8 +203,8 @@ static void windows_span(const struct show_args *a, char *buf, size_t len)
 {
 	char from[32], to[32];
 
-	format_time(a->first_ts, from, sizeof(from));
-	format_time(a->last_ts, to, sizeof(to));
+	timefmt__utc(a->first_ts, from, sizeof(from));
+	timefmt__utc(a->last_ts, to, sizeof(to));
 	if (a->windows_used == 1)
 		snprintf(buf, len, "window %lu, ending %s",
 			 a->window ? a->window : 1, to);
@@ -231,7 +222,7 @@ static int show_baseline(const struct show_args *a, const char *path)
 		cli__error("%s", err);
 		return EXIT_INPUT;
 	}
-	format_time(bl->created, when, sizeof(when));
+	timefmt__utc(bl->created, when, sizeof(when));
 	printf("baseline %s: host %s, kernel %s, built %s from %llu windows "
 	       "of %gs\n", path, bl->host, bl->kernel, when,
 	       (unsigned long long)bl->windows, bl->interval_s);

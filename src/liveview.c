@@ -10,17 +10,18 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "detector.h"
+#include "fc_table.h"
 #include "feature.h"
 #include "liveview.h"
+#include "timefmt.h"
 #include "window.h"
 
 #define BAR 16
 
 struct row {
-	enum dp_feature_id feature;
-	char *cgroup;
+	struct fc_key key;	/* first: an fc_table element */
+	bool seen;
 	struct analysis an;
 };
 
@@ -28,8 +29,7 @@ struct liveview {
 	FILE *out;
 	unsigned int cols;	/* terminal width; lines are cut to fit */
 	unsigned int drawn;	/* lines on screen from the last draw */
-	size_t n, cap;
-	struct row *rows;
+	struct fc_table rows;	/* of struct row */
 };
 
 struct liveview *liveview__new(FILE *out, unsigned int cols)
@@ -39,6 +39,7 @@ struct liveview *liveview__new(FILE *out, unsigned int cols)
 	if (v) {
 		v->out = out;
 		v->cols = cols;
+		v->rows = (struct fc_table)FC_TABLE_INIT(struct row);
 	}
 	return v;
 }
@@ -47,9 +48,7 @@ void liveview__free(struct liveview *v)
 {
 	if (!v)
 		return;
-	for (size_t i = 0; i < v->n; i++)
-		free(v->rows[i].cgroup);
-	free(v->rows);
+	fc_table__clear(&v->rows);
 	free(v);
 }
 
@@ -64,32 +63,14 @@ void liveview__erase(struct liveview *v)
 int liveview__update(struct liveview *v, enum dp_feature_id f,
 		     const char *cgroup, const struct analysis *an)
 {
-	struct row *r = NULL;
+	struct row *r = fc_table__get(&v->rows, f, cgroup);
 	bool was_anomaly;
 
-	for (size_t i = 0; i < v->n && !r; i++)
-		if (v->rows[i].feature == f && !strcmp(v->rows[i].cgroup, cgroup))
-			r = &v->rows[i];
-	if (!r) {
-		if (v->n == v->cap) {
-			size_t cap = v->cap ? 2 * v->cap : 8;
-			void *p = realloc(v->rows, cap * sizeof(*v->rows));
-
-			if (!p)
-				return -ENOMEM;
-			v->rows = p;
-			v->cap = cap;
-		}
-		r = &v->rows[v->n];
-		memset(r, 0, sizeof(*r));
-		r->feature = f;
-		r->cgroup = strdup(cgroup);
-		if (!r->cgroup)
-			return -ENOMEM;
-		v->n++;
-	}
-	was_anomaly = r->an.verdict == VERDICT_ANOMALY;
+	if (!r)
+		return -ENOMEM;
+	was_anomaly = r->seen && r->an.verdict == VERDICT_ANOMALY;
 	r->an = *an;
+	r->seen = true;
 	return an->verdict == VERDICT_ANOMALY && !was_anomaly;
 }
 
@@ -120,12 +101,12 @@ static void draw_row(FILE *o, const struct row *r, unsigned int cols)
 	double ratio = an->threshold > 0 ? an->d.effect / an->threshold : 0;
 	unsigned int bar;
 
-	if (strcmp(r->cgroup, "/"))
+	if (strcmp(r->key.cgroup, "/"))
 		snprintf(label, sizeof(label), "%s@%s",
-			 feature_table[r->feature].name, r->cgroup);
+			 feature_table[r->key.feature].name, r->key.cgroup);
 	else
 		snprintf(label, sizeof(label), "%s",
-			 feature_table[r->feature].name);
+			 feature_table[r->key.feature].name);
 	put(line, sizeof(line), &len, "%-15s ", label);
 	if (an->d.undefined & DIV_UNDEF_G) {
 		put(line, sizeof(line), &len, "%8s/%-8.3g", "n/a",
@@ -145,7 +126,8 @@ static void draw_row(FILE *o, const struct row *r, unsigned int cols)
 	    an->verdict == VERDICT_ANOMALY ? "ANOMALY" :
 	    verdict__name(an->verdict), (unsigned long long)an->d.n_window);
 	if (an->exceeds && an->ntop) {
-		feature__label(r->feature, an->top[0].bin, label, sizeof(label));
+		feature__label(r->key.feature, an->top[0].bin, label,
+			       sizeof(label));
 		put(line, sizeof(line), &len, "  %s %.3g%%->%.3g%%", label,
 		    100 * an->top[0].baseline_p, 100 * an->top[0].window_p);
 	}
@@ -157,17 +139,14 @@ static void draw_row(FILE *o, const struct row *r, unsigned int cols)
 void liveview__draw(struct liveview *v, const struct window *w)
 {
 	char when[32];
-	time_t t = (time_t)w->ts;
-	struct tm tm;
 
 	liveview__erase(v);
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	timefmt__utc(w->ts, when, sizeof(when));
 	fputc('\n', v->out);
 	fprintf(v->out, "driftprobe %s, %gs windows: effect/threshold\n",
 		when, w->interval_s);
-	for (size_t i = 0; i < v->n; i++)
-		draw_row(v->out, &v->rows[i], v->cols);
-	v->drawn = 2 + (unsigned int)v->n;
+	for (size_t i = 0; i < v->rows.n; i++)
+		draw_row(v->out, fc_table__at(&v->rows, i), v->cols);
+	v->drawn = 2 + (unsigned int)v->rows.n;
 	fflush(v->out);
 }

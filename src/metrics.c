@@ -13,6 +13,7 @@
 #include <string.h>
 #include "baseline.h"
 #include "detector.h"
+#include "fc_table.h"
 #include "feature.h"
 #include "metrics.h"
 #include "window.h"
@@ -20,8 +21,7 @@
 #define VERDICTS 3	/* enum verdict */
 
 struct series {
-	enum dp_feature_id feature;
-	char *cgroup;
+	struct fc_key key;	/* first: an fc_table element */
 	uint64_t window_events, events_total;
 	bool analysed;
 	struct analysis an;
@@ -36,8 +36,7 @@ struct metrics {
 	uint64_t windows_total;
 	double processing_total_s, processing_last_s;
 	double last_ts, interval_s;
-	size_t n, cap;
-	struct series *series;
+	struct fc_table series;		/* of struct series */
 };
 
 struct metrics *metrics__new(const char *version)
@@ -49,6 +48,7 @@ struct metrics *metrics__new(const char *version)
 		errno = ENOMEM;
 		return NULL;
 	}
+	m->series = (struct fc_table)FC_TABLE_INIT(struct series);
 	return m;
 }
 
@@ -56,9 +56,7 @@ void metrics__free(struct metrics *m)
 {
 	if (!m)
 		return;
-	for (size_t i = 0; i < m->n; i++)
-		free(m->series[i].cgroup);
-	free(m->series);
+	fc_table__clear(&m->series);
 	free(m->version);
 	free(m);
 }
@@ -74,40 +72,13 @@ void metrics__set_probe(struct metrics *m, const struct live_status *st)
 	m->attached = true;
 }
 
-static struct series *series_get(struct metrics *m, enum dp_feature_id f,
-				 const char *cgroup)
-{
-	struct series *s;
-
-	for (size_t i = 0; i < m->n; i++)
-		if (m->series[i].feature == f &&
-		    !strcmp(m->series[i].cgroup, cgroup))
-			return &m->series[i];
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? 2 * m->cap : 8;
-		void *p = realloc(m->series, cap * sizeof(*m->series));
-
-		if (!p)
-			return NULL;
-		m->series = p;
-		m->cap = cap;
-	}
-	s = &m->series[m->n];
-	memset(s, 0, sizeof(*s));
-	s->feature = f;
-	s->cgroup = strdup(cgroup);
-	if (!s->cgroup)
-		return NULL;
-	m->n++;
-	return s;
-}
-
 int metrics__window(struct metrics *m, const struct window *w,
 		    double processing_s)
 {
 	for (size_t i = 0; i < w->n; i++) {
 		const struct window_hist *h = &w->hists[i];
-		struct series *s = series_get(m, h->feature, h->cgroup);
+		struct series *s = fc_table__get(&m->series, h->feature,
+						 h->cgroup);
 
 		if (!s)
 			return -ENOMEM;
@@ -125,7 +96,7 @@ int metrics__window(struct metrics *m, const struct window *w,
 int metrics__analysis(struct metrics *m, enum dp_feature_id f,
 		      const char *cgroup, const struct analysis *an)
 {
-	struct series *s = series_get(m, f, cgroup);
+	struct series *s = fc_table__get(&m->series, f, cgroup);
 
 	if (!s)
 		return -ENOMEM;
@@ -163,9 +134,9 @@ static void label_value(FILE *o, const char *v)
 static void series_labels(FILE *o, const struct series *s)
 {
 	fputs("{feature=", o);
-	label_value(o, feature_table[s->feature].name);
+	label_value(o, feature_table[s->key.feature].name);
 	fputs(",cgroup=", o);
-	label_value(o, s->cgroup);
+	label_value(o, s->key.cgroup);
 }
 
 /* Prometheus floats: shortest exact form; callers never pass NaN/inf. */
@@ -252,19 +223,21 @@ static void write_events(const struct metrics *m, FILE *o)
 		return;
 	family(o, "window_events", "gauge", "Events counted in the latest "
 	       "window, per feature and cgroup.");
-	for (size_t i = 0; i < m->n; i++) {
+	for (size_t i = 0; i < m->series.n; i++) {
+		const struct series *s = fc_table__at(&m->series, i);
+
 		fputs("driftprobe_window_events", o);
-		series_labels(o, &m->series[i]);
-		fprintf(o, "} %llu\n",
-			(unsigned long long)m->series[i].window_events);
+		series_labels(o, s);
+		fprintf(o, "} %llu\n", (unsigned long long)s->window_events);
 	}
 	family(o, "events_total", "counter", "Events counted since start, per "
 	       "feature and cgroup.");
-	for (size_t i = 0; i < m->n; i++) {
+	for (size_t i = 0; i < m->series.n; i++) {
+		const struct series *s = fc_table__at(&m->series, i);
+
 		fputs("driftprobe_events_total", o);
-		series_labels(o, &m->series[i]);
-		fprintf(o, "} %llu\n",
-			(unsigned long long)m->series[i].events_total);
+		series_labels(o, s);
+		fprintf(o, "} %llu\n", (unsigned long long)s->events_total);
 	}
 }
 
@@ -333,15 +306,18 @@ static void write_analyses(const struct metrics *m, FILE *o)
 {
 	bool any = false;
 
-	for (size_t i = 0; i < m->n; i++)
-		any |= m->series[i].analysed;
+	for (size_t i = 0; i < m->series.n; i++) {
+		const struct series *s = fc_table__at(&m->series, i);
+
+		any |= s->analysed;
+	}
 	if (!any)
 		return;
 	family(o, "divergence_nats", "gauge", "Divergence of the latest window "
 	       "from the baseline, by measure (kl_wb = KL(window||baseline), "
 	       "kl_bw, js, psi, effect = bias-corrected, the one thresholded).");
-	for (size_t i = 0; i < m->n; i++) {
-		const struct series *s = &m->series[i];
+	for (size_t i = 0; i < m->series.n; i++) {
+		const struct series *s = fc_table__at(&m->series, i);
 
 		for (size_t j = 0; s->analysed && j < sizeof(measures) /
 						      sizeof(measures[0]); j++) {
@@ -355,8 +331,8 @@ static void write_analyses(const struct metrics *m, FILE *o)
 	}
 	for (int k = 0; k < PS_COUNT; k++) {
 		family(o, per_series[k].name, "gauge", per_series[k].help);
-		for (size_t i = 0; i < m->n; i++) {
-			const struct series *s = &m->series[i];
+		for (size_t i = 0; i < m->series.n; i++) {
+			const struct series *s = fc_table__at(&m->series, i);
 
 			if (!s->analysed || (s->an.d.undefined &
 					     per_series[k].undef))
@@ -369,8 +345,8 @@ static void write_analyses(const struct metrics *m, FILE *o)
 	}
 	family(o, "verdict", "gauge", "1 for the latest window's verdict "
 	       "(normal, anomaly, insufficient), 0 for the others.");
-	for (size_t i = 0; i < m->n; i++) {
-		const struct series *s = &m->series[i];
+	for (size_t i = 0; i < m->series.n; i++) {
+		const struct series *s = fc_table__at(&m->series, i);
 
 		for (int v = 0; s->analysed && v < VERDICTS; v++) {
 			fputs("driftprobe_verdict", o);
@@ -381,8 +357,8 @@ static void write_analyses(const struct metrics *m, FILE *o)
 	}
 	family(o, "verdicts_total", "counter", "Windows judged since start, by "
 	       "verdict.");
-	for (size_t i = 0; i < m->n; i++) {
-		const struct series *s = &m->series[i];
+	for (size_t i = 0; i < m->series.n; i++) {
+		const struct series *s = fc_table__at(&m->series, i);
 
 		for (int v = 0; s->analysed && v < VERDICTS; v++) {
 			fputs("driftprobe_verdicts_total", o);

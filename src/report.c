@@ -7,17 +7,17 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "detector.h"
+#include "fc_table.h"
 #include "feature.h"
 #include "jsonw.h"
 #include "liveview.h"
 #include "report.h"
+#include "timefmt.h"
 #include "window.h"
 
 struct summary_row {
-	enum dp_feature_id feature;
-	char *cgroup;
+	struct fc_key key;	/* first: an fc_table element */
 	unsigned long windows, anomalies, insufficient;
 	double max_effect, threshold;
 };
@@ -28,8 +28,7 @@ struct report {
 	struct liveview *view;		/* REPORT_TEXT_TTY */
 	unsigned long window_anomalies, window_features;
 	uint64_t window_events;
-	size_t nrows, caprows;
-	struct summary_row *rows;
+	struct fc_table rows;		/* of struct summary_row */
 };
 
 static const struct {
@@ -54,6 +53,7 @@ struct report *report__new(FILE *out, enum report_mode mode,
 		return NULL;
 	r->out = out;
 	r->mode = mode;
+	r->rows = (struct fc_table)FC_TABLE_INIT(struct summary_row);
 	if (mode == REPORT_TEXT_TTY && !(r->view = liveview__new(out, cols))) {
 		free(r);
 		return NULL;
@@ -65,20 +65,9 @@ void report__free(struct report *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; i < r->nrows; i++)
-		free(r->rows[i].cgroup);
-	free(r->rows);
+	fc_table__clear(&r->rows);
 	liveview__free(r->view);
 	free(r);
-}
-
-static void format_time(double ts, char *buf, size_t len)
-{
-	time_t t = (time_t)ts;
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 /* A value, or null when its undefined bit is set. */
@@ -176,7 +165,7 @@ static void write_anomaly_line(struct report *r, const struct window *w,
 {
 	char when[32];
 
-	format_time(w->ts, when, sizeof(when));
+	timefmt__utc(w->ts, when, sizeof(when));
 	fprintf(r->out, "%s ANOMALY %s cgroup=%s n=%llu: %s; moved: ", when,
 		feature_table[f].name, cgroup,
 		(unsigned long long)an->d.n_window, an->reason);
@@ -191,7 +180,7 @@ static void write_anomaly_block(struct report *r, const struct window *w,
 	const struct divergence *d = &an->d;
 	char when[32], label[64];
 
-	format_time(w->ts, when, sizeof(when));
+	timefmt__utc(w->ts, when, sizeof(when));
 	fprintf(r->out, "\n%s ANOMALY %s (cgroup %s, %llu events)\n", when,
 		feature_table[f].name, cgroup,
 		(unsigned long long)d->n_window);
@@ -212,38 +201,11 @@ static void write_anomaly_block(struct report *r, const struct window *w,
 	fputc('\n', r->out);
 }
 
-static struct summary_row *summary_row(struct report *r, enum dp_feature_id f,
-				       const char *cgroup)
-{
-	struct summary_row *row;
-
-	for (size_t i = 0; i < r->nrows; i++)
-		if (r->rows[i].feature == f && !strcmp(r->rows[i].cgroup, cgroup))
-			return &r->rows[i];
-	if (r->nrows == r->caprows) {
-		size_t cap = r->caprows ? 2 * r->caprows : 8;
-		void *p = realloc(r->rows, cap * sizeof(*r->rows));
-
-		if (!p)
-			return NULL;
-		r->rows = p;
-		r->caprows = cap;
-	}
-	row = &r->rows[r->nrows];
-	memset(row, 0, sizeof(*row));
-	row->feature = f;
-	row->cgroup = strdup(cgroup);
-	if (!row->cgroup)
-		return NULL;
-	r->nrows++;
-	return row;
-}
-
 void report__analysis(struct report *r, const struct window *w,
 		      enum dp_feature_id f, const char *cgroup,
 		      const struct analysis *an)
 {
-	struct summary_row *row = summary_row(r, f, cgroup);
+	struct summary_row *row = fc_table__get(&r->rows, f, cgroup);
 
 	if (row) {
 		row->windows++;
@@ -287,7 +249,7 @@ void report__window_done(struct report *r, const struct window *w)
 	if (r->mode == REPORT_TEXT_TTY)
 		liveview__draw(r->view, w);
 	if (r->mode == REPORT_TEXT_LIVE) {
-		format_time(w->ts, when, sizeof(when));
+		timefmt__utc(w->ts, when, sizeof(when));
 		fprintf(r->out, "%s window %.0fs: %llu syscalls, %lu features "
 			"checked, %lu anomal%s\n", when, w->interval_s,
 			(unsigned long long)r->window_events,
@@ -306,12 +268,12 @@ void report__summary(struct report *r)
 	fprintf(r->out, "\n%-18s %-12s %8s %9s %12s %12s %12s\n", "feature",
 		"cgroup", "windows", "anomalies", "insufficient", "max effect",
 		"threshold");
-	for (size_t i = 0; i < r->nrows; i++) {
-		const struct summary_row *s = &r->rows[i];
+	for (size_t i = 0; i < r->rows.n; i++) {
+		const struct summary_row *s = fc_table__at(&r->rows, i);
 
 		fprintf(r->out, "%-18s %-12s %8lu %9lu %12lu %12.4g %12.4g\n",
-			feature_table[s->feature].name, s->cgroup, s->windows,
-			s->anomalies, s->insufficient, s->max_effect,
-			s->threshold);
+			feature_table[s->key.feature].name, s->key.cgroup,
+			s->windows, s->anomalies, s->insufficient,
+			s->max_effect, s->threshold);
 	}
 }
