@@ -4,6 +4,7 @@
 # attaches the probe for a fraction of a second):
 #   - alert rules: promtool check rules, and promtool test rules (each
 #     alert fires when it should, with its labels and annotations);
+#   - Grafana dashboard: unique ids and refIds, layout, data source;
 #   - man page: renders without a single warning, and names every long
 #     option that each command's --help lists;
 #   - systemd unit: systemd-analyze verify says nothing, and its
@@ -37,6 +38,33 @@ if promtool test rules contrib/prometheus/alerts_test.yml >"$tmp/out" 2>&1; then
 	ok "promtool test rules contrib/prometheus/alerts_test.yml"
 else
 	fail "promtool test rules: $(cat "$tmp/out")"
+fi
+
+# ---- Grafana dashboard (its queries run against a real Prometheus in
+# tests/integration/test_prometheus.c; here: what Grafana itself needs) ----
+if python3 - contrib/grafana/driftprobe.json >"$tmp/out" 2>&1 <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d.get("uid") and d.get("title"), "uid and title"
+names = {v["name"] for v in d["templating"]["list"]}
+assert {"datasource", "instance", "feature"} <= names, names
+panels = d["panels"]
+ids = [p["id"] for p in panels]
+assert len(ids) == len(set(ids)), "duplicate panel ids"
+for p in panels:
+    g = p["gridPos"]
+    assert 0 <= g["x"] and g["x"] + g["w"] <= 24, ("gridPos", p["title"])
+    if p["type"] == "row":
+        continue
+    assert p["datasource"]["uid"] == "${datasource}", p["title"]
+    refs = [t["refId"] for t in p["targets"]]
+    assert refs and len(refs) == len(set(refs)), ("refIds", p["title"])
+    assert all(t["expr"].strip() for t in p["targets"]), p["title"]
+PY
+then
+	ok "contrib/grafana/driftprobe.json is a well-formed dashboard"
+else
+	fail "grafana dashboard: $(cat "$tmp/out")"
 fi
 
 # ---- man page ----------------------------------------------------------------
