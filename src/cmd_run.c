@@ -254,6 +254,9 @@ static int judge_or_learn(struct run_args *a, const struct window *w)
 	}
 	if (a->analyzer) {
 		err = analyzer__window(a->analyzer, w, a->report);
+		if (err < 0)
+			cli__error("run: failed to judge a window: %s",
+				   strerror(-err));
 		return err < 0 ? err : 0;
 	}
 	err = baseline_builder__add(a->builder, w);
