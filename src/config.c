@@ -40,7 +40,7 @@ struct parse {
 	const struct argp *argp;
 	const char *pos, *end;
 	unsigned int line, section_line;	/* of the latest [section] */
-	bool overlong;
+	unsigned int overlong;	/* first line too long for inih, or 0 */
 	char err[512];		/* first error, "FILE:LINE: ..." */
 };
 
@@ -56,8 +56,8 @@ static char *next_line(char *str, int num, void *stream)
 		n++;
 	if (p->pos + n < p->end && p->pos[n] == '\n')
 		n++;
-	else if (p->pos + n < p->end)
-		p->overlong = true;
+	else if (p->pos + n < p->end && !p->overlong)
+		p->overlong = p->line + 1;
 	/* No leading blanks: inih would take an indented line as the
 	   continuation of the previous value. */
 	for (skip = 0; skip < n && (p->pos[skip] == ' ' ||
@@ -154,8 +154,6 @@ static int on_entry(void *user, const char *section, const char *key,
 	const struct argp_option *o;
 	bool on;
 
-	if (p->overlong)
-		return fail(p, "line longer than %d characters", INI_MAX_LINE - 2);
 	if (section[0]) {
 		p->line = p->section_line;
 		return fail(p, "section [%s]: sections are not used; expected "
@@ -227,7 +225,10 @@ static int read_config(const struct argp *argp, const char *path)
 	}
 	line = ini_parse_stream(next_line, &p, on_entry, &p);
 	free(buf);
-	if (line > 0 && !p.err[0])
+	if (p.overlong)		/* inih saw it in pieces: say what it was */
+		snprintf(p.err, sizeof(p.err), "%s:%u: line longer than %d "
+			 "characters", path, p.overlong, INI_MAX_LINE - 2);
+	else if (line > 0 && !p.err[0])
 		snprintf(p.err, sizeof(p.err), "%s:%d: expected 'key = value', "
 			 "'# comment' or a blank line", path, line);
 	if (p.err[0] || line) {

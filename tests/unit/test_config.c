@@ -166,6 +166,12 @@ static void overlong_line__refused(void **state)
 	write_config(text, 0600);
 	assert_int_equal(merge(NULL, &argc, &argv), -EINVAL);
 	assert_non_null(strstr(last_error, ":1: line longer than"));
+
+	/* A long comment on line 2: the line is still named, once. */
+	memcpy(text, "json = no\n# ", 12);
+	write_config(text, 0600);
+	assert_int_equal(merge(NULL, &argc, &argv), -EINVAL);
+	assert_non_null(strstr(last_error, ":2: line longer than"));
 }
 
 static void unsafe_or_missing_file__refused(void **state)
