@@ -27,7 +27,7 @@ WARN     := -Wall -Wextra
 CFLAGS   ?= -O2 -g
 CFLAGS   += $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc -I$(OUTPUT) \
 	    $(shell pkg-config --cflags json-c 2>/dev/null)
-LDLIBS   += -lbpf -lelf -lz -ljson-c -lm
+LDLIBS   += -lbpf -lelf -lz -ljson-c -lm -lmicrohttpd -linih -lpthread
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall \
 	      -I$(OUTPUT) -Iinclude
 
@@ -122,17 +122,58 @@ $(OUTPUT)/netload: tools/netload.c | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< -o $@
 
+# Every test runs even after one fails; the failures are named at the end.
 integration: driftprobe $(INTEGRATION_BINS) $(OUTPUT)/netload
-	$(Q)set -e; for t in $(INTEGRATION_TESTS); do \
+	$(Q)failed=""; for t in $(INTEGRATION_TESTS); do \
 		echo "== integration: $$t"; \
 		DRIFTPROBE=./driftprobe NETLOAD=$(OUTPUT)/netload \
-			$(OUTPUT)/tests/itest_$$t; \
-	done
+			$(OUTPUT)/tests/itest_$$t || failed="$$failed $$t"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "integration FAILED:$$failed"; exit 1; fi
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory driftprobe
 	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)$(MAKE) --no-print-directory ecosystem
 	$(Q)$(MAKE) --no-print-directory integration
+
+# ---- ecosystem: install, contrib/ files, man page ------------------------
+# make install [PREFIX=/usr/local] [DESTDIR=...]: binary, man page, systemd
+# unit, alert rules and dashboard; the config only if none is there yet.
+PREFIX     ?= /usr/local
+SBINDIR    ?= $(PREFIX)/sbin
+MANDIR     ?= $(PREFIX)/share/man
+DATADIR    ?= $(PREFIX)/share/driftprobe
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+SYSCONFDIR ?= /etc
+STATEDIR   ?= /var/lib/driftprobe
+
+.PHONY: install uninstall ecosystem
+install: driftprobe
+	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(DATADIR) $(DESTDIR)$(UNITDIR)
+	$(Q)install -d -m 0700 $(DESTDIR)$(SYSCONFDIR)/driftprobe $(DESTDIR)$(STATEDIR)
+	$(Q)install -m 0755 driftprobe $(DESTDIR)$(SBINDIR)/driftprobe
+	$(Q)install -m 0644 driftprobe.8 $(DESTDIR)$(MANDIR)/man8/driftprobe.8
+	$(Q)install -m 0644 contrib/prometheus/alerts.yml \
+		contrib/grafana/driftprobe.json $(DESTDIR)$(DATADIR)/
+	$(Q)sed 's|@SBINDIR@|$(SBINDIR)|' contrib/systemd/driftprobe.service.in \
+		> $(OUTPUT)/driftprobe.service
+	$(Q)install -m 0644 $(OUTPUT)/driftprobe.service $(DESTDIR)$(UNITDIR)/
+	$(Q)test -e $(DESTDIR)$(SYSCONFDIR)/driftprobe/driftprobe.conf || \
+		install -m 0600 contrib/driftprobe.conf $(DESTDIR)$(SYSCONFDIR)/driftprobe/
+
+# Leaves the config and the state (a learnt baseline) in place.
+uninstall:
+	$(Q)rm -f $(DESTDIR)$(SBINDIR)/driftprobe \
+		$(DESTDIR)$(MANDIR)/man8/driftprobe.8 \
+		$(DESTDIR)$(UNITDIR)/driftprobe.service \
+		$(DESTDIR)$(DATADIR)/alerts.yml $(DESTDIR)$(DATADIR)/driftprobe.json
+	$(Q)rmdir $(DESTDIR)$(DATADIR) 2>/dev/null || true
+
+ecosystem: driftprobe
+	$(Q)tests/ecosystem/check.sh
 
 # ---- benchmark (tools/bench) ---------------------------------------------
 $(OUTPUT)/bench:

@@ -17,11 +17,13 @@
 #include "coupling.h"
 #include "feature.h"
 #include "key_index.h"
+#include "metrics.h"
 #include "report.h"
 #include "window.h"
 
 struct analyzer {
 	const struct baseline *bl;
+	struct metrics *metrics;	/* optional */
 	struct detector_opts opts;
 	struct detector_state *states;	/* one per baseline entry */
 	uint64_t *zeros;		/* stands in for a missing histogram */
@@ -165,6 +167,11 @@ static int analyzer__coupling(const struct baseline_entry *e,
 	return 1;
 }
 
+void analyzer__set_metrics(struct analyzer *a, struct metrics *m)
+{
+	a->metrics = m;
+}
+
 int analyzer__window(struct analyzer *a, const struct window *w,
 		     struct report *r)
 {
@@ -189,6 +196,12 @@ int analyzer__window(struct analyzer *a, const struct window *w,
 		anomalies += an.verdict == VERDICT_ANOMALY;
 		report__analysis(r, w, e->feature, e->cgroup, &an,
 				 joint ? &cv : NULL);
+		if (a->metrics) {
+			err = metrics__analysis(a->metrics, e->feature,
+						e->cgroup, &an);
+			if (err)
+				return err;
+		}
 	}
 	err = analyzer__new_cgroups(a, w, r);
 	if (err)

@@ -10,6 +10,7 @@
 #include "baseline.h"
 #include "detector.h"
 
+struct metrics;
 struct report;
 struct window;
 struct analyzer;
@@ -18,6 +19,9 @@ struct analyzer;
 struct analyzer *analyzer__new(const struct baseline *bl,
 			       const struct detector_opts *opts);
 void analyzer__free(struct analyzer *a);
+
+/* Also hand every verdict to m (run --listen); NULL stops that. */
+void analyzer__set_metrics(struct analyzer *a, struct metrics *m);
 
 /* Judge and report every entry. Returns anomalies found, or -errno. */
 int analyzer__window(struct analyzer *a, const struct window *w,

@@ -35,6 +35,7 @@
 #include <sys/utsname.h>
 #include <json-c/json.h>
 #include "baseline.h"
+#include "safe_file.h"
 #include "divergence.h"
 #include "feature.h"
 #include "json_counts.h"
@@ -943,60 +944,6 @@ static int load__doc(struct loader *l, json_object *doc, struct baseline *bl)
 	return 0;
 }
 
-/* "path: what: strerror(errno)"; returns -errno. */
-static int load__sys(struct loader *l, const char *what)
-{
-	int ret = -errno;
-
-	baseline__msg(l->err, l->errlen, "%s: %s: %s", l->path, what,
-		      strerror(-ret));
-	return ret;
-}
-
-/* The whole file, after checking what it is and who may write it. */
-static char *load__read(struct loader *l, size_t *len, int *ret)
-{
-	char *buf = NULL;
-	struct stat st;
-	ssize_t r = 1;
-	int fd;
-
-	/* O_NONBLOCK: a FIFO must not hang us before fstat refuses it. */
-	fd = open(l->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0) {
-		*ret = load__sys(l, "cannot open");
-		return NULL;
-	}
-	*len = 0;
-	if (fstat(fd, &st))
-		*ret = load__sys(l, "cannot stat");
-	else if (!S_ISREG(st.st_mode))
-		*ret = load__fail(l, "not a regular file");
-	else if ((uint64_t)st.st_size > BASELINE_MAX_FILE)
-		*ret = load__fail(l, "larger than 256 MiB (%lld bytes); not a "
-				  "baseline", (long long)st.st_size);
-	else if (st.st_mode & 022)
-		*ret = load__fail(l, "is writable by group/other (mode %04o);"
-				  " chmod 600 it",
-				  (unsigned int)st.st_mode & 07777);
-	else if (!(buf = malloc(st.st_size + 1)))
-		*ret = -ENOMEM;
-	else
-		*ret = 0;
-	while (buf && r > 0 && *len < (size_t)st.st_size) {
-		r = read(fd, buf + *len, st.st_size - *len);
-		if (r < 0) {
-			*ret = load__sys(l, "cannot read");
-			free(buf);
-			buf = NULL;
-		} else {
-			*len += r;
-		}
-	}
-	close(fd);
-	return buf;
-}
-
 struct baseline *baseline__load(const char *path, char *err, size_t errlen)
 {
 	struct loader l = { .path = path, .err = err, .errlen = errlen };
@@ -1007,9 +954,12 @@ struct baseline *baseline__load(const char *path, char *err, size_t errlen)
 	char *buf;
 	int ret;
 
-	buf = load__read(&l, &len, &ret);
-	if (!buf)
+	buf = safe_file__read(path, BASELINE_MAX_FILE, "256 MiB", "baseline",
+			      &len, err, errlen);
+	if (!buf) {
+		ret = -errno;
 		goto cleanup;
+	}
 	ret = -ENOMEM;
 	tok = json_tokener_new();
 	bl = calloc(1, sizeof(*bl));

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <linux/nsfs.h>
 #include "cli.h"
+#include "config.h"
 #include "detector.h"
 #include "live.h"
 #include "window.h"
@@ -39,8 +40,8 @@ int cli__parse_double(const char *opt, const char *arg, double min,
 	v = strtod(arg, &end);
 	if (end == arg || *end || errno || !isfinite(v) || v < min ||
 	    v > max) {
-		cli__error("%s: bad value '%s'; expected a number from %g to "
-			   "%g", opt, arg, min, max);
+		cli__error("%s%s: bad value '%s'; expected a number from %g "
+			   "to %g", config__origin(arg), opt, arg, min, max);
 		return -EINVAL;
 	}
 	*out = v;
@@ -57,8 +58,9 @@ int cli__parse_uint(const char *opt, const char *arg, unsigned long min,
 	v = strtoul(arg, &end, 10);
 	if (end == arg || *end || errno || arg[0] == '-' || v < min ||
 	    v > max) {
-		cli__error("%s: bad value '%s'; expected a whole number from "
-			   "%lu to %lu", opt, arg, min, max);
+		cli__error("%s%s: bad value '%s'; expected a whole number "
+			   "from %lu to %lu", config__origin(arg), opt, arg, min,
+			   max);
 		return -EINVAL;
 	}
 	*out = v;
@@ -222,8 +224,9 @@ static error_t live_parse(int key, char *arg, struct argp_state *state)
 					 &o->duration_s) ? EINVAL : 0;
 	case OPT_HOOKS:
 		if (probe__parse_hooks(arg, &o->probe.hooks)) {
-			cli__error("--hooks: bad value '%s'; expected auto, "
-				   "tp_btf or tracepoint", arg);
+			cli__error("%s--hooks: bad value '%s'; expected auto, "
+				   "tp_btf or tracepoint", config__origin(arg),
+				   arg);
 			return EINVAL;
 		}
 		return 0;

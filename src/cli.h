@@ -9,6 +9,8 @@
 #include <argp.h>
 #include <stdbool.h>
 
+#define DRIFTPROBE_VERSION "0.1.0"
+
 enum {
 	EXIT_OK = 0,
 	EXIT_RUNTIME = 1,	/* the probe, the kernel or I/O failed */
@@ -59,5 +61,6 @@ int cmd_baseline(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_mi(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_show(int argc, char **argv);
 
 #endif /* DRIFTPROBE_CLI_H */

@@ -105,7 +105,7 @@ int cmd_analyze(int argc, char **argv)
 		return EXIT_INPUT;
 	}
 	a.analyzer = analyzer__new(bl, &a.det);
-	a.report = report__new(stdout, a.json ? REPORT_JSON : REPORT_TEXT);
+	a.report = report__new(stdout, a.json ? REPORT_JSON : REPORT_TEXT, 0);
 	if (!a.analyzer || !a.report) {
 		cli__error("analyze: out of memory");
 		ret = EXIT_RUNTIME;

@@ -20,7 +20,7 @@
 #include "jsonw.h"
 #include "mi.h"
 #include "redundancy.h"
-#include "report.h"
+#include "timefmt.h"
 #include "window.h"
 
 #define MI_MIN_WINDOWS	10
@@ -208,7 +208,7 @@ static void print_coupling(struct mi_args *a, const struct window *w,
 		       "events", "MI", "MM-MI", "NMI", "interval");
 		a->header_done = true;
 	}
-	report__format_time(w->ts, when, sizeof(when));
+	timefmt__utc(w->ts, when, sizeof(when));
 	feature__format_quantity(c->n, events, sizeof(events));
 	printf("  %-20s  %-20s  %-8s %8s %8.4f %8.4f %6.3f  [%.4f, %.4f]\n",
 	       when, feature_table[h->feature].name, h->cgroup, events, c->mi,

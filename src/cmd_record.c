@@ -58,10 +58,12 @@ static const struct argp record_argp = {
 	record_children, NULL, NULL,
 };
 
-static int write_window(const struct window *w, void *ctx)
+static int write_window(const struct window *w, const struct live_status *st,
+			void *ctx)
 {
 	struct record_args *a = ctx;
 
+	(void)st;
 	if (window_io__write(a->out, w) || fflush(a->out)) {
 		cli__error("%s: failed to write records: %s",
 			   a->output ? a->output : "stdout", strerror(errno));

@@ -2,25 +2,36 @@
 /*
  * `driftprobe run`: the live detector. With no --baseline it first learns
  * one from --learn seconds of windows (optionally saving it), then judges
- * every window with the analyzer `analyze` uses offline.
+ * every window with the analyzer `analyze` uses offline. With --listen it
+ * also serves every verdict and the probe's health to Prometheus.
  */
 #include <argp.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 #include "analyzer.h"
 #include "cli.h"
+#include "config.h"
+#include "exporter.h"
 #include "live.h"
+#include "metrics.h"
 #include "report.h"
 #include "window_io.h"
 
 struct run_args {
 	struct live_opts live;
 	struct detector_opts det;
-	const char *baseline_path, *save_path, *record_path;
+	const char *baseline_path, *save_path, *record_path, *listen;
+	const char *persist_path;
 	double learn_s;
 	bool json;
+
+	struct metrics *metrics;	/* with --listen */
+	struct exporter *exporter;
 
 	FILE *record;
 	unsigned long learn_windows, learned;
@@ -30,7 +41,10 @@ struct run_args {
 	struct report *report;
 };
 
-enum { OPT_LEARN = 0x300, OPT_SAVE, OPT_RECORD };
+enum {
+	OPT_LEARN = 0x300, OPT_SAVE, OPT_RECORD, OPT_LISTEN, OPT_CONFIG,
+	OPT_PERSIST,
+};
 
 static const struct argp_option run_options[] = {
 	{ "baseline", 'b', "FILE", 0, "Compare with this baseline instead of "
@@ -42,6 +56,15 @@ static const struct argp_option run_options[] = {
 	{ "json", 'j', NULL, 0, "Print every analysis line as JSON", 0 },
 	{ "record", OPT_RECORD, "FILE", 0, "Also append every window's records "
 					   "to FILE", 0 },
+	{ "listen", OPT_LISTEN, "[ADDR:]PORT", 0, "Serve Prometheus metrics at "
+		"http://ADDR:PORT/metrics (default off; no ADDR = 127.0.0.1)",
+	  0 },
+	{ "persist-baseline", OPT_PERSIST, "FILE", 0, "Load the baseline from "
+		"FILE if it exists, else learn one and save it there (for "
+		"services: a restart does not relearn)", 0 },
+	{ "config", OPT_CONFIG, "FILE", 0, "Read options from FILE first "
+		"(default " CONFIG_DEFAULT_PATH ", if it exists); options "
+		"given here override it", 0 },
 	{},
 };
 
@@ -65,6 +88,14 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 	case OPT_RECORD:
 		a->record_path = arg;
 		return 0;
+	case OPT_LISTEN:
+		a->listen = arg;
+		return 0;
+	case OPT_CONFIG:		/* read by config__merge already */
+		return 0;
+	case OPT_PERSIST:
+		a->persist_path = arg;
+		return 0;
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &a->det;
 		state->child_inputs[1] = &a->live;
@@ -73,6 +104,18 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 		argp_error(state, "unexpected argument '%s'", arg);
 		return EINVAL;
 	case ARGP_KEY_END:
+		if (a->persist_path && (a->baseline_path || a->save_path)) {
+			argp_error(state, "--persist-baseline does both "
+					  "--baseline and --save-baseline; "
+					  "give it alone");
+			return EINVAL;
+		}
+		if (a->persist_path) {
+			if (!access(a->persist_path, F_OK))
+				a->baseline_path = a->persist_path;
+			else
+				a->save_path = a->persist_path;
+		}
 		if (a->baseline_path && a->save_path) {
 			argp_error(state, "--save-baseline goes with learning, "
 					  "not with --baseline");
@@ -105,7 +148,9 @@ static const struct argp run_argp = {
 	"EXAMPLES:\n"
 	"  driftprobe run                                  # learn 60 s, then watch\n"
 	"  driftprobe run --learn 600 --save-baseline /var/lib/driftprobe/baseline.json\n"
-	"  driftprobe run --baseline /var/lib/driftprobe/baseline.json --json",
+	"  driftprobe run --baseline /var/lib/driftprobe/baseline.json --json\n"
+	"  driftprobe run --listen 9811                    # /metrics on loopback\n"
+	"  driftprobe run --persist-baseline /var/lib/driftprobe/baseline.json",
 	run_children, NULL, NULL,
 };
 
@@ -120,14 +165,31 @@ static void show_progress(const struct run_args *a)
 			a->learned, a->learn_windows);
 }
 
+/* JSON if asked; on a terminal the compact view; plain lines otherwise. */
+static struct report *new_report(const struct run_args *a)
+{
+	struct winsize ws;
+
+	if (a->json)
+		return report__new(stdout, REPORT_JSON, 0);
+	if (!isatty(STDOUT_FILENO))
+		return report__new(stdout, REPORT_TEXT_LIVE, 0);
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) || !ws.ws_col)
+		ws.ws_col = 80;
+	return report__new(stdout, REPORT_TEXT_TTY, ws.ws_col);
+}
+
 static int start_analyzing(struct run_args *a)
 {
 	a->analyzer = analyzer__new(a->baseline, &a->det);
-	a->report = report__new(stdout, a->json ? REPORT_JSON
-						: REPORT_TEXT_LIVE);
+	a->report = new_report(a);
 	if (!a->analyzer || !a->report) {
 		cli__error("run: out of memory");
 		return -ENOMEM;
+	}
+	if (a->metrics) {
+		metrics__set_baseline(a->metrics, a->baseline);
+		analyzer__set_metrics(a->analyzer, a->metrics);
 	}
 	return 0;
 }
@@ -151,9 +213,38 @@ static int finish_learning(struct run_args *a)
 	return start_analyzing(a);
 }
 
-static int on_window(const struct window *w, void *ctx)
+/* Render the exposition and hand it to the HTTP thread. */
+static int publish_metrics(struct run_args *a)
 {
-	struct run_args *a = ctx;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int err;
+
+	if (!f) {
+		cli__error("metrics: out of memory");
+		return -ENOMEM;
+	}
+	err = metrics__write(a->metrics, f);
+	if (fclose(f) || err) {
+		free(text);
+		cli__error("metrics: failed to render the exposition");
+		return -EIO;
+	}
+	exporter__publish(a->exporter, text, len);
+	return 0;
+}
+
+static double monotonic_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static int judge_or_learn(struct run_args *a, const struct window *w)
+{
 	int err;
 
 	if (a->record && (window_io__write(a->record, w) || fflush(a->record))) {
@@ -163,6 +254,9 @@ static int on_window(const struct window *w, void *ctx)
 	}
 	if (a->analyzer) {
 		err = analyzer__window(a->analyzer, w, a->report);
+		if (err < 0)
+			cli__error("run: failed to judge a window: %s",
+				   strerror(-err));
 		return err < 0 ? err : 0;
 	}
 	err = baseline_builder__add(a->builder, w);
@@ -175,6 +269,50 @@ static int on_window(const struct window *w, void *ctx)
 	return a->learned == a->learn_windows ? finish_learning(a) : 0;
 }
 
+static int on_window(const struct window *w, const struct live_status *st,
+		     void *ctx)
+{
+	struct run_args *a = ctx;
+	double start = monotonic_now();
+	int err = judge_or_learn(a, w);
+
+	if (err || !a->metrics)
+		return err;
+	metrics__set_probe(a->metrics, st);
+	err = metrics__window(a->metrics, w, monotonic_now() - start);
+	if (err) {
+		cli__error("metrics: out of memory");
+		return err;
+	}
+	return publish_metrics(a);
+}
+
+/* Bind --listen before attaching: a taken port fails fast. */
+static int start_exporter(struct run_args *a)
+{
+	struct sockaddr_storage addr;
+	char err[256];
+
+	if (exporter__parse_listen(a->listen, &addr, err, sizeof(err))) {
+		cli__error("%s%s", config__origin(a->listen), err);
+		return EXIT_INPUT;
+	}
+	a->metrics = metrics__new(DRIFTPROBE_VERSION);
+	if (!a->metrics) {
+		cli__error("metrics: out of memory");
+		return EXIT_RUNTIME;
+	}
+	metrics__set_baseline(a->metrics, a->baseline);
+	a->exporter = exporter__start(&addr, err, sizeof(err));
+	if (!a->exporter) {
+		cli__error("%s", err);
+		return EXIT_RUNTIME;
+	}
+	fprintf(stderr, "serving metrics at http://%s/metrics\n",
+		exporter__address(a->exporter));
+	return publish_metrics(a) ? EXIT_RUNTIME : EXIT_OK;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_args a = {
@@ -183,18 +321,31 @@ int cmd_run(int argc, char **argv)
 				     .proc_exemplars = true } },
 		.learn_s = 60,
 	};
-	char err[512];
-	int ret = EXIT_RUNTIME;
+	char err[512], **args;
+	int ret = EXIT_RUNTIME, nargs;
 
 	detector_opts__defaults(&a.det);
-	if (argp_parse(&run_argp, argc, argv, 0, NULL, &a))
+	if (config__merge(&run_argp, argc, argv, &nargs, &args))
 		return EXIT_INPUT;
+	if (argp_parse(&run_argp, nargs, args, 0, NULL, &a)) {
+		config__release(args);
+		return EXIT_INPUT;
+	}
 	if (a.baseline_path) {
 		a.baseline = baseline__load(a.baseline_path, err, sizeof(err));
 		if (!a.baseline) {
-			cli__error("%s", err);
+			cli__error("%s%s", config__origin(a.baseline_path), err);
+			config__release(args);
 			return EXIT_INPUT;
 		}
+	}
+	if (a.listen) {
+		ret = start_exporter(&a);
+		if (ret != EXIT_OK)
+			goto cleanup;
+		ret = EXIT_RUNTIME;
+	}
+	if (a.baseline) {
 		if (start_analyzing(&a))
 			goto cleanup;
 	} else {
@@ -220,9 +371,12 @@ int cmd_run(int argc, char **argv)
 cleanup:
 	if (a.record)
 		fclose(a.record);
+	exporter__stop(a.exporter);
+	metrics__free(a.metrics);
 	report__free(a.report);
 	analyzer__free(a.analyzer);
 	baseline__free(a.baseline);
 	baseline_builder__free(a.builder);
+	config__release(args);
 	return ret;
 }

@@ -57,6 +57,7 @@ int live__run(const struct live_opts *o, live_window_fn fn, void *ctx)
 	struct probe *probe = NULL;
 	struct collector *col = NULL;
 	struct timespec start, deadline;
+	struct live_status st;
 	unsigned long long windows = 0, max_windows = 0;
 	int ret = EXIT_RUNTIME, cb = 0;
 
@@ -99,7 +100,12 @@ int live__run(const struct live_opts *o, live_window_fn fn, void *ctx)
 				   strerror(errno));
 			goto cleanup;
 		}
-		cb = fn(w, ctx);
+		st.hook_kind = probe__hook_kind(probe);
+		st.nhooks = probe__hooks(probe, &st.hooks);
+		st.nhealth = collector__health(col, &st.health_names,
+					       &st.health);
+		st.counter_resets = collector__resets(col);
+		cb = fn(w, &st, ctx);
 		window__free(w);
 		windows++;
 		if (cb)

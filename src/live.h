@@ -10,6 +10,8 @@
 #define DRIFTPROBE_LIVE_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include "probe.h"
 
 struct window;
@@ -20,11 +22,24 @@ struct live_opts {
 	struct probe_opts probe;
 };
 
+/* The probe's state as of a window, for health reporting. */
+struct live_status {
+	const char *hook_kind;		/* "tp_btf" or "tracepoint" */
+	const char *const *hooks;	/* kernel hooks attached */
+	size_t nhooks;
+	const char **health_names;	/* probe health counters since start */
+	const uint64_t *health;
+	size_t nhealth;
+	uint64_t counter_resets;	/* bins whose counters went backwards */
+};
+
 /*
- * Called with each window (the callback owns nothing; the window is freed
- * after it returns). Return 0 to go on, > 0 to stop cleanly, < 0 to fail.
+ * Called with each window and the probe status (the callback owns nothing;
+ * both are freed after it returns). Return 0 to go on, > 0 to stop
+ * cleanly, < 0 to fail.
  */
-typedef int (*live_window_fn)(const struct window *w, void *ctx);
+typedef int (*live_window_fn)(const struct window *w,
+			      const struct live_status *st, void *ctx);
 
 /* Returns EXIT_OK, or EXIT_RUNTIME after printing what failed. */
 int live__run(const struct live_opts *o, live_window_fn fn, void *ctx);

@@ -8,7 +8,7 @@
 #include <string.h>
 #include "cli.h"
 
-const char *argp_program_version = "driftprobe 0.1.0";
+const char *argp_program_version = "driftprobe " DRIFTPROBE_VERSION;
 const char *argp_program_bug_address = NULL;
 
 struct command {
@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{ "analyze", cmd_analyze, "compare recorded windows with a baseline" },
 	{ "mi", cmd_mi, "mutual information: coupling and redundant signals" },
 	{ "run", cmd_run, "live: learn or load a baseline, report drift" },
+	{ "show", cmd_show, "draw a baseline or windows as terminal histograms" },
 };
 
 static void usage(FILE *f)

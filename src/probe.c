@@ -293,6 +293,15 @@ void probe__destroy(struct probe *p)
 	free(p);
 }
 
+size_t probe__hooks(const struct probe *p, const char *const **names)
+{
+	static const char *const hooks[] = { "sys_enter", "sys_exit" };
+
+	(void)p;
+	*names = hooks;
+	return sizeof(hooks) / sizeof(hooks[0]);
+}
+
 const char *probe__hook_kind(const struct probe *p)
 {
 	return p->hook_kind;

@@ -45,6 +45,9 @@ const char *probe__hook_kind(const struct probe *p);
 /* The same for the net group, or NULL when its hooks are off. */
 const char *probe__net_hook_kind(const struct probe *p);
 
+/* Names of the kernel hooks attached (the same for either flavour). */
+size_t probe__hooks(const struct probe *p, const char *const **names);
+
 /* The syscall group's per-CPU histogram map. */
 int probe__syscall_map_fd(const struct probe *p);
 

@@ -7,18 +7,18 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "coupling.h"
 #include "detector.h"
+#include "fc_table.h"
 #include "feature.h"
 #include "jsonw.h"
-#include "key_index.h"
+#include "liveview.h"
 #include "report.h"
+#include "timefmt.h"
 #include "window.h"
 
 struct summary_row {
-	enum dp_feature_id feature;
-	char *cgroup;
+	struct fc_key key;	/* first: an fc_table element */
 	unsigned long windows, anomalies, insufficient, coupling_changes;
 	double max_effect, threshold;
 	bool joint;
@@ -27,11 +27,10 @@ struct summary_row {
 struct report {
 	FILE *out;
 	enum report_mode mode;
+	struct liveview *view;		/* REPORT_TEXT_TTY */
 	unsigned long window_anomalies, window_features, window_couplings;
 	uint64_t window_events;
-	size_t nrows, caprows;
-	struct summary_row *rows;
-	struct key_index row_index;	/* (feature, cgroup) -> rows[] */
+	struct fc_table rows;		/* of struct summary_row */
 };
 
 static const struct {
@@ -47,7 +46,8 @@ static const struct {
 	{ DIV_UNDEF_G, "p_value" },
 };
 
-struct report *report__new(FILE *out, enum report_mode mode)
+struct report *report__new(FILE *out, enum report_mode mode,
+			   unsigned int cols)
 {
 	struct report *r = calloc(1, sizeof(*r));
 
@@ -55,6 +55,11 @@ struct report *report__new(FILE *out, enum report_mode mode)
 		return NULL;
 	r->out = out;
 	r->mode = mode;
+	r->rows = (struct fc_table)FC_TABLE_INIT(struct summary_row);
+	if (mode == REPORT_TEXT_TTY && !(r->view = liveview__new(out, cols))) {
+		free(r);
+		return NULL;
+	}
 	return r;
 }
 
@@ -62,20 +67,9 @@ void report__free(struct report *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; i < r->nrows; i++)
-		free(r->rows[i].cgroup);
-	free(r->rows);
-	key_index__free(&r->row_index);
+	fc_table__clear(&r->rows);
+	liveview__free(r->view);
 	free(r);
-}
-
-void report__format_time(double ts, char *buf, size_t len)
-{
-	time_t t = (time_t)ts;
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 /* A value, or null when its undefined bit is set. */
@@ -220,7 +214,7 @@ static void write_anomaly_line(struct report *r, const struct window *w,
 {
 	char when[32];
 
-	report__format_time(w->ts, when, sizeof(when));
+	timefmt__utc(w->ts, when, sizeof(when));
 	fprintf(r->out, "%s ANOMALY %s cgroup=%s n=%llu: %s; moved: ", when,
 		feature_table[f].name, cgroup,
 		(unsigned long long)an->d.n_window, an->reason);
@@ -235,7 +229,7 @@ static void write_coupling_line(struct report *r, const struct window *w,
 {
 	char when[32];
 
-	report__format_time(w->ts, when, sizeof(when));
+	timefmt__utc(w->ts, when, sizeof(when));
 	fprintf(r->out, "%s COUPLING %s %s cgroup=%s: MI [%.4g, %.4g] nats, "
 		"learnt [%.4g, %.4g]; moved: ", when,
 		coupling__change_name(cv->change), feature_table[f].name,
@@ -251,7 +245,7 @@ static void write_coupling_block(struct report *r, const struct window *w,
 {
 	char when[32];
 
-	report__format_time(w->ts, when, sizeof(when));
+	timefmt__utc(w->ts, when, sizeof(when));
 	fprintf(r->out, "\n%s COUPLING %s %s (cgroup %s)\n  MI %.4g nats "
 		"(%g%% interval [%.4g, %.4g]), learnt per window [%.4g, %.4g], "
 		"NMI %.3f\n  cells that moved: ", when,
@@ -269,7 +263,7 @@ static void write_anomaly_block(struct report *r, const struct window *w,
 	const struct divergence *d = &an->d;
 	char when[32], label[64];
 
-	report__format_time(w->ts, when, sizeof(when));
+	timefmt__utc(w->ts, when, sizeof(when));
 	fprintf(r->out, "\n%s ANOMALY %s (cgroup %s, %llu events)\n", when,
 		feature_table[f].name, cgroup,
 		(unsigned long long)d->n_window);
@@ -291,45 +285,12 @@ static void write_anomaly_block(struct report *r, const struct window *w,
 	fputc('\n', r->out);
 }
 
-static struct summary_row *summary_row(struct report *r, enum dp_feature_id f,
-				       const char *cgroup)
-{
-	uint64_t hash = key_index__hash(f, cgroup);
-	struct summary_row *row;
-	size_t cursor = 0, i;
-
-	while ((i = key_index__next(&r->row_index, hash, &cursor)) != SIZE_MAX)
-		if (r->rows[i].feature == f && !strcmp(r->rows[i].cgroup, cgroup))
-			return &r->rows[i];
-	if (r->nrows == r->caprows) {
-		size_t cap = r->caprows ? 2 * r->caprows : 8;
-		void *p = realloc(r->rows, cap * sizeof(*r->rows));
-
-		if (!p)
-			return NULL;
-		r->rows = p;
-		r->caprows = cap;
-	}
-	row = &r->rows[r->nrows];
-	memset(row, 0, sizeof(*row));
-	row->feature = f;
-	row->cgroup = strdup(cgroup);
-	if (!row->cgroup)
-		return NULL;
-	if (key_index__add(&r->row_index, hash, r->nrows)) {
-		free(row->cgroup);
-		return NULL;
-	}
-	r->nrows++;
-	return row;
-}
-
 void report__analysis(struct report *r, const struct window *w,
 		      enum dp_feature_id f, const char *cgroup,
 		      const struct analysis *an,
 		      const struct coupling_verdict *cv)
 {
-	struct summary_row *row = summary_row(r, f, cgroup);
+	struct summary_row *row = fc_table__get(&r->rows, f, cgroup);
 	bool coupling_moved = cv && cv->change != COUPLING_STEADY;
 
 	if (row) {
@@ -364,6 +325,17 @@ void report__analysis(struct report *r, const struct window *w,
 		if (coupling_moved)
 			write_coupling_block(r, w, f, cgroup, an, cv);
 		break;
+	case REPORT_TEXT_TTY:
+		/* Out of memory only loses a row of the view. */
+		if (liveview__update(r->view, f, cgroup, an) == 1) {
+			liveview__erase(r->view);
+			write_anomaly_block(r, w, f, cgroup, an);
+		}
+		if (coupling_moved) {
+			liveview__erase(r->view);
+			write_coupling_block(r, w, f, cgroup, an, cv);
+		}
+		break;
 	}
 }
 
@@ -384,9 +356,12 @@ void report__new_cgroup(struct report *r, const struct window *w,
 			"\"cgroup not in the baseline: reported once, not "
 			"judged\"}\n", (unsigned long long)n);
 		break;
+	case REPORT_TEXT_TTY:
+		liveview__erase(r->view);
+		/* fall through */
 	case REPORT_TEXT:
 	case REPORT_TEXT_LIVE:
-		report__format_time(w->ts, when, sizeof(when));
+		timefmt__utc(w->ts, when, sizeof(when));
 		fprintf(r->out, "%s NEW cgroup %s: %llu %s events; not in the "
 			"baseline, so not judged (relearn to include it)\n",
 			when, cgroup, (unsigned long long)n,
@@ -399,8 +374,10 @@ void report__window_done(struct report *r, const struct window *w)
 {
 	char when[32];
 
+	if (r->mode == REPORT_TEXT_TTY)
+		liveview__draw(r->view, w);
 	if (r->mode == REPORT_TEXT_LIVE) {
-		report__format_time(w->ts, when, sizeof(when));
+		timefmt__utc(w->ts, when, sizeof(when));
 		fprintf(r->out, "%s window %.0fs: %llu syscalls, %lu features "
 			"checked, %lu anomal%s", when, w->interval_s,
 			(unsigned long long)r->window_events,
@@ -424,13 +401,13 @@ void report__summary(struct report *r)
 	fprintf(r->out, "\n%-20s %-12s %8s %9s %12s %12s %12s %9s\n",
 		"feature", "cgroup", "windows", "anomalies", "insufficient",
 		"max effect", "threshold", "coupling");
-	for (size_t i = 0; i < r->nrows; i++) {
-		const struct summary_row *s = &r->rows[i];
+	for (size_t i = 0; i < r->rows.n; i++) {
+		const struct summary_row *s = fc_table__at(&r->rows, i);
 
 		fprintf(r->out, "%-20s %-12s %8lu %9lu %12lu %12.4g %12.4g ",
-			feature_table[s->feature].name, s->cgroup, s->windows,
-			s->anomalies, s->insufficient, s->max_effect,
-			s->threshold);
+			feature_table[s->key.feature].name, s->key.cgroup,
+			s->windows, s->anomalies, s->insufficient,
+			s->max_effect, s->threshold);
 		if (s->joint)
 			fprintf(r->out, "%9lu\n", s->coupling_changes);
 		else

@@ -2,7 +2,8 @@
 /*
  * Analysis output: JSON Lines for machines (one line per window x feature),
  * text for a person (offline: a line per anomaly and a summary table; live:
- * a status line per window and a block per anomaly).
+ * a status line per window and a block per anomaly; live on a terminal:
+ * the compact view of liveview.c).
  */
 #ifndef DRIFTPROBE_REPORT_H
 #define DRIFTPROBE_REPORT_H
@@ -19,11 +20,15 @@ enum report_mode {
 	REPORT_JSON,
 	REPORT_TEXT,		/* offline: anomalies + summary */
 	REPORT_TEXT_LIVE,	/* live: status per window + anomaly blocks */
+	REPORT_TEXT_TTY,	/* live on a terminal: a view redrawn in place
+				   + a block per newly raised anomaly */
 };
 
 struct report;
 
-struct report *report__new(FILE *out, enum report_mode mode);
+/* cols: terminal width, used by REPORT_TEXT_TTY only. */
+struct report *report__new(FILE *out, enum report_mode mode,
+			   unsigned int cols);
 void report__free(struct report *r);
 
 /* cv: a joint feature's coupling, or NULL. */
@@ -39,9 +44,6 @@ void report__window_done(struct report *r, const struct window *w);
  */
 void report__new_cgroup(struct report *r, const struct window *w,
 			enum dp_feature_id f, const char *cgroup, uint64_t n);
-
-/* ts as "2026-11-24T18:50:14Z" (UTC). */
-void report__format_time(double ts, char *buf, size_t len);
 
 /* Text mode: the per-feature summary table (no-op for JSON). */
 void report__summary(struct report *r);

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: MIT
+/*
+ * /metrics over HTTP with libmicrohttpd (Debian's maintained library; no
+ * hand-written server). The main thread publishes a complete exposition
+ * after each window; the daemon thread copies whatever was published last
+ * under a mutex. GET and HEAD only; everything but / and /metrics is 404.
+ * The daemon thread blocks SIGINT and SIGTERM, so they always reach the
+ * main thread and interrupt its sleep between windows at once.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <microhttpd.h>
+#include "exporter.h"
+
+#define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
+
+struct exporter {
+	struct MHD_Daemon *daemon;
+	pthread_mutex_t lock;
+	char *text;
+	size_t len;
+	char address[64];
+};
+
+static void msg(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static int parse_port(const char *s, in_port_t *port)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (!*s || *end || errno || v > 65535 || s[0] == '-' || s[0] == '+')
+		return -EINVAL;
+	*port = htons((uint16_t)v);
+	return 0;
+}
+
+int exporter__parse_listen(const char *s, struct sockaddr_storage *addr,
+			   char *err, size_t errlen)
+{
+	struct sockaddr_in *in4 = (struct sockaddr_in *)addr;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)addr;
+	const char *colon = strrchr(s, ':');
+	char host[64];
+	size_t hlen;
+
+	memset(addr, 0, sizeof(*addr));
+	if (!colon) {			/* "PORT": loopback */
+		colon = s - 1;
+		hlen = 0;
+	} else {
+		hlen = (size_t)(colon - s);
+	}
+	if (hlen >= sizeof(host))
+		goto bad;
+	memcpy(host, s, hlen);
+	host[hlen] = '\0';
+	if (hlen >= 2 && host[0] == '[' && host[hlen - 1] == ']') {
+		host[hlen - 1] = '\0';
+		in6->sin6_family = AF_INET6;
+		if (inet_pton(AF_INET6, host + 1, &in6->sin6_addr) != 1 ||
+		    parse_port(colon + 1, &in6->sin6_port))
+			goto bad;
+		return 0;
+	}
+	in4->sin_family = AF_INET;
+	if (!hlen)
+		in4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	else if (inet_pton(AF_INET, host, &in4->sin_addr) != 1)
+		goto bad;
+	if (parse_port(colon + 1, &in4->sin_port))
+		goto bad;
+	return 0;
+bad:
+	msg(err, errlen, "--listen: bad value '%s'; expected [ADDR]:PORT with "
+	    "a numeric IPv4 address or [IPv6] and a port from 0 to 65535 "
+	    "(no address = 127.0.0.1)", s);
+	return -EINVAL;
+}
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned int status,
+			     const char *type, const char *body, size_t len)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	r = MHD_create_response_from_buffer(len, (void *)body,
+					    MHD_RESPMEM_MUST_COPY);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
+				  const char *url, const char *method,
+				  const char *version, const char *upload,
+				  size_t *upload_len, void **req_cls)
+{
+	static const char index[] = "driftprobe: metrics at /metrics\n";
+	static const char not_found[] = "not found; try /metrics\n";
+	static const char bad_method[] = "only GET and HEAD\n";
+	struct exporter *e = cls;
+	enum MHD_Result ret;
+
+	(void)version, (void)upload, (void)upload_len, (void)req_cls;
+	if (strcmp(method, MHD_HTTP_METHOD_GET) &&
+	    strcmp(method, MHD_HTTP_METHOD_HEAD))
+		return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain",
+			     bad_method, sizeof(bad_method) - 1);
+	if (!strcmp(url, "/"))
+		return reply(c, MHD_HTTP_OK, "text/plain", index,
+			     sizeof(index) - 1);
+	if (strcmp(url, "/metrics"))
+		return reply(c, MHD_HTTP_NOT_FOUND, "text/plain", not_found,
+			     sizeof(not_found) - 1);
+	pthread_mutex_lock(&e->lock);
+	ret = reply(c, MHD_HTTP_OK, CONTENT_TYPE, e->text ? e->text : "",
+		    e->len);
+	pthread_mutex_unlock(&e->lock);
+	return ret;
+}
+
+static void format_address(const struct sockaddr_storage *a, char *buf,
+			   size_t len)
+{
+	char host[INET6_ADDRSTRLEN];
+
+	if (a->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const void *)a;
+
+		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
+		snprintf(buf, len, "[%s]:%u", host, ntohs(in6->sin6_port));
+	} else {
+		const struct sockaddr_in *in4 = (const void *)a;
+
+		inet_ntop(AF_INET, &in4->sin_addr, host, sizeof(host));
+		snprintf(buf, len, "%s:%u", host, ntohs(in4->sin_port));
+	}
+}
+
+struct exporter *exporter__start(const struct sockaddr_storage *addr,
+				 char *err, size_t errlen)
+{
+	struct exporter *e = calloc(1, sizeof(*e));
+	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD;
+	const union MHD_DaemonInfo *info;
+	sigset_t block, old;
+	struct sockaddr_storage bound;
+	socklen_t blen = sizeof(bound);
+	char want[64];
+
+	format_address(addr, want, sizeof(want));
+	if (!e) {
+		msg(err, errlen, "--listen %s: out of memory", want);
+		errno = ENOMEM;
+		return NULL;
+	}
+	pthread_mutex_init(&e->lock, NULL);
+	if (addr->ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &block, &old);	/* inherited */
+	errno = 0;
+	e->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, e,
+				     MHD_OPTION_SOCK_ADDR, addr,
+				     MHD_OPTION_CONNECTION_LIMIT, 32u,
+				     MHD_OPTION_CONNECTION_TIMEOUT, 10u,
+				     MHD_OPTION_END);
+	if (!e->daemon && !errno)
+		errno = EADDRNOTAVAIL;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!e->daemon) {
+		int saved = errno;
+
+		msg(err, errlen, "--listen %s: cannot serve metrics there: %s",
+		    want, strerror(saved));
+		exporter__stop(e);
+		errno = saved;
+		return NULL;
+	}
+	info = MHD_get_daemon_info(e->daemon, MHD_DAEMON_INFO_LISTEN_FD);
+	if (info && !getsockname(info->listen_fd, (struct sockaddr *)&bound,
+				 &blen))
+		format_address(&bound, e->address, sizeof(e->address));
+	else
+		snprintf(e->address, sizeof(e->address), "%s", want);
+	return e;
+}
+
+void exporter__publish(struct exporter *e, char *text, size_t len)
+{
+	char *old;
+
+	pthread_mutex_lock(&e->lock);
+	old = e->text;
+	e->text = text;
+	e->len = len;
+	pthread_mutex_unlock(&e->lock);
+	free(old);
+}
+
+const char *exporter__address(const struct exporter *e)
+{
+	return e->address;
+}
+
+void exporter__stop(struct exporter *e)
+{
+	if (!e)
+		return;
+	if (e->daemon)
+		MHD_stop_daemon(e->daemon);
+	pthread_mutex_destroy(&e->lock);
+	free(e->text);
+	free(e);
+}

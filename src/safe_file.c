@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The trusted-file read: open without following a FIFO into a hang,
+ * check type, size and mode on the open descriptor (no race with a
+ * rename between check and read), then read it all.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "safe_file.h"
+
+char *safe_file__read(const char *path, uint64_t max, const char *max_text,
+		      const char *what, size_t *len, char *err, size_t errlen)
+{
+	char *buf = NULL;
+	struct stat st;
+	ssize_t r = 1;
+	int fd, saved = EINVAL;
+
+	*len = 0;
+	/* O_NONBLOCK: a FIFO must not hang us before fstat refuses it. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		saved = errno;
+		snprintf(err, errlen, "%s: cannot open: %s", path,
+			 strerror(saved));
+		errno = saved;
+		return NULL;
+	}
+	if (fstat(fd, &st)) {
+		saved = errno;
+		snprintf(err, errlen, "%s: cannot stat: %s", path,
+			 strerror(saved));
+	} else if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+	} else if ((uint64_t)st.st_size > max) {
+		snprintf(err, errlen, "%s: larger than %s (%lld bytes); not a "
+			 "%s", path, max_text, (long long)st.st_size, what);
+	} else if (st.st_mode & 022) {
+		snprintf(err, errlen, "%s: is writable by group/other (mode "
+			 "%04o); chmod 600 it", path,
+			 (unsigned int)st.st_mode & 07777);
+	} else if (!(buf = malloc((size_t)st.st_size + 1))) {
+		saved = ENOMEM;
+		snprintf(err, errlen, "%s: out of memory", path);
+	}
+	while (buf && r > 0 && *len < (size_t)st.st_size) {
+		r = read(fd, buf + *len, (size_t)st.st_size - *len);
+		if (r < 0) {
+			saved = errno;
+			snprintf(err, errlen, "%s: cannot read: %s", path,
+				 strerror(saved));
+			free(buf);
+			buf = NULL;
+		} else {
+			*len += (size_t)r;
+		}
+	}
+	close(fd);
+	if (buf)
+		buf[*len] = '\0';
+	else
+		errno = saved;
+	return buf;
+}

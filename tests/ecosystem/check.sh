@@ -1,0 +1,177 @@
+#!/bin/sh
+# Checks of what driftprobe ships besides the binary, run by `make test`
+# from the repository root (root needed for the config smoke run, which
+# attaches the probe for a fraction of a second):
+#   - alert rules: promtool check rules, and promtool test rules (each
+#     alert fires when it should, with its labels and annotations);
+#   - Grafana dashboard: unique ids and refIds, layout, data source;
+#   - man page: renders without a single warning, and names every long
+#     option that each command's --help lists;
+#   - systemd unit: systemd-analyze verify says nothing, and its
+#     capability bounding set is enough to run the probe (and needed);
+#   - make install into a DESTDIR: files, modes, a config that is kept on
+#     reinstall, a unit pointing at the installed binary; make uninstall;
+#   - the shipped config: run accepts it (command line overriding it).
+# Any failure prints what and exits non-zero.
+set -eu
+
+DP=${DRIFTPROBE:-./driftprobe}
+tmp=$(mktemp -d /tmp/dpeco-eco.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+
+fail() {
+	echo "FAIL: $*" >&2
+	fails=$((fails + 1))
+}
+ok() {
+	echo "ok: $*"
+}
+
+# ---- alert rules -----------------------------------------------------------
+if promtool check rules contrib/prometheus/alerts.yml >"$tmp/out" 2>&1; then
+	ok "promtool check rules contrib/prometheus/alerts.yml"
+else
+	fail "promtool check rules: $(cat "$tmp/out")"
+fi
+if promtool test rules contrib/prometheus/alerts_test.yml >"$tmp/out" 2>&1; then
+	ok "promtool test rules contrib/prometheus/alerts_test.yml"
+else
+	fail "promtool test rules: $(cat "$tmp/out")"
+fi
+
+# ---- Grafana dashboard (its queries run against a real Prometheus in
+# tests/integration/test_prometheus.c; here: what Grafana itself needs) ----
+if python3 - contrib/grafana/driftprobe.json >"$tmp/out" 2>&1 <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d.get("uid") and d.get("title"), "uid and title"
+names = {v["name"] for v in d["templating"]["list"]}
+assert {"datasource", "instance", "feature"} <= names, names
+panels = d["panels"]
+ids = [p["id"] for p in panels]
+assert len(ids) == len(set(ids)), "duplicate panel ids"
+for p in panels:
+    g = p["gridPos"]
+    assert 0 <= g["x"] and g["x"] + g["w"] <= 24, ("gridPos", p["title"])
+    if p["type"] == "row":
+        continue
+    assert p["datasource"]["uid"] == "${datasource}", p["title"]
+    refs = [t["refId"] for t in p["targets"]]
+    assert refs and len(refs) == len(set(refs)), ("refIds", p["title"])
+    assert all(t["expr"].strip() for t in p["targets"]), p["title"]
+PY
+then
+	ok "contrib/grafana/driftprobe.json is a well-formed dashboard"
+else
+	fail "grafana dashboard: $(cat "$tmp/out")"
+fi
+
+# ---- man page ----------------------------------------------------------------
+warnings=$(MANWIDTH=80 man --warnings -l driftprobe.8 2>&1 >/dev/null)
+[ -z "$warnings" ] && ok "man --warnings -l driftprobe.8: no warnings" ||
+	fail "man warnings: $warnings"
+warnings=$(groff -man -ww -z driftprobe.8 2>&1)
+[ -z "$warnings" ] && ok "groff -ww: no warnings" || fail "groff: $warnings"
+
+for cmd in features record "baseline build" analyze mi run show; do
+	# shellcheck disable=SC2086 # cmd is two words for baseline build
+	for opt in $($DP $cmd --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+		man_opt=$(printf '%s' "$opt" | sed 's/-/\\\\-/g')
+		grep -q -- "$man_opt" driftprobe.8 ||
+			fail "driftprobe.8 does not document '$cmd $opt'"
+	done
+done
+ok "driftprobe.8 names every option of every command"
+for code in 0 1 2; do
+	grep -q "^\.B $code\$" driftprobe.8 || fail "driftprobe.8: exit status $code"
+done
+
+# ---- systemd unit ------------------------------------------------------------
+sed "s|@SBINDIR@|$(cd "$(dirname "$DP")" && pwd)|" \
+	contrib/systemd/driftprobe.service.in >"$tmp/driftprobe.service"
+out=$(systemd-analyze verify --man=no "$tmp/driftprobe.service" 2>&1) &&
+	[ -z "$out" ] && ok "systemd-analyze verify driftprobe.service" ||
+	fail "systemd-analyze verify: $out"
+
+# The unit's CapabilityBoundingSet is enough to load and attach the probe
+# with either hook kind (setpriv applies it as systemd would), and the
+# probe fails without CAP_BPF.
+caps=$(sed -n 's/^CapabilityBoundingSet=//p' contrib/systemd/driftprobe.service.in |
+	tr 'A-Z' 'a-z' | sed 's/cap_/+/g; s/ /,/g')
+for hooks in tp_btf tracepoint; do
+	if setpriv --bounding-set=-all,"$caps" $DP run --hooks $hooks \
+		--interval 0.2 --learn 0.4 --duration 0.6 >"$tmp/out" 2>&1; then
+		ok "the unit's capabilities ($caps) suffice for $hooks hooks"
+	else
+		fail "with the unit's capabilities ($caps), $hooks: $(cat "$tmp/out")"
+	fi
+done
+if setpriv --bounding-set=-all,"$(echo "$caps" | sed 's/+bpf,\{0,1\}//')" \
+	$DP run --interval 0.2 --learn 0.4 --duration 0.6 >"$tmp/out" 2>&1; then
+	fail "the probe ran without CAP_BPF; the capability check proves nothing"
+fi
+
+# ---- make install / uninstall ------------------------------------------------
+dest="$tmp/dest"
+make --no-print-directory -s install DESTDIR="$dest" PREFIX=/usr/local \
+	>"$tmp/out" 2>&1 || fail "make install: $(cat "$tmp/out")"
+check_file() {		# path mode
+	if [ ! -f "$dest$1" ]; then
+		fail "make install: $1 missing"
+	elif [ "$(stat -c %a "$dest$1")" != "$2" ]; then
+		fail "make install: $1 has mode $(stat -c %a "$dest$1"), want $2"
+	fi
+}
+check_file /usr/local/sbin/driftprobe 755
+check_file /usr/local/share/man/man8/driftprobe.8 644
+check_file /usr/local/lib/systemd/system/driftprobe.service 644
+check_file /usr/local/share/driftprobe/alerts.yml 644
+check_file /usr/local/share/driftprobe/driftprobe.json 644
+check_file /etc/driftprobe/driftprobe.conf 600
+[ "$(stat -c %a "$dest/var/lib/driftprobe")" = 700 ] ||
+	fail "make install: /var/lib/driftprobe not a 0700 directory"
+grep -qx 'ExecStart=/usr/local/sbin/driftprobe run --config /etc/driftprobe/driftprobe.conf' \
+	"$dest/usr/local/lib/systemd/system/driftprobe.service" ||
+	fail "installed unit does not start /usr/local/sbin/driftprobe"
+"$dest/usr/local/sbin/driftprobe" --version | grep -q '^driftprobe ' ||
+	fail "installed binary does not run"
+[ -z "$(MANWIDTH=80 man --warnings -l "$dest/usr/local/share/man/man8/driftprobe.8" 2>&1 >/dev/null)" ] ||
+	fail "installed man page renders with warnings"
+echo "# edited" >>"$dest/etc/driftprobe/driftprobe.conf"
+make --no-print-directory -s install DESTDIR="$dest" >/dev/null 2>&1 ||
+	fail "second make install"
+grep -q '^# edited' "$dest/etc/driftprobe/driftprobe.conf" ||
+	fail "make install overwrote an existing config"
+make --no-print-directory -s uninstall DESTDIR="$dest" >/dev/null 2>&1 ||
+	fail "make uninstall"
+[ ! -e "$dest/usr/local/sbin/driftprobe" ] ||
+	fail "make uninstall left the binary"
+[ -f "$dest/etc/driftprobe/driftprobe.conf" ] ||
+	fail "make uninstall removed the config"
+ok "make install / uninstall into DESTDIR"
+
+# ---- the shipped config --------------------------------------------------------
+# Its persist-baseline: the first run learns and saves (0600), the second
+# loads and does not learn. The command line overrides path and timings.
+cp contrib/driftprobe.conf "$tmp/driftprobe.conf"
+chmod 600 "$tmp/driftprobe.conf"
+run_shipped() {
+	$DP run --config "$tmp/driftprobe.conf" --interval 0.2 --learn 0.4 \
+		--duration 0.6 --listen 127.0.0.1:0 \
+		--persist-baseline "$tmp/b.json" >"$tmp/out" 2>&1
+}
+if run_shipped && grep -q "baseline saved to $tmp/b.json" "$tmp/out" &&
+	[ "$(stat -c %a "$tmp/b.json")" = 600 ]; then
+	ok "run accepts contrib/driftprobe.conf and saves its baseline"
+else
+	fail "run --config contrib/driftprobe.conf: $(cat "$tmp/out")"
+fi
+if run_shipped && ! grep -q "learning baseline" "$tmp/out" &&
+	grep -q "features checked" "$tmp/out"; then
+	ok "a second start loads the persisted baseline instead of learning"
+else
+	fail "second start with persist-baseline: $(cat "$tmp/out")"
+fi
+
+[ "$fails" -eq 0 ] || { echo "ecosystem: $fails check(s) failed" >&2; exit 1; }

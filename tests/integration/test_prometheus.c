@@ -1,0 +1,607 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Root integration test of `run --listen` with a real Prometheus: driftprobe,
+ * configured by a config file plus a command-line override, learns on a 1 s
+ * interval and serves /metrics on an ephemeral loopback port; the live exposition must pass `promtool check metrics` and hold one
+ * verdict per feature; then a Prometheus server (Debian's package, a temp
+ * config and TSDB, loopback only) loads contrib/prometheus/alerts.yml,
+ * scrapes the probe, and its HTTP query API must return driftprobe series
+ * from the scrape job. Every wait is bounded polling, never a fixed sleep.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <json-c/json.h>
+#include "harness.h"
+
+#define WAIT_S 180.0	/* generous: the machine is shared and slow */
+
+static char dir[] = "/tmp/dpeco-prom.XXXXXX";
+static pid_t probe_pid = -1, prom_pid = -1;
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* Whole output of a shell command (malloc'd); *status its exit status. */
+static char *run_cmd(const char *cmd, int *status)
+{
+	size_t cap = 1 << 16, len = 0, r;
+	char *out = malloc(cap);
+	FILE *p = popen(cmd, "r");
+
+	assert_non_null(out);
+	assert_non_null(p);
+	while ((r = fread(out + len, 1, cap - len - 1, p)) > 0) {
+		len += r;
+		if (len + 1 == cap) {
+			cap *= 2;
+			out = realloc(out, cap);
+			assert_non_null(out);
+		}
+	}
+	out[len] = '\0';
+	*status = pclose(p);
+	return out;
+}
+
+/* The whole file, or "" when it does not exist yet (malloc'd). */
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	size_t cap = 1 << 16, len = 0, r;
+	char *out = malloc(cap);
+
+	assert_non_null(out);
+	while (f && (r = fread(out + len, 1, cap - len - 1, f)) > 0) {
+		len += r;
+		if (len + 1 == cap) {
+			cap *= 2;
+			out = realloc(out, cap);
+			assert_non_null(out);
+		}
+	}
+	if (f)
+		fclose(f);
+	out[len] = '\0';
+	return out;
+}
+
+static void fail_if_exited(pid_t pid, const char *what, const char *log)
+{
+	int status;
+
+	if (waitpid(pid, &status, WNOHANG) == pid) {
+		char *text = read_file(log);
+
+		if (pid == prom_pid)
+			prom_pid = -1;
+		else
+			probe_pid = -1;
+		fail_msg("%s exited early (status 0x%x); its log:\n%s", what,
+			 status, text);
+	}
+}
+
+/* A port the kernel just handed out on loopback (for Prometheus' --web). */
+static unsigned int free_port(void)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(fd >= 0);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+	close(fd);
+	return ntohs(sa.sin_port);
+}
+
+static pid_t spawn_logged(const char *log, char *const *argv)
+{
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+			_exit(127);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Poll the probe's stderr for the address it really bound. */
+static void wait_probe_address(const char *log, char *addr, size_t len)
+{
+	double end = now() + WAIT_S;
+
+	for (;;) {
+		char *text = read_file(log), *p;
+
+		p = strstr(text, "serving metrics at http://");
+		if (p && sscanf(p, "serving metrics at http://%63[^/]", addr) == 1 &&
+		    strlen(addr) < len) {
+			free(text);
+			return;
+		}
+		free(text);
+		fail_if_exited(probe_pid, "driftprobe", log);
+		if (now() > end)
+			fail_msg("driftprobe did not report its address in %.0f s",
+				 WAIT_S);
+		usleep(50000);
+	}
+}
+
+/* Poll until the body of url contains needle; returns the body. */
+static char *wait_body(const char *url, const char *needle, pid_t pid,
+		       const char *what, const char *log)
+{
+	double end = now() + WAIT_S;
+	char cmd[1024];
+
+	snprintf(cmd, sizeof(cmd), "curl -sf --max-time 10 '%s'", url);
+	for (;;) {
+		int status;
+		char *body = run_cmd(cmd, &status);
+
+		if (status == 0 && strstr(body, needle))
+			return body;
+		free(body);
+		fail_if_exited(pid, what, log);
+		if (now() > end)
+			fail_msg("%s never contained '%s' within %.0f s", url,
+				 needle, WAIT_S);
+		usleep(250000);
+	}
+}
+
+/* "name{labels} value" lines of an exposition, matching prefix: count. */
+static int count_samples(const char *text, const char *prefix, double *sum)
+{
+	int n = 0;
+
+	*sum = 0;
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p += !!p) {
+		const char *sp;
+
+		if (strncmp(p, prefix, strlen(prefix)))
+			continue;
+		sp = strchr(p, ' ');
+		assert_non_null(sp);
+		*sum += atof(sp + 1);
+		n++;
+	}
+	return n;
+}
+
+static void check_live_exposition(const char *text, const char *path)
+{
+	char cmd[PATH_MAX + 64], *out;
+	FILE *f = fopen(path, "w");
+	double sum;
+	int status;
+
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+	snprintf(cmd, sizeof(cmd), "promtool check metrics < '%s' 2>&1", path);
+	out = run_cmd(cmd, &status);
+	if (status)
+		fail_msg("promtool check metrics on the live scrape:\n%s", out);
+	free(out);
+
+	/* Both hooks attached, one verdict per analysed feature. */
+	assert_int_equal(count_samples(text, "driftprobe_hook_attached{", &sum), 2);
+	assert_true(sum == 2);
+	for (int f = 0; f < 3; f++) {
+		static const char *const names[] = { "syscall.id",
+			"syscall.latency", "syscall.errno" };
+		char prefix[128];
+
+		snprintf(prefix, sizeof(prefix), "driftprobe_verdict{feature="
+			 "\"%s\",cgroup=\"/\"", names[f]);
+		assert_int_equal(count_samples(text, prefix, &sum), 3);
+		assert_true(sum == 1);
+		snprintf(prefix, sizeof(prefix), "driftprobe_events_total{"
+			 "feature=\"%s\"", names[f]);
+		assert_int_equal(count_samples(text, prefix, &sum), 1);
+		assert_true(sum > 0);
+	}
+	assert_int_equal(count_samples(text, "driftprobe_baseline_ready ", &sum), 1);
+	assert_true(sum == 1);
+}
+
+/*
+ * Every thread of the probe but the main one blocks SIGINT and SIGTERM,
+ * so a stop signal always lands where it interrupts the window sleep.
+ */
+static void check_signal_masks(pid_t pid)
+{
+	char path[PATH_MAX], *status;
+	int others = 0;
+	DIR *d;
+	struct dirent *de;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	d = opendir(path);
+	assert_non_null(d);
+	while ((de = readdir(d))) {
+		unsigned long long blocked;
+		const char *p;
+
+		if (de->d_name[0] == '.' || atoi(de->d_name) == pid)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/status",
+			 (int)pid, de->d_name);
+		status = read_file(path);
+		p = strstr(status, "\nSigBlk:");
+		assert_non_null(p);
+		blocked = strtoull(p + 8, NULL, 16);
+		if (!(blocked & (1ull << (SIGINT - 1))) ||
+		    !(blocked & (1ull << (SIGTERM - 1))))
+			fail_msg("thread %s of driftprobe does not block SIGINT "
+				 "and SIGTERM (SigBlk %llx)", de->d_name,
+				 blocked);
+		free(status);
+		others++;
+	}
+	closedir(d);
+	assert_true(others >= 1);	/* the HTTP thread exists */
+}
+
+/* Prometheus' instant query: the result vector (caller frees doc). */
+static json_object *query(unsigned int port, const char *promql,
+			  json_object **doc)
+{
+	char cmd[1024], *body;
+	json_object *data, *result, *st;
+	int status;
+
+	snprintf(cmd, sizeof(cmd), "curl -sf --max-time 10 -G "
+		 "'http://127.0.0.1:%u/api/v1/query' --data-urlencode "
+		 "'query=%s'", port, promql);
+	body = run_cmd(cmd, &status);
+	*doc = status ? NULL : json_tokener_parse(body);
+	free(body);
+	if (!*doc)
+		return NULL;
+	if (!json_object_object_get_ex(*doc, "status", &st) ||
+	    strcmp(json_object_get_string(st), "success") ||
+	    !json_object_object_get_ex(*doc, "data", &data) ||
+	    !json_object_object_get_ex(data, "result", &result))
+		fail_msg("unexpected query answer: %s",
+			 json_object_to_json_string(*doc));
+	return result;
+}
+
+/* Poll a PromQL query until it returns at least n series. */
+static json_object *wait_query(unsigned int port, const char *promql,
+			       size_t n, json_object **doc, const char *log)
+{
+	double end = now() + WAIT_S;
+
+	for (;;) {
+		json_object *r = query(port, promql, doc);
+
+		if (r && json_object_array_length(r) >= n)
+			return r;
+		json_object_put(*doc);
+		fail_if_exited(prom_pid, "prometheus", log);
+		if (now() > end)
+			fail_msg("prometheus: '%s' had fewer than %zu series "
+				 "after %.0f s", promql, n, WAIT_S);
+		usleep(250000);
+	}
+}
+
+static const char *label(json_object *series, const char *name)
+{
+	json_object *metric, *v;
+
+	assert_true(json_object_object_get_ex(series, "metric", &metric));
+	if (!json_object_object_get_ex(metric, name, &v))
+		return "";
+	return json_object_get_string(v);
+}
+
+static double sample_value(json_object *series)
+{
+	json_object *v;
+
+	assert_true(json_object_object_get_ex(series, "value", &v));
+	return atof(json_object_get_string(json_object_array_get_idx(v, 1)));
+}
+
+/* Grafana's variables, as the dashboard's defaults would expand them. */
+static void expand_variables(const char *expr, char *out, size_t len)
+{
+	static const struct { const char *var, *value; } vars[] = {
+		{ "$__rate_interval", "1m" }, { "$instance", ".*" },
+		{ "$feature", ".*" },
+	};
+	size_t o = 0;
+
+	while (*expr && o + 8 < len) {
+		size_t i;
+
+		for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+			if (!strncmp(expr, vars[i].var, strlen(vars[i].var)))
+				break;
+		if (i < sizeof(vars) / sizeof(vars[0])) {
+			o += snprintf(out + o, len - o, "%s", vars[i].value);
+			expr += strlen(vars[i].var);
+		} else {
+			out[o++] = *expr++;
+		}
+	}
+	out[o] = '\0';
+}
+
+/* Every driftprobe_* name in expr has a HELP line in the live scrape. */
+static void check_names(const char *expr, const char *scrape)
+{
+	for (const char *p = strstr(expr, "driftprobe_"); p;
+	     p = strstr(p + 1, "driftprobe_")) {
+		char name[128], help[160];
+		size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyz_");
+
+		assert_true(n < sizeof(name));
+		memcpy(name, p, n);
+		name[n] = '\0';
+		snprintf(help, sizeof(help), "# HELP %s ", name);
+		if (!strstr(scrape, help))
+			fail_msg("dashboard uses %s, which driftprobe does not "
+				 "export", name);
+		p += n - 1;
+	}
+}
+
+/* Walk the dashboard; run every "expr" against the live server. */
+static int check_exprs(json_object *o, unsigned int port, const char *scrape)
+{
+	int n = 0;
+
+	if (json_object_is_type(o, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(o); i++)
+			n += check_exprs(json_object_array_get_idx(o, i), port,
+					 scrape);
+	} else if (json_object_is_type(o, json_type_object)) {
+		json_object_object_foreach(o, key, val) {
+			char promql[1024];
+			json_object *doc;
+
+			if (strcmp(key, "expr") ||
+			    !json_object_is_type(val, json_type_string)) {
+				n += check_exprs(val, port, scrape);
+				continue;
+			}
+			check_names(json_object_get_string(val), scrape);
+			expand_variables(json_object_get_string(val), promql,
+					 sizeof(promql));
+			if (!query(port, promql, &doc))
+				fail_msg("prometheus refused the dashboard's "
+					 "query: %s", promql);
+			json_object_put(doc);
+			n++;
+		}
+	}
+	return n;
+}
+
+static void check_dashboard(unsigned int port, const char *scrape_path)
+{
+	json_object *dash = json_object_from_file("contrib/grafana/driftprobe.json");
+	char *scrape = read_file(scrape_path);
+
+	if (!dash)
+		fail_msg("contrib/grafana/driftprobe.json: not valid JSON: %s",
+			 json_util_get_last_err());
+	assert_true(check_exprs(dash, port, scrape) >= 10);
+	json_object_put(dash);
+	free(scrape);
+}
+
+/* driftprobe(8) documents every metric family the probe exports. */
+static void check_man_page(const char *scrape_path)
+{
+	char *scrape = read_file(scrape_path), *man = read_file("driftprobe.8");
+	int families = 0;
+
+	assert_true(man[0] != '\0');
+	for (const char *p = strstr(scrape, "# HELP "); p;
+	     p = strstr(p + 1, "# HELP ")) {
+		char name[128];
+
+		assert_int_equal(sscanf(p, "# HELP %127s", name), 1);
+		if (!strstr(man, name))
+			fail_msg("driftprobe.8 does not document %s", name);
+		families++;
+	}
+	assert_true(families >= 15);
+	free(scrape);
+	free(man);
+}
+
+/*
+ * Start Prometheus on a free loopback port and wait until it is ready.
+ * The port is free when picked but another process may take it before
+ * Prometheus binds; then Prometheus exits and we try another port.
+ */
+static unsigned int start_prometheus(const char *conf, const char *data,
+				     const char *log)
+{
+	for (int attempt = 1;; attempt++) {
+		char cf[PATH_MAX + 16], tsdb[PATH_MAX + 32], web[64];
+		char *const argv[] = { "prometheus", cf, tsdb, web, NULL };
+		unsigned int port = free_port();
+		double end = now() + WAIT_S;
+		char cmd[256];
+		int status;
+
+		snprintf(cf, sizeof(cf), "--config.file=%s", conf);
+		snprintf(tsdb, sizeof(tsdb), "--storage.tsdb.path=%s", data);
+		snprintf(web, sizeof(web), "--web.listen-address=127.0.0.1:%u",
+			 port);
+		prom_pid = spawn_logged(log, argv);
+		snprintf(cmd, sizeof(cmd), "curl -sf --max-time 10 -o /dev/null "
+			 "http://127.0.0.1:%u/-/ready", port);
+		for (;;) {
+			char *out = run_cmd(cmd, &status);
+
+			free(out);
+			if (status == 0)
+				return port;
+			if (waitpid(prom_pid, &status, WNOHANG) == prom_pid)
+				break;
+			if (now() > end)
+				fail_msg("prometheus not ready after %.0f s; see %s",
+					 WAIT_S, log);
+			usleep(250000);
+		}
+		prom_pid = -1;
+		if (attempt == 3) {
+			char *text = read_file(log);
+
+			fail_msg("prometheus exited 3 times; last log:\n%s", text);
+		}
+	}
+}
+
+static void prometheus_scrapes_the_probe(void **state)
+{
+	char probe_log[PATH_MAX], prom_log[PATH_MAX], conf[PATH_MAX];
+	char data[PATH_MAX], scrape[PATH_MAX], rules[PATH_MAX];
+	char url[256], addr[64], *body;
+	json_object *doc, *r;
+	unsigned int port;
+	FILE *f;
+
+	(void)state;
+	harness__require_root();
+	assert_non_null(mkdtemp(dir));
+	snprintf(probe_log, sizeof(probe_log), "%s/probe.log", dir);
+	snprintf(prom_log, sizeof(prom_log), "%s/prometheus.log", dir);
+	snprintf(data, sizeof(data), "%s/tsdb", dir);
+	snprintf(scrape, sizeof(scrape), "%s/scrape.prom", dir);
+	if (!realpath("contrib/prometheus/alerts.yml", rules))
+		fail_msg("contrib/prometheus/alerts.yml: run from the repo root");
+
+	/* Options from a config file; the command line's --learn wins over
+	   the file's 600 s (else no verdict would come in time). */
+	snprintf(conf, sizeof(conf), "%s/driftprobe.conf", dir);
+	f = fopen(conf, "w");
+	assert_non_null(f);
+	fputs("# test config\ninterval = 1\nlearn = 600\n"
+	      "listen = 127.0.0.1:0\n", f);
+	assert_int_equal(fclose(f), 0);
+	{
+		char *const argv[] = { (char *)harness__binary(), "run",
+			"--config", conf, "--learn", "3", NULL };
+
+		probe_pid = spawn_logged(probe_log, argv);
+	}
+	wait_probe_address(probe_log, addr, sizeof(addr));
+	snprintf(url, sizeof(url), "http://%s/metrics", addr);
+	body = wait_body(url, "driftprobe_verdict{", probe_pid, "driftprobe",
+			 probe_log);
+	check_live_exposition(body, scrape);
+	free(body);
+	check_signal_masks(probe_pid);
+	check_man_page(scrape);
+
+	snprintf(conf, sizeof(conf), "%s/prometheus.yml", dir);
+	f = fopen(conf, "w");
+	assert_non_null(f);
+	fprintf(f, "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+		"rule_files:\n  - %s\n"
+		"scrape_configs:\n  - job_name: driftprobe\n"
+		"    static_configs:\n      - targets: ['%s']\n", rules, addr);
+	assert_int_equal(fclose(f), 0);
+	port = start_prometheus(conf, data, prom_log);
+
+	/* The scrape job is up and a driftprobe series came through it. */
+	r = wait_query(port, "up{job=\"driftprobe\"} == 1", 1, &doc, prom_log);
+	json_object_put(doc);
+	r = wait_query(port, "driftprobe_build_info", 1, &doc, prom_log);
+	assert_string_equal(label(json_object_array_get_idx(r, 0), "job"),
+			    "driftprobe");
+	assert_string_equal(label(json_object_array_get_idx(r, 0), "instance"),
+			    addr);
+	assert_true(sample_value(json_object_array_get_idx(r, 0)) == 1);
+	json_object_put(doc);
+
+	/* One verdict per feature, as Prometheus stored it. */
+	r = wait_query(port, "sum by (feature) (driftprobe_verdict)", 3, &doc,
+		       prom_log);
+	assert_int_equal(json_object_array_length(r), 3);
+	for (size_t i = 0; i < 3; i++)
+		assert_true(sample_value(json_object_array_get_idx(r, i)) == 1);
+	json_object_put(doc);
+
+	/* The shipped alert rules loaded (they would refuse to start else). */
+	body = wait_body((snprintf(url, sizeof(url), "http://127.0.0.1:%u/api/"
+				   "v1/rules", port), url),
+			 "DriftprobeAnomaly", prom_pid, "prometheus", prom_log);
+	free(body);
+	check_dashboard(port, scrape);
+
+	kill(probe_pid, SIGINT);
+	assert_int_equal(harness__wait_exit(probe_pid, 60), 0);
+	probe_pid = -1;
+}
+
+static int teardown(void **state)
+{
+	int status;
+	char cmd[PATH_MAX];
+
+	(void)state;
+	if (prom_pid > 0) {
+		kill(prom_pid, SIGTERM);
+		waitpid(prom_pid, &status, 0);
+	}
+	if (probe_pid > 0) {
+		kill(probe_pid, SIGINT);
+		if (harness__wait_exit(probe_pid, 60) != 0)
+			fprintf(stderr, "driftprobe exited non-zero\n");
+	}
+	if (strcmp(dir, "/tmp/dpeco-prom.XXXXXX")) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		if (system(cmd))
+			fprintf(stderr, "could not remove %s\n", dir);
+	}
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(prometheus_scrapes_the_probe, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

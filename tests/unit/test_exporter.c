@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: MIT
+/*
+ * exporter.c: --listen parsing (loopback when no address, IPv6 in
+ * brackets, every malformed form refused with the option named), and a
+ * real libmicrohttpd server on an ephemeral loopback port: /metrics serves
+ * exactly what was published last with Prometheus' content type, other
+ * paths are 404 and other methods 405.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "exporter.h"
+
+static void parse_listen__forms(void **state)
+{
+	struct sockaddr_storage a;
+	struct sockaddr_in *in4 = (struct sockaddr_in *)&a;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&a;
+	char err[256], buf[64];
+
+	(void)state;
+	assert_int_equal(exporter__parse_listen("9811", &a, err, sizeof(err)), 0);
+	assert_int_equal(in4->sin_family, AF_INET);
+	assert_int_equal(ntohl(in4->sin_addr.s_addr), INADDR_LOOPBACK);
+	assert_int_equal(ntohs(in4->sin_port), 9811);
+
+	assert_int_equal(exporter__parse_listen(":0", &a, err, sizeof(err)), 0);
+	assert_int_equal(ntohl(in4->sin_addr.s_addr), INADDR_LOOPBACK);
+	assert_int_equal(ntohs(in4->sin_port), 0);
+
+	assert_int_equal(exporter__parse_listen("0.0.0.0:65535", &a, err,
+						sizeof(err)), 0);
+	assert_int_equal(in4->sin_addr.s_addr, htonl(INADDR_ANY));
+	assert_int_equal(ntohs(in4->sin_port), 65535);
+
+	assert_int_equal(exporter__parse_listen("[::1]:19001", &a, err,
+						sizeof(err)), 0);
+	assert_int_equal(in6->sin6_family, AF_INET6);
+	inet_ntop(AF_INET6, &in6->sin6_addr, buf, sizeof(buf));
+	assert_string_equal(buf, "::1");
+	assert_int_equal(ntohs(in6->sin6_port), 19001);
+}
+
+static void parse_listen__bad_forms_are_refused(void **state)
+{
+	static const char *const bad[] = {
+		"", ":", "65536", "-1", "+80", "9x", "localhost:80",
+		"1.2.3:80", "1.2.3.4:", "::1:80", "[::1]", "[::1]:",
+		"[nope]:80", "1.2.3.4:80:", "[1.2.3.4]:80",
+	};
+	struct sockaddr_storage a;
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		if (exporter__parse_listen(bad[i], &a, err, sizeof(err)) !=
+		    -EINVAL)
+			fail_msg("'%s' was accepted", bad[i]);
+		assert_non_null(strstr(err, "--listen"));
+		assert_non_null(strstr(err, "expected"));
+	}
+}
+
+/* One HTTP/1.0 exchange; returns the whole response (malloc'd). */
+static char *http(const char *address, const char *request)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	char *resp = calloc(1, 65536);
+	const char *colon = strrchr(address, ':');
+	size_t len = 0;
+	ssize_t r;
+	int fd;
+
+	assert_non_null(resp);
+	assert_non_null(colon);
+	sa.sin_port = htons((uint16_t)atoi(colon + 1));
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(write(fd, request, strlen(request)),
+			 (ssize_t)strlen(request));
+	while ((r = read(fd, resp + len, 65535 - len)) > 0)
+		len += (size_t)r;
+	close(fd);
+	return resp;
+}
+
+static void server__serves_last_publication(void **state)
+{
+	struct sockaddr_storage a;
+	struct exporter *e;
+	char err[256], *resp;
+
+	(void)state;
+	assert_int_equal(exporter__parse_listen("127.0.0.1:0", &a, err,
+						sizeof(err)), 0);
+	e = exporter__start(&a, err, sizeof(err));
+	if (!e)
+		fail_msg("%s", err);
+	assert_int_equal(strncmp(exporter__address(e), "127.0.0.1:", 10), 0);
+	assert_string_not_equal(exporter__address(e), "127.0.0.1:0");
+
+	exporter__publish(e, strdup("first 1\n"), 8);
+	exporter__publish(e, strdup("metric_a 1\nmetric_b 2\n"), 22);
+	resp = http(exporter__address(e), "GET /metrics HTTP/1.0\r\n\r\n");
+	assert_int_equal(strncmp(resp, "HTTP/1.0 200", 12) &&
+			 strncmp(resp, "HTTP/1.1 200", 12), 0);
+	assert_non_null(strcasestr(resp, "Content-Type: text/plain; "
+					 "version=0.0.4; charset=utf-8\r\n"));
+	assert_non_null(strstr(resp, "\r\n\r\nmetric_a 1\nmetric_b 2\n"));
+	assert_null(strstr(resp, "first"));
+	free(resp);
+
+	resp = http(exporter__address(e), "GET /nope HTTP/1.0\r\n\r\n");
+	assert_non_null(strstr(resp, " 404 "));
+	free(resp);
+	resp = http(exporter__address(e), "POST /metrics HTTP/1.0\r\n"
+					  "Content-Length: 0\r\n\r\n");
+	assert_non_null(strstr(resp, " 405 "));
+	free(resp);
+	exporter__stop(e);
+}
+
+static void server__taken_port__fails_naming_the_address(void **state)
+{
+	struct sockaddr_storage a;
+	struct exporter *e1, *e2;
+	char err[256], spec[64];
+
+	(void)state;
+	assert_int_equal(exporter__parse_listen("127.0.0.1:0", &a, err,
+						sizeof(err)), 0);
+	e1 = exporter__start(&a, err, sizeof(err));
+	assert_non_null(e1);
+	snprintf(spec, sizeof(spec), "%s", exporter__address(e1));
+	assert_int_equal(exporter__parse_listen(spec, &a, err, sizeof(err)), 0);
+	e2 = exporter__start(&a, err, sizeof(err));
+	assert_null(e2);
+	assert_non_null(strstr(err, spec));
+	assert_non_null(strstr(err, "--listen"));
+	exporter__stop(e1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(parse_listen__forms),
+		cmocka_unit_test(parse_listen__bad_forms_are_refused),
+		cmocka_unit_test(server__serves_last_publication),
+		cmocka_unit_test(server__taken_port__fails_naming_the_address),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
