@@ -89,8 +89,7 @@ this_cgroup_hist(struct dp_syscall_hist *h)
 	c = bpf_map_lookup_elem(&cgroup_hist, &id);
 	if (c)
 		return c;
-	if (!bpf_map_update_elem(&cgroup_hist, &id, &zero_hist, BPF_NOEXIST))
-		h->health[DP_SH_CGROUP_INSERTED]++;
+	bpf_map_update_elem(&cgroup_hist, &id, &zero_hist, BPF_NOEXIST);
 	c = bpf_map_lookup_elem(&cgroup_hist, &id);
 	if (!c)
 		h->health[DP_SH_CGROUP_DROPPED]++;

@@ -198,7 +198,8 @@ int analyzer__window(struct analyzer *a, const struct window *w,
 				 joint ? &cv : NULL);
 		if (a->metrics) {
 			err = metrics__analysis(a->metrics, e->feature,
-						e->cgroup, &an);
+						e->cgroup, &an,
+						joint ? &cv : NULL);
 			if (err)
 				return err;
 		}

@@ -43,7 +43,10 @@ static const struct group_desc group_descs[DP_GROUP_COUNT] = {
 	},
 };
 
-#define HEALTH_N (DP_SYSCALL_HEALTH_N + DP_NET_HEALTH_N + DP_NODE_HEALTH_N)
+/* The kernel's health counters, then the ones userspace keeps. */
+#define HEALTH_KERNEL (DP_SYSCALL_HEALTH_N + DP_NET_HEALTH_N + DP_NODE_HEALTH_N)
+#define HEALTH_EVICTED HEALTH_KERNEL	/* --per-cgroup entries evicted */
+#define HEALTH_N (HEALTH_KERNEL + 1)
 
 /* Group by group, in enum dp_group order. */
 static const char *const health_names[HEALTH_N] = {
@@ -52,6 +55,7 @@ static const char *const health_names[HEALTH_N] = {
 	DP_NET_HEALTH(DP_X_HEALTH_NAME)
 	DP_NODE_HEALTH(DP_X_HEALTH_NAME)
 #undef DP_X_HEALTH_NAME
+	[HEALTH_EVICTED] = "cgroup_entries_evicted",
 };
 
 struct group_state {
@@ -190,6 +194,7 @@ static int read_cgroups(struct collector *c, struct window *w)
 	if (!err && c->procs)
 		err = proc_exemplars__read(c->procs, w);
 	evicted = cgroup_collector__evicted(c->cgroups);
+	c->health[HEALTH_EVICTED] = evicted;
 	if (evicted > c->evicted_reported) {
 		fprintf(stderr, "driftprobe: %llu cgroup entries evicted from "
 			"the kernel map (more than %d live cgroups); their "

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "baseline.h"
+#include "coupling.h"
 #include "detector.h"
 #include "fc_table.h"
 #include "feature.h"
@@ -26,6 +27,9 @@ struct series {
 	bool analysed;
 	struct analysis an;
 	uint64_t verdicts_total[VERDICTS];
+	bool joint;			/* cv is set */
+	struct coupling_verdict cv;
+	uint64_t coupling_changes_total[2];	/* stronger, weaker */
 };
 
 struct metrics {
@@ -94,7 +98,8 @@ int metrics__window(struct metrics *m, const struct window *w,
 }
 
 int metrics__analysis(struct metrics *m, enum dp_feature_id f,
-		      const char *cgroup, const struct analysis *an)
+		      const char *cgroup, const struct analysis *an,
+		      const struct coupling_verdict *cv)
 {
 	struct series *s = fc_table__get(&m->series, f, cgroup);
 
@@ -104,6 +109,14 @@ int metrics__analysis(struct metrics *m, enum dp_feature_id f,
 	s->analysed = true;
 	if ((unsigned int)an->verdict < VERDICTS)
 		s->verdicts_total[an->verdict]++;
+	s->joint = cv != NULL;
+	if (cv) {
+		s->cv = *cv;
+		if (cv->change == COUPLING_STRONGER)
+			s->coupling_changes_total[0]++;
+		if (cv->change == COUPLING_WEAKER)
+			s->coupling_changes_total[1]++;
+	}
 	return 0;
 }
 
@@ -369,11 +382,60 @@ static void write_analyses(const struct metrics *m, FILE *o)
 	}
 }
 
+/* Joint features: the latest coupling, its learnt band, and the changes. */
+static void write_couplings(const struct metrics *m, FILE *o)
+{
+	static const char *const changes[2] = { "stronger", "weaker" };
+	bool any = false;
+
+	for (size_t i = 0; i < m->series.n; i++)
+		any |= ((const struct series *)fc_table__at(&m->series, i))->joint;
+	if (!any)
+		return;
+	family(o, "coupling_mi_nats", "gauge", "Mutual information between "
+	       "the two axes of a joint feature: in the latest window "
+	       "(estimate=plugin, miller_madow) and the per-window range "
+	       "learnt in the baseline (learnt_min, learnt_max).");
+	for (size_t i = 0; i < m->series.n; i++) {
+		const struct series *s = fc_table__at(&m->series, i);
+		const struct {
+			const char *name;
+			double v;
+		} est[] = {
+			{ "plugin", s->cv.now.mi },
+			{ "miller_madow", s->cv.now.mi_mm },
+			{ "learnt_min", s->cv.band.min },
+			{ "learnt_max", s->cv.band.max },
+		};
+
+		for (size_t j = 0; s->joint && j < sizeof(est) / sizeof(est[0]);
+		     j++) {
+			fputs("driftprobe_coupling_mi_nats", o);
+			series_labels(o, s);
+			fprintf(o, ",estimate=\"%s\"}", est[j].name);
+			value(o, est[j].v);
+		}
+	}
+	family(o, "coupling_changes_total", "counter", "Windows whose coupling "
+	       "interval lay outside the learnt range, by direction.");
+	for (size_t i = 0; i < m->series.n; i++) {
+		const struct series *s = fc_table__at(&m->series, i);
+
+		for (int c = 0; s->joint && c < 2; c++) {
+			fputs("driftprobe_coupling_changes_total", o);
+			series_labels(o, s);
+			fprintf(o, ",change=\"%s\"} %llu\n", changes[c],
+				(unsigned long long)s->coupling_changes_total[c]);
+		}
+	}
+}
+
 int metrics__write(const struct metrics *m, FILE *out)
 {
 	write_probe(m, out);
 	write_windows(m, out);
 	write_events(m, out);
 	write_analyses(m, out);
+	write_couplings(m, out);
 	return ferror(out) ? -EIO : 0;
 }

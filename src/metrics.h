@@ -17,6 +17,7 @@
 
 struct analysis;
 struct baseline;
+struct coupling_verdict;
 struct window;
 struct metrics;
 
@@ -37,9 +38,13 @@ void metrics__set_probe(struct metrics *m, const struct live_status *st);
 int metrics__window(struct metrics *m, const struct window *w,
 		    double processing_s);
 
-/* The verdict for (f, cgroup) in the latest window. 0 or -ENOMEM. */
+/*
+ * The verdict for (f, cgroup) in the latest window, and for a joint
+ * feature its coupling (else cv is NULL). 0 or -ENOMEM.
+ */
 int metrics__analysis(struct metrics *m, enum dp_feature_id f,
-		      const char *cgroup, const struct analysis *an);
+		      const char *cgroup, const struct analysis *an,
+		      const struct coupling_verdict *cv);
 
 /* Write the exposition. 0, or -EIO when the stream failed. */
 int metrics__write(const struct metrics *m, FILE *out);

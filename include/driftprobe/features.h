@@ -244,7 +244,6 @@ enum dp_net_offsets {
 #define DP_SYSCALL_HEALTH(X)							\
 	X(START_STORE_FAILED, "start_store_failed")				\
 	X(EXIT_WITHOUT_START, "exit_without_start")				\
-	X(CGROUP_INSERTED, "cgroup_inserted")					\
 	X(CGROUP_DROPPED, "cgroup_dropped")
 
 enum dp_syscall_health {
@@ -258,9 +257,9 @@ enum dp_syscall_health {
  * --per-cgroup: the syscall group's bins per cgroup v2 id, in an LRU hash of
  * at most DP_CGROUP_MAX entries holding one struct dp_syscall_hist each
  * (not per CPU: increments are atomic). Memory is DP_CGROUP_MAX * ~7 KiB =
- * ~7 MiB whatever the number of CPUs. cgroup_inserted counts new entries
- * (userspace compares with the ids it sees to count evictions);
- * cgroup_dropped counts events that found no entry even after inserting.
+ * ~7 MiB whatever the number of CPUs. cgroup_dropped counts events that
+ * found no entry even after inserting; userspace counts the entries the
+ * LRU evicted (they vanish between two reads).
  */
 #define DP_CGROUP_MAX	1024
 

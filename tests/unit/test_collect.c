@@ -163,9 +163,12 @@ static void collector__first_read_primes_then_windows_hold_deltas(void **state)
 	assert_int_equal(window_hist__total(id), 10);
 	assert_int_equal(lat->counts[40], 2);
 	assert_int_equal(window_hist__total(lat), 2);
+	/* Every kernel counter, then the cgroup evictions userspace counts. */
 	assert_int_equal(collector__health(c, &names, &health),
 			 DP_SYSCALL_HEALTH_N + DP_NET_HEALTH_N +
-			 DP_NODE_HEALTH_N);
+			 DP_NODE_HEALTH_N + 1);
+	assert_string_equal(names[DP_SYSCALL_HEALTH_N + DP_NET_HEALTH_N +
+				  DP_NODE_HEALTH_N], "cgroup_entries_evicted");
 	assert_string_equal(names[DP_SH_EXIT_WITHOUT_START],
 			    "exit_without_start");
 	assert_int_equal(health[DP_SH_EXIT_WITHOUT_START], 4);

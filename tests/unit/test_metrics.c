@@ -16,6 +16,7 @@
 #include <cmocka.h>
 #include "baseline.h"
 #include "detector.h"
+#include "coupling.h"
 #include "metrics.h"
 #include "window.h"
 
@@ -135,7 +136,7 @@ static void window_and_analysis__every_sample_as_expected(void **state)
 	metrics__set_probe(m, &status);
 	metrics__set_baseline(m, &bl);
 	assert_int_equal(metrics__window(m, w, 0.5), 0);
-	assert_int_equal(metrics__analysis(m, DP_F_SYSCALL_ID, "/", &an), 0);
+	assert_int_equal(metrics__analysis(m, DP_F_SYSCALL_ID, "/", &an, NULL), 0);
 	t = render(m);
 	assert_line(t, "driftprobe_hook_attached{hook=\"sys_enter\",kind=\"tp_btf\"} 1");
 	assert_line(t, "driftprobe_hook_attached{hook=\"sys_exit\",kind=\"tp_btf\"} 1");
@@ -182,7 +183,7 @@ static void undefined_values__are_left_out_not_nan(void **state)
 
 	(void)state;
 	an.d.p_value = __builtin_nan("");	/* must never reach the text */
-	assert_int_equal(metrics__analysis(m, DP_F_SYSCALL_ERRNO, "/", &an), 0);
+	assert_int_equal(metrics__analysis(m, DP_F_SYSCALL_ERRNO, "/", &an, NULL), 0);
 	t = render(m);
 	assert_null(strstr(t, "NaN"));
 	assert_null(strstr(t, "measure=\"kl_wb\"}"));
@@ -221,9 +222,9 @@ static void counters__add_up_over_windows(void **state)
 
 	(void)state;
 	assert_int_equal(metrics__window(m, w1, 0.25), 0);
-	assert_int_equal(metrics__analysis(m, DP_F_SYSCALL_ID, "/", &normal), 0);
+	assert_int_equal(metrics__analysis(m, DP_F_SYSCALL_ID, "/", &normal, NULL), 0);
 	assert_int_equal(metrics__window(m, w2, 0.5), 0);
-	assert_int_equal(metrics__analysis(m, DP_F_SYSCALL_ID, "/", &anomaly), 0);
+	assert_int_equal(metrics__analysis(m, DP_F_SYSCALL_ID, "/", &anomaly, NULL), 0);
 	t = render(m);
 	assert_line(t, "driftprobe_windows_total 2");
 	assert_line(t, "driftprobe_window_processing_seconds_total 0.75");
@@ -240,6 +241,14 @@ static void counters__add_up_over_windows(void **state)
 	metrics__free(m);
 }
 
+/* A joint feature's coupling, stronger than its learnt range. */
+static const struct coupling_verdict joint_cv = {
+	.now = { .n = 1000, .mi = 0.25, .mi_mm = 0.125, .nmi = 0.5,
+		 .lo = 0.2, .hi = 0.3 },
+	.band = { .min = 0.015625, .max = 0.03125, .pooled = 0.0234375 },
+	.change = COUPLING_STRONGER,
+};
+
 /* A full rendering: everything set, two cgroups, one undefined value. */
 static char *full_rendering(void)
 {
@@ -253,10 +262,12 @@ static char *full_rendering(void)
 	metrics__set_probe(m, &status);
 	metrics__set_baseline(m, &bl);
 	assert_int_equal(metrics__window(m, w, 0.001), 0);
-	assert_int_equal(metrics__analysis(m, DP_F_SYSCALL_ID, "/", &a1), 0);
-	assert_int_equal(metrics__analysis(m, DP_F_SYSCALL_ERRNO, "/", &a2), 0);
+	assert_int_equal(metrics__analysis(m, DP_F_SYSCALL_ID, "/", &a1, NULL), 0);
+	assert_int_equal(metrics__analysis(m, DP_F_SYSCALL_ERRNO, "/", &a2, NULL), 0);
 	assert_int_equal(metrics__analysis(m, DP_F_SYSCALL_ID,
-					   "/odd\"q\\b\nx", &a2), 0);
+					   "/odd\"q\\b\nx", &a2, NULL), 0);
+	assert_int_equal(metrics__analysis(m, DP_F_SYSCALL_GROUP_ERRNO, "/",
+					   &a1, &joint_cv), 0);
 	t = render(m);
 	window__free(w);
 	metrics__free(m);
@@ -304,6 +315,31 @@ static void layout__families_are_whole_and_typed(void **state)
 	free(t);
 }
 
+static void coupling__latest_mi_band_and_changes(void **state)
+{
+	char *t = full_rendering();
+	static const char *const want[] = {
+		"driftprobe_coupling_mi_nats{feature=\"syscall.group_errno\","
+		"cgroup=\"/\",estimate=\"plugin\"} 0.25\n",
+		"driftprobe_coupling_mi_nats{feature=\"syscall.group_errno\","
+		"cgroup=\"/\",estimate=\"miller_madow\"} 0.125\n",
+		"driftprobe_coupling_mi_nats{feature=\"syscall.group_errno\","
+		"cgroup=\"/\",estimate=\"learnt_max\"} 0.03125\n",
+		"driftprobe_coupling_changes_total{feature=\"syscall.group_errno\","
+		"cgroup=\"/\",change=\"stronger\"} 1\n",
+		"driftprobe_coupling_changes_total{feature=\"syscall.group_errno\","
+		"cgroup=\"/\",change=\"weaker\"} 0\n",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		if (!strstr(t, want[i]))
+			fail_msg("missing: %s", want[i]);
+	/* Only joint features have coupling samples. */
+	assert_null(strstr(t, "coupling_mi_nats{feature=\"syscall.id\""));
+	free(t);
+}
+
 static void promtool__accepts_the_exposition(void **state)
 {
 	char path[] = "/tmp/dpeco-metrics-XXXXXX", cmd[256], out[4096] = "";
@@ -341,6 +377,7 @@ int main(void)
 		cmocka_unit_test(cgroup_label__is_escaped),
 		cmocka_unit_test(counters__add_up_over_windows),
 		cmocka_unit_test(layout__families_are_whole_and_typed),
+		cmocka_unit_test(coupling__latest_mi_band_and_changes),
 		cmocka_unit_test(promtool__accepts_the_exposition),
 	};
 
