@@ -555,10 +555,10 @@ static void prometheus_scrapes_the_probe(void **state)
 	json_object_put(doc);
 
 	/* One verdict per feature, as Prometheus stored it. */
-	r = wait_query(port, "sum by (feature) (driftprobe_verdict)", 3, &doc,
-		       prom_log);
-	assert_int_equal(json_object_array_length(r), 3);
-	for (size_t i = 0; i < 3; i++)
+	r = wait_query(port, "sum by (feature) (driftprobe_verdict)",
+		       DP_F_COUNT, &doc, prom_log);
+	assert_int_equal(json_object_array_length(r), DP_F_COUNT);
+	for (size_t i = 0; i < DP_F_COUNT; i++)
 		assert_true(sample_value(json_object_array_get_idx(r, i)) == 1);
 	json_object_put(doc);
 
