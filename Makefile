@@ -5,6 +5,7 @@
 #   make            build ./driftprobe
 #   make run        install deps, build, run the live probe with defaults
 #   make test       install deps, build, run every test
+#   make fuzz       libFuzzer on every file parser (FUZZ_SECONDS each)
 #   make V=1        show the commands
 
 OUTPUT   := .output
@@ -120,6 +121,13 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory driftprobe
 	$(Q)$(MAKE) --no-print-directory unit
 	$(Q)$(MAKE) --no-print-directory integration
+	$(Q)$(MAKE) --no-print-directory fuzz-replay
+	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_TEST_SECONDS)
+
+# ---- reliability (issue 9): fuzzing ---------------------------------------
+# `make test` fuzzes each target for FUZZ_TEST_SECONDS (`make fuzz`: 60 s).
+FUZZ_TEST_SECONDS ?= 30
+include tests/fuzz/fuzz.mk
 
 # ---- benchmark (tools/bench) ---------------------------------------------
 $(OUTPUT)/bench:
