@@ -6,9 +6,11 @@
 #   make run        install deps, build, run the live probe with defaults
 #   make test       install deps, build, run every test
 #   make fuzz       libFuzzer on every file parser (FUZZ_SECONDS each)
+#   make test-asan  unit + integration tests under ASan+UBSan (.output-asan/)
 #   make V=1        show the commands
 
 OUTPUT   := .output
+BIN      := driftprobe
 CLANG    ?= clang
 BPFTOOL  ?= bpftool
 CC       ?= cc
@@ -43,7 +45,7 @@ LIB_OBJS := $(filter-out $(OUTPUT)/src/main.o,$(OBJS))
 .PHONY: all run test unit integration deps bench clean
 .DELETE_ON_ERROR:
 
-all: driftprobe
+all: $(BIN)
 
 deps:
 	$(Q)tools/deps.sh
@@ -76,7 +78,7 @@ $(OUTPUT)/src/%.o: src/%.c $(SKELS) $(OUTPUT)/syscall_names.h | $(OUTPUT)/src
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
-driftprobe: $(OBJS)
+$(BIN): $(OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
@@ -111,10 +113,10 @@ $(OUTPUT)/tests/itest_%: tests/integration/test_%.c tests/integration/harness.c 
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -Itests/integration -MMD -MP $^ $(LDLIBS) -lcmocka -o $@
 
-integration: driftprobe $(INTEGRATION_BINS)
+integration: $(BIN) $(INTEGRATION_BINS)
 	$(Q)set -e; for t in $(INTEGRATION_TESTS); do \
 		echo "== integration: $$t"; \
-		DRIFTPROBE=./driftprobe $(OUTPUT)/tests/itest_$$t; \
+		DRIFTPROBE=./$(BIN) $(OUTPUT)/tests/itest_$$t; \
 	done
 
 test: deps
@@ -123,11 +125,34 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory integration
 	$(Q)$(MAKE) --no-print-directory fuzz-replay
 	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_TEST_SECONDS)
+	$(Q)$(MAKE) --no-print-directory test-valgrind
+	$(Q)$(MAKE) --no-print-directory test-asan
 
 # ---- reliability (issue 9): fuzzing ---------------------------------------
 # `make test` fuzzes each target for FUZZ_TEST_SECONDS (`make fuzz`: 60 s).
 FUZZ_TEST_SECONDS ?= 30
 include tests/fuzz/fuzz.mk
+
+# ---- reliability (issue 9): sanitizers -----------------------------------
+# test-asan rebuilds everything with ASan+UBSan in its own output directory
+# (the normal build is untouched) and runs the unit and integration suites.
+# A sanitizer report exits 99/98, which no test expects, so it fails them.
+ASAN_OUTPUT := .output-asan
+ASAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	       -fno-sanitize-recover=all
+.PHONY: test-asan test-valgrind
+
+test-asan:
+	$(Q)CFLAGS="$(ASAN_CFLAGS)" \
+	ASAN_OPTIONS=exitcode=99:detect_leaks=1:strict_string_checks=1 \
+	UBSAN_OPTIONS=exitcode=98:print_stacktrace=1:halt_on_error=1 \
+	$(MAKE) --no-print-directory OUTPUT=$(ASAN_OUTPUT) \
+		BIN=$(ASAN_OUTPUT)/driftprobe unit integration
+
+# valgrind memcheck on record, baseline build, analyze and short runs
+# (success and error paths); any error or leak fails.
+test-valgrind: $(BIN)
+	$(Q)tests/valgrind/memcheck.sh ./$(BIN)
 
 # ---- benchmark (tools/bench) ---------------------------------------------
 $(OUTPUT)/bench:
@@ -154,6 +179,6 @@ bench: deps driftprobe $(OUTPUT)/bench/floor $(OUTPUT)/bench/getppid_loop
 
 clean:
 	$(call msg,CLEAN,)
-	$(Q)rm -rf $(OUTPUT) driftprobe
+	$(Q)rm -rf $(OUTPUT) $(ASAN_OUTPUT) driftprobe
 
 -include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/src/*.d $(OUTPUT)/tests/*.d $(OUTPUT)/bench/*.d)
