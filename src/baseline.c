@@ -905,6 +905,12 @@ static char *load__read(struct loader *l, size_t *len, int *ret)
 		*ret = load__fail(l, "is writable by group/other (mode %04o);"
 				  " chmod 600 it",
 				  (unsigned int)st.st_mode & 07777);
+	else if (st.st_uid != geteuid() && st.st_uid != 0)
+		/* Its owner can rewrite it whatever the mode says. */
+		*ret = load__fail(l, "is owned by uid %u, who can rewrite it; "
+				  "expected owner root or uid %u",
+				  (unsigned int)st.st_uid,
+				  (unsigned int)geteuid());
 	else if (!(buf = malloc(st.st_size + 1)))
 		*ret = -ENOMEM;
 	else
