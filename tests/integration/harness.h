@@ -34,6 +34,12 @@ struct harness_totals {
 };
 void harness__sum_records(const char *path, struct harness_totals *t);
 
+/*
+ * Write n synthetic, valid windows (every feature, cgroup "/", one second
+ * apart, a few hundred events each with some spread) to path.
+ */
+void harness__write_windows(const char *path, int n);
+
 /* Make tracefs available for the classic-tracepoint fallback. */
 void harness__mount_tracefs(void);
 

@@ -35,7 +35,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "feature.h"
 #include "harness.h"
 
 #define NOBODY 65534
@@ -106,26 +105,12 @@ static void put_record(const char *dir, const char *name, const char *feature,
 	free(s);
 }
 
-/* Four valid windows of every feature, with some spread. */
 static void put_good_windows(const char *dir)
 {
-	FILE *f;
-	char path[PATH_MAX];
+	char path[PATH_MAX + 32];
 
 	snprintf(path, sizeof(path), "%s/good.jsonl", dir);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	for (int w = 0; w < 4; w++)
-		for (int ft = 0; ft < DP_F_COUNT; ft++) {
-			fprintf(f, "{\"ts\":%d.5,\"interval_s\":1,\"host\":\"h\","
-				"\"cgroup\":\"/\",\"feature\":\"%s\",\"counts\":[",
-				1700000000 + w, feature_table[ft].name);
-			for (uint32_t b = 0; b < feature_table[ft].bins; b++)
-				fprintf(f, b ? ",%u" : "%u",
-					b < 8 ? 100 + 7 * (b * (w + 1) % 5) : 0);
-			fputs("]}\n", f);
-		}
-	assert_int_equal(fclose(f), 0);
+	harness__write_windows(path, 4);
 }
 
 /* bad.json: the valid baseline with the first `from` replaced by `to`. */
