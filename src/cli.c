@@ -157,7 +157,7 @@ int cli__for_each_window(char *const *paths, int npaths,
 	return EXIT_OK;
 }
 
-enum { OPT_HOOKS = 0x280 };
+enum { OPT_HOOKS = 0x280, OPT_USER };
 
 static const struct argp_option live_options[] = {
 	{ "interval", 'i', "SEC", 0, "Window length in seconds (default 10)", 0 },
@@ -165,6 +165,8 @@ static const struct argp_option live_options[] = {
 				     "SIGINT/SIGTERM)", 0 },
 	{ "hooks", OPT_HOOKS, "KIND", 0, "auto (default), tp_btf or tracepoint", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's log", 0 },
+	{ "user", OPT_USER, "NAME", 0, "After attaching, switch to this "
+				       "unprivileged user", 0 },
 	{},
 };
 
@@ -189,6 +191,15 @@ static error_t live_parse(int key, char *arg, struct argp_state *state)
 	case 'v':
 		o->verbose = true;
 		return 0;
+	case OPT_USER: {
+		char err[256];
+
+		if (privdrop__resolve(arg, &o->user, err, sizeof(err))) {
+			cli__error("%s", err);
+			return EINVAL;
+		}
+		return 0;
+	}
 	case ARGP_KEY_END:
 		if (o->duration_s && o->duration_s < o->interval_s) {
 			cli__error("--duration %g is shorter than --interval "

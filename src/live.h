@@ -4,12 +4,14 @@
  * interval collect one window and hand it to a callback, on an absolute
  * monotonic schedule (no drift), until the duration ends or SIGINT/SIGTERM.
  * A window cut short by a signal is dropped: every window handed out is a
- * full interval.
+ * full interval. Once attached it drops every privilege it no longer needs
+ * (privdrop.h).
  */
 #ifndef DRIFTPROBE_LIVE_H
 #define DRIFTPROBE_LIVE_H
 
 #include <stdbool.h>
+#include "privdrop.h"
 #include "probe.h"
 
 struct window;
@@ -19,6 +21,7 @@ struct live_opts {
 	double duration_s;	/* 0 = until signalled */
 	enum probe_hooks hooks;
 	bool verbose;
+	struct privdrop_user user;	/* --user: switch to it after attach */
 };
 
 /*

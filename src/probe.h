@@ -35,6 +35,12 @@ const char *probe__hook_kind(const struct probe *p);
 /* The syscall group's per-CPU histogram map. */
 int probe__syscall_map_fd(const struct probe *p);
 
+/*
+ * 0 if this process can still use the probe's maps with the capabilities it
+ * has now, else -errno (privdrop's check after dropping them).
+ */
+int probe__check_access(const struct probe *p);
+
 /* Number of possible CPUs (the per-CPU value count of every map). */
 size_t probe__ncpus(const struct probe *p);
 

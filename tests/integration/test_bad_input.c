@@ -367,6 +367,10 @@ static const struct bad_case cases[] = {
 	  "--save-baseline goes with learning", 0 },
 	{ "analyze without baseline", NULL, { "analyze", "@good.jsonl" }, 2,
 	  "--baseline FILE is required", 0 },
+	{ "unknown user", NULL, { "record", "--user", "dprel-nosuchuser" }, 2,
+	  "--user: no such user 'dprel-nosuchuser'", 0 },
+	{ "user is root", NULL, { "run", "--user", "root" }, 2,
+	  "--user root: is uid 0; expected an unprivileged user", 0 },
 	{ "unknown baseline action", NULL, { "baseline", "frob",
 	  "@good.jsonl" }, 2, "unknown action 'frob'", 0 },
 	/* baseline files */
