@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Shared command-line plumbing: error lines and strict option parsers. */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -57,6 +58,23 @@ int cli__parse_uint(const char *opt, const char *arg, unsigned long min,
 	}
 	*out = v;
 	return 0;
+}
+
+FILE *cli__open_append(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "a");
+	if (!f) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+	}
+	return f;
 }
 
 const char *cli__hostname(void)

@@ -5,7 +5,7 @@
  * set (effective, permitted, inheritable, bounding, ambient) is empty, or
  * at most CAP_BPF where the kernel needs it for map reads; NoNewPrivs is
  * set; with --user the uid/gid are that user's; and windows keep counting
- * events after the drop.
+ * events after the drop. Files they create are 0600 whatever the umask.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include "harness.h"
@@ -124,11 +125,47 @@ static void run__user_nobody__switches_user_after_attach(void **state)
 	check_dropped(args, out, pw->pw_uid);
 }
 
+/* Record files show what runs on the host: 0600 whatever the umask. */
+static void record_and_run__new_files__mode_0600_under_umask_0(void **state)
+{
+	char dir[] = "/tmp/dprel-mode.XXXXXX";
+	char rec[64], runrec[64], saved[64];
+	const char *rargs[] = { "record", "-i", "0.3", "-d", "0.3", "-o", rec,
+				NULL };
+	const char *args[] = { "run", "-i", "0.3", "--learn", "0.6",
+			       "--duration", "0.6", "--record", runrec,
+			       "--save-baseline", saved, NULL };
+	const char *paths[] = { rec, runrec, saved };
+	mode_t old = umask(0);
+	struct stat st;
+
+	(void)state;
+	harness__require_root();
+	assert_non_null(mkdtemp(dir));
+	snprintf(rec, sizeof(rec), "%s/rec.jsonl", dir);
+	snprintf(runrec, sizeof(runrec), "%s/run.jsonl", dir);
+	snprintf(saved, sizeof(saved), "%s/b.json", dir);
+	assert_int_equal(harness__wait_exit(harness__spawn("/dev/null", rargs),
+					    20), 0);
+	assert_int_equal(harness__wait_exit(harness__spawn("/dev/null", args),
+					    20), 0);
+	umask(old);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(stat(paths[i], &st), 0);
+		print_message("%s: mode %04o\n", paths[i],
+			      (unsigned int)st.st_mode & 07777);
+		assert_int_equal(st.st_mode & 07777, 0600);
+		unlink(paths[i]);
+	}
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(record__after_attach__drops_capabilities_sets_no_new_privs),
 		cmocka_unit_test(run__user_nobody__switches_user_after_attach),
+		cmocka_unit_test(record_and_run__new_files__mode_0600_under_umask_0),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
