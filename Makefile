@@ -7,6 +7,7 @@
 #   make test       install deps, build, run every test
 #   make fuzz       libFuzzer on every file parser (FUZZ_SECONDS each)
 #   make test-asan  unit + integration tests under ASan+UBSan (.output-asan/)
+#   make stress     load test: syscall + loopback connection storms
 #   make V=1        show the commands
 
 OUTPUT   := .output
@@ -148,6 +149,9 @@ test-asan:
 	UBSAN_OPTIONS=exitcode=98:print_stacktrace=1:halt_on_error=1 \
 	$(MAKE) --no-print-directory OUTPUT=$(ASAN_OUTPUT) \
 		BIN=$(ASAN_OUTPUT)/driftprobe unit integration
+
+# Load tests: tests/stress/stress.mk (`make stress`).
+include tests/stress/stress.mk
 
 # valgrind memcheck on record, baseline build, analyze and short runs
 # (success and error paths); any error or leak fails.

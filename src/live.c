@@ -79,6 +79,21 @@ static int drop_privileges(const struct live_opts *o, struct probe *probe)
 	return 0;
 }
 
+/* Never silent about what the probe could not count: one line at exit. */
+static void report_health(const struct collector *col)
+{
+	const uint64_t *values;
+	const char **names;
+	size_t n = collector__health(col, &names, &values);
+
+	fputs("probe health since attach:", stderr);
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, " %s %llu,", names[i],
+			(unsigned long long)values[i]);
+	fprintf(stderr, " counter_resets %llu\n",
+		(unsigned long long)collector__resets(col));
+}
+
 int live__run(const struct live_opts *o, live_window_fn fn, void *ctx)
 {
 	struct probe *probe = NULL;
@@ -135,6 +150,8 @@ int live__run(const struct live_opts *o, live_window_fn fn, void *ctx)
 			break;
 	}
 	ret = cb < 0 ? EXIT_RUNTIME : EXIT_OK;
+	if (ret == EXIT_OK)	/* a failure's one line stays the only one */
+		report_health(col);
 cleanup:
 	collector__free(col);
 	probe__destroy(probe);

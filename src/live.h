@@ -5,7 +5,8 @@
  * monotonic schedule (no drift), until the duration ends or SIGINT/SIGTERM.
  * A window cut short by a signal is dropped: every window handed out is a
  * full interval. Once attached it drops every privilege it no longer needs
- * (privdrop.h).
+ * (privdrop.h). At the end it prints the probe's health counters (events
+ * it could not time or count right) on stderr, so losses are never silent.
  */
 #ifndef DRIFTPROBE_LIVE_H
 #define DRIFTPROBE_LIVE_H

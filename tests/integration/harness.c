@@ -33,6 +33,12 @@ const char *harness__binary(void)
 
 pid_t harness__spawn(const char *out_path, const char *const *args)
 {
+	return harness__spawn_logged(out_path, NULL, args);
+}
+
+pid_t harness__spawn_logged(const char *out_path, const char *err_path,
+			    const char *const *args)
+{
 	const char *argv[32];
 	pid_t pid;
 	int n = 0;
@@ -48,6 +54,11 @@ pid_t harness__spawn(const char *out_path, const char *const *args)
 
 		if (fd < 0 || dup2(fd, 1) < 0)
 			_exit(127);
+		if (err_path) {
+			fd = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+			if (fd < 0 || dup2(fd, 2) < 0)
+				_exit(127);
+		}
 		execv(argv[0], (char *const *)argv);
 		_exit(127);
 	}
