@@ -138,7 +138,8 @@ include tests/fuzz/fuzz.mk
 
 # ---- reliability (issue 9): sanitizers -----------------------------------
 # test-asan rebuilds everything with ASan+UBSan in its own output directory
-# (the normal build is untouched) and runs the unit and integration suites.
+# (the normal build is untouched) and runs the unit tests, the fuzz corpus
+# replay and the integration tests.
 # A sanitizer report exits 99/98, which no test expects, so it fails them.
 ASAN_OUTPUT := .output-asan
 ASAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
@@ -150,7 +151,7 @@ test-asan:
 	ASAN_OPTIONS=exitcode=99:detect_leaks=1:strict_string_checks=1 \
 	UBSAN_OPTIONS=exitcode=98:print_stacktrace=1:halt_on_error=1 \
 	$(MAKE) --no-print-directory OUTPUT=$(ASAN_OUTPUT) \
-		BIN=$(ASAN_OUTPUT)/driftprobe unit integration
+		BIN=$(ASAN_OUTPUT)/driftprobe unit fuzz-replay integration
 
 # Load tests: tests/stress/stress.mk (`make stress`).
 include tests/stress/stress.mk
