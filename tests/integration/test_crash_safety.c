@@ -5,7 +5,9 @@
  *     moments while they work; the destination must always be the old
  *     baseline byte for byte or a complete new one (loads, and for `build`
  *     equals an uninterrupted build apart from its creation time), never
- *     torn. Temp files a kill strands next to it are counted and removed.
+ *     torn. Half the kills are aimed at the write itself (within 1 ms of a
+ *     temp file appearing, or of the destination changing). Temp files a
+ *     kill strands next to it are counted and removed.
  *   - after SIGTERM and after SIGKILL of `record` and `run`, every BPF
  *     program, link and map that process held (read from its
  *     /proc/PID/fdinfo while it ran, so other users' BPF objects are never
@@ -97,8 +99,8 @@ static void copy_file(const char *from, const char *to)
 	free(text);
 }
 
-/* Remove (and count) temp files a killed writer left next to dest. */
-static int remove_strays(const char *dest)
+/* Count temp files next to dest, removing them if remove is set. */
+static int strays(const char *dest, bool remove)
 {
 	const char *base = strrchr(dest, '/') + 1;
 	char prefix[NAME_MAX + 2];
@@ -113,7 +115,7 @@ static int remove_strays(const char *dest)
 			char p[PATH_MAX + NAME_MAX + 2];
 
 			snprintf(p, sizeof(p), "%s/%s", top, e->d_name);
-			assert_int_equal(unlink(p), 0);
+			assert_true(!remove || !unlink(p));
 			n++;
 		}
 	closedir(d);
@@ -172,6 +174,32 @@ static enum outcome check_dest(const char *dest, const char *old_text,
 	return o;
 }
 
+/*
+ * Spin until pid starts writing: a temp file appears next to dest, or dest
+ * itself changes (a writer that is not atomic). True if seen before pid
+ * exited, false after timeout_s or once pid has exited (not reaped).
+ */
+static bool wait_for_write(pid_t pid, const char *dest,
+			   const struct stat *before, double timeout_s)
+{
+	double end = now() + timeout_s;
+	siginfo_t si;
+	struct stat st;
+
+	while (now() < end) {
+		if (strays(dest, false) ||
+		    (!stat(dest, &st) && (st.st_ino != before->st_ino ||
+					  st.st_size != before->st_size ||
+					  st.st_mtim.tv_nsec != before->st_mtim.tv_nsec)))
+			return true;
+		si.si_pid = 0;
+		if (!waitid(P_PID, pid, &si, WEXITED | WNOHANG | WNOWAIT) &&
+		    si.si_pid == pid)
+			return false;
+	}
+	return false;
+}
+
 static void build_quietly(const char *out, const char *in)
 {
 	const char *args[] = { "baseline", "build", "-o", out, in, NULL };
@@ -183,7 +211,7 @@ static void baseline_build__sigkill_at_random__dest_old_or_complete(void **state
 {
 	const char *args[] = { "baseline", "build", "-o", path_dest, path_big,
 			       NULL };
-	int counts[2] = { 0, 0 }, killed = 0, strays = 0;
+	int counts[2] = { 0, 0 }, killed = 0, nstrays = 0, in_write = 0;
 	char *old_text, *ref_text;
 	size_t old_len, ref_len;
 	double t0, full;
@@ -201,25 +229,37 @@ static void baseline_build__sigkill_at_random__dest_old_or_complete(void **state
 	assert_int_equal(reap(harness__spawn(path_null, args)), 0);
 	full = now() - t0;
 
+	/*
+	 * Even runs: killed at a random moment of the whole run. Odd runs:
+	 * killed 0-1 ms after the write begins, the moment a non-atomic
+	 * writer would tear the file.
+	 */
 	for (int i = 0; i < BUILD_KILLS; i++) {
-		useconds_t delay = (useconds_t)(drand48() * 1.1 * full * 1e6);
+		struct stat before;
 		pid_t pid;
 
 		copy_file(path_old, path_dest);
+		assert_int_equal(stat(path_dest, &before), 0);
 		pid = harness__spawn(path_null, args);
-		usleep(delay);
+		if (i % 2 == 0) {
+			usleep((useconds_t)(drand48() * 1.1 * full * 1e6));
+		} else if (wait_for_write(pid, path_dest, &before, 3 * full + 5)) {
+			in_write++;
+			usleep((useconds_t)(drand48() * 1000));
+		}
 		kill(pid, SIGKILL);
 		killed += reap(pid);
 		counts[check_dest(path_dest, old_text, old_len, ref_text,
 				  BIG_WINDOWS)]++;
-		strays += remove_strays(path_dest);
+		nstrays += strays(path_dest, true);
 	}
 	print_message("baseline build (%.2f s uninterrupted): %d runs, %d "
-		      "SIGKILLed; destination old %d, complete new %d, torn 0; "
-		      "stray temp files %d\n", full, BUILD_KILLS, killed,
-		      counts[OLD], counts[NEW], strays);
-	/* Else every run finished first and nothing was tested. */
-	assert_true(killed > 0);
+		      "SIGKILLed (%d within 1 ms of the write starting); "
+		      "destination old %d, complete new %d, torn 0; stray temp "
+		      "files %d\n", full, BUILD_KILLS, killed, in_write,
+		      counts[OLD], counts[NEW], nstrays);
+	/* Else every run finished first, or no kill hit a write. */
+	assert_true(killed > 0 && in_write > 0);
 	free(old_text);
 	free(ref_text);
 }
@@ -229,7 +269,7 @@ static void run_save_baseline__sigkill_at_random__dest_old_or_complete(void **st
 	const char *args[] = { "run", "--learn", "0.4", "--interval", "0.2",
 			       "--duration", "0.6", "--save-baseline",
 			       path_dest, NULL };
-	int counts[2] = { 0, 0 }, killed = 0, strays = 0;
+	int counts[2] = { 0, 0 }, killed = 0, nstrays = 0, in_write = 0;
 	char *old_text;
 	size_t old_len;
 	double t0, full;
@@ -244,24 +284,31 @@ static void run_save_baseline__sigkill_at_random__dest_old_or_complete(void **st
 	full = now() - t0;
 	assert_int_equal(check_dest(path_dest, old_text, old_len, NULL, 2), NEW);
 
+	/* As for baseline build: odd runs are killed as the save begins. */
 	for (int i = 0; i < RUN_KILLS; i++) {
-		/* The save comes near the end: aim most kills there. */
-		double f = i % 2 ? 0.5 + drand48() * 0.6 : drand48();
+		struct stat before;
 		pid_t pid;
 
 		copy_file(path_old, path_dest);
+		assert_int_equal(stat(path_dest, &before), 0);
 		pid = harness__spawn(path_null, args);
-		usleep((useconds_t)(f * full * 1e6));
+		if (i % 2 == 0) {
+			usleep((useconds_t)(drand48() * 1.1 * full * 1e6));
+		} else if (wait_for_write(pid, path_dest, &before, 3 * full + 5)) {
+			in_write++;
+			usleep((useconds_t)(drand48() * 1000));
+		}
 		kill(pid, SIGKILL);
 		killed += reap(pid);
 		counts[check_dest(path_dest, old_text, old_len, NULL, 2)]++;
-		strays += remove_strays(path_dest);
+		nstrays += strays(path_dest, true);
 	}
 	print_message("run --save-baseline (%.2f s uninterrupted): %d runs, "
-		      "%d SIGKILLed; destination old %d, complete new %d, torn "
-		      "0; stray temp files %d\n", full, RUN_KILLS, killed,
-		      counts[OLD], counts[NEW], strays);
-	assert_true(killed > 0);
+		      "%d SIGKILLed (%d within 1 ms of the write starting); "
+		      "destination old %d, complete new %d, torn 0; stray temp "
+		      "files %d\n", full, RUN_KILLS, killed, in_write,
+		      counts[OLD], counts[NEW], nstrays);
+	assert_true(killed > 0 && in_write > 0);
 	free(old_text);
 }
 
