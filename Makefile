@@ -5,9 +5,13 @@
 #   make            build ./driftprobe
 #   make run        install deps, build, run the live probe with defaults
 #   make test       install deps, build, run every test
+#   make fuzz       libFuzzer on every file parser (FUZZ_SECONDS each)
+#   make test-asan  unit + integration tests under ASan+UBSan (.output-asan/)
+#   make stress     load test: syscall + loopback connection storms
 #   make V=1        show the commands
 
 OUTPUT   := .output
+BIN      := driftprobe
 CLANG    ?= clang
 BPFTOOL  ?= bpftool
 CC       ?= cc
@@ -42,7 +46,7 @@ LIB_OBJS := $(filter-out $(OUTPUT)/src/main.o,$(OBJS))
 .PHONY: all run test unit integration deps bench clean
 .DELETE_ON_ERROR:
 
-all: driftprobe
+all: $(BIN)
 
 deps:
 	$(Q)tools/deps.sh
@@ -82,7 +86,7 @@ $(OUTPUT)/src/%.o: src/%.c $(SKELS) $(GENERATED) | $(OUTPUT)/src
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
-driftprobe: $(OBJS)
+$(BIN): $(OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
@@ -122,20 +126,54 @@ $(OUTPUT)/netload: tools/netload.c | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< -o $@
 
-# Every test runs even after one fails; the failures are named at the end.
-integration: driftprobe $(INTEGRATION_BINS) $(OUTPUT)/netload
+# Every driver runs even after one fails; the failed ones are named last.
+integration: $(BIN) $(INTEGRATION_BINS) $(OUTPUT)/netload
 	$(Q)failed=""; for t in $(INTEGRATION_TESTS); do \
 		echo "== integration: $$t"; \
-		DRIFTPROBE=./driftprobe NETLOAD=$(OUTPUT)/netload \
+		DRIFTPROBE=./$(BIN) NETLOAD=$(OUTPUT)/netload \
 			$(OUTPUT)/tests/itest_$$t || failed="$$failed $$t"; \
 	done; \
-	if [ -n "$$failed" ]; then echo "integration FAILED:$$failed"; exit 1; fi
+	if [ -n "$$failed" ]; then echo "integration: FAILED:$$failed"; exit 1; fi
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory driftprobe
 	$(Q)$(MAKE) --no-print-directory unit
 	$(Q)$(MAKE) --no-print-directory ecosystem
 	$(Q)$(MAKE) --no-print-directory integration
+	$(Q)$(MAKE) --no-print-directory fuzz-replay
+	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_TEST_SECONDS)
+	$(Q)$(MAKE) --no-print-directory test-valgrind
+	$(Q)$(MAKE) --no-print-directory test-asan
+
+# ---- reliability (issue 9): fuzzing ---------------------------------------
+# `make test` fuzzes each target for FUZZ_TEST_SECONDS (`make fuzz`: 60 s).
+FUZZ_TEST_SECONDS ?= 30
+include tests/fuzz/fuzz.mk
+
+# ---- reliability (issue 9): sanitizers -----------------------------------
+# test-asan rebuilds everything with ASan+UBSan in its own output directory
+# (the normal build is untouched) and runs the unit tests, the fuzz corpus
+# replay and the integration tests.
+# A sanitizer report exits 99/98, which no test expects, so it fails them.
+ASAN_OUTPUT := .output-asan
+ASAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	       -fno-sanitize-recover=all
+.PHONY: test-asan test-valgrind
+
+test-asan:
+	$(Q)CFLAGS="$(ASAN_CFLAGS)" \
+	ASAN_OPTIONS=exitcode=99:detect_leaks=1:strict_string_checks=1 \
+	UBSAN_OPTIONS=exitcode=98:print_stacktrace=1:halt_on_error=1 \
+	$(MAKE) --no-print-directory OUTPUT=$(ASAN_OUTPUT) \
+		BIN=$(ASAN_OUTPUT)/driftprobe unit fuzz-replay integration
+
+# Load tests: tests/stress/stress.mk (`make stress`).
+include tests/stress/stress.mk
+
+# valgrind memcheck on record, baseline build, analyze and short runs
+# (success and error paths); any error or leak fails.
+test-valgrind: $(BIN)
+	$(Q)tests/valgrind/memcheck.sh ./$(BIN)
 
 # ---- ecosystem: install, contrib/ files, man page ------------------------
 # make install [PREFIX=/usr/local] [DESTDIR=...]: binary, man page, systemd
@@ -205,6 +243,6 @@ bench: deps driftprobe $(OUTPUT)/bench/floor $(OUTPUT)/bench/getppid_loop $(OUTP
 
 clean:
 	$(call msg,CLEAN,)
-	$(Q)rm -rf $(OUTPUT) driftprobe
+	$(Q)rm -rf $(OUTPUT) $(ASAN_OUTPUT) driftprobe
 
 -include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/src/*.d $(OUTPUT)/tests/*.d $(OUTPUT)/bench/*.d)

@@ -97,7 +97,8 @@ int baseline__save(const struct baseline *bl, const char *path, char *err,
 /*
  * Read and validate a baseline file. Refuses (NULL, errno EINVAL unless
  * the system said otherwise) anything that is not a regular file of at most
- * 256 MiB, is writable by group or other, is not valid JSON, or does not
+ * 256 MiB, is writable by group or other, is owned by anyone but root or
+ * the caller (an owner can rewrite it), is not valid JSON, or does not
  * match this build: format, version, feature names and bin counts.
  */
 struct baseline *baseline__load(const char *path, char *err, size_t errlen);

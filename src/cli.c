@@ -67,6 +67,23 @@ int cli__parse_uint(const char *opt, const char *arg, unsigned long min,
 	return 0;
 }
 
+FILE *cli__open_append(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "a");
+	if (!f) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+	}
+	return f;
+}
+
 const char *cli__hostname(void)
 {
 	static char host[256];
@@ -165,7 +182,8 @@ int cli__for_each_window(char *const *paths, int npaths,
 	return EXIT_OK;
 }
 
-enum { OPT_HOOKS = 0x280, OPT_NETNS, OPT_PER_CGROUP, OPT_NO_EXEMPLARS };
+enum { OPT_HOOKS = 0x280, OPT_NETNS, OPT_PER_CGROUP, OPT_NO_EXEMPLARS,
+       OPT_USER };
 
 /* The inode of the network namespace file at path (/run/netns/NAME). */
 static int netns_inode(const char *path, unsigned int *ino)
@@ -208,6 +226,8 @@ static const struct argp_option live_options[] = {
 	{ "netns", OPT_NETNS, "PATH", 0, "Network features count only this "
 					 "network namespace (/run/netns/NAME)", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's log", 0 },
+	{ "user", OPT_USER, "NAME", 0, "After attaching, switch to this "
+				       "unprivileged user", 0 },
 	{},
 };
 
@@ -241,6 +261,15 @@ static error_t live_parse(int key, char *arg, struct argp_state *state)
 	case 'v':
 		o->probe.verbose = true;
 		return 0;
+	case OPT_USER: {
+		char err[256];
+
+		if (privdrop__resolve(arg, &o->user, err, sizeof(err))) {
+			cli__error("%s", err);
+			return EINVAL;
+		}
+		return 0;
+	}
 	case ARGP_KEY_END:
 		if (o->duration_s && o->duration_s < o->interval_s) {
 			cli__error("--duration %g is shorter than --interval "

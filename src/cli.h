@@ -8,6 +8,7 @@
 
 #include <argp.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #define DRIFTPROBE_VERSION "0.1.0"
 
@@ -51,6 +52,12 @@ struct window;
 int cli__for_each_window(char *const *paths, int npaths,
 			 int (*fn)(const struct window *w, void *ctx),
 			 void *ctx);
+
+/*
+ * Open path for appending records, creating it with mode 0600 whatever the
+ * umask (window records show what runs on the host). NULL + errno.
+ */
+FILE *cli__open_append(const char *path);
 
 /* This host's name, for records. */
 const char *cli__hostname(void);

@@ -356,7 +356,7 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 	if (a.record_path) {
-		a.record = fopen(a.record_path, "a");
+		a.record = cli__open_append(a.record_path);
 		if (!a.record) {
 			cli__error("%s: cannot open for writing: %s",
 				   a.record_path, strerror(errno));

@@ -2,9 +2,11 @@
 /*
  * Live collection loop: probe -> collector -> one window per interval.
  * Signals only set a flag; the loop notices it when clock_nanosleep returns
- * EINTR, drops the partial window and detaches.
+ * EINTR, drops the partial window and detaches. Privileges are dropped
+ * right after the first snapshot proves the maps readable.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <signal.h>
 #include <string.h>
 #include <time.h>
@@ -52,6 +54,46 @@ static double realtime_now(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+static int check_access(void *probe)
+{
+	return probe__check_access(probe);
+}
+
+/* After attach: nothing left that an attacker of this process could use. */
+static int drop_privileges(const struct live_opts *o, struct probe *probe)
+{
+	char err[256];
+	bool kept_bpf;
+
+	if (privdrop__apply(&o->user, check_access, probe, &kept_bpf, err,
+			    sizeof(err))) {
+		cli__error("%s", err);
+		return -1;
+	}
+	if (o->probe.verbose)
+		fprintf(stderr, "privileges: dropped every capability%s%s%s\n",
+			kept_bpf ? " but CAP_BPF (this kernel wants it for "
+				   "map reads)" : "",
+			o->user.name ? "; now user " : "",
+			o->user.name ? o->user.name : "");
+	return 0;
+}
+
+/* Never silent about what the probe could not count: one line at exit. */
+static void report_health(const struct collector *col)
+{
+	const uint64_t *values;
+	const char **names;
+	size_t n = collector__health(col, &names, &values);
+
+	fputs("probe health since attach:", stderr);
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, " %s %llu,", names[i],
+			(unsigned long long)values[i]);
+	fprintf(stderr, " counter_resets %llu\n",
+		(unsigned long long)collector__resets(col));
+}
+
 int live__run(const struct live_opts *o, live_window_fn fn, void *ctx)
 {
 	struct probe *probe = NULL;
@@ -81,6 +123,8 @@ int live__run(const struct live_opts *o, live_window_fn fn, void *ctx)
 			   strerror(errno));
 		goto cleanup;
 	}
+	if (drop_privileges(o, probe))
+		goto cleanup;
 	deadline = start;
 	while (!stop_requested && (!max_windows || windows < max_windows)) {
 		struct window *w;
@@ -112,6 +156,8 @@ int live__run(const struct live_opts *o, live_window_fn fn, void *ctx)
 			break;
 	}
 	ret = cb < 0 ? EXIT_RUNTIME : EXIT_OK;
+	if (ret == EXIT_OK)	/* a failure's one line stays the only one */
+		report_health(col);
 cleanup:
 	collector__free(col);
 	probe__destroy(probe);

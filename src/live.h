@@ -4,7 +4,9 @@
  * interval collect one window and hand it to a callback, on an absolute
  * monotonic schedule (no drift), until the duration ends or SIGINT/SIGTERM.
  * A window cut short by a signal is dropped: every window handed out is a
- * full interval.
+ * full interval. Once attached it drops every privilege it no longer needs
+ * (privdrop.h). At the end it prints the probe's health counters (events
+ * it could not time or count right) on stderr, so losses are never silent.
  */
 #ifndef DRIFTPROBE_LIVE_H
 #define DRIFTPROBE_LIVE_H
@@ -12,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "privdrop.h"
 #include "probe.h"
 
 struct window;
@@ -20,6 +23,7 @@ struct live_opts {
 	double interval_s;
 	double duration_s;	/* 0 = until signalled */
 	struct probe_opts probe;
+	struct privdrop_user user;	/* --user: switch to it after attach */
 };
 
 /* The probe's state as of a window, for health reporting. */

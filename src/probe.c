@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "probe.h"
 #include "net.skel.h"
@@ -341,6 +342,16 @@ const char *probe__net_hook_kind(const struct probe *p)
 int probe__net_map_fd(const struct probe *p)
 {
 	return p->net ? bpf_map__fd(p->net->maps.net_hist) : -1;
+}
+
+int probe__check_access(const struct probe *p)
+{
+	struct bpf_map_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	return bpf_obj_get_info_by_fd(probe__syscall_map_fd(p), &info, &len) ?
+		       -errno : 0;
 }
 
 size_t probe__ncpus(const struct probe *p)

@@ -66,6 +66,12 @@ const char *probe__node_hook_kind(const struct probe *p);
 /* The node group's per-CPU histogram map, or -1 when it is off. */
 int probe__node_map_fd(const struct probe *p);
 
+/*
+ * 0 if this process can still use the probe's maps with the capabilities it
+ * has now, else -errno (privdrop's check after dropping them).
+ */
+int probe__check_access(const struct probe *p);
+
 /* Number of possible CPUs (the per-CPU value count of every map). */
 size_t probe__ncpus(const struct probe *p);
 

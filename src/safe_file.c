@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The trusted-file read: open without following a FIFO into a hang,
- * check type, size and mode on the open descriptor (no race with a
+ * check type, size, mode and owner on the open descriptor (no race with a
  * rename between check and read), then read it all.
  */
 #include <errno.h>
@@ -44,6 +44,11 @@ char *safe_file__read(const char *path, uint64_t max, const char *max_text,
 		snprintf(err, errlen, "%s: is writable by group/other (mode "
 			 "%04o); chmod 600 it", path,
 			 (unsigned int)st.st_mode & 07777);
+	} else if (st.st_uid != geteuid() && st.st_uid != 0) {
+		/* Its owner can rewrite it whatever the mode says. */
+		snprintf(err, errlen, "%s: is owned by uid %u, who can rewrite "
+			 "it; expected owner root or uid %u", path,
+			 (unsigned int)st.st_uid, (unsigned int)geteuid());
 	} else if (!(buf = malloc((size_t)st.st_size + 1))) {
 		saved = ENOMEM;
 		snprintf(err, errlen, "%s: out of memory", path);

@@ -303,8 +303,9 @@ static int parse_record(struct window_reader *r, const char *line,
 			   "not a JSON object on one line (%s); expected a "
 			   "window record",
 			   o ? "trailing data"
-			     : json_tokener_error_desc(
-				       json_tokener_get_error(tok)));
+			   : json_tokener_get_error(tok) == json_tokener_continue
+			   ? "it ends early, truncated"
+			   : json_tokener_error_desc(json_tokener_get_error(tok)));
 		goto out;
 	}
 	if (!json_object_is_type(o, json_type_object)) {

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "harness.h"
+#include "feature.h"
 #include "window_io.h"
 
 void harness__require_root(void)
@@ -32,6 +33,12 @@ const char *harness__binary(void)
 
 pid_t harness__spawn(const char *out_path, const char *const *args)
 {
+	return harness__spawn_logged(out_path, NULL, args);
+}
+
+pid_t harness__spawn_logged(const char *out_path, const char *err_path,
+			    const char *const *args)
+{
 	const char *argv[32];
 	pid_t pid;
 	int n = 0;
@@ -47,6 +54,11 @@ pid_t harness__spawn(const char *out_path, const char *const *args)
 
 		if (fd < 0 || dup2(fd, 1) < 0)
 			_exit(127);
+		if (err_path) {
+			fd = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+			if (fd < 0 || dup2(fd, 2) < 0)
+				_exit(127);
+		}
 		execv(argv[0], (char *const *)argv);
 		_exit(127);
 	}
@@ -146,4 +158,24 @@ void harness__mount_tracefs(void)
 	if (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL) &&
 	    errno != EBUSY)
 		fail_msg("cannot mount tracefs: %s", strerror(errno));
+}
+
+void harness__write_windows(const char *path, int n)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		fail_msg("%s: %s", path, strerror(errno));
+	for (int w = 0; w < n; w++)
+		for (int ft = 0; ft < DP_F_COUNT; ft++) {
+			fprintf(f, "{\"ts\":%d.5,\"interval_s\":1,\"host\":\"h\","
+				"\"cgroup\":\"/\",\"feature\":\"%s\",\"counts\":[",
+				1700000000 + w, feature_table[ft].name);
+			for (uint32_t b = 0; b < feature_table[ft].bins; b++)
+				fprintf(f, b ? ",%u" : "%u",
+					b < 8 ? 100 + 7 * (b * (w + 1) % 5) : 0);
+			fputs("]}\n", f);
+		}
+	if (fclose(f))
+		fail_msg("%s: %s", path, strerror(errno));
 }

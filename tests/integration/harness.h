@@ -20,6 +20,10 @@ const char *harness__binary(void);
 /* fork+exec driftprobe with args (NULL-terminated), stdout to out_path. */
 pid_t harness__spawn(const char *out_path, const char *const *args);
 
+/* The same with stderr to err_path as well (NULL: inherited). */
+pid_t harness__spawn_logged(const char *out_path, const char *err_path,
+			    const char *const *args);
+
 /* Wait until out_path has at least n lines (fail after timeout_s). */
 void harness__wait_lines(const char *out_path, int n, double timeout_s);
 
@@ -33,6 +37,12 @@ struct harness_totals {
 	uint64_t total[DP_F_COUNT];
 };
 void harness__sum_records(const char *path, struct harness_totals *t);
+
+/*
+ * Write n synthetic, valid windows (every feature, cgroup "/", one second
+ * apart, a few hundred events each with some spread) to path.
+ */
+void harness__write_windows(const char *path, int n);
 
 /* Make tracefs available for the classic-tracepoint fallback. */
 void harness__mount_tracefs(void);

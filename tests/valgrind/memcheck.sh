@@ -1,0 +1,79 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# valgrind memcheck over the commands that matter, on success and error
+# paths: record, baseline build, analyze, a short run (learning, saving,
+# then judging), and a run stopped by SIGTERM. Any memory error or any
+# definite/indirect/possible leak fails the test (exit 97 from valgrind);
+# each command must also exit with the status it is expected to.
+#
+#   tests/valgrind/memcheck.sh [DRIFTPROBE]      (root: it loads BPF)
+set -u
+
+BIN=$(realpath "${1:-./driftprobe}")
+SUPP=$(dirname "$(realpath "$0")")/libbpf.supp
+DIR=$(mktemp -d /tmp/dprel-memcheck.XXXXXX)
+FAILED=0
+trap 'rm -rf "$DIR"' EXIT
+
+VG="valgrind --quiet --error-exitcode=97 --leak-check=full
+    --show-leak-kinds=definite,indirect,possible
+    --errors-for-leak-kinds=definite,indirect,possible --suppressions=$SUPP"
+
+# check NAME EXPECTED_STATUS ARGS...: stdout to $DIR/NAME.out
+check() {
+	name=$1 want=$2
+	shift 2
+	$VG "$BIN" "$@" > "$DIR/$name.out" 2> "$DIR/$name.err"
+	got=$?
+	if [ "$got" -eq "$want" ]; then
+		echo "memcheck: $name: ok (exit $got)"
+	else
+		echo "memcheck: $name: FAILED: exit $got, expected $want" \
+		     "(97 = valgrind found errors or leaks)"
+		sed 's/^/    /' "$DIR/$name.err" | head -60
+		FAILED=1
+	fi
+}
+
+check record 0 record --interval 0.5 --duration 2 -o "$DIR/w.jsonl"
+check baseline-build 0 baseline build -o "$DIR/b.json" "$DIR/w.jsonl"
+check analyze 0 analyze --baseline "$DIR/b.json" "$DIR/w.jsonl"
+check analyze-json 0 analyze --json --baseline "$DIR/b.json" "$DIR/w.jsonl"
+check run-learn-save 0 run --learn 1 --interval 0.5 --duration 2 \
+	--save-baseline "$DIR/r.json" --record "$DIR/r.jsonl"
+check run-baseline 0 run --baseline "$DIR/b.json" --interval 0.5 \
+	--duration 1 --json
+
+# Error paths free what they allocated, too.
+head -c 700 "$DIR/w.jsonl" > "$DIR/torn.jsonl"
+check baseline-build-bad-input 2 baseline build -o "$DIR/x.json" \
+	"$DIR/w.jsonl" "$DIR/torn.jsonl"
+check analyze-bad-input 2 analyze --baseline "$DIR/b.json" \
+	"$DIR/w.jsonl" "$DIR/torn.jsonl"
+head -c 300 "$DIR/b.json" > "$DIR/torn.json"
+chmod 600 "$DIR/torn.json"
+check analyze-bad-baseline 2 analyze --baseline "$DIR/torn.json" \
+	"$DIR/w.jsonl"
+check bad-option 2 run --interval 0
+
+# SIGTERM in the middle of learning: cleanup runs on the signal path too.
+$VG "$BIN" run --learn 60 --interval 0.5 --record "$DIR/t.jsonl" \
+	> "$DIR/run-sigterm.out" 2> "$DIR/run-sigterm.err" &
+pid=$!
+i=0
+while [ ! -s "$DIR/t.jsonl" ] && [ $i -lt 600 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill -TERM $pid
+wait $pid
+got=$?
+if [ "$got" -eq 0 ] && [ -s "$DIR/t.jsonl" ]; then
+	echo "memcheck: run-sigterm: ok (exit 0)"
+else
+	echo "memcheck: run-sigterm: FAILED: exit $got, expected 0 after" \
+	     "at least one window"
+	sed 's/^/    /' "$DIR/run-sigterm.err" | head -60
+	FAILED=1
+fi
+exit $FAILED
