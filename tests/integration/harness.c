@@ -169,8 +169,13 @@ void harness__write_windows(const char *path, int n)
 	for (int w = 0; w < n; w++)
 		for (int ft = 0; ft < DP_F_COUNT; ft++) {
 			fprintf(f, "{\"ts\":%d.5,\"interval_s\":1,\"host\":\"h\","
-				"\"cgroup\":\"/\",\"feature\":\"%s\",\"counts\":[",
+				"\"cgroup\":\"/\",\"feature\":\"%s\",",
 				1700000000 + w, feature_table[ft].name);
+			if (feature_table[ft].rows > 1)
+				fprintf(f, "\"shape\":[%u,%u],",
+					feature_table[ft].rows,
+					feature_table[ft].cols);
+			fputs("\"counts\":[", f);
 			for (uint32_t b = 0; b < feature_table[ft].bins; b++)
 				fprintf(f, b ? ",%u" : "%u",
 					b < 8 ? 100 + 7 * (b * (w + 1) % 5) : 0);

@@ -225,7 +225,7 @@ static void s_bl_bins(const char *d)
 }
 static void s_bl_feature(const char *d)
 {
-	put_edited_baseline(d, "\"syscall.errno\"", "\"net.rx_bytes\"");
+	put_edited_baseline(d, "\"syscall.errno\"", "\"net.bogus\"");
 }
 static void s_bl_windows1(const char *d)
 {
@@ -274,7 +274,7 @@ static void s_w_bins(const char *d)
 }
 static void s_w_feature(const char *d)
 {
-	put_record(d, "bad.jsonl", "net.tx_bytes", 1, 136, "1", "1");
+	put_record(d, "bad.jsonl", "net.bogus", 1, 136, "1", "1");
 }
 static void s_w_interval(const char *d)
 {
@@ -407,7 +407,7 @@ static const struct bad_case cases[] = {
 	{ "baseline bin-count mismatch", s_bl_bins, { ANALYZE_BL }, 2,
 	  "bin-count mismatch: file has 500, this build has 512", 0 },
 	{ "baseline unknown feature", s_bl_feature, { ANALYZE_BL }, 2,
-	  "unknown feature name \"net.rx_bytes\"", 0 },
+	  "unknown feature name \"net.bogus\"", 0 },
 	{ "baseline of one window", s_bl_windows1, { ANALYZE_BL }, 2,
 	  "needs 2 or more", 0 },
 	{ "baseline NaN threshold", s_bl_nan, { ANALYZE_BL }, 2,
@@ -435,7 +435,7 @@ static const struct bad_case cases[] = {
 	{ "windows bin-count mismatch", s_w_bins, { ANALYZE("bad.jsonl") }, 2,
 	  "bad.jsonl:1: \"counts\" has 135 bins; syscall.errno has 136", 0 },
 	{ "windows unknown feature", s_w_feature, { BUILD("bad.jsonl") }, 2,
-	  "bad.jsonl:1: unknown feature \"net.tx_bytes\"", 0 },
+	  "bad.jsonl:1: unknown feature \"net.bogus\"", 0 },
 	{ "windows negative interval", s_w_interval, { ANALYZE("bad.jsonl") },
 	  2, "bad.jsonl:1: \"interval_s\" missing or bad", 0 },
 	{ "windows interval differs in a window", s_w_interval_mix,
