@@ -48,8 +48,13 @@ int map_walk(int fd, size_t key_size, size_t value_size, map_walk_fn fn,
 
 	for (;;) {
 		if (!keys) {
-			keys = malloc(batch * key_size);
-			values = malloc(batch * value_size);
+			/*
+			 * calloc: valgrind does not know the batch command
+			 * writes these, and would call every read of them
+			 * uninitialised.
+			 */
+			keys = calloc(batch, key_size);
+			values = calloc(batch, value_size);
 			if (!keys || !values) {
 				err = -ENOMEM;
 				break;

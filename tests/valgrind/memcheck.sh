@@ -35,10 +35,12 @@ check() {
 	fi
 }
 
-check record 0 record --interval 0.5 --duration 2 -o "$DIR/w.jsonl"
+check record 0 record --interval 0.5 --duration 6 -o "$DIR/w.jsonl"
 check baseline-build 0 baseline build -o "$DIR/b.json" "$DIR/w.jsonl"
 check analyze 0 analyze --baseline "$DIR/b.json" "$DIR/w.jsonl"
 check analyze-json 0 analyze --json --baseline "$DIR/b.json" "$DIR/w.jsonl"
+check mi 0 mi --baseline "$DIR/b.json" "$DIR/w.jsonl"
+check mi-json 0 mi --json "$DIR/w.jsonl"
 check run-learn-save 0 run --learn 1 --interval 0.5 --duration 2 \
 	--save-baseline "$DIR/r.json" --record "$DIR/r.jsonl"
 check run-baseline 0 run --baseline "$DIR/b.json" --interval 0.5 \
