@@ -205,13 +205,10 @@ static inline enum dp_port_class dp_port_class(unsigned int port)
 static inline unsigned int dp_comm_hash(const char *comm, unsigned int bits)
 {
 	unsigned int h = 2166136261u;
-	int end = 0;
 
-	for (int i = 0; i < DP_COMM_LEN; i++) {
-		end |= !comm[i];
-		if (!end)
-			h = (h ^ (unsigned char)comm[i]) * 16777619u;
-	}
+	/* Nothing past the NUL is read: callers may pass short strings. */
+	for (int i = 0; i < DP_COMM_LEN && comm[i]; i++)
+		h = (h ^ (unsigned char)comm[i]) * 16777619u;
 	return dp_hash32(h, bits);
 }
 
