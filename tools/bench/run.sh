@@ -61,6 +61,8 @@ measure() {
 		while [ "$(prog_count)" -lt $((before + ${progs[$name]})) ]; do
 			if ! kill -0 "$pid" 2>/dev/null || [ $SECONDS -gt $deadline ]; then
 				echo "bench: $name did not attach" >&2
+				kill -INT "$pid" 2>/dev/null || true
+				wait "$pid" 2>/dev/null || true
 				pid=""
 				return 1
 			fi
