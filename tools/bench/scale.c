@@ -101,7 +101,7 @@ int main(int argc, char **argv)
 	}
 	detector_opts__defaults(&opts);
 	a = analyzer__new(bl, &opts);
-	r = report__new(devnull, REPORT_JSON);
+	r = report__new(devnull, REPORT_JSON, 0);
 	if (!a || !r || !devnull)
 		return 1;
 	t0 = 0;
