@@ -13,13 +13,15 @@
 
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := window_io baseline
+FUZZ_TARGETS := window_io baseline config
 FUZZ_CFLAGS  := -g -O1 -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined $(WARN) -std=gnu11 \
 		-D_GNU_SOURCE -Iinclude -Isrc -I$(OUTPUT) -Itests/fuzz \
 		$(shell pkg-config --cflags json-c 2>/dev/null)
 fuzz_window_io_SRCS := src/window_io.c src/window.c src/key_index.c \
 		       src/feature.c src/jsonw.c src/json_counts.c
+fuzz_config_SRCS    := src/config.c src/safe_file.c
+fuzz_config_LIBS    := -linih
 fuzz_baseline_SRCS  := src/baseline.c src/safe_file.c src/divergence.c \
 		       src/stats.c src/mi.c src/window.c src/key_index.c \
 		       src/feature.c src/jsonw.c src/json_counts.c
@@ -32,11 +34,11 @@ $(OUTPUT)/fuzz:
 define fuzz_rule
 $(OUTPUT)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c tests/fuzz/fuzz_file.c $(fuzz_$(1)_SRCS) $(HEADERS) tests/fuzz/fuzz_file.h $(OUTPUT)/syscall_names.h | $(OUTPUT)/fuzz
 	$$(call msg,FUZZ-CC,$$@)
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $$(filter %.c,$$^) -ljson-c -lm -o $$@
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $$(filter %.c,$$^) -ljson-c -lm $$(fuzz_$(1)_LIBS) -o $$@
 
 $(OUTPUT)/fuzz/replay_$(1): tests/fuzz/replay.c tests/fuzz/fuzz_$(1).c tests/fuzz/fuzz_file.c $(fuzz_$(1)_SRCS) $(HEADERS) tests/fuzz/fuzz_file.h $(OUTPUT)/syscall_names.h | $(OUTPUT)/fuzz
 	$$(call msg,CC,$$@)
-	$(Q)$(CC) $(CFLAGS) -Itests/fuzz $$(filter %.c,$$^) $(LDFLAGS) -ljson-c -lm -o $$@
+	$(Q)$(CC) $(CFLAGS) -Itests/fuzz $$(filter %.c,$$^) $(LDFLAGS) -ljson-c -lm $$(fuzz_$(1)_LIBS) -o $$@
 endef
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(t))))
 

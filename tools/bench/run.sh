@@ -8,8 +8,8 @@
 # usage: tools/bench/run.sh [ROUNDS] [CALLS]    (run as root from the repo)
 set -euo pipefail
 
-ROUNDS=${1:-5}
-CALLS=${2:-1000000}
+ROUNDS=${1:-3}
+CALLS=${2:-500000}
 OUT=.output/bench
 DP=./driftprobe
 LOOP=$OUT/getppid_loop
@@ -121,7 +121,7 @@ echo
 
 # Steady-state `run` at the default interval: CPU share and peak RSS, from
 # GNU time's account of the whole process (learning included).
-IDLE_S=${IDLE_S:-120}
+IDLE_S=${IDLE_S:-60}
 echo
 echo "idle run: $IDLE_S s of 'run' at the default 10 s interval (learning the first 30 s)"
 /usr/bin/time -f "%U %S %M" -o "$results.time" \

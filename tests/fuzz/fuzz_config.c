@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+/*
+ * libFuzzer target: config files (`run --config FILE`), read with inih and
+ * turned into --key=value arguments. Whatever the file holds, config__merge
+ * must either refuse it (with a message, as cli__error prints) or insert
+ * only arguments of the form --KEY or --KEY=VALUE for keys the argp knows,
+ * ahead of the command line's own.
+ */
+#include <argp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "config.h"
+#include "fuzz_file.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* config.c reports through cli__error; count, do not print. */
+static int errors;
+
+void cli__error(const char *fmt, ...)
+{
+	(void)fmt;
+	errors++;
+}
+
+/* A few of run's options, with values and without. */
+static const struct argp_option options[] = {
+	{ "interval", 'i', "SEC", 0, "", 0 },
+	{ "learn", 0x300, "SEC", 0, "", 0 },
+	{ "listen", 0x301, "ADDR", 0, "", 0 },
+	{ "json", 'j', NULL, 0, "", 0 },
+	{ "per-cgroup", 0x302, NULL, 0, "", 0 },
+	{},
+};
+
+static const struct argp fuzz_argp = { options, NULL, NULL, NULL, NULL, NULL,
+				       NULL };
+
+static int known(const char *arg)
+{
+	size_t n = strcspn(arg + 2, "=");
+
+	for (const struct argp_option *o = options; o->name; o++)
+		if (strlen(o->name) == n && !strncmp(arg + 2, o->name, n))
+			return 1;
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char cmd[] = "driftprobe run", flag[] = "--config", tail[] = "--json";
+	char *argv[] = { cmd, flag, (char *)fuzz_file__path(data, size), tail,
+			 NULL };
+	char **out = NULL;
+	int out_argc = 0, before = errors;
+
+	if (config__merge(&fuzz_argp, 4, argv, &out_argc, &out)) {
+		if (errors == before)
+			abort();	/* refused without a word */
+		return 0;
+	}
+	/* argv[0], the file's arguments, then the command line's 3. */
+	if (out_argc < 4 || strcmp(out[0], cmd) ||
+	    strcmp(out[out_argc - 1], tail))
+		abort();
+	for (int i = 1; i < out_argc - 3; i++)
+		if (strncmp(out[i], "--", 2) || !known(out[i]))
+			abort();
+	config__release(out);
+	return 0;
+}
