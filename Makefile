@@ -43,7 +43,7 @@ SRCS     := $(wildcard src/*.c)
 OBJS     := $(patsubst src/%.c,$(OUTPUT)/src/%.o,$(SRCS))
 LIB_OBJS := $(filter-out $(OUTPUT)/src/main.o,$(OBJS))
 
-.PHONY: all run test unit integration deps bench clean
+.PHONY: all run test unit integration deps bench bench-tools clean
 .DELETE_ON_ERROR:
 
 all: $(BIN)
@@ -136,7 +136,7 @@ integration: $(BIN) $(INTEGRATION_BINS) $(OUTPUT)/netload
 	if [ -n "$$failed" ]; then echo "integration: FAILED:$$failed"; exit 1; fi
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory driftprobe
+	$(Q)$(MAKE) --no-print-directory driftprobe bench-tools
 	$(Q)$(MAKE) --no-print-directory unit
 	$(Q)$(MAKE) --no-print-directory ecosystem
 	$(Q)$(MAKE) --no-print-directory integration
@@ -237,7 +237,10 @@ $(OUTPUT)/bench/scale: tools/bench/scale.c $(LIB_OBJS) | $(OUTPUT)/bench
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
-bench: deps driftprobe $(OUTPUT)/bench/floor $(OUTPUT)/bench/getppid_loop $(OUTPUT)/bench/scale
+# Built by `make test` too, so the benchmark cannot rot unnoticed.
+bench-tools: $(OUTPUT)/bench/floor $(OUTPUT)/bench/getppid_loop $(OUTPUT)/bench/scale
+
+bench: deps driftprobe bench-tools
 	$(Q)tools/deps.sh bench
 	$(Q)tools/bench/run.sh $(BENCH_ROUNDS)
 
