@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <json-c/json.h>
 #include "harness.h"
 #include "feature.h"
 #include "window_io.h"
@@ -183,4 +184,54 @@ void harness__write_windows(const char *path, int n)
 		}
 	if (fclose(f))
 		fail_msg("%s: %s", path, strerror(errno));
+}
+
+/* The top bin labelled label in an analysis line, or NULL. */
+static struct json_object *top_bin(struct json_object *o, const char *label)
+{
+	struct json_object *top, *lbl;
+
+	if (!json_object_object_get_ex(o, "top", &top))
+		return NULL;
+	for (size_t i = 0; i < json_object_array_length(top); i++) {
+		struct json_object *t = json_object_array_get_idx(top, i);
+
+		if (json_object_object_get_ex(t, "label", &lbl) &&
+		    !strcmp(json_object_get_string(lbl), label))
+			return t;
+	}
+	return NULL;
+}
+
+int harness__coupling_lines(const char *path, const char *feature,
+			    const char *change, const char *label,
+			    const char *exemplar)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	int hits = 0;
+
+	if (!f)
+		fail_msg("%s: %s", path, strerror(errno));
+	while (getline(&line, &cap, f) > 0) {
+		struct json_object *o = json_tokener_parse(line), *x, *c, *t;
+
+		if (!o)
+			fail_msg("%s: not JSON: %s", path, line);
+		if (json_object_object_get_ex(o, "feature", &x) &&
+		    !strcmp(json_object_get_string(x), feature) &&
+		    json_object_object_get_ex(o, "coupling", &c) &&
+		    json_object_object_get_ex(c, "change", &x) &&
+		    !strcmp(json_object_get_string(x), change) &&
+		    (t = top_bin(o, label)) &&
+		    (!exemplar ||
+		     (json_object_object_get_ex(t, "exemplars", &x) &&
+		      strstr(json_object_get_string(x), exemplar))))
+			hits++;
+		json_object_put(o);
+	}
+	free(line);
+	fclose(f);
+	return hits;
 }

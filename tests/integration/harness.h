@@ -44,6 +44,15 @@ void harness__sum_records(const char *path, struct harness_totals *t);
  */
 void harness__write_windows(const char *path, int n);
 
+/*
+ * Analysis lines (run/analyze --json in path) of feature whose coupling
+ * change is `change` and whose top bins include `label` (and, when
+ * exemplar is not NULL, with exemplars containing it).
+ */
+int harness__coupling_lines(const char *path, const char *feature,
+			    const char *change, const char *label,
+			    const char *exemplar);
+
 /* Make tracefs available for the classic-tracepoint fallback. */
 void harness__mount_tracefs(void);
 

@@ -61,47 +61,6 @@ static void start_connector(const char *comm, unsigned short port,
 	children[nchildren++] = pid;
 }
 
-/* Lines of net.comm_dport with change "stronger" and want among the top. */
-static int stronger_with_cell(const char *path, const char *want_label,
-			      const char *want_exemplar)
-{
-	FILE *f = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0;
-	int hits = 0;
-
-	assert_non_null(f);
-	while (getline(&line, &cap, f) > 0) {
-		struct json_object *o = json_tokener_parse(line), *x, *c, *top;
-		bool cell = false;
-
-		assert_non_null(o);
-		json_object_object_get_ex(o, "feature", &x);
-		if (strcmp(json_object_get_string(x), "net.comm_dport") ||
-		    !json_object_object_get_ex(o, "coupling", &c)) {
-			json_object_put(o);
-			continue;
-		}
-		json_object_object_get_ex(o, "top", &top);
-		for (size_t i = 0; i < json_object_array_length(top); i++) {
-			struct json_object *t = json_object_array_get_idx(top, i);
-			struct json_object *lbl, *ex;
-
-			json_object_object_get_ex(t, "label", &lbl);
-			if (strcmp(json_object_get_string(lbl), want_label))
-				continue;
-			cell = json_object_object_get_ex(t, "exemplars", &ex) &&
-			       strstr(json_object_get_string(ex), want_exemplar);
-		}
-		json_object_object_get_ex(c, "change", &x);
-		hits += cell && !strcmp(json_object_get_string(x), "stronger");
-		json_object_put(o);
-	}
-	free(line);
-	fclose(f);
-	return hits;
-}
-
 static void run__process_starts_https__coupling_stronger_and_named(
 	void **state)
 {
@@ -120,7 +79,8 @@ static void run__process_starts_https__coupling_stronger_and_named(
 	sleep(LEARN + 2);
 	start_connector("dpexfil", 443, 2000);
 	assert_int_equal(harness__wait_exit(probe, DURATION + 30), 0);
-	hits = stronger_with_cell(out, label, "dpexfil");
+	hits = harness__coupling_lines(out, "net.comm_dport", "stronger", label,
+				       "dpexfil");
 	print_message("coupling: %d windows with a stronger process/port "
 		      "coupling and %s (dpexfil) among the moved cells\n", hits,
 		      label);

@@ -230,45 +230,6 @@ static void run__file_storm__flagged_within_two_windows_and_analyze_agrees(void 
 			 out, again);
 }
 
-/* Windows whose group_errno coupling is "stronger" with file/notfound moved. */
-static int count_stronger_with_notfound(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0;
-	int hits = 0;
-
-	assert_non_null(f);
-	while (getline(&line, &cap, f) > 0) {
-		struct json_object *o = json_tokener_parse(line), *x, *c, *top;
-		bool notfound = false;
-
-		assert_non_null(o);
-		json_object_object_get_ex(o, "feature", &x);
-		if (strcmp(json_object_get_string(x), "syscall.group_errno") ||
-		    !json_object_object_get_ex(o, "coupling", &c)) {
-			json_object_put(o);
-			continue;
-		}
-		json_object_object_get_ex(c, "change", &x);
-		json_object_object_get_ex(o, "top", &top);
-		for (size_t i = 0; i < json_object_array_length(top); i++) {
-			struct json_object *lbl;
-
-			json_object_object_get_ex(json_object_array_get_idx(top, i),
-						  "label", &lbl);
-			notfound |= !strcmp(json_object_get_string(lbl),
-					    "file/notfound");
-		}
-		hits += !strcmp(json_object_get_string(x), "stronger") &&
-			notfound;
-		json_object_put(o);
-	}
-	free(line);
-	fclose(f);
-	return hits;
-}
-
 /*
  * `mi --json`: a syscall.group_errno coupling line per window (other joint
  * features have lines only in windows with events), then an n x n signals
@@ -342,7 +303,8 @@ static void run__lookup_failures__coupling_stronger_and_mi_reads_session(void **
 	stop(storm);
 	stop(steady);
 	assert_int_equal(status, 0);
-	hits = count_stronger_with_notfound(out);
+	hits = harness__coupling_lines(out, "syscall.group_errno", "stronger",
+				       "file/notfound", NULL);
 	print_message("lookup failures: %d windows with a stronger "
 		      "group/errno coupling and file/notfound moved\n", hits);
 	assert_true(hits >= 1);
