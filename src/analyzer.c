@@ -15,6 +15,7 @@
 #include <string.h>
 #include "analyzer.h"
 #include "coupling.h"
+#include "fc_table.h"
 #include "feature.h"
 #include "key_index.h"
 #include "metrics.h"
@@ -29,9 +30,13 @@ struct analyzer {
 	uint64_t *zeros;		/* stands in for a missing histogram */
 	uint32_t max_bins;
 	struct key_index entries;	/* (feature, cgroup) -> bl->entries[] */
-	struct key_index new_index;	/* cgroup -> new_cgroups[] */
-	size_t n_new, cap_new;
-	char **new_cgroups;		/* reported as new already */
+	struct fc_table new_cgroups;	/* of struct new_cgroup, feature 0 */
+};
+
+/* A cgroup absent from the baseline. */
+struct new_cgroup {
+	struct fc_key key;	/* first: an fc_table element */
+	bool reported;
 };
 
 struct analyzer *analyzer__new(const struct baseline *bl,
@@ -42,6 +47,7 @@ struct analyzer *analyzer__new(const struct baseline *bl,
 	if (!a)
 		return NULL;
 	a->bl = bl;
+	a->new_cgroups = (struct fc_table)FC_TABLE_INIT(struct new_cgroup);
 	a->opts = *opts;
 	a->opts.tests = bl->n ? (unsigned int)bl->n : 1;
 	for (size_t i = 0; i < bl->n; i++)
@@ -70,10 +76,7 @@ void analyzer__free(struct analyzer *a)
 	free(a->states);
 	free(a->zeros);
 	key_index__free(&a->entries);
-	key_index__free(&a->new_index);
-	for (size_t i = 0; i < a->n_new; i++)
-		free(a->new_cgroups[i]);
-	free(a->new_cgroups);
+	fc_table__clear(&a->new_cgroups);
 	free(a);
 }
 
@@ -93,29 +96,13 @@ static bool analyzer__in_baseline(const struct analyzer *a,
 /* Remember cgroup as reported. 1 if it was new to us, 0 if known, -errno. */
 static int analyzer__mark_new(struct analyzer *a, const char *cgroup)
 {
-	uint64_t h = key_index__hash(0, cgroup);
-	size_t cursor = 0, i;
-	char **grown;
+	struct new_cgroup *c = fc_table__get(&a->new_cgroups, 0, cgroup);
 
-	while ((i = key_index__next(&a->new_index, h, &cursor)) != SIZE_MAX)
-		if (!strcmp(a->new_cgroups[i], cgroup))
-			return 0;
-	if (a->n_new == a->cap_new) {
-		size_t cap = a->cap_new ? 2 * a->cap_new : 16;
-
-		grown = realloc(a->new_cgroups, cap * sizeof(*grown));
-		if (!grown)
-			return -ENOMEM;
-		a->new_cgroups = grown;
-		a->cap_new = cap;
-	}
-	a->new_cgroups[a->n_new] = strdup(cgroup);
-	if (!a->new_cgroups[a->n_new] ||
-	    key_index__add(&a->new_index, h, a->n_new)) {
-		free(a->new_cgroups[a->n_new]);
+	if (!c)
 		return -ENOMEM;
-	}
-	a->n_new++;
+	if (c->reported)
+		return 0;
+	c->reported = true;
 	return 1;
 }
 

@@ -177,22 +177,15 @@ void collector__free(struct collector *c)
 	free(c);
 }
 
-/*
- * Per-cgroup histograms, then process exemplars, into w (NULL: prime);
- * evictions said once each.
- */
+/* Per-cgroup histograms into w (NULL: prime); evictions said once each. */
 static int read_cgroups(struct collector *c, struct window *w)
 {
 	uint64_t evicted;
 	int err;
 
-	if (c->procs && !c->cgroups)
-		return proc_exemplars__read(c->procs, w);
 	if (!c->cgroups)
 		return 0;
 	err = cgroup_collector__read(c->cgroups, w);
-	if (!err && c->procs)
-		err = proc_exemplars__read(c->procs, w);
 	evicted = cgroup_collector__evicted(c->cgroups);
 	c->health[HEALTH_EVICTED] = evicted;
 	if (evicted > c->evicted_reported) {
@@ -204,6 +197,17 @@ static int read_cgroups(struct collector *c, struct window *w)
 		c->evicted_reported = evicted;
 	}
 	return err;
+}
+
+/*
+ * The hash maps keyed by cgroup or process, into w (NULL: prime): cgroups
+ * first, so that process exemplars find their cgroup's histograms.
+ */
+static int read_keyed_maps(struct collector *c, struct window *w)
+{
+	int err = read_cgroups(c, w);
+
+	return err || !c->procs ? err : proc_exemplars__read(c->procs, w);
 }
 
 
@@ -367,7 +371,7 @@ struct window *collector__next(struct collector *c, double ts,
 		return NULL;
 	}
 	if (!c->primed) {
-		err = read_cgroups(c, NULL);
+		err = read_keyed_maps(c, NULL);
 		if (err) {
 			errno = -err;
 			return NULL;
@@ -403,7 +407,7 @@ struct window *collector__next(struct collector *c, double ts,
 			return NULL;
 		}
 	}
-	err = read_cgroups(c, w);
+	err = read_keyed_maps(c, w);
 	if (err) {
 		window__free(w);
 		errno = -err;
