@@ -1,14 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Syscall features: syscall.id and syscall.latency at entry/exit of every
- * syscall, syscall.errno and the joint syscall.group_errno at exit. Each event is one bucket computation and
- * one increment in this CPU's slot of one per-CPU array value; counters are
- * cumulative and never reset (userspace diffs snapshots).
+ * Syscall features: syscall.id at entry, syscall.errno, the joint
+ * syscall.group_errno and syscall.latency at exit. Each event is one bucket
+ * computation and one increment in this CPU's slot of one per-CPU array
+ * value; counters are cumulative and never reset (userspace diffs
+ * snapshots).
  *
- * Two hook flavours carry the same logic: tp_btf raw tracepoints (no tracefs,
- * per-task start time in task local storage) and, as fallback, classic
- * raw_syscalls tracepoints (start time in a per-thread hash). The loader
- * enables exactly one flavour.
+ * Every syscall is counted. A few are also *traced*, each chosen at entry by
+ * an independent coin flip (a per-CPU generator, so no loop of syscalls can
+ * alias with it): with probability 1/latency_sample_period the syscall is
+ * timed (a clock read at entry and exit), and with probability
+ * 1/DP_PROC_SAMPLE_PERIOD the process is noted as an exemplar of the bins
+ * the syscall fills. Timing every syscall (latency_sample_period 1) doubles
+ * what driftprobe adds to a syscall: two clock reads are dearer than all
+ * the counting.
+ *
+ * Entry tells exit what it decided. With tp_btf, entry leaves it in the
+ * CPU's state (struct dp_syscall_cpu) next to the task's pt_regs address,
+ * and a context switch on the CPU wipes it: an exit that finds its own
+ * regs there was not switched out, so this is its own entry's decision
+ * (almost every syscall). The others, and the traced ones, go through task
+ * local storage, where entry keeps every traced syscall's decision. So an
+ * untraced syscall never pays a per-task lookup. The classic raw_syscalls
+ * tracepoints, the fallback, keep traced syscalls in a per-thread hash.
+ * The loader enables exactly one flavour.
  *
  * With per_cgroup set (--per-cgroup), every bin is also counted in the
  * current task's cgroup v2 entry of cgroup_hist (atomically: the entries
@@ -27,6 +42,12 @@ char LICENSE[] SEC("license") = "GPL";
 
 const volatile bool per_cgroup = false;
 const volatile bool proc_exemplars = false;
+/* 1: time every syscall; N > 1: a syscall with probability ~1/N. */
+const volatile __u32 latency_sample_period = 1;
+/* Timed: a coin flip below latency_threshold (2^32 / period). */
+const volatile __u32 latency_threshold = 0;
+/* An exemplar: a coin flip at or above exemplar_threshold. */
+const volatile __u32 exemplar_threshold = 0xffffffff;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -56,14 +77,14 @@ struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
-	__type(value, __u64);
+	__type(value, struct dp_syscall_trace);
 } task_start SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, START_MAP_ENTRIES);
 	__type(key, __u32);
-	__type(value, __u64);
+	__type(value, struct dp_syscall_trace);
 } tid_start SEC(".maps");
 
 static __always_inline struct dp_syscall_hist *this_cpu_hist(void)
@@ -115,28 +136,62 @@ static __always_inline void note_process(unsigned int idx)
 	bpf_map_update_elem(&proc_exemplar, &key, &fresh, BPF_NOEXIST);
 }
 
-/* Bin idx of the syscall group: this CPU's slot, and the cgroup's entry. */
+/*
+ * Bin idx of the syscall group: this CPU's slot, and the cgroup's entry;
+ * the process too when the syscall is an exemplar.
+ */
 static __always_inline void count(struct dp_syscall_hist *h,
-				  struct dp_syscall_hist *cg, unsigned int idx)
+				  struct dp_syscall_hist *cg, unsigned int idx,
+				  bool exemplar)
 {
 	h->counts[idx]++;
 	if (cg)
 		__sync_fetch_and_add(&cg->counts[idx], 1);
-	if (proc_exemplars && ++h->sample_tick >= DP_PROC_SAMPLE_PERIOD) {
-		h->sample_tick = 0;
+	if (exemplar)
 		note_process(idx);
-	}
 }
 
-static __always_inline void count_enter(struct dp_syscall_hist *h, long id)
+/*
+ * This CPU's next 32 random bits: the high half of a 64-bit LCG (Knuth's
+ * MMIX constants), whose high bits are the good ones. A few instructions,
+ * no helper call; the state lives in the per-CPU value.
+ */
+static __always_inline __u32 coin(struct dp_syscall_hist *h)
 {
-	count(h, this_cgroup_hist(h), DP_OFF_SYSCALL_ID +
-	      dp_bucket_categorical((__u64)id, DP_SYSCALL_ID_BINS));
+	h->cpu.rng = h->cpu.rng * 6364136223846793005ULL +
+		     1442695040888963407ULL;
+	return h->cpu.rng >> 32;
 }
 
-/* start == 0: the thread entered before we attached, or storing failed. */
+/*
+ * Count the entry and decide what to trace of this syscall, from one coin
+ * flip r: timed when r falls in the lowest 1/latency_sample_period of the
+ * range, an exemplar when it falls in the highest 1/DP_PROC_SAMPLE_PERIOD
+ * (each with its own probability; which one does not matter). *t says
+ * what was decided, start_ns the clock when timed. Returns whether
+ * anything is traced, i.e. whether the caller must store *t for exit.
+ */
+static __always_inline bool count_enter(struct dp_syscall_hist *h, long id,
+					struct dp_syscall_trace *t)
+{
+	__u32 r = coin(h);
+
+	t->exemplar = proc_exemplars && r >= exemplar_threshold;
+	t->start_ns = latency_sample_period == 1 || r < latency_threshold;
+	count(h, this_cgroup_hist(h), DP_OFF_SYSCALL_ID +
+	      dp_bucket_categorical((__u64)id, DP_SYSCALL_ID_BINS), t->exemplar);
+	if (t->start_ns)
+		t->start_ns = bpf_ktime_get_ns();
+	return t->start_ns || t->exemplar;
+}
+
+/*
+ * t: what entry stored, zero when this syscall was not traced, or when the
+ * thread entered before we attached or storing failed (told apart only
+ * when every syscall is timed).
+ */
 static __always_inline void count_exit(struct dp_syscall_hist *h, long id,
-				       long ret, __u64 start)
+				       long ret, const struct dp_syscall_trace *t)
 {
 	struct dp_syscall_hist *cg = this_cgroup_hist(h);
 	unsigned int group = dp_syscall_group_of[
@@ -150,52 +205,91 @@ static __always_inline void count_exit(struct dp_syscall_hist *h, long id,
 	barrier_var(group);
 	group &= DP_SYSCALL_GROUPS - 1;
 	count(h, cg, DP_OFF_SYSCALL_ERRNO +
-	      dp_bucket_errno(ret, DP_SYSCALL_ERRNO_BINS));
+	      dp_bucket_errno(ret, DP_SYSCALL_ERRNO_BINS), t->exemplar);
 	count(h, cg, DP_OFF_SYSCALL_GROUP_ERRNO + group * DP_ERRNO_CLASSES +
-	      dp_errno_class(ret));
-	if (!start) {
-		h->health[DP_SH_EXIT_WITHOUT_START]++;
+	      dp_errno_class(ret), t->exemplar);
+	if (!t->start_ns) {
+		if (latency_sample_period == 1)
+			h->health[DP_SH_EXIT_WITHOUT_START]++;
 		return;
 	}
 	count(h, cg, DP_OFF_SYSCALL_LATENCY +
-	      dp_bucket_loglin(bpf_ktime_get_ns() - start,
-			       DP_SYSCALL_LATENCY_BINS));
+	      dp_bucket_loglin(bpf_ktime_get_ns() - t->start_ns,
+			       DP_SYSCALL_LATENCY_BINS), t->exemplar);
+}
+
+/*
+ * A context switch: the CPU's last entry is no longer its running task's.
+ * First in this file, so that it is attached before sys_enter.
+ */
+SEC("tp_btf/sched_switch")
+int BPF_PROG(btf_sched_switch)
+{
+	struct dp_syscall_hist *h = this_cpu_hist();
+
+	if (h)
+		h->cpu.regs = 0;
+	return 0;
 }
 
 SEC("tp_btf/sys_enter")
 int BPF_PROG(btf_sys_enter, struct pt_regs *regs, long id)
 {
 	struct dp_syscall_hist *h = this_cpu_hist();
-	__u64 *start;
+	struct dp_syscall_trace t, *stored;
 
 	if (!h)
 		return 0;
-	count_enter(h, id);
-	start = bpf_task_storage_get(&task_start, bpf_get_current_task_btf(), 0,
-				     BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (start)
-		*start = bpf_ktime_get_ns();
+	if (!count_enter(h, id, &t)) {
+		h->cpu.regs = (__u64)regs;
+		return 0;
+	}
+	h->cpu.regs = 0;	/* traced: exit reads task storage */
+	stored = bpf_task_storage_get(&task_start, bpf_get_current_task_btf(), 0,
+				      BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (stored)
+		*stored = t;
 	else
 		h->health[DP_SH_START_STORE_FAILED]++;
 	return 0;
+}
+
+/*
+ * The exit's decision: untraced when the CPU's state says this task's
+ * entry (regs) was the last on this CPU, with no switch since; else
+ * whatever task storage holds (nothing: untraced, or entered before we
+ * attached). A traced one's stored copy is cleared, lest a later exit
+ * read it.
+ */
+static __always_inline struct dp_syscall_trace
+entry_decision(struct dp_syscall_hist *h, struct pt_regs *regs)
+{
+	struct dp_syscall_trace t = {}, *stored;
+	bool here = h->cpu.regs == (__u64)regs;
+
+	h->cpu.regs = 0;
+	if (here)
+		return t;
+	stored = bpf_task_storage_get(&task_start, bpf_get_current_task_btf(),
+				      0, 0);
+	if (stored && (stored->start_ns || stored->exemplar)) {
+		t = *stored;
+		*stored = (struct dp_syscall_trace){};
+	}
+	return t;
 }
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(btf_sys_exit, struct pt_regs *regs, long ret)
 {
 	struct dp_syscall_hist *h = this_cpu_hist();
-	__u64 *start, t0 = 0;
+	struct dp_syscall_trace t;
 
 	if (!h)
 		return 0;
-	start = bpf_task_storage_get(&task_start, bpf_get_current_task_btf(), 0,
-				     0);
-	if (start) {
-		t0 = *start;
-		*start = 0;
-	}
+	t = entry_decision(h, regs);
 	/* x86-64: the syscall number survives in orig_ax until exit. */
-	count_exit(h, regs->orig_ax, ret, t0);
+	count_exit(h, regs->orig_ax, ret, &t);
 	return 0;
 }
 
@@ -204,13 +298,11 @@ int tp_sys_enter(struct trace_event_raw_sys_enter *ctx)
 {
 	struct dp_syscall_hist *h = this_cpu_hist();
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	__u64 now;
+	struct dp_syscall_trace t;
 
-	if (!h)
+	if (!h || !count_enter(h, ctx->id, &t))
 		return 0;
-	count_enter(h, ctx->id);
-	now = bpf_ktime_get_ns();
-	if (bpf_map_update_elem(&tid_start, &tid, &now, BPF_ANY))
+	if (bpf_map_update_elem(&tid_start, &tid, &t, BPF_ANY))
 		h->health[DP_SH_START_STORE_FAILED]++;
 	return 0;
 }
@@ -220,15 +312,15 @@ int tp_sys_exit(struct trace_event_raw_sys_exit *ctx)
 {
 	struct dp_syscall_hist *h = this_cpu_hist();
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	__u64 *start, t0 = 0;
+	struct dp_syscall_trace t = {}, *stored;
 
 	if (!h)
 		return 0;
-	start = bpf_map_lookup_elem(&tid_start, &tid);
-	if (start) {
-		t0 = *start;
+	stored = bpf_map_lookup_elem(&tid_start, &tid);
+	if (stored) {
+		t = *stored;
 		bpf_map_delete_elem(&tid_start, &tid);
 	}
-	count_exit(h, ctx->id, ctx->ret, t0);
+	count_exit(h, ctx->id, ctx->ret, &t);
 	return 0;
 }

@@ -183,7 +183,7 @@ int cli__for_each_window(char *const *paths, int npaths,
 }
 
 enum { OPT_HOOKS = 0x280, OPT_NETNS, OPT_PER_CGROUP, OPT_NO_EXEMPLARS,
-       OPT_USER };
+       OPT_USER, OPT_LATENCY_SAMPLE };
 
 /* The inode of the network namespace file at path (/run/netns/NAME). */
 static int netns_inode(const char *path, unsigned int *ino)
@@ -219,6 +219,11 @@ static const struct argp_option live_options[] = {
 	{ "no-exemplars", OPT_NO_EXEMPLARS, NULL, 0, "Do not sample which "
 						     "processes fill the syscall "
 						     "bins", 0 },
+	{ "latency-sample", OPT_LATENCY_SAMPLE, "N", 0, "Time one syscall in N, "
+						       "each chosen at random "
+						       "(default 16; 1 = every "
+						       "syscall, ~2x the "
+						       "overhead)", 0 },
 	{ "per-cgroup", OPT_PER_CGROUP, NULL, 0, "Also keep every feature per "
 						 "cgroup v2 (at most 1024 "
 						 "cgroups, ~7 MiB of kernel "
@@ -256,6 +261,14 @@ static error_t live_parse(int key, char *arg, struct argp_state *state)
 	case OPT_PER_CGROUP:
 		o->probe.per_cgroup = true;
 		return 0;
+	case OPT_LATENCY_SAMPLE: {
+		unsigned long n;
+
+		if (cli__parse_uint("--latency-sample", arg, 1, 1UL << 20, &n))
+			return EINVAL;
+		o->probe.latency_sample_period = n;
+		return 0;
+	}
 	case OPT_NETNS:
 		return netns_inode(arg, &o->probe.netns_ino) ? EINVAL : 0;
 	case 'v':

@@ -9,12 +9,14 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <driftprobe/features.h>
 #include "probe.h"
 #include "net.skel.h"
 #include "node.skel.h"
@@ -35,6 +37,7 @@ struct probe {
 	const char *net_hook_kind;
 	int ncpus;
 	bool per_cgroup, proc_exemplars;
+	unsigned int latency_sample_period;
 };
 
 static bool verbose_libbpf;
@@ -80,6 +83,12 @@ static void explain_no_tracefs(const char *hook)
 			"(mount -t tracefs nodev /sys/kernel/tracing)\n", hook);
 }
 
+/* A 32-bit coin flip below this is heads with probability 1/period. */
+static uint32_t coin_threshold(unsigned int period)
+{
+	return period > 1 ? (uint32_t)((1ULL << 32) / period) : UINT32_MAX;
+}
+
 /* Load and attach one flavour; returns 0 or -errno, skel destroyed on error. */
 static int try_hooks(struct probe *p, bool use_btf)
 {
@@ -91,12 +100,18 @@ static int try_hooks(struct probe *p, bool use_btf)
 		return -errno;
 	bpf_program__set_autoload(s->progs.btf_sys_enter, use_btf);
 	bpf_program__set_autoload(s->progs.btf_sys_exit, use_btf);
+	bpf_program__set_autoload(s->progs.btf_sched_switch, use_btf);
 	bpf_program__set_autoload(s->progs.tp_sys_enter, !use_btf);
 	bpf_program__set_autoload(s->progs.tp_sys_exit, !use_btf);
 	bpf_map__set_autocreate(s->maps.task_start, use_btf);
 	bpf_map__set_autocreate(s->maps.tid_start, !use_btf);
 	s->rodata->per_cgroup = p->per_cgroup;
 	s->rodata->proc_exemplars = p->proc_exemplars;
+	s->rodata->latency_sample_period = p->latency_sample_period;
+	s->rodata->latency_threshold = coin_threshold(p->latency_sample_period);
+	/* the top 1/period of the range, away from latency's bottom */
+	s->rodata->exemplar_threshold = UINT32_MAX -
+					coin_threshold(DP_PROC_SAMPLE_PERIOD);
 	/* Unused, the LRU maps still preallocate: keep them minimal. */
 	if (!p->per_cgroup)
 		bpf_map__set_max_entries(s->maps.cgroup_hist, p->ncpus);
@@ -245,6 +260,8 @@ struct probe *probe__open(const struct probe_opts *o)
 		return NULL;
 	p->per_cgroup = o->per_cgroup;
 	p->proc_exemplars = o->proc_exemplars;
+	p->latency_sample_period = o->latency_sample_period ?
+		o->latency_sample_period : DP_LATENCY_SAMPLE_PERIOD;
 	p->ncpus = libbpf_num_possible_cpus();
 	if (p->ncpus <= 0) {
 		fprintf(stderr, "probe: cannot count possible CPUs: %s\n",

@@ -33,6 +33,8 @@ struct probe_opts {
 	unsigned int netns_ino;	/* 0: network features see every netns */
 	bool per_cgroup;	/* also a histogram per cgroup v2 */
 	bool proc_exemplars;	/* sample which processes fill syscall bins */
+	/* time one syscall in N (1: every one; 0: DP_LATENCY_SAMPLE_PERIOD) */
+	unsigned int latency_sample_period;
 	bool verbose;
 };
 

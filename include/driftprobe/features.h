@@ -264,12 +264,11 @@ enum dp_syscall_health {
 #define DP_CGROUP_MAX	1024
 
 /*
- * Process exemplars of the syscall group: one syscall-group bin increment in
- * DP_PROC_SAMPLE_PERIOD per CPU (a counter, no random numbers) is also
- * counted per (process, bin) in an LRU hash of DP_PROC_EXEMPLAR_MAX
- * entries (~0.3 MiB), so a report can name who filled a moved bin. The
- * period is prime so that it does not lock onto one of the 3-4 increments
- * every syscall makes.
+ * Process exemplars of the syscall group: a syscall is an exemplar with
+ * probability 1/DP_PROC_SAMPLE_PERIOD (a per-CPU coin flip at entry), and
+ * then every bin it fills is also counted per (process, bin) in an LRU hash
+ * of DP_PROC_EXEMPLAR_MAX entries (~0.3 MiB), so a report can name who
+ * filled a moved bin (~ samples x period events).
  */
 #define DP_PROC_SAMPLE_PERIOD	17
 #define DP_PROC_EXEMPLAR_MAX	8192
@@ -286,13 +285,36 @@ struct dp_proc_val {
 };
 
 /*
- * The single value of the syscall group's per-CPU map. sample_tick is not
- * a counter userspace reads: it paces the exemplar sampling.
+ * syscall.latency times one syscall in DP_LATENCY_SAMPLE_PERIOD by default
+ * (each chosen at random): two clock reads per syscall cost more than all
+ * the counting. --latency-sample 1 times every syscall.
  */
+#define DP_LATENCY_SAMPLE_PERIOD	16
+
+/* What a syscall's entry tells its exit: whether (and since when) it is
+ * timed, and whether its process is an exemplar. */
+struct dp_syscall_trace {
+	unsigned long long start_ns;	/* 0: not timed */
+	unsigned long long exemplar;
+};
+
+/*
+ * The CPU's tracing state, which userspace does not read: its coin flips'
+ * generator, and the pt_regs address of the task whose untraced syscall
+ * entered last on this CPU, wiped by a context switch (0). An exit that
+ * finds its own regs there knows it was not traced without a per-task
+ * lookup.
+ */
+struct dp_syscall_cpu {
+	unsigned long long rng;
+	unsigned long long regs;
+};
+
+/* The single value of the syscall group's per-CPU map. */
 struct dp_syscall_hist {
 	unsigned long long counts[DP_SYSCALL_BINS];
 	unsigned long long health[DP_SYSCALL_HEALTH_N];
-	unsigned long long sample_tick;
+	struct dp_syscall_cpu cpu;
 };
 
 enum dp_node_offsets {
