@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
  * Root integration test of `driftprobe record` with real BPF programs:
- * a child makes exactly 200,000 getppid() and 10,000 close(-1) calls while
- * driftprobe records; the windows must hold them in the right bins, with
- * both hook flavours (tp_btf and the classic tracepoint fallback).
+ * a child makes exactly 200,000 getppid() and 10,000 close(-1) calls, and
+ * two processes on one CPU bounce a byte over pipes 20,000 times (every
+ * read blocks: a context switch inside the syscall), while driftprobe
+ * records; the windows must hold them in the right bins, with both hook
+ * flavours (tp_btf and the classic tracepoint fallback), and time every
+ * syscall with --latency-sample 1 or about one in 16 by default.
  */
+#include <sched.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -20,6 +24,31 @@
 
 #define GETPPID_CALLS 200000
 #define CLOSE_CALLS 10000
+#define PING_PONGS 20000
+
+/* Bounce a byte PING_PONGS times between this process and a child. */
+static void ping_pong(void)
+{
+	int to_child[2], to_parent[2];
+	char c = 0;
+	pid_t pid;
+
+	assert_int_equal(pipe(to_child), 0);
+	assert_int_equal(pipe(to_parent), 0);
+	pid = fork();
+	if (pid == 0) {
+		for (int i = 0; i < PING_PONGS; i++)
+			if (read(to_child[0], &c, 1) != 1 ||
+			    write(to_parent[1], &c, 1) != 1)
+				_exit(1);
+		_exit(0);
+	}
+	for (int i = 0; i < PING_PONGS && pid > 0; i++)
+		if (write(to_child[1], &c, 1) != 1 ||
+		    read(to_parent[0], &c, 1) != 1)
+			_exit(1);
+	_exit(pid > 0 && waitpid(pid, NULL, 0) == pid ? 0 : 1);
+}
 
 static void workload(void)
 {
@@ -28,28 +57,42 @@ static void workload(void)
 
 	assert_true(pid >= 0);
 	if (pid == 0) {
+		cpu_set_t one;
+
 		for (int i = 0; i < GETPPID_CALLS; i++)
 			syscall(SYS_getppid);
 		for (int i = 0; i < CLOSE_CALLS; i++)
 			syscall(SYS_close, -1);
-		_exit(0);
+		CPU_ZERO(&one);
+		CPU_SET(0, &one);
+		if (sched_setaffinity(0, sizeof(one), &one))
+			_exit(1);
+		ping_pong();
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
-static void record_counts_workload(const char *hooks)
+/*
+ * Record the workload with the given hooks, timing one syscall in
+ * latency_sample ("1": every one; NULL: the default, 16).
+ */
+static void record_counts_workload(const char *hooks,
+				   const char *latency_sample)
 {
 	const char *args[] = { "record", "--interval", "1", "--duration", "5",
-			       "--hooks", hooks, NULL };
+			       "--hooks", hooks, "--latency-sample",
+			       latency_sample, NULL };
 	char out[] = "/tmp/dp_itest_record.XXXXXX";
 	struct harness_totals *t = calloc(1, sizeof(*t));
-	double lat_ratio;
+	double lat_ratio, expected = latency_sample ? 1.0 / 1 : 1.0 / 16;
 	int fd = mkstemp(out);
 	pid_t pid;
 
 	assert_true(fd >= 0);
 	close(fd);
+	if (!latency_sample)
+		args[7] = NULL;
 	harness__require_root();
 	pid = harness__spawn(out, args);
 	/* The first window is out: the probe is attached and counting. */
@@ -59,35 +102,61 @@ static void record_counts_workload(const char *hooks)
 	harness__sum_records(out, t);
 	unlink(out);
 
-	print_message("hooks %s: %lu windows, getppid %lu, EBADF %lu, "
-		      "syscall.id total %lu, latency total %lu\n", hooks,
+	print_message("hooks %s, latency sample %s: %lu windows, getppid %lu, "
+		      "EBADF %lu, read %lu, syscall.id total %lu, latency total "
+		      "%lu\n", hooks, latency_sample ? latency_sample : "default",
 		      (unsigned long)t->windows,
 		      (unsigned long)t->counts[DP_F_SYSCALL_ID][SYS_getppid],
 		      (unsigned long)t->counts[DP_F_SYSCALL_ERRNO][EBADF],
+		      (unsigned long)t->counts[DP_F_SYSCALL_ID][SYS_read],
 		      (unsigned long)t->total[DP_F_SYSCALL_ID],
 		      (unsigned long)t->total[DP_F_SYSCALL_LATENCY]);
 	assert_int_equal(t->windows, 5);
 	assert_true(t->counts[DP_F_SYSCALL_ID][SYS_getppid] >= GETPPID_CALLS);
 	assert_true(t->counts[DP_F_SYSCALL_ERRNO][EBADF] >= CLOSE_CALLS);
-	/* Every syscall that entered and exited inside the recording is timed. */
+	assert_true(t->counts[DP_F_SYSCALL_ID][SYS_read] >= 2 * PING_PONGS);
+	/*
+	 * Every syscall that entered and exited inside the recording is
+	 * timed, or the expected share of them (16,000+ samples: a 10 %
+	 * band is over ten standard deviations). A syscall switched out
+	 * inside (the pipe reads) must neither lose its entry's decision nor
+	 * take another's.
+	 */
 	lat_ratio = (double)t->total[DP_F_SYSCALL_LATENCY] /
 		    (double)t->total[DP_F_SYSCALL_ID];
-	assert_true(lat_ratio > 0.99 && lat_ratio < 1.01);
+	print_message("timed share %.5f, expected %.5f\n", lat_ratio,
+		      expected);
+	assert_true(lat_ratio > expected * (latency_sample ? 0.99 : 0.9) &&
+		    lat_ratio < expected * (latency_sample ? 1.01 : 1.1));
 	free(t);
 }
 
-static void record__tp_btf__counts_getppid_and_ebadf(void **state)
+static void record__tp_btf__times_every_syscall(void **state)
 {
 	(void)state;
-	record_counts_workload("tp_btf");
+	record_counts_workload("tp_btf", "1");
 }
 
-static void record__tracepoint_fallback__counts_getppid_and_ebadf(void **state)
+static void record__tp_btf__times_one_in_16_by_default(void **state)
+{
+	(void)state;
+	record_counts_workload("tp_btf", NULL);
+}
+
+static void record__tracepoint_fallback__times_every_syscall(void **state)
 {
 	(void)state;
 	harness__require_root();
 	harness__mount_tracefs();
-	record_counts_workload("tracepoint");
+	record_counts_workload("tracepoint", "1");
+}
+
+static void record__tracepoint_fallback__times_one_in_16_by_default(void **state)
+{
+	(void)state;
+	harness__require_root();
+	harness__mount_tracefs();
+	record_counts_workload("tracepoint", NULL);
 }
 
 static void record__sigterm__flushes_full_windows_and_exits_zero(void **state)
@@ -116,8 +185,10 @@ static void record__sigterm__flushes_full_windows_and_exits_zero(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(record__tp_btf__counts_getppid_and_ebadf),
-		cmocka_unit_test(record__tracepoint_fallback__counts_getppid_and_ebadf),
+		cmocka_unit_test(record__tp_btf__times_every_syscall),
+		cmocka_unit_test(record__tp_btf__times_one_in_16_by_default),
+		cmocka_unit_test(record__tracepoint_fallback__times_every_syscall),
+		cmocka_unit_test(record__tracepoint_fallback__times_one_in_16_by_default),
 		cmocka_unit_test(record__sigterm__flushes_full_windows_and_exits_zero),
 	};
 
