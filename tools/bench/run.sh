@@ -31,6 +31,7 @@ declare -A cmd=(
 	[floor]="$OUT/floor"
 	[driftprobe]="$DP record --interval 3600 -o /dev/null"
 	[dp-no-exemplars]="$DP record --no-exemplars --interval 3600 -o /dev/null"
+	[dp-latency-exact]="$DP record --latency-sample 1 --interval 3600 -o /dev/null"
 	[dp-per-cgroup]="$DP record --per-cgroup --interval 3600 -o /dev/null"
 	[bpftrace-count]="bpftrace -e 'tracepoint:raw_syscalls:sys_enter { @[args->id] = count(); }'"
 	[bpftrace-latency]="bpftrace -e 'tracepoint:raw_syscalls:sys_enter { @s[tid] = nsecs; } tracepoint:raw_syscalls:sys_exit /@s[tid]/ { @ = hist(nsecs - @s[tid]); delete(@s[tid]); }'"
@@ -38,9 +39,9 @@ declare -A cmd=(
 	[syscount-L]="syscount -L"
 )
 # programs each config attaches (to know when it is live)
-declare -A progs=([none]=0 [floor]=2 [driftprobe]=16 [dp-no-exemplars]=16 [dp-per-cgroup]=16 [bpftrace-count]=1
+declare -A progs=([none]=0 [floor]=3 [driftprobe]=17 [dp-no-exemplars]=17 [dp-latency-exact]=17 [dp-per-cgroup]=17 [bpftrace-count]=1
 	[bpftrace-latency]=2 [syscount]=2 [syscount-L]=2)
-order=(none floor driftprobe dp-no-exemplars dp-per-cgroup bpftrace-count bpftrace-latency syscount syscount-L)
+order=(none floor driftprobe dp-no-exemplars dp-latency-exact dp-per-cgroup bpftrace-count bpftrace-latency syscount syscount-L)
 
 available() {
 	case $1 in
