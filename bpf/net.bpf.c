@@ -19,6 +19,32 @@
  * tracepoints (typed pointers, read directly) and, as fallback, classic
  * tracepoints (their recorded fields; kernel objects read with CO-RE). The
  * loader enables exactly one flavour.
+ *
+ * With per_cgroup set (--per-cgroup), each count is also added (atomically,
+ * as in syscall.bpf.c) to the entry of the cgroup v2 that owns the event's
+ * socket, in cgroup_hist: the cgroup the socket was created in (an
+ * accepted socket inherits its listener's), which is what
+ * bpf_sk_cgroup_id() returns. The socket, not the current task, because
+ * most of these hooks also run in softirq context on behalf of whatever
+ * task happens to be on the CPU: a SYN's answer completing an accept, the
+ * ACKs and retransmits a socket sends from its timers, resets, state
+ * changes on a FIN. Per hook:
+ *   sock_send/recv_length, inet_sock_set_state, tcp_retransmit_skb,
+ *   tcp_receive_reset          the hook's socket
+ *   tcp_send_reset             its socket; a reset for a port nobody
+ *                              listens on has none: host-wide only
+ *   net_dev_start_xmit         skb->sk, the sending socket (a SYN-ACK's
+ *                              request socket counts for its listener);
+ *                              forwarded packets and packets from another
+ *                              namespace arrive orphaned: host-wide only
+ *   netif_receive_skb          never per cgroup: a received packet is not
+ *                              yet matched to a socket there, and the
+ *                              current task is unrelated (softirq)
+ * Sockets without a cgroup of their own are not charged to any: timewait
+ * sockets (no owner left), and kernel sockets (the per-namespace control
+ * sockets that answer for timewait and closed ports carry the cgroup of
+ * whoever created the namespace). net.comm_dport keeps the current task's
+ * name, as host-wide: connect() runs in the connecting task.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
@@ -39,6 +65,7 @@ char LICENSE[] SEC("license") = "GPL";
 
 /* 0 = every network namespace; else the inode of the one to watch. */
 const volatile __u32 netns_ino = 0;
+const volatile bool per_cgroup = false;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -47,19 +74,61 @@ struct {
 	__type(value, struct dp_net_hist);
 } net_hist SEC(".maps");
 
-static __always_inline struct dp_net_hist *this_cpu_hist(void)
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, DP_CGROUP_MAX);
+	__type(key, __u64);
+	__type(value, struct dp_net_cgroup_hist);
+} cgroup_hist SEC(".maps");
+
+/* The value a new cgroup entry starts from (too big for the BPF stack). */
+static const struct dp_net_cgroup_hist zero_cgroup_hist;
+
+/* Where one event is counted: this CPU's slot, and its cgroup's entry. */
+struct hists {
+	struct dp_net_hist *cpu;
+	struct dp_net_cgroup_hist *cg;	/* NULL: not counted per cgroup */
+};
+
+/*
+ * The histograms of an event owned by cgroup cgid (0: by none), the
+ * cgroup's entry inserted when missing. false when there is no CPU slot;
+ * an entry that could not be had is counted in the slot's health.
+ */
+static __always_inline bool hists_of(__u64 cgid, struct hists *x)
 {
 	__u32 zero = 0;
 
-	return bpf_map_lookup_elem(&net_hist, &zero);
+	x->cg = NULL;
+	x->cpu = bpf_map_lookup_elem(&net_hist, &zero);
+	if (!x->cpu)
+		return false;
+	if (!per_cgroup || !cgid)
+		return true;
+	x->cg = bpf_map_lookup_elem(&cgroup_hist, &cgid);
+	if (x->cg)
+		return true;
+	bpf_map_update_elem(&cgroup_hist, &cgid, &zero_cgroup_hist, BPF_NOEXIST);
+	x->cg = bpf_map_lookup_elem(&cgroup_hist, &cgid);
+	if (!x->cg)
+		x->cpu->health[DP_NH_CGROUP_DROPPED]++;
+	return true;
 }
 
-static __always_inline void count(int off, unsigned int bin)
+/* counts[idx] += n in both histograms. */
+static __always_inline void add(struct hists *x, unsigned int idx, __u64 n)
 {
-	struct dp_net_hist *h = this_cpu_hist();
+	x->cpu->counts[idx] += n;
+	if (x->cg)
+		__sync_fetch_and_add(&x->cg->counts[idx], n);
+}
 
-	if (h)
-		h->counts[off + bin]++;
+static __always_inline void count(__u64 cgid, int off, unsigned int bin)
+{
+	struct hists x;
+
+	if (hists_of(cgid, &x))
+		add(&x, off + bin, 1);
 }
 
 /* ---- the logic both flavours share, on plain values -------------------- */
@@ -69,17 +138,64 @@ static __always_inline bool inet_family(__u16 family)
 	return family == AF_INET || family == AF_INET6;
 }
 
-static __always_inline void count_bytes(int off, int ret)
+static __always_inline void count_bytes(__u64 cgid, int off, int ret)
 {
 	if (ret > 0)
-		count(off, dp_bucket_log2(ret, DP_NET_BYTES_BINS));
+		count(cgid, off, dp_bucket_log2(ret, DP_NET_BYTES_BINS));
+}
+
+/*
+ * The cgroup id of the socket owning an event, or 0 (per-cgroup counting
+ * off, no socket, or a socket owned by no cgroup: see the header). Two
+ * flavours: CO-RE reads of an untyped pointer (classic tracepoints, and a
+ * request socket's listener), and direct reads of a typed one (tp_btf).
+ * A request socket (TCP_NEW_SYN_RECV, a SYN-ACK's owner) is not a struct
+ * sock: only its sock_common, whose skc_listener is the listening socket.
+ */
+static __always_inline __u64 core_full_sock_cgroup(const struct sock *sk)
+{
+	if (!sk || BPF_CORE_READ_BITFIELD_PROBED(sk, sk_kern_sock))
+		return 0;
+	return BPF_CORE_READ(sk, sk_cgrp_data.cgroup, kn, id);
+}
+
+static __always_inline __u64 core_sock_cgroup(const struct sock *sk)
+{
+	if (!per_cgroup || !sk)
+		return 0;
+	switch (BPF_CORE_READ(sk, __sk_common.skc_state)) {
+	case TCP_NEW_SYN_RECV:
+		return core_full_sock_cgroup(BPF_CORE_READ(
+			sk, __sk_common.skc_listener));
+	case TCP_TIME_WAIT:
+		return 0;
+	}
+	return core_full_sock_cgroup(sk);
+}
+
+static __always_inline __u64 btf_sock_cgroup(const struct sock *sk)
+{
+	const struct cgroup *cg;
+
+	if (!per_cgroup || !sk)
+		return 0;
+	switch (sk->__sk_common.skc_state) {
+	case TCP_NEW_SYN_RECV:
+		return core_sock_cgroup(sk);
+	case TCP_TIME_WAIT:
+		return 0;
+	}
+	if (BPF_CORE_READ_BITFIELD(sk, sk_kern_sock))
+		return 0;
+	cg = sk->sk_cgrp_data.cgroup;
+	return cg ? cg->kn->id : 0;
 }
 
 /*
  * net.comm_dport: the connecting process (connect() runs in its context)
  * x the port's class, and the process's name as the cell's exemplar.
  */
-static __always_inline void count_comm_dport(struct dp_net_hist *h,
+static __always_inline void count_comm_dport(struct hists *x,
 					     unsigned int dport)
 {
 	char comm[DP_COMM_LEN] = {};
@@ -89,26 +205,26 @@ static __always_inline void count_comm_dport(struct dp_net_hist *h,
 	cell = dp_comm_row(comm) * DP_PORT_CLASS_N + dp_port_class(dport);
 	if (cell >= DP_COMM_ROWS * DP_PORT_CLASS_N)	/* verifier */
 		return;
-	h->counts[DP_OFF_NET_COMM_DPORT + cell]++;
-	__builtin_memcpy(h->comm_dport_last[cell], comm, sizeof(comm));
+	add(x, DP_OFF_NET_COMM_DPORT + cell, 1);
+	__builtin_memcpy(x->cpu->comm_dport_last[cell], comm, sizeof(comm));
 }
 
-/* A TCP state change; dport in host order. */
-static __always_inline void count_state(int oldstate, int newstate,
-					unsigned int dport)
+/* A TCP state change of a socket of cgroup cgid; dport in host order. */
+static __always_inline void count_state(__u64 cgid, int oldstate,
+					int newstate, unsigned int dport)
 {
-	struct dp_net_hist *h = this_cpu_hist();
 	unsigned int ev, bin;
+	struct hists x;
 
-	if (!h)
+	if (!hists_of(cgid, &x))
 		return;
 	if (newstate == TCP_SYN_SENT) {
 		bin = dp_bucket_port(dport);
 		if (bin >= DP_NET_DPORT_BINS)	/* cannot happen; verifier */
 			return;
-		h->counts[DP_OFF_NET_DPORT + bin]++;
-		h->dport_last[bin] = dport;
-		count_comm_dport(h, dport);
+		add(&x, DP_OFF_NET_DPORT + bin, 1);
+		x.cpu->dport_last[bin] = dport;
+		count_comm_dport(&x, dport);
 		ev = DP_TCP_EV_CONNECT;
 	} else if (oldstate == TCP_SYN_RECV && newstate == TCP_ESTABLISHED) {
 		ev = DP_TCP_EV_ACCEPT;
@@ -117,7 +233,7 @@ static __always_inline void count_state(int oldstate, int newstate,
 	} else {
 		ev = DP_TCP_EV_OTHER_STATE;
 	}
-	h->counts[DP_OFF_TCP_EVENT + ev]++;
+	add(&x, DP_OFF_TCP_EVENT + ev, 1);
 }
 
 /*
@@ -143,23 +259,23 @@ static __always_inline __u32 word_at(const __u8 *p)
 }
 
 /*
- * A packet of len bytes leaving a device, its network header at nh: its
- * size, and for IP net.peer (+= len), for UDP net.udp_dport and, to port
- * 53, net.dns_len. proto in host order.
+ * A packet of len bytes leaving a device, its network header at nh, sent
+ * by a socket of cgroup cgid: its size, and for IP net.peer (+= len), for
+ * UDP net.udp_dport and, to port 53, net.dns_len. proto in host order.
  */
-static __always_inline void count_egress(const void *nh, unsigned int len,
-					 __u16 proto)
+static __always_inline void count_egress(__u64 cgid, const void *nh,
+					 unsigned int len, __u16 proto)
 {
-	struct dp_net_hist *h = this_cpu_hist();
 	struct dp_net_endpoint *last;
 	unsigned int bin, l4, w1 = 0, w2 = 0, w3 = 0, addr_len = 4;
 	struct pkt_head ph;
+	struct hists x;
 	__u8 ipproto;
 	const __u8 *d;
 
-	if (!h)
+	if (!hists_of(cgid, &x))
 		return;
-	h->counts[DP_OFF_NET_PKT_TX + dp_bucket_log2(len, DP_NET_PKT_BINS)]++;
+	add(&x, DP_OFF_NET_PKT_TX + dp_bucket_log2(len, DP_NET_PKT_BINS), 1);
 	if (proto != ETH_P_IP && proto != ETH_P_IPV6)
 		return;
 	if (bpf_probe_read_kernel(&ph, sizeof(ph), nh))
@@ -184,8 +300,8 @@ static __always_inline void count_egress(const void *nh, unsigned int len,
 	bin = dp_bucket_peer(word_at(d), w1, w2, w3);
 	if (bin >= DP_NET_PEER_BINS)	/* cannot happen; for the verifier */
 		return;
-	h->counts[DP_OFF_NET_PEER + bin] += len;
-	last = &h->peer_last[bin];
+	add(&x, DP_OFF_NET_PEER + bin, len);
+	last = &x.cpu->peer_last[bin];
 	__builtin_memcpy(last->addr, d, 4);
 	if (addr_len == 16)
 		__builtin_memcpy(last->addr + 4, d + 4, 12);
@@ -199,15 +315,15 @@ static __always_inline void count_egress(const void *nh, unsigned int len,
 	bin = dp_bucket_port(last->port);
 	if (bin >= DP_NET_DPORT_BINS)	/* cannot happen; for the verifier */
 		return;
-	h->counts[DP_OFF_NET_UDP_DPORT + bin]++;
-	h->udp_dport_last[bin] = last->port;
+	add(&x, DP_OFF_NET_UDP_DPORT + bin, 1);
+	x.cpu->udp_dport_last[bin] = last->port;
 	if (last->port == DNS_PORT)
-		h->counts[DP_OFF_NET_DNS_LEN +
-			  dp_bucket_loglin(be16_at(&ph.b[l4 + 4]) - 8,
-					   DP_NET_DNS_BINS)]++;
+		add(&x, DP_OFF_NET_DNS_LEN +
+			dp_bucket_loglin(be16_at(&ph.b[l4 + 4]) - 8,
+					 DP_NET_DNS_BINS), 1);
 	return;
 unparsed:
-	h->health[DP_NH_PKT_UNPARSED]++;
+	x.cpu->health[DP_NH_PKT_UNPARSED]++;
 }
 
 /* ---- tp_btf: typed pointers, read directly ----------------------------- */
@@ -227,7 +343,7 @@ SEC("tp_btf/sock_send_length")
 int BPF_PROG(btf_send_length, struct sock *sk, int ret, int flags)
 {
 	if (btf_sock_wanted(sk))
-		count_bytes(DP_OFF_NET_TX_BYTES, ret);
+		count_bytes(btf_sock_cgroup(sk), DP_OFF_NET_TX_BYTES, ret);
 	return 0;
 }
 
@@ -235,7 +351,7 @@ SEC("tp_btf/sock_recv_length")
 int BPF_PROG(btf_recv_length, struct sock *sk, int ret, int flags)
 {
 	if (btf_sock_wanted(sk))
-		count_bytes(DP_OFF_NET_RX_BYTES, ret);
+		count_bytes(btf_sock_cgroup(sk), DP_OFF_NET_RX_BYTES, ret);
 	return 0;
 }
 
@@ -243,7 +359,7 @@ SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(btf_set_state, const struct sock *sk, int oldstate, int newstate)
 {
 	if (sk->sk_protocol == PROTO_TCP && btf_sock_wanted(sk))
-		count_state(oldstate, newstate,
+		count_state(btf_sock_cgroup(sk), oldstate, newstate,
 			    bpf_ntohs(sk->__sk_common.skc_dport));
 	return 0;
 }
@@ -252,7 +368,8 @@ SEC("tp_btf/tcp_retransmit_skb")
 int BPF_PROG(btf_retransmit, const struct sock *sk)
 {
 	if (btf_sock_wanted(sk))
-		count(DP_OFF_TCP_EVENT, DP_TCP_EV_RETRANSMIT);
+		count(btf_sock_cgroup(sk), DP_OFF_TCP_EVENT,
+		      DP_TCP_EV_RETRANSMIT);
 	return 0;
 }
 
@@ -265,7 +382,7 @@ int BPF_PROG(btf_send_reset, const struct sock *sk, const struct sk_buff *skb)
 	if (sk ? !btf_sock_wanted(sk)
 	       : !(skb && (dev = skb->dev) && btf_net_wanted(dev->nd_net.net)))
 		return 0;
-	count(DP_OFF_TCP_EVENT, DP_TCP_EV_RESET_SENT);
+	count(btf_sock_cgroup(sk), DP_OFF_TCP_EVENT, DP_TCP_EV_RESET_SENT);
 	return 0;
 }
 
@@ -273,7 +390,8 @@ SEC("tp_btf/tcp_receive_reset")
 int BPF_PROG(btf_receive_reset, struct sock *sk)
 {
 	if (btf_sock_wanted(sk))
-		count(DP_OFF_TCP_EVENT, DP_TCP_EV_RESET_RECEIVED);
+		count(btf_sock_cgroup(sk), DP_OFF_TCP_EVENT,
+		      DP_TCP_EV_RESET_RECEIVED);
 	return 0;
 }
 
@@ -282,7 +400,8 @@ int BPF_PROG(btf_dev_xmit, const struct sk_buff *skb,
 	     const struct net_device *dev)
 {
 	if (btf_net_wanted(dev->nd_net.net))
-		count_egress(skb->head + skb->network_header, skb->len,
+		count_egress(btf_sock_cgroup(skb->sk),
+			     skb->head + skb->network_header, skb->len,
 			     bpf_ntohs(skb->protocol));
 	return 0;
 }
@@ -293,7 +412,8 @@ int BPF_PROG(btf_dev_receive, struct sk_buff *skb)
 	const struct net_device *dev = skb->dev;
 
 	if (dev && btf_net_wanted(dev->nd_net.net))
-		count(DP_OFF_NET_PKT_RX, dp_bucket_log2(skb->len, DP_NET_PKT_BINS));
+		count(0, DP_OFF_NET_PKT_RX,
+		      dp_bucket_log2(skb->len, DP_NET_PKT_BINS));
 	return 0;
 }
 
@@ -320,16 +440,22 @@ static __always_inline bool core_skb_wanted(const struct sk_buff *skb)
 SEC("tracepoint/sock/sock_send_length")
 int tp_send_length(struct trace_event_raw_sock_msg_length *ctx)
 {
-	if (inet_family(ctx->family) && core_sock_wanted(ctx->sk))
-		count_bytes(DP_OFF_NET_TX_BYTES, ctx->ret);
+	const struct sock *sk = ctx->sk;	/* one read of ctx */
+
+	if (inet_family(ctx->family) && core_sock_wanted(sk))
+		count_bytes(core_sock_cgroup(sk), DP_OFF_NET_TX_BYTES,
+			    ctx->ret);
 	return 0;
 }
 
 SEC("tracepoint/sock/sock_recv_length")
 int tp_recv_length(struct trace_event_raw_sock_msg_length *ctx)
 {
-	if (inet_family(ctx->family) && core_sock_wanted(ctx->sk))
-		count_bytes(DP_OFF_NET_RX_BYTES, ctx->ret);
+	const struct sock *sk = ctx->sk;	/* one read of ctx */
+
+	if (inet_family(ctx->family) && core_sock_wanted(sk))
+		count_bytes(core_sock_cgroup(sk), DP_OFF_NET_RX_BYTES,
+			    ctx->ret);
 	return 0;
 }
 
@@ -337,34 +463,45 @@ int tp_recv_length(struct trace_event_raw_sock_msg_length *ctx)
 SEC("tracepoint/sock/inet_sock_set_state")
 int tp_set_state(struct trace_event_raw_inet_sock_set_state *ctx)
 {
+	const struct sock *sk = ctx->skaddr;
+
 	if (ctx->protocol == PROTO_TCP && inet_family(ctx->family) &&
-	    core_sock_wanted(ctx->skaddr))
-		count_state(ctx->oldstate, ctx->newstate, ctx->dport);
+	    core_sock_wanted(sk))
+		count_state(core_sock_cgroup(sk), ctx->oldstate,
+			    ctx->newstate, ctx->dport);
 	return 0;
 }
 
 SEC("tracepoint/tcp/tcp_retransmit_skb")
 int tp_retransmit(struct trace_event_raw_tcp_retransmit_skb *ctx)
 {
-	if (core_sock_wanted(ctx->skaddr))
-		count(DP_OFF_TCP_EVENT, DP_TCP_EV_RETRANSMIT);
+	const struct sock *sk = ctx->skaddr;
+
+	if (core_sock_wanted(sk))
+		count(core_sock_cgroup(sk), DP_OFF_TCP_EVENT,
+		      DP_TCP_EV_RETRANSMIT);
 	return 0;
 }
 
 SEC("tracepoint/tcp/tcp_send_reset")
 int tp_send_reset(struct trace_event_raw_tcp_send_reset *ctx)
 {
-	if (ctx->skaddr ? core_sock_wanted(ctx->skaddr)
-			: core_skb_wanted(ctx->skbaddr))
-		count(DP_OFF_TCP_EVENT, DP_TCP_EV_RESET_SENT);
+	const struct sock *sk = ctx->skaddr;
+
+	if (sk ? core_sock_wanted(sk) : core_skb_wanted(ctx->skbaddr))
+		count(core_sock_cgroup(sk), DP_OFF_TCP_EVENT,
+		      DP_TCP_EV_RESET_SENT);
 	return 0;
 }
 
 SEC("tracepoint/tcp/tcp_receive_reset")
 int tp_receive_reset(struct trace_event_raw_tcp_event_sk *ctx)
 {
-	if (core_sock_wanted(ctx->skaddr))
-		count(DP_OFF_TCP_EVENT, DP_TCP_EV_RESET_RECEIVED);
+	const struct sock *sk = ctx->skaddr;
+
+	if (core_sock_wanted(sk))
+		count(core_sock_cgroup(sk), DP_OFF_TCP_EVENT,
+		      DP_TCP_EV_RESET_RECEIVED);
 	return 0;
 }
 
@@ -375,7 +512,9 @@ int tp_dev_xmit(struct trace_event_raw_net_dev_start_xmit *ctx)
 	const struct sk_buff *skb = ctx->skbaddr;
 
 	if (core_skb_wanted(skb))
-		count_egress(BPF_CORE_READ(skb, data) + ctx->network_offset,
+		count_egress(per_cgroup ? core_sock_cgroup(BPF_CORE_READ(skb, sk))
+					: 0,
+			     BPF_CORE_READ(skb, data) + ctx->network_offset,
 			     ctx->len, ctx->protocol);
 	return 0;
 }
@@ -384,6 +523,7 @@ SEC("tracepoint/net/netif_receive_skb")
 int tp_dev_receive(struct trace_event_raw_net_dev_template *ctx)
 {
 	if (core_skb_wanted(ctx->skbaddr))
-		count(DP_OFF_NET_PKT_RX, dp_bucket_log2(ctx->len, DP_NET_PKT_BINS));
+		count(0, DP_OFF_NET_PKT_RX,
+		      dp_bucket_log2(ctx->len, DP_NET_PKT_BINS));
 	return 0;
 }

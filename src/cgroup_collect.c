@@ -13,33 +13,44 @@
 #include "map_walk.h"
 #include "window.h"
 
-#define CG_WORDS (sizeof(struct dp_syscall_hist) / sizeof(uint64_t))
-
 struct cgroup_snapshot {
 	uint64_t id;
-	uint64_t counts[DP_SYSCALL_BINS];	/* cumulative, last read */
-	bool seen;				/* in the current read */
+	bool seen;		/* in the current read */
 };
 
 struct cgroup_collector {
 	int map_fd;
+	struct cgroup_map_desc d;
 	struct cgroup_paths *paths;
 	size_t n, cap;
 	struct cgroup_snapshot *snaps;
+	uint64_t *counts;		/* snaps[i]'s at i * d.bins, last read */
 	struct key_index index;		/* id -> snaps[] */
 	uint64_t evicted;
-	uint64_t delta[DP_SYSCALL_BINS];
+	uint64_t *delta;		/* d.bins */
 };
 
 struct cgroup_collector *cgroup_collector__new(int map_fd,
+					       const struct cgroup_map_desc *d,
 					       struct cgroup_paths *paths)
 {
-	struct cgroup_collector *cc = calloc(1, sizeof(*cc));
+	struct cgroup_collector *cc;
 
+	if (d->value_size < d->bins * sizeof(uint64_t)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	cc = calloc(1, sizeof(*cc));
 	if (!cc)
 		return NULL;
 	cc->map_fd = map_fd;
+	cc->d = *d;
 	cc->paths = paths;
+	cc->delta = calloc(d->bins, sizeof(uint64_t));
+	if (!cc->delta) {
+		free(cc);
+		return NULL;
+	}
 	return cc;
 }
 
@@ -48,8 +59,35 @@ void cgroup_collector__free(struct cgroup_collector *cc)
 	if (!cc)
 		return;
 	free(cc->snaps);
+	free(cc->counts);
+	free(cc->delta);
 	key_index__free(&cc->index);
 	free(cc);
+}
+
+static uint64_t *counts_of(struct cgroup_collector *cc, size_t i)
+{
+	return cc->counts + i * cc->d.bins;
+}
+
+/* Room for one more snapshot. 0 or -ENOMEM. */
+static int grow(struct cgroup_collector *cc)
+{
+	size_t cap = cc->cap ? 2 * cc->cap : 64;
+	void *p;
+
+	if (cc->n < cc->cap)
+		return 0;
+	p = realloc(cc->snaps, cap * sizeof(*cc->snaps));
+	if (!p)
+		return -ENOMEM;
+	cc->snaps = p;
+	p = realloc(cc->counts, cap * cc->d.bins * sizeof(uint64_t));
+	if (!p)
+		return -ENOMEM;
+	cc->counts = p;
+	cc->cap = cap;
+	return 0;
 }
 
 uint64_t cgroup_collector__evicted(const struct cgroup_collector *cc)
@@ -66,19 +104,10 @@ static struct cgroup_snapshot *snapshot(struct cgroup_collector *cc,
 	while ((i = key_index__next(&cc->index, id, &cursor)) != SIZE_MAX)
 		if (cc->snaps[i].id == id)
 			return &cc->snaps[i];
-	if (cc->n == cc->cap) {
-		size_t cap = cc->cap ? 2 * cc->cap : 64;
-		void *p = realloc(cc->snaps, cap * sizeof(*cc->snaps));
-
-		if (!p)
-			return NULL;
-		cc->snaps = p;
-		cc->cap = cap;
-	}
-	if (key_index__add(&cc->index, id, cc->n))
+	if (grow(cc) || key_index__add(&cc->index, id, cc->n))
 		return NULL;
-	memset(&cc->snaps[cc->n], 0, sizeof(cc->snaps[0]));
-	cc->snaps[cc->n].id = id;
+	cc->snaps[cc->n] = (struct cgroup_snapshot){ .id = id };
+	memset(counts_of(cc, cc->n), 0, cc->d.bins * sizeof(uint64_t));
 	return &cc->snaps[cc->n++];
 }
 
@@ -94,8 +123,8 @@ static int add_hists(struct cgroup_collector *cc, struct window *w,
 		bool any = false;
 		int err;
 
-		if (fi->group != DP_GROUP_SYSCALL)
-			continue;	/* the cgroup map holds that group only */
+		if (fi->group != cc->d.group)
+			continue;	/* another group's map */
 		for (uint32_t b = 0; b < fi->bins && !any; b++)
 			any = c[b] != 0;
 		if (!any)
@@ -120,6 +149,8 @@ static int drop_unseen(struct cgroup_collector *cc)
 		}
 		cc->snaps[i].seen = false;
 		cc->snaps[kept] = cc->snaps[i];
+		memmove(counts_of(cc, kept), counts_of(cc, i),
+			cc->d.bins * sizeof(uint64_t));
 		if (key_index__add(&fresh, cc->snaps[kept].id, kept)) {
 			key_index__free(&fresh);
 			return -ENOMEM;
@@ -139,20 +170,20 @@ struct read_ctx {
 
 static int read_one(const void *key, const void *value, void *ctx)
 {
-	const struct dp_syscall_hist *v = value;
 	struct read_ctx *r = ctx;
 	struct cgroup_collector *cc = r->cc;
 	uint64_t id = *(const uint64_t *)key;
 	struct cgroup_snapshot *s = snapshot(cc, id);
+	uint64_t *prev;
 
 	if (!s)
 		return -ENOMEM;
 	if (s->seen)
 		return 0;	/* a walk that met an element twice */
 	s->seen = true;
-	collect__diff(s->counts, (const uint64_t *)v->counts,
-		      DP_SYSCALL_BINS, cc->delta);
-	memcpy(s->counts, v->counts, sizeof(s->counts));
+	prev = counts_of(cc, (size_t)(s - cc->snaps));
+	collect__diff(prev, value, cc->d.bins, cc->delta);
+	memcpy(prev, value, cc->d.bins * sizeof(uint64_t));
 	return r->w ? add_hists(cc, r->w, id) : 0;
 }
 
@@ -162,7 +193,7 @@ int cgroup_collector__read(struct cgroup_collector *cc, struct window *w)
 	int err;
 
 	cgroup_paths__new_window(cc->paths);
-	err = map_walk(cc->map_fd, sizeof(uint64_t),
-		       sizeof(struct dp_syscall_hist), read_one, &r);
+	err = map_walk(cc->map_fd, sizeof(uint64_t), cc->d.value_size,
+		       read_one, &r);
 	return err ? err : drop_unseen(cc);
 }

@@ -224,10 +224,11 @@ static const struct argp_option live_options[] = {
 						       "(default 16; 1 = every "
 						       "syscall, ~2x the "
 						       "overhead)", 0 },
-	{ "per-cgroup", OPT_PER_CGROUP, NULL, 0, "Also keep every feature per "
-						 "cgroup v2 (at most 1024 "
-						 "cgroups, ~7 MiB of kernel "
-						 "memory)", 0 },
+	{ "per-cgroup", OPT_PER_CGROUP, NULL, 0, "Also keep the syscall and "
+						 "network features per cgroup "
+						 "v2 (at most 1024 cgroups, "
+						 "~11 MiB of kernel memory)",
+	  0 },
 	{ "netns", OPT_NETNS, "PATH", 0, "Network features count only this "
 					 "network namespace (/run/netns/NAME)", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's log", 0 },

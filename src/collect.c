@@ -20,26 +20,30 @@
 #include "proc_exemplar.h"
 #include "window.h"
 
-/* What the collector needs to know about each group's map value. */
+/* What the collector needs to know about each group's map values. */
 struct group_desc {
+	const char *name;
 	size_t words;		/* value size in u64 words */
 	size_t bins;		/* count words, then nhealth health words */
 	size_t nhealth;
 	int (*map_fd)(const struct probe *p);	/* < 0: group not loaded */
+	size_t cgroup_value_size;	/* --per-cgroup map value; 0: none */
 };
 
 static const struct group_desc group_descs[DP_GROUP_COUNT] = {
 	[DP_GROUP_SYSCALL] = {
-		sizeof(struct dp_syscall_hist) / sizeof(uint64_t),
+		"syscall", sizeof(struct dp_syscall_hist) / sizeof(uint64_t),
 		DP_SYSCALL_BINS, DP_SYSCALL_HEALTH_N, probe__syscall_map_fd,
+		sizeof(struct dp_syscall_hist),
 	},
 	[DP_GROUP_NET] = {
-		sizeof(struct dp_net_hist) / sizeof(uint64_t),
+		"net", sizeof(struct dp_net_hist) / sizeof(uint64_t),
 		DP_NET_BINS, DP_NET_HEALTH_N, probe__net_map_fd,
+		sizeof(struct dp_net_cgroup_hist),
 	},
 	[DP_GROUP_NODE] = {
-		sizeof(struct dp_node_hist) / sizeof(uint64_t),
-		DP_NODE_BINS, DP_NODE_HEALTH_N, probe__node_map_fd,
+		"node", sizeof(struct dp_node_hist) / sizeof(uint64_t),
+		DP_NODE_BINS, DP_NODE_HEALTH_N, probe__node_map_fd, 0,
 	},
 };
 
@@ -55,7 +59,7 @@ static const char *const health_names[HEALTH_N] = {
 	DP_NET_HEALTH(DP_X_HEALTH_NAME)
 	DP_NODE_HEALTH(DP_X_HEALTH_NAME)
 #undef DP_X_HEALTH_NAME
-	[HEALTH_EVICTED] = "cgroup_entries_evicted",
+	[HEALTH_EVICTED] = "cgroup_entries_evicted",	/* every group's */
 };
 
 struct group_state {
@@ -76,9 +80,10 @@ struct collector {
 	uint64_t resets;
 	bool primed;
 	struct cgroup_paths *cgroup_paths;	/* per-cgroup or exemplars */
-	struct cgroup_collector *cgroups;	/* --per-cgroup only */
+	/* --per-cgroup only, per group with a cgroup map (NULL: none) */
+	struct cgroup_collector *cgroups[DP_GROUP_COUNT];
+	uint64_t evicted_reported[DP_GROUP_COUNT];
 	struct proc_exemplars *procs;		/* unless --no-exemplars */
-	uint64_t evicted_reported;
 };
 
 void collect__sum_cpus(const uint64_t *percpu, size_t ncpus, size_t stride,
@@ -103,6 +108,32 @@ size_t collect__diff(const uint64_t *prev, const uint64_t *cur, size_t n,
 		}
 	}
 	return resets;
+}
+
+/* Whether any group keeps per-cgroup counts. */
+static bool any_cgroup_map(const struct probe *p)
+{
+	for (int i = 0; i < DP_GROUP_COUNT; i++)
+		if (probe__cgroup_map_fd(p, i) >= 0)
+			return true;
+	return false;
+}
+
+/* A collector for each group's per-cgroup map. 0, or -1 + errno. */
+static int new_cgroup_collectors(struct collector *c)
+{
+	for (int i = 0; i < DP_GROUP_COUNT; i++) {
+		const struct group_desc *d = &group_descs[i];
+		int fd = probe__cgroup_map_fd(c->probe, i);
+		struct cgroup_map_desc md = { i, d->bins, d->cgroup_value_size };
+
+		if (fd < 0)
+			continue;
+		c->cgroups[i] = cgroup_collector__new(fd, &md, c->cgroup_paths);
+		if (!c->cgroups[i])
+			return -1;
+	}
+	return 0;
 }
 
 struct collector *collector__new(struct probe *p)
@@ -133,12 +164,10 @@ struct collector *collector__new(struct probe *p)
 		    !g->delta)
 			goto nomem;
 	}
-	if ((probe__cgroup_map_fd(p) >= 0 || probe__proc_map_fd(p) >= 0) &&
+	if ((any_cgroup_map(p) || probe__proc_map_fd(p) >= 0) &&
 	    !(c->cgroup_paths = cgroup_paths__new(NULL)))
 		goto fail;
-	if (probe__cgroup_map_fd(p) >= 0 &&
-	    !(c->cgroups = cgroup_collector__new(probe__cgroup_map_fd(p),
-						 c->cgroup_paths)))
+	if (new_cgroup_collectors(c))
 		goto fail;
 	if (probe__proc_map_fd(p) >= 0 &&
 	    !(c->procs = proc_exemplars__new(probe__proc_map_fd(p),
@@ -169,33 +198,41 @@ void collector__free(struct collector *c)
 		free(c->g[i].cur);
 		free(c->g[i].prev);
 		free(c->g[i].delta);
+		cgroup_collector__free(c->cgroups[i]);
 	}
 	exemplars__free(c->ex);
-	cgroup_collector__free(c->cgroups);
 	proc_exemplars__free(c->procs);
 	cgroup_paths__free(c->cgroup_paths);
 	free(c);
 }
 
-/* Per-cgroup histograms into w (NULL: prime); evictions said once each. */
+/*
+ * Per-cgroup histograms of every group into w (NULL: prime); evictions
+ * said once each, and summed over the groups in the health counter.
+ */
 static int read_cgroups(struct collector *c, struct window *w)
 {
-	uint64_t evicted;
-	int err;
+	uint64_t evicted, total = 0;
+	int err = 0;
 
-	if (!c->cgroups)
-		return 0;
-	err = cgroup_collector__read(c->cgroups, w);
-	evicted = cgroup_collector__evicted(c->cgroups);
-	c->health[HEALTH_EVICTED] = evicted;
-	if (evicted > c->evicted_reported) {
-		fprintf(stderr, "driftprobe: %llu cgroup entries evicted from "
-			"the kernel map (more than %d live cgroups); their "
-			"counts since the previous window are lost\n",
-			(unsigned long long)(evicted - c->evicted_reported),
-			DP_CGROUP_MAX);
-		c->evicted_reported = evicted;
+	for (int i = 0; i < DP_GROUP_COUNT && !err; i++) {
+		if (!c->cgroups[i])
+			continue;
+		err = cgroup_collector__read(c->cgroups[i], w);
+		evicted = cgroup_collector__evicted(c->cgroups[i]);
+		total += evicted;
+		if (evicted > c->evicted_reported[i]) {
+			fprintf(stderr, "driftprobe: %llu cgroup entries "
+				"evicted from the kernel's %s map (more than "
+				"%d live cgroups); their counts since the "
+				"previous window are lost\n",
+				(unsigned long long)(evicted -
+						     c->evicted_reported[i]),
+				group_descs[i].name, DP_CGROUP_MAX);
+			c->evicted_reported[i] = evicted;
+		}
 	}
+	c->health[HEALTH_EVICTED] = total;
 	return err;
 }
 

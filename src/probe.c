@@ -164,6 +164,9 @@ static int try_net(struct probe *p, unsigned int netns_ino, bool use_btf)
 		bpf_program__set_autoload(prog, use_btf ==
 			!strncmp(bpf_program__section_name(prog), "tp_btf/", 7));
 	n->rodata->netns_ino = netns_ino;
+	n->rodata->per_cgroup = p->per_cgroup;
+	if (!p->per_cgroup)	/* unused, the LRU map still preallocates */
+		bpf_map__set_max_entries(n->maps.cgroup_hist, p->ncpus);
 	err = net_bpf__load(n);
 	if (!err)
 		err = net_bpf__attach(n);
@@ -330,9 +333,15 @@ int probe__syscall_map_fd(const struct probe *p)
 	return bpf_map__fd(p->skel->maps.syscall_hist);
 }
 
-int probe__cgroup_map_fd(const struct probe *p)
+int probe__cgroup_map_fd(const struct probe *p, enum dp_group g)
 {
-	return p->per_cgroup ? bpf_map__fd(p->skel->maps.cgroup_hist) : -1;
+	if (!p->per_cgroup)
+		return -1;
+	if (g == DP_GROUP_SYSCALL)
+		return bpf_map__fd(p->skel->maps.cgroup_hist);
+	if (g == DP_GROUP_NET && p->net)
+		return bpf_map__fd(p->net->maps.cgroup_hist);
+	return -1;
 }
 
 int probe__proc_map_fd(const struct probe *p)

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <driftprobe/features.h>
 
 enum probe_hooks {
 	PROBE_HOOKS_AUTO,	/* tp_btf, else tracepoint */
@@ -53,8 +54,12 @@ size_t probe__hooks(const struct probe *p, const char *const **names);
 /* The syscall group's per-CPU histogram map. */
 int probe__syscall_map_fd(const struct probe *p);
 
-/* The per-cgroup map (struct dp_syscall_hist per cgroup id), or -1 if off. */
-int probe__cgroup_map_fd(const struct probe *p);
+/*
+ * Group g's per-cgroup map (cgroup id -> a value starting with the group's
+ * counts: struct dp_syscall_hist, struct dp_net_cgroup_hist), or -1 when
+ * --per-cgroup is off, the group is off or has none (node).
+ */
+int probe__cgroup_map_fd(const struct probe *p, enum dp_group g);
 
 /* The sampled (process, bin) map (struct dp_proc_val), or -1 if off. */
 int probe__proc_map_fd(const struct probe *p);

@@ -254,10 +254,11 @@ enum dp_syscall_health {
 };
 
 /*
- * --per-cgroup: the syscall group's bins per cgroup v2 id, in an LRU hash of
- * at most DP_CGROUP_MAX entries holding one struct dp_syscall_hist each
- * (not per CPU: increments are atomic). Memory is DP_CGROUP_MAX * ~7 KiB =
- * ~7 MiB whatever the number of CPUs. cgroup_dropped counts events that
+ * --per-cgroup: the syscall and net groups' bins per cgroup v2 id, each in
+ * an LRU hash of at most DP_CGROUP_MAX entries (not per CPU: increments
+ * are atomic), whose values start with the group's counts. Memory is
+ * DP_CGROUP_MAX * (~6.8 KiB syscall + ~3.9 KiB net) = ~11 MiB whatever the
+ * number of CPUs. The cgroup_dropped health counters count events that
  * found no entry even after inserting; userspace counts the entries the
  * LRU evicted (they vanish between two reads).
  */
@@ -346,7 +347,8 @@ struct dp_node_hist {
 
 /* Health counters of the net group. */
 #define DP_NET_HEALTH(X)							\
-	X(PKT_UNPARSED, "net_pkt_unparsed")
+	X(PKT_UNPARSED, "net_pkt_unparsed")					\
+	X(CGROUP_DROPPED, "net_cgroup_dropped")
 
 enum dp_net_health {
 #define DP_X_HEALTH(id, name) DP_NH_##id,
@@ -380,6 +382,15 @@ struct dp_net_hist {
 	unsigned int dport_last[DP_NET_DPORT_BINS];
 	unsigned int udp_dport_last[DP_NET_DPORT_BINS];
 	char comm_dport_last[DP_COMM_ROWS * DP_PORT_CLASS_N][DP_COMM_LEN];
+};
+
+/*
+ * The value of the net group's --per-cgroup map: the counts only (the
+ * exemplars stay host-wide). net.pkt_rx's bins stay empty: a received
+ * packet has no owning socket yet where it is counted.
+ */
+struct dp_net_cgroup_hist {
+	unsigned long long counts[DP_NET_BINS];
 };
 
 #endif /* DRIFTPROBE_FEATURES_H */

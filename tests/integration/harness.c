@@ -124,6 +124,12 @@ int harness__wait_exit(pid_t pid, double timeout_s)
 
 void harness__sum_records(const char *path, struct harness_totals *t)
 {
+	harness__sum_cgroup_records(path, "/", t);
+}
+
+void harness__sum_cgroup_records(const char *path, const char *cgroup,
+				 struct harness_totals *t)
+{
 	struct window_reader *r;
 	struct window *w;
 	char err[512];
@@ -138,7 +144,7 @@ void harness__sum_records(const char *path, struct harness_totals *t)
 		for (size_t i = 0; i < w->n; i++) {
 			const struct window_hist *h = &w->hists[i];
 
-			if (strcmp(h->cgroup, "/"))
+			if (strcmp(h->cgroup, cgroup))
 				continue;
 			for (uint32_t b = 0; b < h->nbins; b++) {
 				t->counts[h->feature][b] += h->counts[b];

@@ -38,6 +38,10 @@ struct harness_totals {
 };
 void harness__sum_records(const char *path, struct harness_totals *t);
 
+/* The same for one cgroup's records ("/<path>", as in the records). */
+void harness__sum_cgroup_records(const char *path, const char *cgroup,
+				 struct harness_totals *t);
+
 /*
  * Write n synthetic, valid windows (every feature, cgroup "/", one second
  * apart, a few hundred events each with some spread) to path.

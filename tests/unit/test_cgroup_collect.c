@@ -28,16 +28,35 @@
 /* collect.c's collector is linked but not used here. */
 size_t probe__ncpus(const struct probe *p) { (void)p; return 1; }
 int probe__syscall_map_fd(const struct probe *p) { (void)p; return -1; }
-int probe__cgroup_map_fd(const struct probe *p) { (void)p; return -1; }
+int probe__cgroup_map_fd(const struct probe *p, enum dp_group g)
+{
+	(void)p;
+	(void)g;
+	return -1;
+}
 int probe__net_map_fd(const struct probe *p) { (void)p; return -1; }
 int probe__proc_map_fd(const struct probe *p) { (void)p; return -1; }
 int probe__node_map_fd(const struct probe *p) { (void)p; return -1; }
 
 #define MAXKEYS 8
+/* A map value of either group's cgroup map; value_size bytes are read. */
+union cg_value {
+	struct dp_syscall_hist sys;
+	struct dp_net_cgroup_hist net;
+};
+
+static const struct cgroup_map_desc sys_desc = {
+	DP_GROUP_SYSCALL, DP_SYSCALL_BINS, sizeof(struct dp_syscall_hist),
+};
+static const struct cgroup_map_desc net_desc = {
+	DP_GROUP_NET, DP_NET_BINS, sizeof(struct dp_net_cgroup_hist),
+};
+
 static struct {
 	size_t n;
+	size_t value_size;
 	uint64_t keys[MAXKEYS];
-	struct dp_syscall_hist vals[MAXKEYS];
+	union cg_value vals[MAXKEYS];
 	int restart_after;	/* > 0: the walk restarts after this many keys */
 	bool batch;		/* the kernel has batch lookups */
 } fake;
@@ -60,8 +79,8 @@ int __wrap_bpf_map_lookup_batch(int fd, void *in, void *out, void *keys,
 	}
 	while (n < 2 && n < *count && from + n < fake.n) {
 		((uint64_t *)keys)[n] = fake.keys[from + n];
-		memcpy((char *)values + n * sizeof(fake.vals[0]),
-		       &fake.vals[from + n], sizeof(fake.vals[0]));
+		memcpy((char *)values + n * fake.value_size,
+		       &fake.vals[from + n], fake.value_size);
 		n++;
 	}
 	*count = n;
@@ -106,7 +125,7 @@ int __wrap_bpf_map_lookup_elem(int fd, const void *key, void *value)
 	(void)fd;
 	for (size_t i = 0; i < fake.n; i++)
 		if (fake.keys[i] == *(const uint64_t *)key) {
-			memcpy(value, &fake.vals[i], sizeof(fake.vals[i]));
+			memcpy(value, &fake.vals[i], fake.value_size);
 			return 0;
 		}
 	errno = ENOENT;
@@ -178,23 +197,24 @@ static const struct window_hist *find(const struct window *w,
 static void read__deltas_new_evicted_restart_and_empty(void **state)
 {
 	struct cgroup_paths *cp = cgroup_paths__new(root);
-	struct cgroup_collector *cc = cgroup_collector__new(3, cp);
+	struct cgroup_collector *cc = cgroup_collector__new(3, &sys_desc, cp);
 	uint32_t getppid = DP_OFF_SYSCALL_ID + 110;
 	struct window *w;
 
 	(void)state;
 	assert_non_null(cc);
+	fake.value_size = sizeof(struct dp_syscall_hist);
 	fake.n = 2;
 	fake.keys[0] = ino_a;
 	fake.keys[1] = ino_b;
-	fake.vals[0].counts[getppid] = 100;
-	fake.vals[1].counts[getppid] = 7;
+	fake.vals[0].sys.counts[getppid] = 100;
+	fake.vals[1].sys.counts[getppid] = 7;
 	assert_int_equal(cgroup_collector__read(cc, NULL), 0);	/* prime */
 
-	fake.vals[0].counts[getppid] = 150;	/* +50 */
-	fake.vals[1].counts[getppid] = 7;	/* +0: no histogram */
+	fake.vals[0].sys.counts[getppid] = 150;	/* +50 */
+	fake.vals[1].sys.counts[getppid] = 7;	/* +0: no histogram */
 	fake.keys[2] = 999;			/* unknown id, new */
-	fake.vals[2].counts[DP_OFF_SYSCALL_ERRNO + 9] = 4;
+	fake.vals[2].sys.counts[DP_OFF_SYSCALL_ERRNO + 9] = 4;
 	fake.n = 3;
 	fake.restart_after = 2;			/* walk restarts once */
 	w = window__new(1, 1, "h");
@@ -219,7 +239,7 @@ static void read__deltas_new_evicted_restart_and_empty(void **state)
 	window__free(w);
 	fake.keys[2] = ino_a;
 	memset(&fake.vals[2], 0, sizeof(fake.vals[2]));
-	fake.vals[2].counts[getppid] = 30;
+	fake.vals[2].sys.counts[getppid] = 30;
 	fake.n = 3;
 	w = window__new(3, 1, "h");
 	assert_int_equal(cgroup_collector__read(cc, w), 0);
@@ -234,22 +254,23 @@ static void read__deltas_new_evicted_restart_and_empty(void **state)
 static void read__batched__same_deltas(void **state)
 {
 	struct cgroup_paths *cp = cgroup_paths__new(root);
-	struct cgroup_collector *cc = cgroup_collector__new(3, cp);
+	struct cgroup_collector *cc = cgroup_collector__new(3, &sys_desc, cp);
 	uint32_t getppid = DP_OFF_SYSCALL_ID + 110;
 	struct window *w;
 
 	(void)state;
 	memset(&fake, 0, sizeof(fake));
+	fake.value_size = sizeof(struct dp_syscall_hist);
 	fake.batch = true;
 	fake.n = 3;
 	fake.keys[0] = ino_a;
 	fake.keys[1] = ino_b;
 	fake.keys[2] = 777;
 	for (int i = 0; i < 3; i++)
-		fake.vals[i].counts[getppid] = 10 * (i + 1);
+		fake.vals[i].sys.counts[getppid] = 10 * (i + 1);
 	assert_int_equal(cgroup_collector__read(cc, NULL), 0);
 	for (int i = 0; i < 3; i++)
-		fake.vals[i].counts[getppid] += (uint64_t)i + 1;
+		fake.vals[i].sys.counts[getppid] += (uint64_t)i + 1;
 	w = window__new(1, 1, "h");
 	assert_int_equal(cgroup_collector__read(cc, w), 0);
 	assert_int_equal(find(w, DP_F_SYSCALL_ID, "/a")->counts[110], 1);
@@ -261,12 +282,75 @@ static void read__batched__same_deltas(void **state)
 	cgroup_paths__free(cp);
 }
 
+/*
+ * The net group's map: its own value size and offsets, only net features
+ * in the window, evictions counted per collector.
+ */
+static void read__net_group__net_features_at_their_offsets(void **state)
+{
+	struct cgroup_paths *cp = cgroup_paths__new(root);
+	struct cgroup_collector *cc = cgroup_collector__new(4, &net_desc, cp);
+	uint32_t accept = DP_OFF_TCP_EVENT + DP_TCP_EV_ACCEPT;
+	uint32_t tx_1k = DP_OFF_NET_TX_BYTES + 10;
+	struct window *w;
+
+	(void)state;
+	assert_non_null(cc);
+	memset(&fake, 0, sizeof(fake));
+	fake.value_size = sizeof(struct dp_net_cgroup_hist);
+	fake.batch = true;
+	fake.n = 2;
+	fake.keys[0] = ino_a;
+	fake.keys[1] = ino_b;
+	fake.vals[0].net.counts[accept] = 5;
+	fake.vals[1].net.counts[tx_1k] = 9;
+	assert_int_equal(cgroup_collector__read(cc, NULL), 0);
+	fake.vals[0].net.counts[accept] += 3;
+	fake.vals[1].net.counts[tx_1k] += 4;
+	fake.vals[1].net.counts[DP_NET_BINS - 1] += 2;	/* last comm_dport cell */
+	w = window__new(1, 1, "h");
+	assert_int_equal(cgroup_collector__read(cc, w), 0);
+	assert_int_equal(find(w, DP_F_TCP_EVENT, "/a")->counts[DP_TCP_EV_ACCEPT],
+			 3);
+	assert_int_equal(find(w, DP_F_NET_TX_BYTES, "/b.slice")->counts[10], 4);
+	assert_int_equal(find(w, DP_F_NET_COMM_DPORT, "/b.slice")
+				 ->counts[DP_COMM_ROWS * DP_PORT_CLASS_N - 1], 2);
+	assert_int_equal(w->n, 3);
+	window__free(w);
+
+	/* /a evicted: /b.slice's snapshot moves up and keeps its counts. */
+	fake.n = 1;
+	fake.keys[0] = ino_b;
+	fake.vals[0] = fake.vals[1];
+	fake.vals[0].net.counts[tx_1k] += 1;
+	w = window__new(2, 1, "h");
+	assert_int_equal(cgroup_collector__read(cc, w), 0);
+	assert_int_equal(cgroup_collector__evicted(cc), 1);
+	assert_int_equal(find(w, DP_F_NET_TX_BYTES, "/b.slice")->counts[10], 1);
+	assert_int_equal(w->n, 1);
+	window__free(w);
+	cgroup_collector__free(cc);
+	cgroup_paths__free(cp);
+}
+
+static void new__value_smaller_than_its_bins__einval(void **state)
+{
+	struct cgroup_map_desc d = net_desc;
+
+	(void)state;
+	d.value_size = DP_NET_BINS * sizeof(uint64_t) - 1;
+	assert_null(cgroup_collector__new(4, &d, NULL));
+	assert_int_equal(errno, EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(paths__ids_resolve_to_paths_and_unknown_ids_say_so),
 		cmocka_unit_test(read__deltas_new_evicted_restart_and_empty),
 		cmocka_unit_test(read__batched__same_deltas),
+		cmocka_unit_test(read__net_group__net_features_at_their_offsets),
+		cmocka_unit_test(new__value_smaller_than_its_bins__einval),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

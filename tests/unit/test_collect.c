@@ -46,9 +46,10 @@ int probe__net_map_fd(const struct probe *p)
 }
 
 /* --per-cgroup is off in these tests (test_cgroup_collect covers it). */
-int probe__cgroup_map_fd(const struct probe *p)
+int probe__cgroup_map_fd(const struct probe *p, enum dp_group g)
 {
 	(void)p;
+	(void)g;
 	return -1;
 }
 

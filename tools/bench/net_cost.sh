@@ -5,15 +5,18 @@
 # network namespace of our own (dpnetbench<pid>, loopback only). Prints one
 # row per program. Restores bpf_stats_enabled and removes what it made.
 #
-# usage: tools/bench/net_cost.sh [SECONDS] [--netns]   (root, from the repo)
+# usage: tools/bench/net_cost.sh [SECONDS] [--netns] [--per-cgroup]
+#                                                      (root, from the repo)
 #   --netns: driftprobe watches the bench namespace only (the filter's cost
 #            included); default: every namespace.
+#   --per-cgroup: driftprobe also counts per cgroup (the socket's cgroup
+#            lookup and the atomic adds included).
 #   HOOKS=tracepoint in the environment measures the classic-tracepoint
 #   flavour (default: auto, i.e. tp_btf).
 set -euo pipefail
 
 SECS=${1:-10}
-FILTER=${2:-}
+OPTS=("${@:2}")
 DP=./driftprobe
 NETLOAD=.output/netload
 NS=dpnetbench$$
@@ -31,7 +34,13 @@ trap cleanup EXIT INT TERM
 ip netns add "$NS"
 ip -n "$NS" link set lo up
 args=(record --interval 3600 -o /dev/null --hooks "${HOOKS:-auto}")
-[ "$FILTER" = --netns ] && args+=(--netns "/run/netns/$NS")
+for o in "${OPTS[@]}"; do
+	case $o in
+	--netns) args+=(--netns "/run/netns/$NS") ;;
+	--per-cgroup) args+=(--per-cgroup) ;;
+	*) echo "net_cost: unknown option '$o'" >&2; exit 2 ;;
+	esac
+done
 "$DP" "${args[@]}" 2>/dev/null &
 dp=$!
 pids+=("$dp")
