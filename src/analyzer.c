@@ -30,12 +30,18 @@ struct analyzer {
 	uint64_t *zeros;		/* stands in for a missing histogram */
 	uint32_t max_bins;
 	struct key_index entries;	/* (feature, cgroup) -> bl->entries[] */
-	struct fc_table new_cgroups;	/* of struct new_cgroup, feature 0 */
+	struct fc_table cgroups;	/* of struct cgroup_seen, feature 0 */
+	struct fc_table new_series;	/* of struct cgroup_seen */
 };
 
-/* A cgroup absent from the baseline. */
-struct new_cgroup {
+/*
+ * Per cgroup (feature 0): whether the baseline has it and whether it was
+ * reported new; per (feature, cgroup) of a known cgroup: whether that
+ * series, absent from the baseline, was reported new.
+ */
+struct cgroup_seen {
 	struct fc_key key;	/* first: an fc_table element */
+	bool in_baseline;
 	bool reported;
 };
 
@@ -47,7 +53,8 @@ struct analyzer *analyzer__new(const struct baseline *bl,
 	if (!a)
 		return NULL;
 	a->bl = bl;
-	a->new_cgroups = (struct fc_table)FC_TABLE_INIT(struct new_cgroup);
+	a->cgroups = (struct fc_table)FC_TABLE_INIT(struct cgroup_seen);
+	a->new_series = (struct fc_table)FC_TABLE_INIT(struct cgroup_seen);
 	a->opts = *opts;
 	a->opts.tests = bl->n ? (unsigned int)bl->n : 1;
 	for (size_t i = 0; i < bl->n; i++)
@@ -57,11 +64,17 @@ struct analyzer *analyzer__new(const struct baseline *bl,
 	a->zeros = calloc(a->max_bins ? a->max_bins : 1, sizeof(uint64_t));
 	if (!a->states || !a->zeros)
 		goto nomem;
-	for (size_t i = 0; i < bl->n; i++)
-		if (key_index__add(&a->entries,
-				   key_index__hash(bl->entries[i].feature,
-						   bl->entries[i].cgroup), i))
+	for (size_t i = 0; i < bl->n; i++) {
+		struct cgroup_seen *c = fc_table__get(&a->cgroups, 0,
+						      bl->entries[i].cgroup);
+
+		if (!c || key_index__add(&a->entries,
+					 key_index__hash(bl->entries[i].feature,
+							 bl->entries[i].cgroup),
+					 i))
 			goto nomem;
+		c->in_baseline = true;
+	}
 	return a;
 nomem:
 	analyzer__free(a);
@@ -76,7 +89,8 @@ void analyzer__free(struct analyzer *a)
 	free(a->states);
 	free(a->zeros);
 	key_index__free(&a->entries);
-	fc_table__clear(&a->new_cgroups);
+	fc_table__clear(&a->cgroups);
+	fc_table__clear(&a->new_series);
 	free(a);
 }
 
@@ -93,11 +107,23 @@ static bool analyzer__in_baseline(const struct analyzer *a,
 	return false;
 }
 
-/* Remember cgroup as reported. 1 if it was new to us, 0 if known, -errno. */
-static int analyzer__mark_new(struct analyzer *a, const char *cgroup)
+/*
+ * Whether the series h, absent from the baseline, is to be reported now:
+ * a cgroup the baseline lacks once (whatever its features), a known
+ * cgroup's feature that had no events while learning once per feature.
+ * 1 to report, 0 not, -ENOMEM.
+ */
+static int analyzer__report_once(struct analyzer *a,
+				 const struct window_hist *h,
+				 bool *cgroup_known)
 {
-	struct new_cgroup *c = fc_table__get(&a->new_cgroups, 0, cgroup);
+	struct cgroup_seen *c = fc_table__get(&a->cgroups, 0, h->cgroup);
 
+	if (!c)
+		return -ENOMEM;
+	*cgroup_known = c->in_baseline;
+	if (c->in_baseline)
+		c = fc_table__get(&a->new_series, h->feature, h->cgroup);
 	if (!c)
 		return -ENOMEM;
 	if (c->reported)
@@ -106,12 +132,14 @@ static int analyzer__mark_new(struct analyzer *a, const char *cgroup)
 	return 1;
 }
 
-/* Histograms of cgroups the baseline lacks: report each cgroup once. */
-static int analyzer__new_cgroups(struct analyzer *a, const struct window *w,
-				 struct report *r)
+/* Histograms the baseline lacks: new cgroups, and known cgroups' new
+ * features, each reported once and not judged. */
+static int analyzer__new_series(struct analyzer *a, const struct window *w,
+				struct report *r)
 {
 	for (size_t i = 0; i < w->n; i++) {
 		const struct window_hist *h = &w->hists[i];
+		bool cgroup_known;
 		uint64_t n;
 		int fresh;
 
@@ -120,11 +148,12 @@ static int analyzer__new_cgroups(struct analyzer *a, const struct window *w,
 		n = window_hist__total(h);
 		if (n < a->opts.min_count)
 			continue;
-		fresh = analyzer__mark_new(a, h->cgroup);
+		fresh = analyzer__report_once(a, h, &cgroup_known);
 		if (fresh < 0)
 			return fresh;
 		if (fresh)
-			report__new_cgroup(r, w, h->feature, h->cgroup, n);
+			report__new_series(r, w, h->feature, h->cgroup, n,
+					   cgroup_known);
 	}
 	return 0;
 }
@@ -191,7 +220,7 @@ int analyzer__window(struct analyzer *a, const struct window *w,
 				return err;
 		}
 	}
-	err = analyzer__new_cgroups(a, w, r);
+	err = analyzer__new_series(a, w, r);
 	if (err)
 		return err;
 	report__window_done(r, w);

@@ -339,8 +339,9 @@ void report__analysis(struct report *r, const struct window *w,
 	}
 }
 
-void report__new_cgroup(struct report *r, const struct window *w,
-			enum dp_feature_id f, const char *cgroup, uint64_t n)
+void report__new_series(struct report *r, const struct window *w,
+			enum dp_feature_id f, const char *cgroup, uint64_t n,
+			bool cgroup_known)
 {
 	char when[32];
 
@@ -353,8 +354,10 @@ void report__new_cgroup(struct report *r, const struct window *w,
 		fputs(",\"cgroup\":", r->out);
 		jsonw__string(r->out, cgroup);
 		fprintf(r->out, ",\"n\":%llu,\"verdict\":\"new\",\"reason\":"
-			"\"cgroup not in the baseline: reported once, not "
-			"judged\"}\n", (unsigned long long)n);
+			"\"%s: reported once, not judged\"}\n",
+			(unsigned long long)n, cgroup_known ?
+			"no events of this feature in the cgroup's baseline" :
+			"cgroup not in the baseline");
 		break;
 	case REPORT_TEXT_TTY:
 		liveview__erase(r->view);
@@ -362,10 +365,16 @@ void report__new_cgroup(struct report *r, const struct window *w,
 	case REPORT_TEXT:
 	case REPORT_TEXT_LIVE:
 		timefmt__utc(w->ts, when, sizeof(when));
-		fprintf(r->out, "%s NEW cgroup %s: %llu %s events; not in the "
-			"baseline, so not judged (relearn to include it)\n",
-			when, cgroup, (unsigned long long)n,
-			feature_table[f].name);
+		if (cgroup_known)
+			fprintf(r->out, "%s NEW %s in cgroup %s: %llu events; "
+				"none while learning, so not judged (relearn "
+				"to include it)\n", when, feature_table[f].name,
+				cgroup, (unsigned long long)n);
+		else
+			fprintf(r->out, "%s NEW cgroup %s: %llu %s events; not "
+				"in the baseline, so not judged (relearn to "
+				"include it)\n", when, cgroup,
+				(unsigned long long)n, feature_table[f].name);
 		break;
 	}
 }

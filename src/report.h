@@ -39,11 +39,14 @@ void report__analysis(struct report *r, const struct window *w,
 void report__window_done(struct report *r, const struct window *w);
 
 /*
- * A cgroup the baseline never saw, with n events of feature f in this
- * window: said once (the analyzer remembers), never judged.
+ * A series the baseline lacks, with n events of feature f in this window:
+ * a cgroup it never saw (cgroup_known false), or a known cgroup's feature
+ * that had no events while learning. Said once (the analyzer remembers),
+ * never judged.
  */
-void report__new_cgroup(struct report *r, const struct window *w,
-			enum dp_feature_id f, const char *cgroup, uint64_t n);
+void report__new_series(struct report *r, const struct window *w,
+			enum dp_feature_id f, const char *cgroup, uint64_t n,
+			bool cgroup_known);
 
 /* Text mode: the per-feature summary table (no-op for JSON). */
 void report__summary(struct report *r);
