@@ -52,6 +52,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_endian.h>
 #include <driftprobe/buckets.h>
+#include "cgroup_entry.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -103,15 +104,9 @@ static __always_inline bool hists_of(__u64 cgid, struct hists *x)
 	x->cpu = bpf_map_lookup_elem(&net_hist, &zero);
 	if (!x->cpu)
 		return false;
-	if (!per_cgroup || !cgid)
-		return true;
-	x->cg = bpf_map_lookup_elem(&cgroup_hist, &cgid);
-	if (x->cg)
-		return true;
-	bpf_map_update_elem(&cgroup_hist, &cgid, &zero_cgroup_hist, BPF_NOEXIST);
-	x->cg = bpf_map_lookup_elem(&cgroup_hist, &cgid);
-	if (!x->cg)
-		x->cpu->health[DP_NH_CGROUP_DROPPED]++;
+	if (per_cgroup && cgid)
+		x->cg = dp_cgroup_entry(&cgroup_hist, cgid, &zero_cgroup_hist,
+					&x->cpu->health[DP_NH_CGROUP_DROPPED]);
 	return true;
 }
 

@@ -33,6 +33,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <driftprobe/buckets.h>
+#include "cgroup_entry.h"
 #include "syscall_groups.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -95,26 +96,16 @@ static __always_inline struct dp_syscall_hist *this_cpu_hist(void)
 }
 
 /*
- * The current cgroup's entry, inserted when missing; NULL when per-cgroup
- * counting is off or the entry could not be had (counted in h's health).
+ * The current cgroup's entry; NULL when per-cgroup counting is off or the
+ * entry could not be had (counted in h's health).
  */
 static __always_inline struct dp_syscall_hist *
 this_cgroup_hist(struct dp_syscall_hist *h)
 {
-	struct dp_syscall_hist *c;
-	__u64 id;
-
 	if (!per_cgroup)
 		return NULL;
-	id = bpf_get_current_cgroup_id();
-	c = bpf_map_lookup_elem(&cgroup_hist, &id);
-	if (c)
-		return c;
-	bpf_map_update_elem(&cgroup_hist, &id, &zero_hist, BPF_NOEXIST);
-	c = bpf_map_lookup_elem(&cgroup_hist, &id);
-	if (!c)
-		h->health[DP_SH_CGROUP_DROPPED]++;
-	return c;
+	return dp_cgroup_entry(&cgroup_hist, bpf_get_current_cgroup_id(),
+			       &zero_hist, &h->health[DP_SH_CGROUP_DROPPED]);
 }
 
 /* One sampled event of bin idx for the current process. */
