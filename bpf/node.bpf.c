@@ -6,16 +6,29 @@
  * (block request issue to completion). tp_btf only; one bucket computation
  * and one per-CPU increment per event, start times in bounded hashes whose
  * failures are counted.
+ *
+ * With per_cgroup set (--per-cgroup), each count is also added to the
+ * entry of the cgroup v2 that owns the event (cgroup_entry.h), which is
+ * never simply "the current task's" but for exec:
+ *   proc.exec            the task that execs (it is current)
+ *   sched.runq_latency   the task that waited, about to run (next)
+ *   block.io_latency     the request's owner at issue (request_cgroup():
+ *                        the io controller's cgroup, else the issuing
+ *                        user task's; a kernel thread's writeback on a
+ *                        host without v2 io control: host-wide only)
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <driftprobe/buckets.h>
+#include "cgroup_entry.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
 #define START_ENTRIES	16384
 #define TASK_RUNNING	0
+
+const volatile bool per_cgroup = false;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -23,6 +36,21 @@ struct {
 	__type(key, __u32);
 	__type(value, struct dp_node_hist);
 } node_hist SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, DP_CGROUP_MAX);
+	__type(key, __u64);
+	__type(value, struct dp_node_cgroup_hist);
+} cgroup_hist SEC(".maps");
+
+static const struct dp_node_cgroup_hist zero_cgroup_hist;
+
+/* A block request's issue time and owning cgroup (0: none). */
+struct rq_issue {
+	__u64 ns;
+	__u64 cgroup;
+};
 
 /* When each runnable task was enqueued, by pid. */
 struct {
@@ -32,12 +60,12 @@ struct {
 	__type(value, __u64);
 } runq_start SEC(".maps");
 
-/* When each block request was issued, by its address. */
+/* When each block request was issued, and for whom, by its address. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, START_ENTRIES);
 	__type(key, __u64);
-	__type(value, __u64);
+	__type(value, struct rq_issue);
 } rq_start SEC(".maps");
 
 static __always_inline struct dp_node_hist *this_cpu_hist(void)
@@ -45,6 +73,29 @@ static __always_inline struct dp_node_hist *this_cpu_hist(void)
 	__u32 zero = 0;
 
 	return bpf_map_lookup_elem(&node_hist, &zero);
+}
+
+/* counts[idx]++ in this CPU's slot and, with cgid, in cgroup cgid's entry. */
+static __always_inline void count(struct dp_node_hist *h, __u64 cgid,
+				  unsigned int idx)
+{
+	struct dp_node_cgroup_hist *cg;
+
+	if (idx >= DP_NODE_BINS)	/* verifier */
+		return;
+	h->counts[idx]++;
+	if (!per_cgroup || !cgid)
+		return;
+	cg = dp_cgroup_entry(&cgroup_hist, cgid, &zero_cgroup_hist,
+			     &h->health[DP_DH_CGROUP_DROPPED]);
+	if (cg)
+		__sync_fetch_and_add(&cg->counts[idx], 1);
+}
+
+/* The cgroup v2 id of task (its default-hierarchy cgroup). */
+static __always_inline __u64 task_cgroup(const struct task_struct *task)
+{
+	return task->cgroups->dfl_cgrp->kn->id;
 }
 
 SEC("tp_btf/sched_process_exec")
@@ -62,7 +113,8 @@ int BPF_PROG(node_exec, struct task_struct *p, pid_t old_pid,
 	bin = dp_comm_hash(comm, DP_PROC_EXEC_BITS);
 	if (bin >= DP_PROC_EXEC_BINS)	/* verifier */
 		return 0;
-	h->counts[DP_OFF_PROC_EXEC + bin]++;
+	count(h, per_cgroup ? bpf_get_current_cgroup_id() : 0,
+	      DP_OFF_PROC_EXEC + bin);
 	__builtin_memcpy(h->exec_last[bin], comm, sizeof(comm));
 	return 0;
 }
@@ -111,20 +163,50 @@ int BPF_PROG(node_switch, bool preempt, struct task_struct *prev,
 		return 0;
 	h = this_cpu_hist();
 	if (h)
-		h->counts[DP_OFF_SCHED_RUNQ_LATENCY +
-			  dp_bucket_log2(bpf_ktime_get_ns() - *start,
-					 DP_NODE_NS_BINS)]++;
+		count(h, per_cgroup ? task_cgroup(next) : 0,
+		      DP_OFF_SCHED_RUNQ_LATENCY +
+		      dp_bucket_log2(bpf_ktime_get_ns() - *start,
+				     DP_NODE_NS_BINS));
 	bpf_map_delete_elem(&runq_start, &pid);
 	return 0;
+}
+
+#define PF_KTHREAD	0x00200000
+
+/*
+ * Who a block request is for: the cgroup v2 its first bio is charged to,
+ * when the io controller charges it below the root (the kernel's own
+ * accounting, writeback included); else the user task issuing it (direct
+ * and synchronous I/O is issued in the submitter's context; on hosts
+ * whose io controller is v1 or off this is the only v2 answer there is);
+ * else nobody (0): a kernel thread issuing someone's writeback.
+ */
+static __always_inline __u64 request_cgroup(const struct request *rq)
+{
+	const struct bio *bio = rq->bio;
+	const struct task_struct *task;
+	const struct cgroup *cg;
+
+	if (bio && bio->bi_blkg && bio->bi_blkg->blkcg) {
+		cg = bio->bi_blkg->blkcg->css.cgroup;
+		if (cg && cg->root->hierarchy_id == 0 && cg->level > 0)
+			return cg->kn->id;
+	}
+	task = bpf_get_current_task_btf();
+	return task->flags & PF_KTHREAD ? 0 : bpf_get_current_cgroup_id();
 }
 
 SEC("tp_btf/block_rq_issue")
 int BPF_PROG(node_rq_issue, struct request *rq)
 {
-	__u64 key = (__u64)rq, now = bpf_ktime_get_ns();
+	__u64 key = (__u64)rq;
+	struct rq_issue issue = {
+		.ns = bpf_ktime_get_ns(),
+		.cgroup = per_cgroup ? request_cgroup(rq) : 0,
+	};
 	struct dp_node_hist *h;
 
-	if (bpf_map_update_elem(&rq_start, &key, &now, BPF_ANY)) {
+	if (bpf_map_update_elem(&rq_start, &key, &issue, BPF_ANY)) {
 		h = this_cpu_hist();
 		if (h)
 			h->health[DP_DH_RQ_STORE_FAILED]++;
@@ -136,16 +218,17 @@ SEC("tp_btf/block_rq_complete")
 int BPF_PROG(node_rq_complete, struct request *rq, blk_status_t error,
 	     unsigned int nr_bytes)
 {
-	__u64 key = (__u64)rq, *start = bpf_map_lookup_elem(&rq_start, &key);
+	__u64 key = (__u64)rq;
+	struct rq_issue *issue = bpf_map_lookup_elem(&rq_start, &key);
 	struct dp_node_hist *h;
 
-	if (!start)
+	if (!issue)
 		return 0;
 	h = this_cpu_hist();
 	if (h)
-		h->counts[DP_OFF_BLOCK_IO_LATENCY +
-			  dp_bucket_log2(bpf_ktime_get_ns() - *start,
-					 DP_NODE_NS_BINS)]++;
+		count(h, issue->cgroup, DP_OFF_BLOCK_IO_LATENCY +
+		      dp_bucket_log2(bpf_ktime_get_ns() - issue->ns,
+				     DP_NODE_NS_BINS));
 	bpf_map_delete_elem(&rq_start, &key);
 	return 0;
 }

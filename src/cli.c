@@ -227,7 +227,7 @@ static const struct argp_option live_options[] = {
 	{ "per-cgroup", OPT_PER_CGROUP, NULL, 0, "Also keep the syscall and "
 						 "network features per cgroup "
 						 "v2 (at most 1024 cgroups, "
-						 "~11 MiB of kernel memory)",
+						 "~12 MiB of kernel memory)",
 	  0 },
 	{ "netns", OPT_NETNS, "PATH", 0, "Network features count only this "
 					 "network namespace (/run/netns/NAME)", 0 },

@@ -43,7 +43,8 @@ static const struct group_desc group_descs[DP_GROUP_COUNT] = {
 	},
 	[DP_GROUP_NODE] = {
 		"node", sizeof(struct dp_node_hist) / sizeof(uint64_t),
-		DP_NODE_BINS, DP_NODE_HEALTH_N, probe__node_map_fd, 0,
+		DP_NODE_BINS, DP_NODE_HEALTH_N, probe__node_map_fd,
+		sizeof(struct dp_node_cgroup_hist),
 	},
 };
 

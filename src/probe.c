@@ -226,6 +226,9 @@ static void open_node(struct probe *p, enum probe_hooks hooks)
 		err = -errno;
 		goto fail;
 	}
+	n->rodata->per_cgroup = p->per_cgroup;
+	if (!p->per_cgroup)	/* unused, the LRU map still preallocates */
+		bpf_map__set_max_entries(n->maps.cgroup_hist, p->ncpus);
 	err = node_bpf__load(n);
 	if (!err)
 		err = node_bpf__attach(n);
@@ -341,6 +344,8 @@ int probe__cgroup_map_fd(const struct probe *p, enum dp_group g)
 		return bpf_map__fd(p->skel->maps.cgroup_hist);
 	if (g == DP_GROUP_NET && p->net)
 		return bpf_map__fd(p->net->maps.cgroup_hist);
+	if (g == DP_GROUP_NODE && p->node)
+		return bpf_map__fd(p->node->maps.cgroup_hist);
 	return -1;
 }
 

@@ -254,10 +254,10 @@ enum dp_syscall_health {
 };
 
 /*
- * --per-cgroup: the syscall and net groups' bins per cgroup v2 id, each in
- * an LRU hash of at most DP_CGROUP_MAX entries (not per CPU: increments
- * are atomic), whose values start with the group's counts. Memory is
- * DP_CGROUP_MAX * (~6.8 KiB syscall + ~3.9 KiB net) = ~11 MiB whatever the
+ * --per-cgroup: every group's bins per cgroup v2 id, each in an LRU hash
+ * of at most DP_CGROUP_MAX entries (not per CPU: increments are atomic),
+ * whose values start with the group's counts. Memory is DP_CGROUP_MAX *
+ * (~6.8 KiB syscall + ~3.9 KiB net + ~1.1 KiB node) = ~12 MiB whatever the
  * number of CPUs. The cgroup_dropped health counters count events that
  * found no entry even after inserting; userspace counts the entries the
  * LRU evicted (they vanish between two reads).
@@ -329,7 +329,8 @@ enum dp_node_offsets {
 /* Health counters of the node group: start times we could not keep. */
 #define DP_NODE_HEALTH(X)							\
 	X(WAKEUP_STORE_FAILED, "wakeup_store_failed")				\
-	X(RQ_STORE_FAILED, "block_rq_store_failed")
+	X(RQ_STORE_FAILED, "block_rq_store_failed")				\
+	X(CGROUP_DROPPED, "node_cgroup_dropped")
 
 enum dp_node_health {
 #define DP_X_HEALTH(id, name) DP_DH_##id,
@@ -391,6 +392,11 @@ struct dp_net_hist {
  */
 struct dp_net_cgroup_hist {
 	unsigned long long counts[DP_NET_BINS];
+};
+
+/* --per-cgroup: the node group's counts of one cgroup. */
+struct dp_node_cgroup_hist {
+	unsigned long long counts[DP_NODE_BINS];
 };
 
 #endif /* DRIFTPROBE_FEATURES_H */

@@ -167,6 +167,23 @@ void harness__mount_tracefs(void)
 		fail_msg("cannot mount tracefs: %s", strerror(errno));
 }
 
+void harness__cgroup2_mount(char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "r");
+	char line[8192], point[4096] = "";
+
+	if (!f)
+		fail_msg("/proc/self/mountinfo: %s", strerror(errno));
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, " - cgroup2 ") &&
+		    sscanf(line, "%*s %*s %*s %*s %4095s", point) == 1)
+			break;
+	fclose(f);
+	if (!point[0])
+		fail_msg("no cgroup2 mount in /proc/self/mountinfo");
+	snprintf(buf, len, "%s", point);
+}
+
 void harness__write_windows(const char *path, int n)
 {
 	FILE *f = fopen(path, "w");

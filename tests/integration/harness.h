@@ -60,4 +60,7 @@ int harness__coupling_lines(const char *path, const char *feature,
 /* Make tracefs available for the classic-tracepoint fallback. */
 void harness__mount_tracefs(void);
 
+/* Where cgroup v2 is mounted (fails the test when it is not). */
+void harness__cgroup2_mount(char *buf, size_t len);
+
 #endif

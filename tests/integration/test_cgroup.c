@@ -78,21 +78,6 @@ static char netns[32], netns_path[64];
 static pid_t pids[16];
 static size_t npids;
 
-static void find_cgroup2(void)
-{
-	FILE *f = fopen("/proc/self/mountinfo", "r");
-	char line[8192];
-
-	assert_non_null(f);
-	while (fgets(line, sizeof(line), f))
-		if (strstr(line, " - cgroup2 ") &&
-		    sscanf(line, "%*s %*s %*s %*s %4095s", mount_point) == 1)
-			break;
-	fclose(f);
-	if (!mount_point[0])
-		fail_msg("no cgroup2 mount in /proc/self/mountinfo");
-}
-
 static void group_path(const char *group, const char *file, char *buf,
 		       size_t len)
 {
@@ -586,7 +571,7 @@ static int setup(void **state)
 	(void)state;
 	if (!mkdtemp(dir))
 		return -1;
-	find_cgroup2();
+	harness__cgroup2_mount(mount_point, sizeof(mount_point));
 	for (size_t i = 0; i < NGROUPS; i++) {
 		group_path(groups[i], NULL, path, sizeof(path));
 		if (mkdir(path, 0755) && errno != EEXIST)

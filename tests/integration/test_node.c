@@ -8,13 +8,19 @@
  *     block.io_latency counts at least 200 requests;
  *   - two busy loops pinned to one CPU for a second: sched.runq_latency
  *     sees tasks wait at least 1 ms for that CPU (a scheduler slice).
+ * Then the same with --per-cgroup, the test inside a cgroup of its own:
+ * all of it is charged to that cgroup (exec to the task that execs, I/O to
+ * the bio's cgroup, run-queue waits to the task that waited), none to a
+ * sibling cgroup whose process sleeps throughout.
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +33,9 @@
 #include "harness.h"
 
 static char dir[] = "/var/tmp/dp_itest_node.XXXXXX";
+static char cgroup_root[4096];
+enum { BUSY, QUIET, NGROUPS };
+static const char *const groups[NGROUPS] = { "dpnode_busy", "dpnode_quiet" };
 
 static void run_true(int times)
 {
@@ -91,7 +100,8 @@ struct node_totals {
 	char exec_names[256];
 };
 
-static void sum(const char *path, struct node_totals *t)
+/* Sum the records of cgroup ("/" = host-wide) in path. */
+static void sum(const char *path, const char *cgroup, struct node_totals *t)
 {
 	unsigned int bin = dp_comm_hash("true", DP_PROC_EXEC_BITS);
 	FILE *f = fopen(path, "r");
@@ -106,6 +116,11 @@ static void sum(const char *path, struct node_totals *t)
 		const char *feature;
 
 		assert_non_null(o);
+		json_object_object_get_ex(o, "cgroup", &x);
+		if (strcmp(json_object_get_string(x), cgroup)) {
+			json_object_put(o);
+			continue;
+		}
 		json_object_object_get_ex(o, "feature", &x);
 		feature = json_object_get_string(x);
 		json_object_object_get_ex(o, "counts", &c);
@@ -151,7 +166,7 @@ static void record__exec_io_and_contention__counted(void **state)
 	direct_writes(200);
 	contend(1.0);
 	assert_int_equal(harness__wait_exit(probe, 30), 0);
-	sum(out, &t);
+	sum(out, "/", &t);
 	print_message("node: exec of true %llu (exemplar \"%s\"), block "
 		      "requests %llu, run-queue waits %llu (%llu >= 1 ms)\n",
 		      (unsigned long long)t.exec_true, t.exec_names,
@@ -163,6 +178,75 @@ static void record__exec_io_and_contention__counted(void **state)
 	assert_true(t.runq_ms >= 1);
 }
 
+/* Move pid into group (NULL: back to the root cgroup). */
+static void join(pid_t pid, const char *group)
+{
+	char procs[4400];
+	FILE *f;
+
+	snprintf(procs, sizeof(procs), "%s%s%s/cgroup.procs", cgroup_root,
+		 group ? "/" : "", group ? group : "");
+	f = fopen(procs, "w");
+	assert_non_null(f);
+	assert_true(fprintf(f, "%d\n", (int)pid) > 0);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void record_per_cgroup__each_event_charged_to_its_owner(void **state)
+{
+	char out[320], busy[300], quiet[300];
+	const char *args[] = { "record", "--per-cgroup", "--interval", "1",
+			       "--duration", "5", "-o", out, NULL };
+	struct node_totals b, q;
+	pid_t probe, sleeper;
+
+	(void)state;
+	harness__require_root();
+	harness__cgroup2_mount(cgroup_root, sizeof(cgroup_root));
+	for (int g = 0; g < NGROUPS; g++) {
+		char path[4400];
+
+		snprintf(path, sizeof(path), "%s/%s", cgroup_root, groups[g]);
+		assert_true(!mkdir(path, 0755) || errno == EEXIST);
+	}
+	snprintf(out, sizeof(out), "%s/node_cgroup.jsonl", dir);
+	sleeper = fork();
+	assert_true(sleeper >= 0);
+	if (sleeper == 0) {
+		pause();
+		_exit(0);
+	}
+	join(sleeper, groups[QUIET]);
+	probe = harness__spawn("/dev/null", args);
+	harness__wait_lines(out, 1, 30);
+	join(getpid(), groups[BUSY]);
+	run_true(100);
+	direct_writes(200);
+	contend(1.0);
+	join(getpid(), NULL);
+	assert_int_equal(harness__wait_exit(probe, 30), 0);
+	kill(sleeper, SIGKILL);
+	waitpid(sleeper, NULL, 0);
+	snprintf(busy, sizeof(busy), "/%s", groups[BUSY]);
+	snprintf(quiet, sizeof(quiet), "/%s", groups[QUIET]);
+	sum(out, busy, &b);
+	sum(out, quiet, &q);
+	print_message("per cgroup: %s: exec of true %llu, block requests "
+		      "%llu, run-queue waits %llu (%llu >= 1 ms); %s: %llu, "
+		      "%llu, %llu\n", busy, (unsigned long long)b.exec_true,
+		      (unsigned long long)b.io, (unsigned long long)b.runq,
+		      (unsigned long long)b.runq_ms, quiet,
+		      (unsigned long long)q.exec_true, (unsigned long long)q.io,
+		      (unsigned long long)q.runq);
+	assert_true(b.exec_true >= 100);
+	assert_true(b.io >= 200);
+	assert_true(b.runq_ms >= 1);
+	assert_int_equal(q.exec_true, 0);
+	assert_int_equal(q.io, 0);
+	/* the sleeper ran once at most, when it was moved */
+	assert_true(q.runq <= 1);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -171,9 +255,13 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[300];
+	char cmd[4400];
 
 	(void)state;
+	for (int g = 0; g < NGROUPS && cgroup_root[0]; g++) {
+		snprintf(cmd, sizeof(cmd), "%s/%s", cgroup_root, groups[g]);
+		rmdir(cmd);
+	}
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	return system(cmd);
 }
@@ -182,6 +270,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(record__exec_io_and_contention__counted),
+		cmocka_unit_test(
+			record_per_cgroup__each_event_charged_to_its_owner),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
