@@ -28,7 +28,7 @@ prog_count() { bpftool prog show 2>/dev/null | grep -c '^[0-9]' || true; }
 # config name -> command that attaches and stays until killed
 declare -A cmd=(
 	[none]=""
-	[floor]="$OUT/floor"
+	[floor]="$OUT/hold $OUT/floor.bpf.o"
 	[driftprobe]="$DP record --interval 3600 -o /dev/null"
 	[dp-no-exemplars]="$DP record --no-exemplars --interval 3600 -o /dev/null"
 	[dp-per-cgroup]="$DP record --per-cgroup --interval 3600 -o /dev/null"
