@@ -245,6 +245,7 @@ bench-tools: $(BENCH_FLOORS) $(OUTPUT)/bench/hold $(OUTPUT)/bench/tcp_loop \
 bench: deps driftprobe bench-tools
 	$(Q)tools/deps.sh bench
 	$(Q)tools/bench/run.sh $(BENCH_ROUNDS)
+	$(Q)tools/bench/net_path.sh $(BENCH_ROUNDS)
 
 clean:
 	$(call msg,CLEAN,)
