@@ -11,15 +11,20 @@
 #               (syscall + net + node: the load makes syscalls and
 #               context switches too)
 #   driftprobe  `driftprobe record`, every group, default options
+#   dp-all      its syscall, net and node objects alone (see below)
 # and peers: bpftrace histograms on the same tracepoints, libbpf-tools
 # tcplife (the one tcp* tool here without kprobes or fentry).
 #
-# Two tables per load. The first (none, floor-net, dp-net) alternates the
-# configurations inside one tcp_loop process, attaching and detaching
-# between slices of tens of milliseconds: the only way this shared VM,
-# whose speed drifts by 30 % over seconds, resolves a few hundred ns. The
-# second runs each configuration as a process of its own, interleaved
-# round by round (A B C A B C ...), as the syscall table does; coarser.
+# Two tables per load. The first alternates configurations inside one
+# tcp_loop process, attaching and detaching between slices of tens of
+# milliseconds, and pairs each slice with the same cycle's bare one: the
+# only way this shared VM, whose speed drifts by 30 % over seconds,
+# resolves a few hundred ns. There the whole of driftprobe is dp-all, its
+# three objects as hold loads them (= `record --no-exemplars`: the loader
+# is what turns exemplars on). The second runs each configuration as a
+# process of its own, interleaved round by round (A B C A B C ...), as the
+# syscall table does: coarser, but it takes `driftprobe record` itself and
+# the peers.
 # Cleans up every process and the namespace; changes no sysctl.
 #
 # usage: tools/bench/net_path.sh [ROUNDS] [CYCLES]
@@ -49,6 +54,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 floors="$OUT/floor.bpf.o,$OUT/floor_net.bpf.o,$OUT/floor_node.bpf.o"
+groups=".output/syscall.bpf.o,.output/net.bpf.o,.output/node.bpf.o"
 bt_send='tracepoint:sock:sock_send_length { @send = hist(args->ret); }'
 bt_xmit='tracepoint:net:net_dev_start_xmit { @xmit = hist(args->len); }'
 bt_recv='tracepoint:sock:sock_recv_length { @recv = hist(args->ret); }'
@@ -102,21 +108,31 @@ measure() {
 	bench_stop
 }
 
+# Programs others hold on these hooks make "none" dearer and the floors'
+# marginal cost smaller: say how many there are.
+others=$(bpftool prog show 2>/dev/null |
+	grep -cE '^[0-9]+: (tracing|raw_tracepoint|tracepoint)' || true)
+if [ "$others" -gt 0 ]; then
+	echo "note: $others tracing programs of others are loaded; while they share the hooks, the ratios are skewed"
+fi
+
 ip netns add "$NS"
 ip -n "$NS" link set lo up
 echo "network path in netns $NS, both ends on CPU 0: ping-pong of $MSG B" \
 	"messages ($ROUND_TRIPS round trips a slice), bulk $MIB MiB a slice in" \
 	"$CHUNK B writes"
 
-echo "network features alone: $CYCLES cycles of none, floor-net, dp-net in one process"
-loads "$CYCLES" none "floor-net=$OUT/floor_net.bpf.o" "dp-net=.output/net.bpf.o" > "$ab"
+echo "in one process: $CYCLES cycles of none, floor-net, dp-net, floor-all, dp-all"
+loads "$CYCLES" none "floor-net=$OUT/floor_net.bpf.o" "dp-net=.output/net.bpf.o" \
+	"floor-all=$floors" "dp-all=$groups" > "$ab"
 /usr/bin/python3 tools/bench/table.py "$ab" none floor-net/floor-net \
-	dp-net/floor-net --target dp-net
+	dp-net/floor-net floor-all/floor-all dp-all/floor-all \
+	--target dp-net --target dp-all
 
 configs=("${rows[@]%%/*}")
 echo
-echo "whole driftprobe and peers: $ROUNDS rounds x ${#configs[@]} configs," \
-	"a process each, 10 slices per load"
+echo "a process per config: $ROUNDS rounds x ${#configs[@]} configs," \
+	"10 slices per load each"
 for ((r = 1; r <= ROUNDS; r++)); do
 	for name in "${configs[@]}"; do
 		available "$name" && measure "$name" || true
