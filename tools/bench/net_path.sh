@@ -22,9 +22,9 @@
 # resolves a few hundred ns. There the whole of driftprobe is dp-all, its
 # three objects as hold loads them (= `record --no-exemplars`: the loader
 # is what turns exemplars on). The second runs each configuration as a
-# process of its own, interleaved round by round (A B C A B C ...), as the
-# syscall table does: coarser, but it takes `driftprobe record` itself and
-# the peers.
+# process of its own, interleaved round by round (A B C A B C ...), each
+# paired with a bare run just before it: coarser, but it takes `driftprobe
+# record` itself and the peers.
 # Cleans up every process and the namespace; changes no sysctl.
 #
 # usage: tools/bench/net_path.sh [ROUNDS] [CYCLES]
@@ -97,14 +97,16 @@ loads() {
 	ip netns exec "$NS" "$OUT/tcp_loop" bulk "$MIB" "$CHUNK" "$cycles" "$@"
 }
 
+# measure NAME ID: 10 slices of each load with nothing attached, then 10
+# under NAME, paired slice by slice (cycle ID*100+i): a second apart, not
+# a whole round.
 measure() {
-	local name=$1
+	local name=$1 pair=(awk -v id="$2" '{print $1, $2, $3, id * 100 + $4}')
 
-	if [ -n "${cmd[$name]}" ]; then
-		bench_start "$name" "${cmd[$name]}" "${progs[$name]}" || return 1
-	fi
-	# Slices of different processes are not paired: drop the cycle.
-	loads 10 "$name" | cut -d' ' -f1-3 >> "$results"
+	loads 10 none | "${pair[@]}" >> "$results"
+	[ "$name" = none ] && return 0
+	bench_start "$name" "${cmd[$name]}" "${progs[$name]}" || return 1
+	loads 10 "$name" | "${pair[@]}" >> "$results"
 	bench_stop
 }
 
@@ -134,8 +136,9 @@ echo
 echo "a process per config: $ROUNDS rounds x ${#configs[@]} configs," \
 	"10 slices per load each"
 for ((r = 1; r <= ROUNDS; r++)); do
-	for name in "${configs[@]}"; do
-		available "$name" && measure "$name" || true
+	for i in "${!configs[@]}"; do
+		available "${configs[$i]}" &&
+			measure "${configs[$i]}" $((r * 100 + i)) || true
 	done
 	echo "  round $r done"
 done

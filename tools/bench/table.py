@@ -48,9 +48,8 @@ def main():
             continue
         added = {c: added_cost(r, runs[base]) for c, r in runs.items()}
         paired = " (added: paired by cycle)" if runs[base][0][1] is not None else ""
-        print(f"\n{metric}: median and min of {max(map(len, runs.values()))} "
-              f"measurements per config{paired}")
-        print(f"{'config':<16} {'median':>10} {'min':>10} {'added':>9} "
+        print(f"\n{metric}: median and min of n measurements{paired}")
+        print(f"{'config':<16} {'n':>4} {'median':>10} {'min':>10} {'added':>9} "
               f"{'floor':>10} {'added / floor added':>20}")
         for config, floor in rows:
             if config not in runs:
@@ -60,7 +59,7 @@ def main():
             ratio = "-"
             if floor and added.get(floor):
                 ratio = f"{added[config] / added[floor]:.2f}x"
-            print(f"{config:<16} {statistics.median(v):10.1f} {min(v):10.1f} "
+            print(f"{config:<16} {len(v):4} {statistics.median(v):10.1f} {min(v):10.1f} "
                   f"{added[config]:9.1f} {floor or '-':>10} {ratio:>20}")
         for config, floor in rows:
             if config in a.target and config in added and added.get(floor):
