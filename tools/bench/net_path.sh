@@ -48,10 +48,13 @@ results=$(mktemp /tmp/dp_netpath.XXXXXX)
 
 cleanup() {
 	bench_stop
+	# An interrupted tcp_loop (and its server) lives in the namespace.
+	ip netns pids "$NS" 2>/dev/null | xargs -r kill 2>/dev/null || true
 	ip netns del "$NS" 2>/dev/null || true
 	rm -f "$ab" "$results"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap "exit 130" INT TERM
 
 floors="$OUT/floor.bpf.o,$OUT/floor_net.bpf.o,$OUT/floor_node.bpf.o"
 groups=".output/syscall.bpf.o,.output/net.bpf.o,.output/node.bpf.o"
