@@ -217,17 +217,17 @@ ecosystem: driftprobe
 $(OUTPUT)/bench:
 	$(Q)mkdir -p $@
 
-$(OUTPUT)/bench/floor.bpf.o: tools/bench/floor.bpf.c $(OUTPUT)/vmlinux.h | $(OUTPUT)/bench
+# Floors: empty programs on the hooks of each driftprobe group.
+BENCH_FLOORS := $(patsubst tools/bench/%.bpf.c,$(OUTPUT)/bench/%.bpf.o,$(wildcard tools/bench/*.bpf.c))
+
+$(OUTPUT)/bench/%.bpf.o: tools/bench/%.bpf.c $(OUTPUT)/vmlinux.h | $(OUTPUT)/bench
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
 
-$(OUTPUT)/bench/floor.skel.h: $(OUTPUT)/bench/floor.bpf.o
-	$(call msg,GEN-SKEL,$@)
-	$(Q)$(BPFTOOL) gen skeleton $< > $@
-
-$(OUTPUT)/bench/floor: tools/bench/floor.c $(OUTPUT)/bench/floor.skel.h
+# Tools that attach BPF programs (tools/bench/progset.c).
+$(OUTPUT)/bench/hold $(OUTPUT)/bench/tcp_loop: $(OUTPUT)/bench/%: tools/bench/%.c tools/bench/progset.c tools/bench/progset.h | $(OUTPUT)/bench
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -I$(OUTPUT)/bench $< $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(filter %.c,$^) $(LDLIBS) -o $@
 
 $(OUTPUT)/bench/getppid_loop: tools/bench/getppid_loop.c | $(OUTPUT)/bench
 	$(call msg,CC,$@)
@@ -237,12 +237,15 @@ $(OUTPUT)/bench/scale: tools/bench/scale.c $(LIB_OBJS) | $(OUTPUT)/bench
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
-# Built by `make test` too, so the benchmark cannot rot unnoticed.
-bench-tools: $(OUTPUT)/bench/floor $(OUTPUT)/bench/getppid_loop $(OUTPUT)/bench/scale
+# Built by `make test` too, so the benchmark cannot rot unnoticed. Naming
+# $(BPF_OBJS) keeps driftprobe's objects, which hold loads group by group.
+bench-tools: $(BENCH_FLOORS) $(OUTPUT)/bench/hold $(OUTPUT)/bench/tcp_loop \
+	     $(OUTPUT)/bench/getppid_loop $(OUTPUT)/bench/scale $(BPF_OBJS)
 
 bench: deps driftprobe bench-tools
 	$(Q)tools/deps.sh bench
 	$(Q)tools/bench/run.sh $(BENCH_ROUNDS)
+	$(Q)tools/bench/net_path.sh $(BENCH_ROUNDS)
 
 clean:
 	$(call msg,CLEAN,)

@@ -43,10 +43,14 @@ char LICENSE[] SEC("license") = "GPL";
 
 const volatile bool per_cgroup = false;
 const volatile bool proc_exemplars = false;
-/* 1: time every syscall; N > 1: a syscall with probability ~1/N. */
-const volatile __u32 latency_sample_period = 1;
-/* Timed: a coin flip below latency_threshold (2^32 / period). */
-const volatile __u32 latency_threshold = 0;
+/*
+ * 1: time every syscall; N > 1: a syscall with probability ~1/N, when a
+ * coin flip falls below latency_threshold (2^32 / N). The defaults are
+ * driftprobe's, so the object loaded as is behaves as it does.
+ */
+const volatile __u32 latency_sample_period = DP_LATENCY_SAMPLE_PERIOD;
+const volatile __u32 latency_threshold =
+	(__u32)(0x100000000ULL / DP_LATENCY_SAMPLE_PERIOD);
 /* An exemplar: a coin flip at or above exemplar_threshold. */
 const volatile __u32 exemplar_threshold = 0xffffffff;
 

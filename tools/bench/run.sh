@@ -14,21 +14,21 @@ OUT=.output/bench
 DP=./driftprobe
 LOOP=$OUT/getppid_loop
 results=$(mktemp /tmp/dp_bench.XXXXXX)
-pid=""
+
+# shellcheck source=tools/bench/lib.sh
+. tools/bench/lib.sh
 
 cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	bench_stop
 	rm -f "$results"
 	return 0
 }
 trap cleanup EXIT INT TERM
 
-prog_count() { bpftool prog show 2>/dev/null | grep -c '^[0-9]' || true; }
-
 # config name -> command that attaches and stays until killed
 declare -A cmd=(
 	[none]=""
-	[floor]="$OUT/floor"
+	[floor]="$OUT/hold $OUT/floor.bpf.o"
 	[driftprobe]="$DP record --interval 3600 -o /dev/null"
 	[dp-no-exemplars]="$DP record --no-exemplars --interval 3600 -o /dev/null"
 	[dp-latency-exact]="$DP record --latency-sample 1 --interval 3600 -o /dev/null"
@@ -52,38 +52,13 @@ available() {
 }
 
 measure() {
-	local name=$1 before ns deadline
-	pid=""
+	local name=$1
+
 	if [ -n "${cmd[$name]}" ]; then
-		before=$(prog_count)
-		bash -c "exec ${cmd[$name]}" >/dev/null 2>&1 &
-		pid=$!
-		deadline=$((SECONDS + 30))
-		while [ "$(prog_count)" -lt $((before + ${progs[$name]})) ]; do
-			if ! kill -0 "$pid" 2>/dev/null || [ $SECONDS -gt $deadline ]; then
-				echo "bench: $name did not attach" >&2
-				kill -INT "$pid" 2>/dev/null || true
-				wait "$pid" 2>/dev/null || true
-				pid=""
-				return 1
-			fi
-			sleep 0.1
-		done
-		sleep 0.3
+		bench_start "$name" "${cmd[$name]}" "${progs[$name]}" || return 1
 	fi
-	ns=$($LOOP "$CALLS" 3)
-	echo "$name $ns" >> "$results"
-	if [ -n "$pid" ]; then
-		kill -INT "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-		pid=""
-		# Programs are freed after their owner exits: wait until they
-		# are, or the next config's count would start too high.
-		deadline=$((SECONDS + 10))
-		while [ "$(prog_count)" -gt "$before" ] && [ $SECONDS -le $deadline ]; do
-			sleep 0.1
-		done
-	fi
+	echo "$name ns/call $($LOOP "$CALLS" 3)" >> "$results"
+	bench_stop
 }
 
 echo "syscall path: $ROUNDS rounds x ${#order[@]} configs, $CALLS getppid() per repeat, pinned to CPU 0"
@@ -94,28 +69,9 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	echo "  round $r done"
 done
 
-/usr/bin/python3 - "$results" "${order[@]}" <<'PY'
-import statistics, sys
-path, order = sys.argv[1], sys.argv[2:]
-runs = {}
-for line in open(path):
-    name, ns = line.split()
-    runs.setdefault(name, []).append(float(ns))
-base = statistics.median(runs["none"])
-floor = statistics.median(runs["floor"]) - base if "floor" in runs else None
-print()
-print(f"{'config':<18} {'median ns/call':>14} {'min':>8} {'added ns':>9} {'added / floor added':>20}")
-for name in order:
-    if name not in runs:
-        print(f"{name:<18} {'(not available)':>14}")
-        continue
-    med = statistics.median(runs[name]); added = med - base
-    ratio = f"{added / floor:.2f}x" if floor and name != "none" else "-"
-    print(f"{name:<18} {med:14.1f} {min(runs[name]):8.1f} {added:9.1f} {ratio:>20}")
-if floor:
-    dp = statistics.median(runs["driftprobe"]) - base
-    print(f"\ndriftprobe added cost / floor added cost = {dp / floor:.2f} (target <= 1.25)")
-PY
+rows=(none)
+for name in "${order[@]:1}"; do rows+=("$name/floor"); done
+/usr/bin/python3 tools/bench/table.py "$results" "${rows[@]}" --target driftprobe
 
 echo
 .output/bench/scale 1000

@@ -1,0 +1,42 @@
+# shellcheck shell=bash
+# Sourced by the benchmark scripts: start one configuration (a command that
+# attaches BPF programs and holds them until SIGINT) and wait until its
+# programs are in, stop it and wait until they are out. "In" is counted on
+# the process's own descriptors (/proc/PID/fdinfo), so other users of BPF
+# on this host neither hurry nor delay it.
+
+bench_pid=""
+
+# Distinct BPF programs the process $1 holds.
+bench_prog_count() {
+	{ grep -h '^prog_id:' /proc/"$1"/fdinfo/* 2>/dev/null || true; } |
+		sort -u | grep -c . || true
+}
+
+# bench_start NAME COMMAND NPROGS: run COMMAND (a shell string) until
+# bench_stop; 0 once it holds NPROGS programs, 1 (and nothing left
+# running) if it exits or takes over 30 s.
+bench_start() {
+	local name=$1 deadline=$((SECONDS + 30))
+
+	bash -c "exec $2" >/dev/null 2>&1 &
+	bench_pid=$!
+	while [ "$(bench_prog_count "$bench_pid")" -lt "$3" ]; do
+		if ! kill -0 "$bench_pid" 2>/dev/null || [ $SECONDS -gt $deadline ]; then
+			echo "bench: $name did not attach" >&2
+			bench_stop
+			return 1
+		fi
+		sleep 0.1
+	done
+	# Loaded is not yet attached: let the attach calls finish.
+	sleep 0.3
+}
+
+# Stop what bench_start started, if anything; its programs go with it.
+bench_stop() {
+	[ -n "$bench_pid" ] || return 0
+	kill -INT "$bench_pid" 2>/dev/null || true
+	wait "$bench_pid" 2>/dev/null || true
+	bench_pid=""
+}
