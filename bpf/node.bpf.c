@@ -4,8 +4,9 @@
  * with the last name per bin kept for reports), sched.runq_latency (wakeup
  * or preemption to running, as runqlat measures it) and block.io_latency
  * (block request issue to completion). tp_btf only; one bucket computation
- * and one per-CPU increment per event, start times in bounded hashes whose
- * failures are counted.
+ * and one per-CPU increment per event; run-queue start times in the task
+ * (task storage), block request start times in a bounded hash, failures
+ * to store either counted.
  *
  * With per_cgroup set (--per-cgroup), each count is also added to the
  * entry of the cgroup v2 that owns the event (cgroup_entry.h), which is
@@ -52,11 +53,15 @@ struct rq_issue {
 	__u64 cgroup;
 };
 
-/* When each runnable task was enqueued, by pid. */
+/*
+ * When each runnable task was enqueued (0: not waiting), in the task
+ * itself: task storage costs half what a pid-keyed hash does on these,
+ * the hottest scheduler hooks, and needs no bound.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, START_ENTRIES);
-	__type(key, __u32);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, __u64);
 } runq_start SEC(".maps");
 
@@ -119,31 +124,35 @@ int BPF_PROG(node_exec, struct task_struct *p, pid_t old_pid,
 	return 0;
 }
 
-static __always_inline void runq_enter(__u32 pid)
+static __always_inline void runq_enter(struct task_struct *p)
 {
-	__u64 now = bpf_ktime_get_ns();
 	struct dp_node_hist *h;
+	__u64 *start;
 
-	if (!pid)
+	if (!p->pid)
 		return;		/* the idle task */
-	if (bpf_map_update_elem(&runq_start, &pid, &now, BPF_ANY)) {
-		h = this_cpu_hist();
-		if (h)
-			h->health[DP_DH_WAKEUP_STORE_FAILED]++;
+	start = bpf_task_storage_get(&runq_start, p, 0,
+				     BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (start) {
+		*start = bpf_ktime_get_ns();
+		return;
 	}
+	h = this_cpu_hist();
+	if (h)
+		h->health[DP_DH_WAKEUP_STORE_FAILED]++;
 }
 
 SEC("tp_btf/sched_wakeup")
 int BPF_PROG(node_wakeup, struct task_struct *p)
 {
-	runq_enter(p->pid);
+	runq_enter(p);
 	return 0;
 }
 
 SEC("tp_btf/sched_wakeup_new")
 int BPF_PROG(node_wakeup_new, struct task_struct *p)
 {
-	runq_enter(p->pid);
+	runq_enter(p);
 	return 0;
 }
 
@@ -152,14 +161,13 @@ int BPF_PROG(node_switch, bool preempt, struct task_struct *prev,
 	     struct task_struct *next, unsigned int prev_state)
 {
 	struct dp_node_hist *h;
-	__u32 pid = next->pid;
 	__u64 *start;
 
 	/* Preempted while runnable: it waits for a CPU from now on. */
 	if (prev_state == TASK_RUNNING)
-		runq_enter(prev->pid);
-	start = bpf_map_lookup_elem(&runq_start, &pid);
-	if (!start)
+		runq_enter(prev);
+	start = bpf_task_storage_get(&runq_start, next, 0, 0);
+	if (!start || !*start)
 		return 0;
 	h = this_cpu_hist();
 	if (h)
@@ -167,7 +175,7 @@ int BPF_PROG(node_switch, bool preempt, struct task_struct *prev,
 		      DP_OFF_SCHED_RUNQ_LATENCY +
 		      dp_bucket_log2(bpf_ktime_get_ns() - *start,
 				     DP_NODE_NS_BINS));
-	bpf_map_delete_elem(&runq_start, &pid);
+	*start = 0;
 	return 0;
 }
 
