@@ -122,7 +122,7 @@ $(OUTPUT)/tests/itest_%: tests/integration/test_%.c tests/integration/harness.c 
 	$(Q)$(CC) $(CFLAGS) -Itests/integration -MMD -MP $^ $(LDLIBS) -lcmocka -o $@
 
 # Traffic generator of the network tests (tools/netload.c).
-$(OUTPUT)/netload: tools/netload.c | $(OUTPUT)
+$(OUTPUT)/netload: tools/netload.c tools/io_full.h | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< -o $@
 
@@ -225,7 +225,7 @@ $(OUTPUT)/bench/%.bpf.o: tools/bench/%.bpf.c $(OUTPUT)/vmlinux.h | $(OUTPUT)/ben
 	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
 
 # Tools that attach BPF programs (tools/bench/progset.c).
-$(OUTPUT)/bench/hold $(OUTPUT)/bench/tcp_loop: $(OUTPUT)/bench/%: tools/bench/%.c tools/bench/progset.c tools/bench/progset.h | $(OUTPUT)/bench
+$(OUTPUT)/bench/hold $(OUTPUT)/bench/tcp_loop: $(OUTPUT)/bench/%: tools/bench/%.c tools/bench/progset.c tools/bench/progset.h tools/io_full.h | $(OUTPUT)/bench
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(filter %.c,$^) $(LDLIBS) -o $@
 

@@ -30,6 +30,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include "io_full.h"
 
 #define SERVICE_PORT	8080
 #define SINK_PORT	4444
@@ -92,33 +93,6 @@ static int listener(int type, const char *ip, unsigned int port)
 	if (type == SOCK_STREAM && listen(fd, 512))
 		die("listen");
 	return fd;
-}
-
-/* Read exactly n bytes (0), or fail on EOF/error (-1). */
-static int read_full(int fd, char *buf, size_t n)
-{
-	while (n) {
-		ssize_t r = read(fd, buf, n);
-
-		if (r <= 0)
-			return -1;
-		buf += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
-static int write_full(int fd, const char *buf, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, buf, n);
-
-		if (w <= 0)
-			return -1;
-		buf += w;
-		n -= (size_t)w;
-	}
-	return 0;
 }
 
 /*

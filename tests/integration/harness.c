@@ -167,6 +167,23 @@ void harness__mount_tracefs(void)
 		fail_msg("cannot mount tracefs: %s", strerror(errno));
 }
 
+char *harness__capture(const char *args, int *status)
+{
+	char cmd[16384], *out = calloc(1, 1 << 20);
+	size_t len = 0, r;
+	FILE *p;
+
+	assert_non_null(out);
+	snprintf(cmd, sizeof(cmd), "%s %s", harness__binary(), args);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	while ((r = fread(out + len, 1, (1 << 20) - len - 1, p)) > 0)
+		len += r;
+	*status = pclose(p);
+	*status = WIFEXITED(*status) ? WEXITSTATUS(*status) : -1;
+	return out;
+}
+
 void harness__cgroup2_mount(char *buf, size_t len)
 {
 	FILE *f = fopen("/proc/self/mountinfo", "r");

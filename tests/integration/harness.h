@@ -60,6 +60,12 @@ int harness__coupling_lines(const char *path, const char *feature,
 /* Make tracefs available for the classic-tracepoint fallback. */
 void harness__mount_tracefs(void);
 
+/*
+ * Run driftprobe with args (a shell string: redirections allowed); its
+ * stdout (up to 1 MiB, the caller frees), *status its exit status.
+ */
+char *harness__capture(const char *args, int *status);
+
 /* Where cgroup v2 is mounted (fails the test when it is not). */
 void harness__cgroup2_mount(char *buf, size_t len);
 

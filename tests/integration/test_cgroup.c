@@ -213,8 +213,8 @@ static void settle(void)
 	usleep(300000);
 }
 
-/* Answer each request on port and close. */
-static void serve(int port)
+/* Accept connections on port forever, each handled by handle, closed. */
+static void accept_loop(int port, void (*handle)(int fd))
 {
 	int l;
 
@@ -225,10 +225,21 @@ static void serve(int port)
 
 		if (c < 0)
 			_exit(1);
-		read_n(c, REQUEST_BYTES);
-		write_n(c, ANSWER_BYTES);
+		handle(c);
 		close(c);
 	}
+}
+
+static void answer(int fd)
+{
+	read_n(fd, REQUEST_BYTES);
+	write_n(fd, ANSWER_BYTES);
+}
+
+/* Answer each request on port and close. */
+static void serve(int port)
+{
+	accept_loop(port, answer);
 }
 
 /* 100 request/response connections a second, on an absolute schedule. */
@@ -254,21 +265,15 @@ static void request_loop(int port)
 	}
 }
 
+static void drain(int fd)
+{
+	read_n(fd, SIZE_MAX);
+}
+
 /* Read whatever comes on port until the peer closes. */
 static void sink(int port)
 {
-	int l;
-
-	enter_netns();
-	l = listen_on(port);
-	for (;;) {
-		int c = accept(l, NULL, NULL);
-
-		if (c < 0)
-			_exit(1);
-		read_n(c, SIZE_MAX);
-		close(c);
-	}
+	accept_loop(port, drain);
 }
 
 /* 20 connections a second, each writing UPLOAD_BYTES in 64 KiB writes. */

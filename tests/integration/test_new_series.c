@@ -37,24 +37,6 @@ static void write_hist(FILE *f, double ts, const char *cgroup,
 	fputs("]}\n", f);
 }
 
-/* Run driftprobe with args; its stdout (the caller frees), *status. */
-static char *run(const char *args, int *status)
-{
-	char cmd[PATH_MAX * 4], *out = calloc(1, 1 << 20);
-	size_t len = 0, r;
-	FILE *p;
-
-	assert_non_null(out);
-	snprintf(cmd, sizeof(cmd), "%s %s", harness__binary(), args);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	while ((r = fread(out + len, 1, (1 << 20) - len - 1, p)) > 0)
-		len += r;
-	*status = pclose(p);
-	*status = WIFEXITED(*status) ? WEXITSTATUS(*status) : -1;
-	return out;
-}
-
 /* Lines of out holding every one of the (NULL-terminated) needles. */
 static int count_lines(const char *out, ...)
 {
@@ -116,11 +98,11 @@ static void analyze__new_cgroup_once__new_feature_of_known_cgroup_once_each(
 	assert_int_equal(fclose(f), 0);
 	snprintf(args, sizeof(args), "baseline build -o %s %s >/dev/null",
 		 bl, learn);
-	free(run(args, &st));
+	free(harness__capture(args, &st));
 	assert_int_equal(st, 0);
 
 	snprintf(args, sizeof(args), "analyze --json -b %s %s", bl, later);
-	out = run(args, &st);
+	out = harness__capture(args, &st);
 	assert_int_equal(st, 0);
 	assert_int_equal(count_lines(out, "\"verdict\":\"new\"", NULL), 3);
 	assert_int_equal(count_lines(out, "\"verdict\":\"new\"",
@@ -141,7 +123,7 @@ static void analyze__new_cgroup_once__new_feature_of_known_cgroup_once_each(
 	free(out);
 
 	snprintf(args, sizeof(args), "analyze -b %s %s", bl, later);
-	out = run(args, &st);
+	out = harness__capture(args, &st);
 	assert_int_equal(st, 0);
 	assert_int_equal(count_lines(out, "NEW cgroup /b.service", NULL), 1);
 	assert_int_equal(count_lines(out, "NEW syscall.errno in cgroup "

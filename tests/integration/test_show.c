@@ -33,22 +33,13 @@ static void write_window(FILE *f, double ts, unsigned int getppid,
 	fputs("]}\n", f);
 }
 
-/* Run driftprobe with args; returns its stdout+stderr, *status its exit. */
+/* Run driftprobe with args; its stdout+stderr, *status its exit. */
 static char *show(const char *args, int *status)
 {
-	char cmd[PATH_MAX * 4], *out = calloc(1, 1 << 20);
-	size_t len = 0, r;
-	FILE *p;
+	char with_stderr[PATH_MAX * 4];
 
-	assert_non_null(out);
-	snprintf(cmd, sizeof(cmd), "%s %s 2>&1", harness__binary(), args);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	while ((r = fread(out + len, 1, (1 << 20) - len - 1, p)) > 0)
-		len += r;
-	*status = pclose(p);
-	*status = WIFEXITED(*status) ? WEXITSTATUS(*status) : -1;
-	return out;
+	snprintf(with_stderr, sizeof(with_stderr), "%s 2>&1", args);
+	return harness__capture(with_stderr, status);
 }
 
 static int setup(void **state)

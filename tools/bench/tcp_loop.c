@@ -35,6 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "progset.h"
+#include "../io_full.h"
 
 #define MIB (1L << 20)
 #define MAX_CONFIGS 16
@@ -61,33 +62,6 @@ static double now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return t.tv_sec * 1e9 + t.tv_nsec;
-}
-
-/* Read exactly n bytes (0), or fail on EOF/error (-1). */
-static int read_full(int fd, char *buf, size_t n)
-{
-	while (n) {
-		ssize_t r = read(fd, buf, n);
-
-		if (r <= 0)
-			return -1;
-		buf += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
-static int write_full(int fd, const char *buf, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, buf, n);
-
-		if (w <= 0)
-			return -1;
-		buf += w;
-		n -= (size_t)w;
-	}
-	return 0;
 }
 
 static void nodelay(int fd)
