@@ -123,7 +123,7 @@ int detector__judge(const struct detector_opts *o, struct detector_state *st,
 		    double threshold, struct analysis *out)
 {
 	double p;
-	int n, err;
+	int n;
 
 	if (!detector__valid(o, threshold))
 		return -EINVAL;
@@ -132,11 +132,8 @@ int detector__judge(const struct detector_opts *o, struct detector_state *st,
 		.p_limit = o->family_p / o->tests,
 		.verdict = VERDICT_INSUFFICIENT,
 	};
-	err = divergence__compute(baseline, window, k, o->alpha, &out->d);
-	if (err)
-		return err;
-	n = divergence__top_bins(baseline, window, k, o->alpha, out->top,
-				 ANALYSIS_TOP);
+	n = divergence__compute_top(baseline, window, k, o->alpha, &out->d,
+				    out->top, ANALYSIS_TOP);
 	if (n < 0)
 		return n;
 	out->ntop = n;
