@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include "jsonw.h"
+#include "numfmt.h"
 
 void jsonw__string(FILE *f, const char *s)
 {
@@ -39,6 +40,17 @@ void jsonw__double(FILE *f, double v)
 		fprintf(f, "%.1f", v);
 	else
 		fprintf(f, "%.17g", v);
+}
+
+void jsonw__number(FILE *f, double v)
+{
+	char buf[NUMFMT_BUFSZ];
+
+	if (!isfinite(v) || (v == floor(v) && fabs(v) < 1e15)) {
+		jsonw__double(f, v);
+		return;
+	}
+	fwrite(buf, 1, numfmt__g(buf, v, JSONW_DIGITS), f);
 }
 
 void jsonw__u64_array(FILE *f, const uint64_t *v, size_t n)

@@ -80,27 +80,27 @@ static void json_value(FILE *f, const char *key, double v, unsigned int undef,
 	if (undef & bit)
 		fputs("null", f);
 	else
-		jsonw__double(f, v);
+		jsonw__number(f, v);
 }
 
 static void write_json_coupling(FILE *o, const struct coupling_verdict *cv)
 {
 	fputs(",\"coupling\":{\"mi\":", o);
-	jsonw__double(o, cv->now.mi);
+	jsonw__number(o, cv->now.mi);
 	fputs(",\"mi_mm\":", o);
-	jsonw__double(o, cv->now.mi_mm);
+	jsonw__number(o, cv->now.mi_mm);
 	fputs(",\"nmi\":", o);
-	jsonw__double(o, cv->now.nmi);
+	jsonw__number(o, cv->now.nmi);
 	fputs(",\"ci\":[", o);
-	jsonw__double(o, cv->now.lo);
+	jsonw__number(o, cv->now.lo);
 	fputc(',', o);
-	jsonw__double(o, cv->now.hi);
+	jsonw__number(o, cv->now.hi);
 	fputs("],\"baseline\":{\"mi_min\":", o);
-	jsonw__double(o, cv->band.min);
+	jsonw__number(o, cv->band.min);
 	fputs(",\"mi_max\":", o);
-	jsonw__double(o, cv->band.max);
+	jsonw__number(o, cv->band.max);
 	fputs(",\"mi_pooled\":", o);
-	jsonw__double(o, cv->band.pooled);
+	jsonw__number(o, cv->band.pooled);
 	fputs("},\"change\":", o);
 	jsonw__string(o, coupling__change_name(cv->change));
 	fputc('}', o);
@@ -143,7 +143,7 @@ static void write_json(struct report *r, const struct window *w,
 	fprintf(o, ",\"df\":%u", d->df);
 	json_value(o, "p_value", d->p_value, d->undefined, DIV_UNDEF_G);
 	fputs(",\"threshold\":", o);
-	jsonw__double(o, an->threshold);
+	jsonw__number(o, an->threshold);
 	fputs(",\"verdict\":", o);
 	jsonw__string(o, verdict__name(an->verdict));
 	fputs(",\"reason\":", o);
@@ -161,11 +161,11 @@ static void write_json(struct report *r, const struct window *w,
 			jsonw__string(o, ex);
 		}
 		fputs(",\"baseline_p\":", o);
-		jsonw__double(o, c->baseline_p);
+		jsonw__number(o, c->baseline_p);
 		fputs(",\"window_p\":", o);
-		jsonw__double(o, c->window_p);
+		jsonw__number(o, c->window_p);
 		fputs(",\"contribution\":", o);
-		jsonw__double(o, c->contribution);
+		jsonw__number(o, c->contribution);
 		fputc('}', o);
 	}
 	fputc(']', o);

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: MIT
+/*
+ * "%.*g" by scaling with an exact power of ten (numfmt.h). v 10^s is
+ * formed with one rounding, and the rounding error is recovered exactly
+ * with fma, so the digits are the correctly rounded ones, as glibc's.
+ * Values that need a power of ten beyond 1e22 (not exact in a double) take
+ * snprintf: p-values of 1e-300 are rare.
+ */
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include "numfmt.h"
+
+static const double pow10_exact[] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+#define POW10_MAX	((int)(sizeof(pow10_exact) / sizeof(pow10_exact[0])) - 1)
+
+/*
+ * a 10^s rounded to the nearest integer, ties to even; |s| <= POW10_MAX
+ * and the result below 2^53. The product (quotient) x is one rounding off
+ * the exact value x + err; err is exact (fma) and smaller than half an ulp
+ * of x, while x - floor(x) - 0.5 is a multiple of that ulp: so err decides
+ * only an exact tie of x itself.
+ */
+static double numfmt__scale_round(double a, int s)
+{
+	double x, err, fl, t;
+
+	if (s >= 0) {
+		x = a * pow10_exact[s];
+		err = fma(a, pow10_exact[s], -x);
+	} else {
+		x = a / pow10_exact[-s];
+		/* a - x 10^-s is exact; its sign is err's. */
+		err = fma(-x, pow10_exact[-s], a);
+	}
+	fl = floor(x);
+	t = x - fl - 0.5;
+	if (t > 0 || (t == 0 && err > 0))
+		return fl + 1;
+	if (t < 0 || err < 0)
+		return fl;
+	return fmod(fl, 2) == 0 ? fl : fl + 1;
+}
+
+/* Decimal digits of m (< 2^53) into d, most significant first; count. */
+static int numfmt__digits(double m, char *d)
+{
+	uint64_t u = (uint64_t)m;
+	char tmp[20];
+	int n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	for (int i = 0; i < n; i++)
+		d[i] = tmp[n - 1 - i];
+	return n;
+}
+
+size_t numfmt__g(char *buf, double v, int prec)
+{
+	char d[20], *o = buf;
+	double a = fabs(v), m;
+	int e, n, s;
+
+	if (a == 0 || prec < 1 || prec > NUMFMT_MAX_PREC)
+		return (size_t)snprintf(buf, NUMFMT_BUFSZ, "%.*g", prec, v);
+	e = (int)floor(log10(a));
+	for (;;) {
+		s = prec - 1 - e;
+		if (s > POW10_MAX || s < -POW10_MAX)
+			return (size_t)snprintf(buf, NUMFMT_BUFSZ, "%.*g",
+						prec, v);
+		m = numfmt__scale_round(a, s);
+		if (m >= pow10_exact[prec]) {
+			if (m > pow10_exact[prec]) {	/* e one too small */
+				e++;
+				continue;
+			}
+			m = pow10_exact[prec - 1];	/* 9.99.. rounded up */
+			e++;
+		} else if (m < pow10_exact[prec - 1]) {	/* e one too large */
+			e--;
+			continue;
+		}
+		break;
+	}
+	n = numfmt__digits(m, d);
+	while (n > 1 && d[n - 1] == '0')
+		n--;
+	if (signbit(v))
+		*o++ = '-';
+	if (e < -4 || e >= prec) {
+		*o++ = d[0];
+		if (n > 1) {
+			*o++ = '.';
+			memcpy(o, d + 1, n - 1);
+			o += n - 1;
+		}
+		*o++ = 'e';
+		*o++ = e < 0 ? '-' : '+';
+		e = e < 0 ? -e : e;
+		if (e >= 100)
+			*o++ = (char)('0' + e / 100);
+		*o++ = (char)('0' + e / 10 % 10);
+		*o++ = (char)('0' + e % 10);
+	} else if (e >= 0) {
+		for (int i = 0; i <= e; i++)
+			*o++ = i < n ? d[i] : '0';
+		if (n > e + 1) {
+			*o++ = '.';
+			memcpy(o, d + e + 1, n - e - 1);
+			o += n - e - 1;
+		}
+	} else {
+		*o++ = '0';
+		*o++ = '.';
+		for (int i = 0; i < -e - 1; i++)
+			*o++ = '0';
+		memcpy(o, d, n);
+		o += n;
+	}
+	*o = '\0';
+	return (size_t)(o - buf);
+}
