@@ -130,14 +130,13 @@ static double divergence__kl_term(double x, double y, double diff)
 
 /*
  * g_i, column i's share of G (>= 0): twice the kl_term of its two cells
- * against their expected counts E = row col / N. o - E is D / N for the
- * baseline cell and -D / N for the window cell, d = b N_W - w N_B exact.
+ * against their expected counts E = row col / N. o - E is d / N for the
+ * baseline cell and -d / N for the window cell, d = b N_W - w N_B.
  */
-static double divergence__g_bin(uint64_t b, uint64_t w, long double d,
+static double divergence__g_bin(uint64_t b, uint64_t w, double d,
 				const struct divergence_totals *t)
 {
-	double col = (double)(b + w), n = (double)t->n;
-	double diff = (double)(d / t->n);
+	double col = (double)(b + w), n = (double)t->n, diff = d / n;
 
 	return 2 * (divergence__kl_term(b, t->nb * col / n, diff) +
 		    divergence__kl_term(w, t->nw * col / n, -diff));
@@ -158,16 +157,15 @@ struct smoothed_sums {
  * Bins empty on both sides all have the same terms, so the caller adds
  * them once, weighted by how many there are.
  */
-static void divergence__smoothed_bin(double p, double q, long double diff_l,
+static void divergence__smoothed_bin(double p, double q, double diff,
 				     double weight, struct smoothed_sums *acc)
 {
-	double s = p + q, diff = (double)diff_l, u, t, kl_wb, kl_bw, psi, js;
-	long double r;
+	double s = p + q, r, u, t, kl_wb, kl_bw, psi, js;
 
 	if (s == 0)
 		return;
-	r = diff_l / (sqrt(p) + sqrt(q));
-	acc->hel += weight * r * r;
+	r = diff / (sqrt(p) + sqrt(q));
+	acc->hel += weight * ((long double)r * r);
 	if (p == 0 || q == 0) {
 		/* Only alpha = 0 gets here: one KL and PSI do not exist. */
 		acc->js += weight * s * M_LN2;
@@ -204,25 +202,69 @@ static void divergence__smoothed_bin(double p, double q, long double diff_l,
 
 /* Smoothing constants of one pair of histograms. */
 struct smoothing {
-	long double a, db, dw;	/* alpha, N_B + k alpha, N_W + k alpha */
+	double a, db, dw;	/* alpha, D_B = N_B + k alpha, D_W */
+	double inv_db, inv_dw, inv_dbdw;
+	bool fast;		/* alpha small enough for the double path */
 	size_t k;
+};
+
+#define SMOOTHING_FAST_ALPHA	4294967296.0	/* 2^32 */
+#define EXACT_DOUBLE		((u128)1 << 53)
+
+static void divergence__smoothing(const struct divergence_totals *t,
+				  size_t k, double alpha, struct smoothing *sm)
+{
+	*sm = (struct smoothing){
+		.a = alpha, .k = k,
+		.db = t->nb + k * alpha,
+		.dw = t->nw + k * alpha,
+		.fast = alpha <= SMOOTHING_FAST_ALPHA,
+	};
+	sm->inv_db = 1 / sm->db;
+	sm->inv_dw = 1 / sm->dw;
+	sm->inv_dbdw = sm->inv_db * sm->inv_dw;
+}
+
+/* A column's differences, each rounded once or nearly. */
+struct column {
+	double d;		/* b N_W - w N_B */
+	double q_minus_p;	/* smoothed q_i - p_i */
 };
 
 /*
  * q_i - p_i = ((w + a)(N_B + k a) - (b + a)(N_W + k a)) / (D_B D_W), whose
  * numerator is -d - a ((k b + N_W) - (k w + N_B)) with d = b N_W - w N_B:
- * the a^2 terms cancel and both brackets are exact integers. (Unsigned
- * 128-bit only: valgrind converts negative __int128 to floating point as 0.)
+ * the a^2 terms cancel and both brackets are exact integers. Below 2^53
+ * they are exact doubles and fma rounds the numerator once; larger ones
+ * take long double. (Unsigned 128-bit only: valgrind converts negative
+ * __int128 to floating point as 0.)
  */
-static long double divergence__q_minus_p(uint64_t b, uint64_t w, long double d,
-				    const struct divergence_totals *t,
-				    const struct smoothing *sm)
+static struct column divergence__column(uint64_t b, uint64_t w,
+					const struct divergence_totals *t,
+					const struct smoothing *sm)
 {
-	long double i2 = divergence__sub((u128)sm->k * b + t->nw,
-					 (u128)sm->k * w + t->nb);
+	u128 x = (u128)b * t->nw, y = (u128)w * t->nb;
+	u128 kb = (u128)sm->k * b + t->nw, kw = (u128)sm->k * w + t->nb;
+	long double dl, i2l;
 
-	/* a / db <= 1 / k: no overflow even where long double is double. */
-	return -(d / sm->db + sm->a / sm->db * i2) / sm->dw;
+	if (sm->fast && (x | y | kb | kw) < EXACT_DOUBLE) {
+		double d = (double)((int64_t)(uint64_t)x - (int64_t)(uint64_t)y);
+		double i2 = (double)((int64_t)(uint64_t)kb -
+				     (int64_t)(uint64_t)kw);
+
+		return (struct column){
+			.d = d,
+			.q_minus_p = -fma(sm->a, i2, d) * sm->inv_dbdw,
+		};
+	}
+	dl = divergence__sub(x, y);
+	i2l = divergence__sub(kb, kw);
+	/* a / D_B <= 1 / k: no overflow even where long double is double. */
+	return (struct column){
+		.d = (double)dl,
+		.q_minus_p = (double)(-(dl / sm->db + (long double)sm->a /
+					sm->db * i2l) / sm->dw),
+	};
 }
 
 /*
@@ -291,11 +333,7 @@ int divergence__compute_top(const uint64_t *b, const uint64_t *w, size_t k,
 		return err;
 	if (ntop > INT_MAX)
 		ntop = INT_MAX;
-	sm = (struct smoothing){
-		.a = alpha, .k = k,
-		.db = t.nb + k * (long double)alpha,
-		.dw = t.nw + k * (long double)alpha,
-	};
+	divergence__smoothing(&t, k, alpha, &sm);
 	*out = (struct divergence){
 		.n_baseline = t.nb,
 		.n_window = t.nw,
@@ -306,34 +344,32 @@ int divergence__compute_top(const uint64_t *b, const uint64_t *w, size_t k,
 	g_defined = divergence__g_defined(&t);
 	for (size_t i = 0; i < k && (smoothed || g_defined); i++) {
 		double p, q;
-		long double d;
+		struct column c;
 
 		if (!b[i] && !w[i])
 			continue;
-		p = (double)((b[i] + sm.a) / sm.db);
-		q = (double)((w[i] + sm.a) / sm.dw);
-		d = divergence__sub((u128)b[i] * t.nw, (u128)w[i] * t.nb);
+		p = (b[i] + sm.a) * sm.inv_db;
+		q = (w[i] + sm.a) * sm.inv_dw;
+		c = divergence__column(b[i], w[i], &t, &sm);
 		if (smoothed)
-			divergence__smoothed_bin(p, q,
-				divergence__q_minus_p(b[i], w[i], d, &t, &sm),
-				1, &acc);
+			divergence__smoothed_bin(p, q, c.q_minus_p, 1, &acc);
 		if (g_defined) {
-			struct bin_contribution c = {
+			struct bin_contribution bc = {
 				.bin = i, .baseline_p = p, .window_p = q,
 				.contribution = divergence__g_bin(b[i], w[i],
-								  d, &t),
+								  c.d, &t),
 			};
 
-			g += c.contribution;
-			if (c.contribution != 0 && ntop)
-				divergence__rank(top, &n, ntop, &c);
+			g += bc.contribution;
+			if (bc.contribution != 0 && ntop)
+				divergence__rank(top, &n, ntop, &bc);
 		}
 	}
 	if (smoothed) {
 		if (k > t.cols)
 			divergence__smoothed_bin(
-				(double)(sm.a / sm.db), (double)(sm.a / sm.dw),
-				divergence__q_minus_p(0, 0, 0, &t, &sm),
+				sm.a * sm.inv_db, sm.a * sm.inv_dw,
+				divergence__column(0, 0, &t, &sm).q_minus_p,
 				(double)(k - t.cols), &acc);
 		divergence__smoothed_finish(&acc, out);
 	} else {
