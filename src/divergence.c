@@ -36,6 +36,24 @@ struct divergence_totals {
 	size_t cols;		/* columns with b_i + w_i > 0 */
 };
 
+/*
+ * v[0] + .. + v[k-1], or -EOVERFLOW. The 32-bit halves are summed apart
+ * (neither sum wraps for k < 2^32), which the compiler can vectorise.
+ */
+static int divergence__sum(const uint64_t *v, size_t k, uint64_t *sum)
+{
+	uint64_t lo = 0, hi = 0;
+
+	for (size_t i = 0; i < k; i++) {
+		lo += v[i] & 0xffffffff;
+		hi += v[i] >> 32;
+	}
+	if (hi >> 32 || __builtin_add_overflow(hi << 32, lo, sum))
+		return -EOVERFLOW;
+	return 0;
+}
+
+/* N_B, N_W and N; the columns are counted by the caller's pass. */
 static int divergence__totals(const uint64_t *b, const uint64_t *w, size_t k,
 			      double alpha, struct divergence_totals *t)
 {
@@ -44,21 +62,10 @@ static int divergence__totals(const uint64_t *b, const uint64_t *w, size_t k,
 	if (k > UINT_MAX)
 		return -EOVERFLOW;
 	*t = (struct divergence_totals){ 0 };
-	for (size_t i = 0; i < k; i++) {
-		if (__builtin_add_overflow(t->nb, b[i], &t->nb) ||
-		    __builtin_add_overflow(t->nw, w[i], &t->nw))
-			return -EOVERFLOW;
-		t->cols += (b[i] | w[i]) != 0;
-	}
-	if (__builtin_add_overflow(t->nb, t->nw, &t->n))
+	if (divergence__sum(b, k, &t->nb) || divergence__sum(w, k, &t->nw) ||
+	    __builtin_add_overflow(t->nb, t->nw, &t->n))
 		return -EOVERFLOW;
 	return 0;
-}
-
-/* G needs both rows non-empty and at least one degree of freedom. */
-static bool divergence__g_defined(const struct divergence_totals *t)
-{
-	return t->nb && t->nw && t->cols > 1;
 }
 
 /* u128 to long double; the common case (below 2^64) without a libcall. */
@@ -337,16 +344,19 @@ int divergence__compute_top(const uint64_t *b, const uint64_t *w, size_t k,
 	*out = (struct divergence){
 		.n_baseline = t.nb,
 		.n_window = t.nw,
-		.df = t.cols ? t.cols - 1 : 0,
 		.p_value = 1,
 	};
 	smoothed = alpha != 0 || (t.nb && t.nw);
-	g_defined = divergence__g_defined(&t);
-	for (size_t i = 0; i < k && (smoothed || g_defined); i++) {
+	/* G needs both rows non-empty and (below) two columns in use. */
+	g_defined = t.nb && t.nw;
+	for (size_t i = 0; i < k; i++) {
 		double p, q;
 		struct column c;
 
 		if (!b[i] && !w[i])
+			continue;
+		t.cols++;
+		if (!smoothed && !g_defined)
 			continue;
 		p = (b[i] + sm.a) * sm.inv_db;
 		q = (w[i] + sm.a) * sm.inv_dw;
@@ -365,6 +375,7 @@ int divergence__compute_top(const uint64_t *b, const uint64_t *w, size_t k,
 				divergence__rank(top, &n, ntop, &bc);
 		}
 	}
+	out->df = t.cols ? t.cols - 1 : 0;
 	if (smoothed) {
 		if (k > t.cols)
 			divergence__smoothed_bin(
@@ -376,7 +387,7 @@ int divergence__compute_top(const uint64_t *b, const uint64_t *w, size_t k,
 		out->undefined |= DIV_UNDEF_SMOOTHED | DIV_UNDEF_KL_WB |
 				  DIV_UNDEF_KL_BW | DIV_UNDEF_PSI;
 	}
-	if (!g_defined) {
+	if (!g_defined || t.cols < 2) {
 		out->undefined |= DIV_UNDEF_G;
 		return 0;
 	}
