@@ -31,6 +31,9 @@ struct analyzer {
 	uint32_t max_bins;
 	struct key_index entries;	/* (feature, cgroup) -> bl->entries[] */
 	struct fc_table new_cgroups;	/* of struct new_cgroup, feature 0 */
+	bool *judged;			/* per histogram of the window: found
+					   by an entry (kept between windows) */
+	size_t judged_cap;
 };
 
 /* A cgroup absent from the baseline. */
@@ -75,6 +78,7 @@ void analyzer__free(struct analyzer *a)
 		return;
 	free(a->states);
 	free(a->zeros);
+	free(a->judged);
 	key_index__free(&a->entries);
 	fc_table__clear(&a->new_cgroups);
 	free(a);
@@ -106,7 +110,11 @@ static int analyzer__mark_new(struct analyzer *a, const char *cgroup)
 	return 1;
 }
 
-/* Histograms of cgroups the baseline lacks: report each cgroup once. */
+/*
+ * Histograms of cgroups the baseline lacks: report each cgroup once. Those
+ * an entry judged are known; the rest are looked up (a repeated histogram
+ * may still be known).
+ */
 static int analyzer__new_cgroups(struct analyzer *a, const struct window *w,
 				 struct report *r)
 {
@@ -115,7 +123,8 @@ static int analyzer__new_cgroups(struct analyzer *a, const struct window *w,
 		uint64_t n;
 		int fresh;
 
-		if (analyzer__in_baseline(a, h->feature, h->cgroup))
+		if (a->judged[i] ||
+		    analyzer__in_baseline(a, h->feature, h->cgroup))
 			continue;
 		n = window_hist__total(h);
 		if (n < a->opts.min_count)
@@ -159,11 +168,30 @@ void analyzer__set_metrics(struct analyzer *a, struct metrics *m)
 	a->metrics = m;
 }
 
+/* Room for w's judged marks, all clear. 0 or -ENOMEM. */
+static int analyzer__clear_judged(struct analyzer *a, const struct window *w)
+{
+	bool *p;
+
+	if (w->n > a->judged_cap) {
+		p = realloc(a->judged, w->n * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		a->judged = p;
+		a->judged_cap = w->n;
+	}
+	if (w->n)
+		memset(a->judged, 0, w->n * sizeof(*a->judged));
+	return 0;
+}
+
 int analyzer__window(struct analyzer *a, const struct window *w,
 		     struct report *r)
 {
-	int anomalies = 0, err;
+	int anomalies = 0, err = analyzer__clear_judged(a, w);
 
+	if (err)
+		return err;
 	for (size_t i = 0; i < a->bl->n; i++) {
 		const struct baseline_entry *e = &a->bl->entries[i];
 		const struct window_hist *h = window__find(w, e->feature,
@@ -173,6 +201,8 @@ int analyzer__window(struct analyzer *a, const struct window *w,
 		struct analysis an;
 		int joint;
 
+		if (h)
+			a->judged[h - w->hists] = true;
 		err = detector__judge(&a->opts, &a->states[i], e->counts,
 				      counts, e->nbins, e->threshold, &an);
 		if (err)
@@ -181,7 +211,7 @@ int analyzer__window(struct analyzer *a, const struct window *w,
 		if (joint < 0)
 			return joint;
 		anomalies += an.verdict == VERDICT_ANOMALY;
-		report__analysis(r, w, e->feature, e->cgroup, &an,
+		report__analysis(r, w, e->feature, e->cgroup, h, &an,
 				 joint ? &cv : NULL);
 		if (a->metrics) {
 			err = metrics__analysis(a->metrics, e->feature,

@@ -189,11 +189,11 @@ static const char *json_head(struct report *r, const struct window *w)
 
 static void write_json(struct report *r, const struct window *w,
 		       enum dp_feature_id f, const char *cgroup,
+		       const struct window_hist *h,
 		       const struct analysis *an,
 		       const struct coupling_verdict *cv)
 {
 	const struct divergence *d = &an->d;
-	const struct window_hist *h = window__find(w, f, cgroup);
 	struct jsonw_line *l = &r->line;
 	bool first = true;
 
@@ -252,11 +252,10 @@ static void write_json(struct report *r, const struct window *w,
  * "openat 1.2% -> 33.0%" for each top bin, comma separated, with who was
  * behind the bin in brackets when known.
  */
-static void write_top_bins(struct report *r, const struct window *w,
-			   enum dp_feature_id f, const char *cgroup,
+static void write_top_bins(struct report *r, enum dp_feature_id f,
+			   const struct window_hist *h,
 			   const struct analysis *an, size_t max)
 {
-	const struct window_hist *h = window__find(w, f, cgroup);
 	FILE *o = r->out;
 	char buf[REPORT_LABEL_LEN];
 
@@ -274,6 +273,7 @@ static void write_top_bins(struct report *r, const struct window *w,
 
 static void write_anomaly_line(struct report *r, const struct window *w,
 			       enum dp_feature_id f, const char *cgroup,
+			       const struct window_hist *h,
 			       const struct analysis *an)
 {
 	char when[32];
@@ -282,12 +282,13 @@ static void write_anomaly_line(struct report *r, const struct window *w,
 	fprintf(r->out, "%s ANOMALY %s cgroup=%s n=%llu: %s; moved: ", when,
 		feature_table[f].name, cgroup,
 		(unsigned long long)an->d.n_window, an->reason);
-	write_top_bins(r, w, f, cgroup, an, 3);
+	write_top_bins(r, f, h, an, 3);
 	fputc('\n', r->out);
 }
 
 static void write_coupling_line(struct report *r, const struct window *w,
 				enum dp_feature_id f, const char *cgroup,
+				const struct window_hist *h,
 				const struct analysis *an,
 				const struct coupling_verdict *cv)
 {
@@ -298,12 +299,13 @@ static void write_coupling_line(struct report *r, const struct window *w,
 		"learnt [%.4g, %.4g]; moved: ", when,
 		coupling__change_name(cv->change), feature_table[f].name,
 		cgroup, cv->now.lo, cv->now.hi, cv->band.min, cv->band.max);
-	write_top_bins(r, w, f, cgroup, an, 3);
+	write_top_bins(r, f, h, an, 3);
 	fputc('\n', r->out);
 }
 
 static void write_coupling_block(struct report *r, const struct window *w,
 				 enum dp_feature_id f, const char *cgroup,
+				 const struct window_hist *h,
 				 const struct analysis *an,
 				 const struct coupling_verdict *cv)
 {
@@ -316,16 +318,16 @@ static void write_coupling_block(struct report *r, const struct window *w,
 		coupling__change_name(cv->change), feature_table[f].name,
 		cgroup, cv->now.mi, COUPLING_LEVEL * 100, cv->now.lo,
 		cv->now.hi, cv->band.min, cv->band.max, cv->now.nmi);
-	write_top_bins(r, w, f, cgroup, an, ANALYSIS_TOP);
+	write_top_bins(r, f, h, an, ANALYSIS_TOP);
 	fputs("\n\n", r->out);
 }
 
 static void write_anomaly_block(struct report *r, const struct window *w,
 				enum dp_feature_id f, const char *cgroup,
+				const struct window_hist *h,
 				const struct analysis *an)
 {
 	const struct divergence *d = &an->d;
-	const struct window_hist *h = window__find(w, f, cgroup);
 	char when[32], buf[REPORT_LABEL_LEN];
 
 	timefmt__utc(w->ts, when, sizeof(when));
@@ -351,7 +353,7 @@ static void write_anomaly_block(struct report *r, const struct window *w,
 
 void report__analysis(struct report *r, const struct window *w,
 		      enum dp_feature_id f, const char *cgroup,
-		      const struct analysis *an,
+		      const struct window_hist *h, const struct analysis *an,
 		      const struct coupling_verdict *cv)
 {
 	/* Only text mode prints the summary: 1,000 cgroups, 4,000 rows. */
@@ -377,29 +379,29 @@ void report__analysis(struct report *r, const struct window *w,
 
 	switch (r->mode) {
 	case REPORT_JSON:
-		write_json(r, w, f, cgroup, an, cv);
+		write_json(r, w, f, cgroup, h, an, cv);
 		break;
 	case REPORT_TEXT:
 		if (an->verdict == VERDICT_ANOMALY)
-			write_anomaly_line(r, w, f, cgroup, an);
+			write_anomaly_line(r, w, f, cgroup, h, an);
 		if (coupling_moved)
-			write_coupling_line(r, w, f, cgroup, an, cv);
+			write_coupling_line(r, w, f, cgroup, h, an, cv);
 		break;
 	case REPORT_TEXT_LIVE:
 		if (an->verdict == VERDICT_ANOMALY)
-			write_anomaly_block(r, w, f, cgroup, an);
+			write_anomaly_block(r, w, f, cgroup, h, an);
 		if (coupling_moved)
-			write_coupling_block(r, w, f, cgroup, an, cv);
+			write_coupling_block(r, w, f, cgroup, h, an, cv);
 		break;
 	case REPORT_TEXT_TTY:
 		/* Out of memory only loses a row of the view. */
 		if (liveview__update(r->view, f, cgroup, an) == 1) {
 			liveview__erase(r->view);
-			write_anomaly_block(r, w, f, cgroup, an);
+			write_anomaly_block(r, w, f, cgroup, h, an);
 		}
 		if (coupling_moved) {
 			liveview__erase(r->view);
-			write_coupling_block(r, w, f, cgroup, an, cv);
+			write_coupling_block(r, w, f, cgroup, h, an, cv);
 		}
 		break;
 	}
