@@ -23,47 +23,57 @@ static const double pow10_exact[] = {
 /*
  * a 10^s rounded to the nearest integer, ties to even; |s| <= POW10_MAX
  * and the result below 2^53. The product (quotient) x is one rounding off
- * the exact value x + err; err is exact (fma) and smaller than half an ulp
- * of x, while x - floor(x) - 0.5 is a multiple of that ulp: so err decides
- * only an exact tie of x itself.
+ * the exact value x + err; err is smaller than half an ulp of x, while
+ * t = x - floor(x) - 0.5 is a multiple of that ulp: so t decides, unless
+ * it is 0, when err (exact by fma) does.
  */
 static double numfmt__scale_round(double a, int s)
 {
-	double x, err, fl, t;
+	double x = s >= 0 ? a * pow10_exact[s] : a / pow10_exact[-s];
+	double fl = (double)(int64_t)x;	/* x >= 0: truncation is floor */
+	double t = x - fl - 0.5, err;
 
-	if (s >= 0) {
-		x = a * pow10_exact[s];
-		err = fma(a, pow10_exact[s], -x);
-	} else {
-		x = a / pow10_exact[-s];
-		/* a - x 10^-s is exact; its sign is err's. */
-		err = fma(-x, pow10_exact[-s], a);
-	}
-	fl = (double)(uint64_t)x;	/* x >= 0: truncation is floor */
-	t = x - fl - 0.5;
-	if (t > 0 || (t == 0 && err > 0))
-		return fl + 1;
-	if (t < 0 || err < 0)
-		return fl;
+	if (t != 0)
+		return t > 0 ? fl + 1 : fl;
+	/* a - x 10^-s is exact, and its sign is err's. */
+	err = s >= 0 ? fma(a, pow10_exact[s], -x) :
+		       fma(-x, pow10_exact[-s], a);
+	if (err != 0)
+		return err > 0 ? fl + 1 : fl;
 	return fmod(fl, 2) == 0 ? fl : fl + 1;
 }
 
 /*
  * The prec decimal digits of m (10^(prec-1) <= m < 10^prec), most
- * significant first; five at a time in 32-bit arithmetic.
+ * significant first: two at a time from a table, in 32-bit arithmetic
+ * below 10^8.
  */
 static void numfmt__digits(double m, int prec, char *d)
 {
-	uint64_t u = (uint64_t)m;
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324252627282930"
+		"31323334353637383940414243444546474849505152535455565758596061"
+		"62636465666768697071727374757677787980818283848586878889909192"
+		"93949596979899";
+	uint64_t u = (uint64_t)(int64_t)m;
+	int i = prec;
 
-	for (int i = prec - 1; i >= 0;) {
-		uint32_t chunk = (uint32_t)(u % 100000);
+	while (u >= 100000000) {	/* eight digits while more remain */
+		uint32_t chunk = (uint32_t)(u % 100000000);
 
-		u /= 100000;
-		for (int j = 0; j < 5 && i >= 0; j++, i--) {
-			d[i] = (char)('0' + chunk % 10);
-			chunk /= 10;
+		u /= 100000000;
+		for (int j = 0; j < 4; j++, chunk /= 100) {
+			i -= 2;
+			memcpy(d + i, pairs + 2 * (chunk % 100), 2);
 		}
+	}
+	for (uint32_t v = (uint32_t)u; i > 0; v /= 100) {
+		if (i == 1) {
+			d[0] = (char)('0' + v);
+			break;
+		}
+		i -= 2;
+		memcpy(d + i, pairs + 2 * (v % 100), 2);
 	}
 }
 
