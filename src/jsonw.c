@@ -20,9 +20,8 @@ static void jsonw__put_file(void *sink, const char *s, size_t n)
 	fwrite(s, 1, n, sink);
 }
 
-static void jsonw__put_line(void *sink, const char *s, size_t n)
+void jsonw_line__put_slow(struct jsonw_line *l, const char *s, size_t n)
 {
-	struct jsonw_line *l = sink;
 	size_t cap = l->cap ? l->cap : 256;
 	char *p;
 
@@ -30,18 +29,19 @@ static void jsonw__put_line(void *sink, const char *s, size_t n)
 		return;
 	while (cap - l->len < n + 1)
 		cap *= 2;
-	if (cap != l->cap) {
-		p = realloc(l->s, cap);
-		if (!p) {
-			l->failed = true;
-			return;
-		}
-		l->s = p;
-		l->cap = cap;
+	p = realloc(l->s, cap);
+	if (!p) {
+		l->failed = true;
+		return;
 	}
-	memcpy(l->s + l->len, s, n);
-	l->len += n;
-	l->s[l->len] = '\0';
+	l->s = p;
+	l->cap = cap;
+	jsonw_line__put(l, s, n);
+}
+
+static void jsonw__put_line(void *sink, const char *s, size_t n)
+{
+	jsonw_line__put(sink, s, n);
 }
 
 /* s quoted, with runs of plain characters passed on whole. */
@@ -119,11 +119,6 @@ void jsonw_line__free(struct jsonw_line *l)
 {
 	free(l->s);
 	*l = (struct jsonw_line){ 0 };
-}
-
-void jsonw_line__raw(struct jsonw_line *l, const char *s)
-{
-	jsonw__put_line(l, s, strlen(s));
 }
 
 void jsonw_line__string(struct jsonw_line *l, const char *s)

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 void jsonw__string(FILE *f, const char *s);
 void jsonw__double(FILE *f, double v);
@@ -37,7 +38,29 @@ struct jsonw_line {
 
 void jsonw_line__free(struct jsonw_line *l);
 void jsonw_line__reset(struct jsonw_line *l);	/* empty it, keep memory */
-void jsonw_line__raw(struct jsonw_line *l, const char *s);	/* as is */
+
+/* jsonw_line__put when the buffer is full; not for callers. */
+void jsonw_line__put_slow(struct jsonw_line *l, const char *s, size_t n);
+
+/* Append n bytes as they are. Inline: most are short literals. */
+static inline void jsonw_line__put(struct jsonw_line *l, const char *s,
+				   size_t n)
+{
+	if (l->cap - l->len <= n) {
+		jsonw_line__put_slow(l, s, n);
+		return;
+	}
+	memcpy(l->s + l->len, s, n);
+	l->len += n;
+	l->s[l->len] = '\0';
+}
+
+/* Append s as it is. */
+static inline void jsonw_line__raw(struct jsonw_line *l, const char *s)
+{
+	jsonw_line__put(l, s, strlen(s));
+}
+
 void jsonw_line__string(struct jsonw_line *l, const char *s);
 void jsonw_line__number(struct jsonw_line *l, double v);
 void jsonw_line__u64(struct jsonw_line *l, uint64_t v);
