@@ -364,15 +364,18 @@ int divergence__compute_top(const uint64_t *b, const uint64_t *w, size_t k,
 		if (smoothed)
 			divergence__smoothed_bin(p, q, c.q_minus_p, 1, &acc);
 		if (g_defined) {
-			struct bin_contribution bc = {
-				.bin = i, .baseline_p = p, .window_p = q,
-				.contribution = divergence__g_bin(b[i], w[i],
-								  c.d, &t),
-			};
+			double gi = divergence__g_bin(b[i], w[i], c.d, &t);
 
-			g += bc.contribution;
-			if (bc.contribution != 0 && ntop)
-				divergence__rank(top, &n, ntop, &bc);
+			g += gi;
+			/* Most bins do not beat the last of a full top. */
+			if (gi != 0 && ntop &&
+			    (n < ntop || gi > top[ntop - 1].contribution))
+				divergence__rank(top, &n, ntop,
+					&(struct bin_contribution){
+						.bin = i, .baseline_p = p,
+						.window_p = q,
+						.contribution = gi,
+					});
 		}
 	}
 	out->df = t.cols ? t.cols - 1 : 0;
