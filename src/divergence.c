@@ -83,23 +83,30 @@ static long double divergence__sub(u128 x, u128 y)
 
 /*
  * Where |u| < U_SERIES the polynomials below are used; there t = u^2 <
- * 1/64, so ten terms reach 1e-18 relative. Beyond it, logarithms of
+ * 1/64, and eight terms leave < 1e-14 relative in S and R, which carry
+ * under 4% (S) and 0.3% (R) of a term: ~1e-16. Beyond it, logarithms of
  * ratios in (0, 2), and the terms cancel by at most ~10x.
  */
 #define U_SERIES	0.125
 
+/* c[0] + c[1] t + .. + c[7] t^7, by Estrin's scheme (short dependencies). */
+static double divergence__poly8(const double c[8], double t)
+{
+	double t2 = t * t, t4 = t2 * t2;
+
+	return (c[0] + c[1] * t) + t2 * (c[2] + c[3] * t) +
+	       t4 * ((c[4] + c[5] * t) + t2 * (c[6] + c[7] * t));
+}
+
 /* S(t) = sum_{n >= 0} t^n / (2n + 3): atanh(u) = u (1 + t S(t)). */
 static double divergence__atanh_tail(double t)
 {
-	static const double c[] = {
-		1.0 / 3, 1.0 / 5, 1.0 / 7, 1.0 / 9, 1.0 / 11,
-		1.0 / 13, 1.0 / 15, 1.0 / 17, 1.0 / 19, 1.0 / 21,
+	static const double c[8] = {
+		1.0 / 3, 1.0 / 5, 1.0 / 7, 1.0 / 9,
+		1.0 / 11, 1.0 / 13, 1.0 / 15, 1.0 / 17,
 	};
-	double s = 0;
 
-	for (int i = (int)(sizeof(c) / sizeof(c[0])) - 1; i >= 0; i--)
-		s = s * t + c[i];
-	return s;
+	return divergence__poly8(c, t);
 }
 
 /*
@@ -108,15 +115,12 @@ static double divergence__atanh_tail(double t)
  */
 static double divergence__js_tail(double t)
 {
-	static const double c[] = {
-		1.0 / 6, 1.0 / 15, 1.0 / 28, 1.0 / 45, 1.0 / 66,
-		1.0 / 91, 1.0 / 120, 1.0 / 153, 1.0 / 190, 1.0 / 231,
+	static const double c[8] = {
+		1.0 / 6, 1.0 / 15, 1.0 / 28, 1.0 / 45,
+		1.0 / 66, 1.0 / 91, 1.0 / 120, 1.0 / 153,
 	};
-	double s = 0;
 
-	for (int i = (int)(sizeof(c) / sizeof(c[0])) - 1; i >= 0; i--)
-		s = s * t + c[i];
-	return s;
+	return divergence__poly8(c, t);
 }
 
 /*
