@@ -34,6 +34,7 @@ typedef unsigned __int128 u128;
 struct divergence_totals {
 	uint64_t nb, nw, n;	/* N_B, N_W, N_B + N_W */
 	size_t cols;		/* columns with b_i + w_i > 0 */
+	double inv_n, share_b, share_w;	/* 1 / N, N_B / N, N_W / N */
 };
 
 /*
@@ -65,6 +66,11 @@ static int divergence__totals(const uint64_t *b, const uint64_t *w, size_t k,
 	if (divergence__sum(b, k, &t->nb) || divergence__sum(w, k, &t->nw) ||
 	    __builtin_add_overflow(t->nb, t->nw, &t->n))
 		return -EOVERFLOW;
+	if (t->n) {
+		t->inv_n = 1 / (double)t->n;
+		t->share_b = (double)t->nb / (double)t->n;
+		t->share_w = (double)t->nw / (double)t->n;
+	}
 	return 0;
 }
 
@@ -90,7 +96,7 @@ static long double divergence__sub(u128 x, u128 y)
 #define U_SERIES	0.125
 
 /* c[0] + c[1] t + .. + c[7] t^7, by Estrin's scheme (short dependencies). */
-static double divergence__poly8(const double c[8], double t)
+static inline double divergence__poly8(const double c[8], double t)
 {
 	double t2 = t * t, t4 = t2 * t2;
 
@@ -128,7 +134,7 @@ static double divergence__js_tail(double t)
  * u = diff / (x + y), ln(x / y) = 2 atanh(u), so the term is
  * diff u + 2 x u^3 S(u^2): no cancellation near x = y.
  */
-static double divergence__kl_term(double x, double y, double diff)
+static inline double divergence__kl_term(double x, double y, double diff)
 {
 	double u = diff / (x + y), t = u * u;
 
@@ -147,10 +153,10 @@ static double divergence__kl_term(double x, double y, double diff)
 static double divergence__g_bin(uint64_t b, uint64_t w, double d,
 				const struct divergence_totals *t)
 {
-	double col = (double)(b + w), n = (double)t->n, diff = d / n;
+	double col = (double)(b + w), diff = d * t->inv_n;
 
-	return 2 * (divergence__kl_term(b, t->nb * col / n, diff) +
-		    divergence__kl_term(w, t->nw * col / n, -diff));
+	return 2 * (divergence__kl_term(b, t->share_b * col, diff) +
+		    divergence__kl_term(w, t->share_w * col, -diff));
 }
 
 /* Running sums of the smoothed divergences. */
@@ -250,9 +256,9 @@ struct column {
  * take long double. (Unsigned 128-bit only: valgrind converts negative
  * __int128 to floating point as 0.)
  */
-static struct column divergence__column(uint64_t b, uint64_t w,
-					const struct divergence_totals *t,
-					const struct smoothing *sm)
+static inline struct column
+divergence__column(uint64_t b, uint64_t w, const struct divergence_totals *t,
+		   const struct smoothing *sm)
 {
 	u128 x = (u128)b * t->nw, y = (u128)w * t->nb;
 	u128 kb = (u128)sm->k * b + t->nw, kw = (u128)sm->k * w + t->nb;
