@@ -84,14 +84,17 @@ static void numfmt__digits(double m, int prec, char *d)
 static int numfmt__exp10(double a)
 {
 	uint64_t bits;
+	double l;
 	int be;
 
 	memcpy(&bits, &a, sizeof(bits));
 	be = (int)(bits >> 52 & 0x7ff);
 	if (!be)		/* subnormal */
 		return (int)floor(log10(a));
-	return (int)floor((be - 1023 + (double)(bits & ((1ull << 52) - 1)) *
-			   0x1p-52) * 0.30102999566398120);
+	l = (be - 1023 + (double)(bits & ((1ull << 52) - 1)) * 0x1p-52) *
+	    0.30102999566398120;
+	/* floor(), which is a call without SSE4.1. */
+	return (int)l - ((double)(int)l > l);
 }
 
 size_t numfmt__g(char *buf, double v, int prec)
