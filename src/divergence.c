@@ -22,6 +22,7 @@
  * bin's G share is computed once, for G and for the top bins both.
  */
 #include <errno.h>
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stdbool.h>
@@ -161,9 +162,9 @@ static double divergence__g_bin(uint64_t b, uint64_t w, double d,
 
 /* Running sums of the smoothed divergences. */
 struct smoothed_sums {
-	double kl_wb, kl_bw, js, psi;
-	long double hel;	/* of squares that underflow double at
-				   alpha 1e300 */
+	double kl_wb, kl_bw, js, psi, hel;
+	long double hel_tiny;	/* terms that underflow double (alpha
+				   1e300 makes them ~1e-320) */
 	unsigned int undefined;
 };
 
@@ -177,12 +178,17 @@ struct smoothed_sums {
 static void divergence__smoothed_bin(double p, double q, double diff,
 				     double weight, struct smoothed_sums *acc)
 {
-	double s = p + q, r, u, t, kl_wb, kl_bw, psi, js;
+	double s = p + q, u, t, kl_wb, kl_bw, psi, js, hel;
 
 	if (s == 0)
 		return;
-	r = diff / (sqrt(p) + sqrt(q));
-	acc->hel += weight * ((long double)r * r);
+	/* (sqrt p - sqrt q)^2 = diff^2 / (sqrt p + sqrt q)^2 */
+	hel = diff * diff / (s + 2 * sqrt(p * q));
+	if (hel < DBL_MIN && diff != 0)
+		acc->hel_tiny += weight * ((long double)diff * diff /
+					   (s + 2 * sqrtl((long double)p * q)));
+	else
+		acc->hel += weight * hel;
 	if (p == 0 || q == 0) {
 		/* Only alpha = 0 gets here: one KL and PSI do not exist. */
 		acc->js += weight * s * M_LN2;
@@ -324,7 +330,7 @@ static void divergence__smoothed_finish(const struct smoothed_sums *acc,
 {
 	out->undefined |= acc->undefined;
 	/* 1 - sum sqrt(p q) = sum (sqrt p - sqrt q)^2 / 2. */
-	out->hellinger = (double)sqrtl(acc->hel / 2);
+	out->hellinger = (double)sqrtl((acc->hel + acc->hel_tiny) / 2);
 	out->js = acc->js / 2;
 	if (!(out->undefined & DIV_UNDEF_KL_WB))
 		out->kl_wb = acc->kl_wb;
