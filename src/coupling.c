@@ -30,14 +30,15 @@ int coupling__measure(const uint64_t *table, size_t rows, size_t cols,
 
 	if (table && all_zero(table, rows * cols))
 		return -ENODATA;
+	/* Entropies once: nmi and sd are built on them. */
 	err = mi__entropies(table, rows, cols, &e);
 	if (!err)
-		err = mi__nmi(table, rows, cols, MI_NORM_ARITHMETIC, &out->nmi);
+		out->nmi = mi__nmi_of(&e, MI_NORM_ARITHMETIC);
 	if (!err && how == COUPLING_CI_BOOTSTRAP)
 		err = mi__bootstrap_ci(table, rows, cols, COUPLING_REPS, seed,
 				       COUPLING_LEVEL, &out->lo, &out->hi);
 	if (!err && how == COUPLING_CI_ASYMPTOTIC) {
-		err = mi__sd(table, rows, cols, &sd);
+		err = mi__sd_of(table, rows, cols, &e, &sd);
 		out->lo = fmax(0.0, e.mi - COUPLING_Z * sd);
 		out->hi = e.mi + COUPLING_Z * sd;
 	}

@@ -75,4 +75,14 @@ int divergence__top_bins(const uint64_t *b, const uint64_t *w, size_t k,
 			 double alpha, struct bin_contribution *top,
 			 size_t ntop);
 
+/*
+ * Both of the above in one pass over the bins (each g_i is computed once):
+ * fills out as divergence__compute and top as divergence__top_bins (top may
+ * be NULL when ntop is 0). Returns the number of top bins written, or an
+ * error as divergence__compute.
+ */
+int divergence__compute_top(const uint64_t *b, const uint64_t *w, size_t k,
+			    double alpha, struct divergence *out,
+			    struct bin_contribution *top, size_t ntop);
+
 #endif /* DRIFTPROBE_DIVERGENCE_H */

@@ -119,15 +119,20 @@ int mi__entropies(const uint64_t *table, size_t rows, size_t cols,
 
 int mi__sd(const uint64_t *table, size_t rows, size_t cols, double *out)
 {
-	double dn, *row, *col, s2 = 0, df;
 	struct mi_entropies e;
 	int err;
 
 	if (!out)
 		return -EINVAL;
 	err = mi__entropies(table, rows, cols, &e);
-	if (err)
-		return err;
+	return err ? err : mi__sd_of(table, rows, cols, &e, out);
+}
+
+int mi__sd_of(const uint64_t *table, size_t rows, size_t cols,
+	      const struct mi_entropies *e, double *out)
+{
+	double dn, *row, *col, s2 = 0, df;
+
 	row = calloc(rows, sizeof(*row));
 	col = calloc(cols, sizeof(*col));
 	if (!row || !col) {
@@ -135,7 +140,7 @@ int mi__sd(const uint64_t *table, size_t rows, size_t cols, double *out)
 		free(col);
 		return -ENOMEM;
 	}
-	dn = (double)e.n;
+	dn = (double)e->n;
 	for (size_t i = 0; i < rows; i++)
 		for (size_t j = 0; j < cols; j++) {
 			row[i] += (double)table[i * cols + j];
@@ -150,8 +155,8 @@ int mi__sd(const uint64_t *table, size_t rows, size_t cols, double *out)
 			l = log(c * dn / (row[i] * col[j]));
 			s2 += c / dn * l * l;
 		}
-	df = ((double)e.rows_nz - 1) * ((double)e.cols_nz - 1);
-	*out = sqrt(fmax(0.0, s2 - e.mi * e.mi) / dn +
+	df = ((double)e->rows_nz - 1) * ((double)e->cols_nz - 1);
+	*out = sqrt(fmax(0.0, s2 - e->mi * e->mi) / dn +
 		    2.0 * df / (4.0 * dn * dn));
 	free(row);
 	free(col);
@@ -162,7 +167,6 @@ int mi__nmi(const uint64_t *table, size_t rows, size_t cols,
 	    enum mi_norm norm, double *out)
 {
 	struct mi_entropies e;
-	double h;
 	int err;
 
 	if (!out || (unsigned int)norm > MI_NORM_MAX)
@@ -170,32 +174,35 @@ int mi__nmi(const uint64_t *table, size_t rows, size_t cols,
 	err = mi__entropies(table, rows, cols, &e);
 	if (err)
 		return err;
+	*out = mi__nmi_of(&e, norm);
+	return 0;
+}
+
+double mi__nmi_of(const struct mi_entropies *e, enum mi_norm norm)
+{
+	double h;
+
 	/* sklearn: no split on either side is a perfect match. */
-	if (e.rows_nz == 1 && e.cols_nz == 1) {
-		*out = 1.0;
-		return 0;
-	}
+	if (e->rows_nz == 1 && e->cols_nz == 1)
+		return 1.0;
 	/* MI > 0 implies both entropies > 0, so h below is never 0. */
-	if (e.mi == 0.0) {
-		*out = 0.0;
-		return 0;
-	}
+	if (e->mi == 0.0)
+		return 0.0;
 	switch (norm) {
 	case MI_NORM_ARITHMETIC:
-		h = (e.h_x + e.h_y) / 2.0;
+		h = (e->h_x + e->h_y) / 2.0;
 		break;
 	case MI_NORM_GEOMETRIC:
-		h = sqrt(e.h_x * e.h_y);
+		h = sqrt(e->h_x * e->h_y);
 		break;
 	case MI_NORM_MIN:
-		h = fmin(e.h_x, e.h_y);
+		h = fmin(e->h_x, e->h_y);
 		break;
 	default:
-		h = fmax(e.h_x, e.h_y);
+		h = fmax(e->h_x, e->h_y);
 		break;
 	}
-	*out = e.mi / h;
-	return 0;
+	return e->mi / h;
 }
 
 int mi__conditional(const uint64_t *table, size_t nz, size_t rows,

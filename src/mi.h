@@ -63,6 +63,10 @@ int mi__entropies(const uint64_t *table, size_t rows, size_t cols,
  */
 int mi__sd(const uint64_t *table, size_t rows, size_t cols, double *out);
 
+/* mi__sd() given e = mi__entropies(table, ...), for callers that have it. */
+int mi__sd_of(const uint64_t *table, size_t rows, size_t cols,
+	      const struct mi_entropies *e, double *out);
+
 /* The mean dividing MI in mi__nmi(), as sklearn's average_method. */
 enum mi_norm {
 	MI_NORM_ARITHMETIC,	/* (H(X) + H(Y)) / 2, sklearn's default */
@@ -79,6 +83,9 @@ enum mi_norm {
  */
 int mi__nmi(const uint64_t *table, size_t rows, size_t cols,
 	    enum mi_norm norm, double *out);
+
+/* mi__nmi() from e = mi__entropies(...) of the table; norm is valid. */
+double mi__nmi_of(const struct mi_entropies *e, enum mi_norm norm);
 
 /*
  * Conditional I(X;Y|Z) = sum_z p(z) I(X;Y | Z = z), plug-in, from the

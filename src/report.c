@@ -24,6 +24,8 @@ struct summary_row {
 	bool joint;
 };
 
+#define REPORT_LABEL_LEN 64
+
 struct report {
 	FILE *out;
 	enum report_mode mode;
@@ -31,6 +33,10 @@ struct report {
 	unsigned long window_anomalies, window_features, window_couplings;
 	uint64_t window_events;
 	struct fc_table rows;		/* of struct summary_row */
+	struct jsonw_line line;		/* REPORT_JSON: the line being built */
+	struct jsonw_line head;		/* its start, the same a whole window */
+	double head_ts;
+	char (*labels[DP_F_COUNT])[REPORT_LABEL_LEN]; /* "" until formatted */
 };
 
 static const struct {
@@ -68,141 +74,198 @@ void report__free(struct report *r)
 	if (!r)
 		return;
 	fc_table__clear(&r->rows);
+	jsonw_line__free(&r->line);
+	jsonw_line__free(&r->head);
+	for (int f = 0; f < DP_F_COUNT; f++)
+		free(r->labels[f]);
 	liveview__free(r->view);
 	free(r);
 }
 
-/* A value, or null when its undefined bit is set. */
-static void json_value(FILE *f, const char *key, double v, unsigned int undef,
-		       unsigned int bit)
+/* ,"key":value, or null when its undefined bit is set. */
+static void json_value(struct jsonw_line *l, const char *key, double v,
+		       unsigned int undef, unsigned int bit)
 {
-	fprintf(f, ",\"%s\":", key);
+	jsonw_line__raw(l, key);
 	if (undef & bit)
-		fputs("null", f);
+		jsonw_line__raw(l, "null");
 	else
-		jsonw__double(f, v);
+		jsonw_line__number(l, v);
 }
 
-static void write_json_coupling(FILE *o, const struct coupling_verdict *cv)
+static void write_json_coupling(struct jsonw_line *l,
+				const struct coupling_verdict *cv)
 {
-	fputs(",\"coupling\":{\"mi\":", o);
-	jsonw__double(o, cv->now.mi);
-	fputs(",\"mi_mm\":", o);
-	jsonw__double(o, cv->now.mi_mm);
-	fputs(",\"nmi\":", o);
-	jsonw__double(o, cv->now.nmi);
-	fputs(",\"ci\":[", o);
-	jsonw__double(o, cv->now.lo);
-	fputc(',', o);
-	jsonw__double(o, cv->now.hi);
-	fputs("],\"baseline\":{\"mi_min\":", o);
-	jsonw__double(o, cv->band.min);
-	fputs(",\"mi_max\":", o);
-	jsonw__double(o, cv->band.max);
-	fputs(",\"mi_pooled\":", o);
-	jsonw__double(o, cv->band.pooled);
-	fputs("},\"change\":", o);
-	jsonw__string(o, coupling__change_name(cv->change));
-	fputc('}', o);
+	jsonw_line__raw(l, ",\"coupling\":{\"mi\":");
+	jsonw_line__number(l, cv->now.mi);
+	jsonw_line__raw(l, ",\"mi_mm\":");
+	jsonw_line__number(l, cv->now.mi_mm);
+	jsonw_line__raw(l, ",\"nmi\":");
+	jsonw_line__number(l, cv->now.nmi);
+	jsonw_line__raw(l, ",\"ci\":[");
+	jsonw_line__number(l, cv->now.lo);
+	jsonw_line__raw(l, ",");
+	jsonw_line__number(l, cv->now.hi);
+	jsonw_line__raw(l, "],\"baseline\":{\"mi_min\":");
+	jsonw_line__number(l, cv->band.min);
+	jsonw_line__raw(l, ",\"mi_max\":");
+	jsonw_line__number(l, cv->band.max);
+	jsonw_line__raw(l, ",\"mi_pooled\":");
+	jsonw_line__number(l, cv->band.pooled);
+	jsonw_line__raw(l, "},\"change\":");
+	jsonw_line__string(l, coupling__change_name(cv->change));
+	jsonw_line__raw(l, "}");
+}
+
+/*
+ * Bin f's label, formatted once per report (feature__label is snprintf,
+ * and the top bins of 4,000 lines a window repeat). Into buf, which holds
+ * REPORT_LABEL_LEN bytes, when there is no memory for the cache.
+ */
+static const char *bin_label(struct report *r, enum dp_feature_id f,
+			     uint32_t bin, char *buf)
+{
+	char *l;
+
+	if (!r->labels[f] && bin < feature_table[f].bins)
+		r->labels[f] = calloc(feature_table[f].bins,
+				      sizeof(*r->labels[f]));
+	if (!r->labels[f] || bin >= feature_table[f].bins) {
+		feature__label(f, bin, buf, REPORT_LABEL_LEN);
+		return buf;
+	}
+	l = r->labels[f][bin];
+	if (!l[0])
+		feature__label(f, bin, l, REPORT_LABEL_LEN);
+	return l;
 }
 
 /* Who was behind a bin of this window ("10.0.0.2:443, ..."), or NULL. */
-static const char *bin_exemplar(const struct window *w, enum dp_feature_id f,
-				const char *cgroup, uint32_t bin)
+static const char *bin_exemplar(const struct window_hist *h, uint32_t bin)
 {
-	const struct window_hist *h = window__find(w, f, cgroup);
-
 	return h ? window_hist__exemplar(h, bin) : NULL;
+}
+
+/* {"bin":..,"label":..,["exemplars":..,]"baseline_p":..,..} */
+static void write_json_top(struct report *r, enum dp_feature_id f,
+			   const struct window_hist *h,
+			   const struct bin_contribution *c)
+{
+	const char *ex = bin_exemplar(h, c->bin);
+	struct jsonw_line *l = &r->line;
+	char buf[REPORT_LABEL_LEN];
+
+	jsonw_line__raw(l, "{\"bin\":");
+	jsonw_line__u64(l, c->bin);
+	jsonw_line__raw(l, ",\"label\":");
+	jsonw_line__string(l, bin_label(r, f, c->bin, buf));
+	if (ex) {
+		jsonw_line__raw(l, ",\"exemplars\":");
+		jsonw_line__string(l, ex);
+	}
+	jsonw_line__raw(l, ",\"baseline_p\":");
+	jsonw_line__number(l, c->baseline_p);
+	jsonw_line__raw(l, ",\"window_p\":");
+	jsonw_line__number(l, c->window_p);
+	jsonw_line__raw(l, ",\"contribution\":");
+	jsonw_line__number(l, c->contribution);
+	jsonw_line__raw(l, "}");
+}
+
+/* {"ts":..,"host":.. of w, formatted once a window. */
+static const char *json_head(struct report *r, const struct window *w)
+{
+	char ts[400];	/* %.3f of up to 1.8e308 */
+
+	if (r->head_ts != w->ts || !r->head.len) {
+		jsonw_line__reset(&r->head);
+		snprintf(ts, sizeof(ts), "{\"ts\":%.3f,\"host\":", w->ts);
+		jsonw_line__raw(&r->head, ts);
+		jsonw_line__string(&r->head, w->host);
+		r->head_ts = w->ts;
+	}
+	return r->head.failed ? "" : r->head.s;
 }
 
 static void write_json(struct report *r, const struct window *w,
 		       enum dp_feature_id f, const char *cgroup,
+		       const struct window_hist *h,
 		       const struct analysis *an,
 		       const struct coupling_verdict *cv)
 {
 	const struct divergence *d = &an->d;
-	FILE *o = r->out;
-	char label[64];
+	struct jsonw_line *l = &r->line;
 	bool first = true;
 
-	fprintf(o, "{\"ts\":%.3f,\"host\":", w->ts);
-	jsonw__string(o, w->host);
-	fputs(",\"feature\":", o);
-	jsonw__string(o, feature_table[f].name);
-	fputs(",\"cgroup\":", o);
-	jsonw__string(o, cgroup);
-	fprintf(o, ",\"n\":%llu", (unsigned long long)d->n_window);
-	json_value(o, "kl_wb", d->kl_wb, d->undefined, DIV_UNDEF_KL_WB);
-	json_value(o, "kl_bw", d->kl_bw, d->undefined, DIV_UNDEF_KL_BW);
-	json_value(o, "js", d->js, d->undefined, DIV_UNDEF_SMOOTHED);
-	json_value(o, "psi", d->psi, d->undefined, DIV_UNDEF_PSI);
-	json_value(o, "hellinger", d->hellinger, d->undefined,
+	jsonw_line__raw(l, json_head(r, w));
+	jsonw_line__raw(l, ",\"feature\":");
+	jsonw_line__string(l, feature_table[f].name);
+	jsonw_line__raw(l, ",\"cgroup\":");
+	jsonw_line__string(l, cgroup);
+	jsonw_line__raw(l, ",\"n\":");
+	jsonw_line__u64(l, d->n_window);
+	json_value(l, ",\"kl_wb\":", d->kl_wb, d->undefined, DIV_UNDEF_KL_WB);
+	json_value(l, ",\"kl_bw\":", d->kl_bw, d->undefined, DIV_UNDEF_KL_BW);
+	json_value(l, ",\"js\":", d->js, d->undefined, DIV_UNDEF_SMOOTHED);
+	json_value(l, ",\"psi\":", d->psi, d->undefined, DIV_UNDEF_PSI);
+	json_value(l, ",\"hellinger\":", d->hellinger, d->undefined,
 		   DIV_UNDEF_SMOOTHED);
-	json_value(o, "effect", d->effect, d->undefined, DIV_UNDEF_G);
-	json_value(o, "g", d->g, d->undefined, DIV_UNDEF_G);
-	fprintf(o, ",\"df\":%u", d->df);
-	json_value(o, "p_value", d->p_value, d->undefined, DIV_UNDEF_G);
-	fputs(",\"threshold\":", o);
-	jsonw__double(o, an->threshold);
-	fputs(",\"verdict\":", o);
-	jsonw__string(o, verdict__name(an->verdict));
-	fputs(",\"reason\":", o);
-	jsonw__string(o, an->reason);
-	fputs(",\"top\":[", o);
+	json_value(l, ",\"effect\":", d->effect, d->undefined, DIV_UNDEF_G);
+	json_value(l, ",\"g\":", d->g, d->undefined, DIV_UNDEF_G);
+	jsonw_line__raw(l, ",\"df\":");
+	jsonw_line__u64(l, d->df);
+	json_value(l, ",\"p_value\":", d->p_value, d->undefined,
+		   DIV_UNDEF_G);
+	json_value(l, ",\"threshold\":", an->threshold, 0, 0);
+	jsonw_line__raw(l, ",\"verdict\":");
+	jsonw_line__string(l, verdict__name(an->verdict));
+	jsonw_line__raw(l, ",\"reason\":");
+	jsonw_line__string(l, an->reason);
+	jsonw_line__raw(l, ",\"top\":[");
 	for (size_t i = 0; i < an->ntop; i++) {
-		const struct bin_contribution *c = &an->top[i];
-		const char *ex = bin_exemplar(w, f, cgroup, c->bin);
-
-		feature__label(f, c->bin, label, sizeof(label));
-		fprintf(o, "%s{\"bin\":%u,\"label\":", i ? "," : "", c->bin);
-		jsonw__string(o, label);
-		if (ex) {
-			fputs(",\"exemplars\":", o);
-			jsonw__string(o, ex);
-		}
-		fputs(",\"baseline_p\":", o);
-		jsonw__double(o, c->baseline_p);
-		fputs(",\"window_p\":", o);
-		jsonw__double(o, c->window_p);
-		fputs(",\"contribution\":", o);
-		jsonw__double(o, c->contribution);
-		fputc('}', o);
+		if (i)
+			jsonw_line__raw(l, ",");
+		write_json_top(r, f, h, &an->top[i]);
 	}
-	fputc(']', o);
+	jsonw_line__raw(l, "]");
 	if (d->undefined) {
-		fputs(",\"undefined\":[", o);
+		jsonw_line__raw(l, ",\"undefined\":[");
 		for (size_t i = 0; i < sizeof(undefined_names) /
 				       sizeof(undefined_names[0]); i++) {
 			if (!(d->undefined & undefined_names[i].bit))
 				continue;
-			fprintf(o, "%s\"%s\"", first ? "" : ",",
-				undefined_names[i].name);
+			if (!first)
+				jsonw_line__raw(l, ",");
+			jsonw_line__string(l, undefined_names[i].name);
 			first = false;
 		}
-		fputc(']', o);
+		jsonw_line__raw(l, "]");
 	}
 	if (cv)
-		write_json_coupling(o, cv);
-	fputs("}\n", o);
+		write_json_coupling(l, cv);
+	jsonw_line__raw(l, "}\n");
+	/* Out of memory loses the line, as a failed fputs would have. */
+	jsonw_line__flush(l, r->out);
 }
 
 /*
  * "openat 1.2% -> 33.0%" for each top bin, comma separated, with who was
  * behind the bin in brackets when known.
  */
-static void write_top_bins(FILE *o, const struct window *w,
-			   enum dp_feature_id f, const char *cgroup,
+static void write_top_bins(struct report *r, enum dp_feature_id f,
+			   const struct window_hist *h,
 			   const struct analysis *an, size_t max)
 {
-	char label[64];
+	FILE *o = r->out;
+	char buf[REPORT_LABEL_LEN];
 
 	for (size_t i = 0; i < an->ntop && i < max; i++) {
 		const struct bin_contribution *c = &an->top[i];
-		const char *ex = bin_exemplar(w, f, cgroup, c->bin);
+		const char *ex = bin_exemplar(h, c->bin);
 
-		feature__label(f, c->bin, label, sizeof(label));
-		fprintf(o, "%s%s %.3g%% -> %.3g%%", i ? ", " : "", label,
-			100 * c->baseline_p, 100 * c->window_p);
+		fprintf(o, "%s%s %.3g%% -> %.3g%%", i ? ", " : "",
+			bin_label(r, f, c->bin, buf), 100 * c->baseline_p,
+			100 * c->window_p);
 		if (ex)
 			fprintf(o, " [%s]", ex);
 	}
@@ -210,6 +273,7 @@ static void write_top_bins(FILE *o, const struct window *w,
 
 static void write_anomaly_line(struct report *r, const struct window *w,
 			       enum dp_feature_id f, const char *cgroup,
+			       const struct window_hist *h,
 			       const struct analysis *an)
 {
 	char when[32];
@@ -218,12 +282,13 @@ static void write_anomaly_line(struct report *r, const struct window *w,
 	fprintf(r->out, "%s ANOMALY %s cgroup=%s n=%llu: %s; moved: ", when,
 		feature_table[f].name, cgroup,
 		(unsigned long long)an->d.n_window, an->reason);
-	write_top_bins(r->out, w, f, cgroup, an, 3);
+	write_top_bins(r, f, h, an, 3);
 	fputc('\n', r->out);
 }
 
 static void write_coupling_line(struct report *r, const struct window *w,
 				enum dp_feature_id f, const char *cgroup,
+				const struct window_hist *h,
 				const struct analysis *an,
 				const struct coupling_verdict *cv)
 {
@@ -234,12 +299,13 @@ static void write_coupling_line(struct report *r, const struct window *w,
 		"learnt [%.4g, %.4g]; moved: ", when,
 		coupling__change_name(cv->change), feature_table[f].name,
 		cgroup, cv->now.lo, cv->now.hi, cv->band.min, cv->band.max);
-	write_top_bins(r->out, w, f, cgroup, an, 3);
+	write_top_bins(r, f, h, an, 3);
 	fputc('\n', r->out);
 }
 
 static void write_coupling_block(struct report *r, const struct window *w,
 				 enum dp_feature_id f, const char *cgroup,
+				 const struct window_hist *h,
 				 const struct analysis *an,
 				 const struct coupling_verdict *cv)
 {
@@ -252,16 +318,17 @@ static void write_coupling_block(struct report *r, const struct window *w,
 		coupling__change_name(cv->change), feature_table[f].name,
 		cgroup, cv->now.mi, COUPLING_LEVEL * 100, cv->now.lo,
 		cv->now.hi, cv->band.min, cv->band.max, cv->now.nmi);
-	write_top_bins(r->out, w, f, cgroup, an, ANALYSIS_TOP);
+	write_top_bins(r, f, h, an, ANALYSIS_TOP);
 	fputs("\n\n", r->out);
 }
 
 static void write_anomaly_block(struct report *r, const struct window *w,
 				enum dp_feature_id f, const char *cgroup,
+				const struct window_hist *h,
 				const struct analysis *an)
 {
 	const struct divergence *d = &an->d;
-	char when[32], label[64];
+	char when[32], buf[REPORT_LABEL_LEN];
 
 	timefmt__utc(w->ts, when, sizeof(when));
 	fprintf(r->out, "\n%s ANOMALY %s (cgroup %s, %llu events)\n", when,
@@ -275,11 +342,10 @@ static void write_anomaly_block(struct report *r, const struct window *w,
 		"window", "share");
 	for (size_t i = 0; i < an->ntop; i++) {
 		const struct bin_contribution *c = &an->top[i];
-		const char *ex = bin_exemplar(w, f, cgroup, c->bin);
+		const char *ex = bin_exemplar(h, c->bin);
 
-		feature__label(f, c->bin, label, sizeof(label));
-		fprintf(r->out, "  %-24s %9.3f%% %9.3f%% %7.1f%%%s%s\n", label,
-			100 * c->baseline_p, 100 * c->window_p,
+		fprintf(r->out, "  %-24s %9.3f%% %9.3f%% %7.1f%%%s%s\n",
+			bin_label(r, f, c->bin, buf), 100 * c->baseline_p, 100 * c->window_p,
 			100 * c->contribution, ex ? "  " : "", ex ? ex : "");
 	}
 	fputc('\n', r->out);
@@ -287,10 +353,12 @@ static void write_anomaly_block(struct report *r, const struct window *w,
 
 void report__analysis(struct report *r, const struct window *w,
 		      enum dp_feature_id f, const char *cgroup,
-		      const struct analysis *an,
+		      const struct window_hist *h, const struct analysis *an,
 		      const struct coupling_verdict *cv)
 {
-	struct summary_row *row = fc_table__get(&r->rows, f, cgroup);
+	/* Only text mode prints the summary: 1,000 cgroups, 4,000 rows. */
+	struct summary_row *row = r->mode == REPORT_TEXT ?
+				  fc_table__get(&r->rows, f, cgroup) : NULL;
 	bool coupling_moved = cv && cv->change != COUPLING_STEADY;
 
 	if (row) {
@@ -311,29 +379,29 @@ void report__analysis(struct report *r, const struct window *w,
 
 	switch (r->mode) {
 	case REPORT_JSON:
-		write_json(r, w, f, cgroup, an, cv);
+		write_json(r, w, f, cgroup, h, an, cv);
 		break;
 	case REPORT_TEXT:
 		if (an->verdict == VERDICT_ANOMALY)
-			write_anomaly_line(r, w, f, cgroup, an);
+			write_anomaly_line(r, w, f, cgroup, h, an);
 		if (coupling_moved)
-			write_coupling_line(r, w, f, cgroup, an, cv);
+			write_coupling_line(r, w, f, cgroup, h, an, cv);
 		break;
 	case REPORT_TEXT_LIVE:
 		if (an->verdict == VERDICT_ANOMALY)
-			write_anomaly_block(r, w, f, cgroup, an);
+			write_anomaly_block(r, w, f, cgroup, h, an);
 		if (coupling_moved)
-			write_coupling_block(r, w, f, cgroup, an, cv);
+			write_coupling_block(r, w, f, cgroup, h, an, cv);
 		break;
 	case REPORT_TEXT_TTY:
 		/* Out of memory only loses a row of the view. */
 		if (liveview__update(r->view, f, cgroup, an) == 1) {
 			liveview__erase(r->view);
-			write_anomaly_block(r, w, f, cgroup, an);
+			write_anomaly_block(r, w, f, cgroup, h, an);
 		}
 		if (coupling_moved) {
 			liveview__erase(r->view);
-			write_coupling_block(r, w, f, cgroup, an, cv);
+			write_coupling_block(r, w, f, cgroup, h, an, cv);
 		}
 		break;
 	}

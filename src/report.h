@@ -15,6 +15,7 @@
 struct analysis;
 struct coupling_verdict;
 struct window;
+struct window_hist;
 
 enum report_mode {
 	REPORT_JSON,
@@ -31,10 +32,13 @@ struct report *report__new(FILE *out, enum report_mode mode,
 			   unsigned int cols);
 void report__free(struct report *r);
 
-/* cv: a joint feature's coupling, or NULL. */
+/*
+ * h: w's histogram of (f, cgroup), NULL when w has none; cv: a joint
+ * feature's coupling, or NULL.
+ */
 void report__analysis(struct report *r, const struct window *w,
 		      enum dp_feature_id f, const char *cgroup,
-		      const struct analysis *an,
+		      const struct window_hist *h, const struct analysis *an,
 		      const struct coupling_verdict *cv);
 void report__window_done(struct report *r, const struct window *w);
 

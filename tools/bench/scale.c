@@ -117,6 +117,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "scale: %s\n", err);
 		return 1;
 	}
+	/* As run does: the learning windows' copies go once learnt. */
+	baseline_builder__free(b);
 	detector_opts__defaults(&opts);
 	a = analyzer__new(bl, &opts);
 	r = report__new(devnull, REPORT_JSON, 0);
@@ -146,7 +148,6 @@ int main(int argc, char **argv)
 	report__free(r);
 	analyzer__free(a);
 	baseline__free(bl);
-	baseline_builder__free(b);
 	fclose(devnull);
 	return 0;
 }
