@@ -40,6 +40,7 @@
 #include "feature.h"
 #include "json_counts.h"
 #include "jsonw.h"
+#include "key_index.h"
 #include "mi.h"
 #include "window.h"
 
@@ -75,6 +76,7 @@ struct baseline_builder {
 	int failed;			/* an add ran out of memory */
 	size_t n, cap;
 	struct builder_entry *entries;
+	struct key_index index;		/* (feature, cgroup) -> entries[] */
 };
 
 /* Make room for one more element of size sz in *arr. 0 or -ENOMEM. */
@@ -142,6 +144,7 @@ void baseline_builder__free(struct baseline_builder *b)
 		free(e->cgroup);
 	}
 	free(b->entries);
+	key_index__free(&b->index);
 	free(b->host);
 	free(b);
 }
@@ -150,7 +153,10 @@ static struct builder_entry *builder__find(struct baseline_builder *b,
 					   enum dp_feature_id f,
 					   const char *cgroup)
 {
-	for (size_t i = 0; i < b->n; i++)
+	size_t cursor = 0, i;
+	uint64_t hash = key_index__hash(f, cgroup);
+
+	while ((i = key_index__next(&b->index, hash, &cursor)) != SIZE_MAX)
 		if (b->entries[i].feature == f &&
 		    !strcmp(b->entries[i].cgroup, cgroup))
 			return &b->entries[i];
@@ -171,10 +177,9 @@ static int builder__check(struct baseline_builder *b, const struct window *w,
 	if ((unsigned int)h->feature >= DP_F_COUNT || !h->cgroup ||
 	    h->nbins != feature_table[h->feature].bins)
 		return -EINVAL;
-	for (size_t j = 0; j < i; j++)
-		if (w->hists[j].feature == h->feature &&
-		    !strcmp(w->hists[j].cgroup, h->cgroup))
-			return -EINVAL;
+	/* Repeated: the window's own index finds another one first. */
+	if (window__find(w, h->feature, h->cgroup) != h)
+		return -EINVAL;
 	e = builder__find(b, h->feature, h->cgroup);
 	for (uint32_t k = 0; k < h->nbins; k++)
 		if (__builtin_add_overflow(total, h->counts[k], &total) ||
@@ -197,7 +202,9 @@ static struct builder_entry *builder__entry(struct baseline_builder *b,
 	*e = (struct builder_entry){ .feature = h->feature };
 	e->cgroup = strdup(h->cgroup);
 	e->pooled = calloc(h->nbins, sizeof(*e->pooled));
-	if (!e->cgroup || !e->pooled) {
+	if (!e->cgroup || !e->pooled ||
+	    key_index__add(&b->index, key_index__hash(h->feature, h->cgroup),
+			   b->n)) {
 		free(e->cgroup);
 		free(e->pooled);
 		return NULL;
