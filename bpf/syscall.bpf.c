@@ -147,15 +147,15 @@ static __always_inline void count(struct dp_syscall_hist *h,
 }
 
 /*
- * This CPU's next 32 random bits: the high half of a 64-bit LCG (Knuth's
- * MMIX constants), whose high bits are the good ones. A few instructions,
- * no helper call; the state lives in the per-CPU value.
+ * This CPU's next coin flip (dp_coin), its generator seeded once per CPU
+ * from the kernel's, so that CPUs do not run in lockstep.
  */
 static __always_inline __u32 coin(struct dp_syscall_hist *h)
 {
-	h->cpu.rng = h->cpu.rng * 6364136223846793005ULL +
-		     1442695040888963407ULL;
-	return h->cpu.rng >> 32;
+	if (!h->cpu.rng)
+		h->cpu.rng = (__u64)bpf_get_prandom_u32() << 32 |
+			     bpf_get_prandom_u32();
+	return dp_coin(&h->cpu.rng);
 }
 
 /*

@@ -218,4 +218,20 @@ static inline unsigned int dp_comm_row(const char *comm)
 	return dp_comm_hash(comm, DP_COMM_ROW_BITS);
 }
 
+/*
+ * The next 32 random bits of a SplitMix64 generator whose state is *state
+ * (a Weyl sequence through a 64-bit mixer; it passes BigCrush): the coin
+ * flips that pick which syscalls are traced. A few instructions, no
+ * helper call. (A bare LCG was not enough: from a fixed seed its top bits
+ * fall below 2^28 1.7-1.9 % too often over the first 100,000 draws.)
+ */
+static inline unsigned int dp_coin(unsigned long long *state)
+{
+	unsigned long long z = *state += 0x9e3779b97f4a7c15ULL;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return (unsigned int)((z ^ (z >> 31)) >> 32);
+}
+
 #endif /* DRIFTPROBE_BUCKETS_H */

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
@@ -287,9 +288,47 @@ static void comm_row__matches_reference_and_stops_at_nul(void **state)
 	assert_int_equal(dp_comm_row(full), ref_comm_row("aaaaaaaaaaaaaaaa"));
 }
 
+/*
+ * dp_coin, the syscall sampler's coin: from 64 seeds (0 and 1 included),
+ * the share of draws below 2^28 (what "timed, 1 in 16" tests) is 1/16
+ * within 5 standard deviations over 1,048,576 draws, and the top 8 bits
+ * are uniform by a chi-square test at p = 1e-6 (critical value for 255
+ * degrees of freedom from scipy.stats.chi2.isf(1e-6, 255)).
+ */
+static void coin__sampled_share_and_top_bits__uniform(void **state)
+{
+	enum { SEEDS = 64, DRAWS = 16384, N = SEEDS * DRAWS };
+	const double chi2_crit = 377.078;
+	unsigned long long below = 0, cells[256] = { 0 };
+	double expected = N / 256.0, chi2 = 0, share, sd;
+
+	(void)state;
+	for (unsigned long long seed = 0; seed < SEEDS; seed++) {
+		unsigned long long st = seed * 0x2545f4914f6cdd1dULL;
+
+		for (int i = 0; i < DRAWS; i++) {
+			unsigned int r = dp_coin(&st);
+
+			below += r < (1u << 28);
+			cells[r >> 24]++;
+		}
+	}
+	for (int c = 0; c < 256; c++)
+		chi2 += (cells[c] - expected) * (cells[c] - expected) /
+			expected;
+	share = (double)below / N;
+	sd = sqrt(1.0 / 16 * 15 / 16 / N);
+	print_message("coin: share below 2^28 %.6f (1/16 = %.6f, sd %.6f), "
+		      "chi2 of the top byte %.1f (critical %.1f)\n", share,
+		      1.0 / 16, sd, chi2, chi2_crit);
+	assert_true(fabs(share - 1.0 / 16) < 5 * sd);
+	assert_true(chi2 < chi2_crit);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(coin__sampled_share_and_top_bits__uniform),
 		cmocka_unit_test(log2__every_edge__matches_reference),
 		cmocka_unit_test(loglin_lower__is_strictly_increasing_and_starts_exact),
 		cmocka_unit_test(loglin__every_edge__lands_in_the_bin_whose_bounds_hold_it),
