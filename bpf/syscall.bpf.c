@@ -15,13 +15,13 @@
  * what driftprobe adds to a syscall: two clock reads are dearer than all
  * the counting.
  *
- * Entry tells exit what it decided. With tp_btf, entry leaves it in the
- * CPU's state (struct dp_syscall_cpu) next to the task's pt_regs address,
- * and a context switch on the CPU wipes it: an exit that finds its own
- * regs there was not switched out, so this is its own entry's decision
- * (almost every syscall). The others, and the traced ones, go through task
- * local storage, where entry keeps every traced syscall's decision. So an
- * untraced syscall never pays a per-task lookup. The classic raw_syscalls
+ * Entry tells exit what it decided. A traced entry keeps its decision in
+ * task local storage (tp_btf). An untraced one only leaves its task's
+ * pt_regs address in the CPU's state (struct dp_syscall_cpu), which a
+ * context switch on the CPU wipes: an exit that finds its own regs there
+ * was not switched out since its entry, so it was not traced (almost every
+ * syscall), and pays no per-task lookup; any other exit reads task
+ * storage. The classic raw_syscalls
  * tracepoints, the fallback, keep traced syscalls in a per-thread hash.
  * The loader enables exactly one flavour.
  *
