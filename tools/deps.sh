@@ -8,7 +8,7 @@ libjson-c-dev libcmocka-dev linux-libc-dev python3 python3-numpy python3-scipy
 python3-sklearn valgrind stress-ng iproute2 libmicrohttpd-dev libinih-dev
 prometheus man-db groff-base curl"
 # `make bench` also measures the peers users would run instead.
-[ "${1:-}" = bench ] && PKGS="$PKGS bpftrace libbpf-tools time"
+[ "${1:-}" = bench ] && PKGS="$PKGS bpftrace libbpf-tools"
 
 missing=""
 for p in $PKGS; do
