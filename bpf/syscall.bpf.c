@@ -38,6 +38,15 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+/*
+ * What a traced syscall's entry tells its exit: whether (and since when) it
+ * is timed, and whether its process is an exemplar.
+ */
+struct trace {
+	__u64 start_ns;		/* 0: not timed */
+	__u64 exemplar;
+};
+
 /* Per-thread syscall start times for the fallback path. */
 #define START_MAP_ENTRIES 16384
 
@@ -82,14 +91,14 @@ struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
-	__type(value, struct dp_syscall_trace);
+	__type(value, struct trace);
 } task_start SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, START_MAP_ENTRIES);
 	__type(key, __u32);
-	__type(value, struct dp_syscall_trace);
+	__type(value, struct trace);
 } tid_start SEC(".maps");
 
 static __always_inline struct dp_syscall_hist *this_cpu_hist(void)
@@ -167,7 +176,7 @@ static __always_inline __u32 coin(struct dp_syscall_hist *h)
  * anything is traced, i.e. whether the caller must store *t for exit.
  */
 static __always_inline bool count_enter(struct dp_syscall_hist *h, long id,
-					struct dp_syscall_trace *t)
+					struct trace *t)
 {
 	__u32 r = coin(h);
 
@@ -186,7 +195,7 @@ static __always_inline bool count_enter(struct dp_syscall_hist *h, long id,
  * when every syscall is timed).
  */
 static __always_inline void count_exit(struct dp_syscall_hist *h, long id,
-				       long ret, const struct dp_syscall_trace *t)
+				       long ret, const struct trace *t)
 {
 	struct dp_syscall_hist *cg = this_cgroup_hist(h);
 	unsigned int group = dp_syscall_group_of[
@@ -231,7 +240,7 @@ SEC("tp_btf/sys_enter")
 int BPF_PROG(btf_sys_enter, struct pt_regs *regs, long id)
 {
 	struct dp_syscall_hist *h = this_cpu_hist();
-	struct dp_syscall_trace t, *stored;
+	struct trace t, *stored;
 
 	if (!h)
 		return 0;
@@ -256,10 +265,10 @@ int BPF_PROG(btf_sys_enter, struct pt_regs *regs, long id)
  * attached). A traced one's stored copy is cleared, lest a later exit
  * read it.
  */
-static __always_inline struct dp_syscall_trace
+static __always_inline struct trace
 entry_decision(struct dp_syscall_hist *h, struct pt_regs *regs)
 {
-	struct dp_syscall_trace t = {}, *stored;
+	struct trace t = {}, *stored;
 	bool here = h->cpu.regs == (__u64)regs;
 
 	h->cpu.regs = 0;
@@ -269,7 +278,7 @@ entry_decision(struct dp_syscall_hist *h, struct pt_regs *regs)
 				      0, 0);
 	if (stored && (stored->start_ns || stored->exemplar)) {
 		t = *stored;
-		*stored = (struct dp_syscall_trace){};
+		*stored = (struct trace){};
 	}
 	return t;
 }
@@ -278,7 +287,7 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(btf_sys_exit, struct pt_regs *regs, long ret)
 {
 	struct dp_syscall_hist *h = this_cpu_hist();
-	struct dp_syscall_trace t;
+	struct trace t;
 
 	if (!h)
 		return 0;
@@ -293,7 +302,7 @@ int tp_sys_enter(struct trace_event_raw_sys_enter *ctx)
 {
 	struct dp_syscall_hist *h = this_cpu_hist();
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct dp_syscall_trace t;
+	struct trace t;
 
 	if (!h || !count_enter(h, ctx->id, &t))
 		return 0;
@@ -307,7 +316,7 @@ int tp_sys_exit(struct trace_event_raw_sys_exit *ctx)
 {
 	struct dp_syscall_hist *h = this_cpu_hist();
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct dp_syscall_trace t = {}, *stored;
+	struct trace t = {}, *stored;
 
 	if (!h)
 		return 0;

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * --per-cgroup collection of one group (syscall, net): every interval, walk
- * the group's kernel cgroup map (one entry per cgroup v2 id, cumulative
- * counters at the start of each value), diff each entry against its
- * previous snapshot and add its non-empty histograms of the group's
- * features to the window under the cgroup's path. An entry that vanished
- * between two reads was evicted by the kernel's LRU (more live cgroups than
- * DP_CGROUP_MAX): its counts since the last read are lost, and counted as
- * such.
+ * --per-cgroup collection of one group (syscall, net, node): every
+ * interval, walk the group's kernel cgroup map (one entry per cgroup v2
+ * id, cumulative counters at the start of each value), diff each entry
+ * against its previous snapshot and add its non-empty histograms of the
+ * group's features to the window under the cgroup's path. An entry that
+ * vanished between two reads was evicted by the kernel's LRU (more live
+ * cgroups than DP_CGROUP_MAX): its counts since the last read are lost,
+ * and counted as such.
  */
 #ifndef DRIFTPROBE_CGROUP_COLLECT_H
 #define DRIFTPROBE_CGROUP_COLLECT_H

@@ -292,13 +292,6 @@ struct dp_proc_val {
  */
 #define DP_LATENCY_SAMPLE_PERIOD	16
 
-/* What a syscall's entry tells its exit: whether (and since when) it is
- * timed, and whether its process is an exemplar. */
-struct dp_syscall_trace {
-	unsigned long long start_ns;	/* 0: not timed */
-	unsigned long long exemplar;
-};
-
 /*
  * The CPU's tracing state, which userspace does not read: its coin flips'
  * generator, and the pt_regs address of the task whose untraced syscall
