@@ -100,7 +100,9 @@ static int try_hooks(struct probe *p, bool use_btf)
 		return -errno;
 	bpf_program__set_autoload(s->progs.btf_sys_enter, use_btf);
 	bpf_program__set_autoload(s->progs.btf_sys_exit, use_btf);
-	bpf_program__set_autoload(s->progs.btf_sched_switch, use_btf);
+	/* Only sampled latency has untraced exits to take the shortcut. */
+	bpf_program__set_autoload(s->progs.btf_sched_switch,
+				  use_btf && p->latency_sample_period > 1);
 	bpf_program__set_autoload(s->progs.tp_sys_enter, !use_btf);
 	bpf_program__set_autoload(s->progs.tp_sys_exit, !use_btf);
 	bpf_map__set_autocreate(s->maps.task_start, use_btf);
