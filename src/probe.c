@@ -18,16 +18,16 @@
 #include <bpf/libbpf.h>
 #include <driftprobe/features.h>
 #include "probe.h"
+#include "tracefs.h"
 #include "net.skel.h"
 #include "node.skel.h"
 #include "syscall.skel.h"
 
 #define BTF_PATH "/sys/kernel/btf/vmlinux"
 
-static const char *const tracefs_roots[] = {
-	"/sys/kernel/tracing",
-	"/sys/kernel/debug/tracing",
-};
+/* The tracefs event subsystems each group's classic flavour attaches to. */
+static const char *const syscall_subsystems[] = { "raw_syscalls" };
+static const char *const net_subsystems[] = { "net", "sock", "tcp" };
 
 struct probe {
 	struct syscall_bpf *skel;
@@ -60,27 +60,6 @@ int probe__parse_hooks(const char *s, enum probe_hooks *out)
 	else
 		return -EINVAL;
 	return 0;
-}
-
-/* Whether tracefs shows the events of subsystem (e.g. "raw_syscalls"). */
-static bool tracefs_has(const char *subsystem)
-{
-	char path[128];
-
-	for (size_t i = 0; i < sizeof(tracefs_roots) /
-			       sizeof(tracefs_roots[0]); i++) {
-		snprintf(path, sizeof(path), "%s/events/%s", tracefs_roots[i],
-			 subsystem);
-		if (!access(path, R_OK))
-			return true;
-	}
-	return false;
-}
-
-static void explain_no_tracefs(const char *hook)
-{
-	fprintf(stderr, "probe '%s': not available: tracefs is not mounted "
-			"(mount -t tracefs nodev /sys/kernel/tracing)\n", hook);
 }
 
 /* A 32-bit coin flip below this is heads with probability 1/period. */
@@ -200,10 +179,10 @@ static void open_net(struct probe *p, enum probe_hooks hooks,
 		fprintf(stderr, "probe: falling back to "
 				"tracepoint/net/net_dev_start_xmit\n");
 	}
-	if (!tracefs_has("net") || !tracefs_has("sock") || !tracefs_has("tcp")) {
-		explain_no_tracefs("tracepoint/net/net_dev_start_xmit");
+	if (tracefs__require(net_subsystems, sizeof(net_subsystems) /
+			     sizeof(net_subsystems[0]),
+			     "tracepoint/net/net_dev_start_xmit"))
 		goto off;
-	}
 	err = try_net(p, netns_ino, false);
 	if (!err)
 		return;
@@ -289,11 +268,10 @@ struct probe *probe__open(const struct probe_opts *o)
 		fprintf(stderr, "probe: falling back to "
 				"tracepoint/raw_syscalls/sys_enter\n");
 	}
-	if (!tracefs_has("raw_syscalls")) {
-		explain_no_tracefs("tracepoint/raw_syscalls/sys_enter");
-		err = -ENOENT;
+	err = tracefs__require(syscall_subsystems, 1,
+			       "tracepoint/raw_syscalls/sys_enter");
+	if (err)
 		goto fail;
-	}
 	err = try_hooks(p, false);
 	if (err) {
 		explain("tracepoint/raw_syscalls/sys_enter", err);

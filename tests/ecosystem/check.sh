@@ -99,14 +99,51 @@ out=$(systemd-analyze verify --man=no "$tmp/driftprobe.service" 2>&1) &&
 # probe fails without CAP_BPF.
 caps=$(sed -n 's/^CapabilityBoundingSet=//p' contrib/systemd/driftprobe.service.in |
 	tr 'A-Z' 'a-z' | sed 's/cap_/+/g; s/ /,/g')
+# Each run is in a private mount namespace that starts without tracefs, as
+# a fresh machine does; "unit" mounts it first, as the unit's
+# Wants=sys-kernel-tracing.mount has systemd do.
+grep -qx 'Wants=sys-kernel-tracing.mount' contrib/systemd/driftprobe.service.in &&
+	grep -qx 'After=sys-kernel-tracing.mount' contrib/systemd/driftprobe.service.in ||
+	fail "the unit does not want and order itself after sys-kernel-tracing.mount"
+fresh_mounts() {	# tracefs: unit | none, then the command
+	want=$1
+	shift
+	unshare -m sh -c 'mount --make-rprivate / &&
+		for m in /sys/kernel/debug/tracing /sys/kernel/debug \
+			/sys/kernel/tracing; do umount -l $m 2>/dev/null; done
+		[ ! -e /sys/kernel/tracing/events ] || exit 126
+		if [ "$0" = unit ]; then
+			mount -t tracefs nodev /sys/kernel/tracing || exit 126
+		fi
+		exec "$@"' "$want" "$@"
+}
 for hooks in tp_btf tracepoint; do
-	if setpriv --bounding-set=-all,"$caps" $DP run --hooks $hooks \
-		--interval 0.2 --learn 0.4 --duration 0.6 >"$tmp/out" 2>&1; then
+	if fresh_mounts unit setpriv --bounding-set=-all,"$caps" $DP run \
+		--hooks $hooks --interval 0.2 --learn 0.4 --duration 0.6 \
+		>"$tmp/out" 2>&1; then
 		ok "the unit's capabilities ($caps) suffice for $hooks hooks"
 	else
 		fail "with the unit's capabilities ($caps), $hooks: $(cat "$tmp/out")"
 	fi
 done
+# Without tracefs: root mounts it itself; the unit's capabilities cannot,
+# and the one error line says what to run.
+if fresh_mounts none $DP run --hooks tracepoint --interval 0.2 --learn 0.4 \
+	--duration 0.6 >"$tmp/out" 2>&1 &&
+	grep -q '^probe: mounted tracefs at /sys/kernel/tracing' "$tmp/out"; then
+	ok "as root without tracefs, the tracepoint flavour mounts it"
+else
+	fail "root without tracefs: $(cat "$tmp/out")"
+fi
+if fresh_mounts none setpriv --bounding-set=-all,"$caps" $DP run \
+	--hooks tracepoint --interval 0.2 --learn 0.4 --duration 0.6 \
+	>"$tmp/out" 2>&1; then
+	fail "the tracepoint flavour ran without tracefs and CAP_SYS_ADMIN"
+elif grep -q 'mount -t tracefs nodev /sys/kernel/tracing' "$tmp/out"; then
+	ok "without tracefs and CAP_SYS_ADMIN, the error says what to run"
+else
+	fail "unit caps without tracefs, unclear error: $(cat "$tmp/out")"
+fi
 if setpriv --bounding-set=-all,"$(echo "$caps" | sed 's/+bpf,\{0,1\}//')" \
 	$DP run --interval 0.2 --learn 0.4 --duration 0.6 >"$tmp/out" 2>&1; then
 	fail "the probe ran without CAP_BPF; the capability check proves nothing"

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -156,15 +155,6 @@ void harness__sum_cgroup_records(const char *path, const char *cgroup,
 	window_reader__close(r);
 	if (ret < 0)
 		fail_msg("%s", err);
-}
-
-void harness__mount_tracefs(void)
-{
-	if (!access("/sys/kernel/tracing/events/raw_syscalls", R_OK))
-		return;
-	if (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL) &&
-	    errno != EBUSY)
-		fail_msg("cannot mount tracefs: %s", strerror(errno));
 }
 
 char *harness__capture(const char *args, int *status)

@@ -57,9 +57,6 @@ int harness__coupling_lines(const char *path, const char *feature,
 			    const char *change, const char *label,
 			    const char *exemplar);
 
-/* Make tracefs available for the classic-tracepoint fallback. */
-void harness__mount_tracefs(void);
-
 /*
  * Run driftprobe with args (a shell string: redirections allowed); its
  * stdout (up to 1 MiB, the caller frees), *status its exit status.

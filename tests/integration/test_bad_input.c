@@ -13,7 +13,8 @@
  *     temp file), no changed file (an old baseline stays as it was).
  * Cases flagged AS_NOBODY run as uid/gid 65534; NO_TRACEFS runs in a
  * private mount namespace with tracefs and debugfs unmounted (the host's
- * mounts are untouched).
+ * mounts are untouched) and without CAP_SYS_ADMIN, as a service does: it
+ * cannot mount tracefs itself.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,7 +30,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -470,9 +473,9 @@ static const struct bad_case cases[] = {
 	{ "not root", NULL, { "record", "-i", "1", "-d", "1", "-o",
 	  "/dev/null" }, 1, "permission denied: driftprobe needs root",
 	  AS_NOBODY },
-	{ "tracefs absent", NULL, { "record", "--hooks", "tracepoint", "-i",
-	  "1", "-d", "1", "-o", "/dev/null" }, 1,
-	  "tracefs is not mounted", NO_TRACEFS },
+	{ "tracefs absent, cannot mount it", NULL, { "record", "--hooks",
+	  "tracepoint", "-i", "1", "-d", "1", "-o", "/dev/null" }, 1,
+	  "mount -t tracefs nodev /sys/kernel/tracing", NO_TRACEFS },
 	{ "run cannot save its baseline", NULL, { "run", "--learn", "0.2",
 	  "-i", "0.1", "--save-baseline", "@nodir/b.json" }, 1,
 	  "nodir/b.json: cannot create a temp file next to it", 0 },
@@ -524,7 +527,8 @@ static void child_exec(const struct bad_case *c, char **argv)
 		umount2("/sys/kernel/debug", MNT_DETACH);
 		umount2("/sys/kernel/tracing", MNT_DETACH);
 		if (!access("/sys/kernel/tracing/events", F_OK) ||
-		    !access("/sys/kernel/debug/tracing/events", F_OK))
+		    !access("/sys/kernel/debug/tracing/events", F_OK) ||
+		    prctl(PR_CAPBSET_DROP, CAP_SYS_ADMIN, 0, 0, 0))
 			_exit(126);
 	}
 	if (c->flags & AS_NOBODY) {

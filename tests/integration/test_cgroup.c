@@ -507,7 +507,6 @@ static void record_tracepoint__softirq_events__charged_to_the_sockets_cgroup(
 {
 	(void)state;
 	harness__require_root();
-	harness__mount_tracefs();
 	record_attribution("tracepoint");
 }
 

@@ -440,7 +440,6 @@ static void record__tp_btf__counts_injected_events_exactly(void **state)
 static void record__tracepoint_fallback__counts_injected_events_exactly(void **state)
 {
 	(void)state;
-	harness__mount_tracefs();
 	record_counts_exactly("tracepoint");
 }
 

@@ -147,7 +147,6 @@ static void record__tracepoint_fallback__times_every_syscall(void **state)
 {
 	(void)state;
 	harness__require_root();
-	harness__mount_tracefs();
 	record_counts_workload("tracepoint", "1");
 }
 
@@ -155,7 +154,6 @@ static void record__tracepoint_fallback__times_one_in_16_by_default(void **state
 {
 	(void)state;
 	harness__require_root();
-	harness__mount_tracefs();
 	record_counts_workload("tracepoint", NULL);
 }
 
