@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -191,6 +192,51 @@ void harness__cgroup2_mount(char *buf, size_t len)
 	snprintf(buf, len, "%s", point);
 }
 
+void harness__cgroup_create(const char *name, char *path, size_t path_len,
+			    char *record_name, size_t record_len)
+{
+	char mount_point[4096];
+
+	if (strncmp(name, "dp", 2))
+		fail_msg("test cgroup '%s' must be named dp*", name);
+	harness__cgroup2_mount(mount_point, sizeof(mount_point));
+	snprintf(path, path_len, "%s/%s", mount_point, name);
+	snprintf(record_name, record_len, "/%s", name);
+	if (mkdir(path, 0755) && errno != EEXIST)
+		fail_msg("mkdir %s: %s", path, strerror(errno));
+}
+
+void harness__cgroup_join(const char *path, pid_t pid)
+{
+	char procs[4400];
+	FILE *f;
+
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", path);
+	f = fopen(procs, "w");
+	if (!f || fprintf(f, "%d\n", (int)pid) < 0 || fclose(f))
+		fail_msg("cannot move %d into %s: %s", (int)pid, path,
+			 strerror(errno));
+}
+
+void harness__cgroup_remove(const char *path)
+{
+	char procs[4400];
+
+	snprintf(procs, sizeof(procs), "%s/cgroup.kill", path);
+	for (int tries = 0; tries < 50; tries++) {
+		FILE *f = fopen(procs, "w");
+
+		if (f) {
+			fputs("1\n", f);
+			fclose(f);
+		}
+		if (!rmdir(path) || errno == ENOENT)
+			return;
+		usleep(20000);
+	}
+	fail_msg("cannot remove cgroup %s: %s", path, strerror(errno));
+}
+
 void harness__write_windows(const char *path, int n)
 {
 	FILE *f = fopen(path, "w");
@@ -234,8 +280,8 @@ static struct json_object *top_bin(struct json_object *o, const char *label)
 }
 
 int harness__coupling_lines(const char *path, const char *feature,
-			    const char *change, const char *label,
-			    const char *exemplar)
+			    const char *cgroup, const char *change,
+			    const char *label, const char *exemplar)
 {
 	FILE *f = fopen(path, "r");
 	char *line = NULL;
@@ -251,6 +297,9 @@ int harness__coupling_lines(const char *path, const char *feature,
 			fail_msg("%s: not JSON: %s", path, line);
 		if (json_object_object_get_ex(o, "feature", &x) &&
 		    !strcmp(json_object_get_string(x), feature) &&
+		    (!cgroup ||
+		     (json_object_object_get_ex(o, "cgroup", &x) &&
+		      !strcmp(json_object_get_string(x), cgroup))) &&
 		    json_object_object_get_ex(o, "coupling", &c) &&
 		    json_object_object_get_ex(c, "change", &x) &&
 		    !strcmp(json_object_get_string(x), change) &&

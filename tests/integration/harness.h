@@ -49,13 +49,14 @@ void harness__sum_cgroup_records(const char *path, const char *cgroup,
 void harness__write_windows(const char *path, int n);
 
 /*
- * Analysis lines (run/analyze --json in path) of feature whose coupling
- * change is `change` and whose top bins include `label` (and, when
- * exemplar is not NULL, with exemplars containing it).
+ * Analysis lines (run/analyze --json in path) of feature (and, when cgroup
+ * is not NULL, of that cgroup only) whose coupling change is `change` and
+ * whose top bins include `label` (and, when exemplar is not NULL, with
+ * exemplars containing it).
  */
 int harness__coupling_lines(const char *path, const char *feature,
-			    const char *change, const char *label,
-			    const char *exemplar);
+			    const char *cgroup, const char *change,
+			    const char *label, const char *exemplar);
 
 /*
  * Run driftprobe with args (a shell string: redirections allowed); its
@@ -65,5 +66,19 @@ char *harness__capture(const char *args, int *status);
 
 /* Where cgroup v2 is mounted (fails the test when it is not). */
 void harness__cgroup2_mount(char *buf, size_t len);
+
+/*
+ * A cgroup v2 group of the test's own: creates <mount>/<name> (name must
+ * start with "dp", so tests/reset_host.sh can remove leftovers), its full
+ * path in path and its name as records show it ("/<name>") in record_name.
+ */
+void harness__cgroup_create(const char *name, char *path, size_t path_len,
+			    char *record_name, size_t record_len);
+
+/* Move pid (0: the caller) into the cgroup at path. */
+void harness__cgroup_join(const char *path, pid_t pid);
+
+/* Kill whatever is left in the cgroup at path, then remove it. */
+void harness__cgroup_remove(const char *path);
 
 #endif

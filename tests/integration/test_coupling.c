@@ -79,7 +79,7 @@ static void run__process_starts_https__coupling_stronger_and_named(
 	sleep(LEARN + 2);
 	start_connector("dpexfil", 443, 2000);
 	assert_int_equal(harness__wait_exit(probe, DURATION + 30), 0);
-	hits = harness__coupling_lines(out, "net.comm_dport", "stronger", label,
+	hits = harness__coupling_lines(out, "net.comm_dport", NULL, "stronger", label,
 				       "dpexfil");
 	print_message("coupling: %d windows with a stronger process/port "
 		      "coupling and %s (dpexfil) among the moved cells\n", hits,
