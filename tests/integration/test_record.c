@@ -6,7 +6,9 @@
  * read blocks: a context switch inside the syscall), while driftprobe
  * records; the windows must hold them in the right bins, with both hook
  * flavours (tp_btf and the classic tracepoint fallback), and time every
- * syscall with --latency-sample 1 or about one in 16 by default.
+ * syscall with --latency-sample 1 or about one in 16 by default. The
+ * workload runs in a cgroup of its own and is counted there exactly (the
+ * host is never silent: host-wide, the same bins hold at least as much).
  */
 #include <sched.h>
 #include <stdarg.h>
@@ -25,6 +27,8 @@
 #define GETPPID_CALLS 200000
 #define CLOSE_CALLS 10000
 #define PING_PONGS 20000
+
+static char cgroup_path[4400], cgroup_name[64];
 
 /* Bounce a byte PING_PONGS times between this process and a child. */
 static void ping_pong(void)
@@ -59,6 +63,7 @@ static void workload(void)
 	if (pid == 0) {
 		cpu_set_t one;
 
+		harness__cgroup_join(cgroup_path, 0);
 		for (int i = 0; i < GETPPID_CALLS; i++)
 			syscall(SYS_getppid);
 		for (int i = 0; i < CLOSE_CALLS; i++)
@@ -80,11 +85,12 @@ static void workload(void)
 static void record_counts_workload(const char *hooks,
 				   const char *latency_sample)
 {
-	const char *args[] = { "record", "--interval", "1", "--duration", "5",
-			       "--hooks", hooks, "--latency-sample",
-			       latency_sample, NULL };
+	const char *args[] = { "record", "--per-cgroup", "--interval", "1",
+			       "--duration", "5", "--hooks", hooks,
+			       "--latency-sample", latency_sample, NULL };
 	char out[] = "/tmp/dp_itest_record.XXXXXX";
 	struct harness_totals *t = calloc(1, sizeof(*t));
+	struct harness_totals *own = calloc(1, sizeof(*own));
 	double lat_ratio, expected = latency_sample ? 1.0 / 1 : 1.0 / 16;
 	int fd = mkstemp(out);
 	pid_t pid;
@@ -92,7 +98,7 @@ static void record_counts_workload(const char *hooks,
 	assert_true(fd >= 0);
 	close(fd);
 	if (!latency_sample)
-		args[7] = NULL;
+		args[8] = NULL;
 	harness__require_root();
 	pid = harness__spawn(out, args);
 	/* The first window is out: the probe is attached and counting. */
@@ -100,6 +106,7 @@ static void record_counts_workload(const char *hooks,
 	workload();
 	assert_int_equal(harness__wait_exit(pid, 20), 0);
 	harness__sum_records(out, t);
+	harness__sum_cgroup_records(out, cgroup_name, own);
 	unlink(out);
 
 	print_message("hooks %s, latency sample %s: %lu windows, getppid %lu, "
@@ -111,7 +118,18 @@ static void record_counts_workload(const char *hooks,
 		      (unsigned long)t->counts[DP_F_SYSCALL_ID][SYS_read],
 		      (unsigned long)t->total[DP_F_SYSCALL_ID],
 		      (unsigned long)t->total[DP_F_SYSCALL_LATENCY]);
+	print_message("in %s: getppid %lu, EBADF %lu, read %lu\n", cgroup_name,
+		      (unsigned long)own->counts[DP_F_SYSCALL_ID][SYS_getppid],
+		      (unsigned long)own->counts[DP_F_SYSCALL_ERRNO][EBADF],
+		      (unsigned long)own->counts[DP_F_SYSCALL_ID][SYS_read]);
 	assert_int_equal(t->windows, 5);
+	/* The workload's own cgroup: exactly what it did, no more, no less. */
+	assert_int_equal(own->counts[DP_F_SYSCALL_ID][SYS_getppid],
+			 GETPPID_CALLS);
+	assert_int_equal(own->counts[DP_F_SYSCALL_ERRNO][EBADF], CLOSE_CALLS);
+	assert_int_equal(own->counts[DP_F_SYSCALL_ID][SYS_read],
+			 2 * PING_PONGS);
+	/* Host-wide, others add to the same bins. */
 	assert_true(t->counts[DP_F_SYSCALL_ID][SYS_getppid] >= GETPPID_CALLS);
 	assert_true(t->counts[DP_F_SYSCALL_ERRNO][EBADF] >= CLOSE_CALLS);
 	assert_true(t->counts[DP_F_SYSCALL_ID][SYS_read] >= 2 * PING_PONGS);
@@ -128,6 +146,7 @@ static void record_counts_workload(const char *hooks,
 		      expected);
 	assert_true(lat_ratio > expected * (latency_sample ? 0.99 : 0.9) &&
 		    lat_ratio < expected * (latency_sample ? 1.01 : 1.1));
+	free(own);
 	free(t);
 }
 
@@ -180,6 +199,24 @@ static void record__sigterm__flushes_full_windows_and_exits_zero(void **state)
 	free(t);
 }
 
+static int setup(void **state)
+{
+	char name[64];
+
+	(void)state;
+	snprintf(name, sizeof(name), "dp_itest_record_%d", (int)getpid());
+	harness__cgroup_create(name, cgroup_path, sizeof(cgroup_path),
+			       cgroup_name, sizeof(cgroup_name));
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	harness__cgroup_remove(cgroup_path);
+	return 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -190,5 +227,5 @@ int main(void)
 		cmocka_unit_test(record__sigterm__flushes_full_windows_and_exits_zero),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, setup, teardown);
 }
