@@ -224,9 +224,9 @@ static const struct argp_option live_options[] = {
 						       "(default 16; 1 = every "
 						       "syscall, ~2x the "
 						       "overhead)", 0 },
-	{ "per-cgroup", OPT_PER_CGROUP, NULL, 0, "Also keep the syscall and "
-						 "network features per cgroup "
-						 "v2 (at most 1024 cgroups, "
+	{ "per-cgroup", OPT_PER_CGROUP, NULL, 0, "Also keep every feature but "
+						 "net.pkt_rx per cgroup v2 "
+						 "(at most 1024 cgroups, "
 						 "~12 MiB of kernel memory)",
 	  0 },
 	{ "netns", OPT_NETNS, "PATH", 0, "Network features count only this "
