@@ -25,14 +25,19 @@
 # process of its own, interleaved round by round (A B C A B C ...), each
 # paired with a bare run just before it: coarser, but it takes `driftprobe
 # record` itself and the peers.
+# Each table grows (cycles in blocks of CYCLES, rounds one by one) until
+# the 95% interval of every target ratio is within +-PRECISION, or until
+# BENCH_MAX_S seconds have passed for it, which the output then says.
 # Cleans up every process and the namespace; changes no sysctl.
 #
-# usage: tools/bench/net_path.sh [ROUNDS] [CYCLES]
+# usage: tools/bench/net_path.sh [MIN_ROUNDS] [CYCLES]
 #        (root, from the repo, after `make driftprobe bench-tools`)
 set -euo pipefail
 
-ROUNDS=${1:-3}		# process-per-config rounds
-CYCLES=${2:-100}	# in-process alternations
+MIN_ROUNDS=${1:-5}	# process-per-config rounds, at least
+CYCLES=${2:-100}	# in-process alternations per block
+PRECISION=${PRECISION:-0.05}
+BENCH_MAX_S=${BENCH_MAX_S:-1200}	# per table
 ROUND_TRIPS=2000	# per slice
 MSG=64			# ping-pong message, bytes each way
 MIB=64			# bulk, per slice
@@ -127,22 +132,45 @@ echo "network path in netns $NS, both ends on CPU 0: ping-pong of $MSG B" \
 	"messages ($ROUND_TRIPS round trips a slice), bulk $MIB MiB a slice in" \
 	"$CHUNK B writes"
 
-echo "in one process: $CYCLES cycles of none, floor-net, dp-net, floor-all, dp-all"
-loads "$CYCLES" none "floor-net=$OUT/floor_net.bpf.o" "dp-net=.output/net.bpf.o" \
-	"floor-all=$floors" "dp-all=$groups" > "$ab"
-/usr/bin/python3 tools/bench/table.py "$ab" none floor-net/floor-net \
-	dp-net/floor-net floor-all/floor-all dp-all/floor-all \
-	--target dp-net --target dp-all
+# enough TABLE_ARGS...: 0 once the table's targets are precise (says so),
+# 1 while not, 2 past the time cap since $start (says so).
+enough() {
+	if /usr/bin/python3 tools/bench/table.py "$@" --precision "$PRECISION" --quiet; then
+		echo "precision reached: every target ratio within +-$PRECISION"
+		return 0
+	fi
+	[ $((SECONDS - start)) -lt "$BENCH_MAX_S" ] && return 1
+	echo "time cap hit: $BENCH_MAX_S s; the intervals below are wider than +-$PRECISION"
+	return 2
+}
+
+inproc=(none floor-net/floor-net dp-net/floor-net floor-all/floor-all
+	dp-all/floor-all --target dp-net --target dp-all)
+echo "in one process: blocks of $CYCLES cycles of none, floor-net, dp-net," \
+	"floor-all, dp-all"
+start=$SECONDS
+for ((block = 0; ; block++)); do
+	loads "$CYCLES" none "floor-net=$OUT/floor_net.bpf.o" \
+		"dp-net=.output/net.bpf.o" "floor-all=$floors" "dp-all=$groups" |
+		awk -v b="$block" '{print $1, $2, $3, b * 100000 + $4}' >> "$ab"
+	echo "  block $((block + 1)) done ($((SECONDS - start)) s)"
+	enough "$ab" "${inproc[@]}" && break || [ $? -eq 1 ] || break
+done
+/usr/bin/python3 tools/bench/table.py "$ab" "${inproc[@]}" --precision "$PRECISION" || true
 
 configs=("${rows[@]%%/*}")
 echo
-echo "a process per config: $ROUNDS rounds x ${#configs[@]} configs," \
-	"10 slices per load each"
-for ((r = 1; r <= ROUNDS; r++)); do
+echo "a process per config: at least $MIN_ROUNDS rounds x ${#configs[@]}" \
+	"configs, 10 slices per load each"
+start=$SECONDS
+for ((r = 1; ; r++)); do
 	for i in "${!configs[@]}"; do
 		available "${configs[$i]}" &&
 			measure "${configs[$i]}" $((r * 100 + i)) || true
 	done
-	echo "  round $r done"
+	echo "  round $r done ($((SECONDS - start)) s)"
+	[ "$r" -ge "$MIN_ROUNDS" ] || continue
+	enough "$results" "${rows[@]}" --target driftprobe && break || [ $? -eq 1 ] || break
 done
-/usr/bin/python3 tools/bench/table.py "$results" "${rows[@]}" --target driftprobe
+/usr/bin/python3 tools/bench/table.py "$results" "${rows[@]}" --target driftprobe \
+	--precision "$PRECISION" || true

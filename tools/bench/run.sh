@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # driftprobe benchmark: syscall-path cost of driftprobe against the floor
 # (empty programs on the same hooks) and against bpftrace and libbpf-tools,
-# measured interleaved (A B C A B C ...) over several rounds in one run, so
-# the shared machine's noise hits every column alike. Prints one table of
-# medians, minimums and the ratio of added costs. Cleans up what it starts.
+# measured interleaved (A B C A B C ...) round by round in one run, so the
+# shared machine's noise hits every column alike, each paired with the bare
+# run of its round. Rounds are added until the 95% interval of every target
+# ratio (driftprobe, dp-per-cgroup) is within +-PRECISION, or until
+# BENCH_MAX_S seconds have passed, which the output then says. Prints one
+# table of medians, minimums and the ratios of added costs with their
+# intervals. Cleans up what it starts.
 #
-# usage: tools/bench/run.sh [ROUNDS] [CALLS]    (run as root from the repo)
+# usage: tools/bench/run.sh [MIN_ROUNDS] [CALLS]    (root, from the repo)
 set -euo pipefail
 
-ROUNDS=${1:-3}
+MIN_ROUNDS=${1:-5}
 CALLS=${2:-500000}
+PRECISION=${PRECISION:-0.05}
+BENCH_MAX_S=${BENCH_MAX_S:-1200}
 OUT=.output/bench
 DP=./driftprobe
 LOOP=$OUT/getppid_loop
@@ -57,21 +63,36 @@ measure() {
 	if [ -n "${cmd[$name]}" ]; then
 		bench_start "$name" "${cmd[$name]}" "${progs[$name]}" || return 1
 	fi
-	echo "$name ns/call $($LOOP "$CALLS" 3)" >> "$results"
+	echo "$name ns/call $($LOOP "$CALLS" 3) $2" >> "$results"
 	bench_stop
 }
 
-echo "syscall path: $ROUNDS rounds x ${#order[@]} configs, $CALLS getppid() per repeat, pinned to CPU 0"
-for ((r = 1; r <= ROUNDS; r++)); do
-	for name in "${order[@]}"; do
-		available "$name" && measure "$name" || true
-	done
-	echo "  round $r done"
-done
-
 rows=(none)
 for name in "${order[@]:1}"; do rows+=("$name/floor"); done
-/usr/bin/python3 tools/bench/table.py "$results" "${rows[@]}" --target driftprobe
+targets=(--target driftprobe --target dp-per-cgroup)
+
+echo "syscall path: at least $MIN_ROUNDS rounds x ${#order[@]} configs, until" \
+	"each target ratio is known within +-$PRECISION (95%) or $BENCH_MAX_S s;" \
+	"$CALLS getppid() per repeat, pinned to CPU 0"
+start=$SECONDS
+for ((r = 1; ; r++)); do
+	for name in "${order[@]}"; do
+		available "$name" && measure "$name" "$r" || true
+	done
+	echo "  round $r done ($((SECONDS - start)) s)"
+	[ "$r" -ge "$MIN_ROUNDS" ] || continue
+	if /usr/bin/python3 tools/bench/table.py "$results" "${rows[@]}" \
+		"${targets[@]}" --precision "$PRECISION" --quiet; then
+		echo "precision reached: every target ratio within +-$PRECISION after $r rounds"
+		break
+	fi
+	if [ $((SECONDS - start)) -ge "$BENCH_MAX_S" ]; then
+		echo "time cap hit: $BENCH_MAX_S s after $r rounds; the intervals below are wider than +-$PRECISION"
+		break
+	fi
+done
+/usr/bin/python3 tools/bench/table.py "$results" "${rows[@]}" "${targets[@]}" \
+	--precision "$PRECISION" || true
 
 echo
 .output/bench/scale 1000
