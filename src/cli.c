@@ -107,7 +107,8 @@ static const struct argp_option detector_options[] = {
 	{ "min-count", OPT_MIN_COUNT, "N", 0, "Windows with fewer events are "
 		"'insufficient' (default 50)", 1 },
 	{ "p", OPT_P, "P", 0, "Family-wise significance level, Bonferroni-"
-			      "corrected over features (default 0.001)", 1 },
+			      "corrected over the baseline's series "
+			      "(default 0.001)", 1 },
 	{ "consecutive", OPT_CONSECUTIVE, "N", 0, "Exceeding windows needed "
 		"before an anomaly is raised (default 1)", 1 },
 	{ "clear-fraction", OPT_CLEAR, "F", 0, "A raised anomaly clears when "
@@ -215,15 +216,17 @@ static const struct argp_option live_options[] = {
 	{ "interval", 'i', "SEC", 0, "Window length in seconds (default 10)", 0 },
 	{ "duration", 'd', "SEC", 0, "Stop after SEC seconds (default: until "
 				     "SIGINT/SIGTERM)", 0 },
-	{ "hooks", OPT_HOOKS, "KIND", 0, "auto (default), tp_btf or tracepoint", 0 },
+	{ "hooks", OPT_HOOKS, "KIND", 0, "auto (default), tp_btf or tracepoint "
+					 "(no node features: they are tp_btf "
+					 "only)", 0 },
 	{ "no-exemplars", OPT_NO_EXEMPLARS, NULL, 0, "Do not sample which "
 						     "processes fill the syscall "
 						     "bins", 0 },
 	{ "latency-sample", OPT_LATENCY_SAMPLE, "N", 0, "Time one syscall in N, "
 						       "each chosen at random "
 						       "(default 16; 1 = every "
-						       "syscall, ~2x the "
-						       "overhead)", 0 },
+						       "syscall, ~1.7x the "
+						       "added cost)", 0 },
 	{ "per-cgroup", OPT_PER_CGROUP, NULL, 0, "Also keep every feature but "
 						 "net.pkt_rx per cgroup v2 "
 						 "(at most 1024 cgroups, "

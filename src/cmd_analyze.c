@@ -68,7 +68,8 @@ static const struct argp_child analyze_children[] = {
 static const struct argp analyze_argp = {
 	analyze_options, analyze_parse, "WINDOWS.jsonl...",
 	"Compare recorded windows with a baseline: one verdict per window x "
-	"feature (normal, anomaly, insufficient).\v"
+	"feature (normal, anomaly, insufficient; new for a series the baseline "
+	"lacks, said once).\v"
 	"EXAMPLES:\n"
 	"  driftprobe analyze --baseline baseline.json today.jsonl\n"
 	"  driftprobe analyze -b baseline.json --json today.jsonl | "
