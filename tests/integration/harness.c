@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -216,6 +217,34 @@ void harness__cgroup_join(const char *path, pid_t pid)
 	if (!f || fprintf(f, "%d\n", (int)pid) < 0 || fclose(f))
 		fail_msg("cannot move %d into %s: %s", (int)pid, path,
 			 strerror(errno));
+}
+
+void harness__steady_syscalls(void)
+{
+	int fd = open("/dev/zero", O_RDONLY);
+	struct timespec ms = { 0, 1000000 };
+	char buf[64];
+
+	for (;;) {
+		for (int i = 0; i < 16; i++)
+			syscall(SYS_getppid);
+		for (int i = 0; i < 4; i++)
+			if (read(fd, buf, sizeof(buf)) < 0)
+				_exit(1);
+		nanosleep(&ms, NULL);
+	}
+}
+
+void harness__file_storm(const char *path)
+{
+	struct stat st;
+
+	for (;;) {
+		int fd = open(path, O_RDONLY);
+
+		fstat(fd, &st);
+		close(fd);
+	}
 }
 
 void harness__cgroup_remove(const char *path)

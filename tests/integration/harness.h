@@ -78,6 +78,12 @@ void harness__cgroup_create(const char *name, char *path, size_t path_len,
 /* Move pid (0: the caller) into the cgroup at path. */
 void harness__cgroup_join(const char *path, pid_t pid);
 
+/* Workloads for a forked child, until killed: ~20k syscalls per second of
+ * a fixed mix (getppid, read of /dev/zero, 1 ms sleeps)... */
+void harness__steady_syscalls(void) __attribute__((noreturn));
+/* ... and a tight openat/fstat/close loop on path. */
+void harness__file_storm(const char *path) __attribute__((noreturn));
+
 /* Kill whatever is left in the cgroup at path, then remove it. */
 void harness__cgroup_remove(const char *path);
 

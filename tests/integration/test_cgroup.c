@@ -108,35 +108,16 @@ static pid_t start_in(const char *group, void (*body)(int), int arg)
 	return pid;
 }
 
-/* ~20k syscalls per second of a fixed mix. */
 static void steady(int unused)
 {
-	int fd = open("/dev/zero", O_RDONLY);
-	struct timespec ms = { 0, 1000000 };
-	char buf[64];
-
 	(void)unused;
-	for (;;) {
-		for (int i = 0; i < 16; i++)
-			syscall(SYS_getppid);
-		for (int i = 0; i < 4; i++)
-			if (read(fd, buf, sizeof(buf)) < 0)
-				_exit(1);
-		nanosleep(&ms, NULL);
-	}
+	harness__steady_syscalls();
 }
 
 static void file_storm(int unused)
 {
-	struct stat st;
-
 	(void)unused;
-	for (;;) {
-		int fd = open("/etc/hostname", O_RDONLY);
-
-		fstat(fd, &st);
-		close(fd);
-	}
+	harness__file_storm("/etc/hostname");
 }
 
 /* ---- loopback traffic in the test's network namespace ---------------- */

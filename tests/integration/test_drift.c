@@ -101,42 +101,25 @@ static void neighbour_work(void)
 	}
 }
 
-/* ~20k syscalls per second of a fixed mix, until killed. */
+/* The steady mix, on one core: migrations between cores shift latency. */
 static void steady_work(void)
 {
-	int fd = open("/dev/zero", O_RDONLY);
-	char buf[64];
-	struct timespec ms = { 0, 1000000 };
 	cpu_set_t cpu0;
 
-	/* One core: migrations between cores shift syscall latency. */
 	CPU_ZERO(&cpu0);
 	CPU_SET(0, &cpu0);
 	sched_setaffinity(0, sizeof(cpu0), &cpu0);
-	for (;;) {
-		for (int i = 0; i < 16; i++)
-			syscall(SYS_getppid);
-		for (int i = 0; i < 4; i++)
-			if (read(fd, buf, sizeof(buf)) < 0)
-				_exit(1);
-		nanosleep(&ms, NULL);
-	}
+	harness__steady_syscalls();
 }
 
-/* A tight loop of openat/fstat/close on a temp file, until killed. */
+/* openat/fstat/close on a temp file, until killed. */
 static void file_storm_work(void)
 {
 	char path[320];
-	struct stat st;
 
 	snprintf(path, sizeof(path), "%s/storm", dir);
 	close(open(path, O_CREAT | O_WRONLY, 0600));
-	for (;;) {
-		int fd = open(path, O_RDONLY);
-
-		fstat(fd, &st);
-		close(fd);
-	}
+	harness__file_storm(path);
 }
 
 /* openat on a path that does not exist, until killed: file/notfound. */
