@@ -125,6 +125,18 @@ bad:
 	return -EINVAL;
 }
 
+bool exporter__is_loopback(const struct sockaddr_storage *addr)
+{
+	const struct in6_addr *a6 = &((const struct sockaddr_in6 *)addr)->sin6_addr;
+
+	if (addr->ss_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)addr)->sin_addr.s_addr)
+			>> 24) == 127;
+	return addr->ss_family == AF_INET6 &&
+	       (IN6_IS_ADDR_LOOPBACK(a6) ||
+		(IN6_IS_ADDR_V4MAPPED(a6) && a6->s6_addr[12] == 127));
+}
+
 static double now(void)
 {
 	struct timespec t;

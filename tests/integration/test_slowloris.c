@@ -10,7 +10,8 @@
  * Prometheus), and CROWD connections, more than the exporter's budget and
  * its hard limit, from as many loopback addresses while the scraper comes
  * from another (a remote crowd). Loopback only; every loop is bounded in
- * time.
+ * time. Also: `--listen 0.0.0.0:0` prints one warning line, loopback none
+ * (the only test here that binds beyond loopback, for a moment).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -41,6 +42,7 @@
 #define SCRAPES		10
 #define SCRAPE_S	3.0
 #define START_S		60.0	/* the probe attaching on a shared machine */
+#define WARNING		"driftprobe: warning: --listen "
 
 static char dir[] = "/tmp/dp_itest_slowloris.XXXXXX";
 static pid_t probe = -1, attack = -1;
@@ -173,19 +175,31 @@ static bool scrape(unsigned int from)
 	       strstr(buf, "\r\n\r\n");
 }
 
-static int setup(void **state)
+/* How many lines of path contain needle. */
+static int count_lines(const char *path, const char *needle)
 {
-	char log[PATH_MAX], addr[64];
+	FILE *f = fopen(path, "r");
+	char line[512];
+	int n = 0;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f))
+		n += !!strstr(line, needle);
+	fclose(f);
+	return n;
+}
+
+/* Spawn `run --listen listen`, stderr to log; the port it serves on. */
+static unsigned int start_probe(const char *listen, const char *log,
+				pid_t *pid)
+{
 	const char *args[] = { "run", "--interval", "1", "--learn", "600",
-			       "--listen", "127.0.0.1:0", NULL };
+			       "--listen", listen, NULL };
 	double end = now() + START_S;
 	unsigned int port = 0;
+	char addr[64];
 
-	(void)state;
-	harness__require_root();
-	assert_non_null(mkdtemp(dir));
-	snprintf(log, sizeof(log), "%s/probe.log", dir);
-	probe = harness__spawn_logged("/dev/null", log, args);
+	*pid = harness__spawn_logged("/dev/null", log, args);
 	while (!port && now() < end) {
 		FILE *f = fopen(log, "r");
 		char line[512];
@@ -202,9 +216,22 @@ static int setup(void **state)
 	if (!port)
 		fail_msg("driftprobe did not report its address in %.0f s; "
 			 "see %s", START_S, log);
+	return port;
+}
+
+static int setup(void **state)
+{
+	char log[PATH_MAX];
+
+	(void)state;
+	harness__require_root();
+	assert_non_null(mkdtemp(dir));
+	snprintf(log, sizeof(log), "%s/probe.log", dir);
 	server = loopback(1);
-	server.sin_port = htons((uint16_t)port);
+	server.sin_port = htons((uint16_t)start_probe("127.0.0.1:0", log,
+						      &probe));
 	assert_true(scrape(2));
+	assert_int_equal(count_lines(log, WARNING), 0);
 	return 0;
 }
 
@@ -267,11 +294,26 @@ static void metrics__slowloris_from_many_addresses__scrapes_answered(void **stat
 	scrapes_under(CROWD, from_many, 2, "many addresses");
 }
 
+/* Issue 24 item 11: all addresses earn one warning line, loopback none. */
+static void listen__beyond_loopback__one_warning(void **state)
+{
+	char log[PATH_MAX];
+	pid_t pid;
+
+	(void)state;
+	snprintf(log, sizeof(log), "%s/any.log", dir);
+	start_probe("0.0.0.0:0", log, &pid);
+	kill(pid, SIGINT);
+	assert_int_equal(harness__wait_exit(pid, 60), 0);
+	assert_int_equal(count_lines(log, WARNING), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(metrics__slowloris_from_the_scrapers_address__scrapes_answered),
 		cmocka_unit_test(metrics__slowloris_from_many_addresses__scrapes_answered),
+		cmocka_unit_test(listen__beyond_loopback__one_warning),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
