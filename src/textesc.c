@@ -17,39 +17,49 @@ static bool hidden(uint32_t cp)
 	       (cp >= 0x2066 && cp <= 0x2069);
 }
 
+size_t textesc__utf8(const char *s, uint32_t *cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+
+	if (*p < 0x80) {
+		*cp = *p;
+		return *p ? 1 : 0;
+	}
+	if (*p >= 0xc2 && *p <= 0xdf) {
+		n = 2;
+		*cp = *p & 0x1f;
+	} else if (*p >= 0xe0 && *p <= 0xef) {
+		n = 3;
+		*cp = *p & 0x0f;
+	} else if (*p >= 0xf0 && *p <= 0xf4) {
+		n = 4;
+		*cp = *p & 0x07;
+	} else {
+		return 0;	/* continuation, C0/C1 overlong lead, F5..FF */
+	}
+	/* A NUL is no continuation byte: never read past the end. */
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		*cp = *cp << 6 | (p[i] & 0x3f);
+	}
+	if ((n == 3 && *cp < 0x800) || (n == 4 && *cp < 0x10000) ||
+	    *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
+		return 0;	/* overlong, beyond Unicode, surrogate */
+	return n;
+}
+
 /*
  * The length of the printable character at p (1 to 4 bytes of valid
- * UTF-8), or 0 when its first byte is to be escaped. Stops at a NUL, which
- * is no continuation byte.
+ * UTF-8), or 0 when its first byte is to be escaped.
  */
 static size_t printable_len(const unsigned char *p)
 {
 	uint32_t cp;
-	size_t n;
+	size_t n = textesc__utf8((const char *)p, &cp);
 
-	if (*p < 0x80)
-		return *p != '\\' && !hidden(*p);
-	if (*p >= 0xc2 && *p <= 0xdf) {
-		n = 2;
-		cp = *p & 0x1f;
-	} else if (*p >= 0xe0 && *p <= 0xef) {
-		n = 3;
-		cp = *p & 0x0f;
-	} else if (*p >= 0xf0 && *p <= 0xf4) {
-		n = 4;
-		cp = *p & 0x07;
-	} else {
-		return 0;	/* continuation, C0/C1 overlong lead, F5..FF */
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;	/* overlong, beyond Unicode, surrogate */
-	return hidden(cp) ? 0 : n;
+	return n && cp != '\\' && !hidden(cp) ? n : 0;
 }
 
 /*

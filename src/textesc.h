@@ -15,6 +15,7 @@
 #define DRIFTPROBE_TEXTESC_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Room for a DP_CGROUP_MAX-long path with every byte escaped (4 each). */
@@ -35,5 +36,13 @@ const char *textesc__str(const char *s, char *buf, size_t size);
 
 /* s escaped onto f, whatever its length. fputs()'s return value. */
 int textesc__fputs(const char *s, FILE *f);
+
+/*
+ * The length (1 to 4) of the valid UTF-8 character starting s, its code
+ * point in *cp; 0 at the end of s or where s is not valid UTF-8 (overlong,
+ * surrogate, beyond U+10FFFF, cut short). For outputs whose readers reject
+ * invalid UTF-8 but pass control characters, such as Prometheus labels.
+ */
+size_t textesc__utf8(const char *s, uint32_t *cp);
 
 #endif /* DRIFTPROBE_TEXTESC_H */
