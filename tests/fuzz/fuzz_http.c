@@ -50,6 +50,25 @@ static void start(void)
 	server.sin_port = htons((uint16_t)atoi(port + 1));
 }
 
+/*
+ * A socket connected to the server. At thousands of inputs a second the
+ * server's TIME_WAIT of an earlier one can refuse a connect on a reused
+ * port: another try, 100 at most.
+ */
+static int dial(void)
+{
+	for (int tries = 0; tries < 100; tries++) {
+		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+		if (fd < 0)
+			break;
+		if (!connect(fd, (struct sockaddr *)&server, sizeof(server)))
+			return fd;
+		close(fd);
+	}
+	abort();
+}
+
 static long long ms(void)
 {
 	struct timespec t;
@@ -61,14 +80,13 @@ static long long ms(void)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static char reply[1 << 16];
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	long long end;
+	int fd;
 	size_t len = 0;
 	ssize_t r = 1;
 
 	start();
-	if (fd < 0 || connect(fd, (struct sockaddr *)&server, sizeof(server)))
-		abort();
+	fd = dial();
 	/* The server may answer and close before reading everything. */
 	for (size_t off = 0; off < size; off += (size_t)r) {
 		r = send(fd, data + off, size - off, MSG_NOSIGNAL);
