@@ -16,18 +16,28 @@
 #include "config.h"
 #include "detector.h"
 #include "live.h"
+#include "textesc.h"
 #include "window.h"
 #include "window_io.h"
 
+/*
+ * Escaped whole: messages quote names and values from files and from the
+ * host (textesc.h), and are one line by contract.
+ */
 void cli__error(const char *fmt, ...)
 {
+	char *line = NULL;
 	va_list ap;
+	int n;
 
-	fputs("driftprobe: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n = vasprintf(&line, fmt, ap);
 	va_end(ap);
+	fputs("driftprobe: ", stderr);
+	textesc__fputs(n < 0 ? fmt : line, stderr);
 	fputc('\n', stderr);
+	if (n >= 0)
+		free(line);
 }
 
 int cli__parse_double(const char *opt, const char *arg, double min,

@@ -20,6 +20,7 @@
 #include "jsonw.h"
 #include "mi.h"
 #include "redundancy.h"
+#include "textesc.h"
 #include "timefmt.h"
 #include "window.h"
 
@@ -211,8 +212,8 @@ static void print_coupling(struct mi_args *a, const struct window *w,
 	timefmt__utc(w->ts, when, sizeof(when));
 	feature__format_quantity(c->n, events, sizeof(events));
 	printf("  %-20s  %-20s  %-8s %8s %8.4f %8.4f %6.3f  [%.4f, %.4f]\n",
-	       when, feature_table[h->feature].name, h->cgroup, events, c->mi,
-	       c->mi_mm, c->nmi, c->lo, c->hi);
+	       when, feature_table[h->feature].name, TEXTESC(h->cgroup), events,
+	       c->mi, c->mi_mm, c->nmi, c->lo, c->hi);
 }
 
 static int add_counts(struct mi_args *a, const struct window *w)
@@ -303,7 +304,7 @@ static void print_matrix_text(const struct mi_args *a,
 		printf(" [%2zu]", j + 1);
 	putchar('\n');
 	for (size_t i = 0; i < n; i++) {
-		printf("  [%2zu] %-29.29s", i + 1, a->sig[i].name);
+		printf("  [%2zu] %-29.29s", i + 1, TEXTESC(a->sig[i].name));
 		for (size_t j = 0; j < n; j++) {
 			double r = rd->r[i * n + j];
 
@@ -323,9 +324,10 @@ static void print_matrix_text(const struct mi_args *a,
 
 		if (rd->constant[order[i]])
 			printf("     -   %s (constant over these windows)\n",
-			       s->name);
+			       TEXTESC(s->name));
 		else
-			printf("  %5.2f   %s\n", rd->unique[order[i]], s->name);
+			printf("  %5.2f   %s\n", rd->unique[order[i]],
+			       TEXTESC(s->name));
 	}
 	printf("\nRedundant pairs (r >= %.2f): one of each pair can go\n",
 	       a->redundant);
@@ -335,7 +337,8 @@ static void print_matrix_text(const struct mi_args *a,
 			    rd->r[i * n + j] < a->redundant)
 				continue;
 			printf("  %s ~ %s: r %.2f, MI %.2f nats\n",
-			       a->sig[i].name, a->sig[j].name, rd->r[i * n + j],
+			       TEXTESC(a->sig[i].name), TEXTESC(a->sig[j].name),
+			       rd->r[i * n + j],
 			       rd->mi[i * n + j]);
 			pairs++;
 		}

@@ -316,6 +316,11 @@ static int start_exporter(struct run_args *a)
 	}
 	fprintf(stderr, "serving metrics at http://%s/metrics\n",
 		exporter__address(a->exporter));
+	if (!exporter__is_loopback(&addr))
+		cli__error("warning: --listen %s: metrics are served beyond "
+			   "this host, unauthenticated and in clear; bind "
+			   "127.0.0.1 or firewall the port",
+			   exporter__address(a->exporter));
 	return publish_metrics(a) ? EXIT_RUNTIME : EXIT_OK;
 }
 

@@ -16,6 +16,7 @@
 #include "detector.h"
 #include "feature.h"
 #include "histview.h"
+#include "textesc.h"
 #include "timefmt.h"
 #include "window.h"
 
@@ -224,7 +225,8 @@ static int show_baseline(const struct show_args *a, const char *path)
 	}
 	timefmt__utc(bl->created, when, sizeof(when));
 	printf("baseline %s: host %s, kernel %s, built %s from %llu windows "
-	       "of %gs\n", path, bl->host, bl->kernel, when,
+	       "of %gs\n", TEXTESC(path), TEXTESC(bl->host),
+	       TEXTESC(bl->kernel), when,
 	       (unsigned long long)bl->windows, bl->interval_s);
 	for (size_t i = 0; i < bl->n; i++) {
 		const struct baseline_entry *e = &bl->entries[i];
@@ -235,7 +237,7 @@ static int show_baseline(const struct show_args *a, const char *path)
 		for (uint32_t b = 0; b < e->nbins; b++)
 			n += e->counts[b];
 		printf("\n@%s (cgroup %s): %llu events, threshold %.4g nats\n",
-		       feature_table[e->feature].name, e->cgroup,
+		       feature_table[e->feature].name, TEXTESC(e->cgroup),
 		       (unsigned long long)n, e->threshold);
 		histview__single(stdout, e->feature, e->counts, e->nbins,
 				 (unsigned int)a->width);
@@ -252,14 +254,14 @@ static int show_windows(struct show_args *a)
 	if (ret != EXIT_OK)
 		return ret;
 	windows_span(a, span, sizeof(span));
-	printf("%s: %s\n", a->paths[0], span);
+	printf("%s: %s\n", TEXTESC(a->paths[0]), span);
 	for (size_t i = 0; i < a->pooled->n; i++) {
 		const struct window_hist *h = &a->pooled->hists[i];
 
 		if (!wanted(a, h->feature))
 			continue;
 		printf("\n@%s (cgroup %s): %llu events\n",
-		       feature_table[h->feature].name, h->cgroup,
+		       feature_table[h->feature].name, TEXTESC(h->cgroup),
 		       (unsigned long long)window_hist__total(h));
 		histview__single(stdout, h->feature, h->counts, h->nbins,
 				 (unsigned int)a->width);
@@ -283,7 +285,7 @@ static int show_side_by_side(struct show_args *a)
 	if (ret != EXIT_OK)
 		goto cleanup;
 	windows_span(a, span, sizeof(span));
-	printf("baseline %s (%llu windows) vs %s\n", a->baseline_path,
+	printf("baseline %s (%llu windows) vs %s\n", TEXTESC(a->baseline_path),
 	       (unsigned long long)bl->windows, span);
 	a->det.tests = bl->n ? (unsigned int)bl->n : 1;
 	for (size_t i = 0; i < bl->n; i++) {
@@ -309,7 +311,7 @@ static int show_side_by_side(struct show_args *a)
 			goto cleanup;
 		}
 		printf("\n@%s (cgroup %s): %s\n  %s\n",
-		       feature_table[e->feature].name, e->cgroup,
+		       feature_table[e->feature].name, TEXTESC(e->cgroup),
 		       verdict__name(an.verdict), an.reason);
 		if (histview__compare(stdout, e->feature, e->counts, w, e->nbins,
 				      a->top, (unsigned int)a->width)) {

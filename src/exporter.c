@@ -6,6 +6,18 @@
  * under a mutex. GET and HEAD only; everything but / and /metrics is 404.
  * The daemon thread blocks SIGINT and SIGTERM, so they always reach the
  * main thread and interrupt its sleep between windows at once.
+ *
+ * Slowloris: libmicrohttpd's idle timeout restarts on every byte, so
+ * connections trickling a header would hold every slot. The accept policy
+ * keeps a budget instead: a connection that has not sent a whole request
+ * within HEADER_S of its start (or of its last reply) is cut, and when the
+ * newcomer's address already holds CONN_PER_IP connections, or CONN_BUDGET
+ * are open in all, the oldest one still waiting for its request (of that
+ * address, or of any) is cut to make room. A new connection always gets
+ * in and the slowest sender pays; a scraper sends its request at once and
+ * is served before anyone can cut it. CONN_MAX, libmicrohttpd's own hard
+ * limit, stays far enough above CONN_BUDGET that it never refuses first.
+ * Every callback runs on the daemon's one polling thread: no lock.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -13,13 +25,31 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <microhttpd.h>
 #include "exporter.h"
 
 #define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
+
+#define CONN_MAX	64
+#define CONN_BUDGET	48
+#define CONN_PER_IP	8
+#define HEADER_S	3.0
+#define IDLE_S		5u	/* no byte either way for that long: closed */
+
+/* One open connection, as the accept policy sees it. */
+struct conn {
+	bool used;
+	bool busy;		/* its request arrived; not answered yet */
+	bool cut;		/* shut down; libmicrohttpd closes it next */
+	int fd;
+	double since;		/* waiting for a request since (monotonic) */
+	struct sockaddr_storage addr;
+};
 
 struct exporter {
 	struct MHD_Daemon *daemon;
@@ -27,6 +57,7 @@ struct exporter {
 	char *text;
 	size_t len;
 	char address[64];
+	struct conn conns[CONN_MAX];
 };
 
 static void msg(char *err, size_t errlen, const char *fmt, ...)
@@ -94,6 +125,141 @@ bad:
 	return -EINVAL;
 }
 
+bool exporter__is_loopback(const struct sockaddr_storage *addr)
+{
+	const struct in6_addr *a6 = &((const struct sockaddr_in6 *)addr)->sin6_addr;
+
+	if (addr->ss_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)addr)->sin_addr.s_addr)
+			>> 24) == 127;
+	return addr->ss_family == AF_INET6 &&
+	       (IN6_IS_ADDR_LOOPBACK(a6) ||
+		(IN6_IS_ADDR_V4MAPPED(a6) && a6->s6_addr[12] == 127));
+}
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static bool same_host(const struct sockaddr_storage *a,
+		      const struct sockaddr *b)
+{
+	if (a->ss_family != b->sa_family)
+		return false;
+	if (b->sa_family == AF_INET6)
+		return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+			       &((const struct sockaddr_in6 *)b)->sin6_addr,
+			       sizeof(struct in6_addr));
+	return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
+	       ((const struct sockaddr_in *)b)->sin_addr.s_addr;
+}
+
+static void cut(struct conn *k)
+{
+	shutdown(k->fd, SHUT_RDWR);
+	k->cut = true;
+}
+
+/* The connection still waiting for its request longest (from host). */
+static struct conn *oldest_waiting(struct exporter *e,
+				   const struct sockaddr *host)
+{
+	struct conn *old = NULL;
+
+	for (struct conn *k = e->conns; k < e->conns + CONN_MAX; k++)
+		if (k->used && !k->cut && !k->busy &&
+		    (!host || same_host(&k->addr, host)) &&
+		    (!old || k->since < old->since))
+			old = k;
+	return old;
+}
+
+/* Before libmicrohttpd takes a new connection from host; see the top. */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *host,
+				 socklen_t len)
+{
+	struct exporter *e = cls;
+	double t = now();
+	size_t open = 0, same = 0;
+	struct conn *k;
+
+	(void)len;
+	for (k = e->conns; k < e->conns + CONN_MAX; k++) {
+		if (!k->used || k->cut)
+			continue;
+		if (!k->busy && t - k->since > HEADER_S) {
+			cut(k);
+			continue;
+		}
+		open++;
+		same += same_host(&k->addr, host);
+	}
+	if (same >= CONN_PER_IP) {
+		if (!(k = oldest_waiting(e, host)))
+			return MHD_NO;	/* all busy being served */
+		cut(k);
+		open--;
+	}
+	if (open >= CONN_BUDGET) {
+		if (!(k = oldest_waiting(e, NULL)))
+			return MHD_NO;
+		cut(k);
+	}
+	return MHD_YES;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **ctx,
+			  enum MHD_ConnectionNotificationCode what)
+{
+	struct exporter *e = cls;
+	const union MHD_ConnectionInfo *fd, *addr;
+	struct conn *k = *ctx;
+
+	if (what == MHD_CONNECTION_NOTIFY_CLOSED) {
+		if (k)
+			k->used = false;
+		return;
+	}
+	fd = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	addr = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	for (k = e->conns; k < e->conns + CONN_MAX && k->used; k++)
+		;
+	if (k == e->conns + CONN_MAX || !fd || !addr)
+		return;		/* untracked: cannot be cut, cannot starve */
+	memset(k, 0, sizeof(*k));
+	k->used = true;
+	k->fd = fd->connect_fd;
+	k->since = now();
+	memcpy(&k->addr, addr->client_addr,
+	       addr->client_addr->sa_family == AF_INET6 ?
+	       sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
+	*ctx = k;
+}
+
+/* The connection's slot; busy from its request until the reply is done. */
+static void set_busy(struct MHD_Connection *c, bool busy)
+{
+	const union MHD_ConnectionInfo *i =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct conn *k = i ? i->socket_context : NULL;
+
+	if (!k)
+		return;
+	k->busy = busy;
+	k->since = now();
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)cls, (void)req_cls, (void)toe;
+	set_busy(c, false);
+}
+
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned int status,
 			     const char *type, const char *body, size_t len)
 {
@@ -122,6 +288,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	enum MHD_Result ret;
 
 	(void)version, (void)upload, (void)upload_len, (void)req_cls;
+	set_busy(c, true);
 	if (strcmp(method, MHD_HTTP_METHOD_GET) &&
 	    strcmp(method, MHD_HTTP_METHOD_HEAD))
 		return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain",
@@ -182,10 +349,15 @@ struct exporter *exporter__start(const struct sockaddr_storage *addr,
 	sigaddset(&block, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &block, &old);	/* inherited */
 	errno = 0;
-	e->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, e,
+	e->daemon = MHD_start_daemon(flags, 0, on_accept, e, on_request, e,
 				     MHD_OPTION_SOCK_ADDR, addr,
-				     MHD_OPTION_CONNECTION_LIMIT, 32u,
-				     MHD_OPTION_CONNECTION_TIMEOUT, 10u,
+				     MHD_OPTION_CONNECTION_LIMIT,
+				     (unsigned int)CONN_MAX,
+				     MHD_OPTION_CONNECTION_TIMEOUT, IDLE_S,
+				     MHD_OPTION_NOTIFY_CONNECTION,
+				     on_connection, e,
+				     MHD_OPTION_NOTIFY_COMPLETED,
+				     on_completed, e,
 				     MHD_OPTION_END);
 	if (!e->daemon && !errno)
 		errno = EADDRNOTAVAIL;

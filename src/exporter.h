@@ -8,6 +8,7 @@
 #ifndef DRIFTPROBE_EXPORTER_H
 #define DRIFTPROBE_EXPORTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/socket.h>
 
@@ -20,6 +21,9 @@ struct exporter;
  */
 int exporter__parse_listen(const char *s, struct sockaddr_storage *addr,
 			   char *err, size_t errlen);
+
+/* Whether addr is reachable from this host only (127.0.0.0/8, ::1). */
+bool exporter__is_loopback(const struct sockaddr_storage *addr);
 
 /*
  * Bind and start serving (an empty body until the first publish). NULL +

@@ -14,6 +14,7 @@
 #include "fc_table.h"
 #include "feature.h"
 #include "liveview.h"
+#include "textesc.h"
 #include "timefmt.h"
 #include "window.h"
 
@@ -103,7 +104,8 @@ static void draw_row(FILE *o, const struct row *r, unsigned int cols)
 
 	if (strcmp(r->key.cgroup, "/"))
 		snprintf(label, sizeof(label), "%s@%s",
-			 feature_table[r->key.feature].name, r->key.cgroup);
+			 feature_table[r->key.feature].name,
+			 TEXTESC(r->key.cgroup));
 	else
 		snprintf(label, sizeof(label), "%s",
 			 feature_table[r->key.feature].name);

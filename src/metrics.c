@@ -17,6 +17,7 @@
 #include "fc_table.h"
 #include "feature.h"
 #include "metrics.h"
+#include "textesc.h"
 #include "window.h"
 
 #define VERDICTS 3	/* enum verdict */
@@ -129,17 +130,27 @@ static void family(FILE *o, const char *name, const char *type,
 		help, name, type);
 }
 
-/* A label value with \, " and newline escaped as the format requires. */
+/*
+ * A label value with \, " and newline escaped as the format requires. A
+ * byte that is not valid UTF-8 (a cgroup name can hold any) would make
+ * Prometheus reject the whole scrape: it becomes the text \xNN.
+ */
 static void label_value(FILE *o, const char *v)
 {
+	uint32_t cp;
+	size_t n;
+
 	fputc('"', o);
-	for (; *v; v++) {
-		if (*v == '\\' || *v == '"')
+	for (; *v; v += n ? n : 1) {
+		n = textesc__utf8(v, &cp);
+		if (!n)
+			fprintf(o, "\\\\x%02x", (unsigned char)*v);
+		else if (cp == '\\' || cp == '"')
 			fputc('\\', o), fputc(*v, o);
-		else if (*v == '\n')
+		else if (cp == '\n')
 			fputs("\\n", o);
 		else
-			fputc(*v, o);
+			fwrite(v, 1, n, o);
 	}
 	fputc('"', o);
 }

@@ -14,6 +14,7 @@
 #include "jsonw.h"
 #include "liveview.h"
 #include "report.h"
+#include "textesc.h"
 #include "timefmt.h"
 #include "window.h"
 
@@ -267,7 +268,7 @@ static void write_top_bins(struct report *r, enum dp_feature_id f,
 			bin_label(r, f, c->bin, buf), 100 * c->baseline_p,
 			100 * c->window_p);
 		if (ex)
-			fprintf(o, " [%s]", ex);
+			fprintf(o, " [%s]", TEXTESC(ex));
 	}
 }
 
@@ -280,7 +281,7 @@ static void write_anomaly_line(struct report *r, const struct window *w,
 
 	timefmt__utc(w->ts, when, sizeof(when));
 	fprintf(r->out, "%s ANOMALY %s cgroup=%s n=%llu: %s; moved: ", when,
-		feature_table[f].name, cgroup,
+		feature_table[f].name, TEXTESC(cgroup),
 		(unsigned long long)an->d.n_window, an->reason);
 	write_top_bins(r, f, h, an, 3);
 	fputc('\n', r->out);
@@ -298,7 +299,7 @@ static void write_coupling_line(struct report *r, const struct window *w,
 	fprintf(r->out, "%s COUPLING %s %s cgroup=%s: MI [%.4g, %.4g] nats, "
 		"learnt [%.4g, %.4g]; moved: ", when,
 		coupling__change_name(cv->change), feature_table[f].name,
-		cgroup, cv->now.lo, cv->now.hi, cv->band.min, cv->band.max);
+		TEXTESC(cgroup), cv->now.lo, cv->now.hi, cv->band.min, cv->band.max);
 	write_top_bins(r, f, h, an, 3);
 	fputc('\n', r->out);
 }
@@ -316,7 +317,7 @@ static void write_coupling_block(struct report *r, const struct window *w,
 		"(%g%% interval [%.4g, %.4g]), learnt per window [%.4g, %.4g], "
 		"NMI %.3f\n  cells that moved: ", when,
 		coupling__change_name(cv->change), feature_table[f].name,
-		cgroup, cv->now.mi, COUPLING_LEVEL * 100, cv->now.lo,
+		TEXTESC(cgroup), cv->now.mi, COUPLING_LEVEL * 100, cv->now.lo,
 		cv->now.hi, cv->band.min, cv->band.max, cv->now.nmi);
 	write_top_bins(r, f, h, an, ANALYSIS_TOP);
 	fputs("\n\n", r->out);
@@ -332,7 +333,7 @@ static void write_anomaly_block(struct report *r, const struct window *w,
 
 	timefmt__utc(w->ts, when, sizeof(when));
 	fprintf(r->out, "\n%s ANOMALY %s (cgroup %s, %llu events)\n", when,
-		feature_table[f].name, cgroup,
+		feature_table[f].name, TEXTESC(cgroup),
 		(unsigned long long)d->n_window);
 	fprintf(r->out, "  %s\n", an->reason);
 	fprintf(r->out, "  kl_wb %.4g  kl_bw %.4g  js %.4g  psi %.4g  "
@@ -346,7 +347,8 @@ static void write_anomaly_block(struct report *r, const struct window *w,
 
 		fprintf(r->out, "  %-24s %9.3f%% %9.3f%% %7.1f%%%s%s\n",
 			bin_label(r, f, c->bin, buf), 100 * c->baseline_p, 100 * c->window_p,
-			100 * c->contribution, ex ? "  " : "", ex ? ex : "");
+			100 * c->contribution, ex ? "  " : "",
+			ex ? TEXTESC(ex) : "");
 	}
 	fputc('\n', r->out);
 }
@@ -437,11 +439,11 @@ void report__new_series(struct report *r, const struct window *w,
 			fprintf(r->out, "%s NEW %s in cgroup %s: %llu events; "
 				"none while learning, so not judged (relearn "
 				"to include it)\n", when, feature_table[f].name,
-				cgroup, (unsigned long long)n);
+				TEXTESC(cgroup), (unsigned long long)n);
 		else
 			fprintf(r->out, "%s NEW cgroup %s: %llu %s events; not "
 				"in the baseline, so not judged (relearn to "
-				"include it)\n", when, cgroup,
+				"include it)\n", when, TEXTESC(cgroup),
 				(unsigned long long)n, feature_table[f].name);
 		break;
 	}
@@ -482,7 +484,8 @@ void report__summary(struct report *r)
 		const struct summary_row *s = fc_table__at(&r->rows, i);
 
 		fprintf(r->out, "%-20s %-12s %8lu %9lu %12lu %12.4g %12.4g ",
-			feature_table[s->key.feature].name, s->key.cgroup,
+			feature_table[s->key.feature].name,
+			TEXTESC(s->key.cgroup),
 			s->windows, s->anomalies, s->insufficient,
 			s->max_effect, s->threshold);
 		if (s->joint)

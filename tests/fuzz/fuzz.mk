@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
-# libFuzzer targets for every file driftprobe reads (tests/fuzz/fuzz_*.c),
-# and a replayer that runs their seed corpus and kept crash inputs through
+# libFuzzer targets for every file driftprobe reads and for the HTTP
+# requests of run --listen (tests/fuzz/fuzz_*.c), and a replayer that runs their seed corpus and kept crash inputs through
 # the ordinary compiler.
 #
 #   make fuzz                 each target for FUZZ_SECONDS (default 60)
@@ -13,7 +13,7 @@
 
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := window_io baseline config
+FUZZ_TARGETS := window_io baseline config http
 FUZZ_CFLAGS  := -g -O1 -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined $(WARN) -std=gnu11 \
 		-D_GNU_SOURCE -Iinclude -Isrc -I$(OUTPUT) -Itests/fuzz \
@@ -22,6 +22,8 @@ fuzz_window_io_SRCS := src/window_io.c src/window.c src/key_index.c \
 		       src/feature.c src/jsonw.c src/numfmt.c src/json_counts.c
 fuzz_config_SRCS    := src/config.c src/safe_file.c
 fuzz_config_LIBS    := -linih
+fuzz_http_SRCS      := src/exporter.c
+fuzz_http_LIBS      := -lmicrohttpd -lpthread
 fuzz_baseline_SRCS  := src/baseline.c src/safe_file.c src/divergence.c \
 		       src/stats.c src/mi.c src/window.c src/key_index.c \
 		       src/feature.c src/jsonw.c src/numfmt.c src/json_counts.c

@@ -4,7 +4,10 @@
  * turned into --key=value arguments. Whatever the file holds, config__merge
  * must either refuse it (with a message, as cli__error prints) or insert
  * only arguments of the form --KEY or --KEY=VALUE for keys the argp knows,
- * ahead of the command line's own.
+ * ahead of the command line's own. config__origin (the "FILE:LINE: "
+ * prefix of errors about a value) must name the file and a line for
+ * every byte of an argument from the file, nothing for the command
+ * line's, and nothing once released.
  */
 #include <argp.h>
 #include <stdarg.h>
@@ -49,11 +52,24 @@ static int known(const char *arg)
 	return 0;
 }
 
+/* config__origin(arg) is "PATH:LINE: " with LINE >= 1. */
+static int names_file(const char *arg, const char *path)
+{
+	const char *o = config__origin(arg);
+	size_t n = strlen(path);
+	unsigned int line = 0;
+	char end[3] = "";
+
+	return !strncmp(o, path, n) && o[n] == ':' &&
+	       sscanf(o + n + 1, "%u%2[: ]", &line, end) == 2 && line >= 1 &&
+	       !strcmp(end, ": ");
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char cmd[] = "driftprobe run", flag[] = "--config", tail[] = "--json";
-	char *argv[] = { cmd, flag, (char *)fuzz_file__path(data, size), tail,
-			 NULL };
+	const char *path = fuzz_file__path(data, size);
+	char *argv[] = { cmd, flag, (char *)path, tail, NULL };
 	char **out = NULL;
 	int out_argc = 0, before = errors;
 
@@ -67,8 +83,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    strcmp(out[out_argc - 1], tail))
 		abort();
 	for (int i = 1; i < out_argc - 3; i++)
-		if (strncmp(out[i], "--", 2) || !known(out[i]))
+		if (strncmp(out[i], "--", 2) || !known(out[i]) ||
+		    !names_file(out[i], path) ||
+		    !names_file(out[i] + strlen(out[i]), path))
 			abort();
+	if (*config__origin(out[out_argc - 1]))
+		abort();
 	config__release(out);
+	if (*config__origin(tail))
+		abort();
 	return 0;
 }

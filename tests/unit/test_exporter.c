@@ -4,7 +4,8 @@
  * brackets, every malformed form refused with the option named), and a
  * real libmicrohttpd server on an ephemeral loopback port: /metrics serves
  * exactly what was published last with Prometheus' content type, other
- * paths are 404 and other methods 405.
+ * paths are 404 and other methods 405; which addresses are loopback only
+ * (anything else earns `run` a warning).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +98,32 @@ static char *http(const char *address, const char *request)
 	return resp;
 }
 
+static void is_loopback__only_this_hosts_addresses(void **state)
+{
+	static const struct {
+		const char *listen;
+		bool loopback;
+	} cases[] = {
+		{ "9464", true }, { "127.0.0.1:1", true },
+		{ "127.255.0.9:1", true }, { "[::1]:1", true },
+		{ "[::ffff:127.0.0.1]:1", true }, { "0.0.0.0:1", false },
+		{ "10.0.0.1:1", false }, { "128.0.0.1:1", false },
+		{ "[::]:1", false }, { "[::ffff:10.0.0.1]:1", false },
+		{ "[fe80::1]:1", false },
+	};
+	struct sockaddr_storage a;
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(exporter__parse_listen(cases[i].listen, &a, err,
+							sizeof(err)), 0);
+		if (exporter__is_loopback(&a) != cases[i].loopback)
+			fail_msg("%s: loopback %d", cases[i].listen,
+				 !cases[i].loopback);
+	}
+}
+
 static void server__serves_last_publication(void **state)
 {
 	struct sockaddr_storage a;
@@ -157,6 +185,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parse_listen__forms),
 		cmocka_unit_test(parse_listen__bad_forms_are_refused),
+		cmocka_unit_test(is_loopback__only_this_hosts_addresses),
 		cmocka_unit_test(server__serves_last_publication),
 		cmocka_unit_test(server__taken_port__fails_naming_the_address),
 	};

@@ -66,7 +66,11 @@ static const struct live_status status = {
 	.counter_resets = 1,
 };
 
-/* A window with syscall.id and syscall.errno for "/" and one cgroup. */
+/*
+ * A window with syscall.id and syscall.errno for "/", and syscall.id for
+ * two cgroups: one whose name needs the format's escapes, one that is not
+ * valid UTF-8 (Prometheus rejects a scrape holding such a label).
+ */
 static struct window *fixture_window(double ts, uint64_t scale)
 {
 	static uint64_t ids[DP_SYSCALL_ID_BINS], errs[DP_SYSCALL_ERRNO_BINS];
@@ -82,6 +86,9 @@ static struct window *fixture_window(double ts, uint64_t scale)
 	assert_int_equal(window__add(w, DP_F_SYSCALL_ERRNO, "/", errs,
 				     DP_SYSCALL_ERRNO_BINS), 0);
 	assert_int_equal(window__add(w, DP_F_SYSCALL_ID, "/odd\"q\\b\nx", ids,
+				     DP_SYSCALL_ID_BINS), 0);
+	assert_int_equal(window__add(w, DP_F_SYSCALL_ID,
+				     "/inv\xff\xc0\x80\xc3\xa9\x1b", ids,
 				     DP_SYSCALL_ID_BINS), 0);
 	return w;
 }
@@ -207,6 +214,9 @@ static void cgroup_label__is_escaped(void **state)
 	t = render(m);
 	assert_line(t, "driftprobe_window_events{feature=\"syscall.id\","
 		       "cgroup=\"/odd\\\"q\\\\b\\nx\"} 6");
+	/* Invalid UTF-8 as \xNN text; valid UTF-8 and controls as they are. */
+	assert_line(t, "driftprobe_window_events{feature=\"syscall.id\","
+		       "cgroup=\"/inv\\\\xff\\\\xc0\\\\x80\xc3\xa9\x1b\"} 6");
 	free(t);
 	window__free(w);
 	metrics__free(m);
