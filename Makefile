@@ -43,7 +43,7 @@ SRCS     := $(wildcard src/*.c)
 OBJS     := $(patsubst src/%.c,$(OUTPUT)/src/%.o,$(SRCS))
 LIB_OBJS := $(filter-out $(OUTPUT)/src/main.o,$(OBJS))
 
-.PHONY: all run test unit integration deps bench bench-tools clean
+.PHONY: all run test unit golden integration deps bench bench-tools clean
 .DELETE_ON_ERROR:
 
 all: $(BIN)
@@ -114,6 +114,11 @@ unit: $(UNIT_BINS) $(UNIT_DEPS)
 	$(Q)$(foreach t,$(UNIT_TESTS),echo "== unit: $(t)" && \
 		$(OUTPUT)/tests/test_$(t) $(test_$(t)_ARGS) && ) true
 
+# The offline commands on a recorded session, byte for byte against
+# tests/golden/*.out (tests/golden/check.sh says how to regenerate them).
+golden: $(BIN)
+	$(Q)tests/golden/check.sh ./$(BIN)
+
 INTEGRATION_TESTS := $(patsubst tests/integration/test_%.c,%,$(wildcard tests/integration/test_*.c))
 INTEGRATION_BINS := $(patsubst %,$(OUTPUT)/tests/itest_%,$(INTEGRATION_TESTS))
 
@@ -138,6 +143,7 @@ integration: $(BIN) $(INTEGRATION_BINS) $(OUTPUT)/netload
 test: deps
 	$(Q)$(MAKE) --no-print-directory driftprobe bench-tools
 	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)$(MAKE) --no-print-directory golden
 	$(Q)$(MAKE) --no-print-directory ecosystem
 	$(Q)$(MAKE) --no-print-directory integration
 	$(Q)$(MAKE) --no-print-directory fuzz-replay
@@ -153,7 +159,7 @@ include tests/fuzz/fuzz.mk
 # ---- reliability (issue 9): sanitizers -----------------------------------
 # test-asan rebuilds everything with ASan+UBSan in its own output directory
 # (the normal build is untouched) and runs the unit tests, the fuzz corpus
-# replay and the integration tests.
+# replay, the golden outputs and the integration tests.
 # A sanitizer report exits 99/98, which no test expects, so it fails them.
 ASAN_OUTPUT := .output-asan
 ASAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
@@ -165,7 +171,7 @@ test-asan:
 	ASAN_OPTIONS=exitcode=99:detect_leaks=1:strict_string_checks=1 \
 	UBSAN_OPTIONS=exitcode=98:print_stacktrace=1:halt_on_error=1 \
 	$(MAKE) --no-print-directory OUTPUT=$(ASAN_OUTPUT) \
-		BIN=$(ASAN_OUTPUT)/driftprobe unit fuzz-replay integration
+		BIN=$(ASAN_OUTPUT)/driftprobe unit golden fuzz-replay integration
 
 # Load tests: tests/stress/stress.mk (`make stress`).
 include tests/stress/stress.mk
