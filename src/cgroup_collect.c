@@ -7,7 +7,7 @@
 #include <bpf/bpf.h>
 #include "cgroup_collect.h"
 #include "cgroup_path.h"
-#include "collect.h"
+#include "counters.h"
 #include "feature.h"
 #include "key_index.h"
 #include "map_walk.h"
@@ -182,7 +182,7 @@ static int read_one(const void *key, const void *value, void *ctx)
 		return 0;	/* a walk that met an element twice */
 	s->seen = true;
 	prev = counts_of(cc, (size_t)(s - cc->snaps));
-	collect__diff(prev, value, cc->d.bins, cc->delta);
+	counters__diff(prev, value, cc->d.bins, cc->delta);
 	memcpy(prev, value, cc->d.bins * sizeof(uint64_t));
 	return r->w ? add_hists(cc, r->w, id) : 0;
 }

@@ -14,6 +14,7 @@
 #include "cgroup_collect.h"
 #include "cgroup_path.h"
 #include "collect.h"
+#include "counters.h"
 #include "exemplar.h"
 #include "feature.h"
 #include "probe.h"
@@ -86,30 +87,6 @@ struct collector {
 	uint64_t evicted_reported[DP_GROUP_COUNT];
 	struct proc_exemplars *procs;		/* unless --no-exemplars */
 };
-
-void collect__sum_cpus(const uint64_t *percpu, size_t ncpus, size_t stride,
-		       uint64_t *out, size_t n)
-{
-	memset(out, 0, n * sizeof(*out));
-	for (size_t cpu = 0; cpu < ncpus; cpu++)
-		for (size_t i = 0; i < n; i++)
-			out[i] += percpu[cpu * stride + i];
-}
-
-size_t collect__diff(const uint64_t *prev, const uint64_t *cur, size_t n,
-		     uint64_t *delta)
-{
-	size_t resets = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		delta[i] = cur[i] - prev[i];
-		if (delta[i] > (UINT64_C(1) << 63)) {
-			delta[i] = 0;
-			resets++;
-		}
-	}
-	return resets;
-}
 
 /* Whether any group keeps per-cgroup counts. */
 static bool any_cgroup_map(const struct probe *p)
@@ -267,7 +244,7 @@ static int read_group(struct collector *c, int i)
 	if (bpf_map_lookup_elem(g->fd, &zero, g->percpu))
 		return -errno;
 	swap(&g->prev, &g->cur);
-	collect__sum_cpus(g->percpu, c->ncpus, d->words, g->cur,
+	counters__sum_cpus(g->percpu, c->ncpus, d->words, g->cur,
 			  d->bins + d->nhealth);
 	return 0;
 }
@@ -423,7 +400,7 @@ struct window *collector__next(struct collector *c, double ts,
 		struct group_state *g = &c->g[i];
 
 		if (g->fd >= 0) {
-			c->resets += collect__diff(g->prev, g->cur,
+			c->resets += counters__diff(g->prev, g->cur,
 						   d->bins + d->nhealth,
 						   g->delta);
 			for (size_t k = 0; k < d->nhealth; k++)
