@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Shared command-line plumbing: error lines and strict option parsers. */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <math.h>
 #include <sched.h>
@@ -18,6 +19,32 @@
 #include "live.h"
 #include "window.h"
 #include "window_io.h"
+
+/*
+ * The arguments cli__parse_config_args is parsing, so that the option
+ * parsers can name the config file line a bad value came from; NULL
+ * outside it.
+ */
+static const struct config_args *parsing;
+
+/* "FILE:LINE: " when arg came from the config file being parsed, else "". */
+static const char *origin(const char *arg)
+{
+	static char where[PATH_MAX + 16];
+
+	return config__origin(parsing, arg, where, sizeof(where));
+}
+
+int cli__parse_config_args(const struct argp *argp,
+			   const struct config_args *ca, void *input)
+{
+	error_t err;
+
+	parsing = ca;
+	err = argp_parse(argp, ca->argc, ca->argv, 0, NULL, input);
+	parsing = NULL;
+	return err ? -EINVAL : 0;
+}
 
 void cli__error(const char *fmt, ...)
 {
@@ -41,7 +68,7 @@ int cli__parse_double(const char *opt, const char *arg, double min,
 	if (end == arg || *end || errno || !isfinite(v) || v < min ||
 	    v > max) {
 		cli__error("%s%s: bad value '%s'; expected a number from %g "
-			   "to %g", config__origin(arg), opt, arg, min, max);
+			   "to %g", origin(arg), opt, arg, min, max);
 		return -EINVAL;
 	}
 	*out = v;
@@ -59,7 +86,7 @@ int cli__parse_uint(const char *opt, const char *arg, unsigned long min,
 	if (end == arg || *end || errno || arg[0] == '-' || v < min ||
 	    v > max) {
 		cli__error("%s%s: bad value '%s'; expected a whole number "
-			   "from %lu to %lu", config__origin(arg), opt, arg, min,
+			   "from %lu to %lu", origin(arg), opt, arg, min,
 			   max);
 		return -EINVAL;
 	}
@@ -251,7 +278,7 @@ static error_t live_parse(int key, char *arg, struct argp_state *state)
 	case OPT_HOOKS:
 		if (probe__parse_hooks(arg, &o->probe.hooks)) {
 			cli__error("%s--hooks: bad value '%s'; expected auto, "
-				   "tp_btf or tracepoint", config__origin(arg),
+				   "tp_btf or tracepoint", origin(arg),
 				   arg);
 			return EINVAL;
 		}

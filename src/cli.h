@@ -31,6 +31,15 @@ int cli__parse_uint(const char *opt, const char *arg, unsigned long min,
 		    unsigned long max, unsigned long *out);
 
 /*
+ * argp_parse over the arguments config__merge made (struct config_args,
+ * config.h), so that a bad value from the file is reported with its
+ * FILE:LINE. 0 or -EINVAL (argp printed why).
+ */
+struct config_args;
+int cli__parse_config_args(const struct argp *argp,
+			   const struct config_args *ca, void *input);
+
+/*
  * Options every analysing command shares (--alpha, --min-count, --p,
  * --consecutive, --clear-fraction), as an argp child whose input is a
  * struct detector_opts.

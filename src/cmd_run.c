@@ -7,6 +7,7 @@
  */
 #include <argp.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -294,13 +295,16 @@ static int on_window(const struct window *w, const struct live_status *st,
 }
 
 /* Bind --listen before attaching: a taken port fails fast. */
-static int start_exporter(struct run_args *a)
+static int start_exporter(struct run_args *a, const struct config_args *ca)
 {
 	struct sockaddr_storage addr;
 	char err[256];
 
 	if (exporter__parse_listen(a->listen, &addr, err, sizeof(err))) {
-		cli__error("%s%s", config__origin(a->listen), err);
+		char where[PATH_MAX + 16];
+
+		cli__error("%s%s", config__origin(ca, a->listen, where,
+						  sizeof(where)), err);
 		return EXIT_INPUT;
 	}
 	a->metrics = metrics__new(DRIFTPROBE_VERSION);
@@ -327,26 +331,31 @@ int cmd_run(int argc, char **argv)
 				     .proc_exemplars = true } },
 		.learn_s = 60,
 	};
-	char err[512], **args;
-	int ret = EXIT_RUNTIME, nargs;
+	struct config_args ca;
+	char err[512], where[PATH_MAX + 16];
+	int ret = EXIT_RUNTIME;
 
 	detector_opts__defaults(&a.det);
-	if (config__merge(&run_argp, argc, argv, &nargs, &args))
+	if (config__merge(&run_argp, argc, argv, &ca, err, sizeof(err))) {
+		cli__error("%s", err);
 		return EXIT_INPUT;
-	if (argp_parse(&run_argp, nargs, args, 0, NULL, &a)) {
-		config__release(args);
+	}
+	if (cli__parse_config_args(&run_argp, &ca, &a)) {
+		config__release(&ca);
 		return EXIT_INPUT;
 	}
 	if (a.baseline_path) {
 		a.baseline = baseline__load(a.baseline_path, err, sizeof(err));
 		if (!a.baseline) {
-			cli__error("%s%s", config__origin(a.baseline_path), err);
-			config__release(args);
+			cli__error("%s%s", config__origin(&ca, a.baseline_path,
+							  where, sizeof(where)),
+				   err);
+			config__release(&ca);
 			return EXIT_INPUT;
 		}
 	}
 	if (a.listen) {
-		ret = start_exporter(&a);
+		ret = start_exporter(&a, &ca);
 		if (ret != EXIT_OK)
 			goto cleanup;
 		ret = EXIT_RUNTIME;
@@ -383,6 +392,6 @@ cleanup:
 	analyzer__free(a.analyzer);
 	baseline__free(a.baseline);
 	baseline_builder__free(a.builder);
-	config__release(args);
+	config__release(&ca);
 	return ret;
 }

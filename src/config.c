@@ -3,7 +3,7 @@
  * Config file -> extra command-line arguments. inih does the INI syntax;
  * we feed it the file line by line from memory (after safe_file's checks)
  * so every handler call knows its line number, which this inih build does
- * not pass. The arguments made here are remembered with their line so
+ * not pass. The arguments made here are handed back with their line so
  * that option parsers can say where a bad value came from.
  */
 #include <errno.h>
@@ -16,28 +16,14 @@
 #include <strings.h>
 #include <unistd.h>
 #include <ini.h>
-#include "cli.h"
 #include "config.h"
 #include "safe_file.h"
 
 #define CONFIG_MAX_FILE (1u << 20)
 
-struct made_arg {
-	char *text;		/* "--key=value", "--flag", or NULL for a
-				   flag set to no (kept to catch repeats) */
-	char *key;
-	unsigned int line;
-};
-
-/* What config__merge made: config__origin looks here. */
-static struct {
-	char *path;
-	size_t n;
-	struct made_arg *args;
-} made;
-
 struct parse {
 	const struct argp *argp;
+	struct config_args *made;
 	const char *pos, *end;
 	unsigned int line, section_line;	/* of the latest [section] */
 	unsigned int overlong;	/* first line too long for inih, or 0 */
@@ -103,7 +89,8 @@ static int fail(struct parse *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	snprintf(p->err, sizeof(p->err), "%s:%u: %s", made.path, p->line, msg);
+	snprintf(p->err, sizeof(p->err), "%s:%u: %s", p->made->path, p->line,
+		 msg);
 	return 0;
 }
 
@@ -125,13 +112,14 @@ static int parse_bool(const char *v, bool *out)
 static int add_arg(struct parse *p, const char *key, const char *value,
 		   bool emit)
 {
-	struct made_arg *a;
-	void *grown = realloc(made.args, (made.n + 1) * sizeof(*made.args));
+	struct config_args *made = p->made;
+	struct config_arg *a;
+	void *grown = realloc(made->args, (made->n + 1) * sizeof(*made->args));
 
 	if (!grown)
 		return fail(p, "out of memory");
-	made.args = grown;
-	a = &made.args[made.n];
+	made->args = grown;
+	a = &made->args[made->n];
 	a->line = p->line;
 	a->key = strdup(key);
 	a->text = NULL;
@@ -143,7 +131,7 @@ static int add_arg(struct parse *p, const char *key, const char *value,
 		free(a->text);
 		return fail(p, "out of memory");
 	}
-	made.n++;
+	made->n++;
 	return 1;
 }
 
@@ -164,10 +152,10 @@ static int on_entry(void *user, const char *section, const char *key,
 		return fail(p, "unknown key '%s'; expected a long option of "
 			    "'driftprobe run' without its dashes (see "
 			    "driftprobe(8))", key);
-	for (size_t i = 0; i < made.n; i++)
-		if (!strcmp(made.args[i].key, key))
+	for (size_t i = 0; i < p->made->n; i++)
+		if (!strcmp(p->made->args[i].key, key))
 			return fail(p, "'%s' is set twice (first on line %u)",
-				    key, made.args[i].line);
+				    key, p->made->args[i].line);
 	if (!value[0])
 		return fail(p, "'%s' has no value; expected %s", key,
 			    o->arg ? o->arg : "yes or no");
@@ -198,29 +186,29 @@ static const char *config_arg(int argc, char **argv, bool *bad)
 	return path;
 }
 
-static int read_config(const struct argp *argp, const char *path)
+static int read_config(const struct argp *argp, const char *path,
+		       struct config_args *made, char *err, size_t errlen)
 {
-	struct parse p = { .argp = argp };
-	char err[512], *buf;
+	struct parse p = { .argp = argp, .made = made };
+	char *buf;
 	size_t len;
 	int line;
 
-	made.path = strdup(path);
-	if (!made.path)
+	made->path = strdup(path);
+	if (!made->path) {
+		snprintf(err, errlen, "config: out of memory");
 		return -ENOMEM;
-	buf = safe_file__read(path, CONFIG_MAX_FILE, "1 MiB", "config file",
-			      &len, err, sizeof(err));
-	if (!buf) {
-		int saved = errno;
-
-		cli__error("%s", err);
-		return -saved;
 	}
+	buf = safe_file__read(path, CONFIG_MAX_FILE, "1 MiB", "config file",
+			      &len, err, errlen);
+	if (!buf)
+		return -errno;
 	p.pos = buf;
 	p.end = buf + len;
 	if (memchr(buf, '\0', len)) {
 		free(buf);
-		cli__error("%s: contains a NUL byte; expected a text file", path);
+		snprintf(err, errlen, "%s: contains a NUL byte; expected a "
+			 "text file", path);
 		return -EINVAL;
 	}
 	line = ini_parse_stream(next_line, &p, on_entry, &p);
@@ -232,75 +220,78 @@ static int read_config(const struct argp *argp, const char *path)
 		snprintf(p.err, sizeof(p.err), "%s:%d: expected 'key = value', "
 			 "'# comment' or a blank line", path, line);
 	if (p.err[0] || line) {
-		cli__error("%s", p.err[0] ? p.err : "config: cannot parse");
+		snprintf(err, errlen, "%s",
+			 p.err[0] ? p.err : "config: cannot parse");
 		return -EINVAL;
 	}
 	return 0;
 }
 
 int config__merge(const struct argp *argp, int argc, char **argv,
-		  int *out_argc, char ***out_argv)
+		  struct config_args *out, char *err, size_t errlen)
 {
 	const char *path;
 	char **nargv;
 	bool bad;
-	int n = 0, err;
+	int n = 0, ret;
 
+	memset(out, 0, sizeof(*out));
 	path = config_arg(argc, argv, &bad);
 	if (bad) {
-		cli__error("--config: expected a FILE after it");
+		snprintf(err, errlen, "--config: expected a FILE after it");
 		return -EINVAL;
 	}
 	if (!path && !access(CONFIG_DEFAULT_PATH, F_OK))
 		path = CONFIG_DEFAULT_PATH;
 	if (path) {
-		err = read_config(argp, path);
-		if (err)
+		ret = read_config(argp, path, out, err, errlen);
+		if (ret)
 			goto fail;
 	}
-	nargv = calloc(made.n + (size_t)argc + 1, sizeof(*nargv));
+	nargv = calloc(out->n + (size_t)argc + 1, sizeof(*nargv));
 	if (!nargv) {
-		err = -ENOMEM;
-		cli__error("config: out of memory");
+		ret = -ENOMEM;
+		snprintf(err, errlen, "config: out of memory");
 		goto fail;
 	}
 	nargv[n++] = argv[0];
-	for (size_t i = 0; i < made.n; i++)
-		if (made.args[i].text)
-			nargv[n++] = made.args[i].text;
+	for (size_t i = 0; i < out->n; i++)
+		if (out->args[i].text)
+			nargv[n++] = out->args[i].text;
 	for (int i = 1; i < argc; i++)
 		nargv[n++] = argv[i];
-	*out_argc = n;
-	*out_argv = nargv;
+	out->argc = n;
+	out->argv = nargv;
 	return 0;
 fail:
-	config__release(NULL);
-	return err;
+	config__release(out);
+	return ret;
 }
 
-void config__release(char **argv)
+void config__release(struct config_args *ca)
 {
-	free(argv);
-	for (size_t i = 0; i < made.n; i++) {
-		free(made.args[i].text);
-		free(made.args[i].key);
+	if (!ca)
+		return;
+	free(ca->argv);
+	for (size_t i = 0; i < ca->n; i++) {
+		free(ca->args[i].text);
+		free(ca->args[i].key);
 	}
-	free(made.args);
-	free(made.path);
-	memset(&made, 0, sizeof(made));
+	free(ca->args);
+	free(ca->path);
+	memset(ca, 0, sizeof(*ca));
 }
 
-const char *config__origin(const char *arg)
+const char *config__origin(const struct config_args *ca, const char *arg,
+			   char *buf, size_t len)
 {
-	static char where[PATH_MAX + 16];
-
-	for (size_t i = 0; arg && i < made.n; i++) {
-		const char *t = made.args[i].text;
+	for (size_t i = 0; ca && arg && i < ca->n; i++) {
+		const char *t = ca->args[i].text;
 
 		if (t && arg >= t && arg <= t + strlen(t)) {
-			snprintf(where, sizeof(where), "%s:%u: ", made.path,
-				 made.args[i].line);
-			return where;
+			snprintf(buf, len, "%s:%u: ", ca->path,
+				 ca->args[i].line);
+			return buf;
 		}
 	}
 	return "";

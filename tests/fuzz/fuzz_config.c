@@ -2,7 +2,7 @@
 /*
  * libFuzzer target: config files (`run --config FILE`), read with inih and
  * turned into --key=value arguments. Whatever the file holds, config__merge
- * must either refuse it (with a message, as cli__error prints) or insert
+ * must either refuse it (with a message) or insert
  * only arguments of the form --KEY or --KEY=VALUE for keys the argp knows,
  * ahead of the command line's own.
  */
@@ -11,20 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cli.h"
 #include "config.h"
 #include "fuzz_file.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* config.c reports through cli__error; count, do not print. */
-static int errors;
-
-void cli__error(const char *fmt, ...)
-{
-	(void)fmt;
-	errors++;
-}
 
 /* A few of run's options, with values and without. */
 static const struct argp_option options[] = {
@@ -54,14 +44,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char cmd[] = "driftprobe run", flag[] = "--config", tail[] = "--json";
 	char *argv[] = { cmd, flag, (char *)fuzz_file__path(data, size), tail,
 			 NULL };
-	char **out = NULL;
-	int out_argc = 0, before = errors;
+	struct config_args ca;
+	char err[512] = "";
+	char **out;
+	int out_argc;
 
-	if (config__merge(&fuzz_argp, 4, argv, &out_argc, &out)) {
-		if (errors == before)
+	if (config__merge(&fuzz_argp, 4, argv, &ca, err, sizeof(err))) {
+		if (!err[0])
 			abort();	/* refused without a word */
 		return 0;
 	}
+	out = ca.argv;
+	out_argc = ca.argc;
 	/* argv[0], the file's arguments, then the command line's 3. */
 	if (out_argc < 4 || strcmp(out[0], cmd) ||
 	    strcmp(out[out_argc - 1], tail))
@@ -69,6 +63,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int i = 1; i < out_argc - 3; i++)
 		if (strncmp(out[i], "--", 2) || !known(out[i]))
 			abort();
-	config__release(out);
+	config__release(&ca);
 	return 0;
 }
