@@ -2,7 +2,7 @@
 /*
  * The shared analysis path: baseline entries x window histograms ->
  * detector verdicts (and, for joint features, coupling against the learnt
- * band) -> report. Holds the per-entry detector state, which is what makes
+ * band) -> the sinks it was given (report, metrics). Holds the per-entry detector state, which is what makes
  * --consecutive and hysteresis work across windows.
  *
  * A cgroup the baseline has never seen (started after learning) is not
@@ -19,13 +19,13 @@
 #include "fc_table.h"
 #include "feature.h"
 #include "key_index.h"
-#include "metrics.h"
-#include "report.h"
+#include "sink.h"
 #include "window.h"
 
 struct analyzer {
 	const struct baseline *bl;
-	struct metrics *metrics;	/* optional */
+	struct analysis_sink sinks[ANALYZER_MAX_SINKS];
+	size_t nsinks;
 	struct detector_opts opts;
 	struct detector_state *states;	/* one per baseline entry */
 	uint64_t *zeros;		/* stands in for a missing histogram */
@@ -142,8 +142,7 @@ static int analyzer__report_once(struct analyzer *a,
  * features, each reported once and not judged. Those an entry judged are
  * known; the rest are looked up (a repeated histogram may still be known).
  */
-static int analyzer__new_series(struct analyzer *a, const struct window *w,
-				struct report *r)
+static int analyzer__new_series(struct analyzer *a, const struct window *w)
 {
 	for (size_t i = 0; i < w->n; i++) {
 		const struct window_hist *h = &w->hists[i];
@@ -160,9 +159,15 @@ static int analyzer__new_series(struct analyzer *a, const struct window *w,
 		fresh = analyzer__report_once(a, h, &cgroup_known);
 		if (fresh < 0)
 			return fresh;
-		if (fresh)
-			report__new_series(r, w, h->feature, h->cgroup, n,
-					   cgroup_known);
+		for (size_t s = 0; fresh && s < a->nsinks; s++) {
+			const struct analysis_sink *k = &a->sinks[s];
+			int err = k->new_series ?
+				k->new_series(k->ctx, w, h->feature, h->cgroup,
+					      n, cgroup_known) : 0;
+
+			if (err)
+				return err;
+		}
 	}
 	return 0;
 }
@@ -192,9 +197,12 @@ static int analyzer__coupling(const struct baseline_entry *e,
 	return 1;
 }
 
-void analyzer__set_metrics(struct analyzer *a, struct metrics *m)
+int analyzer__add_sink(struct analyzer *a, const struct analysis_sink *s)
 {
-	a->metrics = m;
+	if (a->nsinks == ANALYZER_MAX_SINKS)
+		return -ENOSPC;
+	a->sinks[a->nsinks++] = *s;
+	return 0;
 }
 
 /* Room for w's judged marks, all clear. 0 or -ENOMEM. */
@@ -248,8 +256,7 @@ static void analyzer__prefetch(const struct analyzer *a, size_t i,
 	}
 }
 
-int analyzer__window(struct analyzer *a, const struct window *w,
-		     struct report *r)
+int analyzer__window(struct analyzer *a, const struct window *w)
 {
 	int anomalies = 0, err = analyzer__clear_judged(a, w);
 	const struct window_hist *next = analyzer__hist(a, w, 0);
@@ -276,19 +283,25 @@ int analyzer__window(struct analyzer *a, const struct window *w,
 		if (joint < 0)
 			return joint;
 		anomalies += an.verdict == VERDICT_ANOMALY;
-		report__analysis(r, w, e->feature, e->cgroup, h, &an,
-				 joint ? &cv : NULL);
-		if (a->metrics) {
-			err = metrics__analysis(a->metrics, e->feature,
-						e->cgroup, &an,
-						joint ? &cv : NULL);
+		for (size_t s = 0; s < a->nsinks; s++) {
+			const struct analysis_sink *k = &a->sinks[s];
+
+			err = k->analysis ?
+			      k->analysis(k->ctx, w, e->feature, e->cgroup, h,
+					  &an, joint ? &cv : NULL) : 0;
 			if (err)
 				return err;
 		}
 	}
-	err = analyzer__new_series(a, w, r);
+	err = analyzer__new_series(a, w);
 	if (err)
 		return err;
-	report__window_done(r, w);
+	for (size_t s = 0; s < a->nsinks; s++) {
+		const struct analysis_sink *k = &a->sinks[s];
+
+		err = k->window_done ? k->window_done(k->ctx, w) : 0;
+		if (err)
+			return err;
+	}
 	return anomalies;
 }

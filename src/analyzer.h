@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * One window against the baseline: for every baseline entry, judge the
- * window's histogram and report it. `analyze` (offline) and `run` (live)
+ * window's histogram and hand the verdict to the sinks (sink.h). `analyze` (offline) and `run` (live)
  * both go through analyzer__window, so they agree on the same data.
  */
 #ifndef DRIFTPROBE_ANALYZER_H
@@ -10,8 +10,7 @@
 #include "baseline.h"
 #include "detector.h"
 
-struct metrics;
-struct report;
+struct analysis_sink;
 struct window;
 struct analyzer;
 
@@ -20,11 +19,16 @@ struct analyzer *analyzer__new(const struct baseline *bl,
 			       const struct detector_opts *opts);
 void analyzer__free(struct analyzer *a);
 
-/* Also hand every verdict to m (run --listen); NULL stops that. */
-void analyzer__set_metrics(struct analyzer *a, struct metrics *m);
+/* At most this many sinks. */
+#define ANALYZER_MAX_SINKS 4
 
-/* Judge and report every entry. Returns anomalies found, or -errno. */
-int analyzer__window(struct analyzer *a, const struct window *w,
-		     struct report *r);
+/*
+ * Hand every result to s (copied) as well, after the sinks added before.
+ * 0, or -ENOSPC past ANALYZER_MAX_SINKS.
+ */
+int analyzer__add_sink(struct analyzer *a, const struct analysis_sink *s);
+
+/* Judge every entry, tell the sinks. Returns anomalies found, or -errno. */
+int analyzer__window(struct analyzer *a, const struct window *w);
 
 #endif /* DRIFTPROBE_ANALYZER_H */

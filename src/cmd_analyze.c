@@ -79,7 +79,7 @@ static const struct argp analyze_argp = {
 static int analyze_window(const struct window *w, void *ctx)
 {
 	struct analyze_args *a = ctx;
-	int n = analyzer__window(a->analyzer, w, a->report);
+	int n = analyzer__window(a->analyzer, w);
 
 	if (n < 0) {
 		cli__error("analyze: %s", strerror(-n));
@@ -92,6 +92,7 @@ static int analyze_window(const struct window *w, void *ctx)
 int cmd_analyze(int argc, char **argv)
 {
 	struct analyze_args a = {};
+	struct analysis_sink sink;
 	struct baseline *bl;
 	char err[512];
 	int ret;
@@ -111,6 +112,8 @@ int cmd_analyze(int argc, char **argv)
 		ret = EXIT_RUNTIME;
 		goto cleanup;
 	}
+	sink = report__sink(a.report);
+	analyzer__add_sink(a.analyzer, &sink);
 	ret = cli__for_each_window(a.paths, a.npaths, analyze_window, &a);
 	if (ret == EXIT_OK)
 		report__summary(a.report);

@@ -58,7 +58,7 @@ static const struct argp record_argp = {
 	record_children, NULL, NULL,
 };
 
-static int write_window(const struct window *w, const struct live_status *st,
+static int write_window(const struct window *w, const struct probe_status *st,
 			void *ctx)
 {
 	struct record_args *a = ctx;

@@ -182,15 +182,20 @@ static struct report *new_report(const struct run_args *a)
 
 static int start_analyzing(struct run_args *a)
 {
+	struct analysis_sink sink;
+
 	a->analyzer = analyzer__new(a->baseline, &a->det);
 	a->report = new_report(a);
 	if (!a->analyzer || !a->report) {
 		cli__error("run: out of memory");
 		return -ENOMEM;
 	}
+	sink = report__sink(a->report);
+	analyzer__add_sink(a->analyzer, &sink);
 	if (a->metrics) {
 		metrics__set_baseline(a->metrics, a->baseline);
-		analyzer__set_metrics(a->analyzer, a->metrics);
+		sink = metrics__sink(a->metrics);
+		analyzer__add_sink(a->analyzer, &sink);
 	}
 	return 0;
 }
@@ -260,7 +265,7 @@ static int judge_or_learn(struct run_args *a, const struct window *w)
 		return -EIO;
 	}
 	if (a->analyzer) {
-		err = analyzer__window(a->analyzer, w, a->report);
+		err = analyzer__window(a->analyzer, w);
 		if (err < 0)
 			cli__error("run: failed to judge a window: %s",
 				   strerror(-err));
@@ -276,7 +281,7 @@ static int judge_or_learn(struct run_args *a, const struct window *w)
 	return a->learned == a->learn_windows ? finish_learning(a) : 0;
 }
 
-static int on_window(const struct window *w, const struct live_status *st,
+static int on_window(const struct window *w, const struct probe_status *st,
 		     void *ctx)
 {
 	struct run_args *a = ctx;
@@ -285,8 +290,9 @@ static int on_window(const struct window *w, const struct live_status *st,
 
 	if (err || !a->metrics)
 		return err;
-	metrics__set_probe(a->metrics, st);
-	err = metrics__window(a->metrics, w, monotonic_now() - start);
+	err = metrics__set_probe(a->metrics, st);
+	if (!err)
+		err = metrics__window(a->metrics, w, monotonic_now() - start);
 	if (err) {
 		cli__error("metrics: out of memory");
 		return err;

@@ -99,7 +99,7 @@ int live__run(const struct live_opts *o, live_window_fn fn, void *ctx)
 	struct probe *probe = NULL;
 	struct collector *col = NULL;
 	struct timespec start, deadline;
-	struct live_status st;
+	struct probe_status st;
 	unsigned long long windows = 0, max_windows = 0;
 	int ret = EXIT_RUNTIME, cb = 0;
 

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include "privdrop.h"
 #include "probe.h"
+#include "probe_status.h"
 
 struct window;
 
@@ -26,24 +27,13 @@ struct live_opts {
 	struct privdrop_user user;	/* --user: switch to it after attach */
 };
 
-/* The probe's state as of a window, for health reporting. */
-struct live_status {
-	const char *hook_kind;		/* "tp_btf" or "tracepoint" */
-	const char *const *hooks;	/* kernel hooks attached */
-	size_t nhooks;
-	const char **health_names;	/* probe health counters since start */
-	const uint64_t *health;
-	size_t nhealth;
-	uint64_t counter_resets;	/* bins whose counters went backwards */
-};
-
 /*
  * Called with each window and the probe status (the callback owns nothing;
  * both are freed after it returns). Return 0 to go on, > 0 to stop
  * cleanly, < 0 to fail.
  */
 typedef int (*live_window_fn)(const struct window *w,
-			      const struct live_status *st, void *ctx);
+			      const struct probe_status *st, void *ctx);
 
 /* Returns EXIT_OK, or EXIT_RUNTIME after printing what failed. */
 int live__run(const struct live_opts *o, live_window_fn fn, void *ctx);

@@ -32,10 +32,21 @@ struct series {
 	uint64_t coupling_changes_total[2];	/* stronger, weaker */
 };
 
+/* The latest probe status, owned: nothing points into the collector. */
+struct probe_copy {
+	char *hook_kind;
+	char **hooks;
+	size_t nhooks;
+	char **health_names;
+	uint64_t *health;
+	size_t nhealth;
+	uint64_t counter_resets;
+};
+
 struct metrics {
 	char *version;
 	const struct baseline *bl;
-	struct live_status probe;
+	struct probe_copy probe;
 	bool attached;
 	uint64_t windows_total;
 	double processing_total_s, processing_last_s;
@@ -56,10 +67,42 @@ struct metrics *metrics__new(const char *version)
 	return m;
 }
 
+static void strings__free(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* A copy of v[0..n), or NULL (out of memory, or n = 0). */
+static char **strings__dup(const char *const *v, size_t n)
+{
+	char **c = n ? calloc(n, sizeof(*c)) : NULL;
+
+	for (size_t i = 0; c && i < n; i++) {
+		c[i] = strdup(v[i]);
+		if (!c[i]) {
+			strings__free(c, i);
+			return NULL;
+		}
+	}
+	return c;
+}
+
+static void probe_copy__free(struct probe_copy *p)
+{
+	free(p->hook_kind);
+	strings__free(p->hooks, p->nhooks);
+	strings__free(p->health_names, p->nhealth);
+	free(p->health);
+	memset(p, 0, sizeof(*p));
+}
+
 void metrics__free(struct metrics *m)
 {
 	if (!m)
 		return;
+	probe_copy__free(&m->probe);
 	fc_table__clear(&m->series);
 	free(m->version);
 	free(m);
@@ -70,10 +113,30 @@ void metrics__set_baseline(struct metrics *m, const struct baseline *bl)
 	m->bl = bl;
 }
 
-void metrics__set_probe(struct metrics *m, const struct live_status *st)
+int metrics__set_probe(struct metrics *m, const struct probe_status *st)
 {
-	m->probe = *st;
+	struct probe_copy c = {
+		.nhooks = st->nhooks,
+		.nhealth = st->nhealth,
+		.counter_resets = st->counter_resets,
+	};
+
+	c.hook_kind = strdup(st->hook_kind ? st->hook_kind : "");
+	c.hooks = strings__dup(st->hooks, st->nhooks);
+	c.health_names = strings__dup(st->health_names, st->nhealth);
+	if (st->nhealth)
+		c.health = malloc(st->nhealth * sizeof(*c.health));
+	if (!c.hook_kind || (st->nhooks && !c.hooks) ||
+	    (st->nhealth && (!c.health_names || !c.health))) {
+		probe_copy__free(&c);
+		return -ENOMEM;
+	}
+	if (st->nhealth)
+		memcpy(c.health, st->health, st->nhealth * sizeof(*c.health));
+	probe_copy__free(&m->probe);
+	m->probe = c;
 	m->attached = true;
+	return 0;
 }
 
 int metrics__window(struct metrics *m, const struct window *w,
@@ -120,6 +183,25 @@ int metrics__analysis(struct metrics *m, enum dp_feature_id f,
 	return 0;
 }
 
+static int metrics__on_analysis(void *ctx, const struct window *w,
+				enum dp_feature_id f, const char *cgroup,
+				const struct window_hist *h,
+				const struct analysis *an,
+				const struct coupling_verdict *cv)
+{
+	(void)w;
+	(void)h;
+	return metrics__analysis(ctx, f, cgroup, an, cv);
+}
+
+struct analysis_sink metrics__sink(struct metrics *m)
+{
+	return (struct analysis_sink){
+		.analysis = metrics__on_analysis,
+		.ctx = m,
+	};
+}
+
 /* ---- writing ------------------------------------------------------------ */
 
 static void family(FILE *o, const char *name, const char *type,
@@ -160,7 +242,7 @@ static void value(FILE *o, double v)
 
 static void write_probe(const struct metrics *m, FILE *o)
 {
-	const struct live_status *p = &m->probe;
+	const struct probe_copy *p = &m->probe;
 
 	family(o, "build_info", "gauge",
 	       "Always 1; the labels say which driftprobe is running.");

@@ -13,7 +13,8 @@
 
 #include <stdio.h>
 #include <driftprobe/features.h>
-#include "live.h"
+#include "probe_status.h"
+#include "sink.h"
 
 struct analysis;
 struct baseline;
@@ -28,8 +29,11 @@ void metrics__free(struct metrics *m);
 /* The baseline analysis now uses (NULL: still learning). Not copied. */
 void metrics__set_baseline(struct metrics *m, const struct baseline *bl);
 
-/* Probe status as of the latest window (hooks, health counters). */
-void metrics__set_probe(struct metrics *m, const struct live_status *st);
+/*
+ * Probe status as of the latest window (hooks, health counters), copied:
+ * st need not outlive the call. 0 or -ENOMEM (the previous status stays).
+ */
+int metrics__set_probe(struct metrics *m, const struct probe_status *st);
 
 /*
  * One window was collected (events per feature) and processed in
@@ -45,6 +49,9 @@ int metrics__window(struct metrics *m, const struct window *w,
 int metrics__analysis(struct metrics *m, enum dp_feature_id f,
 		      const char *cgroup, const struct analysis *an,
 		      const struct coupling_verdict *cv);
+
+/* The sink (sink.h) through which the analyzer hands m every verdict. */
+struct analysis_sink metrics__sink(struct metrics *m);
 
 /* Write the exposition. 0, or -EIO when the stream failed. */
 int metrics__write(const struct metrics *m, FILE *out);

@@ -14,6 +14,7 @@
 #include "jsonw.h"
 #include "liveview.h"
 #include "report.h"
+#include "sink.h"
 #include "timefmt.h"
 #include "window.h"
 
@@ -351,11 +352,13 @@ static void write_anomaly_block(struct report *r, const struct window *w,
 	fputc('\n', r->out);
 }
 
-void report__analysis(struct report *r, const struct window *w,
-		      enum dp_feature_id f, const char *cgroup,
-		      const struct window_hist *h, const struct analysis *an,
-		      const struct coupling_verdict *cv)
+static int report__analysis(void *ctx, const struct window *w,
+			    enum dp_feature_id f, const char *cgroup,
+			    const struct window_hist *h,
+			    const struct analysis *an,
+			    const struct coupling_verdict *cv)
 {
+	struct report *r = ctx;
 	/* Only text mode prints the summary: 1,000 cgroups, 4,000 rows. */
 	struct summary_row *row = r->mode == REPORT_TEXT ?
 				  fc_table__get(&r->rows, f, cgroup) : NULL;
@@ -405,12 +408,14 @@ void report__analysis(struct report *r, const struct window *w,
 		}
 		break;
 	}
+	return 0;
 }
 
-void report__new_series(struct report *r, const struct window *w,
-			enum dp_feature_id f, const char *cgroup, uint64_t n,
-			bool cgroup_known)
+static int report__new_series(void *ctx, const struct window *w,
+			      enum dp_feature_id f, const char *cgroup,
+			      uint64_t n, bool cgroup_known)
 {
+	struct report *r = ctx;
 	char when[32];
 
 	switch (r->mode) {
@@ -445,10 +450,12 @@ void report__new_series(struct report *r, const struct window *w,
 				(unsigned long long)n, feature_table[f].name);
 		break;
 	}
+	return 0;
 }
 
-void report__window_done(struct report *r, const struct window *w)
+static int report__window_done(void *ctx, const struct window *w)
 {
+	struct report *r = ctx;
 	char when[32];
 
 	if (r->mode == REPORT_TEXT_TTY)
@@ -469,6 +476,17 @@ void report__window_done(struct report *r, const struct window *w)
 	r->window_features = r->window_anomalies = r->window_couplings = 0;
 	r->window_events = 0;
 	fflush(r->out);
+	return 0;
+}
+
+struct analysis_sink report__sink(struct report *r)
+{
+	return (struct analysis_sink){
+		.analysis = report__analysis,
+		.new_series = report__new_series,
+		.window_done = report__window_done,
+		.ctx = r,
+	};
 }
 
 void report__summary(struct report *r)

@@ -8,14 +8,8 @@
 #ifndef DRIFTPROBE_REPORT_H
 #define DRIFTPROBE_REPORT_H
 
-#include <stdint.h>
 #include <stdio.h>
-#include <driftprobe/features.h>
-
-struct analysis;
-struct coupling_verdict;
-struct window;
-struct window_hist;
+#include "sink.h"
 
 enum report_mode {
 	REPORT_JSON,
@@ -33,24 +27,10 @@ struct report *report__new(FILE *out, enum report_mode mode,
 void report__free(struct report *r);
 
 /*
- * h: w's histogram of (f, cgroup), NULL when w has none; cv: a joint
- * feature's coupling, or NULL.
+ * The sink (sink.h) through which the analyzer hands r every verdict, new
+ * series and the end of each window; valid while r is.
  */
-void report__analysis(struct report *r, const struct window *w,
-		      enum dp_feature_id f, const char *cgroup,
-		      const struct window_hist *h, const struct analysis *an,
-		      const struct coupling_verdict *cv);
-void report__window_done(struct report *r, const struct window *w);
-
-/*
- * A series the baseline lacks, with n events of feature f in this window:
- * a cgroup it never saw (cgroup_known false), or a known cgroup's feature
- * that had no events while learning. Said once (the analyzer remembers),
- * never judged.
- */
-void report__new_series(struct report *r, const struct window *w,
-			enum dp_feature_id f, const char *cgroup, uint64_t n,
-			bool cgroup_known);
+struct analysis_sink report__sink(struct report *r);
 
 /* Text mode: the per-feature summary table (no-op for JSON). */
 void report__summary(struct report *r);
