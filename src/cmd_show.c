@@ -16,6 +16,7 @@
 #include "detector.h"
 #include "feature.h"
 #include "histview.h"
+#include "reason.h"
 #include "timefmt.h"
 #include "window.h"
 
@@ -292,6 +293,7 @@ static int show_side_by_side(struct show_args *a)
 							   e->cgroup);
 		struct detector_state st = {};
 		struct analysis an;
+		char reason[REASON_LEN];
 		const uint64_t *w;
 
 		if (!wanted(a, e->feature))
@@ -310,7 +312,8 @@ static int show_side_by_side(struct show_args *a)
 		}
 		printf("\n@%s (cgroup %s): %s\n  %s\n",
 		       feature_table[e->feature].name, e->cgroup,
-		       verdict__name(an.verdict), an.reason);
+		       verdict__name(an.verdict),
+		       reason__format(&an, reason, sizeof(reason)));
 		if (histview__compare(stdout, e->feature, e->counts, w, e->nbins,
 				      a->top, (unsigned int)a->width)) {
 			cli__error("show: out of memory");

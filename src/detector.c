@@ -6,15 +6,13 @@
  * feature's calibrated threshold, so tiny but real differences in a huge
  * window are not alarms; and the G-test must be significant at the
  * Bonferroni-corrected level, so large-looking differences in a small
- * window are not alarms either. The reason string names the test that
- * decided and by how much, because that is what a person on call reads.
+ * window are not alarms either. The reason records the rule that decided
+ * and its numbers, because that is what a person on call reads (reason.c
+ * puts it in words).
  */
 #include <errno.h>
 #include <math.h>
-#include <stdio.h>
-#include <string.h>
 #include "detector.h"
-#include "numfmt.h"
 
 const char *verdict__name(enum verdict v)
 {
@@ -49,57 +47,25 @@ static bool detector__valid(const struct detector_opts *o, double threshold)
 	       isfinite(threshold) && threshold >= 0;
 }
 
-/* "<prefix>effect 0.84 nats > threshold 0.031 (27.1x), G=.. df=.. p=.. < .." */
-static void detector__exceeds_reason(struct analysis *a, double p,
-				     const char *prefix)
-{
-	char ratio[32] = "";
-
-	if (a->threshold > 0)
-		snprintf(ratio, sizeof(ratio), " (%.1fx)",
-			 a->d.effect / a->threshold);
-	snprintf(a->reason, sizeof(a->reason), "%seffect %.3g nats > "
-		 "threshold %.3g%s, G=%.1f df=%u p=%.2g < %.1e", prefix,
-		 a->d.effect, a->threshold, ratio, a->d.g, a->d.df, p,
-		 a->p_limit);
-}
-
-/*
- * "effect 0.0123 <= threshold 0.201", the reason of nearly every line:
- * composed without snprintf, whose %g is most of its cost (4,000 lines a
- * window at 1,000 cgroups). Both numbers are finite.
- */
-static void detector__within_reason(struct analysis *a)
-{
-	char *p = stpcpy(a->reason, "effect ");
-
-	p += numfmt__g(p, a->d.effect, 3);
-	p = stpcpy(p, " <= threshold ");
-	numfmt__g(p, a->threshold, 3);
-}
-
 /* Not raised: count exceeding windows until there are enough of them. */
 static void detector__pending(const struct detector_opts *o,
 			      struct detector_state *st, struct analysis *a,
 			      double p)
 {
-	char prefix[64];
-
 	st->run = a->exceeds ? st->run + 1 : 0;
 	st->raised = st->run >= o->consecutive;
 	a->verdict = st->raised ? VERDICT_ANOMALY : VERDICT_NORMAL;
+	a->reason.p = p;
 	if (st->raised) {
-		detector__exceeds_reason(a, p, "");
+		a->reason.kind = REASON_EXCEEDS;
 	} else if (a->exceeds) {
-		snprintf(prefix, sizeof(prefix), "exceeds %u of %u windows "
-			 "needed: ", st->run, o->consecutive);
-		detector__exceeds_reason(a, p, prefix);
+		a->reason.kind = REASON_PENDING;
+		a->reason.run = st->run;
+		a->reason.consecutive = o->consecutive;
 	} else if (a->d.effect <= a->threshold) {
-		detector__within_reason(a);
+		a->reason.kind = REASON_WITHIN;
 	} else {
-		snprintf(a->reason, sizeof(a->reason), "not significant: "
-			 "p=%.2g >= %.1e (effect %.3g > threshold %.3g)", p,
-			 a->p_limit, a->d.effect, a->threshold);
+		a->reason.kind = REASON_NOT_SIGNIFICANT;
 	}
 }
 
@@ -111,26 +77,18 @@ static void detector__raised(const struct detector_opts *o,
 	double clear = o->clear_fraction * a->threshold;
 	bool significant = p < a->p_limit;
 
+	a->reason.p = p;
+	a->reason.clear = clear;
 	if (a->d.effect > clear && significant) {
 		a->verdict = VERDICT_ANOMALY;
-		if (a->exceeds)
-			detector__exceeds_reason(a, p, "");
-		else
-			snprintf(a->reason, sizeof(a->reason), "holding: "
-				 "effect %.3g > clear level %.3g (threshold "
-				 "%.3g), p=%.2g < %.1e", a->d.effect, clear,
-				 a->threshold, p, a->p_limit);
+		a->reason.kind = a->exceeds ? REASON_EXCEEDS : REASON_HOLDING;
 		return;
 	}
 	st->raised = false;
 	st->run = 0;
 	a->verdict = VERDICT_NORMAL;
-	if (!significant)
-		snprintf(a->reason, sizeof(a->reason), "cleared: not "
-			 "significant: p=%.2g >= %.1e", p, a->p_limit);
-	else
-		snprintf(a->reason, sizeof(a->reason), "cleared: effect %.3g "
-			 "<= clear level %.3g", a->d.effect, clear);
+	a->reason.kind = significant ? REASON_CLEARED_WITHIN :
+				       REASON_CLEARED_NOT_SIGNIFICANT;
 }
 
 int detector__judge(const struct detector_opts *o, struct detector_state *st,
@@ -153,14 +111,12 @@ int detector__judge(const struct detector_opts *o, struct detector_state *st,
 		return n;
 	out->ntop = n;
 	if (out->d.n_window < o->min_count) {
-		snprintf(out->reason, sizeof(out->reason), "%llu events < "
-			 "min-count %llu", (unsigned long long)out->d.n_window,
-			 (unsigned long long)o->min_count);
+		out->reason.kind = REASON_FEW_EVENTS;
+		out->reason.min_count = o->min_count;
 		return 0;
 	}
 	if (!out->d.n_baseline) {
-		snprintf(out->reason, sizeof(out->reason), "baseline has no "
-			 "events for this feature");
+		out->reason.kind = REASON_NO_BASELINE;
 		return 0;
 	}
 	/* No G (one bin used on both sides): nothing differs, p = 1. */

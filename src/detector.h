@@ -47,6 +47,28 @@ struct detector_state {
 	bool raised;
 };
 
+/* Which rule decided a verdict; reason.h puts it in words. */
+enum reason_kind {
+	REASON_FEW_EVENTS,	/* window events < min_count: insufficient */
+	REASON_NO_BASELINE,	/* the entry learnt no events: insufficient */
+	REASON_WITHIN,		/* effect <= threshold */
+	REASON_NOT_SIGNIFICANT,	/* effect > threshold but p >= p_limit */
+	REASON_EXCEEDS,		/* both tests agree: anomaly */
+	REASON_PENDING,		/* both agree, run < consecutive so far */
+	REASON_HOLDING,		/* raised, effect still above the clear level */
+	REASON_CLEARED_NOT_SIGNIFICANT,	/* raised, cleared: p >= p_limit */
+	REASON_CLEARED_WITHIN,	/* raised, cleared: effect <= clear level */
+};
+
+/* The numbers behind a verdict besides the analysis' own (d, threshold). */
+struct verdict_reason {
+	enum reason_kind kind;
+	double p;		/* the G-test's p (1 when G is undefined) */
+	double clear;		/* clear level (HOLDING, CLEARED_WITHIN) */
+	unsigned int run, consecutive;	/* PENDING */
+	uint64_t min_count;	/* FEW_EVENTS */
+};
+
 #define ANALYSIS_TOP 5
 
 struct analysis {
@@ -55,7 +77,7 @@ struct analysis {
 	enum verdict verdict;
 	bool exceeds;		/* this window alone exceeds the threshold
 				   and is significant */
-	char reason[192];	/* which test decided, and by how much */
+	struct verdict_reason reason;	/* which test decided, and why */
 	size_t ntop;
 	struct bin_contribution top[ANALYSIS_TOP]; /* largest shares of G */
 };

@@ -13,6 +13,7 @@
 #include "feature.h"
 #include "jsonw.h"
 #include "liveview.h"
+#include "reason.h"
 #include "report.h"
 #include "sink.h"
 #include "timefmt.h"
@@ -196,6 +197,7 @@ static void write_json(struct report *r, const struct window *w,
 {
 	const struct divergence *d = &an->d;
 	struct jsonw_line *l = &r->line;
+	char reason[REASON_LEN];
 	bool first = true;
 
 	jsonw_line__raw(l, json_head(r, w));
@@ -221,7 +223,7 @@ static void write_json(struct report *r, const struct window *w,
 	jsonw_line__raw(l, ",\"verdict\":");
 	jsonw_line__string(l, verdict__name(an->verdict));
 	jsonw_line__raw(l, ",\"reason\":");
-	jsonw_line__string(l, an->reason);
+	jsonw_line__string(l, reason__format(an, reason, sizeof(reason)));
 	jsonw_line__raw(l, ",\"top\":[");
 	for (size_t i = 0; i < an->ntop; i++) {
 		if (i)
@@ -277,12 +279,13 @@ static void write_anomaly_line(struct report *r, const struct window *w,
 			       const struct window_hist *h,
 			       const struct analysis *an)
 {
-	char when[32];
+	char when[32], reason[REASON_LEN];
 
 	timefmt__utc(w->ts, when, sizeof(when));
 	fprintf(r->out, "%s ANOMALY %s cgroup=%s n=%llu: %s; moved: ", when,
 		feature_table[f].name, cgroup,
-		(unsigned long long)an->d.n_window, an->reason);
+		(unsigned long long)an->d.n_window,
+		reason__format(an, reason, sizeof(reason)));
 	write_top_bins(r, f, h, an, 3);
 	fputc('\n', r->out);
 }
@@ -329,13 +332,13 @@ static void write_anomaly_block(struct report *r, const struct window *w,
 				const struct analysis *an)
 {
 	const struct divergence *d = &an->d;
-	char when[32], buf[REPORT_LABEL_LEN];
+	char when[32], buf[REPORT_LABEL_LEN], reason[REASON_LEN];
 
 	timefmt__utc(w->ts, when, sizeof(when));
 	fprintf(r->out, "\n%s ANOMALY %s (cgroup %s, %llu events)\n", when,
 		feature_table[f].name, cgroup,
 		(unsigned long long)d->n_window);
-	fprintf(r->out, "  %s\n", an->reason);
+	fprintf(r->out, "  %s\n", reason__format(an, reason, sizeof(reason)));
 	fprintf(r->out, "  kl_wb %.4g  kl_bw %.4g  js %.4g  psi %.4g  "
 		"hellinger %.4g nats\n", d->kl_wb, d->kl_bw, d->js, d->psi,
 		d->hellinger);
