@@ -192,7 +192,6 @@ int cgroup_collector__read(struct cgroup_collector *cc, struct window *w)
 	struct read_ctx r = { cc, w };
 	int err;
 
-	cgroup_paths__new_window(cc->paths);
 	err = map_walk(cc->map_fd, sizeof(uint64_t), cc->d.value_size,
 		       read_one, &r);
 	return err ? err : drop_unseen(cc);

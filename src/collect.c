@@ -220,7 +220,12 @@ static int read_cgroups(struct collector *c, struct window *w)
  */
 static int read_keyed_maps(struct collector *c, struct window *w)
 {
-	int err = read_cgroups(c, w);
+	int err;
+
+	/* Every reader below shares one rescan of the cgroup tree. */
+	if (c->cgroup_paths)
+		cgroup_paths__new_window(c->cgroup_paths);
+	err = read_cgroups(c, w);
 
 	return err || !c->procs ? err : proc_exemplars__read(c->procs, w);
 }

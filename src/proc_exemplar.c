@@ -220,7 +220,6 @@ int proc_exemplars__read(struct proc_exemplars *pe, struct window *w)
 {
 	int err;
 
-	cgroup_paths__new_window(pe->paths);
 	for (size_t i = 0; i < pe->n; i++)
 		pe->entries[i].delta = 0;
 	err = map_walk(pe->map_fd, sizeof(struct dp_proc_key),
