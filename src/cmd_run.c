@@ -23,22 +23,28 @@
 #include "report.h"
 #include "window_io.h"
 
-struct run_args {
+/* What the command line (and the config file) asked for. */
+struct run_opts {
 	struct live_opts live;
 	struct detector_opts det;
 	const char *baseline_path, *save_path, *record_path, *listen;
 	const char *persist_path;
 	double learn_s;
+	unsigned long learn_windows;	/* learn_s in windows */
 	bool json;
+};
 
+/* What a run holds while it goes. */
+struct run_state {
+	const struct run_opts *o;
+	enum { RUN_LEARNING, RUN_JUDGING } phase;
 	struct metrics *metrics;	/* with --listen */
 	struct exporter *exporter;
-
 	FILE *record;
-	unsigned long learn_windows, learned;
-	struct baseline_builder *builder;
+	unsigned long learned;		/* windows, while learning */
+	struct baseline_builder *builder;	/* while learning */
 	struct baseline *baseline;
-	struct analyzer *analyzer;
+	struct analyzer *analyzer;	/* once judging */
 	struct report *report;
 };
 
@@ -71,7 +77,7 @@ static const struct argp_option run_options[] = {
 
 static error_t run_parse(int key, char *arg, struct argp_state *state)
 {
-	struct run_args *a = state->input;
+	struct run_opts *a = state->input;
 
 	switch (key) {
 	case 'b':
@@ -155,23 +161,23 @@ static const struct argp run_argp = {
 	run_children, NULL, NULL,
 };
 
-static void show_progress(const struct run_args *a)
+static void show_progress(const struct run_state *a)
 {
 	if (isatty(STDERR_FILENO))
 		fprintf(stderr, "\rlearning baseline: %lu/%lu windows%s",
-			a->learned, a->learn_windows,
-			a->learned == a->learn_windows ? "\n" : "");
+			a->learned, a->o->learn_windows,
+			a->learned == a->o->learn_windows ? "\n" : "");
 	else
 		fprintf(stderr, "learning baseline: %lu/%lu windows\n",
-			a->learned, a->learn_windows);
+			a->learned, a->o->learn_windows);
 }
 
 /* JSON if asked; on a terminal the compact view; plain lines otherwise. */
-static struct report *new_report(const struct run_args *a)
+static struct report *new_report(const struct run_state *a)
 {
 	struct winsize ws;
 
-	if (a->json)
+	if (a->o->json)
 		return report__new(stdout, REPORT_JSON, 0);
 	if (!isatty(STDOUT_FILENO))
 		return report__new(stdout, REPORT_TEXT_LIVE, 0);
@@ -180,11 +186,11 @@ static struct report *new_report(const struct run_args *a)
 	return report__new(stdout, REPORT_TEXT_TTY, ws.ws_col);
 }
 
-static int start_analyzing(struct run_args *a)
+static int start_analyzing(struct run_state *a)
 {
 	struct analysis_sink sink;
 
-	a->analyzer = analyzer__new(a->baseline, &a->det);
+	a->analyzer = analyzer__new(a->baseline, &a->o->det);
 	a->report = new_report(a);
 	if (!a->analyzer || !a->report) {
 		cli__error("run: out of memory");
@@ -197,10 +203,11 @@ static int start_analyzing(struct run_args *a)
 		sink = metrics__sink(a->metrics);
 		analyzer__add_sink(a->analyzer, &sink);
 	}
+	a->phase = RUN_JUDGING;
 	return 0;
 }
 
-static int finish_learning(struct run_args *a)
+static int finish_learning(struct run_state *a)
 {
 	char err[512];
 
@@ -215,18 +222,18 @@ static int finish_learning(struct run_args *a)
 	 */
 	baseline_builder__free(a->builder);
 	a->builder = NULL;
-	if (a->save_path) {
-		if (baseline__save(a->baseline, a->save_path, err, sizeof(err))) {
+	if (a->o->save_path) {
+		if (baseline__save(a->baseline, a->o->save_path, err, sizeof(err))) {
 			cli__error("%s", err);
 			return -EIO;
 		}
-		fprintf(stderr, "baseline saved to %s\n", a->save_path);
+		fprintf(stderr, "baseline saved to %s\n", a->o->save_path);
 	}
 	return start_analyzing(a);
 }
 
 /* Render the exposition and hand it to the HTTP thread. */
-static int publish_metrics(struct run_args *a)
+static int publish_metrics(struct run_state *a)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -255,16 +262,16 @@ static double monotonic_now(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-static int judge_or_learn(struct run_args *a, const struct window *w)
+static int judge_or_learn(struct run_state *a, const struct window *w)
 {
 	int err;
 
 	if (a->record && (window_io__write(a->record, w) || fflush(a->record))) {
-		cli__error("%s: failed to write records: %s", a->record_path,
+		cli__error("%s: failed to write records: %s", a->o->record_path,
 			   strerror(errno));
 		return -EIO;
 	}
-	if (a->analyzer) {
+	if (a->phase == RUN_JUDGING) {
 		err = analyzer__window(a->analyzer, w);
 		if (err < 0)
 			cli__error("run: failed to judge a window: %s",
@@ -278,13 +285,13 @@ static int judge_or_learn(struct run_args *a, const struct window *w)
 	}
 	a->learned++;
 	show_progress(a);
-	return a->learned == a->learn_windows ? finish_learning(a) : 0;
+	return a->learned == a->o->learn_windows ? finish_learning(a) : 0;
 }
 
 static int on_window(const struct window *w, const struct probe_status *st,
 		     void *ctx)
 {
-	struct run_args *a = ctx;
+	struct run_state *a = ctx;
 	double start = monotonic_now();
 	int err = judge_or_learn(a, w);
 
@@ -301,15 +308,15 @@ static int on_window(const struct window *w, const struct probe_status *st,
 }
 
 /* Bind --listen before attaching: a taken port fails fast. */
-static int start_exporter(struct run_args *a, const struct config_args *ca)
+static int start_exporter(struct run_state *a, const struct config_args *ca)
 {
 	struct sockaddr_storage addr;
 	char err[256];
 
-	if (exporter__parse_listen(a->listen, &addr, err, sizeof(err))) {
+	if (exporter__parse_listen(a->o->listen, &addr, err, sizeof(err))) {
 		char where[PATH_MAX + 16];
 
-		cli__error("%s%s", config__origin(ca, a->listen, where,
+		cli__error("%s%s", config__origin(ca, a->o->listen, where,
 						  sizeof(where)), err);
 		return EXIT_INPUT;
 	}
@@ -331,36 +338,37 @@ static int start_exporter(struct run_args *a, const struct config_args *ca)
 
 int cmd_run(int argc, char **argv)
 {
-	struct run_args a = {
+	struct run_opts o = {
 		.live = { .interval_s = 10,
 			  .probe = { .hooks = PROBE_HOOKS_AUTO,
 				     .proc_exemplars = true } },
 		.learn_s = 60,
 	};
+	struct run_state a = { .o = &o };
 	struct config_args ca;
 	char err[512], where[PATH_MAX + 16];
 	int ret = EXIT_RUNTIME;
 
-	detector_opts__defaults(&a.det);
+	detector_opts__defaults(&o.det);
 	if (config__merge(&run_argp, argc, argv, &ca, err, sizeof(err))) {
 		cli__error("%s", err);
 		return EXIT_INPUT;
 	}
-	if (cli__parse_config_args(&run_argp, &ca, &a)) {
+	if (cli__parse_config_args(&run_argp, &ca, &o)) {
 		config__release(&ca);
 		return EXIT_INPUT;
 	}
-	if (a.baseline_path) {
-		a.baseline = baseline__load(a.baseline_path, err, sizeof(err));
+	if (o.baseline_path) {
+		a.baseline = baseline__load(o.baseline_path, err, sizeof(err));
 		if (!a.baseline) {
-			cli__error("%s%s", config__origin(&ca, a.baseline_path,
+			cli__error("%s%s", config__origin(&ca, o.baseline_path,
 							  where, sizeof(where)),
 				   err);
 			config__release(&ca);
 			return EXIT_INPUT;
 		}
 	}
-	if (a.listen) {
+	if (o.listen) {
 		ret = start_exporter(&a, &ca);
 		if (ret != EXIT_OK)
 			goto cleanup;
@@ -370,25 +378,25 @@ int cmd_run(int argc, char **argv)
 		if (start_analyzing(&a))
 			goto cleanup;
 	} else {
-		a.builder = baseline_builder__new(a.det.alpha);
+		a.builder = baseline_builder__new(o.det.alpha);
 		if (!a.builder) {
 			cli__error("run: out of memory");
 			goto cleanup;
 		}
 	}
-	if (a.record_path) {
-		a.record = cli__open_append(a.record_path);
+	if (o.record_path) {
+		a.record = cli__open_append(o.record_path);
 		if (!a.record) {
 			cli__error("%s: cannot open for writing: %s",
-				   a.record_path, strerror(errno));
+				   o.record_path, strerror(errno));
 			ret = EXIT_INPUT;
 			goto cleanup;
 		}
 	}
-	ret = live__run(&a.live, on_window, &a);
-	if (ret == EXIT_OK && !a.analyzer)
+	ret = live__run(&o.live, on_window, &a);
+	if (ret == EXIT_OK && a.phase == RUN_LEARNING)
 		fprintf(stderr, "run: stopped after %lu of %lu learning windows; "
-			"no baseline was learnt\n", a.learned, a.learn_windows);
+			"no baseline was learnt\n", a.learned, o.learn_windows);
 cleanup:
 	if (a.record)
 		fclose(a.record);
