@@ -4,8 +4,8 @@
  * cgroup) it holds the counts pooled over every learning window and a
  * threshold on divergence.effect calibrated from how far each learning
  * window strays from the pool of the others (leave-one-out). Built from
- * struct window, saved to and loaded from one JSON document (README
- * "Baseline file").
+ * struct window (baseline_builder.c), saved to and loaded from one JSON
+ * document (baseline_file.c, README "Baseline file").
  *
  * Errors follow libbpf: int functions return 0 or a negative errno, pointer
  * functions NULL with errno set. Functions taking err/errlen also write a
@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <driftprobe/features.h>
 #include "coupling.h"
+#include "key_index.h"
 
 struct window;
 
@@ -50,6 +51,7 @@ struct baseline {
 	double min_threshold, sd_factor, max_factor; /* the rule used */
 	size_t n;
 	struct baseline_entry *entries;
+	struct key_index index;		/* (feature, cgroup) -> entries[] */
 };
 
 struct baseline_builder;
@@ -103,7 +105,13 @@ int baseline__save(const struct baseline *bl, const char *path, char *err,
  */
 struct baseline *baseline__load(const char *path, char *err, size_t errlen);
 
-/* The entry for (f, cgroup), or NULL. */
+/*
+ * Add entries[i] to bl's index (for baseline__find). 0, -EEXIST when an
+ * indexed entry has the same (feature, cgroup), or -ENOMEM.
+ */
+int baseline__index_entry(struct baseline *bl, size_t i);
+
+/* The entry for (f, cgroup), or NULL: one hash probe. */
 const struct baseline_entry *baseline__find(const struct baseline *bl,
 					    enum dp_feature_id f,
 					    const char *cgroup);

@@ -2,10 +2,13 @@
 /*
  * The trusted-file read: open without following a FIFO into a hang,
  * check type, size, mode and owner on the open descriptor (no race with a
- * rename between check and read), then read it all.
+ * rename between check and read), then read it all. And the atomic
+ * replace that writes such a file: temp file, fsync, rename, fsync the
+ * directory.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,4 +74,77 @@ char *safe_file__read(const char *path, uint64_t max, const char *max_text,
 	else
 		errno = saved;
 	return buf;
+}
+
+/* All of buf to fd, then to disk. 0 or -errno. */
+static int safe_file__write_fd(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t r = write(fd, buf, len);
+
+		if (r < 0 && errno != EINTR)
+			return -errno;
+		if (r > 0) {
+			buf += r;
+			len -= r;
+		}
+	}
+	return fsync(fd) ? -errno : 0;
+}
+
+int safe_file__replace(const char *path, const char *data, size_t len,
+		       char *err, size_t errlen)
+{
+	const char *slash = strrchr(path, '/');
+	int dirlen = slash ? (int)(slash - path) + 1 : 0;
+	char *tmp = NULL, *dir = NULL;
+	bool made = false;	/* tmp exists and must go on failure */
+	int fd = -1, ret;
+
+	if (asprintf(&tmp, "%.*s.%s.XXXXXX", dirlen, path,
+		     slash ? slash + 1 : path) < 0) {
+		tmp = NULL;
+		ret = -ENOMEM;
+		snprintf(err, errlen, "%s: out of memory", path);
+		goto cleanup;
+	}
+	fd = mkstemp(tmp);	/* mode 0600 */
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: cannot create a temp file next to "
+			 "it: %s", path, strerror(-ret));
+		goto cleanup;
+	}
+	made = true;
+	ret = safe_file__write_fd(fd, data, len);
+	if (close(fd) && !ret)
+		ret = -errno;
+	fd = -1;
+	if (ret) {
+		snprintf(err, errlen, "%s: failed to write: %s", tmp,
+			 strerror(-ret));
+		goto cleanup;
+	}
+	if (rename(tmp, path)) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: cannot replace it with %s: %s",
+			 path, tmp, strerror(-ret));
+		goto cleanup;
+	}
+	made = false;
+	/* Make the rename itself durable. */
+	dir = dirlen ? strndup(path, dirlen) : strdup(".");
+	fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	ret = fd < 0 || fsync(fd) ? -errno : 0;
+	if (ret)
+		snprintf(err, errlen, "%s: written, but syncing its directory "
+			 "failed: %s", path, strerror(-ret));
+cleanup:
+	if (fd >= 0)
+		close(fd);
+	if (made)
+		unlink(tmp);
+	free(tmp);
+	free(dir);
+	return ret;
 }
