@@ -18,7 +18,6 @@
 #include "coupling.h"
 #include "fc_table.h"
 #include "feature.h"
-#include "key_index.h"
 #include "sink.h"
 #include "window.h"
 
@@ -30,7 +29,6 @@ struct analyzer {
 	struct detector_state *states;	/* one per baseline entry */
 	uint64_t *zeros;		/* stands in for a missing histogram */
 	uint32_t max_bins;
-	struct key_index entries;	/* (feature, cgroup) -> bl->entries[] */
 	struct fc_table cgroups;	/* of struct cgroup_seen, feature 0 */
 	struct fc_table new_series;	/* of struct cgroup_seen */
 	bool *judged;			/* per histogram of the window: found
@@ -72,10 +70,7 @@ struct analyzer *analyzer__new(const struct baseline *bl,
 		struct cgroup_seen *c = fc_table__get(&a->cgroups, 0,
 						      bl->entries[i].cgroup);
 
-		if (!c || key_index__add(&a->entries,
-					 key_index__hash(bl->entries[i].feature,
-							 bl->entries[i].cgroup),
-					 i))
+		if (!c)
 			goto nomem;
 		c->in_baseline = true;
 	}
@@ -93,23 +88,9 @@ void analyzer__free(struct analyzer *a)
 	free(a->states);
 	free(a->zeros);
 	free(a->judged);
-	key_index__free(&a->entries);
 	fc_table__clear(&a->cgroups);
 	fc_table__clear(&a->new_series);
 	free(a);
-}
-
-static bool analyzer__in_baseline(const struct analyzer *a,
-				  enum dp_feature_id f, const char *cgroup)
-{
-	size_t cursor = 0, i;
-	uint64_t h = key_index__hash(f, cgroup);
-
-	while ((i = key_index__next(&a->entries, h, &cursor)) != SIZE_MAX)
-		if (a->bl->entries[i].feature == f &&
-		    !strcmp(a->bl->entries[i].cgroup, cgroup))
-			return true;
-	return false;
 }
 
 /*
@@ -151,7 +132,7 @@ static int analyzer__new_series(struct analyzer *a, const struct window *w)
 		int fresh;
 
 		if (a->judged[i] ||
-		    analyzer__in_baseline(a, h->feature, h->cgroup))
+		    baseline__find(a->bl, h->feature, h->cgroup))
 			continue;
 		n = window_hist__total(h);
 		if (n < a->opts.min_count)

@@ -9,18 +9,16 @@
 #include <string.h>
 #include "baseline.h"
 
+KEY_INDEX_FC_KEYED(struct baseline_entry);
+
 const struct baseline_entry *baseline__find(const struct baseline *bl,
 					    enum dp_feature_id f,
 					    const char *cgroup)
 {
-	uint64_t hash = key_index__hash(f, cgroup);
-	size_t cursor = 0, i;
+	size_t i = key_index__find(&bl->index, bl->entries,
+				   sizeof(*bl->entries), f, cgroup);
 
-	while ((i = key_index__next(&bl->index, hash, &cursor)) != SIZE_MAX)
-		if (bl->entries[i].feature == f &&
-		    !strcmp(bl->entries[i].cgroup, cgroup))
-			return &bl->entries[i];
-	return NULL;
+	return i == SIZE_MAX ? NULL : &bl->entries[i];
 }
 
 int baseline__index_entry(struct baseline *bl, size_t i)

@@ -135,18 +135,16 @@ void baseline_builder__free(struct baseline_builder *b)
 	free(b);
 }
 
+KEY_INDEX_FC_KEYED(struct builder_entry);
+
 static struct builder_entry *builder__find(struct baseline_builder *b,
 					   enum dp_feature_id f,
 					   const char *cgroup)
 {
-	size_t cursor = 0, i;
-	uint64_t hash = key_index__hash(f, cgroup);
+	size_t i = key_index__find(&b->index, b->entries, sizeof(*b->entries),
+				   f, cgroup);
 
-	while ((i = key_index__next(&b->index, hash, &cursor)) != SIZE_MAX)
-		if (b->entries[i].feature == f &&
-		    !strcmp(b->entries[i].cgroup, cgroup))
-			return &b->entries[i];
-	return NULL;
+	return i == SIZE_MAX ? NULL : &b->entries[i];
 }
 
 /*

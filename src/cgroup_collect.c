@@ -14,7 +14,7 @@
 #include "window.h"
 
 struct cgroup_snapshot {
-	uint64_t id;
+	uint64_t id;		/* first: key_index__find_id */
 	bool seen;		/* in the current read */
 };
 
@@ -99,11 +99,11 @@ uint64_t cgroup_collector__evicted(const struct cgroup_collector *cc)
 static struct cgroup_snapshot *snapshot(struct cgroup_collector *cc,
 					uint64_t id)
 {
-	size_t cursor = 0, i;
+	size_t i = key_index__find_id(&cc->index, cc->snaps,
+				      sizeof(*cc->snaps), id);
 
-	while ((i = key_index__next(&cc->index, id, &cursor)) != SIZE_MAX)
-		if (cc->snaps[i].id == id)
-			return &cc->snaps[i];
+	if (i != SIZE_MAX)
+		return &cc->snaps[i];
 	if (grow(cc) || key_index__add(&cc->index, id, cc->n))
 		return NULL;
 	cc->snaps[cc->n] = (struct cgroup_snapshot){ .id = id };

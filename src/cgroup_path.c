@@ -12,7 +12,7 @@
 #include "key_index.h"
 
 struct cgroup_entry {
-	uint64_t id;
+	uint64_t id;		/* first: key_index__find_id */
 	char *path;
 };
 
@@ -50,12 +50,10 @@ static char *find_cgroup2_mount(void)
 
 static const char *lookup(const struct cgroup_paths *cp, uint64_t id)
 {
-	size_t cursor = 0, i;
+	size_t i = key_index__find_id(&cp->index, cp->entries,
+				      sizeof(*cp->entries), id);
 
-	while ((i = key_index__next(&cp->index, id, &cursor)) != SIZE_MAX)
-		if (cp->entries[i].id == id)
-			return cp->entries[i].path;
-	return NULL;
+	return i == SIZE_MAX ? NULL : cp->entries[i].path;
 }
 
 static int remember(struct cgroup_paths *cp, uint64_t id, const char *path)

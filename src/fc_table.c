@@ -8,15 +8,11 @@
 void *fc_table__get(struct fc_table *t, enum dp_feature_id f,
 		    const char *cgroup)
 {
-	uint64_t hash = key_index__hash(f, cgroup);
-	size_t cursor = 0, i;
+	size_t i = key_index__find(&t->index, t->items, t->elem, f, cgroup);
 	struct fc_key *k;
 
-	while ((i = key_index__next(&t->index, hash, &cursor)) != SIZE_MAX) {
-		k = fc_table__at(t, i);
-		if (k->feature == f && !strcmp(k->cgroup, cgroup))
-			return k;
-	}
+	if (i != SIZE_MAX)
+		return fc_table__at(t, i);
 	if (t->n == t->cap) {
 		size_t cap = t->cap ? 2 * t->cap : 8;
 		void *p = realloc(t->items, cap * t->elem);
@@ -32,7 +28,7 @@ void *fc_table__get(struct fc_table *t, enum dp_feature_id f,
 	k->cgroup = strdup(cgroup);
 	if (!k->cgroup)
 		return NULL;
-	if (key_index__add(&t->index, hash, t->n)) {
+	if (key_index__add(&t->index, key_index__hash(f, cgroup), t->n)) {
 		free(k->cgroup);
 		return NULL;
 	}

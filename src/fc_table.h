@@ -12,11 +12,6 @@
 #include <driftprobe/features.h>
 #include "key_index.h"
 
-struct fc_key {
-	enum dp_feature_id feature;
-	char *cgroup;		/* owned by the table */
-};
-
 struct fc_table {
 	size_t elem;		/* sizeof the element struct; set before use */
 	size_t n, cap;

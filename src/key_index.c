@@ -2,6 +2,7 @@
 /* (feature, cgroup) -> position index; see key_index.h. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include "key_index.h"
 
 uint64_t key_index__hash(unsigned int feature, const char *cgroup)
@@ -76,4 +77,32 @@ void key_index__free(struct key_index *ki)
 	free(ki->hash);
 	free(ki->pos);
 	*ki = (struct key_index){ 0 };
+}
+
+size_t key_index__find(const struct key_index *ki, const void *base,
+		       size_t stride, enum dp_feature_id f, const char *cgroup)
+{
+	uint64_t hash = key_index__hash(f, cgroup);
+	size_t cursor = 0, i;
+
+	while ((i = key_index__next(ki, hash, &cursor)) != SIZE_MAX) {
+		const struct fc_key *k = (const void *)((const char *)base +
+							 i * stride);
+
+		if (k->feature == f && !strcmp(k->cgroup, cgroup))
+			return i;
+	}
+	return SIZE_MAX;
+}
+
+size_t key_index__find_id(const struct key_index *ki, const void *base,
+			  size_t stride, uint64_t id)
+{
+	size_t cursor = 0, i;
+
+	while ((i = key_index__next(ki, id, &cursor)) != SIZE_MAX)
+		if (*(const uint64_t *)(const void *)((const char *)base +
+						       i * stride) == id)
+			return i;
+	return SIZE_MAX;
 }

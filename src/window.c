@@ -80,18 +80,16 @@ int window__add(struct window *w, enum dp_feature_id f, const char *cgroup,
 	return 0;
 }
 
+KEY_INDEX_FC_KEYED(struct window_hist);
+
 const struct window_hist *window__find(const struct window *w,
 				       enum dp_feature_id f,
 				       const char *cgroup)
 {
-	uint64_t hash = key_index__hash(f, cgroup);
-	size_t cursor = 0, i;
+	size_t i = key_index__find(&w->index, w->hists, sizeof(*w->hists), f,
+				   cgroup);
 
-	while ((i = key_index__next(&w->index, hash, &cursor)) != SIZE_MAX)
-		if (w->hists[i].feature == f &&
-		    !strcmp(w->hists[i].cgroup, cgroup))
-			return &w->hists[i];
-	return NULL;
+	return i == SIZE_MAX ? NULL : &w->hists[i];
 }
 
 int window__set_exemplar(struct window *w, enum dp_feature_id f,
