@@ -24,7 +24,10 @@ struct window;
 
 #define BASELINE_VERSION	1
 #define BASELINE_FORMAT		"driftprobe-baseline"
-/* The calibration rule's defaults (baseline_builder__set_rule). */
+/*
+ * The calibration rule: threshold = max(min, mean + sd_factor * sd,
+ * max_factor * max) of the leave-one-out effects.
+ */
 #define BASELINE_MIN_THRESHOLD	0.01
 #define BASELINE_SD_FACTOR	4.0
 #define BASELINE_MAX_FACTOR	1.5
@@ -62,13 +65,6 @@ struct baseline_builder;
  * alpha, ENOMEM).
  */
 struct baseline_builder *baseline_builder__new(double alpha);
-
-/*
- * threshold = max(min, mean + sd_factor * sd, max_factor * max) of the
- * leave-one-out effects. Each must be finite and >= 0, else -EINVAL.
- */
-int baseline_builder__set_rule(struct baseline_builder *b, double min,
-			       double sd_factor, double max_factor);
 
 /*
  * Add one learning window; copies what it needs. -EINVAL for an unknown

@@ -104,18 +104,6 @@ struct baseline_builder *baseline_builder__new(double alpha)
 	return b;
 }
 
-int baseline_builder__set_rule(struct baseline_builder *b, double min,
-			       double sd_factor, double max_factor)
-{
-	if (!valid_factor(min) || !valid_factor(sd_factor) ||
-	    !valid_factor(max_factor))
-		return -EINVAL;
-	b->min_threshold = min;
-	b->sd_factor = sd_factor;
-	b->max_factor = max_factor;
-	return 0;
-}
-
 void baseline_builder__free(struct baseline_builder *b)
 {
 	if (!b)

@@ -130,11 +130,6 @@ void cgroup_paths__free(struct cgroup_paths *cp)
 	free(cp);
 }
 
-const char *cgroup_paths__mount(const struct cgroup_paths *cp)
-{
-	return cp->mount;
-}
-
 void cgroup_paths__new_window(struct cgroup_paths *cp)
 {
 	cp->rescanned = false;

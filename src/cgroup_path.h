@@ -21,9 +21,6 @@ struct cgroup_paths;
 struct cgroup_paths *cgroup_paths__new(const char *mount);
 void cgroup_paths__free(struct cgroup_paths *cp);
 
-/* The cgroup2 mount point in use. */
-const char *cgroup_paths__mount(const struct cgroup_paths *cp);
-
 /* Allow one more rescan (call once per window). */
 void cgroup_paths__new_window(struct cgroup_paths *cp);
 

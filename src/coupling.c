@@ -8,6 +8,7 @@
 #include <math.h>
 #include "coupling.h"
 #include "mi.h"
+#include "mi_bootstrap.h"
 
 #define COUPLING_MARGIN_REL	0.10
 #define COUPLING_MARGIN_ABS	0.005

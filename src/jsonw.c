@@ -103,11 +103,6 @@ void jsonw__double(FILE *f, double v)
 	jsonw__num(v, 17, jsonw__put_file, f);
 }
 
-void jsonw__number(FILE *f, double v)
-{
-	jsonw__num(v, JSONW_DIGITS, jsonw__put_file, f);
-}
-
 void jsonw__u64_array(FILE *f, const uint64_t *v, size_t n)
 {
 	fputc('[', f);

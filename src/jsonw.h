@@ -20,8 +20,6 @@ void jsonw__double(FILE *f, double v);
 /* Statistics mean nothing beyond 10 digits, and %.17g costs ~3x as much. */
 #define JSONW_DIGITS	10
 
-/* An analysis number: as jsonw__double, with JSONW_DIGITS digits. */
-void jsonw__number(FILE *f, double v);
 void jsonw__u64_array(FILE *f, const uint64_t *v, size_t n);
 
 /*

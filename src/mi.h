@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Mutual information between signals: plug-in and Miller-Madow estimates
- * from contingency tables, normalized and conditional MI, the KSG estimator
- * for continuous series, and bootstrap intervals. Pure: numbers in, numbers
- * out; no I/O, no global state. Only mi__ksg() and the bootstrap functions
- * allocate (and say so).
+ * from contingency tables, normalized MI, an asymptotic standard deviation,
+ * and the KSG estimator for continuous series (bootstrap intervals are
+ * mi_bootstrap.h's). Pure: numbers in, numbers out; no I/O, no global
+ * state. Only mi__sd_of() and mi__ksg() allocate (and say so).
  *
  * Conventions: nats. Tables are row-major uint64_t counts, rows = X,
  * columns = Y. Plug-in values equal scikit-learn 1.2
@@ -52,22 +52,20 @@ int mi__entropies(const uint64_t *table, size_t rows, size_t cols,
 		  struct mi_entropies *out);
 
 /*
- * Asymptotic standard deviation of the plug-in MI, for intervals where a
- * bootstrap costs too much (every window of every cgroup):
+ * Asymptotic standard deviation of the plug-in MI given e =
+ * mi__entropies(table, ...), for intervals where a bootstrap costs too
+ * much (every window of every cgroup):
  *   Var = (sum p_ij ln^2(p_ij / p_i p_j) - MI^2) / N     (delta method)
  *       + 2 df / (2N)^2                                   (the null spread)
  * with df = (m_x - 1)(m_y - 1). The delta-method term vanishes at
  * independence, where 2N MI ~ chi2(df) instead; the second term is that
  * distribution's variance, so the interval never collapses to a point.
- * Allocates rows + cols doubles. Errors as mi__entropies(), -ENOMEM.
+ * Allocates rows + cols doubles: 0 or -ENOMEM.
  */
-int mi__sd(const uint64_t *table, size_t rows, size_t cols, double *out);
-
-/* mi__sd() given e = mi__entropies(table, ...), for callers that have it. */
 int mi__sd_of(const uint64_t *table, size_t rows, size_t cols,
 	      const struct mi_entropies *e, double *out);
 
-/* The mean dividing MI in mi__nmi(), as sklearn's average_method. */
+/* The mean dividing MI in mi__nmi_of(), as sklearn's average_method. */
 enum mi_norm {
 	MI_NORM_ARITHMETIC,	/* (H(X) + H(Y)) / 2, sklearn's default */
 	MI_NORM_GEOMETRIC,	/* sqrt(H(X) H(Y)) */
@@ -76,27 +74,12 @@ enum mi_norm {
 };
 
 /*
- * Normalized MI in [0, 1], as sklearn's normalized_mutual_info_score on the
- * labels the table counts: 1.0 when both sides have a single non-empty bin,
- * 0.0 when MI is 0. Errors as mi__entropies(), and -EINVAL for an unknown
- * norm.
+ * Normalized MI in [0, 1] given e = mi__entropies(...) of the table, as
+ * sklearn's normalized_mutual_info_score on the labels the table counts:
+ * 1.0 when both sides have a single non-empty bin, 0.0 when MI is 0. norm
+ * must be one of enum mi_norm.
  */
-int mi__nmi(const uint64_t *table, size_t rows, size_t cols,
-	    enum mi_norm norm, double *out);
-
-/* mi__nmi() from e = mi__entropies(...) of the table; norm is valid. */
 double mi__nmi_of(const struct mi_entropies *e, enum mi_norm norm);
-
-/*
- * Conditional I(X;Y|Z) = sum_z p(z) I(X;Y | Z = z), plug-in, from the
- * nz x rows x cols table [z][x][y]; empty z slices weigh nothing. Errors as
- * mi__entropies() (nz 0 is -EINVAL).
- */
-int mi__conditional(const uint64_t *table, size_t nz, size_t rows,
-		    size_t cols, double *out);
-
-/* Digamma psi(x) for x > 0, ~1e-15 relative; NaN for x <= 0 or NaN. */
-double mi__digamma(double x);
 
 /*
  * KSG estimate (Kraskov, Stoegbauer, Grassberger 2004, algorithm 1) of the
@@ -112,32 +95,5 @@ double mi__digamma(double x);
  */
 int mi__ksg(const double *x, const double *y, size_t n, unsigned int k,
 	    double *out);
-
-/*
- * Percentile bootstrap interval at confidence level (0 < level < 1) for the
- * plug-in MI of the table: reps tables of N events drawn from the
- * multinomial of the table's cell proportions. [*lo, *hi] are the
- * (1 - level)/2 and (1 + level)/2 quantiles of the replicates (linear
- * interpolation, numpy's default). The same seed gives the same interval.
- * Allocates O(rows * cols + reps). Returns 0, -EINVAL (as mi__entropies(),
- * reps == 0, level outside (0, 1)), -EOVERFLOW, -ENOMEM.
- */
-int mi__bootstrap_ci(const uint64_t *table, size_t rows, size_t cols,
-		     unsigned int reps, uint64_t seed, double level,
-		     double *lo, double *hi);
-
-/*
- * The same for KL(q || p) between a baseline b[0..k) and a window w[0..k),
- * smoothed as p_i = (b_i + alpha) / (N_B + k alpha), q_i likewise from w.
- * Only the window is resampled (N_W events from w's proportions): the
- * interval reflects the window's sampling noise against a fixed baseline.
- * Returns 0, -EINVAL (NULL, k == 0, N_W == 0, alpha < 0 or not finite,
- * alpha == 0 with N_B == 0, reps == 0, level outside (0, 1)), -EDOM
- * (alpha == 0 and some bin has w_i > 0 = b_i: KL is infinite), -EOVERFLOW,
- * -ENOMEM.
- */
-int mi__bootstrap_kl_ci(const uint64_t *b, const uint64_t *w, size_t k,
-			double alpha, unsigned int reps, uint64_t seed,
-			double level, double *lo, double *hi);
 
 #endif /* DRIFTPROBE_MI_H */

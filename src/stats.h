@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Special functions the drift engine needs for p-values: the regularized
- * incomplete gamma functions and the chi-square survival function. Our own
+ * Special functions the drift engine needs: for p-values the regularized
+ * incomplete gamma functions and the chi-square survival function, for the
+ * KSG estimator the digamma function. Our own
  * code (series + Lentz continued fraction, no GSL) so the p-value of a
  * G-test is reproducible everywhere and checked against scipy.
  *
- * Invalid arguments never produce NaN: every function returns -1.0 instead,
- * a value no probability can take, and the caller checks for it.
+ * Invalid arguments never produce NaN from the probability functions: they
+ * return -1.0 instead, a value no probability can take, and the caller
+ * checks for it.
  */
 #ifndef DRIFTPROBE_STATS_H
 #define DRIFTPROBE_STATS_H
@@ -29,5 +31,8 @@ double stats__gamma_q(double a, double x);
  * df <= 0, or df or x is NaN, or df is infinite.
  */
 double stats__chi2_sf(double x, double df);
+
+/* Digamma psi(x) for x > 0, ~1e-15 relative; NaN for x <= 0 or NaN. */
+double stats__digamma(double x);
 
 #endif /* DRIFTPROBE_STATS_H */

@@ -1,2 +1,1 @@
-test_coupling_SRCS := src/coupling.c src/mi.c
-test_redundancy_SRCS := src/redundancy.c src/mi.c
+test_coupling_SRCS := src/coupling.c src/mi.c src/mi_bootstrap.c src/rng.c src/stats.c

@@ -1,0 +1,1 @@
+test_redundancy_SRCS := src/redundancy.c src/mi.c src/stats.c
