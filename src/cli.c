@@ -2,22 +2,16 @@
 /* Shared command-line plumbing: error lines and strict option parsers. */
 #include <errno.h>
 #include <limits.h>
-#include <fcntl.h>
 #include <math.h>
-#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <linux/nsfs.h>
 #include "cli.h"
 #include "config.h"
 #include "detector.h"
 #include "live.h"
-#include "window.h"
+#include "netns.h"
 #include "window_io.h"
 
 /*
@@ -94,32 +88,6 @@ int cli__parse_uint(const char *opt, const char *arg, unsigned long min,
 	return 0;
 }
 
-FILE *cli__open_append(const char *path)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	FILE *f;
-
-	if (fd < 0)
-		return NULL;
-	f = fdopen(fd, "a");
-	if (!f) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-	}
-	return f;
-}
-
-const char *cli__hostname(void)
-{
-	static char host[256];
-
-	if (!host[0] && gethostname(host, sizeof(host) - 1))
-		snprintf(host, sizeof(host), "unknown");
-	return host;
-}
-
 enum {
 	OPT_ALPHA = 0x200,
 	OPT_MIN_COUNT,
@@ -180,63 +148,20 @@ int cli__for_each_window(char *const *paths, int npaths,
 			 void *ctx)
 {
 	char err[512];
+	int ret = window_io__read_files(paths, npaths, fn, ctx, err,
+					sizeof(err));
 
-	for (int i = 0; i < npaths; i++) {
-		struct window_reader *r;
-		struct window *w;
-		int ret;
-
-		r = window_reader__open(paths[i], err, sizeof(err));
-		if (!r) {
-			cli__error("%s", err);
-			return EXIT_INPUT;
-		}
-		while ((ret = window_reader__next(r, &w, err, sizeof(err))) == 1) {
-			int cb = fn(w, ctx);
-
-			window__free(w);
-			if (cb < 0) {
-				window_reader__close(r);
-				return EXIT_RUNTIME;
-			}
-		}
-		window_reader__close(r);
-		if (ret < 0) {
-			cli__error("%s", err);
-			return EXIT_INPUT;
-		}
+	if (ret == -ECANCELED)
+		return EXIT_RUNTIME;
+	if (ret) {
+		cli__error("%s", err);
+		return EXIT_INPUT;
 	}
 	return EXIT_OK;
 }
 
 enum { OPT_HOOKS = 0x280, OPT_NETNS, OPT_PER_CGROUP, OPT_NO_EXEMPLARS,
        OPT_USER, OPT_LATENCY_SAMPLE };
-
-/* The inode of the network namespace file at path (/run/netns/NAME). */
-static int netns_inode(const char *path, unsigned int *ino)
-{
-	struct stat st;
-	int fd, type;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		cli__error("--netns: cannot open '%s': %s; expected a network "
-			   "namespace file such as /run/netns/NAME", path,
-			   strerror(errno));
-		return -EINVAL;
-	}
-	type = ioctl(fd, NS_GET_NSTYPE);
-	if (type != CLONE_NEWNET || fstat(fd, &st)) {
-		close(fd);
-		cli__error("--netns: '%s' is not a network namespace; expected "
-			   "a file such as /run/netns/NAME or /proc/PID/ns/net",
-			   path);
-		return -EINVAL;
-	}
-	close(fd);
-	*ino = (unsigned int)st.st_ino;
-	return 0;
-}
 
 static const struct argp_option live_options[] = {
 	{ "interval", 'i', "SEC", 0, "Window length in seconds (default 10)", 0 },
@@ -297,8 +222,15 @@ static error_t live_parse(int key, char *arg, struct argp_state *state)
 		o->probe.latency_sample_period = n;
 		return 0;
 	}
-	case OPT_NETNS:
-		return netns_inode(arg, &o->probe.netns_ino) ? EINVAL : 0;
+	case OPT_NETNS: {
+		char err[320];
+
+		if (netns__inode(arg, &o->probe.netns_ino, err, sizeof(err))) {
+			cli__error("--netns: %s", err);
+			return EINVAL;
+		}
+		return 0;
+	}
 	case 'v':
 		o->probe.verbose = true;
 		return 0;

@@ -53,23 +53,13 @@ extern const struct argp cli__detector_argp;
 extern const struct argp cli__live_argp;
 
 /*
- * Read every window of every file in order and call fn with it (the window
- * is freed after). Returns EXIT_OK, EXIT_INPUT after printing the bad
- * file:line, or EXIT_RUNTIME when fn returns < 0.
+ * window_io__read_files for a command: EXIT_OK, EXIT_INPUT after printing
+ * the bad file:line, or EXIT_RUNTIME when fn returned < 0.
  */
 struct window;
 int cli__for_each_window(char *const *paths, int npaths,
 			 int (*fn)(const struct window *w, void *ctx),
 			 void *ctx);
-
-/*
- * Open path for appending records, creating it with mode 0600 whatever the
- * umask (window records show what runs on the host). NULL + errno.
- */
-FILE *cli__open_append(const char *path);
-
-/* This host's name, for records. */
-const char *cli__hostname(void);
 
 int cmd_features(int argc, char **argv);
 int cmd_record(int argc, char **argv);

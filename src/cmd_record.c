@@ -85,7 +85,7 @@ int cmd_record(int argc, char **argv)
 		return EXIT_INPUT;
 	a.out = stdout;
 	if (a.output) {
-		a.out = cli__open_append(a.output);
+		a.out = window_io__open_append(a.output);
 		if (!a.out) {
 			cli__error("%s: cannot open for writing: %s", a.output,
 				   strerror(errno));

@@ -385,7 +385,7 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 	if (o.record_path) {
-		a.record = cli__open_append(o.record_path);
+		a.record = window_io__open_append(o.record_path);
 		if (!a.record) {
 			cli__error("%s: cannot open for writing: %s",
 				   o.record_path, strerror(errno));

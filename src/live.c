@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "cli.h"
 #include "collect.h"
 #include "live.h"
@@ -32,6 +33,16 @@ static void install_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* This host's name, for records. */
+static const char *hostname(void)
+{
+	static char host[256];
+
+	if (!host[0] && gethostname(host, sizeof(host) - 1))
+		snprintf(host, sizeof(host), "unknown");
+	return host;
 }
 
 static void add_seconds(struct timespec *t, double s)
@@ -138,7 +149,7 @@ int live__run(const struct live_opts *o, live_window_fn fn, void *ctx)
 		if (stop_requested)
 			break;
 		w = collector__next(col, realtime_now(), o->interval_s,
-				    cli__hostname());
+				    hostname());
 		if (!w) {
 			cli__error("collector: failed to read the maps: %s",
 				   strerror(errno));

@@ -5,11 +5,13 @@
  * stops at the first wrong line with a message naming it.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <json-c/json.h>
 #include "feature.h"
 #include "json_counts.h"
@@ -453,4 +455,49 @@ int window_reader__next(struct window_reader *r, struct window **out,
 fail:
 	window__free(w);
 	return ret;
+}
+
+int window_io__read_files(char *const *paths, int npaths,
+			  int (*fn)(const struct window *w, void *ctx),
+			  void *ctx, char *err, size_t errlen)
+{
+	for (int i = 0; i < npaths; i++) {
+		struct window_reader *r;
+		struct window *w;
+		int ret;
+
+		r = window_reader__open(paths[i], err, errlen);
+		if (!r)
+			return -errno;
+		while ((ret = window_reader__next(r, &w, err, errlen)) == 1) {
+			int cb = fn(w, ctx);
+
+			window__free(w);
+			if (cb < 0) {
+				window_reader__close(r);
+				return -ECANCELED;
+			}
+		}
+		window_reader__close(r);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+FILE *window_io__open_append(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "a");
+	if (!f) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+	}
+	return f;
 }

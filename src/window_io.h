@@ -29,4 +29,19 @@ void window_reader__close(struct window_reader *r);
 int window_reader__next(struct window_reader *r, struct window **out,
 			char *err, size_t errlen);
 
+/*
+ * Read every window of every file in order (path "-" is stdin) and call fn
+ * with it; the window is freed after. 0; -ECANCELED when fn returned < 0
+ * (fn said why); else -errno with "FILE[:LINE]: ..." in err.
+ */
+int window_io__read_files(char *const *paths, int npaths,
+			  int (*fn)(const struct window *w, void *ctx),
+			  void *ctx, char *err, size_t errlen);
+
+/*
+ * Open path for appending records, creating it with mode 0600 whatever the
+ * umask (window records show what runs on the host). NULL + errno.
+ */
+FILE *window_io__open_append(const char *path);
+
 #endif /* DRIFTPROBE_WINDOW_IO_H */
