@@ -29,6 +29,14 @@
 #include "divergence.h"
 #include "stats.h"
 
+const struct divergence_measure_info divergence_measures[DIVM_COUNT] = {
+#define DIVM_X_INFO(field, bit, fl)					\
+	[DIVM_##field] = { #field, offsetof(struct divergence, field), bit,	\
+			   fl },
+	DIVERGENCE_MEASURES(DIVM_X_INFO)
+#undef DIVM_X_INFO
+};
+
 typedef unsigned __int128 u128;
 
 /* Totals of both histograms. */

@@ -47,6 +47,51 @@ struct divergence {
 				   reported as undefined, never printed */
 };
 
+/* How outputs treat a measure (flags of DIVERGENCE_MEASURES). */
+enum {
+	DIVM_METRIC = 1u << 0,	/* driftprobe_divergence_nats{measure=} */
+	DIVM_LISTED = 1u << 1,	/* named in an analysis line's "undefined" */
+};
+
+/*
+ * The measures of struct divergence that outputs print, in the order of an
+ * analysis line: X(field, its enum divergence_undefined bit, DIVM_ flags).
+ * The field name is the measure's name everywhere.
+ */
+#define DIVERGENCE_MEASURES(X)						\
+	X(kl_wb, DIV_UNDEF_KL_WB, DIVM_METRIC | DIVM_LISTED)		\
+	X(kl_bw, DIV_UNDEF_KL_BW, DIVM_METRIC | DIVM_LISTED)		\
+	X(js, DIV_UNDEF_SMOOTHED, DIVM_METRIC | DIVM_LISTED)		\
+	X(psi, DIV_UNDEF_PSI, DIVM_METRIC | DIVM_LISTED)		\
+	X(hellinger, DIV_UNDEF_SMOOTHED, DIVM_LISTED)			\
+	X(effect, DIV_UNDEF_G, DIVM_METRIC)				\
+	X(g, DIV_UNDEF_G, DIVM_LISTED)					\
+	X(p_value, DIV_UNDEF_G, DIVM_LISTED)
+
+enum divergence_measure {
+#define DIVM_X_ENUM(field, bit, flags) DIVM_##field,
+	DIVERGENCE_MEASURES(DIVM_X_ENUM)
+#undef DIVM_X_ENUM
+	DIVM_COUNT
+};
+
+struct divergence_measure_info {
+	const char *name;
+	size_t offset;		/* of the double in struct divergence */
+	unsigned int undefined;	/* its enum divergence_undefined bit */
+	unsigned int flags;	/* DIVM_METRIC, DIVM_LISTED */
+};
+
+extern const struct divergence_measure_info divergence_measures[DIVM_COUNT];
+
+/* Measure m of d (0.0 when undefined; check its bit first). */
+static inline double divergence__measure(const struct divergence *d,
+					 enum divergence_measure m)
+{
+	return *(const double *)(const void *)((const char *)d +
+					       divergence_measures[m].offset);
+}
+
 /*
  * Compute every divergence between baseline counts b[0..k) and window counts
  * w[0..k) with smoothing alpha >= 0. Returns 0, or -EINVAL for k == 0,

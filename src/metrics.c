@@ -336,24 +336,6 @@ static void write_events(const struct metrics *m, FILE *o)
 	}
 }
 
-/* The divergences exported under driftprobe_divergence_nats{measure=}. */
-static const struct {
-	const char *name;
-	size_t offset;
-	unsigned int undef;
-} measures[] = {
-	{ "kl_wb", offsetof(struct divergence, kl_wb), DIV_UNDEF_KL_WB },
-	{ "kl_bw", offsetof(struct divergence, kl_bw), DIV_UNDEF_KL_BW },
-	{ "js", offsetof(struct divergence, js), DIV_UNDEF_SMOOTHED },
-	{ "psi", offsetof(struct divergence, psi), DIV_UNDEF_PSI },
-	{ "effect", offsetof(struct divergence, effect), DIV_UNDEF_G },
-};
-
-static double measure(const struct divergence *d, size_t i)
-{
-	return *(const double *)((const char *)d + measures[i].offset);
-}
-
 /* One gauge per analysed series: name, help, and how to get the value. */
 enum per_series {
 	PS_HELLINGER,
@@ -366,35 +348,34 @@ enum per_series {
 
 static const struct {
 	const char *name, *help;
-	unsigned int undef;
+	int measure;	/* enum divergence_measure, or -1: always defined */
 } per_series[PS_COUNT] = {
 	[PS_HELLINGER] = { "hellinger_distance", "Hellinger distance between "
 			   "the baseline and the latest window (0 to 1).",
-			   DIV_UNDEF_SMOOTHED },
+			   DIVM_hellinger },
 	[PS_G] = { "g_statistic", "G-test statistic of the latest window "
-		   "against the baseline.", DIV_UNDEF_G },
+		   "against the baseline.", DIVM_g },
 	[PS_P] = { "p_value", "Chi-square p-value of the G-test for the "
-		   "latest window.", DIV_UNDEF_G },
+		   "latest window.", DIVM_p_value },
 	[PS_P_LIMIT] = { "p_value_limit", "Bonferroni-corrected significance "
-			 "level a window's p-value must fall below.", 0 },
+			 "level a window's p-value must fall below.", -1 },
 	[PS_THRESHOLD] = { "effect_threshold_nats", "Calibrated threshold on "
-			   "the effect divergence (measure=\"effect\").", 0 },
+			   "the effect divergence (measure=\"effect\").", -1 },
 };
 
 static double per_series_value(const struct analysis *an, enum per_series k)
 {
-	switch (k) {
-	case PS_HELLINGER:
-		return an->d.hellinger;
-	case PS_G:
-		return an->d.g;
-	case PS_P:
-		return an->d.p_value;
-	case PS_P_LIMIT:
-		return an->p_limit;
-	default:
-		return an->threshold;
-	}
+	if (per_series[k].measure >= 0)
+		return divergence__measure(&an->d, per_series[k].measure);
+	return k == PS_P_LIMIT ? an->p_limit : an->threshold;
+}
+
+/* Whether gauge k of an is undefined (and so left out). */
+static bool per_series_undefined(const struct analysis *an, enum per_series k)
+{
+	int m = per_series[k].measure;
+
+	return m >= 0 && (an->d.undefined & divergence_measures[m].undefined);
 }
 
 static void write_analyses(const struct metrics *m, FILE *o)
@@ -414,14 +395,17 @@ static void write_analyses(const struct metrics *m, FILE *o)
 	for (size_t i = 0; i < m->series.n; i++) {
 		const struct series *s = fc_table__at(&m->series, i);
 
-		for (size_t j = 0; s->analysed && j < sizeof(measures) /
-						      sizeof(measures[0]); j++) {
-			if (s->an.d.undefined & measures[j].undef)
+		for (int j = 0; s->analysed && j < DIVM_COUNT; j++) {
+			const struct divergence_measure_info *mi =
+				&divergence_measures[j];
+
+			if (!(mi->flags & DIVM_METRIC) ||
+			    (s->an.d.undefined & mi->undefined))
 				continue;
 			fputs("driftprobe_divergence_nats", o);
 			series_labels(o, s);
-			fprintf(o, ",measure=\"%s\"}", measures[j].name);
-			value(o, measure(&s->an.d, j));
+			fprintf(o, ",measure=\"%s\"}", mi->name);
+			value(o, divergence__measure(&s->an.d, j));
 		}
 	}
 	for (int k = 0; k < PS_COUNT; k++) {
@@ -429,8 +413,7 @@ static void write_analyses(const struct metrics *m, FILE *o)
 		for (size_t i = 0; i < m->series.n; i++) {
 			const struct series *s = fc_table__at(&m->series, i);
 
-			if (!s->analysed || (s->an.d.undefined &
-					     per_series[k].undef))
+			if (!s->analysed || per_series_undefined(&s->an, k))
 				continue;
 			fprintf(o, "driftprobe_%s", per_series[k].name);
 			series_labels(o, s);

@@ -41,19 +41,6 @@ struct report {
 	char (*labels[DP_F_COUNT])[REPORT_LABEL_LEN]; /* "" until formatted */
 };
 
-static const struct {
-	unsigned int bit;
-	const char *name;
-} undefined_names[] = {
-	{ DIV_UNDEF_KL_WB, "kl_wb" },
-	{ DIV_UNDEF_KL_BW, "kl_bw" },
-	{ DIV_UNDEF_PSI, "psi" },
-	{ DIV_UNDEF_SMOOTHED, "js" },
-	{ DIV_UNDEF_SMOOTHED, "hellinger" },
-	{ DIV_UNDEF_G, "g" },
-	{ DIV_UNDEF_G, "p_value" },
-};
-
 struct report *report__new(FILE *out, enum report_mode mode,
 			   unsigned int cols)
 {
@@ -207,18 +194,19 @@ static void write_json(struct report *r, const struct window *w,
 	jsonw_line__string(l, cgroup);
 	jsonw_line__raw(l, ",\"n\":");
 	jsonw_line__u64(l, d->n_window);
-	json_value(l, ",\"kl_wb\":", d->kl_wb, d->undefined, DIV_UNDEF_KL_WB);
-	json_value(l, ",\"kl_bw\":", d->kl_bw, d->undefined, DIV_UNDEF_KL_BW);
-	json_value(l, ",\"js\":", d->js, d->undefined, DIV_UNDEF_SMOOTHED);
-	json_value(l, ",\"psi\":", d->psi, d->undefined, DIV_UNDEF_PSI);
-	json_value(l, ",\"hellinger\":", d->hellinger, d->undefined,
-		   DIV_UNDEF_SMOOTHED);
-	json_value(l, ",\"effect\":", d->effect, d->undefined, DIV_UNDEF_G);
-	json_value(l, ",\"g\":", d->g, d->undefined, DIV_UNDEF_G);
-	jsonw_line__raw(l, ",\"df\":");
-	jsonw_line__u64(l, d->df);
-	json_value(l, ",\"p_value\":", d->p_value, d->undefined,
-		   DIV_UNDEF_G);
+	for (int m = 0; m < DIVM_COUNT; m++) {
+		const struct divergence_measure_info *mi =
+			&divergence_measures[m];
+
+		if (m == DIVM_p_value) {	/* the G-test's df before its p */
+			jsonw_line__raw(l, ",\"df\":");
+			jsonw_line__u64(l, d->df);
+		}
+		jsonw_line__raw(l, ",\"");
+		jsonw_line__raw(l, mi->name);
+		json_value(l, "\":", divergence__measure(d, m), d->undefined,
+			   mi->undefined);
+	}
 	json_value(l, ",\"threshold\":", an->threshold, 0, 0);
 	jsonw_line__raw(l, ",\"verdict\":");
 	jsonw_line__string(l, verdict__name(an->verdict));
@@ -233,15 +221,21 @@ static void write_json(struct report *r, const struct window *w,
 	jsonw_line__raw(l, "]");
 	if (d->undefined) {
 		jsonw_line__raw(l, ",\"undefined\":[");
-		for (size_t i = 0; i < sizeof(undefined_names) /
-				       sizeof(undefined_names[0]); i++) {
-			if (!(d->undefined & undefined_names[i].bit))
-				continue;
-			if (!first)
-				jsonw_line__raw(l, ",");
-			jsonw_line__string(l, undefined_names[i].name);
-			first = false;
-		}
+		/* Bit by bit, then in the measures' order. */
+		for (unsigned int bit = 1; bit <= DIV_UNDEF_G; bit <<= 1)
+			for (int m = 0; m < DIVM_COUNT; m++) {
+				const struct divergence_measure_info *mi =
+					&divergence_measures[m];
+
+				if (mi->undefined != bit ||
+				    !(mi->flags & DIVM_LISTED) ||
+				    !(d->undefined & bit))
+					continue;
+				if (!first)
+					jsonw_line__raw(l, ",");
+				jsonw_line__string(l, mi->name);
+				first = false;
+			}
 		jsonw_line__raw(l, "]");
 	}
 	if (cv)
