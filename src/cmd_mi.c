@@ -46,6 +46,7 @@ struct mi_args {
 	size_t nsig;
 	struct signal *sig;
 	bool header_done;
+	struct jsonw_line line;		/* a coupling line's head */
 };
 
 enum { OPT_K = 0x300, OPT_REDUNDANT, OPT_ALPHA };
@@ -181,12 +182,9 @@ static void print_coupling(struct mi_args *a, const struct window *w,
 	char when[32], events[16];
 
 	if (a->json) {
-		printf("{\"type\":\"coupling\",\"ts\":%.3f,\"host\":", w->ts);
-		jsonw__string(stdout, w->host);
-		fputs(",\"feature\":", stdout);
-		jsonw__string(stdout, feature_table[h->feature].name);
-		fputs(",\"cgroup\":", stdout);
-		jsonw__string(stdout, h->cgroup);
+		jsonw_line__head(&a->line, "coupling", w->ts, w->host,
+				 feature_table[h->feature].name, h->cgroup);
+		jsonw_line__flush(&a->line, stdout);
 		printf(",\"n\":%llu,\"mi\":", (unsigned long long)c->n);
 		jsonw__double(stdout, c->mi);
 		fputs(",\"mi_mm\":", stdout);
@@ -473,6 +471,7 @@ int cmd_mi(int argc, char **argv)
 		free(a.sig[i].v);
 	}
 	free(a.sig);
+	jsonw_line__free(&a.line);
 	baseline__free(a.bl);
 	return ret;
 }

@@ -62,6 +62,16 @@ static inline void jsonw_line__raw(struct jsonw_line *l, const char *s)
 void jsonw_line__string(struct jsonw_line *l, const char *s);
 void jsonw_line__number(struct jsonw_line *l, double v);
 void jsonw_line__u64(struct jsonw_line *l, uint64_t v);
+/*
+ * The head of every line driftprobe writes about one series of a window:
+ * {"ts":TS,"host":HOST,"feature":FEATURE,"cgroup":CGROUP, with
+ * "type":TYPE first unless type is NULL. The caller appends the rest and
+ * the closing brace.
+ */
+void jsonw_line__head(struct jsonw_line *l, const char *type, double ts,
+		      const char *host, const char *feature,
+		      const char *cgroup);
+
 /* Write the line to f and empty it. 0, -ENOMEM (dropped) or -EIO. */
 int jsonw_line__flush(struct jsonw_line *l, FILE *f);
 

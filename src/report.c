@@ -36,8 +36,6 @@ struct report {
 	uint64_t window_events;
 	struct fc_table rows;		/* of struct summary_row */
 	struct jsonw_line line;		/* REPORT_JSON: the line being built */
-	struct jsonw_line head;		/* its start, the same a whole window */
-	double head_ts;
 	char (*labels[DP_F_COUNT])[REPORT_LABEL_LEN]; /* "" until formatted */
 };
 
@@ -64,7 +62,6 @@ void report__free(struct report *r)
 		return;
 	fc_table__clear(&r->rows);
 	jsonw_line__free(&r->line);
-	jsonw_line__free(&r->head);
 	for (int f = 0; f < DP_F_COUNT; f++)
 		free(r->labels[f]);
 	liveview__free(r->view);
@@ -161,21 +158,6 @@ static void write_json_top(struct report *r, enum dp_feature_id f,
 	jsonw_line__raw(l, "}");
 }
 
-/* {"ts":..,"host":.. of w, formatted once a window. */
-static const char *json_head(struct report *r, const struct window *w)
-{
-	char ts[400];	/* %.3f of up to 1.8e308 */
-
-	if (r->head_ts != w->ts || !r->head.len) {
-		jsonw_line__reset(&r->head);
-		snprintf(ts, sizeof(ts), "{\"ts\":%.3f,\"host\":", w->ts);
-		jsonw_line__raw(&r->head, ts);
-		jsonw_line__string(&r->head, w->host);
-		r->head_ts = w->ts;
-	}
-	return r->head.failed ? "" : r->head.s;
-}
-
 static void write_json(struct report *r, const struct window *w,
 		       enum dp_feature_id f, const char *cgroup,
 		       const struct window_hist *h,
@@ -187,11 +169,8 @@ static void write_json(struct report *r, const struct window *w,
 	char reason[REASON_LEN];
 	bool first = true;
 
-	jsonw_line__raw(l, json_head(r, w));
-	jsonw_line__raw(l, ",\"feature\":");
-	jsonw_line__string(l, feature_table[f].name);
-	jsonw_line__raw(l, ",\"cgroup\":");
-	jsonw_line__string(l, cgroup);
+	jsonw_line__head(l, NULL, w->ts, w->host, feature_table[f].name,
+			 cgroup);
 	jsonw_line__raw(l, ",\"n\":");
 	jsonw_line__u64(l, d->n_window);
 	for (int m = 0; m < DIVM_COUNT; m++) {
@@ -417,17 +396,16 @@ static int report__new_series(void *ctx, const struct window *w,
 
 	switch (r->mode) {
 	case REPORT_JSON:
-		fprintf(r->out, "{\"ts\":%.3f,\"host\":", w->ts);
-		jsonw__string(r->out, w->host);
-		fputs(",\"feature\":", r->out);
-		jsonw__string(r->out, feature_table[f].name);
-		fputs(",\"cgroup\":", r->out);
-		jsonw__string(r->out, cgroup);
-		fprintf(r->out, ",\"n\":%llu,\"verdict\":\"new\",\"reason\":"
-			"\"%s: reported once, not judged\"}\n",
-			(unsigned long long)n, cgroup_known ?
-			"no events of this feature in the cgroup's baseline" :
-			"cgroup not in the baseline");
+		jsonw_line__head(&r->line, NULL, w->ts, w->host,
+				 feature_table[f].name, cgroup);
+		jsonw_line__raw(&r->line, ",\"n\":");
+		jsonw_line__u64(&r->line, n);
+		jsonw_line__raw(&r->line, ",\"verdict\":\"new\",\"reason\":\"");
+		jsonw_line__raw(&r->line, cgroup_known ?
+				"no events of this feature in the cgroup's "
+				"baseline" : "cgroup not in the baseline");
+		jsonw_line__raw(&r->line, ": reported once, not judged\"}\n");
+		jsonw_line__flush(&r->line, r->out);
 		break;
 	case REPORT_TEXT_TTY:
 		liveview__erase(r->view);
