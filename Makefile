@@ -51,8 +51,8 @@ all: $(BIN)
 deps:
 	$(Q)tools/deps.sh
 
-run: deps driftprobe
-	./driftprobe run
+run: deps $(BIN)
+	./$(BIN) run
 
 $(OUTPUT) $(OUTPUT)/src $(OUTPUT)/tests $(OUTPUT)/ref:
 	$(Q)mkdir -p $@
@@ -82,17 +82,21 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
-$(OUTPUT)/src/%.o: src/%.c $(SKELS) $(GENERATED) | $(OUTPUT)/src
+$(OUTPUT)/src/%.o: src/%.c $(GENERATED) | $(OUTPUT)/src
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# Only the loader includes the skeletons.
+$(OUTPUT)/src/probe.o: $(SKELS)
 
 $(BIN): $(OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 # ---- tests ---------------------------------------------------------------
-# A driver compiles several sources in one call, where -MMD would keep only
-# the last one's dependencies: depend on every header instead.
+# A test driver (unit or integration) compiles several sources in one call,
+# where -MMD would keep only the last one's dependencies: drivers depend on
+# every header instead.
 HEADERS := $(wildcard src/*.h include/driftprobe/*.h tests/unit/*.h)
 # Each tests/unit/test_<name>.c is one cmocka driver; tests/unit/<name>.mk
 # (optional) sets test_<name>_SRCS (the modules it links, nothing else) and
@@ -102,7 +106,7 @@ UNIT_TESTS := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
 
 define unit_test_rule
 test_$(1)_SRCS ?= src/$(1).c
-$(OUTPUT)/tests/test_$(1): tests/unit/test_$(1).c $$(test_$(1)_SRCS) $(HEADERS) $(SKELS) $(GENERATED) | $(OUTPUT)/tests
+$(OUTPUT)/tests/test_$(1): tests/unit/test_$(1).c $$(test_$(1)_SRCS) $(HEADERS) $(GENERATED) | $(OUTPUT)/tests
 	$$(call msg,CC,$$@)
 	$(Q)$(CC) $(CFLAGS) $$(filter %.c,$$^) $$(LDLIBS) -lcmocka -o $$@
 endef
@@ -122,9 +126,9 @@ golden: $(BIN)
 INTEGRATION_TESTS := $(patsubst tests/integration/test_%.c,%,$(wildcard tests/integration/test_*.c))
 INTEGRATION_BINS := $(patsubst %,$(OUTPUT)/tests/itest_%,$(INTEGRATION_TESTS))
 
-$(OUTPUT)/tests/itest_%: tests/integration/test_%.c tests/integration/harness.c $(LIB_OBJS) | $(OUTPUT)/tests
+$(OUTPUT)/tests/itest_%: tests/integration/test_%.c tests/integration/harness.c $(LIB_OBJS) $(HEADERS) tests/integration/harness.h | $(OUTPUT)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -Itests/integration -MMD -MP $^ $(LDLIBS) -lcmocka -o $@
+	$(Q)$(CC) $(CFLAGS) -Itests/integration $(filter %.c %.o,$^) $(LDLIBS) -lcmocka -o $@
 
 # Traffic generator of the network tests (tools/netload.c).
 $(OUTPUT)/netload: tools/netload.c tools/io_full.h | $(OUTPUT)
@@ -141,7 +145,7 @@ integration: $(BIN) $(INTEGRATION_BINS) $(OUTPUT)/netload
 	if [ -n "$$failed" ]; then echo "integration: FAILED:$$failed"; exit 1; fi
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory driftprobe bench-tools
+	$(Q)$(MAKE) --no-print-directory $(BIN) bench-tools
 	$(Q)$(MAKE) --no-print-directory unit
 	$(Q)$(MAKE) --no-print-directory golden
 	$(Q)$(MAKE) --no-print-directory ecosystem
@@ -171,7 +175,7 @@ test-asan:
 	ASAN_OPTIONS=exitcode=99:detect_leaks=1:strict_string_checks=1 \
 	UBSAN_OPTIONS=exitcode=98:print_stacktrace=1:halt_on_error=1 \
 	$(MAKE) --no-print-directory OUTPUT=$(ASAN_OUTPUT) \
-		BIN=$(ASAN_OUTPUT)/driftprobe unit golden fuzz-replay integration
+		BIN=$(ASAN_OUTPUT)/$(BIN) unit golden fuzz-replay integration
 
 # Load tests: tests/stress/stress.mk (`make stress`).
 include tests/stress/stress.mk
@@ -193,12 +197,12 @@ SYSCONFDIR ?= /etc
 STATEDIR   ?= /var/lib/driftprobe
 
 .PHONY: install uninstall ecosystem
-install: driftprobe
+install: $(BIN)
 	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
 	$(Q)install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
 		$(DESTDIR)$(DATADIR) $(DESTDIR)$(UNITDIR)
 	$(Q)install -d -m 0700 $(DESTDIR)$(SYSCONFDIR)/driftprobe $(DESTDIR)$(STATEDIR)
-	$(Q)install -m 0755 driftprobe $(DESTDIR)$(SBINDIR)/driftprobe
+	$(Q)install -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/driftprobe
 	$(Q)install -m 0644 driftprobe.8 $(DESTDIR)$(MANDIR)/man8/driftprobe.8
 	$(Q)install -m 0644 contrib/prometheus/alerts.yml \
 		contrib/grafana/driftprobe.json $(DESTDIR)$(DATADIR)/
@@ -216,7 +220,7 @@ uninstall:
 		$(DESTDIR)$(DATADIR)/alerts.yml $(DESTDIR)$(DATADIR)/driftprobe.json
 	$(Q)rmdir $(DESTDIR)$(DATADIR) 2>/dev/null || true
 
-ecosystem: driftprobe
+ecosystem: $(BIN)
 	$(Q)tests/ecosystem/check.sh
 
 # ---- benchmark (tools/bench) ---------------------------------------------
@@ -248,13 +252,13 @@ $(OUTPUT)/bench/scale: tools/bench/scale.c $(LIB_OBJS) | $(OUTPUT)/bench
 bench-tools: $(BENCH_FLOORS) $(OUTPUT)/bench/hold $(OUTPUT)/bench/tcp_loop \
 	     $(OUTPUT)/bench/getppid_loop $(OUTPUT)/bench/scale $(BPF_OBJS)
 
-bench: deps driftprobe bench-tools
+bench: deps $(BIN) bench-tools
 	$(Q)tools/deps.sh bench
 	$(Q)tools/bench/run.sh $(BENCH_ROUNDS)
 	$(Q)tools/bench/net_path.sh $(BENCH_ROUNDS)
 
 clean:
 	$(call msg,CLEAN,)
-	$(Q)rm -rf $(OUTPUT) $(ASAN_OUTPUT) driftprobe
+	$(Q)rm -rf $(OUTPUT) $(ASAN_OUTPUT) $(BIN)
 
--include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/src/*.d $(OUTPUT)/tests/*.d $(OUTPUT)/bench/*.d)
+-include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/src/*.d $(OUTPUT)/bench/*.d)
