@@ -1,0 +1,1 @@
+test_analyzer_SRCS := src/analyzer.c src/baseline.c src/coupling.c src/mi.c src/mi_bootstrap.c src/rng.c src/stats.c src/fc_table.c src/key_index.c src/feature.c src/window.c src/detector.c src/divergence.c

@@ -1,0 +1,1 @@
+test_jsonw_SRCS := src/jsonw.c src/numfmt.c

@@ -1,0 +1,1 @@
+test_report_SRCS := src/report.c src/reason.c src/detector.c src/divergence.c src/stats.c src/coupling.c src/mi.c src/mi_bootstrap.c src/rng.c src/fc_table.c src/key_index.c src/feature.c src/jsonw.c src/numfmt.c src/liveview.c src/timefmt.c src/window.c
