@@ -107,6 +107,41 @@ static struct baseline *make_baseline(void)
 	return bl;
 }
 
+/* A baseline, an analyzer with default options and one recording sink. */
+struct fixture {
+	struct baseline *bl;
+	struct analyzer *a;
+	struct record r;
+};
+
+static int setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+	struct detector_opts o;
+	struct analysis_sink s;
+
+	if (!fx)
+		return -1;
+	fx->bl = make_baseline();
+	detector_opts__defaults(&o);
+	fx->a = analyzer__new(fx->bl, &o);
+	s = sink_of(&fx->r);
+	if (!fx->a || analyzer__add_sink(fx->a, &s))
+		return -1;
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	analyzer__free(fx->a);
+	baseline__free(fx->bl);
+	free(fx);
+	return 0;
+}
+
 static struct window *make_window(double ts, uint64_t bin0, uint64_t bin2)
 {
 	struct window *w = window__new(ts, 10, "h");
@@ -156,72 +191,51 @@ static void analyzer_window__entries_then_new_series_then_done__every_sink(
 
 static void analyzer_window__moved_mass__counts_the_anomaly(void **state)
 {
-	struct baseline *bl = make_baseline();
-	struct detector_opts o;
-	struct record r = { 0 };
-	struct analysis_sink s = sink_of(&r);
-	struct analyzer *a;
-	struct window *w;
+	struct fixture *fx = *state;
+	struct window *w = make_window(100, 100, 900);
 
-	(void)state;
-	detector_opts__defaults(&o);
-	a = analyzer__new(bl, &o);
-	assert_int_equal(analyzer__add_sink(a, &s), 0);
-	w = make_window(100, 100, 900);
-	assert_int_equal(analyzer__window(a, w), 1);
-	assert_non_null(strstr(r.log, "analysis syscall.errno / h=yes anomaly"));
+	assert_int_equal(analyzer__window(fx->a, w), 1);
+	assert_non_null(strstr(fx->r.log,
+			       "analysis syscall.errno / h=yes anomaly"));
 	window__free(w);
-	analyzer__free(a);
-	baseline__free(bl);
 }
 
 static void analyzer_window__sink_error__stops_and_returns_it(void **state)
 {
-	struct baseline *bl = make_baseline();
-	struct detector_opts o;
-	struct record r = { .fail_at = 1 };
-	struct analysis_sink s = sink_of(&r);
-	struct analyzer *a;
-	struct window *w;
+	struct fixture *fx = *state;
+	struct window *w = make_window(100, 900, 100);
 
-	(void)state;
-	detector_opts__defaults(&o);
-	a = analyzer__new(bl, &o);
-	assert_int_equal(analyzer__add_sink(a, &s), 0);
-	w = make_window(100, 900, 100);
-	assert_int_equal(analyzer__window(a, w), -EIO);
-	assert_string_equal(r.log,
+	fx->r.fail_at = 1;
+	assert_int_equal(analyzer__window(fx->a, w), -EIO);
+	assert_string_equal(fx->r.log,
 			    "analysis syscall.errno / h=yes normal cv=no\n");
 	window__free(w);
-	analyzer__free(a);
-	baseline__free(bl);
 }
 
 static void analyzer_add_sink__past_the_limit__enospc(void **state)
 {
-	struct baseline *bl = make_baseline();
-	struct detector_opts o;
-	struct record r = { 0 };
-	struct analysis_sink s = sink_of(&r);
-	struct analyzer *a;
+	struct fixture *fx = *state;
+	struct analysis_sink s = sink_of(&fx->r);
 
-	(void)state;
-	detector_opts__defaults(&o);
-	a = analyzer__new(bl, &o);
-	for (int i = 0; i < ANALYZER_MAX_SINKS; i++)
-		assert_int_equal(analyzer__add_sink(a, &s), 0);
-	assert_int_equal(analyzer__add_sink(a, &s), -ENOSPC);
-	analyzer__free(a);
-	baseline__free(bl);
+	/* The fixture added one already. */
+	for (int i = 1; i < ANALYZER_MAX_SINKS; i++)
+		assert_int_equal(analyzer__add_sink(fx->a, &s), 0);
+	assert_int_equal(analyzer__add_sink(fx->a, &s), -ENOSPC);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(analyzer_window__entries_then_new_series_then_done__every_sink),
-		cmocka_unit_test(analyzer_window__moved_mass__counts_the_anomaly),
-		cmocka_unit_test(analyzer_window__sink_error__stops_and_returns_it),
-		cmocka_unit_test(analyzer_add_sink__past_the_limit__enospc),
+		cmocka_unit_test_setup_teardown(
+			analyzer_window__moved_mass__counts_the_anomaly,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			analyzer_window__sink_error__stops_and_returns_it,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			analyzer_add_sink__past_the_limit__enospc,
+			setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,16 +17,7 @@
 #include "mi.h"
 #include "mi_bootstrap.h"
 #include "test_rand.h"
-
-/* cmocka's assert_float_equal() rounds to float: too coarse here. */
-#define assert_close(got, want, tol)					\
-	do {								\
-		double g_ = (got), w_ = (want), t_ = (tol);		\
-									\
-		if (!(fabs(g_ - w_) <= t_))				\
-			fail_msg("%s = %.17g, expected %.17g +- %g",	\
-				 #got, g_, w_, t_);			\
-	} while (0)
+#include "test_close.h"
 
 /* NMI of the table, as mi's NMI column gets it. */
 static int nmi(const uint64_t *t, size_t rows, size_t cols, enum mi_norm m,

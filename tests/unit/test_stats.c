@@ -12,6 +12,7 @@
 #include <math.h>
 #include <cmocka.h>
 #include "stats.h"
+#include "test_close.h"
 
 #define REL_TOL		1e-10	/* what stats.h promises */
 #define FLOOR		1e-300	/* below it only "finite, >= 0, tiny" */
@@ -223,16 +224,6 @@ static void stats__invalid_inputs__return_minus_one(void **state)
 }
 
 #define EULER_GAMMA 0.57721566490153286061
-
-/* cmocka's assert_float_equal() rounds to float: too coarse here. */
-#define assert_close(got, want, tol)					\
-	do {								\
-		double g_ = (got), w_ = (want), t_ = (tol);		\
-									\
-		if (!(fabs(g_ - w_) <= t_))				\
-			fail_msg("%s = %.17g, expected %.17g +- %g",	\
-				 #got, g_, w_, t_);			\
-	} while (0)
 
 static void digamma__identities__hold_across_the_series_switch(void **state)
 {
