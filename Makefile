@@ -29,7 +29,11 @@ endif
 
 WARN     := -Wall -Wextra
 CFLAGS   ?= -O2 -g
-CFLAGS   += $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc -I$(OUTPUT) \
+# src/ in layers, bottom up (README "Architecture"). Tests and tools see
+# every layer; each layer's own objects only the layers beneath it.
+LAYERS   := core kernel stats files output cmd
+CFLAGS   += $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude \
+	    $(addprefix -Isrc/,$(LAYERS)) -I$(OUTPUT) \
 	    $(shell pkg-config --cflags json-c 2>/dev/null)
 LDLIBS   += -lbpf -lelf -lz -ljson-c -lm -lmicrohttpd -linih -lpthread
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall \
@@ -39,9 +43,21 @@ BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.o,$(BPF_SRCS))
 SKELS    := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
 
-SRCS     := $(wildcard src/*.c)
+SRCS     := $(wildcard $(addsuffix /*.c,$(addprefix src/,$(LAYERS))))
 OBJS     := $(patsubst src/%.c,$(OUTPUT)/src/%.o,$(SRCS))
-LIB_OBJS := $(filter-out $(OUTPUT)/src/main.o,$(OBJS))
+LIB_OBJS := $(filter-out $(OUTPUT)/src/cmd/main.o,$(OBJS))
+
+# What each layer's objects may include. The statistics get neither the
+# kernel layer nor $(OUTPUT) (skeletons, generated tables): the compiler
+# keeps them pure.
+LAYER_INC_core   := core $(OUTPUT)
+LAYER_INC_kernel := core kernel $(OUTPUT)
+LAYER_INC_stats  := core stats
+LAYER_INC_files  := core stats files
+LAYER_INC_output := core stats output
+LAYER_INC_cmd    := $(LAYERS) $(OUTPUT)
+layer_cflags = $(filter-out -Isrc/% -I$(OUTPUT),$(CFLAGS)) \
+	       $(patsubst -Isrc/$(OUTPUT),-I$(OUTPUT),$(addprefix -Isrc/,$(LAYER_INC_$(1))))
 
 .PHONY: all run test unit golden integration deps bench bench-tools clean
 .DELETE_ON_ERROR:
@@ -82,12 +98,13 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
-$(OUTPUT)/src/%.o: src/%.c $(GENERATED) | $(OUTPUT)/src
+$(OUTPUT)/src/%.o: src/%.c $(GENERATED)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(call layer_cflags,$(firstword $(subst /, ,$*))) -MMD -MP -c $< -o $@
 
 # Only the loader includes the skeletons.
-$(OUTPUT)/src/probe.o: $(SKELS)
+$(OUTPUT)/src/kernel/probe.o: $(SKELS)
 
 $(BIN): $(OBJS)
 	$(call msg,LINK,$@)
@@ -97,7 +114,7 @@ $(BIN): $(OBJS)
 # A test driver (unit or integration) compiles several sources in one call,
 # where -MMD would keep only the last one's dependencies: drivers depend on
 # every header instead.
-HEADERS := $(wildcard src/*.h include/driftprobe/*.h tests/unit/*.h)
+HEADERS := $(wildcard src/*/*.h include/driftprobe/*.h tests/unit/*.h)
 # Each tests/unit/test_<name>.c is one cmocka driver; tests/unit/<name>.mk
 # (optional) sets test_<name>_SRCS (the modules it links, nothing else) and
 # test_<name>_ARGS. Without a .mk file the driver links src/<name>.c.
@@ -105,7 +122,7 @@ UNIT_TESTS := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
 -include $(wildcard tests/unit/*.mk)
 
 define unit_test_rule
-test_$(1)_SRCS ?= src/$(1).c
+test_$(1)_SRCS ?= $(wildcard src/*/$(1).c)
 $(OUTPUT)/tests/test_$(1): tests/unit/test_$(1).c $$(test_$(1)_SRCS) $(HEADERS) $(GENERATED) | $(OUTPUT)/tests
 	$$(call msg,CC,$$@)
 	$(Q)$(CC) $(CFLAGS) $$(filter %.c,$$^) $$(LDLIBS) -lcmocka -o $$@
@@ -261,4 +278,4 @@ clean:
 	$(call msg,CLEAN,)
 	$(Q)rm -rf $(OUTPUT) $(ASAN_OUTPUT) $(BIN)
 
--include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/src/*.d $(OUTPUT)/bench/*.d)
+-include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/src/*/*.d $(OUTPUT)/bench/*.d)

@@ -16,7 +16,8 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := window_io baseline config
 FUZZ_CFLAGS  := -g -O1 -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined $(WARN) -std=gnu11 \
-		-D_GNU_SOURCE -Iinclude -Isrc -I$(OUTPUT) -Itests/fuzz \
+		-D_GNU_SOURCE -Iinclude $(addprefix -Isrc/,$(LAYERS)) -I$(OUTPUT) \
+		-Itests/fuzz \
 		$(shell pkg-config --cflags json-c 2>/dev/null)
 # Each target links what its module's unit test links (tests/unit/*.mk).
 fuzz_window_io_SRCS  = $(test_window_io_SRCS)

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""Reference values for src/mi.c (and stats.c's digamma), computed by
+"""Reference values for src/stats/mi.c (and stats.c's digamma), computed by
 scikit-learn and scipy.
 
 Run with Debian's /usr/bin/python3 (numpy 1.24, scipy 1.10, sklearn 1.2).

@@ -1,1 +1,1 @@
-test_analyzer_SRCS := src/analyzer.c src/baseline.c src/coupling.c src/mi.c src/mi_bootstrap.c src/rng.c src/stats.c src/fc_table.c src/key_index.c src/feature.c src/window.c src/detector.c src/divergence.c
+test_analyzer_SRCS := src/stats/analyzer.c src/stats/baseline.c src/stats/coupling.c src/stats/mi.c src/stats/mi_bootstrap.c src/stats/rng.c src/stats/stats.c src/core/fc_table.c src/core/key_index.c src/core/feature.c src/core/window.c src/stats/detector.c src/stats/divergence.c

@@ -1,1 +1,1 @@
-test_coupling_SRCS := src/coupling.c src/mi.c src/mi_bootstrap.c src/rng.c src/stats.c
+test_coupling_SRCS := src/stats/coupling.c src/stats/mi.c src/stats/mi_bootstrap.c src/stats/rng.c src/stats/stats.c

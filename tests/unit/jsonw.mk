@@ -1,1 +1,1 @@
-test_jsonw_SRCS := src/jsonw.c src/numfmt.c
+test_jsonw_SRCS := src/core/jsonw.c src/core/numfmt.c

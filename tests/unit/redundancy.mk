@@ -1,1 +1,1 @@
-test_redundancy_SRCS := src/redundancy.c src/mi.c src/stats.c
+test_redundancy_SRCS := src/stats/redundancy.c src/stats/mi.c src/stats/stats.c

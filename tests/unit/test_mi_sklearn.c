@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * src/mi.c against scikit-learn and scipy: reads the reference file that
+ * src/stats/mi.c against scikit-learn and scipy: reads the reference file that
  * tests/ref/gen_mi.py writes (path in argv[1], format described there) and
  * compares every record to 1e-9 relative (+1e-12 absolute near 0). A missing
  * or short file fails: a check that silently compares nothing is no check.

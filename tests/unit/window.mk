@@ -1,1 +1,1 @@
-test_window_SRCS := src/window.c src/key_index.c
+test_window_SRCS := src/core/window.c src/core/key_index.c
