@@ -3,7 +3,8 @@
  * src/stats/mi.c on cases whose answer is known in closed form or by
  * construction: independent and diagonal tables, Miller-Madow bias
  * direction, NMI edge cases, KSG on series with known MI, bootstrap
- * (mi_bootstrap.c) coverage and determinism, and the error contract. test_mi_sklearn.c checks the same code against sklearn.
+ * (mi_bootstrap.c) coverage and determinism, and the error contract.
+ * test_mi_sklearn.c checks the same code against sklearn.
  */
 #include <stdarg.h>
 #include <stddef.h>
