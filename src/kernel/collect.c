@@ -254,7 +254,6 @@ static int read_group(struct collector *c, int i)
 	return 0;
 }
 
-/* Ports of hashed port bins that changed; a named bin is its own exemplar. */
 /*
  * Process names as the exemplars of feature f's bins (the connecting
  * process of a net.comm_dport cell, the program of a proc.exec bin): each
@@ -276,6 +275,7 @@ static int note_names(struct exemplars *ex, enum dp_feature_id f,
 	return err;
 }
 
+/* Ports of hashed port bins that changed; a named bin is its own exemplar. */
 static int note_ports(struct exemplars *ex, enum dp_feature_id f,
 		      const unsigned int *now, const unsigned int *before)
 {
