@@ -23,6 +23,7 @@
 #include "cgroup_path.h"
 #include "feature.h"
 #include "window.h"
+#include "test_tmpdir.h"
 
 #define MAXKEYS 8
 /* A map value of either group's cgroup map; value_size bytes are read. */
@@ -145,11 +146,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[100];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	return system(cmd);
+	return test_tmpdir__remove(root);
 }
 
 static void paths__ids_resolve_to_paths_and_unknown_ids_say_so(void **state)

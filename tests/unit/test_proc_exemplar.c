@@ -22,6 +22,7 @@
 #include "feature.h"
 #include "proc_exemplar.h"
 #include "window.h"
+#include "test_tmpdir.h"
 
 #define MAXKEYS 8
 
@@ -101,11 +102,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[400];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	return system(cmd);
+	return test_tmpdir__remove(root);
 }
 
 /* Process tgid in bin (syscall.id's bin of the syscall map), in cgroup. */

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "safe_file.h"
+#include "test_tmpdir.h"
 
 static char dir[] = "/tmp/dp_unit_safe_file.XXXXXX";
 static char path[300];
@@ -33,11 +34,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[400];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd);
+	return test_tmpdir__remove(dir);
 }
 
 static void write_file(const char *text, mode_t mode)
