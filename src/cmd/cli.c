@@ -10,8 +10,6 @@
 #include "cli.h"
 #include "config.h"
 #include "detector.h"
-#include "live.h"
-#include "netns.h"
 #include "window_io.h"
 
 /*
@@ -21,8 +19,7 @@
  */
 static const struct config_args *parsing;
 
-/* "FILE:LINE: " when arg came from the config file being parsed, else "". */
-static const char *origin(const char *arg)
+const char *cli__origin(const char *arg)
 {
 	static char where[PATH_MAX + 16];
 
@@ -62,7 +59,7 @@ int cli__parse_double(const char *opt, const char *arg, double min,
 	if (end == arg || *end || errno || !isfinite(v) || v < min ||
 	    v > max) {
 		cli__error("%s%s: bad value '%s'; expected a number from %g "
-			   "to %g", origin(arg), opt, arg, min, max);
+			   "to %g", cli__origin(arg), opt, arg, min, max);
 		return -EINVAL;
 	}
 	*out = v;
@@ -80,7 +77,7 @@ int cli__parse_uint(const char *opt, const char *arg, unsigned long min,
 	if (end == arg || *end || errno || arg[0] == '-' || v < min ||
 	    v > max) {
 		cli__error("%s%s: bad value '%s'; expected a whole number "
-			   "from %lu to %lu", origin(arg), opt, arg, min,
+			   "from %lu to %lu", cli__origin(arg), opt, arg, min,
 			   max);
 		return -EINVAL;
 	}
@@ -159,102 +156,3 @@ int cli__for_each_window(char *const *paths, int npaths,
 	}
 	return EXIT_OK;
 }
-
-enum { OPT_HOOKS = 0x280, OPT_NETNS, OPT_PER_CGROUP, OPT_NO_EXEMPLARS,
-       OPT_USER, OPT_LATENCY_SAMPLE };
-
-static const struct argp_option live_options[] = {
-	{ "interval", 'i', "SEC", 0, "Window length in seconds (default 10)", 0 },
-	{ "duration", 'd', "SEC", 0, "Stop after SEC seconds (default: until "
-				     "SIGINT/SIGTERM)", 0 },
-	{ "hooks", OPT_HOOKS, "KIND", 0, "auto (default), tp_btf or tracepoint", 0 },
-	{ "no-exemplars", OPT_NO_EXEMPLARS, NULL, 0, "Do not sample which "
-						     "processes fill the syscall "
-						     "bins", 0 },
-	{ "latency-sample", OPT_LATENCY_SAMPLE, "N", 0, "Time one syscall in N, "
-						       "each chosen at random "
-						       "(default 16; 1 = every "
-						       "syscall, ~2x the "
-						       "overhead)", 0 },
-	{ "per-cgroup", OPT_PER_CGROUP, NULL, 0, "Also keep the syscall and "
-						 "network features per cgroup "
-						 "v2 (at most 1024 cgroups, "
-						 "~12 MiB of kernel memory)",
-	  0 },
-	{ "netns", OPT_NETNS, "PATH", 0, "Network features count only this "
-					 "network namespace (/run/netns/NAME)", 0 },
-	{ "verbose", 'v', NULL, 0, "Show libbpf's log", 0 },
-	{ "user", OPT_USER, "NAME", 0, "After attaching, switch to this "
-				       "unprivileged user", 0 },
-	{},
-};
-
-static error_t live_parse(int key, char *arg, struct argp_state *state)
-{
-	struct live_opts *o = state->input;
-
-	switch (key) {
-	case 'i':
-		return cli__parse_double("--interval", arg, 0.1, 86400,
-					 &o->interval_s) ? EINVAL : 0;
-	case 'd':
-		return cli__parse_double("--duration", arg, 0.1, 1e9,
-					 &o->duration_s) ? EINVAL : 0;
-	case OPT_HOOKS:
-		if (probe__parse_hooks(arg, &o->probe.hooks)) {
-			cli__error("%s--hooks: bad value '%s'; expected auto, "
-				   "tp_btf or tracepoint", origin(arg),
-				   arg);
-			return EINVAL;
-		}
-		return 0;
-	case OPT_NO_EXEMPLARS:
-		o->probe.proc_exemplars = false;
-		return 0;
-	case OPT_PER_CGROUP:
-		o->probe.per_cgroup = true;
-		return 0;
-	case OPT_LATENCY_SAMPLE: {
-		unsigned long n;
-
-		if (cli__parse_uint("--latency-sample", arg, 1, 1UL << 20, &n))
-			return EINVAL;
-		o->probe.latency_sample_period = n;
-		return 0;
-	}
-	case OPT_NETNS: {
-		char err[320];
-
-		if (netns__inode(arg, &o->probe.netns_ino, err, sizeof(err))) {
-			cli__error("--netns: %s", err);
-			return EINVAL;
-		}
-		return 0;
-	}
-	case 'v':
-		o->probe.verbose = true;
-		return 0;
-	case OPT_USER: {
-		char err[256];
-
-		if (privdrop__resolve(arg, &o->user, err, sizeof(err))) {
-			cli__error("%s", err);
-			return EINVAL;
-		}
-		return 0;
-	}
-	case ARGP_KEY_END:
-		if (o->duration_s && o->duration_s < o->interval_s) {
-			cli__error("--duration %g is shorter than --interval "
-				   "%g; expected at least one window",
-				   o->duration_s, o->interval_s);
-			return EINVAL;
-		}
-		return 0;
-	}
-	return ARGP_ERR_UNKNOWN;
-}
-
-const struct argp cli__live_argp = {
-	live_options, live_parse, NULL, NULL, NULL, NULL, NULL,
-};

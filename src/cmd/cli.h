@@ -31,6 +31,13 @@ int cli__parse_uint(const char *opt, const char *arg, unsigned long min,
 		    unsigned long max, unsigned long *out);
 
 /*
+ * "FILE:LINE: " when arg is (in) an argument cli__parse_config_args is
+ * parsing that came from the config file, else "": the prefix of a
+ * complaint about an option's value.
+ */
+const char *cli__origin(const char *arg);
+
+/*
  * argp_parse over the arguments config__merge made (struct config_args,
  * config.h), so that a bad value from the file is reported with its
  * FILE:LINE. 0 or -EINVAL (argp printed why).
@@ -46,11 +53,6 @@ int cli__parse_config_args(const struct argp *argp,
  */
 extern const struct argp cli__detector_argp;
 
-/*
- * Options of the live commands (--interval, --duration, --hooks, --netns,
- * --verbose), as an argp child whose input is a struct live_opts.
- */
-extern const struct argp cli__live_argp;
 
 /*
  * window_io__read_files for a command: EXIT_OK, EXIT_INPUT after printing

@@ -42,7 +42,7 @@ static error_t record_parse(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp_child record_children[] = {
-	{ &cli__live_argp, 0, NULL, 0 },
+	{ &live__argp, 0, NULL, 0 },
 	{},
 };
 

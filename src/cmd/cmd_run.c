@@ -144,7 +144,7 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 
 static const struct argp_child run_children[] = {
 	{ &cli__detector_argp, 0, "Detection:", 1 },
-	{ &cli__live_argp, 0, NULL, 0 },
+	{ &live__argp, 0, NULL, 0 },
 	{},
 };
 

@@ -3,7 +3,8 @@
  * Live collection loop: probe -> collector -> one window per interval.
  * Signals only set a flag; the loop notices it when clock_nanosleep returns
  * EINTR, drops the partial window and detaches. Privileges are dropped
- * right after the first snapshot proves the maps readable.
+ * right after the first snapshot proves the maps readable. And the options
+ * of the live commands, which fill its struct live_opts.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "cli.h"
 #include "collect.h"
 #include "live.h"
+#include "netns.h"
 #include "window.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -174,3 +176,104 @@ cleanup:
 	probe__destroy(probe);
 	return ret;
 }
+
+/* ---- options ---------------------------------------------------------- */
+
+enum { OPT_HOOKS = 0x280, OPT_NETNS, OPT_PER_CGROUP, OPT_NO_EXEMPLARS,
+       OPT_USER, OPT_LATENCY_SAMPLE };
+
+static const struct argp_option live_options[] = {
+	{ "interval", 'i', "SEC", 0, "Window length in seconds (default 10)", 0 },
+	{ "duration", 'd', "SEC", 0, "Stop after SEC seconds (default: until "
+				     "SIGINT/SIGTERM)", 0 },
+	{ "hooks", OPT_HOOKS, "KIND", 0, "auto (default), tp_btf or tracepoint", 0 },
+	{ "no-exemplars", OPT_NO_EXEMPLARS, NULL, 0, "Do not sample which "
+						     "processes fill the syscall "
+						     "bins", 0 },
+	{ "latency-sample", OPT_LATENCY_SAMPLE, "N", 0, "Time one syscall in N, "
+						       "each chosen at random "
+						       "(default 16; 1 = every "
+						       "syscall, ~2x the "
+						       "overhead)", 0 },
+	{ "per-cgroup", OPT_PER_CGROUP, NULL, 0, "Also keep the syscall and "
+						 "network features per cgroup "
+						 "v2 (at most 1024 cgroups, "
+						 "~12 MiB of kernel memory)",
+	  0 },
+	{ "netns", OPT_NETNS, "PATH", 0, "Network features count only this "
+					 "network namespace (/run/netns/NAME)", 0 },
+	{ "verbose", 'v', NULL, 0, "Show libbpf's log", 0 },
+	{ "user", OPT_USER, "NAME", 0, "After attaching, switch to this "
+				       "unprivileged user", 0 },
+	{},
+};
+
+static error_t live_parse(int key, char *arg, struct argp_state *state)
+{
+	struct live_opts *o = state->input;
+
+	switch (key) {
+	case 'i':
+		return cli__parse_double("--interval", arg, 0.1, 86400,
+					 &o->interval_s) ? EINVAL : 0;
+	case 'd':
+		return cli__parse_double("--duration", arg, 0.1, 1e9,
+					 &o->duration_s) ? EINVAL : 0;
+	case OPT_HOOKS:
+		if (probe__parse_hooks(arg, &o->probe.hooks)) {
+			cli__error("%s--hooks: bad value '%s'; expected auto, "
+				   "tp_btf or tracepoint", cli__origin(arg),
+				   arg);
+			return EINVAL;
+		}
+		return 0;
+	case OPT_NO_EXEMPLARS:
+		o->probe.proc_exemplars = false;
+		return 0;
+	case OPT_PER_CGROUP:
+		o->probe.per_cgroup = true;
+		return 0;
+	case OPT_LATENCY_SAMPLE: {
+		unsigned long n;
+
+		if (cli__parse_uint("--latency-sample", arg, 1, 1UL << 20, &n))
+			return EINVAL;
+		o->probe.latency_sample_period = n;
+		return 0;
+	}
+	case OPT_NETNS: {
+		char err[320];
+
+		if (netns__inode(arg, &o->probe.netns_ino, err, sizeof(err))) {
+			cli__error("--netns: %s", err);
+			return EINVAL;
+		}
+		return 0;
+	}
+	case 'v':
+		o->probe.verbose = true;
+		return 0;
+	case OPT_USER: {
+		char err[256];
+
+		if (privdrop__resolve(arg, &o->user, err, sizeof(err))) {
+			cli__error("%s", err);
+			return EINVAL;
+		}
+		return 0;
+	}
+	case ARGP_KEY_END:
+		if (o->duration_s && o->duration_s < o->interval_s) {
+			cli__error("--duration %g is shorter than --interval "
+				   "%g; expected at least one window",
+				   o->duration_s, o->interval_s);
+			return EINVAL;
+		}
+		return 0;
+	}
+	return ARGP_ERR_UNKNOWN;
+}
+
+const struct argp live__argp = {
+	live_options, live_parse, NULL, NULL, NULL, NULL, NULL,
+};

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <argp.h>
 #include <stdint.h>
 #include "privdrop.h"
 #include "probe.h"
@@ -34,6 +35,13 @@ struct live_opts {
  */
 typedef int (*live_window_fn)(const struct window *w,
 			      const struct probe_status *st, void *ctx);
+
+/*
+ * The live commands' options (--interval, --duration, --hooks, --netns,
+ * --per-cgroup, --latency-sample, --no-exemplars, --verbose, --user), as
+ * an argp child whose input is a struct live_opts.
+ */
+extern const struct argp live__argp;
 
 /* Returns EXIT_OK, or EXIT_RUNTIME after printing what failed. */
 int live__run(const struct live_opts *o, live_window_fn fn, void *ctx);
