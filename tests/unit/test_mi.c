@@ -27,8 +27,7 @@ static int nmi(const uint64_t *t, size_t rows, size_t cols, enum mi_norm m,
 	struct mi_entropies e;
 	int err = mi__entropies(t, rows, cols, &e);
 
-	if (!err)
-		*v = mi__nmi_of(&e, m);
+	*v = err ? NAN : mi__nmi_of(&e, m);
 	return err;
 }
 
