@@ -29,7 +29,11 @@ endif
 
 WARN     := -Wall -Wextra
 CFLAGS   ?= -O2 -g
-CFLAGS   += $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc -I$(OUTPUT) \
+# src/ in layers, bottom up (README "Architecture"). Tests and tools see
+# every layer; each layer's own objects only the layers beneath it.
+LAYERS   := core kernel stats files output cmd
+CFLAGS   += $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude \
+	    $(addprefix -Isrc/,$(LAYERS)) -I$(OUTPUT) \
 	    $(shell pkg-config --cflags json-c 2>/dev/null)
 LDLIBS   += -lbpf -lelf -lz -ljson-c -lm -lmicrohttpd -linih -lpthread
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall \
@@ -39,11 +43,23 @@ BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.o,$(BPF_SRCS))
 SKELS    := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
 
-SRCS     := $(wildcard src/*.c)
+SRCS     := $(wildcard $(addsuffix /*.c,$(addprefix src/,$(LAYERS))))
 OBJS     := $(patsubst src/%.c,$(OUTPUT)/src/%.o,$(SRCS))
-LIB_OBJS := $(filter-out $(OUTPUT)/src/main.o,$(OBJS))
+LIB_OBJS := $(filter-out $(OUTPUT)/src/cmd/main.o,$(OBJS))
 
-.PHONY: all run test unit integration deps bench bench-tools clean
+# What each layer's objects may include. The statistics get neither the
+# kernel layer nor $(OUTPUT) (skeletons, generated tables): the compiler
+# keeps them pure.
+LAYER_INC_core   := core $(OUTPUT)
+LAYER_INC_kernel := core kernel $(OUTPUT)
+LAYER_INC_stats  := core stats
+LAYER_INC_files  := core stats files
+LAYER_INC_output := core stats output
+LAYER_INC_cmd    := $(LAYERS) $(OUTPUT)
+layer_cflags = $(filter-out -Isrc/% -I$(OUTPUT),$(CFLAGS)) \
+	       $(patsubst -Isrc/$(OUTPUT),-I$(OUTPUT),$(addprefix -Isrc/,$(LAYER_INC_$(1))))
+
+.PHONY: all run test unit golden integration deps bench bench-tools clean
 .DELETE_ON_ERROR:
 
 all: $(BIN)
@@ -51,8 +67,8 @@ all: $(BIN)
 deps:
 	$(Q)tools/deps.sh
 
-run: deps driftprobe
-	./driftprobe run
+run: deps $(BIN)
+	./$(BIN) run
 
 $(OUTPUT) $(OUTPUT)/src $(OUTPUT)/tests $(OUTPUT)/ref:
 	$(Q)mkdir -p $@
@@ -82,18 +98,23 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
-$(OUTPUT)/src/%.o: src/%.c $(SKELS) $(GENERATED) | $(OUTPUT)/src
+$(OUTPUT)/src/%.o: src/%.c $(GENERATED)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(call layer_cflags,$(firstword $(subst /, ,$*))) -MMD -MP -c $< -o $@
+
+# Only the loader includes the skeletons.
+$(OUTPUT)/src/kernel/probe.o: $(SKELS)
 
 $(BIN): $(OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 # ---- tests ---------------------------------------------------------------
-# A driver compiles several sources in one call, where -MMD would keep only
-# the last one's dependencies: depend on every header instead.
-HEADERS := $(wildcard src/*.h include/driftprobe/*.h tests/unit/*.h)
+# A test driver (unit or integration) compiles several sources in one call,
+# where -MMD would keep only the last one's dependencies: drivers depend on
+# every header instead.
+HEADERS := $(wildcard src/*/*.h include/driftprobe/*.h tests/unit/*.h)
 # Each tests/unit/test_<name>.c is one cmocka driver; tests/unit/<name>.mk
 # (optional) sets test_<name>_SRCS (the modules it links, nothing else) and
 # test_<name>_ARGS. Without a .mk file the driver links src/<name>.c.
@@ -101,8 +122,8 @@ UNIT_TESTS := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
 -include $(wildcard tests/unit/*.mk)
 
 define unit_test_rule
-test_$(1)_SRCS ?= src/$(1).c
-$(OUTPUT)/tests/test_$(1): tests/unit/test_$(1).c $$(test_$(1)_SRCS) $(HEADERS) $(SKELS) $(GENERATED) | $(OUTPUT)/tests
+test_$(1)_SRCS ?= $(wildcard src/*/$(1).c)
+$(OUTPUT)/tests/test_$(1): tests/unit/test_$(1).c $$(test_$(1)_SRCS) $(HEADERS) $(GENERATED) | $(OUTPUT)/tests
 	$$(call msg,CC,$$@)
 	$(Q)$(CC) $(CFLAGS) $$(filter %.c,$$^) $$(LDLIBS) -lcmocka -o $$@
 endef
@@ -114,12 +135,17 @@ unit: $(UNIT_BINS) $(UNIT_DEPS)
 	$(Q)$(foreach t,$(UNIT_TESTS),echo "== unit: $(t)" && \
 		$(OUTPUT)/tests/test_$(t) $(test_$(t)_ARGS) && ) true
 
+# The offline commands on a recorded session, byte for byte against
+# tests/golden/*.out (tests/golden/check.sh says how to regenerate them).
+golden: $(BIN)
+	$(Q)tests/golden/check.sh ./$(BIN)
+
 INTEGRATION_TESTS := $(patsubst tests/integration/test_%.c,%,$(wildcard tests/integration/test_*.c))
 INTEGRATION_BINS := $(patsubst %,$(OUTPUT)/tests/itest_%,$(INTEGRATION_TESTS))
 
-$(OUTPUT)/tests/itest_%: tests/integration/test_%.c tests/integration/harness.c $(LIB_OBJS) | $(OUTPUT)/tests
+$(OUTPUT)/tests/itest_%: tests/integration/test_%.c tests/integration/harness.c $(LIB_OBJS) $(HEADERS) tests/integration/harness.h | $(OUTPUT)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -Itests/integration -MMD -MP $^ $(LDLIBS) -lcmocka -o $@
+	$(Q)$(CC) $(CFLAGS) -Itests/integration $(filter %.c %.o,$^) $(LDLIBS) -lcmocka -o $@
 
 # Traffic generator of the network tests (tools/netload.c).
 $(OUTPUT)/netload: tools/netload.c tools/io_full.h | $(OUTPUT)
@@ -136,8 +162,9 @@ integration: $(BIN) $(INTEGRATION_BINS) $(OUTPUT)/netload
 	if [ -n "$$failed" ]; then echo "integration: FAILED:$$failed"; exit 1; fi
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory driftprobe bench-tools
+	$(Q)$(MAKE) --no-print-directory $(BIN) bench-tools
 	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)$(MAKE) --no-print-directory golden
 	$(Q)$(MAKE) --no-print-directory ecosystem
 	$(Q)$(MAKE) --no-print-directory integration
 	$(Q)$(MAKE) --no-print-directory fuzz-replay
@@ -153,9 +180,9 @@ include tests/fuzz/fuzz.mk
 # ---- reliability (issue 9): sanitizers -----------------------------------
 # test-asan rebuilds everything with ASan+UBSan in its own output directory
 # (the normal build is untouched) and runs the unit tests, the fuzz corpus
-# replay and the integration tests. float-cast-overflow is not part of
-# -fsanitize=undefined (gcc and clang): named, so a double out of an
-# integer's range (a hostile timestamp) is a report, not garbage.
+# replay, the golden outputs and the integration tests. float-cast-overflow
+# is not part of -fsanitize=undefined (gcc and clang): named, so a double
+# out of an integer's range (a hostile timestamp) is a report, not garbage.
 # A sanitizer report exits 99/98, which no test expects, so it fails them.
 ASAN_OUTPUT := .output-asan
 ASAN_CFLAGS := -O1 -g -fno-omit-frame-pointer \
@@ -168,7 +195,7 @@ test-asan:
 	ASAN_OPTIONS=exitcode=99:detect_leaks=1:strict_string_checks=1 \
 	UBSAN_OPTIONS=exitcode=98:print_stacktrace=1:halt_on_error=1 \
 	$(MAKE) --no-print-directory OUTPUT=$(ASAN_OUTPUT) \
-		BIN=$(ASAN_OUTPUT)/driftprobe unit fuzz-replay integration
+		BIN=$(ASAN_OUTPUT)/$(BIN) unit golden fuzz-replay integration
 
 # Load tests: tests/stress/stress.mk (`make stress`).
 include tests/stress/stress.mk
@@ -190,12 +217,12 @@ SYSCONFDIR ?= /etc
 STATEDIR   ?= /var/lib/driftprobe
 
 .PHONY: install uninstall ecosystem
-install: driftprobe
+install: $(BIN)
 	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
 	$(Q)install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
 		$(DESTDIR)$(DATADIR) $(DESTDIR)$(UNITDIR)
 	$(Q)install -d -m 0700 $(DESTDIR)$(SYSCONFDIR)/driftprobe $(DESTDIR)$(STATEDIR)
-	$(Q)install -m 0755 driftprobe $(DESTDIR)$(SBINDIR)/driftprobe
+	$(Q)install -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/driftprobe
 	$(Q)install -m 0644 driftprobe.8 $(DESTDIR)$(MANDIR)/man8/driftprobe.8
 	$(Q)install -m 0644 contrib/prometheus/alerts.yml \
 		contrib/grafana/driftprobe.json $(DESTDIR)$(DATADIR)/
@@ -213,7 +240,7 @@ uninstall:
 		$(DESTDIR)$(DATADIR)/alerts.yml $(DESTDIR)$(DATADIR)/driftprobe.json
 	$(Q)rmdir $(DESTDIR)$(DATADIR) 2>/dev/null || true
 
-ecosystem: driftprobe
+ecosystem: $(BIN)
 	$(Q)tests/ecosystem/check.sh
 
 # ---- benchmark (tools/bench) ---------------------------------------------
@@ -245,13 +272,13 @@ $(OUTPUT)/bench/scale: tools/bench/scale.c $(LIB_OBJS) | $(OUTPUT)/bench
 bench-tools: $(BENCH_FLOORS) $(OUTPUT)/bench/hold $(OUTPUT)/bench/tcp_loop \
 	     $(OUTPUT)/bench/getppid_loop $(OUTPUT)/bench/scale $(BPF_OBJS)
 
-bench: deps driftprobe bench-tools
+bench: deps $(BIN) bench-tools
 	$(Q)tools/deps.sh bench
 	$(Q)tools/bench/run.sh $(BENCH_ROUNDS)
 	$(Q)tools/bench/net_path.sh $(BENCH_ROUNDS)
 
 clean:
 	$(call msg,CLEAN,)
-	$(Q)rm -rf $(OUTPUT) $(ASAN_OUTPUT) driftprobe
+	$(Q)rm -rf $(OUTPUT) $(ASAN_OUTPUT) $(BIN)
 
--include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/src/*.d $(OUTPUT)/tests/*.d $(OUTPUT)/bench/*.d)
+-include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/src/*/*.d $(OUTPUT)/bench/*.d)

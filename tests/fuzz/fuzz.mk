@@ -16,17 +16,16 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := window_io baseline config http
 FUZZ_CFLAGS  := -g -O1 -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined $(WARN) -std=gnu11 \
-		-D_GNU_SOURCE -Iinclude -Isrc -I$(OUTPUT) -Itests/fuzz \
+		-D_GNU_SOURCE -Iinclude $(addprefix -Isrc/,$(LAYERS)) -I$(OUTPUT) \
+		-Itests/fuzz \
 		$(shell pkg-config --cflags json-c 2>/dev/null)
-fuzz_window_io_SRCS := src/window_io.c src/window.c src/key_index.c \
-		       src/feature.c src/jsonw.c src/numfmt.c src/json_counts.c
-fuzz_config_SRCS    := src/config.c src/safe_file.c
+# Each target links what its module's unit test links (tests/unit/*.mk).
+fuzz_window_io_SRCS  = $(test_window_io_SRCS)
+fuzz_config_SRCS     = $(test_config_SRCS)
 fuzz_config_LIBS    := -linih
-fuzz_http_SRCS      := src/exporter.c
+fuzz_baseline_SRCS   = $(test_baseline_SRCS)
+fuzz_http_SRCS       = $(test_exporter_SRCS)
 fuzz_http_LIBS      := -lmicrohttpd -lpthread
-fuzz_baseline_SRCS  := src/baseline.c src/safe_file.c src/divergence.c \
-		       src/stats.c src/mi.c src/window.c src/key_index.c \
-		       src/feature.c src/jsonw.c src/numfmt.c src/json_counts.c
 
 .PHONY: fuzz fuzz-replay
 

@@ -2,7 +2,7 @@
 /*
  * libFuzzer target: config files (`run --config FILE`), read with inih and
  * turned into --key=value arguments. Whatever the file holds, config__merge
- * must either refuse it (with a message, as cli__error prints) or insert
+ * must either refuse it (with a message) or insert
  * only arguments of the form --KEY or --KEY=VALUE for keys the argp knows,
  * ahead of the command line's own. config__origin (the "FILE:LINE: "
  * prefix of errors about a value) must name the file and a line for
@@ -14,20 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cli.h"
 #include "config.h"
 #include "fuzz_file.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* config.c reports through cli__error; count, do not print. */
-static int errors;
-
-void cli__error(const char *fmt, ...)
-{
-	(void)fmt;
-	errors++;
-}
 
 /* A few of run's options, with values and without. */
 static const struct argp_option options[] = {
@@ -52,10 +42,12 @@ static int known(const char *arg)
 	return 0;
 }
 
-/* config__origin(arg) is "PATH:LINE: " with LINE >= 1. */
-static int names_file(const char *arg, const char *path)
+/* config__origin(ca, arg) is "PATH:LINE: " with LINE >= 1. */
+static int names_file(const struct config_args *ca, const char *arg,
+		      const char *path)
 {
-	const char *o = config__origin(arg);
+	char buf[4200];
+	const char *o = config__origin(ca, arg, buf, sizeof(buf));
 	size_t n = strlen(path);
 	unsigned int line = 0;
 	char end[3] = "";
@@ -70,27 +62,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char cmd[] = "driftprobe run", flag[] = "--config", tail[] = "--json";
 	const char *path = fuzz_file__path(data, size);
 	char *argv[] = { cmd, flag, (char *)path, tail, NULL };
-	char **out = NULL;
-	int out_argc = 0, before = errors;
+	struct config_args ca;
+	char err[512] = "", buf[4200];
+	char **out;
+	int out_argc;
 
-	if (config__merge(&fuzz_argp, 4, argv, &out_argc, &out)) {
-		if (errors == before)
+	if (config__merge(&fuzz_argp, 4, argv, &ca, err, sizeof(err))) {
+		if (!err[0])
 			abort();	/* refused without a word */
 		return 0;
 	}
+	out = ca.argv;
+	out_argc = ca.argc;
 	/* argv[0], the file's arguments, then the command line's 3. */
 	if (out_argc < 4 || strcmp(out[0], cmd) ||
 	    strcmp(out[out_argc - 1], tail))
 		abort();
 	for (int i = 1; i < out_argc - 3; i++)
 		if (strncmp(out[i], "--", 2) || !known(out[i]) ||
-		    !names_file(out[i], path) ||
-		    !names_file(out[i] + strlen(out[i]), path))
+		    !names_file(&ca, out[i], path) ||
+		    !names_file(&ca, out[i] + strlen(out[i]), path))
 			abort();
-	if (*config__origin(out[out_argc - 1]))
+	if (*config__origin(&ca, out[out_argc - 1], buf, sizeof(buf)))
 		abort();
-	config__release(out);
-	if (*config__origin(tail))
+	config__release(&ca);
+	if (*config__origin(&ca, tail, buf, sizeof(buf)))
 		abort();
 	return 0;
 }

@@ -4,7 +4,7 @@
 
 Run with Debian's /usr/bin/python3 (numpy, scipy): gen_divergence.py OUT.
 Seeded, so OUT is the same on every run with the same numpy. It holds one
-line per random (b, w, alpha) case; src/divergence.c must reproduce every
+line per random (b, w, alpha) case; src/stats/divergence.c must reproduce every
 value to 1e-9 relative.
 
 Each value is scipy's (KL: scipy.stats.entropy; JS: jensenshannon(p, q)**2,

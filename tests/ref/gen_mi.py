@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""Reference values for src/mi.c, computed by scikit-learn and scipy.
+"""Reference values for src/stats/mi.c (and stats.c's digamma), computed by
+scikit-learn and scipy.
 
 Run with Debian's /usr/bin/python3 (numpy 1.24, scipy 1.10, sklearn 1.2).
 Seeded: the output is the same on every run. One record per line, fields
@@ -13,8 +14,6 @@ bit for bit:
             scipy.stats.entropy of the cells
       nmi:  normalized_mutual_info_score on the table expanded into label
             vectors; "nan" for tables too large to expand (N > 5000)
-  C nz rows cols counts[nz*rows*cols] cmi
-      I(X;Y|Z) = sum_z N_z/N * mutual_info_score(contingency=slice z)
   D x digamma(x)            scipy.special.digamma
   K n k x[n] y[n] mi        sklearn.feature_selection._mutual_info._compute_mi_cc
 
@@ -98,20 +97,6 @@ def tables():
         write_table(random_table(rows, cols, total), False)
 
 
-def conditional():
-    for _ in range(250):
-        nz, rows, cols = rng.integers(1, 9), *rng.integers(1, 16, size=2)
-        total = int(10 ** rng.uniform(1, 6))
-        t = random_table(nz, rows * cols, total).reshape(nz, rows, cols)
-        n = t.sum()
-        cmi = 0.0
-        for s in t:
-            if s.sum() > 0:
-                cmi += s.sum() / n * mutual_info_score(None, None, contingency=s)
-        fields = ["C", str(nz), str(rows), str(cols)] + [str(v) for v in t.ravel()]
-        out.write(" ".join(fields + [fmt(cmi)]) + "\n")
-
-
 def digammas():
     xs = list(rng.uniform(1e-3, 1, 80)) + list(rng.uniform(1, 12, 80))
     xs += list(10 ** rng.uniform(-8, 12, 60))
@@ -151,6 +136,5 @@ def ksg():
 
 
 tables()
-conditional()
 digammas()
 ksg()

@@ -1,1 +1,1 @@
-test_baseline_SRCS := src/baseline.c src/safe_file.c src/divergence.c src/stats.c src/window.c src/key_index.c src/feature.c src/jsonw.c src/numfmt.c src/json_counts.c src/mi.c
+test_baseline_SRCS := src/stats/baseline.c src/stats/baseline_builder.c src/files/baseline_file.c src/files/safe_file.c src/stats/divergence.c src/stats/stats.c src/core/window.c src/core/key_index.c src/core/feature.c src/core/jsonw.c src/core/numfmt.c src/files/json_counts.c src/stats/mi.c

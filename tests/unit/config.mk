@@ -1,1 +1,1 @@
-test_config_SRCS := src/config.c src/safe_file.c
+test_config_SRCS := src/files/config.c src/files/safe_file.c

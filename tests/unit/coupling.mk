@@ -1,2 +1,1 @@
-test_coupling_SRCS := src/coupling.c src/mi.c
-test_redundancy_SRCS := src/redundancy.c src/mi.c
+test_coupling_SRCS := src/stats/coupling.c src/stats/mi.c src/stats/mi_bootstrap.c src/stats/rng.c src/stats/stats.c

@@ -1,1 +1,1 @@
-test_detector_SRCS := src/detector.c src/numfmt.c src/divergence.c src/stats.c
+test_detector_SRCS := src/stats/detector.c src/output/reason.c src/core/numfmt.c src/stats/divergence.c src/stats/stats.c

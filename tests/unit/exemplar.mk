@@ -1,1 +1,1 @@
-test_exemplar_SRCS := src/exemplar.c src/feature.c
+test_exemplar_SRCS := src/kernel/exemplar.c src/core/feature.c

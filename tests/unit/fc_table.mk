@@ -1,1 +1,1 @@
-test_fc_table_SRCS := src/fc_table.c src/key_index.c
+test_fc_table_SRCS := src/core/fc_table.c src/core/key_index.c

@@ -1,1 +1,1 @@
-test_histview_SRCS := src/histview.c src/divergence.c src/stats.c src/feature.c
+test_histview_SRCS := src/output/histview.c src/stats/divergence.c src/stats/stats.c src/core/feature.c

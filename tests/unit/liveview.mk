@@ -1,1 +1,1 @@
-test_liveview_SRCS := src/liveview.c src/textesc.c src/fc_table.c src/key_index.c src/timefmt.c src/detector.c src/numfmt.c src/divergence.c src/stats.c src/feature.c
+test_liveview_SRCS := src/output/liveview.c src/core/textesc.c src/core/fc_table.c src/core/key_index.c src/core/timefmt.c src/stats/detector.c src/stats/divergence.c src/stats/stats.c src/core/feature.c

@@ -1,1 +1,1 @@
-test_metrics_SRCS := src/metrics.c src/textesc.c src/fc_table.c src/key_index.c src/detector.c src/numfmt.c src/divergence.c src/stats.c src/window.c src/feature.c
+test_metrics_SRCS := src/output/metrics.c src/core/textesc.c src/core/fc_table.c src/core/key_index.c src/stats/detector.c src/stats/divergence.c src/stats/stats.c src/core/window.c src/core/feature.c

@@ -354,9 +354,6 @@ static void builder_add__bad_histograms__einval_and_nothing_added(
 
 	(void)state;
 	assert_null(baseline_builder__new(-1));
-	assert_int_equal(baseline_builder__set_rule(b, -0.1, 4, 1.5), -EINVAL);
-	assert_int_equal(baseline_builder__set_rule(b, 0.01, NAN, 1.5),
-			 -EINVAL);
 	/* The same (feature, cgroup) twice in one window. */
 	assert_int_equal(window__add(w, DP_F_SYSCALL_ID, "/", c, 512), 0);
 	assert_int_equal(window__add(w, DP_F_SYSCALL_ID, "/", c, 512), 0);
@@ -411,7 +408,6 @@ static void builder_finish__thresholds__follow_leave_one_out_rule(
 	char err[256];
 
 	(void)state;
-	assert_int_equal(baseline_builder__set_rule(b, 0.001, 2, 1.1), 0);
 	for (int j = 0; j < 4; j++) {
 		struct window *w = window__new(j, 10, "h");
 
@@ -448,12 +444,14 @@ static void builder_finish__thresholds__follow_leave_one_out_rule(
 	assert_true(fabs(e->loo_mean - mean) <= 1e-12 * mean);
 	assert_true(fabs(e->loo_sd - sd) <= 1e-9 * sd);
 	assert_true(e->loo_max == max);
-	assert_true(e->threshold == fmax(0.001, fmax(e->loo_mean +
-						     2 * e->loo_sd,
-						     1.1 * e->loo_max)));
-	assert_true(e->threshold > 0.001);
+	assert_true(e->threshold ==
+		    fmax(BASELINE_MIN_THRESHOLD,
+			 fmax(e->loo_mean + BASELINE_SD_FACTOR * e->loo_sd,
+			      BASELINE_MAX_FACTOR * e->loo_max)));
+	assert_true(e->threshold > BASELINE_MIN_THRESHOLD);
 	assert_int_equal(bl->windows, 4);
-	assert_true(bl->sd_factor == 2 && bl->max_factor == 1.1);
+	assert_true(bl->sd_factor == BASELINE_SD_FACTOR &&
+		    bl->max_factor == BASELINE_MAX_FACTOR);
 	baseline__free(bl);
 	baseline_builder__free(b);
 }

@@ -22,21 +22,8 @@
 #include "cgroup_collect.h"
 #include "cgroup_path.h"
 #include "feature.h"
-#include "probe.h"
 #include "window.h"
-
-/* collect.c's collector is linked but not used here. */
-size_t probe__ncpus(const struct probe *p) { (void)p; return 1; }
-int probe__syscall_map_fd(const struct probe *p) { (void)p; return -1; }
-int probe__cgroup_map_fd(const struct probe *p, enum dp_group g)
-{
-	(void)p;
-	(void)g;
-	return -1;
-}
-int probe__net_map_fd(const struct probe *p) { (void)p; return -1; }
-int probe__proc_map_fd(const struct probe *p) { (void)p; return -1; }
-int probe__node_map_fd(const struct probe *p) { (void)p; return -1; }
+#include "test_tmpdir.h"
 
 #define MAXKEYS 8
 /* A map value of either group's cgroup map; value_size bytes are read. */
@@ -159,11 +146,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[100];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	return system(cmd);
+	return test_tmpdir__remove(root);
 }
 
 static void paths__ids_resolve_to_paths_and_unknown_ids_say_so(void **state)

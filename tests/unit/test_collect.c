@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Snapshot arithmetic and the live collector, without a kernel: the probe
+ * The live collector, without a kernel: the probe
  * accessors are mocked and bpf_map_lookup_elem is wrapped (-Wl,--wrap) to
  * hand out per-CPU values the test controls.
  */
@@ -89,47 +89,6 @@ int __wrap_bpf_map_lookup_elem(int fd, const void *key, void *value)
 	else
 		memcpy(value, fake_net, sizeof(fake_net));
 	return 0;
-}
-
-static void diff__plain_increment(void **state)
-{
-	uint64_t prev[3] = { 1, 5, 100 }, cur[3] = { 4, 5, 1100 }, d[3];
-
-	(void)state;
-	assert_int_equal(collect__diff(prev, cur, 3, d), 0);
-	assert_int_equal(d[0], 3);
-	assert_int_equal(d[1], 0);
-	assert_int_equal(d[2], 1000);
-}
-
-static void diff__counter_wrap__yields_true_increment(void **state)
-{
-	uint64_t prev[1] = { UINT64_MAX - 2 }, cur[1] = { 7 }, d[1];
-
-	(void)state;
-	assert_int_equal(collect__diff(prev, cur, 1, d), 0);
-	assert_int_equal(d[0], 10);
-}
-
-static void diff__counter_reset__yields_zero(void **state)
-{
-	uint64_t prev[2] = { 1000000, 10 }, cur[2] = { 5, 12 }, d[2];
-
-	(void)state;
-	assert_int_equal(collect__diff(prev, cur, 2, d), 1);
-	assert_int_equal(d[0], 0);
-	assert_int_equal(d[1], 2);
-}
-
-static void sum_cpus__adds_each_bin_across_cpus(void **state)
-{
-	uint64_t percpu[2 * 4] = { 1, 2, 3, 99, 10, 20, 30, 99 }, out[3];
-
-	(void)state;
-	collect__sum_cpus(percpu, 2, 4, out, 3);
-	assert_int_equal(out[0], 11);
-	assert_int_equal(out[1], 22);
-	assert_int_equal(out[2], 33);
 }
 
 static void collector__first_read_primes_then_windows_hold_deltas(void **state)
@@ -280,10 +239,6 @@ int main(void)
 {
 	static int dummy_probe;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(diff__plain_increment),
-		cmocka_unit_test(diff__counter_wrap__yields_true_increment),
-		cmocka_unit_test(diff__counter_reset__yields_zero),
-		cmocka_unit_test(sum_cpus__adds_each_bin_across_cpus),
 		cmocka_unit_test_prestate(collector__first_read_primes_then_windows_hold_deltas,
 					  &dummy_probe),
 		cmocka_unit_test_prestate(collector__net_group__counts_and_recent_peers_per_bin,

@@ -3,8 +3,7 @@
  * config.c with a small argp of its own: entries become arguments before
  * the command line (so the command line wins), flags take yes/no, and
  * every refusal names FILE:LINE - unknown and repeated keys, sections,
- * syntax, empty values, overlong lines, unsafe files. cli__error is
- * replaced here to capture the message.
+ * syntax, empty values, overlong lines, unsafe files.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,15 +18,6 @@
 #include "config.h"
 
 static char last_error[1024];
-
-void cli__error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(last_error, sizeof(last_error), fmt, ap);
-	va_end(ap);
-}
 
 static const struct argp_option child_options[] = {
 	{ "alpha", 0x201, "A", 0, "smoothing", 0 },
@@ -63,7 +53,7 @@ static void write_config(const char *text, mode_t mode)
 }
 
 /* Merge with argv = prog --config PATH extra...; returns config__merge's. */
-static int merge(const char *extra, int *argc, char ***argv)
+static int merge(const char *extra, struct config_args *ca)
 {
 	char *args[6] = { "prog", "--config", path };
 	int n = 3;
@@ -71,51 +61,53 @@ static int merge(const char *extra, int *argc, char ***argv)
 	if (extra)
 		args[n++] = (char *)extra;
 	last_error[0] = '\0';
-	return config__merge(&test_argp, n, args, argc, argv);
+	return config__merge(&test_argp, n, args, ca, last_error,
+			     sizeof(last_error));
 }
 
 static void entries_become_arguments_before_the_command_line(void **state)
 {
-	int argc;
-	char **argv;
+	struct config_args ca;
 
 	(void)state;
 	write_config("# comment\n; another\n\ninterval = 5\n  alpha=0.25 ; why\n"
 		     "json = yes\nverbose = no\n", 0600);
-	assert_int_equal(merge("--interval=7", &argc, &argv), 0);
-	assert_int_equal(argc, 7);
-	assert_string_equal(argv[0], "prog");
-	assert_string_equal(argv[1], "--interval=5");
-	assert_string_equal(argv[2], "--alpha=0.25");
-	assert_string_equal(argv[3], "--json");
-	assert_string_equal(argv[4], "--config");
-	assert_string_equal(argv[5], path);
-	assert_string_equal(argv[6], "--interval=7");	/* after, so it wins */
-	config__release(argv);
+	assert_int_equal(merge("--interval=7", &ca), 0);
+	assert_int_equal(ca.argc, 7);
+	assert_string_equal(ca.argv[0], "prog");
+	assert_string_equal(ca.argv[1], "--interval=5");
+	assert_string_equal(ca.argv[2], "--alpha=0.25");
+	assert_string_equal(ca.argv[3], "--json");
+	assert_string_equal(ca.argv[4], "--config");
+	assert_string_equal(ca.argv[5], path);
+	assert_string_equal(ca.argv[6], "--interval=7");	/* after, so it wins */
+	config__release(&ca);
 
 	write_config("interval = 5\n", 0600);
-	assert_int_equal(merge("-j", &argc, &argv), 0);
-	assert_int_equal(argc, 5);
-	assert_string_equal(argv[4], "-j");
-	config__release(argv);
+	assert_int_equal(merge("-j", &ca), 0);
+	assert_int_equal(ca.argc, 5);
+	assert_string_equal(ca.argv[4], "-j");
+	config__release(&ca);
 }
 
 static void origin__names_file_and_line(void **state)
 {
-	char expect[128];
-	int argc;
-	char **argv;
+	char expect[128], buf[128];
+	struct config_args ca;
 
 	(void)state;
 	write_config("\n\ninterval = oops\n", 0600);
-	assert_int_equal(merge(NULL, &argc, &argv), 0);
+	assert_int_equal(merge(NULL, &ca), 0);
 	snprintf(expect, sizeof(expect), "%s:3: ", path);
-	assert_string_equal(config__origin(argv[1] + strlen("--interval=")),
-			    expect);
-	assert_string_equal(config__origin(argv[2]), "");	/* --config */
-	assert_string_equal(config__origin("oops"), "");
-	config__release(argv);
-	assert_string_equal(config__origin(NULL), "");
+	assert_string_equal(config__origin(&ca, ca.argv[1] +
+					   strlen("--interval="), buf,
+					   sizeof(buf)), expect);
+	assert_string_equal(config__origin(&ca, ca.argv[2], buf, sizeof(buf)),
+			    "");	/* --config */
+	assert_string_equal(config__origin(&ca, "oops", buf, sizeof(buf)), "");
+	assert_string_equal(config__origin(NULL, ca.argv[1], buf, sizeof(buf)),
+			    "");
+	config__release(&ca);
 }
 
 static void bad_files__refused_with_file_line(void **state)
@@ -135,13 +127,12 @@ static void bad_files__refused_with_file_line(void **state)
 		{ "interval = 1\njust words\n", "expected 'key = value'", 2 },
 	};
 	char expect[256];
-	int argc;
-	char **argv;
+	struct config_args ca;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		write_config(cases[i].text, 0600);
-		if (merge(NULL, &argc, &argv) != -EINVAL)
+		if (merge(NULL, &ca) != -EINVAL)
 			fail_msg("case %zu accepted: %s", i, cases[i].text);
 		snprintf(expect, sizeof(expect), "%s:%u: ", path,
 			 cases[i].line);
@@ -155,8 +146,7 @@ static void bad_files__refused_with_file_line(void **state)
 static void overlong_line__refused(void **state)
 {
 	char text[512];
-	int argc;
-	char **argv;
+	struct config_args ca;
 
 	(void)state;
 	memset(text, '1', sizeof(text));
@@ -164,29 +154,28 @@ static void overlong_line__refused(void **state)
 	text[sizeof(text) - 2] = '\n';
 	text[sizeof(text) - 1] = '\0';
 	write_config(text, 0600);
-	assert_int_equal(merge(NULL, &argc, &argv), -EINVAL);
+	assert_int_equal(merge(NULL, &ca), -EINVAL);
 	assert_non_null(strstr(last_error, ":1: line longer than"));
 
 	/* A long comment on line 2: the line is still named, once. */
 	memcpy(text, "json = no\n# ", 12);
 	write_config(text, 0600);
-	assert_int_equal(merge(NULL, &argc, &argv), -EINVAL);
+	assert_int_equal(merge(NULL, &ca), -EINVAL);
 	assert_non_null(strstr(last_error, ":2: line longer than"));
 }
 
 static void unsafe_or_missing_file__refused(void **state)
 {
-	int argc;
-	char **argv;
+	struct config_args ca;
 
 	(void)state;
 	write_config("interval = 1\n", 0620);
-	assert_int_equal(merge(NULL, &argc, &argv), -EINVAL);
+	assert_int_equal(merge(NULL, &ca), -EINVAL);
 	assert_non_null(strstr(last_error, "is writable by group/other"));
 	write_config("interval = 1\n", 0602);
-	assert_int_equal(merge(NULL, &argc, &argv), -EINVAL);
+	assert_int_equal(merge(NULL, &ca), -EINVAL);
 	unlink(path);
-	assert_int_equal(merge(NULL, &argc, &argv), -ENOENT);
+	assert_int_equal(merge(NULL, &ca), -ENOENT);
 	assert_non_null(strstr(last_error, "cannot open"));
 }
 
@@ -194,19 +183,19 @@ static void config_option_forms(void **state)
 {
 	char *eq_form[] = { "prog", NULL }, arg[80], *dangling[] = {
 		"prog", "--config" };
-	int argc;
-	char **argv;
+	struct config_args ca;
 
 	(void)state;
 	write_config("interval = 3\n", 0600);
 	snprintf(arg, sizeof(arg), "--config=%s", path);
 	eq_form[1] = arg;
-	assert_int_equal(config__merge(&test_argp, 2, eq_form, &argc, &argv), 0);
-	assert_int_equal(argc, 3);
-	assert_string_equal(argv[1], "--interval=3");
-	config__release(argv);
-	assert_int_equal(config__merge(&test_argp, 2, dangling, &argc, &argv),
-			 -EINVAL);
+	assert_int_equal(config__merge(&test_argp, 2, eq_form, &ca, last_error,
+					sizeof(last_error)), 0);
+	assert_int_equal(ca.argc, 3);
+	assert_string_equal(ca.argv[1], "--interval=3");
+	config__release(&ca);
+	assert_int_equal(config__merge(&test_argp, 2, dangling, &ca, last_error,
+					sizeof(last_error)), -EINVAL);
 	assert_non_null(strstr(last_error, "--config: expected a FILE"));
 	unlink(path);
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * src/coupling.c on tables whose coupling is known by construction: an
+ * src/stats/coupling.c on tables whose coupling is known by construction: an
  * independent table sampled event by event (MI ~ 0, inside the interval's
  * reach of 0), a deterministic one (MI = H(X), NMI = 1), the band
  * comparison at its edges, and seed determinism.

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "detector.h"
+#include "reason.h"
 
 #define K		8
 #define MOVED_BIN	5
@@ -40,10 +41,18 @@ static enum verdict judge(const struct detector_opts *o,
 	return an->verdict;
 }
 
+/* an's reason in words (reason.c), as the outputs print it. */
+static const char *reason(const struct analysis *an)
+{
+	static char buf[REASON_LEN];
+
+	return reason__format(an, buf, sizeof(buf));
+}
+
 static void assert_reason_has(const struct analysis *an, const char *what)
 {
-	if (!strstr(an->reason, what))
-		fail_msg("reason \"%s\" lacks \"%s\"", an->reason, what);
+	if (!strstr(reason(an), what))
+		fail_msg("reason \"%s\" lacks \"%s\"", reason(an), what);
 }
 
 static void verdict_name__each_verdict__has_its_word(void **state)
@@ -103,7 +112,7 @@ static void judge__window_below_min_count__insufficient_state_untouched(
 	(void)state;
 	detector_opts__defaults(&o);
 	assert_int_equal(judge(&o, &st, w, 0.01, &an), VERDICT_INSUFFICIENT);
-	assert_string_equal(an.reason, "12 events < min-count 50");
+	assert_string_equal(reason(&an), "12 events < min-count 50");
 	assert_int_equal(st.run, 1);
 	assert_true(st.raised);
 	assert_false(an.exceeds);
@@ -121,7 +130,7 @@ static void judge__empty_baseline__insufficient(void **state)
 	assert_int_equal(detector__judge(&o, &st, empty, window_of(100, 0), K,
 					 0.01, &an), 0);
 	assert_int_equal(an.verdict, VERDICT_INSUFFICIENT);
-	assert_string_equal(an.reason,
+	assert_string_equal(reason(&an),
 			    "baseline has no events for this feature");
 }
 
@@ -137,7 +146,7 @@ static void judge__same_shape__normal_effect_below_threshold(void **state)
 			 VERDICT_NORMAL);
 	assert_false(an.exceeds);
 	assert_true(an.d.effect == 0);
-	assert_string_equal(an.reason, "effect 0 <= threshold 0.031");
+	assert_string_equal(reason(&an), "effect 0 <= threshold 0.031");
 }
 
 static void judge__moved_mass__anomaly_with_both_tests_in_reason(void **state)
@@ -232,6 +241,9 @@ static void judge__consecutive_two__second_exceeding_window_raises(
 	assert_int_equal(judge(&o, &st, window_of(100, 400), 0.02, &an),
 			 VERDICT_NORMAL);
 	assert_true(an.exceeds);
+	assert_int_equal(an.reason.kind, REASON_PENDING);
+	assert_int_equal(an.reason.run, 1);
+	assert_int_equal(an.reason.consecutive, 2);
 	assert_reason_has(&an, "exceeds 1 of 2 windows needed: effect");
 	/* A calm window in between starts the count again. */
 	assert_int_equal(judge(&o, &st, window_of(100, 0), 0.02, &an),
@@ -260,6 +272,8 @@ static void judge__hysteresis__holds_above_clear_level_then_clears(
 	assert_int_equal(judge(&o, &st, window_of(10000, 3000), 0.005, &an),
 			 VERDICT_ANOMALY);
 	assert_false(an.exceeds);
+	assert_int_equal(an.reason.kind, REASON_HOLDING);
+	assert_true(an.reason.clear == 0.0025);
 	assert_reason_has(&an, "holding: effect 0.00405 > clear level 0.0025");
 	assert_int_equal(judge(&o, &st, window_of(10000, 1750), 0.005, &an),
 			 VERDICT_NORMAL);

@@ -60,7 +60,7 @@ static const char *health_names[] = { "start_store_failed",
 				      "exit_without_start" };
 static const uint64_t health[] = { 3, 17 };
 
-static const struct live_status status = {
+static const struct probe_status status = {
 	.hook_kind = "tp_btf", .hooks = hooks, .nhooks = 2,
 	.health_names = health_names, .health = health, .nhealth = 2,
 	.counter_resets = 1,

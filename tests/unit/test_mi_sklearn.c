@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * src/mi.c against scikit-learn and scipy: reads the reference file that
+ * src/stats/mi.c against scikit-learn and scipy: reads the reference file that
  * tests/ref/gen_mi.py writes (path in argv[1], format described there) and
  * compares every record to 1e-9 relative (+1e-12 absolute near 0). A missing
  * or short file fails: a check that silently compares nothing is no check.
@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "mi.h"
+#include "stats.h"
 
 #define REL_TOL 1e-9
 #define ABS_TOL 1e-12
@@ -155,8 +156,7 @@ static void table_record(struct cursor *c, size_t line, void *ctx)
 	got[ST_HY] = e.h_y;
 	got[ST_HXY] = e.h_xy;
 	for (int i = 0; i < 4; i++)
-		assert_int_equal(mi__nmi(t, rows, cols, norms[i],
-					 &got[ST_NMI0 + i]), 0);
+		got[ST_NMI0 + i] = mi__nmi_of(&e, norms[i]);
 	for (int i = 0; i < ST_COUNT; i++)
 		if (!isnan(want[i]))
 			check_close(&s[i], got[i], want[i], REL_TOL, ABS_TOL,
@@ -181,35 +181,13 @@ static void tables__match_sklearn(void **state)
 		assert_true(s[i].n >= 1000);
 }
 
-static void conditional_record(struct cursor *c, size_t line, void *ctx)
-{
-	size_t nz = next_u64(c), rows = next_u64(c), cols = next_u64(c);
-	uint64_t *t = read_counts(c, nz * rows * cols);
-	double want = next_double(c), got;
-
-	record_end(c, line);
-	assert_int_equal(mi__conditional(t, nz, rows, cols, &got), 0);
-	check_close(ctx, got, want, REL_TOL, ABS_TOL, line);
-	free(t);
-}
-
-static void conditional__matches_sliced_sklearn(void **state)
-{
-	struct err_stat s = { .name = "conditional mi" };
-
-	(void)state;
-	for_each_record('C', conditional_record, &s);
-	print_stats(&s, 1);
-	assert_true(s.n >= 200);
-}
-
 static void digamma_record(struct cursor *c, size_t line, void *ctx)
 {
 	double x = next_double(c), want = next_double(c);
 
 	record_end(c, line);
 	/* 1e-12 relative; absolute 1e-15 covers the root at x ~ 1.4616. */
-	check_close(ctx, mi__digamma(x), want, 1e-12, 1e-15, line);
+	check_close(ctx, stats__digamma(x), want, 1e-12, 1e-15, line);
 }
 
 static void digamma__matches_scipy(void **state)
@@ -252,7 +230,6 @@ int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(tables__match_sklearn),
-		cmocka_unit_test(conditional__matches_sliced_sklearn),
 		cmocka_unit_test(digamma__matches_scipy),
 		cmocka_unit_test(ksg__matches_sklearn_compute_mi_cc),
 	};

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Test data generator shared by the unit tests: splitmix64, independent of
- * the PRNG inside src/mi.c, so a test never draws its data from the code
+ * the PRNG inside src/stats/rng.c, so a test never draws its data from the code
  * it checks.
  */
 #ifndef DRIFTPROBE_TEST_RAND_H

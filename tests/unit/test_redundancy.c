@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * src/redundancy.c on series whose dependence is known: bivariate normals
+ * src/stats/redundancy.c on series whose dependence is known: bivariate normals
  * with correlation rho (r must come out near |rho|, Linfoot's identity),
  * a deterministic monotone function (r near 1), independence (r near 0),
  * a constant series, scale invariance, and the ranking.

@@ -12,6 +12,7 @@
 #include <math.h>
 #include <cmocka.h>
 #include "stats.h"
+#include "test_close.h"
 
 #define REL_TOL		1e-10	/* what stats.h promises */
 #define FLOOR		1e-300	/* below it only "finite, >= 0, tiny" */
@@ -222,9 +223,36 @@ static void stats__invalid_inputs__return_minus_one(void **state)
 	assert_true(stats__gamma_p(NAN, NAN) == -1.0);
 }
 
+#define EULER_GAMMA 0.57721566490153286061
+
+static void digamma__identities__hold_across_the_series_switch(void **state)
+{
+	(void)state;
+	assert_close(stats__digamma(1.0), -EULER_GAMMA, 1e-15);
+	assert_close(stats__digamma(0.5), -EULER_GAMMA - 2.0 * M_LN2,
+			   1e-15);
+	/* psi(n) = H_{n-1} - gamma for integers, across the x = 10 switch. */
+	for (int n = 2; n < 30; n++) {
+		double harmonic = 0.0;
+
+		for (int i = 1; i < n; i++)
+			harmonic += 1.0 / i;
+		assert_close(stats__digamma(n), harmonic - EULER_GAMMA,
+				   1e-14);
+	}
+	for (double x = 0.01; x < 40.0; x *= 1.37)
+		assert_close(stats__digamma(x + 1.0),
+				   stats__digamma(x) + 1.0 / x,
+				   1e-14 * (1.0 / x + fabs(stats__digamma(x))));
+	assert_true(isnan(stats__digamma(0.0)));
+	assert_true(isnan(stats__digamma(-1.5)));
+	assert_true(isnan(stats__digamma(NAN)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(digamma__identities__hold_across_the_series_switch),
 		cmocka_unit_test(chi2_sf__df1__matches_erfc),
 		cmocka_unit_test(chi2_sf__df2__matches_exp),
 		cmocka_unit_test(chi2_sf__even_df__matches_poisson_sum),

@@ -109,6 +109,7 @@ int main(int argc, char **argv)
 	struct baseline *bl;
 	struct analyzer *a;
 	struct report *r;
+	struct analysis_sink sink;
 	struct rusage ru;
 	uint64_t seed = 1;
 	double t0, per_window, rss_mb;
@@ -134,12 +135,14 @@ int main(int argc, char **argv)
 	r = report__new(devnull, REPORT_JSON, 0);
 	if (!a || !r || !devnull)
 		return 1;
+	sink = report__sink(r);
+	analyzer__add_sink(a, &sink);
 	t0 = 0;
 	for (int i = 0; i < TIMED; i++) {
 		struct window *w = synthetic(1000 + i * 10.0, cgroups, &seed);
 		double start = cpu_ms();
 
-		if (analyzer__window(a, w, r) < 0)
+		if (analyzer__window(a, w) < 0)
 			return 1;
 		t0 += cpu_ms() - start;
 		window__free(w);

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: MIT
+/* Shared command-line plumbing: error lines and strict option parsers. */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "config.h"
+#include "detector.h"
+#include "textesc.h"
+#include "window_io.h"
+
+/*
+ * The arguments cli__parse_config_args is parsing, so that the option
+ * parsers can name the config file line a bad value came from; NULL
+ * outside it.
+ */
+static const struct config_args *parsing;
+
+const char *cli__origin(const char *arg)
+{
+	static char where[PATH_MAX + 16];
+
+	return config__origin(parsing, arg, where, sizeof(where));
+}
+
+int cli__parse_config_args(const struct argp *argp,
+			   const struct config_args *ca, void *input)
+{
+	error_t err;
+
+	parsing = ca;
+	err = argp_parse(argp, ca->argc, ca->argv, 0, NULL, input);
+	parsing = NULL;
+	return err ? -EINVAL : 0;
+}
+
+/*
+ * Escaped whole: messages quote names and values from files and from the
+ * host (textesc.h), and are one line by contract.
+ */
+void cli__error(const char *fmt, ...)
+{
+	char *line = NULL;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&line, fmt, ap);
+	va_end(ap);
+	fputs("driftprobe: ", stderr);
+	textesc__fputs(n < 0 ? fmt : line, stderr);
+	fputc('\n', stderr);
+	if (n >= 0)
+		free(line);
+}
+
+int cli__parse_double(const char *opt, const char *arg, double min,
+		      double max, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (end == arg || *end || errno || !isfinite(v) || v < min ||
+	    v > max) {
+		cli__error("%s%s: bad value '%s'; expected a number from %g "
+			   "to %g", cli__origin(arg), opt, arg, min, max);
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+int cli__parse_uint(const char *opt, const char *arg, unsigned long min,
+		    unsigned long max, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (end == arg || *end || errno || arg[0] == '-' || v < min ||
+	    v > max) {
+		cli__error("%s%s: bad value '%s'; expected a whole number "
+			   "from %lu to %lu", cli__origin(arg), opt, arg, min,
+			   max);
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+enum {
+	OPT_ALPHA = 0x200,
+	OPT_MIN_COUNT,
+	OPT_P,
+	OPT_CONSECUTIVE,
+	OPT_CLEAR,
+};
+
+static const struct argp_option detector_options[] = {
+	{ "alpha", OPT_ALPHA, "A", 0, "Additive smoothing of both histograms "
+				      "(default 0.5)", 1 },
+	{ "min-count", OPT_MIN_COUNT, "N", 0, "Windows with fewer events are "
+		"'insufficient' (default 50)", 1 },
+	{ "p", OPT_P, "P", 0, "Family-wise significance level, Bonferroni-"
+			      "corrected over the baseline's series "
+			      "(default 0.001)", 1 },
+	{ "consecutive", OPT_CONSECUTIVE, "N", 0, "Exceeding windows needed "
+		"before an anomaly is raised (default 1)", 1 },
+	{ "clear-fraction", OPT_CLEAR, "F", 0, "A raised anomaly clears when "
+		"the effect falls to F x threshold (default 0.5)", 1 },
+	{},
+};
+
+static error_t detector_parse(int key, char *arg, struct argp_state *state)
+{
+	struct detector_opts *o = state->input;
+	unsigned long u;
+
+	switch (key) {
+	case OPT_ALPHA:
+		return cli__parse_double("--alpha", arg, 0, 1e6, &o->alpha) ?
+			       EINVAL : 0;
+	case OPT_MIN_COUNT:
+		if (cli__parse_uint("--min-count", arg, 0, 1UL << 62, &u))
+			return EINVAL;
+		o->min_count = u;
+		return 0;
+	case OPT_P:
+		return cli__parse_double("--p", arg, 1e-300, 1, &o->family_p) ?
+			       EINVAL : 0;
+	case OPT_CONSECUTIVE:
+		if (cli__parse_uint("--consecutive", arg, 1, 1000, &u))
+			return EINVAL;
+		o->consecutive = (unsigned int)u;
+		return 0;
+	case OPT_CLEAR:
+		return cli__parse_double("--clear-fraction", arg, 0, 1,
+					 &o->clear_fraction) ? EINVAL : 0;
+	}
+	return ARGP_ERR_UNKNOWN;
+}
+
+const struct argp cli__detector_argp = {
+	detector_options, detector_parse, NULL, NULL, NULL, NULL, NULL,
+};
+
+int cli__for_each_window(char *const *paths, int npaths,
+			 int (*fn)(const struct window *w, void *ctx),
+			 void *ctx)
+{
+	char err[512];
+	int ret = window_io__read_files(paths, npaths, fn, ctx, err,
+					sizeof(err));
+
+	if (ret == -ECANCELED)
+		return EXIT_RUNTIME;
+	if (ret) {
+		cli__error("%s", err);
+		return EXIT_INPUT;
+	}
+	return EXIT_OK;
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What every command shares: exit codes, the error line format, option
+ * value parsers, and the command entry points main() dispatches to.
+ */
+#ifndef DRIFTPROBE_CLI_H
+#define DRIFTPROBE_CLI_H
+
+#include <argp.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#define DRIFTPROBE_VERSION "0.1.0"
+
+enum {
+	EXIT_OK = 0,
+	EXIT_RUNTIME = 1,	/* the probe, the kernel or I/O failed */
+	EXIT_INPUT = 2,		/* bad usage or bad input */
+};
+
+/* "driftprobe: <message>\n" on stderr. */
+void cli__error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Parse a number within [min, max] for option opt; on error print which
+ * option, what was given and what was expected, and return -EINVAL.
+ */
+int cli__parse_double(const char *opt, const char *arg, double min,
+		      double max, double *out);
+int cli__parse_uint(const char *opt, const char *arg, unsigned long min,
+		    unsigned long max, unsigned long *out);
+
+/*
+ * "FILE:LINE: " when arg is (in) an argument cli__parse_config_args is
+ * parsing that came from the config file, else "": the prefix of a
+ * complaint about an option's value.
+ */
+const char *cli__origin(const char *arg);
+
+/*
+ * argp_parse over the arguments config__merge made (struct config_args,
+ * config.h), so that a bad value from the file is reported with its
+ * FILE:LINE. 0 or -EINVAL (argp printed why).
+ */
+struct config_args;
+int cli__parse_config_args(const struct argp *argp,
+			   const struct config_args *ca, void *input);
+
+/*
+ * Options every analysing command shares (--alpha, --min-count, --p,
+ * --consecutive, --clear-fraction), as an argp child whose input is a
+ * struct detector_opts.
+ */
+extern const struct argp cli__detector_argp;
+
+
+/*
+ * window_io__read_files for a command: EXIT_OK, EXIT_INPUT after printing
+ * the bad file:line, or EXIT_RUNTIME when fn returned < 0.
+ */
+struct window;
+int cli__for_each_window(char *const *paths, int npaths,
+			 int (*fn)(const struct window *w, void *ctx),
+			 void *ctx);
+
+int cmd_features(int argc, char **argv);
+int cmd_record(int argc, char **argv);
+int cmd_baseline(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
+int cmd_mi(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+
+#endif /* DRIFTPROBE_CLI_H */

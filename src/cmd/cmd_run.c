@@ -1,0 +1,416 @@
+// SPDX-License-Identifier: MIT
+/*
+ * `driftprobe run`: the live detector. With no --baseline it first learns
+ * one from --learn seconds of windows (optionally saving it), then judges
+ * every window with the analyzer `analyze` uses offline. With --listen it
+ * also serves every verdict and the probe's health to Prometheus.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+#include "analyzer.h"
+#include "cli.h"
+#include "config.h"
+#include "exporter.h"
+#include "live.h"
+#include "metrics.h"
+#include "report.h"
+#include "window_io.h"
+
+/* What the command line (and the config file) asked for. */
+struct run_opts {
+	struct live_opts live;
+	struct detector_opts det;
+	const char *baseline_path, *save_path, *record_path, *listen;
+	const char *persist_path;
+	double learn_s;
+	unsigned long learn_windows;	/* learn_s in windows */
+	bool json;
+};
+
+/* What a run holds while it goes. */
+struct run_state {
+	const struct run_opts *o;
+	enum { RUN_LEARNING, RUN_JUDGING } phase;
+	struct metrics *metrics;	/* with --listen */
+	struct exporter *exporter;
+	FILE *record;
+	unsigned long learned;		/* windows, while learning */
+	struct baseline_builder *builder;	/* while learning */
+	struct baseline *baseline;
+	struct analyzer *analyzer;	/* once judging */
+	struct report *report;
+};
+
+enum {
+	OPT_LEARN = 0x300, OPT_SAVE, OPT_RECORD, OPT_LISTEN, OPT_CONFIG,
+	OPT_PERSIST,
+};
+
+static const struct argp_option run_options[] = {
+	{ "baseline", 'b', "FILE", 0, "Compare with this baseline instead of "
+				      "learning one", 0 },
+	{ "learn", OPT_LEARN, "SEC", 0, "Learn a baseline for SEC seconds "
+					"first (default 60)", 0 },
+	{ "save-baseline", OPT_SAVE, "FILE", 0, "Save the learnt baseline "
+						"(atomically, mode 0600)", 0 },
+	{ "json", 'j', NULL, 0, "Print every analysis line as JSON", 0 },
+	{ "record", OPT_RECORD, "FILE", 0, "Also append every window's records "
+					   "to FILE", 0 },
+	{ "listen", OPT_LISTEN, "[ADDR:]PORT", 0, "Serve Prometheus metrics at "
+		"http://ADDR:PORT/metrics (default off; no ADDR = 127.0.0.1)",
+	  0 },
+	{ "persist-baseline", OPT_PERSIST, "FILE", 0, "Load the baseline from "
+		"FILE if it exists, else learn one and save it there (for "
+		"services: a restart does not relearn)", 0 },
+	{ "config", OPT_CONFIG, "FILE", 0, "Read options from FILE first "
+		"(default " CONFIG_DEFAULT_PATH ", if it exists); options "
+		"given here override it", 0 },
+	{},
+};
+
+static error_t run_parse(int key, char *arg, struct argp_state *state)
+{
+	struct run_opts *a = state->input;
+
+	switch (key) {
+	case 'b':
+		a->baseline_path = arg;
+		return 0;
+	case OPT_LEARN:
+		return cli__parse_double("--learn", arg, 0.2, 86400 * 30,
+					 &a->learn_s) ? EINVAL : 0;
+	case OPT_SAVE:
+		a->save_path = arg;
+		return 0;
+	case 'j':
+		a->json = true;
+		return 0;
+	case OPT_RECORD:
+		a->record_path = arg;
+		return 0;
+	case OPT_LISTEN:
+		a->listen = arg;
+		return 0;
+	case OPT_CONFIG:		/* read by config__merge already */
+		return 0;
+	case OPT_PERSIST:
+		a->persist_path = arg;
+		return 0;
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->det;
+		state->child_inputs[1] = &a->live;
+		return 0;
+	case ARGP_KEY_ARG:
+		argp_error(state, "unexpected argument '%s'", arg);
+		return EINVAL;
+	case ARGP_KEY_END:
+		if (a->persist_path && (a->baseline_path || a->save_path)) {
+			argp_error(state, "--persist-baseline does both "
+					  "--baseline and --save-baseline; "
+					  "give it alone");
+			return EINVAL;
+		}
+		if (a->persist_path) {
+			if (!access(a->persist_path, F_OK))
+				a->baseline_path = a->persist_path;
+			else
+				a->save_path = a->persist_path;
+		}
+		if (a->baseline_path && a->save_path) {
+			argp_error(state, "--save-baseline goes with learning, "
+					  "not with --baseline");
+			return EINVAL;
+		}
+		a->learn_windows = (unsigned long)(a->learn_s /
+						   a->live.interval_s + 0.5);
+		if (!a->baseline_path && a->learn_windows < 2) {
+			cli__error("--learn %g with --interval %g gives %lu "
+				   "window(s); expected at least 2",
+				   a->learn_s, a->live.interval_s,
+				   a->learn_windows);
+			return EINVAL;
+		}
+		return 0;
+	}
+	return ARGP_ERR_UNKNOWN;
+}
+
+static const struct argp_child run_children[] = {
+	{ &cli__detector_argp, 0, "Detection:", 1 },
+	{ &live__argp, 0, NULL, 0 },
+	{},
+};
+
+static const struct argp run_argp = {
+	run_options, run_parse, NULL,
+	"Attach the probe, learn (or load) a baseline, and report every window "
+	"that drifts from it.\v"
+	"EXAMPLES:\n"
+	"  driftprobe run                                  # learn 60 s, then watch\n"
+	"  driftprobe run --learn 600 --save-baseline /var/lib/driftprobe/baseline.json\n"
+	"  driftprobe run --baseline /var/lib/driftprobe/baseline.json --json\n"
+	"  driftprobe run --listen 9811                    # /metrics on loopback\n"
+	"  driftprobe run --persist-baseline /var/lib/driftprobe/baseline.json",
+	run_children, NULL, NULL,
+};
+
+static void show_progress(const struct run_state *a)
+{
+	if (isatty(STDERR_FILENO))
+		fprintf(stderr, "\rlearning baseline: %lu/%lu windows%s",
+			a->learned, a->o->learn_windows,
+			a->learned == a->o->learn_windows ? "\n" : "");
+	else
+		fprintf(stderr, "learning baseline: %lu/%lu windows\n",
+			a->learned, a->o->learn_windows);
+}
+
+/* JSON if asked; on a terminal the compact view; plain lines otherwise. */
+static struct report *new_report(const struct run_state *a)
+{
+	struct winsize ws;
+
+	if (a->o->json)
+		return report__new(stdout, REPORT_JSON, 0);
+	if (!isatty(STDOUT_FILENO))
+		return report__new(stdout, REPORT_TEXT_LIVE, 0);
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) || !ws.ws_col)
+		ws.ws_col = 80;
+	return report__new(stdout, REPORT_TEXT_TTY, ws.ws_col);
+}
+
+static int start_analyzing(struct run_state *a)
+{
+	struct analysis_sink sink;
+
+	a->analyzer = analyzer__new(a->baseline, &a->o->det);
+	a->report = new_report(a);
+	if (!a->analyzer || !a->report) {
+		cli__error("run: out of memory");
+		return -ENOMEM;
+	}
+	sink = report__sink(a->report);
+	analyzer__add_sink(a->analyzer, &sink);
+	if (a->metrics) {
+		metrics__set_baseline(a->metrics, a->baseline);
+		sink = metrics__sink(a->metrics);
+		analyzer__add_sink(a->analyzer, &sink);
+	}
+	a->phase = RUN_JUDGING;
+	return 0;
+}
+
+static int finish_learning(struct run_state *a)
+{
+	char err[512];
+
+	a->baseline = baseline_builder__finish(a->builder, err, sizeof(err));
+	if (!a->baseline) {
+		cli__error("baseline: %s", err);
+		return -EINVAL;
+	}
+	/*
+	 * The learning windows' copies are not needed any more; at 1,000
+	 * cgroups they are ~15 MB that the windows to come can reuse.
+	 */
+	baseline_builder__free(a->builder);
+	a->builder = NULL;
+	if (a->o->save_path) {
+		if (baseline__save(a->baseline, a->o->save_path, err, sizeof(err))) {
+			cli__error("%s", err);
+			return -EIO;
+		}
+		fprintf(stderr, "baseline saved to %s\n", a->o->save_path);
+	}
+	return start_analyzing(a);
+}
+
+/* Render the exposition and hand it to the HTTP thread. */
+static int publish_metrics(struct run_state *a)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int err;
+
+	if (!f) {
+		cli__error("metrics: out of memory");
+		return -ENOMEM;
+	}
+	err = metrics__write(a->metrics, f);
+	if (fclose(f) || err) {
+		free(text);
+		cli__error("metrics: failed to render the exposition");
+		return -EIO;
+	}
+	exporter__publish(a->exporter, text, len);
+	return 0;
+}
+
+static double monotonic_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static int judge_or_learn(struct run_state *a, const struct window *w)
+{
+	int err;
+
+	if (a->record && (window_io__write(a->record, w) || fflush(a->record))) {
+		cli__error("%s: failed to write records: %s", a->o->record_path,
+			   strerror(errno));
+		return -EIO;
+	}
+	if (a->phase == RUN_JUDGING) {
+		err = analyzer__window(a->analyzer, w);
+		if (err < 0)
+			cli__error("run: failed to judge a window: %s",
+				   strerror(-err));
+		return err < 0 ? err : 0;
+	}
+	err = baseline_builder__add(a->builder, w);
+	if (err) {
+		cli__error("baseline: failed to add a window: %s", strerror(-err));
+		return err;
+	}
+	a->learned++;
+	show_progress(a);
+	return a->learned == a->o->learn_windows ? finish_learning(a) : 0;
+}
+
+static int on_window(const struct window *w, const struct probe_status *st,
+		     void *ctx)
+{
+	struct run_state *a = ctx;
+	double start = monotonic_now();
+	int err = judge_or_learn(a, w);
+
+	if (err || !a->metrics)
+		return err;
+	err = metrics__set_probe(a->metrics, st);
+	if (!err)
+		err = metrics__window(a->metrics, w, monotonic_now() - start);
+	if (err) {
+		cli__error("metrics: out of memory");
+		return err;
+	}
+	return publish_metrics(a);
+}
+
+/* Bind --listen before attaching: a taken port fails fast. */
+static int start_exporter(struct run_state *a, const struct config_args *ca)
+{
+	struct sockaddr_storage addr;
+	char err[256];
+
+	if (exporter__parse_listen(a->o->listen, &addr, err, sizeof(err))) {
+		char where[PATH_MAX + 16];
+
+		cli__error("%s%s", config__origin(ca, a->o->listen, where,
+						  sizeof(where)), err);
+		return EXIT_INPUT;
+	}
+	a->metrics = metrics__new(DRIFTPROBE_VERSION);
+	if (!a->metrics) {
+		cli__error("metrics: out of memory");
+		return EXIT_RUNTIME;
+	}
+	metrics__set_baseline(a->metrics, a->baseline);
+	a->exporter = exporter__start(&addr, err, sizeof(err));
+	if (!a->exporter) {
+		cli__error("%s", err);
+		return EXIT_RUNTIME;
+	}
+	fprintf(stderr, "serving metrics at http://%s/metrics\n",
+		exporter__address(a->exporter));
+	if (!exporter__is_loopback(&addr))
+		cli__error("warning: --listen %s: metrics are served beyond "
+			   "this host, unauthenticated and in clear; bind "
+			   "127.0.0.1 or firewall the port",
+			   exporter__address(a->exporter));
+	return publish_metrics(a) ? EXIT_RUNTIME : EXIT_OK;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_opts o = {
+		.live = { .interval_s = 10,
+			  .probe = { .hooks = PROBE_HOOKS_AUTO,
+				     .proc_exemplars = true } },
+		.learn_s = 60,
+	};
+	struct run_state a = { .o = &o };
+	struct config_args ca;
+	char err[512], where[PATH_MAX + 16];
+	int ret = EXIT_RUNTIME;
+
+	detector_opts__defaults(&o.det);
+	if (config__merge(&run_argp, argc, argv, &ca, err, sizeof(err))) {
+		cli__error("%s", err);
+		return EXIT_INPUT;
+	}
+	if (cli__parse_config_args(&run_argp, &ca, &o)) {
+		config__release(&ca);
+		return EXIT_INPUT;
+	}
+	if (o.baseline_path) {
+		a.baseline = baseline__load(o.baseline_path, err, sizeof(err));
+		if (!a.baseline) {
+			cli__error("%s%s", config__origin(&ca, o.baseline_path,
+							  where, sizeof(where)),
+				   err);
+			config__release(&ca);
+			return EXIT_INPUT;
+		}
+	}
+	if (o.listen) {
+		ret = start_exporter(&a, &ca);
+		if (ret != EXIT_OK)
+			goto cleanup;
+		ret = EXIT_RUNTIME;
+	}
+	if (a.baseline) {
+		if (start_analyzing(&a))
+			goto cleanup;
+	} else {
+		a.builder = baseline_builder__new(o.det.alpha);
+		if (!a.builder) {
+			cli__error("run: out of memory");
+			goto cleanup;
+		}
+	}
+	if (o.record_path) {
+		a.record = window_io__open_append(o.record_path);
+		if (!a.record) {
+			cli__error("%s: cannot open for writing: %s",
+				   o.record_path, strerror(errno));
+			ret = EXIT_INPUT;
+			goto cleanup;
+		}
+	}
+	ret = live__run(&o.live, on_window, &a);
+	if (ret == EXIT_OK && a.phase == RUN_LEARNING)
+		fprintf(stderr, "run: stopped after %lu of %lu learning windows; "
+			"no baseline was learnt\n", a.learned, o.learn_windows);
+cleanup:
+	if (a.record)
+		fclose(a.record);
+	exporter__stop(a.exporter);
+	metrics__free(a.metrics);
+	report__free(a.report);
+	analyzer__free(a.analyzer);
+	baseline__free(a.baseline);
+	baseline_builder__free(a.builder);
+	config__release(&ca);
+	return ret;
+}

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: MIT
+/*
+ * struct window: a growable list of per-feature histograms with owned
+ * copies, their optional per-bin exemplar texts, and an index by
+ * (feature, cgroup).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "window.h"
+
+struct window *window__new(double ts, double interval_s, const char *host)
+{
+	struct window *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		return NULL;
+	w->ts = ts;
+	w->interval_s = interval_s;
+	w->host = strdup(host ? host : "");
+	if (!w->host) {
+		free(w);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return w;
+}
+
+void window__free(struct window *w)
+{
+	if (!w)
+		return;
+	for (size_t i = 0; i < w->n; i++) {
+		struct window_hist *h = &w->hists[i];
+
+		for (uint32_t b = 0; h->exemplars && b < h->nbins; b++)
+			free(h->exemplars[b]);
+		free(h->exemplars);
+		free(h->cgroup);
+		free(h->counts);
+	}
+	free(w->hists);
+	free(w->host);
+	key_index__free(&w->index);
+	free(w);
+}
+
+int window__add(struct window *w, enum dp_feature_id f, const char *cgroup,
+		const uint64_t *counts, uint32_t nbins)
+{
+	struct window_hist *h;
+
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 8;
+		void *p = realloc(w->hists, cap * sizeof(*w->hists));
+
+		if (!p)
+			return -ENOMEM;
+		w->hists = p;
+		w->cap = cap;
+	}
+	h = &w->hists[w->n];
+	h->exemplars = NULL;
+	h->feature = f;
+	h->nbins = nbins;
+	h->cgroup = strdup(cgroup);
+	h->counts = malloc((nbins ? nbins : 1) * sizeof(*h->counts));
+	if (!h->cgroup || !h->counts) {
+		free(h->cgroup);
+		free(h->counts);
+		return -ENOMEM;
+	}
+	memcpy(h->counts, counts, nbins * sizeof(*counts));
+	if (key_index__add(&w->index, key_index__hash(f, cgroup), w->n)) {
+		free(h->cgroup);
+		free(h->counts);
+		return -ENOMEM;
+	}
+	w->n++;
+	return 0;
+}
+
+KEY_INDEX_FC_KEYED(struct window_hist);
+
+const struct window_hist *window__find(const struct window *w,
+				       enum dp_feature_id f,
+				       const char *cgroup)
+{
+	size_t i = key_index__find(&w->index, w->hists, sizeof(*w->hists), f,
+				   cgroup);
+
+	return i == SIZE_MAX ? NULL : &w->hists[i];
+}
+
+int window__set_exemplar(struct window *w, enum dp_feature_id f,
+			 const char *cgroup, uint32_t bin, const char *text)
+{
+	struct window_hist *h = (struct window_hist *)window__find(w, f, cgroup);
+	char *copy;
+
+	if (!h || bin >= h->nbins)
+		return -ENOENT;
+	if (!h->exemplars) {
+		h->exemplars = calloc(h->nbins, sizeof(*h->exemplars));
+		if (!h->exemplars)
+			return -ENOMEM;
+	}
+	copy = strdup(text);
+	if (!copy)
+		return -ENOMEM;
+	free(h->exemplars[bin]);
+	h->exemplars[bin] = copy;
+	return 0;
+}
+
+const char *window_hist__exemplar(const struct window_hist *h, uint32_t bin)
+{
+	return h->exemplars && bin < h->nbins ? h->exemplars[bin] : NULL;
+}
+
+uint64_t window_hist__total(const struct window_hist *h)
+{
+	uint64_t t = 0;
+
+	for (uint32_t i = 0; i < h->nbins; i++)
+		t += h->counts[i];
+	return t;
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reading a file that decides what driftprobe trusts (a baseline, the
+ * config): it must be a regular file of bounded size that only its owner
+ * can write, because whoever can edit it can blind the detector. One
+ * check shared by every such reader, with one wording of its refusals;
+ * and writing one so that a crash leaves either the old file or the new.
+ */
+#ifndef DRIFTPROBE_SAFE_FILE_H
+#define DRIFTPROBE_SAFE_FILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The whole file, NUL-terminated (malloc'd), its length in *len. NULL with
+ * errno set and a message "PATH: what was wrong" in err: cannot open/stat/
+ * read (the system's errno), not a regular file, larger than max bytes
+ * ("larger than MAX_TEXT (N bytes); not a WHAT"), or writable by group or
+ * other ("is writable by group/other (mode 0664); chmod 600 it") - EINVAL
+ * for those three.
+ */
+char *safe_file__read(const char *path, uint64_t max, const char *max_text,
+		      const char *what, size_t *len, char *err, size_t errlen);
+
+/*
+ * Replace path with data[0..len) atomically: a 0600 temp file in the same
+ * directory, fsync, rename over path, fsync the directory. On failure path
+ * is left as it was and no temp file remains. 0, or -errno with a message
+ * naming the file in err.
+ */
+int safe_file__replace(const char *path, const char *data, size_t len,
+		       char *err, size_t errlen);
+
+#endif /* DRIFTPROBE_SAFE_FILE_H */

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A verdict's reason in words, for the outputs (report, show): which test
+ * decided and by how much, as a person on call reads it. The detector
+ * only records the rule and its numbers (struct verdict_reason).
+ */
+#ifndef DRIFTPROBE_REASON_H
+#define DRIFTPROBE_REASON_H
+
+#include <stddef.h>
+
+struct analysis;
+
+/* Longest reason written, with its NUL. */
+#define REASON_LEN 192
+
+/*
+ * Write an's reason into buf (REASON_LEN bytes, truncated if smaller) and
+ * return buf, e.g. "effect 0.84 nats > threshold 0.031 (27.1x), G=.. df=..
+ * p=.. < ..".
+ */
+const char *reason__format(const struct analysis *an, char *buf, size_t len);
+
+#endif /* DRIFTPROBE_REASON_H */

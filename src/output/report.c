@@ -1,0 +1,489 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Turning verdicts into output. JSON field names are the documented
+ * analysis-line schema (README "Analysis lines"); an undefined value is
+ * null and named in "undefined", never NaN. Text output is for a person on
+ * call: what drifted, how far past its threshold, and which bins moved.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "coupling.h"
+#include "detector.h"
+#include "fc_table.h"
+#include "feature.h"
+#include "jsonw.h"
+#include "liveview.h"
+#include "reason.h"
+#include "report.h"
+#include "sink.h"
+#include "textesc.h"
+#include "timefmt.h"
+#include "window.h"
+
+struct summary_row {
+	struct fc_key key;	/* first: an fc_table element */
+	unsigned long windows, anomalies, insufficient, coupling_changes;
+	double max_effect, threshold;
+	bool joint;
+};
+
+#define REPORT_LABEL_LEN 64
+
+struct report {
+	FILE *out;
+	enum report_mode mode;
+	struct liveview *view;		/* REPORT_TEXT_TTY */
+	unsigned long window_anomalies, window_features, window_couplings;
+	uint64_t window_events;
+	struct fc_table rows;		/* of struct summary_row */
+	struct jsonw_line line;		/* REPORT_JSON: the line being built */
+	char (*labels[DP_F_COUNT])[REPORT_LABEL_LEN]; /* "" until formatted */
+};
+
+struct report *report__new(FILE *out, enum report_mode mode,
+			   unsigned int cols)
+{
+	struct report *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->out = out;
+	r->mode = mode;
+	r->rows = (struct fc_table)FC_TABLE_INIT(struct summary_row);
+	if (mode == REPORT_TEXT_TTY && !(r->view = liveview__new(out, cols))) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void report__free(struct report *r)
+{
+	if (!r)
+		return;
+	fc_table__clear(&r->rows);
+	jsonw_line__free(&r->line);
+	for (int f = 0; f < DP_F_COUNT; f++)
+		free(r->labels[f]);
+	liveview__free(r->view);
+	free(r);
+}
+
+/* ,"key":value, or null when its undefined bit is set. */
+static void json_value(struct jsonw_line *l, const char *key, double v,
+		       unsigned int undef, unsigned int bit)
+{
+	jsonw_line__raw(l, key);
+	if (undef & bit)
+		jsonw_line__raw(l, "null");
+	else
+		jsonw_line__number(l, v);
+}
+
+static void write_json_coupling(struct jsonw_line *l,
+				const struct coupling_verdict *cv)
+{
+	jsonw_line__raw(l, ",\"coupling\":{\"mi\":");
+	jsonw_line__number(l, cv->now.mi);
+	jsonw_line__raw(l, ",\"mi_mm\":");
+	jsonw_line__number(l, cv->now.mi_mm);
+	jsonw_line__raw(l, ",\"nmi\":");
+	jsonw_line__number(l, cv->now.nmi);
+	jsonw_line__raw(l, ",\"ci\":[");
+	jsonw_line__number(l, cv->now.lo);
+	jsonw_line__raw(l, ",");
+	jsonw_line__number(l, cv->now.hi);
+	jsonw_line__raw(l, "],\"baseline\":{\"mi_min\":");
+	jsonw_line__number(l, cv->band.min);
+	jsonw_line__raw(l, ",\"mi_max\":");
+	jsonw_line__number(l, cv->band.max);
+	jsonw_line__raw(l, ",\"mi_pooled\":");
+	jsonw_line__number(l, cv->band.pooled);
+	jsonw_line__raw(l, "},\"change\":");
+	jsonw_line__string(l, coupling__change_name(cv->change));
+	jsonw_line__raw(l, "}");
+}
+
+/*
+ * Bin f's label, formatted once per report (feature__label is snprintf,
+ * and the top bins of 4,000 lines a window repeat). Into buf, which holds
+ * REPORT_LABEL_LEN bytes, when there is no memory for the cache.
+ */
+static const char *bin_label(struct report *r, enum dp_feature_id f,
+			     uint32_t bin, char *buf)
+{
+	char *l;
+
+	if (!r->labels[f] && bin < feature_table[f].bins)
+		r->labels[f] = calloc(feature_table[f].bins,
+				      sizeof(*r->labels[f]));
+	if (!r->labels[f] || bin >= feature_table[f].bins) {
+		feature__label(f, bin, buf, REPORT_LABEL_LEN);
+		return buf;
+	}
+	l = r->labels[f][bin];
+	if (!l[0])
+		feature__label(f, bin, l, REPORT_LABEL_LEN);
+	return l;
+}
+
+/* Who was behind a bin of this window ("10.0.0.2:443, ..."), or NULL. */
+static const char *bin_exemplar(const struct window_hist *h, uint32_t bin)
+{
+	return h ? window_hist__exemplar(h, bin) : NULL;
+}
+
+/* {"bin":..,"label":..,["exemplars":..,]"baseline_p":..,..} */
+static void write_json_top(struct report *r, enum dp_feature_id f,
+			   const struct window_hist *h,
+			   const struct bin_contribution *c)
+{
+	const char *ex = bin_exemplar(h, c->bin);
+	struct jsonw_line *l = &r->line;
+	char buf[REPORT_LABEL_LEN];
+
+	jsonw_line__raw(l, "{\"bin\":");
+	jsonw_line__u64(l, c->bin);
+	jsonw_line__raw(l, ",\"label\":");
+	jsonw_line__string(l, bin_label(r, f, c->bin, buf));
+	if (ex) {
+		jsonw_line__raw(l, ",\"exemplars\":");
+		jsonw_line__string(l, ex);
+	}
+	jsonw_line__raw(l, ",\"baseline_p\":");
+	jsonw_line__number(l, c->baseline_p);
+	jsonw_line__raw(l, ",\"window_p\":");
+	jsonw_line__number(l, c->window_p);
+	jsonw_line__raw(l, ",\"contribution\":");
+	jsonw_line__number(l, c->contribution);
+	jsonw_line__raw(l, "}");
+}
+
+static void write_json(struct report *r, const struct window *w,
+		       enum dp_feature_id f, const char *cgroup,
+		       const struct window_hist *h,
+		       const struct analysis *an,
+		       const struct coupling_verdict *cv)
+{
+	const struct divergence *d = &an->d;
+	struct jsonw_line *l = &r->line;
+	char reason[REASON_LEN];
+	bool first = true;
+
+	jsonw_line__head(l, NULL, w->ts, w->host, feature_table[f].name,
+			 cgroup);
+	jsonw_line__raw(l, ",\"n\":");
+	jsonw_line__u64(l, d->n_window);
+	for (int m = 0; m < DIVM_COUNT; m++) {
+		const struct divergence_measure_info *mi =
+			&divergence_measures[m];
+
+		if (m == DIVM_p_value) {	/* the G-test's df before its p */
+			jsonw_line__raw(l, ",\"df\":");
+			jsonw_line__u64(l, d->df);
+		}
+		jsonw_line__raw(l, ",\"");
+		jsonw_line__raw(l, mi->name);
+		json_value(l, "\":", divergence__measure(d, m), d->undefined,
+			   mi->undefined);
+	}
+	json_value(l, ",\"threshold\":", an->threshold, 0, 0);
+	jsonw_line__raw(l, ",\"verdict\":");
+	jsonw_line__string(l, verdict__name(an->verdict));
+	jsonw_line__raw(l, ",\"reason\":");
+	jsonw_line__string(l, reason__format(an, reason, sizeof(reason)));
+	jsonw_line__raw(l, ",\"top\":[");
+	for (size_t i = 0; i < an->ntop; i++) {
+		if (i)
+			jsonw_line__raw(l, ",");
+		write_json_top(r, f, h, &an->top[i]);
+	}
+	jsonw_line__raw(l, "]");
+	if (d->undefined) {
+		jsonw_line__raw(l, ",\"undefined\":[");
+		/* Bit by bit, then in the measures' order. */
+		for (unsigned int bit = 1; bit <= DIV_UNDEF_G; bit <<= 1)
+			for (int m = 0; m < DIVM_COUNT; m++) {
+				const struct divergence_measure_info *mi =
+					&divergence_measures[m];
+
+				if (mi->undefined != bit ||
+				    !(mi->flags & DIVM_LISTED) ||
+				    !(d->undefined & bit))
+					continue;
+				if (!first)
+					jsonw_line__raw(l, ",");
+				jsonw_line__string(l, mi->name);
+				first = false;
+			}
+		jsonw_line__raw(l, "]");
+	}
+	if (cv)
+		write_json_coupling(l, cv);
+	jsonw_line__raw(l, "}\n");
+	/* Out of memory loses the line, as a failed fputs would have. */
+	jsonw_line__flush(l, r->out);
+}
+
+/*
+ * "openat 1.2% -> 33.0%" for each top bin, comma separated, with who was
+ * behind the bin in brackets when known.
+ */
+static void write_top_bins(struct report *r, enum dp_feature_id f,
+			   const struct window_hist *h,
+			   const struct analysis *an, size_t max)
+{
+	FILE *o = r->out;
+	char buf[REPORT_LABEL_LEN];
+
+	for (size_t i = 0; i < an->ntop && i < max; i++) {
+		const struct bin_contribution *c = &an->top[i];
+		const char *ex = bin_exemplar(h, c->bin);
+
+		fprintf(o, "%s%s %.3g%% -> %.3g%%", i ? ", " : "",
+			bin_label(r, f, c->bin, buf), 100 * c->baseline_p,
+			100 * c->window_p);
+		if (ex)
+			fprintf(o, " [%s]", TEXTESC(ex));
+	}
+}
+
+static void write_anomaly_line(struct report *r, const struct window *w,
+			       enum dp_feature_id f, const char *cgroup,
+			       const struct window_hist *h,
+			       const struct analysis *an)
+{
+	char when[32], reason[REASON_LEN];
+
+	timefmt__utc(w->ts, when, sizeof(when));
+	fprintf(r->out, "%s ANOMALY %s cgroup=%s n=%llu: %s; moved: ", when,
+		feature_table[f].name, TEXTESC(cgroup),
+		(unsigned long long)an->d.n_window,
+		reason__format(an, reason, sizeof(reason)));
+	write_top_bins(r, f, h, an, 3);
+	fputc('\n', r->out);
+}
+
+static void write_coupling_line(struct report *r, const struct window *w,
+				enum dp_feature_id f, const char *cgroup,
+				const struct window_hist *h,
+				const struct analysis *an,
+				const struct coupling_verdict *cv)
+{
+	char when[32];
+
+	timefmt__utc(w->ts, when, sizeof(when));
+	fprintf(r->out, "%s COUPLING %s %s cgroup=%s: MI [%.4g, %.4g] nats, "
+		"learnt [%.4g, %.4g]; moved: ", when,
+		coupling__change_name(cv->change), feature_table[f].name,
+		TEXTESC(cgroup), cv->now.lo, cv->now.hi, cv->band.min, cv->band.max);
+	write_top_bins(r, f, h, an, 3);
+	fputc('\n', r->out);
+}
+
+static void write_coupling_block(struct report *r, const struct window *w,
+				 enum dp_feature_id f, const char *cgroup,
+				 const struct window_hist *h,
+				 const struct analysis *an,
+				 const struct coupling_verdict *cv)
+{
+	char when[32];
+
+	timefmt__utc(w->ts, when, sizeof(when));
+	fprintf(r->out, "\n%s COUPLING %s %s (cgroup %s)\n  MI %.4g nats "
+		"(%g%% interval [%.4g, %.4g]), learnt per window [%.4g, %.4g], "
+		"NMI %.3f\n  cells that moved: ", when,
+		coupling__change_name(cv->change), feature_table[f].name,
+		TEXTESC(cgroup), cv->now.mi, COUPLING_LEVEL * 100, cv->now.lo,
+		cv->now.hi, cv->band.min, cv->band.max, cv->now.nmi);
+	write_top_bins(r, f, h, an, ANALYSIS_TOP);
+	fputs("\n\n", r->out);
+}
+
+static void write_anomaly_block(struct report *r, const struct window *w,
+				enum dp_feature_id f, const char *cgroup,
+				const struct window_hist *h,
+				const struct analysis *an)
+{
+	const struct divergence *d = &an->d;
+	char when[32], buf[REPORT_LABEL_LEN], reason[REASON_LEN];
+
+	timefmt__utc(w->ts, when, sizeof(when));
+	fprintf(r->out, "\n%s ANOMALY %s (cgroup %s, %llu events)\n", when,
+		feature_table[f].name, TEXTESC(cgroup),
+		(unsigned long long)d->n_window);
+	fprintf(r->out, "  %s\n", reason__format(an, reason, sizeof(reason)));
+	fprintf(r->out, "  kl_wb %.4g  kl_bw %.4g  js %.4g  psi %.4g  "
+		"hellinger %.4g nats\n", d->kl_wb, d->kl_bw, d->js, d->psi,
+		d->hellinger);
+	fprintf(r->out, "  %-24s %10s %10s %8s\n", "bin", "baseline",
+		"window", "share");
+	for (size_t i = 0; i < an->ntop; i++) {
+		const struct bin_contribution *c = &an->top[i];
+		const char *ex = bin_exemplar(h, c->bin);
+
+		fprintf(r->out, "  %-24s %9.3f%% %9.3f%% %7.1f%%%s%s\n",
+			bin_label(r, f, c->bin, buf), 100 * c->baseline_p, 100 * c->window_p,
+			100 * c->contribution, ex ? "  " : "",
+			ex ? TEXTESC(ex) : "");
+	}
+	fputc('\n', r->out);
+}
+
+static int report__analysis(void *ctx, const struct window *w,
+			    enum dp_feature_id f, const char *cgroup,
+			    const struct window_hist *h,
+			    const struct analysis *an,
+			    const struct coupling_verdict *cv)
+{
+	struct report *r = ctx;
+	/* Only text mode prints the summary: 1,000 cgroups, 4,000 rows. */
+	struct summary_row *row = r->mode == REPORT_TEXT ?
+				  fc_table__get(&r->rows, f, cgroup) : NULL;
+	bool coupling_moved = cv && cv->change != COUPLING_STEADY;
+
+	if (row) {
+		row->joint |= cv != NULL;
+		row->coupling_changes += coupling_moved;
+		row->windows++;
+		row->anomalies += an->verdict == VERDICT_ANOMALY;
+		row->insufficient += an->verdict == VERDICT_INSUFFICIENT;
+		if (an->d.effect > row->max_effect)
+			row->max_effect = an->d.effect;
+		row->threshold = an->threshold;
+	}
+	r->window_features++;
+	r->window_anomalies += an->verdict == VERDICT_ANOMALY;
+	r->window_couplings += coupling_moved;
+	if (f == DP_F_SYSCALL_ID && !strcmp(cgroup, "/"))
+		r->window_events = an->d.n_window;
+
+	switch (r->mode) {
+	case REPORT_JSON:
+		write_json(r, w, f, cgroup, h, an, cv);
+		break;
+	case REPORT_TEXT:
+		if (an->verdict == VERDICT_ANOMALY)
+			write_anomaly_line(r, w, f, cgroup, h, an);
+		if (coupling_moved)
+			write_coupling_line(r, w, f, cgroup, h, an, cv);
+		break;
+	case REPORT_TEXT_LIVE:
+		if (an->verdict == VERDICT_ANOMALY)
+			write_anomaly_block(r, w, f, cgroup, h, an);
+		if (coupling_moved)
+			write_coupling_block(r, w, f, cgroup, h, an, cv);
+		break;
+	case REPORT_TEXT_TTY:
+		/* Out of memory only loses a row of the view. */
+		if (liveview__update(r->view, f, cgroup, an) == 1) {
+			liveview__erase(r->view);
+			write_anomaly_block(r, w, f, cgroup, h, an);
+		}
+		if (coupling_moved) {
+			liveview__erase(r->view);
+			write_coupling_block(r, w, f, cgroup, h, an, cv);
+		}
+		break;
+	}
+	return 0;
+}
+
+static int report__new_series(void *ctx, const struct window *w,
+			      enum dp_feature_id f, const char *cgroup,
+			      uint64_t n, bool cgroup_known)
+{
+	struct report *r = ctx;
+	char when[32];
+
+	switch (r->mode) {
+	case REPORT_JSON:
+		jsonw_line__head(&r->line, NULL, w->ts, w->host,
+				 feature_table[f].name, cgroup);
+		jsonw_line__raw(&r->line, ",\"n\":");
+		jsonw_line__u64(&r->line, n);
+		jsonw_line__raw(&r->line, ",\"verdict\":\"new\",\"reason\":\"");
+		jsonw_line__raw(&r->line, cgroup_known ?
+				"no events of this feature in the cgroup's "
+				"baseline" : "cgroup not in the baseline");
+		jsonw_line__raw(&r->line, ": reported once, not judged\"}\n");
+		jsonw_line__flush(&r->line, r->out);
+		break;
+	case REPORT_TEXT_TTY:
+		liveview__erase(r->view);
+		/* fall through */
+	case REPORT_TEXT:
+	case REPORT_TEXT_LIVE:
+		timefmt__utc(w->ts, when, sizeof(when));
+		if (cgroup_known)
+			fprintf(r->out, "%s NEW %s in cgroup %s: %llu events; "
+				"none while learning, so not judged (relearn "
+				"to include it)\n", when, feature_table[f].name,
+				TEXTESC(cgroup), (unsigned long long)n);
+		else
+			fprintf(r->out, "%s NEW cgroup %s: %llu %s events; not "
+				"in the baseline, so not judged (relearn to "
+				"include it)\n", when, TEXTESC(cgroup),
+				(unsigned long long)n, feature_table[f].name);
+		break;
+	}
+	return 0;
+}
+
+static int report__window_done(void *ctx, const struct window *w)
+{
+	struct report *r = ctx;
+	char when[32];
+
+	if (r->mode == REPORT_TEXT_TTY)
+		liveview__draw(r->view, w);
+	if (r->mode == REPORT_TEXT_LIVE) {
+		timefmt__utc(w->ts, when, sizeof(when));
+		fprintf(r->out, "%s window %.0fs: %llu syscalls, %lu features "
+			"checked, %lu anomal%s", when, w->interval_s,
+			(unsigned long long)r->window_events,
+			r->window_features, r->window_anomalies,
+			r->window_anomalies == 1 ? "y" : "ies");
+		if (r->window_couplings)
+			fprintf(r->out, ", %lu coupling change%s",
+				r->window_couplings,
+				r->window_couplings == 1 ? "" : "s");
+		fputc('\n', r->out);
+	}
+	r->window_features = r->window_anomalies = r->window_couplings = 0;
+	r->window_events = 0;
+	fflush(r->out);
+	return 0;
+}
+
+struct analysis_sink report__sink(struct report *r)
+{
+	return (struct analysis_sink){
+		.analysis = report__analysis,
+		.new_series = report__new_series,
+		.window_done = report__window_done,
+		.ctx = r,
+	};
+}
+
+void report__summary(struct report *r)
+{
+	if (r->mode != REPORT_TEXT)
+		return;
+	fprintf(r->out, "\n%-20s %-12s %8s %9s %12s %12s %12s %9s\n",
+		"feature", "cgroup", "windows", "anomalies", "insufficient",
+		"max effect", "threshold", "coupling");
+	for (size_t i = 0; i < r->rows.n; i++) {
+		const struct summary_row *s = fc_table__at(&r->rows, i);
+
+		fprintf(r->out, "%-20s %-12s %8lu %9lu %12lu %12.4g %12.4g ",
+			feature_table[s->key.feature].name,
+			TEXTESC(s->key.cgroup),
+			s->windows, s->anomalies, s->insufficient,
+			s->max_effect, s->threshold);
+		if (s->joint)
+			fprintf(r->out, "%9lu\n", s->coupling_changes);
+		else
+			fprintf(r->out, "%9s\n", "-");
+	}
+}

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The shared analysis path: baseline entries x window histograms ->
+ * detector verdicts (and, for joint features, coupling against the learnt
+ * band) -> the sinks it was given (report, metrics). Holds the per-entry detector state, which is what makes
+ * --consecutive and hysteresis work across windows.
+ *
+ * A cgroup the baseline has never seen (started after learning) is not
+ * judged against nothing: once it has --min-count events in a feature it
+ * is reported as new, once, and left alone after that; so is a known
+ * cgroup's feature that had no events while learning, once per feature.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include "analyzer.h"
+#include "coupling.h"
+#include "fc_table.h"
+#include "feature.h"
+#include "sink.h"
+#include "window.h"
+
+struct analyzer {
+	const struct baseline *bl;
+	struct analysis_sink sinks[ANALYZER_MAX_SINKS];
+	size_t nsinks;
+	struct detector_opts opts;
+	struct detector_state *states;	/* one per baseline entry */
+	uint64_t *zeros;		/* stands in for a missing histogram */
+	uint32_t max_bins;
+	struct fc_table cgroups;	/* of struct cgroup_seen, feature 0 */
+	struct fc_table new_series;	/* of struct cgroup_seen */
+	bool *judged;			/* per histogram of the window: found
+					   by an entry (kept between windows) */
+	size_t judged_cap;
+};
+
+/*
+ * Per cgroup (feature 0): whether the baseline has it and whether it was
+ * reported new; per (feature, cgroup) of a known cgroup: whether that
+ * series, absent from the baseline, was reported new.
+ */
+struct cgroup_seen {
+	struct fc_key key;	/* first: an fc_table element */
+	bool in_baseline;
+	bool reported;
+};
+
+struct analyzer *analyzer__new(const struct baseline *bl,
+			       const struct detector_opts *opts)
+{
+	struct analyzer *a = calloc(1, sizeof(*a));
+
+	if (!a)
+		return NULL;
+	a->bl = bl;
+	a->cgroups = (struct fc_table)FC_TABLE_INIT(struct cgroup_seen);
+	a->new_series = (struct fc_table)FC_TABLE_INIT(struct cgroup_seen);
+	a->opts = *opts;
+	a->opts.tests = bl->n ? (unsigned int)bl->n : 1;
+	for (size_t i = 0; i < bl->n; i++)
+		if (bl->entries[i].nbins > a->max_bins)
+			a->max_bins = bl->entries[i].nbins;
+	a->states = calloc(bl->n ? bl->n : 1, sizeof(*a->states));
+	a->zeros = calloc(a->max_bins ? a->max_bins : 1, sizeof(uint64_t));
+	if (!a->states || !a->zeros)
+		goto nomem;
+	for (size_t i = 0; i < bl->n; i++) {
+		struct cgroup_seen *c = fc_table__get(&a->cgroups, 0,
+						      bl->entries[i].cgroup);
+
+		if (!c)
+			goto nomem;
+		c->in_baseline = true;
+	}
+	return a;
+nomem:
+	analyzer__free(a);
+	errno = ENOMEM;
+	return NULL;
+}
+
+void analyzer__free(struct analyzer *a)
+{
+	if (!a)
+		return;
+	free(a->states);
+	free(a->zeros);
+	free(a->judged);
+	fc_table__clear(&a->cgroups);
+	fc_table__clear(&a->new_series);
+	free(a);
+}
+
+/*
+ * Whether the series h, absent from the baseline, is to be reported now:
+ * a cgroup the baseline lacks once (whatever its features), a known
+ * cgroup's feature that had no events while learning once per feature.
+ * 1 to report, 0 not, -ENOMEM.
+ */
+static int analyzer__report_once(struct analyzer *a,
+				 const struct window_hist *h,
+				 bool *cgroup_known)
+{
+	struct cgroup_seen *c = fc_table__get(&a->cgroups, 0, h->cgroup);
+
+	if (!c)
+		return -ENOMEM;
+	*cgroup_known = c->in_baseline;
+	if (c->in_baseline)
+		c = fc_table__get(&a->new_series, h->feature, h->cgroup);
+	if (!c)
+		return -ENOMEM;
+	if (c->reported)
+		return 0;
+	c->reported = true;
+	return 1;
+}
+
+/*
+ * Histograms the baseline lacks: new cgroups, and known cgroups' new
+ * features, each reported once and not judged. Those an entry judged are
+ * known; the rest are looked up (a repeated histogram may still be known).
+ */
+static int analyzer__new_series(struct analyzer *a, const struct window *w)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		const struct window_hist *h = &w->hists[i];
+		bool cgroup_known;
+		uint64_t n;
+		int fresh;
+
+		if (a->judged[i] ||
+		    baseline__find(a->bl, h->feature, h->cgroup))
+			continue;
+		n = window_hist__total(h);
+		if (n < a->opts.min_count)
+			continue;
+		fresh = analyzer__report_once(a, h, &cgroup_known);
+		if (fresh < 0)
+			return fresh;
+		for (size_t s = 0; fresh && s < a->nsinks; s++) {
+			const struct analysis_sink *k = &a->sinks[s];
+			int err = k->new_series ?
+				k->new_series(k->ctx, w, h->feature, h->cgroup,
+					      n, cgroup_known) : 0;
+
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A joint feature's coupling in this window against the baseline's band.
+ * Returns 1 with cv filled, 0 when there is none (not joint, no events),
+ * or -errno.
+ */
+static int analyzer__coupling(const struct baseline_entry *e,
+			      const struct window_hist *h,
+			      struct coupling_verdict *cv)
+{
+	const struct feature_info *fi = &feature_table[e->feature];
+	int err;
+
+	if (fi->rows < 2 || !h)
+		return 0;
+	err = coupling__measure(h->counts, fi->rows, fi->cols,
+				COUPLING_CI_ASYMPTOTIC, 0, &cv->now);
+	if (err == -ENODATA)
+		return 0;
+	if (err)
+		return err;
+	cv->band = e->coupling;
+	cv->change = coupling__compare(&cv->now, &cv->band);
+	return 1;
+}
+
+int analyzer__add_sink(struct analyzer *a, const struct analysis_sink *s)
+{
+	if (a->nsinks == ANALYZER_MAX_SINKS)
+		return -ENOSPC;
+	a->sinks[a->nsinks++] = *s;
+	return 0;
+}
+
+/* Room for w's judged marks, all clear. 0 or -ENOMEM. */
+static int analyzer__clear_judged(struct analyzer *a, const struct window *w)
+{
+	bool *p;
+
+	if (w->n > a->judged_cap) {
+		p = realloc(a->judged, w->n * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		a->judged = p;
+		a->judged_cap = w->n;
+	}
+	if (w->n)
+		memset(a->judged, 0, w->n * sizeof(*a->judged));
+	return 0;
+}
+
+/* Entry i's histogram in w (NULL if none, or past the last entry). */
+static const struct window_hist *analyzer__hist(const struct analyzer *a,
+						const struct window *w,
+						size_t i)
+{
+	const struct baseline_entry *e;
+
+	if (i >= a->bl->n)
+		return NULL;
+	e = &a->bl->entries[i];
+	return window__find(w, e->feature, e->cgroup);
+}
+
+/*
+ * Ask for entry i's counts while the one before it is judged: at 1,000
+ * cgroups a window and its baseline are 14 MB that come from memory, and
+ * the first miss of each of their 8,000 arrays would otherwise be waited
+ * for.
+ */
+static void analyzer__prefetch(const struct analyzer *a, size_t i,
+			       const struct window_hist *h)
+{
+	const struct baseline_entry *e;
+
+	if (i >= a->bl->n)
+		return;
+	e = &a->bl->entries[i];
+	for (uint32_t j = 0; j < e->nbins; j += 64 / sizeof(*e->counts)) {
+		__builtin_prefetch(e->counts + j);
+		if (h)
+			__builtin_prefetch(h->counts + j);
+	}
+}
+
+int analyzer__window(struct analyzer *a, const struct window *w)
+{
+	int anomalies = 0, err = analyzer__clear_judged(a, w);
+	const struct window_hist *next = analyzer__hist(a, w, 0);
+
+	if (err)
+		return err;
+	for (size_t i = 0; i < a->bl->n; i++) {
+		const struct baseline_entry *e = &a->bl->entries[i];
+		const struct window_hist *h = next;
+		const uint64_t *counts = h ? h->counts : a->zeros;
+		struct coupling_verdict cv;
+		struct analysis an;
+		int joint;
+
+		next = analyzer__hist(a, w, i + 1);
+		analyzer__prefetch(a, i + 1, next);
+		if (h)
+			a->judged[h - w->hists] = true;
+		err = detector__judge(&a->opts, &a->states[i], e->counts,
+				      counts, e->nbins, e->threshold, &an);
+		if (err)
+			return err;
+		joint = analyzer__coupling(e, h, &cv);
+		if (joint < 0)
+			return joint;
+		anomalies += an.verdict == VERDICT_ANOMALY;
+		for (size_t s = 0; s < a->nsinks; s++) {
+			const struct analysis_sink *k = &a->sinks[s];
+
+			err = k->analysis ?
+			      k->analysis(k->ctx, w, e->feature, e->cgroup, h,
+					  &an, joint ? &cv : NULL) : 0;
+			if (err)
+				return err;
+		}
+	}
+	err = analyzer__new_series(a, w);
+	if (err)
+		return err;
+	for (size_t s = 0; s < a->nsinks; s++) {
+		const struct analysis_sink *k = &a->sinks[s];
+
+		err = k->window_done ? k->window_done(k->ctx, w) : 0;
+		if (err)
+			return err;
+	}
+	return anomalies;
+}

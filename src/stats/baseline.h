@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The baseline: what "normal" looked like while learning. Per (feature,
+ * cgroup) it holds the counts pooled over every learning window and a
+ * threshold on divergence.effect calibrated from how far each learning
+ * window strays from the pool of the others (leave-one-out). Built from
+ * struct window (baseline_builder.c), saved to and loaded from one JSON
+ * document (baseline_file.c, README "Baseline file").
+ *
+ * Errors follow libbpf: int functions return 0 or a negative errno, pointer
+ * functions NULL with errno set. Functions taking err/errlen also write a
+ * one-line message there naming the file and what was expected.
+ */
+#ifndef DRIFTPROBE_BASELINE_H
+#define DRIFTPROBE_BASELINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <driftprobe/features.h>
+#include "coupling.h"
+#include "key_index.h"
+
+struct window;
+
+#define BASELINE_VERSION	1
+#define BASELINE_FORMAT		"driftprobe-baseline"
+/*
+ * The calibration rule: threshold = max(min, mean + sd_factor * sd,
+ * max_factor * max) of the leave-one-out effects.
+ */
+#define BASELINE_MIN_THRESHOLD	0.01
+#define BASELINE_SD_FACTOR	4.0
+#define BASELINE_MAX_FACTOR	1.5
+
+struct baseline_entry {			/* one (feature, cgroup) */
+	enum dp_feature_id feature;
+	char *cgroup;
+	uint32_t nbins;
+	uint64_t *counts;		/* pooled over all learning windows */
+	uint64_t windows;		/* learning windows that had it */
+	double threshold;		/* on divergence.effect */
+	/* The leave-one-out effects the threshold came from. */
+	double loo_mean, loo_sd, loo_max;
+	/* Joint features only: the plug-in MI of each learning window. */
+	struct coupling_band coupling;
+};
+
+struct baseline {
+	unsigned int version;		/* BASELINE_VERSION */
+	double created;			/* unix seconds */
+	char *host, *kernel;		/* kernel: uname -r when built */
+	double interval_s;		/* of the first learning window */
+	uint64_t windows;
+	double min_threshold, sd_factor, max_factor; /* the rule used */
+	size_t n;
+	struct baseline_entry *entries;
+	struct key_index index;		/* (feature, cgroup) -> entries[] */
+};
+
+struct baseline_builder;
+
+/*
+ * A builder with the default rule; alpha is the smoothing handed to
+ * divergence__compute. NULL + errno (EINVAL for a negative or non-finite
+ * alpha, ENOMEM).
+ */
+struct baseline_builder *baseline_builder__new(double alpha);
+
+/*
+ * Add one learning window; copies what it needs. -EINVAL for an unknown
+ * feature, a bin count other than the feature table's, or the same
+ * (feature, cgroup) twice in one window (nothing is added then);
+ * -EOVERFLOW if pooled counts would overflow; -ENOMEM, after which the
+ * builder refuses to finish.
+ */
+int baseline_builder__add(struct baseline_builder *b, const struct window *w);
+
+/*
+ * Pool and calibrate. Needs >= 2 windows: else NULL, errno EINVAL and a
+ * message saying how many it got. The builder stays usable (more windows
+ * can be added and finish called again).
+ */
+struct baseline *baseline_builder__finish(struct baseline_builder *b,
+					  char *err, size_t errlen);
+void baseline_builder__free(struct baseline_builder *b);
+
+/*
+ * Write bl to path atomically: a 0600 temp file in the same directory,
+ * fsync, rename over path, fsync the directory. On failure path is left as
+ * it was and no temp file remains. 0 or negative errno.
+ */
+int baseline__save(const struct baseline *bl, const char *path, char *err,
+		   size_t errlen);
+
+/*
+ * Read and validate a baseline file. Refuses (NULL, errno EINVAL unless
+ * the system said otherwise) anything that is not a regular file of at most
+ * 256 MiB, is writable by group or other, is owned by anyone but root or
+ * the caller (an owner can rewrite it), is not valid JSON, or does not
+ * match this build: format, version, feature names and bin counts.
+ */
+struct baseline *baseline__load(const char *path, char *err, size_t errlen);
+
+/*
+ * Add entries[i] to bl's index (for baseline__find). 0, -EEXIST when an
+ * indexed entry has the same (feature, cgroup), or -ENOMEM.
+ */
+int baseline__index_entry(struct baseline *bl, size_t i);
+
+/* The entry for (f, cgroup), or NULL: one hash probe. */
+const struct baseline_entry *baseline__find(const struct baseline *bl,
+					    enum dp_feature_id f,
+					    const char *cgroup);
+void baseline__free(struct baseline *bl);
+
+#endif /* DRIFTPROBE_BASELINE_H */

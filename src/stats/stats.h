@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Special functions the drift engine needs: for p-values the regularized
+ * incomplete gamma functions and the chi-square survival function, for the
+ * KSG estimator the digamma function. Our own
+ * code (series + Lentz continued fraction, no GSL) so the p-value of a
+ * G-test is reproducible everywhere and checked against scipy.
+ *
+ * Invalid arguments never produce NaN from the probability functions: they
+ * return -1.0 instead, a value no probability can take, and the caller
+ * checks for it.
+ */
+#ifndef DRIFTPROBE_STATS_H
+#define DRIFTPROBE_STATS_H
+
+/*
+ * P(a, x) = gamma(a, x) / Gamma(a), the regularized lower incomplete gamma
+ * function, for a > 0 and x >= 0 (x may be +inf). Returns -1.0 when a <= 0,
+ * x < 0, or either is NaN or a is infinite. Relative error below 1e-10
+ * wherever the result is above 1e-300, for 1e-6 <= a <= 1e7 (chi-square
+ * df of 2e-6 to 2e7); smaller results are returned as they come out, or 0.
+ */
+double stats__gamma_p(double a, double x);
+
+/* Q(a, x) = 1 - P(a, x), computed directly; same domain and accuracy. */
+double stats__gamma_q(double a, double x);
+
+/*
+ * Survival function of the chi-square distribution with df degrees of
+ * freedom: Pr[X > x] = Q(df / 2, x / 2). x <= 0 gives 1. Returns -1.0 when
+ * df <= 0, or df or x is NaN, or df is infinite.
+ */
+double stats__chi2_sf(double x, double df);
+
+/* Digamma psi(x) for x > 0, ~1e-15 relative; NaN for x <= 0 or NaN. */
+double stats__digamma(double x);
+
+#endif /* DRIFTPROBE_STATS_H */

@@ -1,0 +1,1 @@
+test_analyzer_SRCS := src/stats/analyzer.c src/stats/baseline.c src/stats/coupling.c src/stats/mi.c src/stats/mi_bootstrap.c src/stats/rng.c src/stats/stats.c src/core/fc_table.c src/core/key_index.c src/core/feature.c src/core/window.c src/stats/detector.c src/stats/divergence.c

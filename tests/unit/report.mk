@@ -1,0 +1,1 @@
+test_report_SRCS := src/output/report.c src/core/textesc.c src/output/reason.c src/stats/detector.c src/stats/divergence.c src/stats/stats.c src/stats/coupling.c src/stats/mi.c src/stats/mi_bootstrap.c src/stats/rng.c src/core/fc_table.c src/core/key_index.c src/core/feature.c src/core/jsonw.c src/core/numfmt.c src/output/liveview.c src/core/timefmt.c src/core/window.c

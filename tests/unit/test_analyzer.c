@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The analyzer against a baseline made by hand, through recording sinks:
+ * every baseline entry is handed to every sink in entry order (a missing
+ * histogram as h == NULL, judged on zeros), then each series the baseline
+ * lacks once, then the end of the window; a sink's error stops the window;
+ * anomalies are counted.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "analyzer.h"
+#include "feature.h"
+#include "sink.h"
+#include "window.h"
+
+#define K DP_SYSCALL_ERRNO_BINS
+
+/* What a sink saw, one line per call. */
+struct record {
+	char log[2048];
+	int fail_at;		/* > 0: the fail_at-th analysis call fails */
+	int calls;
+};
+
+static void logf_(struct record *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void logf_(struct record *r, const char *fmt, ...)
+{
+	size_t n = strlen(r->log);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->log + n, sizeof(r->log) - n, fmt, ap);
+	va_end(ap);
+}
+
+static int on_analysis(void *ctx, const struct window *w, enum dp_feature_id f,
+		       const char *cgroup, const struct window_hist *h,
+		       const struct analysis *an,
+		       const struct coupling_verdict *cv)
+{
+	struct record *r = ctx;
+
+	(void)w;
+	logf_(r, "analysis %s %s h=%s %s cv=%s\n", feature_table[f].name,
+	      cgroup, h ? "yes" : "no", verdict__name(an->verdict),
+	      cv ? "yes" : "no");
+	return ++r->calls == r->fail_at ? -EIO : 0;
+}
+
+static int on_new_series(void *ctx, const struct window *w,
+			 enum dp_feature_id f, const char *cgroup, uint64_t n,
+			 bool cgroup_known)
+{
+	(void)w;
+	logf_(ctx, "new %s %s n=%llu known=%d\n", feature_table[f].name,
+	      cgroup, (unsigned long long)n, cgroup_known);
+	return 0;
+}
+
+static int on_window_done(void *ctx, const struct window *w)
+{
+	logf_(ctx, "done %.0f\n", w->ts);
+	return 0;
+}
+
+static struct analysis_sink sink_of(struct record *r)
+{
+	return (struct analysis_sink){ on_analysis, on_new_series,
+				       on_window_done, r };
+}
+
+/* Entries syscall.errno at "/" and "/a", learnt from mostly-bin-0 counts. */
+static struct baseline *make_baseline(void)
+{
+	static const char *const cgroups[2] = { "/", "/a" };
+	struct baseline *bl = calloc(1, sizeof(*bl));
+
+	assert_non_null(bl);
+	bl->windows = 10;
+	bl->entries = calloc(2, sizeof(*bl->entries));
+	assert_non_null(bl->entries);
+	for (size_t i = 0; i < 2; i++) {
+		struct baseline_entry *e = &bl->entries[i];
+
+		e->feature = DP_F_SYSCALL_ERRNO;
+		e->cgroup = strdup(cgroups[i]);
+		e->nbins = K;
+		e->counts = calloc(K, sizeof(*e->counts));
+		assert_non_null(e->cgroup);
+		assert_non_null(e->counts);
+		e->counts[0] = 9000;
+		e->counts[2] = 1000;
+		e->windows = 10;
+		e->threshold = 0.05;
+		bl->n++;
+		assert_int_equal(baseline__index_entry(bl, i), 0);
+	}
+	return bl;
+}
+
+/* A baseline, an analyzer with default options and one recording sink. */
+struct fixture {
+	struct baseline *bl;
+	struct analyzer *a;
+	struct record r;
+};
+
+static int setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+	struct detector_opts o;
+	struct analysis_sink s;
+
+	if (!fx)
+		return -1;
+	fx->bl = make_baseline();
+	detector_opts__defaults(&o);
+	fx->a = analyzer__new(fx->bl, &o);
+	s = sink_of(&fx->r);
+	if (!fx->a || analyzer__add_sink(fx->a, &s))
+		return -1;
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	analyzer__free(fx->a);
+	baseline__free(fx->bl);
+	free(fx);
+	return 0;
+}
+
+static struct window *make_window(double ts, uint64_t bin0, uint64_t bin2)
+{
+	struct window *w = window__new(ts, 10, "h");
+	uint64_t c[K] = { [0] = bin0, [2] = bin2 }, few[K] = { [0] = 60 };
+
+	assert_non_null(w);
+	assert_int_equal(window__add(w, DP_F_SYSCALL_ERRNO, "/", c, K), 0);
+	assert_int_equal(window__add(w, DP_F_SYSCALL_ERRNO, "/new", few, K), 0);
+	return w;
+}
+
+static void analyzer_window__entries_then_new_series_then_done__every_sink(
+	void **state)
+{
+	struct baseline *bl = make_baseline();
+	struct detector_opts o;
+	struct record r1 = { 0 }, r2 = { 0 };
+	struct analysis_sink s1 = sink_of(&r1), s2 = sink_of(&r2);
+	struct analyzer *a;
+	struct window *w;
+
+	(void)state;
+	detector_opts__defaults(&o);
+	a = analyzer__new(bl, &o);
+	assert_non_null(a);
+	assert_int_equal(analyzer__add_sink(a, &s1), 0);
+	assert_int_equal(analyzer__add_sink(a, &s2), 0);
+	w = make_window(100, 900, 100);
+	assert_int_equal(analyzer__window(a, w), 0);
+	window__free(w);
+	/* The new cgroup is said once: not again in the next window. */
+	w = make_window(110, 900, 100);
+	assert_int_equal(analyzer__window(a, w), 0);
+	window__free(w);
+	assert_string_equal(r1.log,
+		"analysis syscall.errno / h=yes normal cv=no\n"
+		"analysis syscall.errno /a h=no insufficient cv=no\n"
+		"new syscall.errno /new n=60 known=0\n"
+		"done 100\n"
+		"analysis syscall.errno / h=yes normal cv=no\n"
+		"analysis syscall.errno /a h=no insufficient cv=no\n"
+		"done 110\n");
+	assert_string_equal(r1.log, r2.log);
+	analyzer__free(a);
+	baseline__free(bl);
+}
+
+static void analyzer_window__moved_mass__counts_the_anomaly(void **state)
+{
+	struct fixture *fx = *state;
+	struct window *w = make_window(100, 100, 900);
+
+	assert_int_equal(analyzer__window(fx->a, w), 1);
+	assert_non_null(strstr(fx->r.log,
+			       "analysis syscall.errno / h=yes anomaly"));
+	window__free(w);
+}
+
+static void analyzer_window__sink_error__stops_and_returns_it(void **state)
+{
+	struct fixture *fx = *state;
+	struct window *w = make_window(100, 900, 100);
+
+	fx->r.fail_at = 1;
+	assert_int_equal(analyzer__window(fx->a, w), -EIO);
+	assert_string_equal(fx->r.log,
+			    "analysis syscall.errno / h=yes normal cv=no\n");
+	window__free(w);
+}
+
+static void analyzer_add_sink__past_the_limit__enospc(void **state)
+{
+	struct fixture *fx = *state;
+	struct analysis_sink s = sink_of(&fx->r);
+
+	/* The fixture added one already. */
+	for (int i = 1; i < ANALYZER_MAX_SINKS; i++)
+		assert_int_equal(analyzer__add_sink(fx->a, &s), 0);
+	assert_int_equal(analyzer__add_sink(fx->a, &s), -ENOSPC);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(analyzer_window__entries_then_new_series_then_done__every_sink),
+		cmocka_unit_test_setup_teardown(
+			analyzer_window__moved_mass__counts_the_anomaly,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			analyzer_window__sink_error__stops_and_returns_it,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			analyzer_add_sink__past_the_limit__enospc,
+			setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
