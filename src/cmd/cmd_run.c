@@ -75,6 +75,25 @@ static const struct argp_option run_options[] = {
 	{},
 };
 
+/*
+ * Where the baseline comes from and goes to is one choice: when the
+ * command line makes it (--baseline, --save-baseline, --persist-baseline),
+ * the config file's choice is dropped whole, so that the shipped file's
+ * persist-baseline does not clash with a --baseline typed by hand.
+ */
+static void drop_file_baseline_choice(struct run_opts *a)
+{
+	const char **paths[] = { &a->baseline_path, &a->save_path,
+				 &a->persist_path };
+	bool typed = false;
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		typed |= *paths[i] && !*cli__origin(*paths[i]);
+	for (size_t i = 0; typed && i < sizeof(paths) / sizeof(paths[0]); i++)
+		if (*paths[i] && *cli__origin(*paths[i]))
+			*paths[i] = NULL;
+}
+
 static error_t run_parse(int key, char *arg, struct argp_state *state)
 {
 	struct run_opts *a = state->input;
@@ -111,6 +130,7 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 		argp_error(state, "unexpected argument '%s'", arg);
 		return EINVAL;
 	case ARGP_KEY_END:
+		drop_file_baseline_choice(a);
 		if (a->persist_path && (a->baseline_path || a->save_path)) {
 			argp_error(state, "--persist-baseline does both "
 					  "--baseline and --save-baseline; "

@@ -210,5 +210,15 @@ if run_shipped && ! grep -q "learning baseline" "$tmp/out" &&
 else
 	fail "second start with persist-baseline: $(cat "$tmp/out")"
 fi
+# The command line's --baseline replaces the file's persist-baseline
+# (where the baseline comes from is one choice), rather than clash with it.
+if $DP run --config "$tmp/driftprobe.conf" --baseline "$tmp/b.json" \
+	--interval 0.2 --duration 0.6 --listen 127.0.0.1:0 >"$tmp/out" 2>&1 &&
+	! grep -q "learning baseline" "$tmp/out" &&
+	grep -q "features checked" "$tmp/out"; then
+	ok "--baseline on the command line overrides the file's persist-baseline"
+else
+	fail "--baseline with the shipped config: $(cat "$tmp/out")"
+fi
 
 [ "$fails" -eq 0 ] || { echo "ecosystem: $fails check(s) failed" >&2; exit 1; }
