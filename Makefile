@@ -29,7 +29,8 @@ endif
 
 WARN     := -Wall -Wextra
 CFLAGS   ?= -O2 -g
-CFLAGS   += $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc -I$(OUTPUT) \
+# override: `make CFLAGS=-O0` on the command line keeps what the build needs.
+override CFLAGS += $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc -I$(OUTPUT) \
 	    $(shell pkg-config --cflags json-c 2>/dev/null)
 LDLIBS   += -lbpf -lelf -lz -ljson-c -lm -lmicrohttpd -linih -lpthread
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall \
