@@ -27,6 +27,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -42,9 +43,9 @@
 #include "jsonw.h"
 #include "key_index.h"
 #include "mi.h"
+#include "timefmt.h"
 #include "window.h"
 
-#define BASELINE_MAX_FILE	(256ull << 20)
 #define BASELINE_RULE_TEXT \
 	"max(min, mean+sd_factor*sd, max_factor*max) of leave-one-out effects"
 
@@ -501,6 +502,33 @@ void baseline__free(struct baseline *bl)
 	free(bl);
 }
 
+bool baseline__differs(const struct baseline *bl, const char *host,
+		       const char *kernel, double interval_s, char *buf,
+		       size_t len)
+{
+	bool h = host && strcmp(host, bl->host);
+	bool k = kernel && strcmp(kernel, bl->kernel);
+	bool i = fabs(interval_s - bl->interval_s) > 0.05 * bl->interval_s;
+	FILE *f = fmemopen(buf, len, "w");	/* bounded by len */
+
+	if (!f) {
+		snprintf(buf, len, "learnt elsewhere");
+		return h || k || i;
+	}
+	fputs("learnt", f);
+	if (h)
+		fprintf(f, " on host %s (this is %s)", bl->host, host);
+	if (k)
+		fprintf(f, "%s kernel %s (this is %s)", h ? "," : " with",
+			bl->kernel, kernel);
+	if (i)
+		fprintf(f, "%s %g s windows (these are %g s)",
+			h || k ? ", from" : " from", bl->interval_s,
+			interval_s);
+	fclose(f);
+	return h || k || i;
+}
+
 /* ---- the file ----------------------------------------------------------- */
 
 /* ,"key":value for a double. */
@@ -561,17 +589,41 @@ static void baseline__write(FILE *f, const struct baseline *bl)
 /* All of buf to fd, then to disk. 0 or -errno. */
 static int baseline__write_fd(int fd, const char *buf, size_t len)
 {
-	while (len) {
-		ssize_t r = write(fd, buf, len);
+	int ret = safe_file__write_all(fd, buf, len);
 
-		if (r < 0 && errno != EINTR)
-			return -errno;
-		if (r > 0) {
-			buf += r;
-			len -= r;
-		}
+	return ret ? ret : fsync(fd) ? -errno : 0;
+}
+
+int baseline__check_dest(const char *path, char *err, size_t errlen)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? strndup(path, slash - path + (slash == path)) :
+			    strdup(".");
+	struct stat st;
+	int ret = 0;
+
+	if (!dir) {
+		baseline__msg(err, errlen, "%s: out of memory", path);
+		return -ENOMEM;
 	}
-	return fsync(fd) ? -errno : 0;
+	if (!lstat(path, &st) && !S_ISREG(st.st_mode)) {
+		free(dir);
+		baseline__msg(err, errlen, "%s: is not a regular file (it would "
+			      "be replaced); expected a baseline file's path",
+			      path);
+		return -EINVAL;
+	}
+	if (stat(dir, &st))
+		ret = -errno;
+	else if (!S_ISDIR(st.st_mode))
+		ret = -ENOTDIR;
+	else if (access(dir, W_OK | X_OK))
+		ret = -errno;
+	if (ret)
+		baseline__msg(err, errlen, "%s: cannot write a baseline in "
+			      "directory %s: %s", path, dir, strerror(-ret));
+	free(dir);
+	return ret;
 }
 
 /*
@@ -582,20 +634,26 @@ int baseline__save(const struct baseline *bl, const char *path, char *err,
 		   size_t errlen)
 {
 	const char *slash = strrchr(path, '/');
+	const char *name = slash ? slash + 1 : path;
 	int dirlen = slash ? (int)(slash - path) + 1 : 0;
 	char *tmp = NULL, *dir = NULL, *text = NULL;
 	bool made = false;	/* tmp exists and must go on failure */
 	size_t len = 0;
 	FILE *m;
-	int fd = -1, ret = -ENOMEM;
+	int fd = -1, ret;
 
+	ret = baseline__check_dest(path, err, errlen);
+	if (ret)
+		return ret;
+	ret = -ENOMEM;
 	m = open_memstream(&text, &len);
 	if (m) {
 		baseline__write(m, bl);
 		ret = fclose(m) ? -ENOMEM : 0;
 	}
-	if (!ret && asprintf(&tmp, "%.*s.%s.XXXXXX", dirlen, path,
-			     slash ? slash + 1 : path) < 0) {
+	/* ".NAME.XXXXXX", NAME cut so that it fits NAME_MAX */
+	if (!ret && asprintf(&tmp, "%.*s.%.*s.XXXXXX", dirlen, path,
+			     NAME_MAX - 8, name) < 0) {
 		tmp = NULL;
 		ret = -ENOMEM;
 	}
@@ -917,6 +975,10 @@ static int load__doc(struct loader *l, json_object *doc, struct baseline *bl)
 				  BASELINE_VERSION);
 	bl->version = BASELINE_VERSION;
 	err = load__double(l, doc, "created", &bl->created);
+	if (!err && bl->created > TIMEFMT_MAX_UNIX)
+		return load__fail(l, "\"created\" %.17g is out of range; "
+				  "expected unix seconds up to %.0f (year 9999)",
+				  bl->created, TIMEFMT_MAX_UNIX);
 	if (!err)
 		err = load__string(l, doc, "host", &bl->host);
 	if (!err)
@@ -961,7 +1023,7 @@ struct baseline *baseline__load(const char *path, char *err, size_t errlen)
 	char *buf;
 	int ret;
 
-	buf = safe_file__read(path, BASELINE_MAX_FILE, "256 MiB", "baseline",
+	buf = safe_file__read(path, BASELINE_MAX_FILE, "64 MiB", "baseline",
 			      &len, err, errlen);
 	if (!buf) {
 		ret = -errno;

@@ -14,6 +14,7 @@
 #ifndef DRIFTPROBE_BASELINE_H
 #define DRIFTPROBE_BASELINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <driftprobe/features.h>
@@ -23,6 +24,11 @@ struct window;
 
 #define BASELINE_VERSION	1
 #define BASELINE_FORMAT		"driftprobe-baseline"
+/*
+ * The largest baseline file read (a larger one is refused before parsing):
+ * 1,024 cgroups with every per-cgroup bin at 20 digits make ~32 MiB.
+ */
+#define BASELINE_MAX_FILE	(64ull << 20)
 /* The calibration rule's defaults (baseline_builder__set_rule). */
 #define BASELINE_MIN_THRESHOLD	0.01
 #define BASELINE_SD_FACTOR	4.0
@@ -87,9 +93,20 @@ struct baseline *baseline_builder__finish(struct baseline_builder *b,
 void baseline_builder__free(struct baseline_builder *b);
 
 /*
+ * Can a baseline be saved at path? Its directory must exist and be writable
+ * (checked with access(2), as the caller is now) and path must not be
+ * anything but a regular file: a device, FIFO, directory or symbolic link
+ * there is refused, not replaced. 0, -EINVAL (not a regular file) or the
+ * directory's -errno, with "PATH: ..." in err. baseline__save checks it too;
+ * call it early to fail before the work.
+ */
+int baseline__check_dest(const char *path, char *err, size_t errlen);
+
+/*
  * Write bl to path atomically: a 0600 temp file in the same directory,
  * fsync, rename over path, fsync the directory. On failure path is left as
- * it was and no temp file remains. 0 or negative errno.
+ * it was and no temp file remains. 0 or negative errno (-EINVAL when
+ * baseline__check_dest refuses path).
  */
 int baseline__save(const struct baseline *bl, const char *path, char *err,
 		   size_t errlen);
@@ -97,11 +114,21 @@ int baseline__save(const struct baseline *bl, const char *path, char *err,
 /*
  * Read and validate a baseline file. Refuses (NULL, errno EINVAL unless
  * the system said otherwise) anything that is not a regular file of at most
- * 256 MiB, is writable by group or other, is owned by anyone but root or
+ * 64 MiB, is writable by group or other, is owned by anyone but root or
  * the caller (an owner can rewrite it), is not valid JSON, or does not
  * match this build: format, version, feature names and bin counts.
  */
 struct baseline *baseline__load(const char *path, char *err, size_t errlen);
+
+/*
+ * Was bl learnt elsewhere: another host, kernel (NULL: not known), or
+ * window length (more than 5% off)? Then true and a phrase for a warning
+ * in buf: "learnt on host h1 (this is h2), from 10 s windows (these are
+ * 1 s)".
+ */
+bool baseline__differs(const struct baseline *bl, const char *host,
+		       const char *kernel, double interval_s, char *buf,
+		       size_t len);
 
 /* The entry for (f, cgroup), or NULL. */
 const struct baseline_entry *baseline__find(const struct baseline *bl,

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "detector.h"
 #include "live.h"
+#include "safe_file.h"
 #include "window.h"
 #include "window_io.h"
 
@@ -28,6 +29,21 @@ void cli__error(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+int cli__finish_stdout(int ret)
+{
+	bool failed = ferror(stdout);
+	int e = fflush(stdout) ? errno : 0;
+
+	if (fclose(stdout) && !e)
+		e = errno;
+	if (!failed && !e)
+		return ret;
+	if (ret == EXIT_OK)	/* else the failure already said its line */
+		cli__error("stdout: failed to write the output: %s",
+			   e ? strerror(e) : "an earlier write failed");
+	return ret == EXIT_OK ? EXIT_RUNTIME : ret;
 }
 
 int cli__parse_double(const char *opt, const char *arg, double min,
@@ -67,21 +83,64 @@ int cli__parse_uint(const char *opt, const char *arg, unsigned long min,
 	return 0;
 }
 
-FILE *cli__open_append(const char *path)
+int cli__open_append(const char *path)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	FILE *f;
+	/* O_NOFOLLOW: a link planted by another user must not aim root. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
+			    O_NOFOLLOW, 0600);
+	struct stat st;
+	char err[512];
 
-	if (fd < 0)
-		return NULL;
-	f = fdopen(fd, "a");
-	if (!f) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
+	if (fd < 0) {
+		cli__error("%s: cannot open for writing: %s%s", path,
+			   strerror(errno), errno == ELOOP ?
+			   " (a symbolic link; expected a file)" : "");
+		return -1;
 	}
-	return f;
+	if (fstat(fd, &st)) {
+		cli__error("%s: cannot stat: %s", path, strerror(errno));
+	} else if (safe_file__check(&st, path, true, err, sizeof(err))) {
+		cli__error("%s", err);
+	} else {
+		return fd;
+	}
+	close(fd);
+	return -1;
+}
+
+/* "/real/dir/NAME" of path, its directory resolved (NULL: no memory). */
+static char *canonical_path(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? strndup(path, slash - path + (slash == path)) :
+			    strdup(".");
+	char *real = dir ? realpath(dir, NULL) : NULL;
+	char *out;
+
+	if (asprintf(&out, "%s/%s", real ? real : dir ? dir : "",
+		     slash ? slash + 1 : path) < 0)
+		out = NULL;
+	free(real);
+	free(dir);
+	return out;
+}
+
+bool cli__same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	char *ca, *cb;
+	bool same;
+
+	if (!strcmp(a, "-") || !strcmp(b, "-"))
+		return false;
+	if (!stat(a, &sa) && !stat(b, &sb))
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	ca = canonical_path(a);
+	cb = canonical_path(b);
+	same = ca && cb ? !strcmp(ca, cb) : !strcmp(a, b);
+	free(ca);
+	free(cb);
+	return same;
 }
 
 const char *cli__hostname(void)
@@ -165,18 +224,28 @@ int cli__for_each_window(char *const *paths, int npaths,
 			return EXIT_INPUT;
 		}
 		while ((ret = window_reader__next(r, &w, err, sizeof(err))) == 1) {
-			int cb = fn(w, ctx);
+			const char *warning = window_reader__warning(r);
+			int cb;
 
+			if (warning)
+				cli__error("warning: %s", warning);
+			cb = fn(w, ctx);
 			window__free(w);
+			if (cb == -EOVERFLOW)
+				cli__error("%s:%lu: counts overflow when added to "
+					   "those of the windows before; expected "
+					   "sums below 2^64", paths[i],
+					   window_reader__line(r));
 			if (cb < 0) {
 				window_reader__close(r);
-				return EXIT_RUNTIME;
+				return cb == -EOVERFLOW ? EXIT_INPUT :
+							  EXIT_RUNTIME;
 			}
 		}
 		window_reader__close(r);
 		if (ret < 0) {
 			cli__error("%s", err);
-			return EXIT_INPUT;
+			return ret == -ENOMEM ? EXIT_RUNTIME : EXIT_INPUT;
 		}
 	}
 	return EXIT_OK;
@@ -279,7 +348,7 @@ static error_t live_parse(int key, char *arg, struct argp_state *state)
 		char err[256];
 
 		if (privdrop__resolve(arg, &o->user, err, sizeof(err))) {
-			cli__error("%s", err);
+			cli__error("%s%s", config__origin(arg), err);
 			return EINVAL;
 		}
 		return 0;

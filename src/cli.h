@@ -22,6 +22,13 @@ enum {
 void cli__error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
+ * Flush and close stdout: a command's status ret, or EXIT_RUNTIME after one
+ * line when any output was lost (a full disk, a closed pipe: SIGPIPE is
+ * ignored so that it shows here as EPIPE).
+ */
+int cli__finish_stdout(int ret);
+
+/*
  * Parse a number within [min, max] for option opt; on error print which
  * option, what was given and what was expected, and return -EINVAL.
  */
@@ -45,8 +52,10 @@ extern const struct argp cli__live_argp;
 
 /*
  * Read every window of every file in order and call fn with it (the window
- * is freed after). Returns EXIT_OK, EXIT_INPUT after printing the bad
- * file:line, or EXIT_RUNTIME when fn returns < 0.
+ * is freed after), printing the reader's warnings. Returns EXIT_OK,
+ * EXIT_INPUT after printing the bad file:line (fn returning -EOVERFLOW:
+ * pooled counts past 2^64, said here with the window's file:line), or
+ * EXIT_RUNTIME when fn returns another error or memory runs out.
  */
 struct window;
 int cli__for_each_window(char *const *paths, int npaths,
@@ -54,10 +63,20 @@ int cli__for_each_window(char *const *paths, int npaths,
 			 void *ctx);
 
 /*
- * Open path for appending records, creating it with mode 0600 whatever the
- * umask (window records show what runs on the host). NULL + errno.
+ * Open path for appending records: created with mode 0600 (window records
+ * show what runs on the host), never through a symbolic link, and refused
+ * when it is a file that group, other or another user can write (as
+ * safe_file__check says; a device or FIFO of root's or the caller's is
+ * fine). The descriptor, or -1 after printing why.
  */
-FILE *cli__open_append(const char *path);
+int cli__open_append(const char *path);
+
+/*
+ * Do paths a and b name the same file: the same device and inode when both
+ * exist, else the same name in the same (resolved) directory? "-" (stdin or
+ * stdout) is never the same as anything.
+ */
+bool cli__same_file(const char *a, const char *b);
 
 /* This host's name, for records. */
 const char *cli__hostname(void);

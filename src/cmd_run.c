@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 #include "analyzer.h"
@@ -33,7 +34,7 @@ struct run_args {
 	struct metrics *metrics;	/* with --listen */
 	struct exporter *exporter;
 
-	FILE *record;
+	int record;		/* --record's descriptor, or -1 */
 	unsigned long learn_windows, learned;
 	struct baseline_builder *builder;
 	struct baseline *baseline;
@@ -128,6 +129,13 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 				   "window(s); expected at least 2",
 				   a->learn_s, a->live.interval_s,
 				   a->learn_windows);
+			return EINVAL;
+		}
+		if (!a->baseline_path && a->live.duration_s &&
+		    a->learn_s > a->live.duration_s) {
+			cli__error("--learn %g is longer than --duration %g; "
+				   "expected time left to judge windows",
+				   a->learn_s, a->live.duration_s);
 			return EINVAL;
 		}
 		return 0;
@@ -253,16 +261,21 @@ static int judge_or_learn(struct run_args *a, const struct window *w)
 {
 	int err;
 
-	if (a->record && (window_io__write(a->record, w) || fflush(a->record))) {
+	if (a->record >= 0 && (err = window_io__append(a->record, w))) {
 		cli__error("%s: failed to write records: %s", a->record_path,
-			   strerror(errno));
-		return -EIO;
+			   strerror(-err));
+		return err;
 	}
 	if (a->analyzer) {
 		err = analyzer__window(a->analyzer, w, a->report);
 		if (err < 0)
 			cli__error("run: failed to judge a window: %s",
 				   strerror(-err));
+		else if (fflush(stdout) || ferror(stdout)) {
+			cli__error("stdout: failed to write the output: %s",
+				   strerror(errno));
+			err = -EIO;	/* stop now, not at the end */
+		}
 		return err < 0 ? err : 0;
 	}
 	err = baseline_builder__add(a->builder, w);
@@ -319,6 +332,28 @@ static int start_exporter(struct run_args *a)
 	return publish_metrics(a) ? EXIT_RUNTIME : EXIT_OK;
 }
 
+/*
+ * Before attaching and learning: --record must not be the baseline read or
+ * written, and the baseline to save must have somewhere to go.
+ */
+static int check_files(const struct run_args *a)
+{
+	const char *bl = a->baseline_path ? a->baseline_path : a->save_path;
+	char err[512];
+
+	if (a->record_path && bl && cli__same_file(a->record_path, bl)) {
+		cli__error("--record %s: is the baseline file %s too; expected "
+			   "a different file", a->record_path, bl);
+		return -EINVAL;
+	}
+	if (a->save_path && baseline__check_dest(a->save_path, err,
+						 sizeof(err))) {
+		cli__error("%s%s", config__origin(a->save_path), err);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_args a = {
@@ -326,14 +361,20 @@ int cmd_run(int argc, char **argv)
 			  .probe = { .hooks = PROBE_HOOKS_AUTO,
 				     .proc_exemplars = true } },
 		.learn_s = 60,
+		.record = -1,
 	};
 	char err[512], **args;
 	int ret = EXIT_RUNTIME, nargs;
+	struct utsname u;
 
 	detector_opts__defaults(&a.det);
 	if (config__merge(&run_argp, argc, argv, &nargs, &args))
 		return EXIT_INPUT;
 	if (argp_parse(&run_argp, nargs, args, 0, NULL, &a)) {
+		config__release(args);
+		return EXIT_INPUT;
+	}
+	if (check_files(&a)) {
 		config__release(args);
 		return EXIT_INPUT;
 	}
@@ -344,6 +385,10 @@ int cmd_run(int argc, char **argv)
 			config__release(args);
 			return EXIT_INPUT;
 		}
+		if (uname(&u) == 0 &&
+		    baseline__differs(a.baseline, cli__hostname(), u.release,
+				      a.live.interval_s, err, sizeof(err)))
+			cli__error("warning: %s: %s", a.baseline_path, err);
 	}
 	if (a.listen) {
 		ret = start_exporter(&a);
@@ -363,9 +408,7 @@ int cmd_run(int argc, char **argv)
 	}
 	if (a.record_path) {
 		a.record = cli__open_append(a.record_path);
-		if (!a.record) {
-			cli__error("%s: cannot open for writing: %s",
-				   a.record_path, strerror(errno));
+		if (a.record < 0) {
 			ret = EXIT_INPUT;
 			goto cleanup;
 		}
@@ -375,8 +418,8 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "run: stopped after %lu of %lu learning windows; "
 			"no baseline was learnt\n", a.learned, a.learn_windows);
 cleanup:
-	if (a.record)
-		fclose(a.record);
+	if (a.record >= 0)
+		close(a.record);
 	exporter__stop(a.exporter);
 	metrics__free(a.metrics);
 	report__free(a.report);

@@ -13,6 +13,28 @@
 #include <unistd.h>
 #include "safe_file.h"
 
+int safe_file__check(const struct stat *st, const char *path, bool stream_ok,
+		     char *err, size_t errlen)
+{
+	bool stream = S_ISCHR(st->st_mode) || S_ISFIFO(st->st_mode);
+
+	if (!S_ISREG(st->st_mode) && !(stream_ok && stream)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+	} else if (S_ISREG(st->st_mode) && (st->st_mode & 022)) {
+		snprintf(err, errlen, "%s: is writable by group/other (mode "
+			 "%04o); chmod 600 it", path,
+			 (unsigned int)st->st_mode & 07777);
+	} else if (st->st_uid != geteuid() && st->st_uid != 0) {
+		/* Its owner can rewrite (or read) it whatever the mode says. */
+		snprintf(err, errlen, "%s: is owned by uid %u, who can rewrite "
+			 "it; expected owner root or uid %u", path,
+			 (unsigned int)st->st_uid, (unsigned int)geteuid());
+	} else {
+		return 0;
+	}
+	return -EINVAL;
+}
+
 char *safe_file__read(const char *path, uint64_t max, const char *max_text,
 		      const char *what, size_t *len, char *err, size_t errlen)
 {
@@ -40,16 +62,8 @@ char *safe_file__read(const char *path, uint64_t max, const char *max_text,
 	} else if ((uint64_t)st.st_size > max) {
 		snprintf(err, errlen, "%s: larger than %s (%lld bytes); not a "
 			 "%s", path, max_text, (long long)st.st_size, what);
-	} else if (st.st_mode & 022) {
-		snprintf(err, errlen, "%s: is writable by group/other (mode "
-			 "%04o); chmod 600 it", path,
-			 (unsigned int)st.st_mode & 07777);
-	} else if (st.st_uid != geteuid() && st.st_uid != 0) {
-		/* Its owner can rewrite it whatever the mode says. */
-		snprintf(err, errlen, "%s: is owned by uid %u, who can rewrite "
-			 "it; expected owner root or uid %u", path,
-			 (unsigned int)st.st_uid, (unsigned int)geteuid());
-	} else if (!(buf = malloc((size_t)st.st_size + 1))) {
+	} else if (!safe_file__check(&st, path, false, err, errlen) &&
+		   !(buf = malloc((size_t)st.st_size + 1))) {
 		saved = ENOMEM;
 		snprintf(err, errlen, "%s: out of memory", path);
 	}
@@ -71,4 +85,19 @@ char *safe_file__read(const char *path, uint64_t max, const char *max_text,
 	else
 		errno = saved;
 	return buf;
+}
+
+int safe_file__write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t r = write(fd, buf, len);
+
+		if (r < 0 && errno != EINTR)
+			return -errno;
+		if (r > 0) {
+			buf += r;
+			len -= r;
+		}
+	}
+	return 0;
 }

@@ -8,8 +8,10 @@
 #ifndef DRIFTPROBE_SAFE_FILE_H
 #define DRIFTPROBE_SAFE_FILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 /*
  * The whole file, NUL-terminated (malloc'd), its length in *len. NULL with
@@ -19,7 +21,20 @@
  * other ("is writable by group/other (mode 0664); chmod 600 it") - EINVAL
  * for those three.
  */
+/*
+ * The trust check on an open file's stat: a regular file that neither group
+ * nor other can write, owned by root or the caller. With stream_ok a
+ * character device or FIFO owned by root or the caller passes too (an
+ * output such as /dev/null). 0, or -EINVAL with "PATH: what was wrong" in
+ * err.
+ */
+int safe_file__check(const struct stat *st, const char *path, bool stream_ok,
+		     char *err, size_t errlen);
+
 char *safe_file__read(const char *path, uint64_t max, const char *max_text,
 		      const char *what, size_t *len, char *err, size_t errlen);
+
+/* All of buf to fd, retrying short writes and EINTR. 0 or -errno. */
+int safe_file__write_all(int fd, const char *buf, size_t len);
 
 #endif /* DRIFTPROBE_SAFE_FILE_H */

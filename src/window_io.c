@@ -10,10 +10,14 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <json-c/json.h>
 #include "feature.h"
 #include "json_counts.h"
 #include "jsonw.h"
+#include "safe_file.h"
+#include "timefmt.h"
 #include "window_io.h"
 
 /* A record line longer than this is not one of ours. */
@@ -64,6 +68,30 @@ int window_io__write(FILE *f, const struct window *w)
 	return ferror(f) ? -EIO : 0;
 }
 
+int window_io__append(int fd, const struct window *w)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	struct stat st;
+	int ret;
+
+	if (!m)
+		return -ENOMEM;
+	ret = window_io__write(m, w);
+	if (fclose(m) && !ret)
+		ret = -ENOMEM;
+	if (!ret) {
+		bool regular = !fstat(fd, &st) && S_ISREG(st.st_mode);
+
+		ret = safe_file__write_all(fd, text, len);
+		if (ret && regular && ftruncate(fd, st.st_size))
+			ret = -EIO;	/* the cut failed too: maybe torn */
+	}
+	free(text);
+	return ret;
+}
+
 struct record {
 	double ts;
 	double interval_s;
@@ -84,6 +112,10 @@ struct window_reader {
 	struct record pending;
 	bool has_pending;
 	bool eof;
+	unsigned long window_line;	/* of the last window's last record */
+	double first_interval_s;	/* of the first window */
+	bool interval_warned, warning_pending;
+	char warning[512];		/* for window_reader__warning */
 };
 
 static void record_clear(struct record *r)
@@ -144,6 +176,12 @@ static int fail(struct window_reader *r, char *err, size_t errlen,
 	return -EINVAL;
 }
 
+static int oom(struct window_reader *r, char *err, size_t errlen)
+{
+	fail(r, err, errlen, "out of memory");
+	return -ENOMEM;
+}
+
 static int get_number(struct json_object *o, const char *key, double *out)
 {
 	struct json_object *v;
@@ -177,7 +215,7 @@ static int parse_counts(struct window_reader *r, struct json_object *arr,
 
 	rec->counts = malloc(bins * sizeof(uint64_t));
 	if (!rec->counts)
-		return fail(r, err, errlen, "out of memory");
+		return oom(r, err, errlen);
 	rec->nbins = bins;
 	switch (json_counts__parse(arr, rec->counts, bins, &at)) {
 	case JSON_COUNTS_OK:
@@ -295,7 +333,7 @@ static int parse_record(struct window_reader *r, const char *line,
 	int f, ret;
 
 	if (!tok)
-		return fail(r, err, errlen, "out of memory");
+		return oom(r, err, errlen);
 	o = json_tokener_parse_ex(tok, line, (int)len);
 	if (!o || json_tokener_get_error(tok) != json_tokener_success ||
 	    (size_t)json_tokener_get_parse_end(tok) != len) {
@@ -313,9 +351,11 @@ static int parse_record(struct window_reader *r, const char *line,
 					   "window record");
 		goto out;
 	}
-	if (get_number(o, "ts", &rec->ts) || rec->ts < 0) {
-		ret = fail(r, err, errlen, "\"ts\" missing or bad; expected "
-					   "unix seconds >= 0");
+	if (get_number(o, "ts", &rec->ts) || rec->ts < 0 ||
+	    rec->ts > TIMEFMT_MAX_UNIX) {
+		ret = fail(r, err, errlen, "\"ts\" missing, bad or out of "
+			   "range; expected unix seconds from 0 to %.0f (year "
+			   "9999)", TIMEFMT_MAX_UNIX);
 		goto out;
 	}
 	if (get_number(o, "interval_s", &rec->interval_s) ||
@@ -345,7 +385,7 @@ static int parse_record(struct window_reader *r, const char *line,
 	rec->host = strdup(host);
 	rec->cgroup = strdup(cgroup);
 	if (!rec->host || !rec->cgroup) {
-		ret = fail(r, err, errlen, "out of memory");
+		ret = oom(r, err, errlen);
 		goto out;
 	}
 	json_object_object_get_ex(o, "counts", &counts);
@@ -360,16 +400,52 @@ out:
 	return ret;
 }
 
-/* Next non-blank record into r->pending. 1 read, 0 EOF, -EINVAL. */
+/*
+ * The next line into r->buf (NUL-terminated, newline kept), at most
+ * MAX_LINE bytes: never more memory than that, whatever the input (a file
+ * without newlines, /dev/zero). Its length, 0 at end of input, or -EINVAL
+ * (too long), -ENOMEM, -EIO with the message in err.
+ */
+static ssize_t read_line(struct window_reader *r, char *err, size_t errlen)
+{
+	size_t len = 0;
+	int c = 0;
+
+	while (c != '\n' && (c = getc_unlocked(r->f)) != EOF) {
+		if (len == MAX_LINE)
+			return fail(r, err, errlen, "line longer than %u MiB; "
+				    "expected one window record", MAX_LINE >> 20);
+		if (len + 2 > r->bufcap) {
+			size_t cap = r->bufcap ? r->bufcap * 2 : 4096;
+			char *b;
+
+			if (cap > MAX_LINE + 2)
+				cap = MAX_LINE + 2;
+			b = realloc(r->buf, cap);
+
+			if (!b)
+				return oom(r, err, errlen);
+			r->buf = b;
+			r->bufcap = cap;
+		}
+		r->buf[len++] = (char)c;
+	}
+	if (ferror(r->f)) {
+		snprintf(err, errlen, "%s: read error: %s", r->path,
+			 strerror(errno));
+		return -EIO;
+	}
+	if (len)
+		r->buf[len] = '\0';
+	return (ssize_t)len;	/* the last line may lack its newline */
+}
+
+/* Next non-blank record into r->pending. 1 read, 0 EOF, < 0 failed. */
 static int read_record(struct window_reader *r, char *err, size_t errlen)
 {
 	ssize_t n;
 
-	while ((n = getline(&r->buf, &r->bufcap, r->f)) >= 0) {
-		r->line++;
-		if ((size_t)n > MAX_LINE)
-			return fail(r, err, errlen, "line of %zd bytes is too "
-					"long; expected one window record", n);
+	while (r->line++, (n = read_line(r, err, errlen)) > 0) {
 		while (n > 0 && (r->buf[n - 1] == '\n' || r->buf[n - 1] == '\r' ||
 				 r->buf[n - 1] == ' '))
 			r->buf[--n] = '\0';
@@ -385,17 +461,46 @@ static int read_record(struct window_reader *r, char *err, size_t errlen)
 		r->has_pending = true;
 		return 1;
 	}
-	if (ferror(r->f)) {
-		snprintf(err, errlen, "%s: read error: %s", r->path,
-			 strerror(errno));
-		return -EIO;
-	}
-	return 0;
+	if (!n)
+		r->line--;	/* no line there */
+	return (int)n;
 }
 
 static bool same_window(const struct window *w, const struct record *rec)
 {
 	return w->ts == rec->ts && !strcmp(w->host, rec->host);
+}
+
+/*
+ * Windows of different lengths in one input are pooled as they are (a
+ * stall makes one longer window, see live.h): say so once, do not refuse.
+ */
+static void check_interval(struct window_reader *r, double interval_s)
+{
+	if (!r->first_interval_s) {
+		r->first_interval_s = interval_s;
+	} else if (!r->interval_warned &&
+		   fabs(interval_s - r->first_interval_s) >
+			   0.05 * r->first_interval_s) {
+		r->interval_warned = r->warning_pending = true;
+		snprintf(r->warning, sizeof(r->warning), "%s:%lu: window of "
+			 "%g s among windows of %g s; their counts are used as "
+			 "they are, not scaled", r->path, r->line, interval_s,
+			 r->first_interval_s);
+	}
+}
+
+const char *window_reader__warning(struct window_reader *r)
+{
+	if (!r->warning_pending)
+		return NULL;
+	r->warning_pending = false;
+	return r->warning;
+}
+
+unsigned long window_reader__line(const struct window_reader *r)
+{
+	return r->window_line;
 }
 
 int window_reader__next(struct window_reader *r, struct window **out,
@@ -421,9 +526,10 @@ int window_reader__next(struct window_reader *r, struct window **out,
 			w = window__new(r->pending.ts, r->pending.interval_s,
 					r->pending.host);
 			if (!w) {
-				ret = fail(r, err, errlen, "out of memory");
+				ret = oom(r, err, errlen);
 				goto fail;
 			}
+			check_interval(r, w->interval_s);
 		} else if (w->interval_s != r->pending.interval_s) {
 			ret = fail(r, err, errlen, "\"interval_s\" %g differs "
 				   "from %g of the same window (ts %.3f)",
@@ -442,9 +548,10 @@ int window_reader__next(struct window_reader *r, struct window **out,
 		if (!ret)
 			ret = add_exemplars(w, &r->pending);
 		if (ret) {
-			ret = fail(r, err, errlen, "out of memory");
+			ret = oom(r, err, errlen);
 			goto fail;
 		}
+		r->window_line = r->line;
 		record_clear(&r->pending);
 		r->has_pending = false;
 	}

@@ -18,7 +18,7 @@ FUZZ_CFLAGS  := -g -O1 -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined $(WARN) -std=gnu11 \
 		-D_GNU_SOURCE -Iinclude -Isrc -I$(OUTPUT) -Itests/fuzz \
 		$(shell pkg-config --cflags json-c 2>/dev/null)
-fuzz_window_io_SRCS := src/window_io.c src/window.c src/key_index.c \
+fuzz_window_io_SRCS := src/window_io.c src/safe_file.c src/window.c src/key_index.c \
 		       src/feature.c src/jsonw.c src/numfmt.c src/json_counts.c
 fuzz_config_SRCS    := src/config.c src/safe_file.c
 fuzz_config_LIBS    := -linih
