@@ -40,9 +40,8 @@ int cli__finish_stdout(int ret)
 		e = errno;
 	if (!failed && !e)
 		return ret;
-	if (ret == EXIT_OK)	/* else the failure already said its line */
-		cli__error("stdout: failed to write the output: %s",
-			   e ? strerror(e) : "an earlier write failed");
+	cli__error("stdout: failed to write the output: %s",
+		   e ? strerror(e) : "an earlier write failed");
 	return ret == EXIT_OK ? EXIT_RUNTIME : ret;
 }
 

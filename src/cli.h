@@ -22,9 +22,9 @@ enum {
 void cli__error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
- * Flush and close stdout: a command's status ret, or EXIT_RUNTIME after one
- * line when any output was lost (a full disk, a closed pipe: SIGPIPE is
- * ignored so that it shows here as EPIPE).
+ * Flush and close stdout: a command's status ret, or after one line saying
+ * so when any output was lost (a full disk, a closed pipe: SIGPIPE is
+ * ignored so that it shows here as EPIPE) EXIT_RUNTIME if ret was EXIT_OK.
  */
 int cli__finish_stdout(int ret);
 

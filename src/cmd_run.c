@@ -271,11 +271,8 @@ static int judge_or_learn(struct run_args *a, const struct window *w)
 		if (err < 0)
 			cli__error("run: failed to judge a window: %s",
 				   strerror(-err));
-		else if (fflush(stdout) || ferror(stdout)) {
-			cli__error("stdout: failed to write the output: %s",
-				   strerror(errno));
-			err = -EIO;	/* stop now, not at the end */
-		}
+		else if (fflush(stdout) || ferror(stdout))
+			err = -EIO;	/* stop now; cli__finish_stdout says it */
 		return err < 0 ? err : 0;
 	}
 	err = baseline_builder__add(a->builder, w);

@@ -6,6 +6,7 @@
  * right after the first snapshot proves the maps readable.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <signal.h>
 #include <string.h>
@@ -44,6 +45,35 @@ static void add_seconds(struct timespec *t, double s)
 		t->tv_sec++;
 		t->tv_nsec -= 1000000000L;
 	}
+}
+
+static double seconds(const struct timespec *t)
+{
+	return (double)t->tv_sec + (double)t->tv_nsec / 1e9;
+}
+
+/*
+ * The length of the window that ends now, and when the next one should end.
+ * On schedule (the snapshot within 5% of its tick) a window is labelled
+ * with the nominal interval: its ends are ticks of one absolute schedule,
+ * off only by wake-up latency. After a stall (SIGSTOP, a paused VM, a
+ * blocked stdout) the window carries the span it really covers, and the
+ * schedule restarts from now: no burst of empty catch-up windows.
+ */
+static double window_span(const struct live_opts *o, struct timespec *prev,
+			  struct timespec *deadline)
+{
+	struct timespec now;
+	double span, late;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	span = round((seconds(&now) - seconds(prev)) * 1e3) / 1e3;  /* ms */
+	late = seconds(&now) - seconds(deadline);
+	*prev = now;
+	if (late <= o->interval_s * 0.05)
+		return o->interval_s;
+	*deadline = now;
+	return span;
 }
 
 static double realtime_now(void)
@@ -98,8 +128,9 @@ int live__run(const struct live_opts *o, live_window_fn fn, void *ctx)
 {
 	struct probe *probe = NULL;
 	struct collector *col = NULL;
-	struct timespec start, deadline;
+	struct timespec prev, deadline;	/* last snapshot, next tick */
 	struct live_status st;
+	double last_ts = 0;
 	unsigned long long windows = 0, max_windows = 0;
 	int ret = EXIT_RUNTIME, cb = 0;
 
@@ -117,7 +148,7 @@ int live__run(const struct live_opts *o, live_window_fn fn, void *ctx)
 		cli__error("collector: %s", strerror(errno));
 		goto cleanup;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &start);
+	clock_gettime(CLOCK_MONOTONIC, &prev);
 	if (collector__next(col, 0, 0, NULL) || errno != EAGAIN) {
 		cli__error("collector: failed to read the first snapshot: %s",
 			   strerror(errno));
@@ -125,9 +156,10 @@ int live__run(const struct live_opts *o, live_window_fn fn, void *ctx)
 	}
 	if (drop_privileges(o, probe))
 		goto cleanup;
-	deadline = start;
+	deadline = prev;
 	while (!stop_requested && (!max_windows || windows < max_windows)) {
 		struct window *w;
+		double span;
 		int err;
 
 		add_seconds(&deadline, o->interval_s);
@@ -137,8 +169,11 @@ int live__run(const struct live_opts *o, live_window_fn fn, void *ctx)
 		while (err == EINTR && !stop_requested);
 		if (stop_requested)
 			break;
-		w = collector__next(col, realtime_now(), o->interval_s,
-				    cli__hostname());
+		span = window_span(o, &prev, &deadline);
+		/* ts are written to the ms: never two windows at one ts, even
+		 * when the wall clock steps back. */
+		last_ts = fmax(realtime_now(), last_ts + 0.001);
+		w = collector__next(col, last_ts, span, cli__hostname());
 		if (!w) {
 			cli__error("collector: failed to read the maps: %s",
 				   strerror(errno));
