@@ -422,7 +422,6 @@ static ssize_t read_line(struct window_reader *r, char *err, size_t errlen)
 			if (cap > MAX_LINE + 2)
 				cap = MAX_LINE + 2;
 			b = realloc(r->buf, cap);
-
 			if (!b)
 				return oom(r, err, errlen);
 			r->buf = b;
