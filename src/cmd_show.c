@@ -139,6 +139,8 @@ static int is_baseline(const char *path, bool *yes)
 		cli__error("%s: cannot open: %s", path, strerror(e));
 		if (f)
 			fclose(f);
+		if (tok)
+			json_tokener_free(tok);
 		return -e;
 	}
 	while (!o && json_tokener_get_error(tok) <= json_tokener_continue &&
