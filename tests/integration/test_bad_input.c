@@ -573,7 +573,7 @@ static const struct bad_case cases[] = {
 	  "-i", "1", "-d", "31", "--record", "@x.json", "--save-baseline", "@x.json" }, 2,
 	  "x.json: is the baseline file", 0 },
 	{ "run records into its baseline", NULL, { "run", "-b", "@b.json",
-	  "-d", "1", "--record", "@b.json" }, 2, "b.json: is the baseline file", 0 },
+	  "-i", "1", "-d", "1", "--record", "@b.json" }, 2, "b.json: is the baseline file", 0 },
 	{ "record through a symbolic link", s_rec_link, { "record", "-i", "1",
 	  "-d", "1", "-o", "@link.jsonl" }, 2,
 	  "link.jsonl: cannot open for writing", 0 },
