@@ -100,6 +100,10 @@ int cli__open_append(const char *path)
 		cli__error("%s: cannot stat: %s", path, strerror(errno));
 	} else if (safe_file__check(&st, path, true, err, sizeof(err))) {
 		cli__error("%s", err);
+	} else if (S_ISREG(st.st_mode) && (st.st_mode & 077) &&
+		   fchmod(fd, st.st_mode & 0700)) {	/* ours, but readable */
+		cli__error("%s: cannot make it mode 0600: %s", path,
+			   strerror(errno));
 	} else {
 		return fd;
 	}

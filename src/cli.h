@@ -67,7 +67,8 @@ int cli__for_each_window(char *const *paths, int npaths,
  * show what runs on the host), never through a symbolic link, and refused
  * when it is a file that group, other or another user can write (as
  * safe_file__check says; a device or FIFO of root's or the caller's is
- * fine). The descriptor, or -1 after printing why.
+ * fine); one of ours that group or other can read is made 0600. The
+ * descriptor, or -1 after printing why.
  */
 int cli__open_append(const char *path);
 
