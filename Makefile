@@ -31,8 +31,9 @@ WARN     := -Wall -Wextra
 CFLAGS   ?= -O2 -g
 # src/ in layers, bottom up (README "Architecture"). Tests and tools see
 # every layer; each layer's own objects only the layers beneath it.
+# override: `make CFLAGS=-O0` on the command line keeps what the build needs.
 LAYERS   := core kernel stats files output cmd
-CFLAGS   += $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude \
+override CFLAGS += $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude \
 	    $(addprefix -Isrc/,$(LAYERS)) -I$(OUTPUT) \
 	    $(shell pkg-config --cflags json-c 2>/dev/null)
 LDLIBS   += -lbpf -lelf -lz -ljson-c -lm -lmicrohttpd -linih -lpthread

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "cli.h"
 #include "config.h"
 #include "detector.h"
@@ -56,6 +57,20 @@ void cli__error(const char *fmt, ...)
 	fputc('\n', stderr);
 	if (n >= 0)
 		free(line);
+}
+
+int cli__finish_stdout(int ret)
+{
+	bool failed = ferror(stdout);
+	int e = fflush(stdout) ? errno : 0;
+
+	if (fclose(stdout) && !e)
+		e = errno;
+	if (!failed && !e)
+		return ret;
+	cli__error("stdout: failed to write the output: %s",
+		   e ? strerror(e) : "an earlier write failed");
+	return ret == EXIT_OK ? EXIT_RUNTIME : ret;
 }
 
 int cli__parse_double(const char *opt, const char *arg, double min,
@@ -151,19 +166,59 @@ const struct argp cli__detector_argp = {
 	detector_options, detector_parse, NULL, NULL, NULL, NULL, NULL,
 };
 
+static void warn_input(const char *what)
+{
+	cli__error("warning: %s", what);
+}
+
 int cli__for_each_window(char *const *paths, int npaths,
 			 int (*fn)(const struct window *w, void *ctx),
 			 void *ctx)
 {
 	char err[512];
-	int ret = window_io__read_files(paths, npaths, fn, ctx, err,
-					sizeof(err));
+	int ret = window_io__read_files(paths, npaths, fn, warn_input, ctx,
+					err, sizeof(err));
 
 	if (ret == -ECANCELED)
 		return EXIT_RUNTIME;
 	if (ret) {
 		cli__error("%s", err);
-		return EXIT_INPUT;
+		return ret == -ENOMEM ? EXIT_RUNTIME : EXIT_INPUT;
 	}
 	return EXIT_OK;
+}
+
+/* "/real/dir/NAME" of path, its directory resolved (NULL: no memory). */
+static char *canonical_path(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? strndup(path, slash - path + (slash == path)) :
+			    strdup(".");
+	char *real = dir ? realpath(dir, NULL) : NULL;
+	char *out;
+
+	if (asprintf(&out, "%s/%s", real ? real : dir ? dir : "",
+		     slash ? slash + 1 : path) < 0)
+		out = NULL;
+	free(real);
+	free(dir);
+	return out;
+}
+
+bool cli__same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	char *ca, *cb;
+	bool same;
+
+	if (!strcmp(a, "-") || !strcmp(b, "-"))
+		return false;
+	if (!stat(a, &sa) && !stat(b, &sb))
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	ca = canonical_path(a);
+	cb = canonical_path(b);
+	same = ca && cb ? !strcmp(ca, cb) : !strcmp(a, b);
+	free(ca);
+	free(cb);
+	return same;
 }

@@ -22,6 +22,13 @@ enum {
 void cli__error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
+ * Flush and close stdout: a command's status ret, or after one line saying
+ * so when any output was lost (a full disk, a closed pipe: SIGPIPE is
+ * ignored so that it shows here as EPIPE) EXIT_RUNTIME if ret was EXIT_OK.
+ */
+int cli__finish_stdout(int ret);
+
+/*
  * Parse a number within [min, max] for option opt; on error print which
  * option, what was given and what was expected, and return -EINVAL.
  */
@@ -55,13 +62,22 @@ extern const struct argp cli__detector_argp;
 
 
 /*
- * window_io__read_files for a command: EXIT_OK, EXIT_INPUT after printing
- * the bad file:line, or EXIT_RUNTIME when fn returned < 0.
+ * window_io__read_files for a command, printing the readers' warnings:
+ * EXIT_OK, EXIT_INPUT after printing the bad file:line (fn returning
+ * -EOVERFLOW: pooled counts past 2^64, said with the window's file:line),
+ * or EXIT_RUNTIME when fn returns another error or memory runs out.
  */
 struct window;
 int cli__for_each_window(char *const *paths, int npaths,
 			 int (*fn)(const struct window *w, void *ctx),
 			 void *ctx);
+
+/*
+ * Do paths a and b name the same file: the same device and inode when both
+ * exist, else the same name in the same (resolved) directory? "-" (stdin or
+ * stdout) is never the same as anything.
+ */
+bool cli__same_file(const char *a, const char *b);
 
 int cmd_features(int argc, char **argv);
 int cmd_record(int argc, char **argv);

@@ -9,6 +9,7 @@
 #include "analyzer.h"
 #include "cli.h"
 #include "report.h"
+#include "window.h"
 
 struct analyze_args {
 	const char *baseline;
@@ -16,9 +17,10 @@ struct analyze_args {
 	struct detector_opts det;
 	char **paths;
 	int npaths;
+	const struct baseline *bl;
 	struct analyzer *analyzer;
 	struct report *report;
-	unsigned long anomalies;
+	unsigned long anomalies, windows;
 };
 
 static const struct argp_option analyze_options[] = {
@@ -80,7 +82,14 @@ static const struct argp analyze_argp = {
 static int analyze_window(const struct window *w, void *ctx)
 {
 	struct analyze_args *a = ctx;
-	int n = analyzer__window(a->analyzer, w);
+	char text[512];
+	int n;
+
+	if (!a->windows++ && baseline__differs(a->bl, w->host, NULL,
+					       w->interval_s, text,
+					       sizeof(text)))
+		cli__error("warning: %s: %s", a->baseline, text);
+	n = analyzer__window(a->analyzer, w);
 
 	if (n < 0) {
 		cli__error("analyze: %s", strerror(-n));
@@ -106,6 +115,7 @@ int cmd_analyze(int argc, char **argv)
 		cli__error("%s", err);
 		return EXIT_INPUT;
 	}
+	a.bl = bl;
 	a.analyzer = analyzer__new(bl, &a.det);
 	a.report = report__new(stdout, a.json ? REPORT_JSON : REPORT_TEXT, 0);
 	if (!a.analyzer || !a.report) {

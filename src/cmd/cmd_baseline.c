@@ -4,10 +4,12 @@
  * a calibrated threshold per feature, written atomically (mode 0600).
  */
 #include <argp.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include "baseline.h"
 #include "cli.h"
+#include "safe_file.h"
 
 struct baseline_args {
 	const char *output;
@@ -72,7 +74,7 @@ static int add_window(const struct window *w, void *ctx)
 	struct baseline_args *a = ctx;
 	int err = baseline_builder__add(a->builder, w);
 
-	if (err)
+	if (err && err != -EOVERFLOW)	/* that one is bad input: FILE:LINE */
 		cli__error("baseline: failed to add a window: %s", strerror(-err));
 	return err;
 }
@@ -86,6 +88,19 @@ int cmd_baseline(int argc, char **argv)
 
 	if (argp_parse(&baseline_argp, argc, argv, 0, NULL, &a))
 		return EXIT_INPUT;
+	for (int i = 0; i < a.npaths; i++) {
+		if (cli__same_file(a.output, a.paths[i])) {
+			cli__error("-o %s: is the input %s too; expected a "
+				   "different file for the baseline", a.output,
+				   a.paths[i]);
+			return EXIT_INPUT;
+		}
+	}
+	if (safe_file__check_dest(a.output, "a baseline file", err,
+				  sizeof(err))) {
+		cli__error("%s", err);	/* before reading every window */
+		return EXIT_INPUT;
+	}
 	a.builder = baseline_builder__new(a.alpha);
 	if (!a.builder) {
 		cli__error("baseline: out of memory");
@@ -100,9 +115,10 @@ int cmd_baseline(int argc, char **argv)
 		ret = EXIT_INPUT;
 		goto cleanup;
 	}
-	if (baseline__save(bl, a.output, err, sizeof(err))) {
+	ret = baseline__save(bl, a.output, err, sizeof(err));
+	if (ret) {
 		cli__error("%s", err);
-		ret = EXIT_RUNTIME;
+		ret = ret == -EINVAL ? EXIT_INPUT : EXIT_RUNTIME;
 		goto cleanup;
 	}
 	fprintf(stderr, "baseline: %llu windows, %zu features -> %s\n",

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
  * `driftprobe record`: attach and write one JSON Lines record per feature
- * every interval, to stdout or a file. Each window is written and flushed
- * as a whole, so a reader never sees half a window.
+ * every interval, to stdout or a file. Each window is written as a whole
+ * (window_io__append), so a reader never sees half a window.
  */
 #include <argp.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli.h"
 #include "live.h"
 #include "window_io.h"
@@ -15,7 +16,7 @@
 struct record_args {
 	struct live_opts live;
 	const char *output;
-	FILE *out;
+	int out;
 };
 
 static const struct argp_option record_options[] = {
@@ -63,13 +64,14 @@ static int write_window(const struct window *w, const struct probe_status *st,
 {
 	struct record_args *a = ctx;
 
+	int err;
+
 	(void)st;
-	if (window_io__write(a->out, w) || fflush(a->out)) {
+	err = window_io__append(a->out, w);
+	if (err)
 		cli__error("%s: failed to write records: %s",
-			   a->output ? a->output : "stdout", strerror(errno));
-		return -EIO;
-	}
-	return 0;
+			   a->output ? a->output : "stdout", strerror(-err));
+	return err;
 }
 
 int cmd_record(int argc, char **argv)
@@ -83,17 +85,18 @@ int cmd_record(int argc, char **argv)
 
 	if (argp_parse(&record_argp, argc, argv, 0, NULL, &a))
 		return EXIT_INPUT;
-	a.out = stdout;
+	a.out = STDOUT_FILENO;
 	if (a.output) {
-		a.out = window_io__open_append(a.output);
-		if (!a.out) {
-			cli__error("%s: cannot open for writing: %s", a.output,
-				   strerror(errno));
+		char err[512];
+
+		a.out = window_io__open_append(a.output, err, sizeof(err));
+		if (a.out < 0) {
+			cli__error("%s", err);
 			return EXIT_INPUT;
 		}
 	}
 	ret = live__run(&a.live, write_window, &a);
-	if (a.output && fclose(a.out) && ret == EXIT_OK) {
+	if (a.output && close(a.out) && ret == EXIT_OK) {
 		cli__error("%s: failed to close: %s", a.output,
 			   strerror(errno));
 		ret = EXIT_RUNTIME;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 #include "analyzer.h"
@@ -21,6 +22,7 @@
 #include "live.h"
 #include "metrics.h"
 #include "report.h"
+#include "safe_file.h"
 #include "window_io.h"
 
 /* What the command line (and the config file) asked for. */
@@ -40,7 +42,7 @@ struct run_state {
 	enum { RUN_LEARNING, RUN_JUDGING } phase;
 	struct metrics *metrics;	/* with --listen */
 	struct exporter *exporter;
-	FILE *record;
+	int record;			/* --record's descriptor, or -1 */
 	unsigned long learned;		/* windows, while learning */
 	struct baseline_builder *builder;	/* while learning */
 	struct baseline *baseline;
@@ -155,6 +157,13 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 				   "window(s); expected at least 2",
 				   a->learn_s, a->live.interval_s,
 				   a->learn_windows);
+			return EINVAL;
+		}
+		if (!a->baseline_path && a->live.duration_s &&
+		    a->learn_s > a->live.duration_s) {
+			cli__error("--learn %g is longer than --duration %g; "
+				   "expected time left to judge windows",
+				   a->learn_s, a->live.duration_s);
 			return EINVAL;
 		}
 		return 0;
@@ -286,16 +295,18 @@ static int judge_or_learn(struct run_state *a, const struct window *w)
 {
 	int err;
 
-	if (a->record && (window_io__write(a->record, w) || fflush(a->record))) {
+	if (a->record >= 0 && (err = window_io__append(a->record, w))) {
 		cli__error("%s: failed to write records: %s", a->o->record_path,
-			   strerror(errno));
-		return -EIO;
+			   strerror(-err));
+		return err;
 	}
 	if (a->phase == RUN_JUDGING) {
 		err = analyzer__window(a->analyzer, w);
 		if (err < 0)
 			cli__error("run: failed to judge a window: %s",
 				   strerror(-err));
+		else if (fflush(stdout) || ferror(stdout))
+			err = -EIO;	/* stop now; cli__finish_stdout says it */
 		return err < 0 ? err : 0;
 	}
 	err = baseline_builder__add(a->builder, w);
@@ -361,6 +372,30 @@ static int start_exporter(struct run_state *a, const struct config_args *ca)
 	return publish_metrics(a) ? EXIT_RUNTIME : EXIT_OK;
 }
 
+/*
+ * Before attaching and learning: --record must not be the baseline read or
+ * written, and the baseline to save must have somewhere to go.
+ */
+static int check_files(const struct run_opts *o, const struct config_args *ca)
+{
+	const char *bl = o->baseline_path ? o->baseline_path : o->save_path;
+	char err[512], where[PATH_MAX + 16];
+
+	if (o->record_path && bl && cli__same_file(o->record_path, bl)) {
+		cli__error("--record %s: is the baseline file %s too; expected "
+			   "a different file", o->record_path, bl);
+		return -EINVAL;
+	}
+	if (o->save_path && safe_file__check_dest(o->save_path,
+						  "a baseline file", err,
+						  sizeof(err))) {
+		cli__error("%s%s", config__origin(ca, o->save_path, where,
+						  sizeof(where)), err);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts o = {
@@ -369,17 +404,19 @@ int cmd_run(int argc, char **argv)
 				     .proc_exemplars = true } },
 		.learn_s = 60,
 	};
-	struct run_state a = { .o = &o };
+	struct run_state a = { .o = &o, .record = -1 };
 	struct config_args ca;
 	char err[512], where[PATH_MAX + 16];
 	int ret = EXIT_RUNTIME;
+	struct utsname u;
 
 	detector_opts__defaults(&o.det);
 	if (config__merge(&run_argp, argc, argv, &ca, err, sizeof(err))) {
 		cli__error("%s", err);
 		return EXIT_INPUT;
 	}
-	if (cli__parse_config_args(&run_argp, &ca, &o)) {
+	if (cli__parse_config_args(&run_argp, &ca, &o) ||
+	    check_files(&o, &ca)) {
 		config__release(&ca);
 		return EXIT_INPUT;
 	}
@@ -392,6 +429,10 @@ int cmd_run(int argc, char **argv)
 			config__release(&ca);
 			return EXIT_INPUT;
 		}
+		if (uname(&u) == 0 &&
+		    baseline__differs(a.baseline, live__hostname(), u.release,
+				      o.live.interval_s, err, sizeof(err)))
+			cli__error("warning: %s: %s", o.baseline_path, err);
 	}
 	if (o.listen) {
 		ret = start_exporter(&a, &ca);
@@ -410,10 +451,10 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 	if (o.record_path) {
-		a.record = window_io__open_append(o.record_path);
-		if (!a.record) {
-			cli__error("%s: cannot open for writing: %s",
-				   o.record_path, strerror(errno));
+		a.record = window_io__open_append(o.record_path, err,
+						  sizeof(err));
+		if (a.record < 0) {
+			cli__error("%s", err);
 			ret = EXIT_INPUT;
 			goto cleanup;
 		}
@@ -423,8 +464,8 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "run: stopped after %lu of %lu learning windows; "
 			"no baseline was learnt\n", a.learned, o.learn_windows);
 cleanup:
-	if (a.record)
-		fclose(a.record);
+	if (a.record >= 0)
+		close(a.record);
 	exporter__stop(a.exporter);
 	metrics__free(a.metrics);
 	report__free(a.report);

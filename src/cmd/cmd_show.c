@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <json-c/json.h>
 #include "baseline.h"
 #include "cli.h"
 #include "detector.h"
@@ -115,22 +116,45 @@ static const struct argp show_argp = {
 	show_children, NULL, NULL,
 };
 
-/* A baseline file is one JSON document that starts with its format. */
+/*
+ * A baseline is one JSON document (however it is laid out: jq reformats
+ * it) with a "format" member; window records are one object per line
+ * without one. So parse the file's first JSON value, never more than a
+ * baseline's size limit, and look.
+ */
 static int is_baseline(const char *path, bool *yes)
 {
-	char head[256] = "";
+	struct json_tokener *tok;
+	struct json_object *o = NULL;
+	size_t total = 0, n;
+	char chunk[4096];
 	FILE *f;
 
 	*yes = false;
 	if (!strcmp(path, "-"))
 		return 0;
 	f = fopen(path, "r");
-	if (!f) {
-		cli__error("%s: cannot open: %s", path, strerror(errno));
-		return -errno;
+	tok = json_tokener_new();
+	if (!f || !tok) {
+		int e = f ? ENOMEM : errno;
+
+		cli__error("%s: cannot open: %s", path, strerror(e));
+		if (f)
+			fclose(f);
+		if (tok)
+			json_tokener_free(tok);
+		return -e;
 	}
-	if (fgets(head, sizeof(head), f))
-		*yes = strstr(head, "\"format\":\"" BASELINE_FORMAT "\"") != NULL;
+	while (!o && json_tokener_get_error(tok) <= json_tokener_continue &&
+	       total < BASELINE_MAX_FILE &&
+	       (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		o = json_tokener_parse_ex(tok, chunk, (int)n);
+		total += n;
+	}
+	*yes = json_object_is_type(o, json_type_object) &&
+	       json_object_object_get_ex(o, "format", NULL);
+	json_object_put(o);
+	json_tokener_free(tok);
 	fclose(f);
 	return 0;
 }

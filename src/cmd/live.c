@@ -7,6 +7,7 @@
  * of the live commands, which fill its struct live_opts.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <signal.h>
 #include <string.h>
@@ -37,8 +38,7 @@ static void install_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
-/* This host's name, for records. */
-static const char *hostname(void)
+const char *live__hostname(void)
 {
 	static char host[256];
 
@@ -57,6 +57,35 @@ static void add_seconds(struct timespec *t, double s)
 		t->tv_sec++;
 		t->tv_nsec -= 1000000000L;
 	}
+}
+
+static double seconds(const struct timespec *t)
+{
+	return (double)t->tv_sec + (double)t->tv_nsec / 1e9;
+}
+
+/*
+ * The length of the window that ends now, and when the next one should end.
+ * On schedule (the snapshot within 5% of its tick) a window is labelled
+ * with the nominal interval: its ends are ticks of one absolute schedule,
+ * off only by wake-up latency. After a stall (SIGSTOP, a paused VM, a
+ * blocked stdout) the window carries the span it really covers, and the
+ * schedule restarts from now: no burst of empty catch-up windows.
+ */
+static double window_span(const struct live_opts *o, struct timespec *prev,
+			  struct timespec *deadline)
+{
+	struct timespec now;
+	double span, late;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	span = round((seconds(&now) - seconds(prev)) * 1e3) / 1e3;  /* ms */
+	late = seconds(&now) - seconds(deadline);
+	*prev = now;
+	if (late <= o->interval_s * 0.05)
+		return o->interval_s;
+	*deadline = now;
+	return span;
 }
 
 static double realtime_now(void)
@@ -111,8 +140,9 @@ int live__run(const struct live_opts *o, live_window_fn fn, void *ctx)
 {
 	struct probe *probe = NULL;
 	struct collector *col = NULL;
-	struct timespec start, deadline;
+	struct timespec prev, deadline;	/* last snapshot, next tick */
 	struct probe_status st;
+	double last_ts = 0;
 	unsigned long long windows = 0, max_windows = 0;
 	int ret = EXIT_RUNTIME, cb = 0;
 
@@ -130,7 +160,7 @@ int live__run(const struct live_opts *o, live_window_fn fn, void *ctx)
 		cli__error("collector: %s", strerror(errno));
 		goto cleanup;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &start);
+	clock_gettime(CLOCK_MONOTONIC, &prev);
 	if (collector__next(col, 0, 0, NULL) || errno != EAGAIN) {
 		cli__error("collector: failed to read the first snapshot: %s",
 			   strerror(errno));
@@ -138,9 +168,10 @@ int live__run(const struct live_opts *o, live_window_fn fn, void *ctx)
 	}
 	if (drop_privileges(o, probe))
 		goto cleanup;
-	deadline = start;
+	deadline = prev;
 	while (!stop_requested && (!max_windows || windows < max_windows)) {
 		struct window *w;
+		double span;
 		int err;
 
 		add_seconds(&deadline, o->interval_s);
@@ -150,8 +181,11 @@ int live__run(const struct live_opts *o, live_window_fn fn, void *ctx)
 		while (err == EINTR && !stop_requested);
 		if (stop_requested)
 			break;
-		w = collector__next(col, realtime_now(), o->interval_s,
-				    hostname());
+		span = window_span(o, &prev, &deadline);
+		/* ts are written to the ms: never two windows at one ts, even
+		 * when the wall clock steps back. */
+		last_ts = fmax(realtime_now(), last_ts + 0.001);
+		w = collector__next(col, last_ts, span, live__hostname());
 		if (!w) {
 			cli__error("collector: failed to read the maps: %s",
 				   strerror(errno));
@@ -259,7 +293,7 @@ static error_t live_parse(int key, char *arg, struct argp_state *state)
 		char err[256];
 
 		if (privdrop__resolve(arg, &o->user, err, sizeof(err))) {
-			cli__error("%s", err);
+			cli__error("%s%s", cli__origin(arg), err);
 			return EINVAL;
 		}
 		return 0;

@@ -4,7 +4,10 @@
  * interval collect one window and hand it to a callback, on an absolute
  * monotonic schedule (no drift), until the duration ends or SIGINT/SIGTERM.
  * A window cut short by a signal is dropped: every window handed out is a
- * full interval. Once attached it drops every privilege it no longer needs
+ * full interval, or, after a stall (SIGSTOP, a paused VM, a callback
+ * blocked on a slow reader), one window as long as the stall that says so
+ * in its interval_s, after which the schedule restarts. No two windows
+ * share a ts. Once attached it drops every privilege it no longer needs
  * (privdrop.h). At the end it prints the probe's health counters (events
  * it could not time or count right) on stderr, so losses are never silent.
  */
@@ -42,6 +45,9 @@ typedef int (*live_window_fn)(const struct window *w,
  * an argp child whose input is a struct live_opts.
  */
 extern const struct argp live__argp;
+
+/* This host's name, as records carry it. */
+const char *live__hostname(void);
 
 /* Returns EXIT_OK, or EXIT_RUNTIME after printing what failed. */
 int live__run(const struct live_opts *o, live_window_fn fn, void *ctx);

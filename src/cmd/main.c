@@ -4,6 +4,7 @@
  * command named by argv[1]; each command owns its options (cmd_*.c).
  */
 #include <argp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
@@ -42,6 +43,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	argp_err_exit_status = EXIT_INPUT;
+	signal(SIGPIPE, SIG_IGN);	/* a closed reader: EPIPE, one line, 1 */
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_INPUT;
@@ -61,7 +63,8 @@ int main(int argc, char **argv)
 
 			snprintf(name, sizeof(name), "driftprobe %s", argv[1]);
 			argv[1] = name;
-			return commands[i].fn(argc - 1, argv + 1);
+			return cli__finish_stdout(commands[i].fn(argc - 1,
+								 argv + 1));
 		}
 	}
 	cli__error("unknown command '%s'; see "

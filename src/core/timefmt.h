@@ -8,7 +8,16 @@
 
 #include <stddef.h>
 
-/* Unix seconds ts as "YYYY-MM-DDTHH:MM:SSZ" into buf (21 bytes needed). */
+/*
+ * The latest time driftprobe accepts in its files: 9999-12-31T23:59:59Z.
+ * Readers refuse a later ts (or a negative one) as out of range.
+ */
+#define TIMEFMT_MAX_UNIX	253402300799.0
+
+/*
+ * Unix seconds ts as "YYYY-MM-DDTHH:MM:SSZ" into buf (21 bytes needed);
+ * "out-of-range" for ts outside 0..TIMEFMT_MAX_UNIX or NaN.
+ */
 void timefmt__utc(double ts, char *buf, size_t len);
 
 #endif /* DRIFTPROBE_TIMEFMT_H */

@@ -19,8 +19,8 @@
 #include "json_counts.h"
 #include "jsonw.h"
 #include "safe_file.h"
+#include "timefmt.h"
 
-#define BASELINE_MAX_FILE	(256ull << 20)
 #define BASELINE_RULE_TEXT \
 	"max(min, mean+sd_factor*sd, max_factor*max) of leave-one-out effects"
 
@@ -88,9 +88,13 @@ int baseline__save(const struct baseline *bl, const char *path, char *err,
 {
 	char *text = NULL;
 	size_t len = 0;
-	FILE *m = open_memstream(&text, &len);
-	int ret = -ENOMEM;
+	FILE *m;
+	int ret = safe_file__check_dest(path, "a baseline file", err, errlen);
 
+	if (ret)
+		return ret;
+	ret = -ENOMEM;
+	m = open_memstream(&text, &len);
 	if (m) {
 		baseline__write(m, bl);
 		ret = fclose(m) ? -ENOMEM : 0;
@@ -378,6 +382,10 @@ static int load__doc(struct loader *l, json_object *doc, struct baseline *bl)
 				  BASELINE_VERSION);
 	bl->version = BASELINE_VERSION;
 	err = load__double(l, doc, "created", &bl->created);
+	if (!err && bl->created > TIMEFMT_MAX_UNIX)
+		return load__fail(l, "\"created\" %.17g is out of range; "
+				  "expected unix seconds up to %.0f (year 9999)",
+				  bl->created, TIMEFMT_MAX_UNIX);
 	if (!err)
 		err = load__string(l, doc, "host", &bl->host);
 	if (!err)
@@ -422,7 +430,7 @@ struct baseline *baseline__load(const char *path, char *err, size_t errlen)
 	char *buf;
 	int ret;
 
-	buf = safe_file__read(path, BASELINE_MAX_FILE, "256 MiB", "baseline",
+	buf = safe_file__read(path, BASELINE_MAX_FILE, "64 MiB", "baseline",
 			      &len, err, errlen);
 	if (!buf) {
 		ret = -errno;

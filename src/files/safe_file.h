@@ -9,8 +9,10 @@
 #ifndef DRIFTPROBE_SAFE_FILE_H
 #define DRIFTPROBE_SAFE_FILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 /*
  * The whole file, NUL-terminated (malloc'd), its length in *len. NULL with
@@ -20,14 +22,38 @@
  * other ("is writable by group/other (mode 0664); chmod 600 it") - EINVAL
  * for those three.
  */
+/*
+ * The trust check on an open file's stat: a regular file that neither group
+ * nor other can write, owned by root or the caller. With stream_ok a
+ * character device or FIFO owned by root or the caller passes too (an
+ * output such as /dev/null). 0, or -EINVAL with "PATH: what was wrong" in
+ * err.
+ */
+int safe_file__check(const struct stat *st, const char *path, bool stream_ok,
+		     char *err, size_t errlen);
+
 char *safe_file__read(const char *path, uint64_t max, const char *max_text,
 		      const char *what, size_t *len, char *err, size_t errlen);
 
+/* All of buf to fd, retrying short writes and EINTR. 0 or -errno. */
+int safe_file__write_all(int fd, const char *buf, size_t len);
+
+/*
+ * Whether path can take a file written by safe_file__replace: nothing, or
+ * a regular file, there (a device, FIFO, directory or symlink would be
+ * replaced: refused with -EINVAL), in a directory we can write. what
+ * names the file in the message ("a baseline file"). 0, or -errno with a
+ * message naming path in err. Checked before the work that makes the data.
+ */
+int safe_file__check_dest(const char *path, const char *what, char *err,
+			  size_t errlen);
+
 /*
  * Replace path with data[0..len) atomically: a 0600 temp file in the same
- * directory, fsync, rename over path, fsync the directory. On failure path
- * is left as it was and no temp file remains. 0, or -errno with a message
- * naming the file in err.
+ * directory (its name cut to fit NAME_MAX), fsync, rename over path, fsync
+ * the directory. Refuses what safe_file__check_dest refuses. On failure
+ * path is left as it was and no temp file remains. 0, or -errno with a
+ * message naming the file in err.
  */
 int safe_file__replace(const char *path, const char *data, size_t len,
 		       char *err, size_t errlen);

@@ -12,10 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <json-c/json.h>
 #include "feature.h"
 #include "json_counts.h"
 #include "jsonw.h"
+#include "safe_file.h"
+#include "timefmt.h"
 #include "window_io.h"
 
 /* A record line longer than this is not one of ours. */
@@ -66,6 +69,30 @@ int window_io__write(FILE *f, const struct window *w)
 	return ferror(f) ? -EIO : 0;
 }
 
+int window_io__append(int fd, const struct window *w)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	struct stat st;
+	int ret;
+
+	if (!m)
+		return -ENOMEM;
+	ret = window_io__write(m, w);
+	if (fclose(m) && !ret)
+		ret = -ENOMEM;
+	if (!ret) {
+		bool regular = !fstat(fd, &st) && S_ISREG(st.st_mode);
+
+		ret = safe_file__write_all(fd, text, len);
+		if (ret && regular && ftruncate(fd, st.st_size))
+			ret = -EIO;	/* the cut failed too: maybe torn */
+	}
+	free(text);
+	return ret;
+}
+
 struct record {
 	double ts;
 	double interval_s;
@@ -86,6 +113,10 @@ struct window_reader {
 	struct record pending;
 	bool has_pending;
 	bool eof;
+	unsigned long window_line;	/* of the last window's last record */
+	double first_interval_s;	/* of the first window */
+	bool interval_warned, warning_pending;
+	char warning[512];		/* for window_reader__warning */
 };
 
 static void record_clear(struct record *r)
@@ -146,6 +177,12 @@ static int fail(struct window_reader *r, char *err, size_t errlen,
 	return -EINVAL;
 }
 
+static int oom(struct window_reader *r, char *err, size_t errlen)
+{
+	fail(r, err, errlen, "out of memory");
+	return -ENOMEM;
+}
+
 static int get_number(struct json_object *o, const char *key, double *out)
 {
 	struct json_object *v;
@@ -179,7 +216,7 @@ static int parse_counts(struct window_reader *r, struct json_object *arr,
 
 	rec->counts = malloc(bins * sizeof(uint64_t));
 	if (!rec->counts)
-		return fail(r, err, errlen, "out of memory");
+		return oom(r, err, errlen);
 	rec->nbins = bins;
 	switch (json_counts__parse(arr, rec->counts, bins, &at)) {
 	case JSON_COUNTS_OK:
@@ -297,7 +334,7 @@ static int parse_record(struct window_reader *r, const char *line,
 	int f, ret;
 
 	if (!tok)
-		return fail(r, err, errlen, "out of memory");
+		return oom(r, err, errlen);
 	o = json_tokener_parse_ex(tok, line, (int)len);
 	if (!o || json_tokener_get_error(tok) != json_tokener_success ||
 	    (size_t)json_tokener_get_parse_end(tok) != len) {
@@ -315,9 +352,11 @@ static int parse_record(struct window_reader *r, const char *line,
 					   "window record");
 		goto out;
 	}
-	if (get_number(o, "ts", &rec->ts) || rec->ts < 0) {
-		ret = fail(r, err, errlen, "\"ts\" missing or bad; expected "
-					   "unix seconds >= 0");
+	if (get_number(o, "ts", &rec->ts) || rec->ts < 0 ||
+	    rec->ts > TIMEFMT_MAX_UNIX) {
+		ret = fail(r, err, errlen, "\"ts\" missing, bad or out of "
+			   "range; expected unix seconds from 0 to %.0f (year "
+			   "9999)", TIMEFMT_MAX_UNIX);
 		goto out;
 	}
 	if (get_number(o, "interval_s", &rec->interval_s) ||
@@ -347,7 +386,7 @@ static int parse_record(struct window_reader *r, const char *line,
 	rec->host = strdup(host);
 	rec->cgroup = strdup(cgroup);
 	if (!rec->host || !rec->cgroup) {
-		ret = fail(r, err, errlen, "out of memory");
+		ret = oom(r, err, errlen);
 		goto out;
 	}
 	json_object_object_get_ex(o, "counts", &counts);
@@ -362,16 +401,51 @@ out:
 	return ret;
 }
 
-/* Next non-blank record into r->pending. 1 read, 0 EOF, -EINVAL. */
+/*
+ * The next line into r->buf (NUL-terminated, newline kept), at most
+ * MAX_LINE bytes: never more memory than that, whatever the input (a file
+ * without newlines, /dev/zero). Its length, 0 at end of input, or -EINVAL
+ * (too long), -ENOMEM, -EIO with the message in err.
+ */
+static ssize_t read_line(struct window_reader *r, char *err, size_t errlen)
+{
+	size_t len = 0;
+	int c = 0;
+
+	while (c != '\n' && (c = getc_unlocked(r->f)) != EOF) {
+		if (len == MAX_LINE)
+			return fail(r, err, errlen, "line longer than %u MiB; "
+				    "expected one window record", MAX_LINE >> 20);
+		if (len + 2 > r->bufcap) {
+			size_t cap = r->bufcap ? r->bufcap * 2 : 4096;
+			char *b;
+
+			if (cap > MAX_LINE + 2)
+				cap = MAX_LINE + 2;
+			b = realloc(r->buf, cap);
+			if (!b)
+				return oom(r, err, errlen);
+			r->buf = b;
+			r->bufcap = cap;
+		}
+		r->buf[len++] = (char)c;
+	}
+	if (ferror(r->f)) {
+		snprintf(err, errlen, "%s: read error: %s", r->path,
+			 strerror(errno));
+		return -EIO;
+	}
+	if (len)
+		r->buf[len] = '\0';
+	return (ssize_t)len;	/* the last line may lack its newline */
+}
+
+/* Next non-blank record into r->pending. 1 read, 0 EOF, < 0 failed. */
 static int read_record(struct window_reader *r, char *err, size_t errlen)
 {
 	ssize_t n;
 
-	while ((n = getline(&r->buf, &r->bufcap, r->f)) >= 0) {
-		r->line++;
-		if ((size_t)n > MAX_LINE)
-			return fail(r, err, errlen, "line of %zd bytes is too "
-					"long; expected one window record", n);
+	while (r->line++, (n = read_line(r, err, errlen)) > 0) {
 		while (n > 0 && (r->buf[n - 1] == '\n' || r->buf[n - 1] == '\r' ||
 				 r->buf[n - 1] == ' '))
 			r->buf[--n] = '\0';
@@ -387,17 +461,46 @@ static int read_record(struct window_reader *r, char *err, size_t errlen)
 		r->has_pending = true;
 		return 1;
 	}
-	if (ferror(r->f)) {
-		snprintf(err, errlen, "%s: read error: %s", r->path,
-			 strerror(errno));
-		return -EIO;
-	}
-	return 0;
+	if (!n)
+		r->line--;	/* no line there */
+	return (int)n;
 }
 
 static bool same_window(const struct window *w, const struct record *rec)
 {
 	return w->ts == rec->ts && !strcmp(w->host, rec->host);
+}
+
+/*
+ * Windows of different lengths in one input are pooled as they are (a
+ * stall makes one longer window, see live.h): say so once, do not refuse.
+ */
+static void check_interval(struct window_reader *r, double interval_s)
+{
+	if (!r->first_interval_s) {
+		r->first_interval_s = interval_s;
+	} else if (!r->interval_warned &&
+		   fabs(interval_s - r->first_interval_s) >
+			   0.05 * r->first_interval_s) {
+		r->interval_warned = r->warning_pending = true;
+		snprintf(r->warning, sizeof(r->warning), "%s:%lu: window of "
+			 "%g s among windows of %g s; their counts are used as "
+			 "they are, not scaled", r->path, r->line, interval_s,
+			 r->first_interval_s);
+	}
+}
+
+const char *window_reader__warning(struct window_reader *r)
+{
+	if (!r->warning_pending)
+		return NULL;
+	r->warning_pending = false;
+	return r->warning;
+}
+
+unsigned long window_reader__line(const struct window_reader *r)
+{
+	return r->window_line;
 }
 
 int window_reader__next(struct window_reader *r, struct window **out,
@@ -423,9 +526,10 @@ int window_reader__next(struct window_reader *r, struct window **out,
 			w = window__new(r->pending.ts, r->pending.interval_s,
 					r->pending.host);
 			if (!w) {
-				ret = fail(r, err, errlen, "out of memory");
+				ret = oom(r, err, errlen);
 				goto fail;
 			}
+			check_interval(r, w->interval_s);
 		} else if (w->interval_s != r->pending.interval_s) {
 			ret = fail(r, err, errlen, "\"interval_s\" %g differs "
 				   "from %g of the same window (ts %.3f)",
@@ -444,9 +548,10 @@ int window_reader__next(struct window_reader *r, struct window **out,
 		if (!ret)
 			ret = add_exemplars(w, &r->pending);
 		if (ret) {
-			ret = fail(r, err, errlen, "out of memory");
+			ret = oom(r, err, errlen);
 			goto fail;
 		}
+		r->window_line = r->line;
 		record_clear(&r->pending);
 		r->has_pending = false;
 	}
@@ -459,7 +564,8 @@ fail:
 
 int window_io__read_files(char *const *paths, int npaths,
 			  int (*fn)(const struct window *w, void *ctx),
-			  void *ctx, char *err, size_t errlen)
+			  void (*warn)(const char *what), void *ctx,
+			  char *err, size_t errlen)
 {
 	for (int i = 0; i < npaths; i++) {
 		struct window_reader *r;
@@ -470,12 +576,21 @@ int window_io__read_files(char *const *paths, int npaths,
 		if (!r)
 			return -errno;
 		while ((ret = window_reader__next(r, &w, err, errlen)) == 1) {
-			int cb = fn(w, ctx);
+			const char *warning = window_reader__warning(r);
+			int cb;
 
+			if (warning && warn)
+				warn(warning);
+			cb = fn(w, ctx);
 			window__free(w);
+			if (cb == -EOVERFLOW)
+				snprintf(err, errlen, "%s:%lu: counts overflow "
+					 "when added to those of the windows "
+					 "before; expected sums below 2^64",
+					 paths[i], window_reader__line(r));
 			if (cb < 0) {
 				window_reader__close(r);
-				return -ECANCELED;
+				return cb == -EOVERFLOW ? cb : -ECANCELED;
 			}
 		}
 		window_reader__close(r);
@@ -485,19 +600,34 @@ int window_io__read_files(char *const *paths, int npaths,
 	return 0;
 }
 
-FILE *window_io__open_append(const char *path)
+int window_io__open_append(const char *path, char *err, size_t errlen)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	FILE *f;
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
+			    O_NOFOLLOW, 0600);
+	struct stat st;
+	int ret;
 
-	if (fd < 0)
-		return NULL;
-	f = fdopen(fd, "a");
-	if (!f) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: cannot open for writing: %s%s", path,
+			 strerror(-ret), ret == -ELOOP ?
+			 " (a symbolic link; expected a file)" : "");
+		return ret;
 	}
-	return f;
+	if (fstat(fd, &st)) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: cannot stat: %s", path,
+			 strerror(-ret));
+	} else if ((ret = safe_file__check(&st, path, true, err, errlen))) {
+		/* err says why */
+	} else if (S_ISREG(st.st_mode) && (st.st_mode & 077) &&
+		   fchmod(fd, st.st_mode & 0700)) {	/* ours, but readable */
+		ret = -errno;
+		snprintf(err, errlen, "%s: cannot make it mode 0600: %s", path,
+			 strerror(-ret));
+	} else {
+		return fd;
+	}
+	close(fd);
+	return ret;
 }

@@ -5,6 +5,9 @@
  * baseline_file.c's.
  */
 #include <errno.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "baseline.h"
@@ -44,4 +47,31 @@ void baseline__free(struct baseline *bl)
 	free(bl->host);
 	free(bl->kernel);
 	free(bl);
+}
+
+bool baseline__differs(const struct baseline *bl, const char *host,
+		       const char *kernel, double interval_s, char *buf,
+		       size_t len)
+{
+	bool h = host && strcmp(host, bl->host);
+	bool k = kernel && strcmp(kernel, bl->kernel);
+	bool i = fabs(interval_s - bl->interval_s) > 0.05 * bl->interval_s;
+	FILE *f = fmemopen(buf, len, "w");	/* bounded by len */
+
+	if (!f) {
+		snprintf(buf, len, "learnt elsewhere");
+		return h || k || i;
+	}
+	fputs("learnt", f);
+	if (h)
+		fprintf(f, " on host %s (this is %s)", bl->host, host);
+	if (k)
+		fprintf(f, "%s kernel %s (this is %s)", h ? "," : " with",
+			bl->kernel, kernel);
+	if (i)
+		fprintf(f, "%s %g s windows (these are %g s)",
+			h || k ? ", from" : " from", bl->interval_s,
+			interval_s);
+	fclose(f);
+	return h || k || i;
 }

@@ -14,6 +14,7 @@
 #ifndef DRIFTPROBE_BASELINE_H
 #define DRIFTPROBE_BASELINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <driftprobe/features.h>
@@ -24,6 +25,11 @@ struct window;
 
 #define BASELINE_VERSION	1
 #define BASELINE_FORMAT		"driftprobe-baseline"
+/*
+ * The largest baseline file read (a larger one is refused before parsing):
+ * 1,024 cgroups with every per-cgroup bin at 20 digits make ~32 MiB.
+ */
+#define BASELINE_MAX_FILE	(64ull << 20)
 /*
  * The calibration rule: threshold = max(min, mean + sd_factor * sd,
  * max_factor * max) of the leave-one-out effects.
@@ -87,7 +93,9 @@ void baseline_builder__free(struct baseline_builder *b);
 /*
  * Write bl to path atomically: a 0600 temp file in the same directory,
  * fsync, rename over path, fsync the directory. On failure path is left as
- * it was and no temp file remains. 0 or negative errno.
+ * it was and no temp file remains. 0 or negative errno (-EINVAL when
+ * safe_file__check_dest refuses path: call that early, to fail before
+ * the work).
  */
 int baseline__save(const struct baseline *bl, const char *path, char *err,
 		   size_t errlen);
@@ -95,7 +103,7 @@ int baseline__save(const struct baseline *bl, const char *path, char *err,
 /*
  * Read and validate a baseline file. Refuses (NULL, errno EINVAL unless
  * the system said otherwise) anything that is not a regular file of at most
- * 256 MiB, is writable by group or other, is owned by anyone but root or
+ * 64 MiB, is writable by group or other, is owned by anyone but root or
  * the caller (an owner can rewrite it), is not valid JSON, or does not
  * match this build: format, version, feature names and bin counts.
  */
@@ -106,6 +114,16 @@ struct baseline *baseline__load(const char *path, char *err, size_t errlen);
  * indexed entry has the same (feature, cgroup), or -ENOMEM.
  */
 int baseline__index_entry(struct baseline *bl, size_t i);
+
+/*
+ * Was bl learnt elsewhere: another host, kernel (NULL: not known), or
+ * window length (more than 5% off)? Then true and a phrase for a warning
+ * in buf: "learnt on host h1 (this is h2), from 10 s windows (these are
+ * 1 s)".
+ */
+bool baseline__differs(const struct baseline *bl, const char *host,
+		       const char *kernel, double interval_s, char *buf,
+		       size_t len);
 
 /* The entry for (f, cgroup), or NULL: one hash probe. */
 const struct baseline_entry *baseline__find(const struct baseline *bl,

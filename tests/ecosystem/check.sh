@@ -11,7 +11,8 @@
 #     capability bounding set is enough to run the probe (and needed);
 #   - make install into a DESTDIR: files, modes, a config that is kept on
 #     reinstall, a unit pointing at the installed binary; make uninstall;
-#   - the shipped config: run accepts it (command line overriding it).
+#   - the shipped config: run accepts it (command line overriding it);
+#   - make CFLAGS=... on the command line keeps the build's own flags.
 # Any failure prints what and exits non-zero.
 set -eu
 
@@ -219,6 +220,16 @@ if $DP run --config "$tmp/driftprobe.conf" --baseline "$tmp/b.json" \
 	ok "--baseline on the command line overrides the file's persist-baseline"
 else
 	fail "--baseline with the shipped config: $(cat "$tmp/out")"
+fi
+
+# ---- build ---------------------------------------------------------------
+# A CFLAGS of the caller's (make CFLAGS=-O0) adds to the flags the build
+# needs, it does not replace them.
+if make -n -B CFLAGS=-O0 .output/src/cli.o 2>/dev/null |
+	grep -q -- '-O0 .*-Iinclude .* -c src/cli.c'; then
+	ok "make CFLAGS=-O0 keeps -Iinclude"
+else
+	fail "make CFLAGS=-O0 drops the build's own flags"
 fi
 
 [ "$fails" -eq 0 ] || { echo "ecosystem: $fails check(s) failed" >&2; exit 1; }

@@ -14,7 +14,8 @@
  * Cases flagged AS_NOBODY run as uid/gid 65534; NO_TRACEFS runs in a
  * private mount namespace with tracefs and debugfs unmounted (the host's
  * mounts are untouched) and without CAP_SYS_ADMIN, as a service does: it
- * cannot mount tracefs itself.
+ * cannot mount tracefs itself. STDOUT_FULL and STDOUT_CLOSED give it a
+ * stdout that fails every write (ENOSPC, EPIPE).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -34,6 +35,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -42,7 +44,8 @@
 
 #define NOBODY 65534
 
-enum { AS_NOBODY = 1, NO_TRACEFS = 2 };
+/* STDOUT_FULL: stdout is /dev/full; STDOUT_CLOSED: a pipe nobody reads. */
+enum { AS_NOBODY = 1, NO_TRACEFS = 2, STDOUT_FULL = 4, STDOUT_CLOSED = 8 };
 
 struct bad_case {
 	const char *name;
@@ -333,6 +336,92 @@ static void s_w_interval_mix(const char *d)
 	free(b);
 }
 
+/* bad.jsonl: two one-record windows, the second interval2 s long. */
+static void put_two_windows(const char *d, const char *count, double interval2)
+{
+	char *a = record("syscall.errno", 1, 136, count, "0");
+	char *b = record("syscall.errno", interval2, 136, count, "0");
+	char *s;
+
+	memcpy(strstr(b, "1700000000.0"), "1700000001.0", 12);
+	assert_true(asprintf(&s, "%s%s", a, b) > 0);
+	put_str(d, "bad.jsonl", s);
+	free(s);
+	free(a);
+	free(b);
+}
+static void s_w_pool_overflow(const char *d)
+{
+	put_two_windows(d, "9223372036854775808", 1);
+}
+static void s_w_window_lengths(const char *d) { put_two_windows(d, "5", 2); }
+static void s_w_ts_huge(const char *d)
+{
+	char *s = record("syscall.errno", 1, 136, "1", "1");
+
+	memcpy(strstr(s, "1700000000.0"), "9.3e18      ", 12);
+	put_str(d, "bad.jsonl", s);
+	free(s);
+}
+static void s_bl_created_huge(const char *d)
+{
+	put_edited_baseline(d, "\"created\":", "\"created\":9.3e18,\"x\":");
+}
+static void s_bl_250mb(const char *d)
+{
+	char p[PATH_MAX];
+
+	s_bl_empty(d);
+	snprintf(p, sizeof(p), "%s/bad.json", d);
+	assert_int_equal(truncate(p, 250ll << 20), 0);	/* sparse */
+}
+static void s_dev_out(const char *d)
+{
+	char p[PATH_MAX];
+
+	snprintf(p, sizeof(p), "%s/dev.json", d);
+	assert_int_equal(mknod(p, S_IFCHR | 0600, makedev(1, 3)), 0);
+}
+static void s_rec_link(const char *d)
+{
+	char p[PATH_MAX];
+
+	put(d, "t.jsonl", "", 0, 0600);
+	snprintf(p, sizeof(p), "%s/link.jsonl", d);
+	assert_int_equal(symlink("t.jsonl", p), 0);
+}
+static void s_rec_0666(const char *d) { put(d, "w.jsonl", "", 0, 0666); }
+static void s_bl_here(const char *d);
+static void s_rec_other(const char *d)
+{
+	char p[PATH_MAX];
+
+	s_bl_here(d);
+	put(d, "w.jsonl", "", 0, 0600);
+	snprintf(p, sizeof(p), "%s/w.jsonl", d);
+	assert_int_equal(chown(p, NOBODY, NOBODY), 0);
+}
+static void s_w_many(const char *d)
+{
+	char path[PATH_MAX + 32];
+
+	snprintf(path, sizeof(path), "%s/many.jsonl", d);
+	harness__write_windows(path, 12);
+}
+static void s_conf_user(const char *d)
+{
+	put_str(d, "c.conf", "interval = 1\nuser = dprel-nosuchuser\n");
+}
+/* bad.json: the valid baseline, learnt on this host (no warning). */
+static void s_bl_here(const char *d)
+{
+	char host[300], to[320];
+
+	assert_int_equal(gethostname(host, sizeof(host)), 0);
+	snprintf(to, sizeof(to), "\"host\":\"%s\"", host);
+	put_edited_baseline(d, "\"host\":\"h\"", to);
+}
+
 /* ---- the table ------------------------------------------------------------ */
 
 #define ANALYZE(file) "analyze", "-b", "@b.json", "@" file
@@ -392,7 +481,11 @@ static const struct bad_case cases[] = {
 	{ "baseline trailing data", s_bl_trailing, { ANALYZE_BL }, 2,
 	  "trailing data", 0 },
 	{ "baseline huge", s_bl_huge, { ANALYZE_BL }, 2,
-	  "larger than 256 MiB", 0 },
+	  "larger than 64 MiB", 0 },
+	{ "baseline of 250 MB", s_bl_250mb, { ANALYZE_BL }, 2,
+	  "bad.json: larger than 64 MiB (262144000 bytes)", 0 },
+	{ "baseline created beyond year 9999", s_bl_created_huge,
+	  { ANALYZE_BL }, 2, "\"created\" 9.3e+18 is out of range", 0 },
 	{ "baseline world-writable", s_bl_0666, { ANALYZE_BL }, 2,
 	  "is writable by group/other (mode 0666)", 0 },
 	{ "baseline group-writable", s_bl_0620, { ANALYZE_BL }, 2,
@@ -447,10 +540,19 @@ static const struct bad_case cases[] = {
 	{ "windows feature twice", s_w_dup, { ANALYZE("bad.jsonl") }, 2,
 	  "bad.jsonl:2: feature syscall.errno, cgroup / appears twice", 0 },
 	{ "windows huge line", s_w_huge_line, { BUILD("bad.jsonl") }, 2,
-	  "bad.jsonl:1: line of 17825793 bytes is too long", 0 },
+	  "bad.jsonl:1: line longer than 16 MiB", 0 },
+	{ "windows from /dev/zero", NULL, { "analyze", "-b", "@b.json",
+	  "/dev/zero" }, 2, "/dev/zero:1: line longer than 16 MiB", 0 },
+	{ "windows ts beyond year 9999", s_w_ts_huge, { ANALYZE("bad.jsonl") },
+	  2, "bad.jsonl:1: \"ts\" missing, bad or out of range", 0 },
+	{ "windows pooled past 2^64", s_w_pool_overflow, { BUILD("bad.jsonl") },
+	  2, "bad.jsonl:2: counts overflow when added", 0 },
+	{ "windows of two lengths (warned, read)", s_w_window_lengths,
+	  { ANALYZE("bad.jsonl") }, 0,
+	  "bad.jsonl:2: window of 2 s among windows of 1 s", 0 },
 	{ "windows NUL byte", s_w_nul, { ANALYZE("bad.jsonl") }, 2,
 	  "bad.jsonl:1: NUL byte in line", 0 },
-	{ "windows unreadable", s_w_0000, { BUILD("bad.jsonl") }, 2,
+	{ "windows unreadable", s_w_0000, { "mi", "@bad.jsonl" }, 2,
 	  "bad.jsonl: cannot open window records: Permission denied",
 	  AS_NOBODY },
 	{ "windows is a directory", s_w_dir, { BUILD("bad.jsonl") }, 2,
@@ -460,12 +562,47 @@ static const struct bad_case cases[] = {
 	  "build", "-o", "@b.json", "@good.jsonl", "@bad.jsonl" }, 2,
 	  "bad.jsonl:1: not a JSON object", 0 },
 	{ "baseline output directory missing", NULL, { "baseline", "build",
-	  "-o", "@nodir/b.json", "@good.jsonl" }, 1,
-	  "nodir/b.json: cannot create a temp file next to it", 0 },
+	  "-o", "@nodir/b.json", "@good.jsonl" }, 2,
+	  "nodir/b.json: cannot write a baseline file in directory", 0 },
 	{ "baseline output directory not writable", NULL, { "baseline",
-	  "build", "-o", "@b.json", "@good.jsonl" }, 1,
-	  "b.json: cannot create a temp file next to it: Permission denied",
-	  AS_NOBODY },
+	  "build", "-o", "@b.json", "@good.jsonl" }, 2,
+	  "b.json: cannot write a baseline file in directory", AS_NOBODY },
+	{ "baseline output is a device", s_dev_out, { "baseline", "build",
+	  "-o", "@dev.json", "@good.jsonl" }, 2,
+	  "dev.json: is not a regular file", 0 },
+	{ "baseline output is its input", NULL, { "baseline", "build", "-o",
+	  "@./good.jsonl", "@good.jsonl" }, 2, "is the input", 0 },
+	{ "run records into its new baseline", NULL, { "run", "--learn", "30",
+	  "-i", "1", "-d", "31", "--record", "@x.json", "--save-baseline", "@x.json" }, 2,
+	  "x.json: is the baseline file", 0 },
+	{ "run records into its baseline", NULL, { "run", "-b", "@b.json",
+	  "-i", "1", "-d", "1", "--record", "@b.json" }, 2, "b.json: is the baseline file", 0 },
+	{ "record through a symbolic link", s_rec_link, { "record", "-i", "1",
+	  "-d", "1", "-o", "@link.jsonl" }, 2,
+	  "link.jsonl: cannot open for writing", 0 },
+	{ "record into a world-writable file", s_rec_0666, { "record", "-i",
+	  "1", "-d", "1", "-o", "@w.jsonl" }, 2,
+	  "w.jsonl: is writable by group/other (mode 0666)", 0 },
+	{ "run records into another user's file", s_rec_other, { "run",
+	  "-b", "@bad.json", "-i", "1", "-d", "1", "--record", "@w.jsonl" }, 2,
+	  "w.jsonl: is owned by uid 65534", 0 },
+	{ "learning longer than the run", NULL, { "run", "--learn", "5", "-d",
+	  "2", "-i", "1" }, 2, "--learn 5 is longer than --duration 2", 0 },
+	{ "unknown user in the config", s_conf_user, { "run", "--config",
+	  "@c.conf" }, 2, "c.conf:2: --user: no such user", 0 },
+	{ "analyze to a full disk", NULL, { ANALYZE("good.jsonl") }, 1,
+	  "stdout: failed to write the output: No space left", STDOUT_FULL },
+	{ "analyze to a closed pipe", NULL, { ANALYZE("good.jsonl") }, 1,
+	  "stdout: failed to write the output: Broken pipe", STDOUT_CLOSED },
+	{ "show to a full disk", NULL, { "show", "@b.json" }, 1,
+	  "stdout: failed to write the output", STDOUT_FULL },
+	{ "mi to a closed pipe", s_w_many, { "mi", "@many.jsonl" }, 1,
+	  "stdout: failed to write the output", STDOUT_CLOSED },
+	{ "features to a full disk", NULL, { "features" }, 1,
+	  "stdout: failed to write the output", STDOUT_FULL },
+	{ "run --json to a full disk", s_bl_here, { "run", "-b", "@bad.json", "-j",
+	  "-i", "1", "-d", "3" }, 1, "stdout: failed to write the output",
+	  STDOUT_FULL },
 	{ "record output directory missing", NULL, { "record", "-o",
 	  "@nodir/w.jsonl" }, 2, "nodir/w.jsonl: cannot open for writing", 0 },
 	{ "run record file is a directory", NULL, { "run", "--record", "@.", 0 },
@@ -476,9 +613,14 @@ static const struct bad_case cases[] = {
 	{ "tracefs absent, cannot mount it", NULL, { "record", "--hooks",
 	  "tracepoint", "-i", "1", "-d", "1", "-o", "/dev/null" }, 1,
 	  "mount -t tracefs nodev /sys/kernel/tracing", NO_TRACEFS },
-	{ "run cannot save its baseline", NULL, { "run", "--learn", "0.2",
-	  "-i", "0.1", "--save-baseline", "@nodir/b.json" }, 1,
-	  "nodir/b.json: cannot create a temp file next to it", 0 },
+	{ "run cannot save its baseline, before learning", NULL, { "run",
+	  "--learn", "30", "-i", "1", "-d", "31", "--save-baseline",
+	  "@nodir/b.json" }, 2,
+	  "nodir/b.json: cannot write a baseline file in directory", 0 },
+	{ "run cannot persist its baseline, before learning", NULL, { "run",
+	  "--learn", "30", "-i", "1", "-d", "31", "--persist-baseline",
+	  "@nodir/b.json" },
+	  2, "nodir/b.json: cannot write a baseline file in directory", 0 },
 };
 
 /* ---- running a case ------------------------------------------------------- */
@@ -562,7 +704,16 @@ static int spawn_case(const struct bad_case *c, const char *dir,
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		int out = open("/dev/null", O_WRONLY);
+		int out = open(c->flags & STDOUT_FULL ? "/dev/full" :
+			       "/dev/null", O_WRONLY);
+		int p[2];
+
+		if (c->flags & STDOUT_CLOSED) {
+			if (pipe(p))
+				_exit(125);
+			close(p[0]);
+			out = p[1];
+		}
 		int err = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 
 		if (out < 0 || err < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0 ||

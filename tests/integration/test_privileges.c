@@ -14,6 +14,7 @@
 #include <linux/capability.h>
 #include <pwd.h>
 #include <signal.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,7 +126,10 @@ static void run__user_nobody__switches_user_after_attach(void **state)
 	check_dropped(args, out, pw->pw_uid);
 }
 
-/* Record files show what runs on the host: 0600 whatever the umask. */
+/*
+ * Record files show what runs on the host: 0600 whatever the umask, and
+ * whatever mode a record file of root's had before.
+ */
 static void record_and_run__new_files__mode_0600_under_umask_0(void **state)
 {
 	char dir[] = "/tmp/dprel-mode.XXXXXX";
@@ -138,6 +142,7 @@ static void record_and_run__new_files__mode_0600_under_umask_0(void **state)
 	const char *paths[] = { rec, runrec, saved };
 	mode_t old = umask(0);
 	struct stat st;
+	int fd;
 
 	(void)state;
 	harness__require_root();
@@ -145,6 +150,10 @@ static void record_and_run__new_files__mode_0600_under_umask_0(void **state)
 	snprintf(rec, sizeof(rec), "%s/rec.jsonl", dir);
 	snprintf(runrec, sizeof(runrec), "%s/run.jsonl", dir);
 	snprintf(saved, sizeof(saved), "%s/b.json", dir);
+	/* One that exists, readable by all (touch): made 0600 when opened. */
+	fd = open(rec, O_WRONLY | O_CREAT, 0644);
+	assert_true(fd >= 0);
+	close(fd);
 	assert_int_equal(harness__wait_exit(harness__spawn("/dev/null", rargs),
 					    20), 0);
 	assert_int_equal(harness__wait_exit(harness__spawn("/dev/null", args),

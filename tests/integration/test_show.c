@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 #include "harness.h"
 
@@ -79,13 +80,13 @@ static int teardown(void **state)
 	return system(cmd) ? -1 : 0;
 }
 
-static void show_baseline__draws_labelled_bars(void **state)
+/* show path draws the steady baseline: its bars and labels. */
+static void check_baseline_drawn(const char *path)
 {
 	char args[PATH_MAX + 8], *out;
 	int st;
 
-	(void)state;
-	snprintf(args, sizeof(args), "show %s", baseline);
+	snprintf(args, sizeof(args), "show %s", path);
 	out = show(args, &st);
 	assert_int_equal(st, 0);
 	assert_non_null(strstr(out, "from 6 windows"));
@@ -94,6 +95,41 @@ static void show_baseline__draws_labelled_bars(void **state)
 	assert_non_null(strstr(out, "\nread "));
 	assert_null(strstr(out, "\nopenat "));
 	free(out);
+}
+
+static void show_baseline__draws_labelled_bars(void **state)
+{
+	(void)state;
+	check_baseline_drawn(baseline);
+}
+
+/* Laid out by jq (no member on the first line): still a baseline. */
+static void show_baseline__reformatted__still_a_baseline(void **state)
+{
+	char path[PATH_MAX + 16], *text;
+	long len;
+	FILE *f;
+
+	(void)state;
+	f = fopen(baseline, "r");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	len = ftell(f);
+	rewind(f);
+	text = malloc(len + 1);
+	assert_non_null(text);
+	assert_int_equal(fread(text, 1, len, f), (size_t)len);
+	text[len] = '\0';
+	fclose(f);
+	assert_int_equal(text[0], '{');
+	snprintf(path, sizeof(path), "%s/jq.json", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "{\n  %s", text + 1);	/* as jq starts it */
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(chmod(path, 0600), 0);
+	free(text);
+	check_baseline_drawn(path);
 }
 
 static void show_windows__pooled_or_one(void **state)
@@ -182,6 +218,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(show_baseline__draws_labelled_bars),
+		cmocka_unit_test(show_baseline__reformatted__still_a_baseline),
 		cmocka_unit_test(show_windows__pooled_or_one),
 		cmocka_unit_test(side_by_side__flags_the_drift_and_what_moved),
 		cmocka_unit_test(bad_input__exit_2_with_reason),

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <math.h>
@@ -517,7 +518,7 @@ static void baseline_save_load__round_trip__equal(void **state)
 
 static void baseline_save__atomic__mode_0600_and_no_temp_files(void **state)
 {
-	char *dir = test_dir("atomic"), path[300], err[256];
+	char *dir = test_dir("atomic"), path[300], err[256], name[NAME_MAX + 1];
 	struct baseline *bl = small_baseline();
 	struct stat st;
 
@@ -531,6 +532,12 @@ static void baseline_save__atomic__mode_0600_and_no_temp_files(void **state)
 	/* A relative path in the current directory works too. */
 	assert_int_equal(chdir(dir), 0);
 	assert_int_equal(baseline__save(bl, "bl.json", err, sizeof(err)), 0);
+	assert_int_equal(stray_files(dir, "bl.json"), 0);
+	/* A name of NAME_MAX bytes still gets a temp name that fits. */
+	memset(name, 'b', NAME_MAX);
+	name[NAME_MAX] = '\0';
+	assert_int_equal(baseline__save(bl, name, err, sizeof(err)), 0);
+	assert_int_equal(unlink(name), 0);
 	assert_int_equal(stray_files(dir, "bl.json"), 0);
 	assert_int_equal(chdir("/"), 0);
 	baseline__free(bl);
@@ -550,7 +557,7 @@ static void baseline_save__failures__leave_old_file_and_no_temp(void **state)
 	snprintf(path, sizeof(path), "%s/missing/bl.json", dir);
 	assert_int_equal(baseline__save(bl, path, err, sizeof(err)), -ENOENT);
 	assert_non_null(strstr(err, path));
-	assert_non_null(strstr(err, "cannot create a temp file"));
+	assert_non_null(strstr(err, "cannot write a baseline file in directory"));
 
 	/* The disk fills up mid-write (file size limit as a stand-in). */
 	snprintf(path, sizeof(path), "%s/bl.json", dir);
@@ -571,12 +578,19 @@ static void baseline_save__failures__leave_old_file_and_no_temp(void **state)
 	free(text);
 	assert_int_equal(stray_files(dir, "bl.json"), 0);
 
-	/* The destination cannot be replaced: it is a directory. */
+	/* Nothing but a regular file is replaced: not a directory, FIFO
+	 * (a device the same way) or symbolic link. */
 	snprintf(path, sizeof(path), "%s/sub", dir);
 	assert_int_equal(mkdir(path, 0700), 0);
-	assert_true(baseline__save(bl, path, err, sizeof(err)) < 0);
-	assert_non_null(strstr(err, "cannot replace it"));
+	assert_int_equal(baseline__save(bl, path, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "is not a regular file"));
 	assert_int_equal(rmdir(path), 0);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(baseline__save(bl, path, err, sizeof(err)), -EINVAL);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(symlink("bl.json", path), 0);
+	assert_int_equal(baseline__save(bl, path, err, sizeof(err)), -EINVAL);
+	assert_int_equal(unlink(path), 0);
 	assert_int_equal(stray_files(dir, "bl.json"), 0);
 	baseline__free(bl);
 }
@@ -614,7 +628,7 @@ enum bad_kind {
 	BAD_DUP,	/* valid_doc(2) */
 	BAD_MISSING,	/* no file at all */
 	BAD_DIR,	/* a directory */
-	BAD_HUGE,	/* a sparse 257 MiB file */
+	BAD_HUGE,	/* a sparse file a byte over 64 MiB */
 };
 
 struct bad_file {
@@ -628,7 +642,7 @@ struct bad_file {
 static const struct bad_file bad_files[] = {
 	{ BAD_MISSING, .err = ENOENT, .expect = "cannot open: No such file" },
 	{ BAD_DIR, .expect = "not a regular file" },
-	{ BAD_HUGE, .expect = "larger than 256 MiB" },
+	{ BAD_HUGE, .expect = "larger than 64 MiB" },
 	{ BAD_EDIT, .mode = 0620, .expect = "is writable by group/other" },
 	{ BAD_EDIT, .mode = 0602, .expect = "; chmod 600 it" },
 	{ BAD_CUT, .expect = "truncated JSON" },
@@ -702,7 +716,7 @@ static const char *bad_file_write(const struct bad_file *c, const char *dir,
 	case BAD_HUGE:
 		fd = open(path, O_WRONLY | O_CREAT, 0600);
 		assert_true(fd >= 0);
-		assert_int_equal(ftruncate(fd, (257 << 20)), 0);
+		assert_int_equal(ftruncate(fd, (64 << 20) + 1), 0);
 		close(fd);
 		break;
 	case BAD_TEXT:

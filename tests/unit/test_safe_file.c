@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -140,13 +141,13 @@ static void replace__destination_unwritable__old_file_kept_no_temp(
 	char *buf;
 
 	(void)state;
-	/* A directory where the file should be: rename(2) refuses it. */
+	/* A directory where the file should be: refused, not replaced. */
 	snprintf(target, sizeof(target), "%s/sub", dir);
 	assert_int_equal(mkdir(target, 0700), 0);
 	write_file("keep", 0600);
 	assert_int_equal(safe_file__replace(target, "x", 1, err, sizeof(err)),
-			 -EISDIR);
-	assert_non_null(strstr(err, ": cannot replace it with "));
+			 -EINVAL);
+	assert_non_null(strstr(err, ": is not a regular file"));
 	assert_int_equal(entries(), 2);	/* f and sub, no temp file */
 	buf = safe_file__read(path, 100, "100 B", "thing", &len, err,
 			      sizeof(err));
@@ -158,7 +159,16 @@ static void replace__destination_unwritable__old_file_kept_no_temp(
 	snprintf(target, sizeof(target), "%s/missing/f", dir);
 	assert_int_equal(safe_file__replace(target, "x", 1, err, sizeof(err)),
 			 -ENOENT);
-	assert_non_null(strstr(err, ": cannot create a temp file next to it"));
+	assert_non_null(strstr(err, ": cannot write a file in directory"));
+
+	/* A name as long as a name may be: the temp name still fits. */
+	memset(target, 'n', sizeof(target));
+	snprintf(target, strlen(dir) + 2, "%s/", dir);
+	target[strlen(dir) + 1 + NAME_MAX] = '\0';
+	target[strlen(dir) + 1] = 'n';
+	assert_int_equal(safe_file__replace(target, "x", 1, err, sizeof(err)),
+			 0);
+	assert_int_equal(unlink(target), 0);
 }
 
 int main(void)

@@ -9,6 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 #include "feature.h"
 #include "window_io.h"
@@ -173,6 +177,8 @@ static void read__bad_lines__fail_with_file_line_and_reason(void **state)
 		{ "{\"ts\":1} trailing", "trailing data" },
 		{ "{\"interval_s\":10,\"host\":\"h\",\"cgroup\":\"/\",\"feature\":\"syscall.errno\",\"counts\":%s}", "\"ts\"" },
 		{ "{\"ts\":-5,\"interval_s\":10,\"host\":\"h\",\"cgroup\":\"/\",\"feature\":\"syscall.errno\",\"counts\":%s}", "\"ts\"" },
+		{ "{\"ts\":9.3e18,\"interval_s\":10,\"host\":\"h\",\"cgroup\":\"/\",\"feature\":\"syscall.errno\",\"counts\":%s}", "\"ts\" missing, bad or out of range" },
+		{ "{\"ts\":253402300800,\"interval_s\":10,\"host\":\"h\",\"cgroup\":\"/\",\"feature\":\"syscall.errno\",\"counts\":%s}", "out of range" },
 		{ "{\"ts\":\"x\",\"interval_s\":10,\"host\":\"h\",\"cgroup\":\"/\",\"feature\":\"syscall.errno\",\"counts\":%s}", "\"ts\"" },
 		{ "{\"ts\":1,\"interval_s\":0,\"host\":\"h\",\"cgroup\":\"/\",\"feature\":\"syscall.errno\",\"counts\":%s}", "interval_s" },
 		{ "{\"ts\":1,\"interval_s\":10,\"cgroup\":\"/\",\"feature\":\"syscall.errno\",\"counts\":%s}", "\"host\"" },
@@ -257,6 +263,98 @@ static void read__duplicate_feature_in_window__is_an_error(void **state)
 	free(a);
 }
 
+static void read__line_without_end__bounded_error(void **state)
+{
+	char path[256], err[256];
+	struct window_reader *r;
+	struct window *w;
+	FILE *f;
+
+	(void)state;
+	/* 17 MiB of NULs and no newline: /dev/zero's kind, but it ends. */
+	snprintf(path, sizeof(path), "%s/zero.jsonl", tmpdir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, (17 << 20) - 1, SEEK_SET), 0);
+	fputc('\0', f);
+	fclose(f);
+	r = window_reader__open(path, err, sizeof(err));
+	assert_non_null(r);
+	assert_int_equal(window_reader__next(r, &w, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "zero.jsonl:1: line longer than 16 MiB"));
+	window_reader__close(r);
+}
+
+static void read__mixed_interval__warns_once_and_reads_all(void **state)
+{
+	char *a = record_line("syscall.id", 1, 5), *b = record_line("syscall.id", 2, 5);
+	char *c = record_line("syscall.id", 3, 5), text[64 * 1024], err[256];
+	const char *warning;
+	struct window_reader *r;
+	struct window *w;
+	char *at;
+	int n = 0;
+
+	(void)state;
+	at = strstr(b, "\"interval_s\":10");	/* window 2 covers 30 s */
+	assert_non_null(at);
+	memcpy(at, "\"interval_s\":30", 15);
+	snprintf(text, sizeof(text), "%s%s%s%s", a, b, c, b);
+	r = window_reader__open(write_file("mix.jsonl", text), err, sizeof(err));
+	assert_non_null(r);
+	assert_null(window_reader__warning(r));
+	while (window_reader__next(r, &w, err, sizeof(err)) == 1) {
+		n++;
+		warning = window_reader__warning(r);
+		if (n == 2) {
+			assert_non_null(warning);
+			assert_non_null(strstr(warning, "mix.jsonl:2: window of "
+						       "30 s among windows of 10 s"));
+		} else {
+			assert_null(warning);	/* once, not again at 4 */
+		}
+		window__free(w);
+	}
+	assert_int_equal(n, 4);
+	window_reader__close(r);
+	free(a);
+	free(b);
+	free(c);
+}
+
+static void append__disk_full__cuts_back_to_whole_lines(void **state)
+{
+	struct window *w = window__new(1732262400.5, 10, "h");
+	uint64_t id[DP_SYSCALL_ID_BINS] = { [3] = 12345 };
+	struct rlimit old, small;
+	struct stat st, after;
+	char path[256];
+	int fd, ret;
+
+	(void)state;
+	assert_int_equal(window__add(w, DP_F_SYSCALL_ID, "/", id, DP_SYSCALL_ID_BINS), 0);
+	snprintf(path, sizeof(path), "%s/full.jsonl", tmpdir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(window_io__append(fd, w), 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	/* Room for half of the next window: the file size limit as a disk. */
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	small = old;
+	small.rlim_cur = st.st_size + st.st_size / 2;
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	ret = window_io__append(fd, w);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	assert_int_equal(ret, -EFBIG);
+	close(fd);
+	/* What was there before, not a torn half window after it. */
+	assert_int_equal(stat(path, &after), 0);
+	assert_int_equal(after.st_size, st.st_size);
+	window__free(w);
+}
+
 static void open__missing_file__names_it(void **state)
 {
 	char err[256];
@@ -290,6 +388,9 @@ int main(void)
 		cmocka_unit_test(read__blank_lines_skipped_and_ts_splits_windows),
 		cmocka_unit_test(read__bad_lines__fail_with_file_line_and_reason),
 		cmocka_unit_test(read__duplicate_feature_in_window__is_an_error),
+		cmocka_unit_test(read__line_without_end__bounded_error),
+		cmocka_unit_test(read__mixed_interval__warns_once_and_reads_all),
+		cmocka_unit_test(append__disk_full__cuts_back_to_whole_lines),
 		cmocka_unit_test(open__missing_file__names_it),
 	};
 
