@@ -8,7 +8,8 @@ labels.json, see tools/eval/record.sh) and each detector:
 and from the scenario cgroup's analysis lines, per scenario:
   detect  1-based index of the first attack window with an anomaly, or "missed"
   culprit an anomaly line of an attack window names one of the attacker's
-          process names in its exemplars
+          process names in its top bins' exemplars (on a pid that the
+          learning windows' exemplars never named)
   FA/100  quiet windows with an anomaly, per 100 quiet windows
   AUC     ROC AUC of the window score (today: the largest `effect` among the
           cgroup's judged features), attack windows positive, quiet negative
@@ -77,15 +78,26 @@ def run(cmd):
     return r.stdout
 
 
-def exemplar_comms(line):
-    """Process names in a line's top bins: exemplars are 'pid comm ~n cgroup, ...'."""
-    comms = set()
-    for top in line.get("top", []):
-        for ex in top.get("exemplars", "").split(", "):
+def exemplars(texts):
+    """(pid, comm) pairs in exemplar strings: 'pid comm ~n cgroup, ...'."""
+    pairs = set()
+    for text in texts:
+        for ex in text.split(", "):
             parts = ex.split()
             if len(parts) >= 2:
-                comms.add(parts[1])
-    return comms
+                pairs.add((parts[0], parts[1]))
+    return pairs
+
+
+def learnt_exemplars(phase, lines):
+    """(pid, comm) pairs the learning windows' records name: the normal
+    workload's own processes, never credited as the culprit."""
+    texts = []
+    for ts, ls in lines.items():
+        if phase[ts] == "learn":
+            for text in ls:
+                texts += json.loads(text).get("exemplars", {}).values()
+    return exemplars(texts)
 
 
 def score(binary, opts, lab, phase, lines, tmp):
@@ -107,6 +119,7 @@ def score(binary, opts, lab, phase, lines, tmp):
         if line.get("cgroup") == lab["cgroup"] and line.get("ts") in judged:
             judged[line["ts"]].append(line)
     attackers = {c[:15] for c in lab["attacker_comms"]}  # comm is 15 chars at most
+    normal = learnt_exemplars(phase, lines)
     y, s, detect, culprit, fa, nquiet, k = [], [], None, False, 0, 0, 0
     for ts in sorted(judged):
         ls = judged[ts]
@@ -123,7 +136,11 @@ def score(binary, opts, lab, phase, lines, tmp):
         k += 1
         if anomalies and detect is None:
             detect = k
-        culprit |= any(exemplar_comms(ln) & attackers for ln in anomalies)
+        # The culprit is named when a flagged line's top bins name an
+        # attacker's process name, on a process the learning never saw.
+        named = exemplars(t.get("exemplars", "") for ln in anomalies
+                          for t in ln.get("top", []))
+        culprit |= any(c in attackers for p, c in named - normal)
     return {"detect": detect, "culprit": culprit, "fa": fa, "nquiet": nquiet,
             "nattack": k, "auc": roc_auc_score(y, s), "y": y, "s": s}
 

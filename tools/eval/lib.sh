@@ -76,6 +76,7 @@ sleep_until() {
 # Remove everything this run made. Called from the EXIT trap.
 dpev_cleanup() {
 	[ -n "${REC_PID:-}" ] && kill "$REC_PID" 2>/dev/null && wait "$REC_PID" 2>/dev/null
+	declare -F sc_cleanup > /dev/null && sc_cleanup
 	[ -n "${CG:-}" ] && dpev_cgroup_rm "$CG"
 	[ -n "${CG_PEER:-}" ] && dpev_cgroup_rm "$CG_PEER"
 	[ -n "${NETNS:-}" ] && ip netns del "$NETNS" 2>/dev/null
