@@ -109,3 +109,20 @@ peer_spawn() {
 # peer namespace.
 cg_fn() { cg_spawn bash "$EVAL_DIR/run_fn.sh" "$SCENARIO" "$@"; }
 peer_fn() { peer_spawn bash "$EVAL_DIR/run_fn.sh" "$SCENARIO" "$@"; }
+
+# run_modes END MAX SEED NMODES STEP: the normal workloads' driver. Draws a
+# mode 0..NMODES-1 (seeded, so every recording sees the same sequence) and
+# calls `STEP MODE I` for 4-8 s, again and again until epoch second END or
+# MAX steps in all.
+run_modes() {
+	local end=$1 max=$2 n=$4 step=$5 i=0 mode t
+	RANDOM=$3
+	while within "$end" "$max" "$i"; do
+		mode=$((RANDOM % n))
+		t=$((EPOCHSECONDS + 4 + RANDOM % 5))
+		while [ "$EPOCHSECONDS" -lt "$t" ] && within "$end" "$max" "$i"; do
+			"$step" "$mode" "$i"
+			i=$((i + 1))
+		done
+	done
+}

@@ -10,8 +10,11 @@
 #   there), then the attack for ATTACK s while the normal activity goes on.
 # The scenario's workload and attack run in cgroup dp_eval_SCENARIO; the
 # remote side (clients, listeners, the attacker's server) in namespace
-# dpev_SCENARIO, in cgroup dp_eval_SCENARIO_peer. OUTDIR gets windows.jsonl.gz
-# (the scenario cgroup's records only) and labels.json (tools/eval/compact.py).
+# dpev_SCENARIO, in cgroup dp_eval_SCENARIO_peer. A scenario file sources its
+# workload (tools/eval/workloads/W.sh: sc_setup, sc_normal END [, sc_cleanup])
+# and adds the attack (sc_attack END [, sc_attack_setup]) and its labels.
+# OUTDIR gets windows.jsonl.gz (the scenario cgroup's records only) and
+# labels.json (tools/eval/compact.py).
 set -u
 [ $# -eq 3 ] || { echo "usage: $0 DRIFTPROBE SCENARIO OUTDIR" >&2; exit 2; }
 DP=$(realpath "$1") SCENARIO=$2 OUT=$3
@@ -45,6 +48,7 @@ while [ ! -s "$WORK/raw.jsonl" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); do
 [ -s "$WORK/raw.jsonl" ] || die "record wrote nothing: $(cat "$WORK/record.err")"
 
 sc_setup
+declare -F sc_attack_setup > /dev/null && sc_attack_setup
 t0=$EPOCHSECONDS
 learn_start=$((t0 + WARMUP))
 learn_end=$((learn_start + LEARN))

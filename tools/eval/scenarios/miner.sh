@@ -8,8 +8,7 @@ SC_DESC="batch job with 4 phases; attack: 2 hashing processes (kdevtmpfsi) + a n
 SC_TOOLS="gzip sha256sum sort python3 socat"
 SC_ATTACKER="kdevtmpfsi miner.py"
 
-sc_setup() {
+sc_attack_setup() {
 	peer_spawn socat -u TCP-LISTEN:3333,fork,reuseaddr OPEN:/dev/null
 }
-sc_normal() { batch_normal "$1"; }
 sc_attack() { cg_spawn "$PY" "$EVAL_DIR/workloads/miner.py" "$PEER_IP" 3333 "$1"; }

@@ -9,13 +9,12 @@ SC_DESC="cron-like short jobs in 3 modes; attack: nmap SYN scan (top 1000) then 
 SC_TOOLS="date uptime df ps du gzip nmap socat"
 SC_ATTACKER="nmap"
 
-sc_setup() {
+sc_attack_setup() {
 	local p
 	for p in 22 80 5432; do
 		peer_spawn socat TCP-LISTEN:$p,fork,reuseaddr OPEN:/dev/null
 	done
 }
-sc_normal() { cron_normal "$1"; }
 portscan_attacker() {
 	timeout 6 nmap -n -Pn -T4 "$PEER_IP" > /dev/null 2>&1
 	timeout 8 nmap -n -Pn -T4 -sT -sV -p 1-2000 "$PEER_IP" > /dev/null 2>&1

@@ -8,8 +8,6 @@ SC_DESC="python3 http.server (CGI) under 4 load modes; attack: bash -i reverse s
 SC_TOOLS="python3-http.server curl bash socat id uname cat ls ps"
 SC_ATTACKER="upload.py sh bash id uname cat ls ps"
 
-sc_setup() { web_setup; }
-sc_normal() { web_normal "$1"; }
 
 # The attacker's listener: sends one command a second, then exits.
 revshell_listener() {

@@ -8,8 +8,6 @@ SC_DESC="python3 http.server (CGI) under 4 load modes; attack: planted web shell
 SC_TOOLS="python3-http.server curl sh id uname cat ls ps find"
 SC_ATTACKER="upload.py sh id uname cat ls ps find"
 
-sc_setup() { web_setup; }
-sc_normal() { web_normal "$1"; }
 
 web_shell_attacker() {
 	local end=$1 c i=0

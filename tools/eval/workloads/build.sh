@@ -4,7 +4,7 @@
 # cgroup, in modes of 4-8 s: full build (-O2, every unit, link, run the
 # tests), incremental (one unit at -O0, link, run), idle (an editor's pause).
 
-build_setup() {
+sc_setup() {
 	local i
 	mkdir -p "$WORK/src"
 	cp "$EVAL_DIR/workloads/build/main.c" "$WORK/src/"
@@ -15,22 +15,14 @@ build_setup() {
 
 build_link() { cc -o dpunit ./*.o && ./dpunit > /dev/null; }
 
-build_jobs() {
-	local end=$1 i=0 mode t f
+build_step() {
+	local f
 	cd "$WORK/src" || return
-	RANDOM=31
-	while within "$end" 5000 "$i"; do
-		mode=$((RANDOM % 3))
-		t=$((EPOCHSECONDS + 4 + RANDOM % 5))
-		while [ "$EPOCHSECONDS" -lt "$t" ] && within "$end" 5000 "$i"; do
-			case $mode in
-			0) for f in ./*.c; do cc -O2 -Wall -c "$f"; done; build_link ;;
-			1) cc -O0 -g -c "unit$((RANDOM % 6 + 1)).c"; build_link; sleep 0.5 ;;
-			2) sleep 1 ;;
-			esac
-			i=$((i + 1))
-		done
-	done
+	case $1 in
+	0) for f in ./*.c; do cc -O2 -Wall -c "$f"; done; build_link ;;
+	1) cc -O0 -g -c "unit$((RANDOM % 6 + 1)).c"; build_link; sleep 0.5 ;;
+	2) sleep 1 ;;
+	esac
 }
 
-build_normal() { cg_fn build_jobs "$1"; }
+sc_normal() { cg_fn run_modes "$1" 5000 31 3 build_step; }

@@ -6,7 +6,7 @@
 
 SSH_OPTS="-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o ConnectTimeout=3 -p 2222"
 
-sshd_setup() {
+sc_setup() {
 	[ -d /run/sshd ] || { mkdir -m 0755 /run/sshd && : > "$WORK/made_run_sshd"; }
 	ssh-keygen -q -t ed25519 -N '' -f "$WORK/key" || die "ssh-keygen failed"
 	cp "$WORK/key.pub" "$WORK/authorized_keys"
@@ -28,32 +28,24 @@ CFG
 	/usr/sbin/sshd -t -f "$WORK/sshd_config" || die "sshd config rejected"
 }
 
-sshd_cleanup() { [ -e "$WORK/made_run_sshd" ] && rmdir /run/sshd; }
+sc_cleanup() { [ -e "$WORK/made_run_sshd" ] && rmdir /run/sshd; }
 
 sshd_server() { exec /usr/sbin/sshd -D -e -f "$WORK/sshd_config" 2>> "$WORK/sshd.log"; }
 
-# Runs in the peer namespace until epoch second $1 (at most 2,000 logins).
-sshd_operator() {
-	local end=$1 i=0 mode t
-	RANDOM=37
-	while within "$end" 2000 "$i"; do
-		mode=$((RANDOM % 3))
-		t=$((EPOCHSECONDS + 4 + RANDOM % 5))
-		while [ "$EPOCHSECONDS" -lt "$t" ] && within "$end" 2000 "$i"; do
-			case $mode in
-			0) ssh $SSH_OPTS -i "$WORK/key" "root@$HOST_IP" uptime > /dev/null; sleep 1 ;;
-			1) ssh $SSH_OPTS -i "$WORK/key" "root@$HOST_IP" \
-				'cat /proc/loadavg; ls /var/log; df -h /; ps -e | wc -l' > /dev/null
-			   sleep 2 ;;
-			2) sleep 1 ;;
-			esac
-			i=$((i + 1))
-		done
-	done
+sshd_step() {
+	case $1 in
+	0) ssh $SSH_OPTS -i "$WORK/key" "root@$HOST_IP" uptime > /dev/null; sleep 1 ;;
+	1) ssh $SSH_OPTS -i "$WORK/key" "root@$HOST_IP" \
+		'cat /proc/loadavg; ls /var/log; df -h /; ps -e | wc -l' > /dev/null
+	   sleep 2 ;;
+	2) sleep 1 ;;
+	esac
 }
 
-sshd_normal() {
+# The operator logs in from the peer namespace until epoch second $1 (at
+# most 2,000 steps).
+sc_normal() {
 	cg_fn sshd_server
 	sleep 0.5
-	peer_fn sshd_operator "$1"
+	peer_fn run_modes "$1" 2000 37 3 sshd_step
 }

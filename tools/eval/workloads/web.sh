@@ -21,27 +21,21 @@ web_server() {
 
 web_get() { curl -s -o /dev/null --max-time 3 "http://$HOST_IP:8080/$1"; }
 
-# Runs in the peer namespace until epoch second $1 (at most 20,000 requests).
-web_clients() {
-	local end=$1 i=0 mode t
-	RANDOM=19
-	while within "$end" 20000 "$i"; do
-		mode=$((RANDOM % 4))
-		t=$((EPOCHSECONDS + 4 + RANDOM % 5))
-		while [ "$EPOCHSECONDS" -lt "$t" ] && within "$end" 20000 "$i"; do
-			case $mode in
-			0) web_get ""; sleep 1 ;;
-			1) for p in 1 4 16 4 1; do web_get "page$p.html"; done; sleep 0.3 ;;
-			2) web_get big.bin; sleep 0.5 ;;
-			3) web_get "cgi-bin/app.py?n=$((2000 + RANDOM % 8000))"; sleep 0.3 ;;
-			esac
-			i=$((i + 1))
-		done
-	done
+web_step() {
+	local p
+	case $1 in
+	0) web_get ""; sleep 1 ;;
+	1) for p in 1 4 16 4 1; do web_get "page$p.html"; done; sleep 0.3 ;;
+	2) web_get big.bin; sleep 0.5 ;;
+	3) web_get "cgi-bin/app.py?n=$((2000 + RANDOM % 8000))"; sleep 0.3 ;;
+	esac
 }
 
-web_normal() {
+# The clients run in the peer namespace until epoch second $1 (at most
+# 20,000 steps).
+sc_setup() { web_setup; }
+sc_normal() {
 	cg_fn web_server
 	sleep 0.5
-	peer_fn web_clients "$1"
+	peer_fn run_modes "$1" 20000 19 4 web_step
 }
