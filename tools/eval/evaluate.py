@@ -16,7 +16,8 @@ and from the scenario cgroup's analysis lines, per scenario:
 A detector is NAME BINARY [ANALYZE-OPTIONS]: `--detector old ./driftprobe ""`
 (the default) is today's; add `--detector new ./driftprobe-new "--opt x"` for
 a side-by-side column. Exit 0 with the table whatever the numbers; 2 when a
-recording is missing or malformed, 1 when driftprobe fails.
+recording is missing or malformed (driftprobe's own exit 2 included), 1 when
+driftprobe fails otherwise.
 """
 import argparse
 import gzip
@@ -56,7 +57,7 @@ def load_recording(path):
     for ph in PHASES:
         if ph not in phase.values():
             fail(2, f"{lab_path}: no {ph} window")
-    lines = {}
+    lines, n = {}, 0
     try:
         with gzip.open(win_path, "rt") as f:
             for n, line in enumerate(f, 1):
@@ -64,8 +65,10 @@ def load_recording(path):
                 if rec.get("cgroup") != cgroup or rec.get("ts") not in phase:
                     fail(2, f"{win_path}:{n}: record of another cgroup or an unlabelled window")
                 lines.setdefault(rec["ts"], []).append(line)
-    except (OSError, EOFError, ValueError) as e:
-        fail(2, f"{win_path}: malformed: {e}")
+    except (ValueError, AttributeError) as e:
+        fail(2, f"{win_path}:{n}: malformed: {e}")
+    except (OSError, EOFError) as e:
+        fail(2, f"{win_path}: malformed after line {n}: {e}")
     if not any(phase[ts] == "learn" for ts in lines):
         fail(2, f"{win_path}: no records in the learning windows")
     return lab, phase, lines
@@ -73,8 +76,9 @@ def load_recording(path):
 
 def run(cmd):
     r = subprocess.run(cmd, capture_output=True, text=True)
-    if r.returncode != 0:
-        fail(1, f"{' '.join(cmd)}: exit {r.returncode}: {r.stderr.strip()}")
+    if r.returncode != 0:  # driftprobe's 2 is bad input: a malformed recording
+        fail(2 if r.returncode == 2 else 1,
+             f"{' '.join(cmd)}: exit {r.returncode}: {r.stderr.strip()}")
     return r.stdout
 
 

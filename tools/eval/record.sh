@@ -37,7 +37,6 @@ CG=$(dpev_cgroup "dp_eval_$SCENARIO")
 CG_PEER=$(dpev_cgroup "dp_eval_${SCENARIO}_peer")
 dpev_netns "dpev_$SCENARIO" "$SC_IDX"
 export CG CG_PEER NETNS HOST_IP PEER_IP
-mkdir -p "$OUT" || die "cannot create $OUT"
 
 total=$((WARMUP + LEARN + QUIET + ATTACK + 10))
 "$DP" record --per-cgroup -i 1 -d "$total" -o "$WORK/raw.jsonl" \
