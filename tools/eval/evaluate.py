@@ -180,7 +180,7 @@ def main():
     col = "  detect culprit FA/100   AUC"
     head = f"{'scenario':<12} {'quiet':>5} {'attack':>6} " + " |".join(
         f"{det:^{len(col) - 1}}" for det, _, _ in detectors)
-    print(head)
+    print(head.rstrip())
     print(f"{'':<12} {'wins':>5} {'wins':>6} " + " |".join(col[1:] for _ in detectors))
     for n in names:
         r0 = results[detectors[0][0], n]
