@@ -188,18 +188,21 @@ def main():
             fmt_row(det, results[det, n]) for det, _, _ in detectors))
     # Overall: attacks detected, culprits named, false alarms over every quiet
     # window, AUC of the scores pooled over every scenario.
-    cells = []
+    cells, early = [], []
     for det, _, _ in detectors:
         rs = [results[det, n] for n in names]
         found = sum(r["detect"] is not None for r in rs)
         within2 = sum(r["detect"] is not None and r["detect"] <= 2 for r in rs)
         fa = 100.0 * sum(r["fa"] for r in rs) / sum(r["nquiet"] for r in rs)
         auc = roc_auc_score(sum((r["y"] for r in rs), []), sum((r["s"] for r in rs), []))
-        cells.append(f"{found}/{len(rs)} ({within2}<=2) {sum(r['culprit'] for r in rs)}/{len(rs)} "
+        culprits = sum(r["culprit"] for r in rs)
+        cells.append(f"{f'{found}/{len(rs)}':>7} {f'{culprits}/{len(rs)}':>7} "
                      f"{fa:>6.1f} {auc:>5.2f}")
+        early.append(f"{det} {within2}/{len(rs)}")
     nq = sum(results[detectors[0][0], n]["nquiet"] for n in names)
     na = sum(results[detectors[0][0], n]["nattack"] for n in names)
     print(f"{'overall':<12} {nq:>5} {na:>6} " + " |".join(cells))
+    print("detected within 2 windows: " + ", ".join(early))
 
 
 if __name__ == "__main__":

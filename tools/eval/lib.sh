@@ -32,20 +32,6 @@ dpev_cgroup_rm() {
 	say "cannot remove cgroup $1"
 }
 
-# in_cg CGPATH CMD...: run CMD inside the cgroup (the child moves itself
-# there before exec, so every descendant is charged to it).
-in_cg() {
-	local cg=$1; shift
-	sh -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$cg" "$@"
-}
-
-# in_ns_cg NETNS CGPATH CMD...: the same, inside a network namespace.
-in_ns_cg() {
-	local ns=$1 cg=$2; shift 2
-	ip netns exec "$ns" sh -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' \
-		"$cg" "$@"
-}
-
 # dpev_netns NAME IDX: namespace NAME joined to the host by a veth pair;
 # host side 10.231.IDX.1, namespace side 10.231.IDX.2 (PEER_IP).
 dpev_netns() {

@@ -35,6 +35,7 @@ chmod 755 "$WORK"
 export WORK SCENARIO EVAL_DIR
 CG=$(dpev_cgroup "dp_eval_$SCENARIO")
 CG_PEER=$(dpev_cgroup "dp_eval_${SCENARIO}_peer")
+[ -d "$CG" ] && [ -d "$CG_PEER" ] || exit 1
 dpev_netns "dpev_$SCENARIO" "$SC_IDX"
 export CG CG_PEER NETNS HOST_IP PEER_IP
 
