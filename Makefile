@@ -8,6 +8,7 @@
 #   make fuzz       libFuzzer on every file parser (FUZZ_SECONDS each)
 #   make test-asan  unit + integration tests under ASan+UBSan (.output-asan/)
 #   make stress     load test: syscall + loopback connection storms
+#   make eval       detection benchmark on the labelled recordings (no root)
 #   make V=1        show the commands
 
 OUTPUT   := .output
@@ -60,7 +61,7 @@ LAYER_INC_cmd    := $(LAYERS) $(OUTPUT)
 layer_cflags = $(filter-out -Isrc/% -I$(OUTPUT),$(CFLAGS)) \
 	       $(patsubst -Isrc/$(OUTPUT),-I$(OUTPUT),$(addprefix -Isrc/,$(LAYER_INC_$(1))))
 
-.PHONY: all run test unit golden integration deps bench bench-tools clean
+.PHONY: all run test unit golden integration deps bench bench-tools clean eval eval-record
 .DELETE_ON_ERROR:
 
 all: $(BIN)
@@ -277,6 +278,17 @@ bench: deps $(BIN) bench-tools
 	$(Q)tools/deps.sh bench
 	$(Q)tools/bench/run.sh $(BENCH_ROUNDS)
 	$(Q)tools/bench/net_path.sh $(BENCH_ROUNDS)
+
+# ---- detection benchmark (issue 19, tools/eval) ---------------------------
+# eval replays tests/eval/recordings through each detector (EVAL_DETECTORS:
+# NAME BINARY "ANALYZE OPTIONS" triples); eval-record (root) regenerates them.
+EVAL_DETECTORS ?= --detector old ./$(BIN) ""
+eval: $(BIN)
+	$(Q)$(PYTHON) tools/eval/evaluate.py --recordings tests/eval/recordings $(EVAL_DETECTORS)
+
+eval-record: deps $(BIN)
+	$(Q)tools/deps.sh eval
+	$(Q)tools/eval/record_all.sh ./$(BIN) tests/eval/recordings $(EVAL_SCENARIOS)
 
 clean:
 	$(call msg,CLEAN,)

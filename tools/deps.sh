@@ -9,6 +9,8 @@ python3-sklearn valgrind stress-ng iproute2 libmicrohttpd-dev libinih-dev
 prometheus man-db groff-base curl"
 # `make bench` also measures the peers users would run instead.
 [ "${1:-}" = bench ] && PKGS="$PKGS bpftrace libbpf-tools"
+# `make eval-record` attacks with real tools (sshd is the brute-forced service).
+[ "${1:-}" = eval ] && PKGS="$PKGS openssh-server nmap socat sshpass"
 
 missing=""
 for p in $PKGS; do
