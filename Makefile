@@ -167,6 +167,7 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory $(BIN) bench-tools
 	$(Q)$(MAKE) --no-print-directory unit
 	$(Q)$(MAKE) --no-print-directory golden
+	$(Q)$(MAKE) --no-print-directory eval
 	$(Q)$(MAKE) --no-print-directory ecosystem
 	$(Q)$(MAKE) --no-print-directory integration
 	$(Q)$(MAKE) --no-print-directory fuzz-replay
