@@ -256,9 +256,9 @@ enum dp_syscall_health {
 /*
  * --per-cgroup: every group's bins per cgroup v2 id, each in an LRU hash
  * of at most DP_CGROUP_MAX entries (not per CPU: increments are atomic),
- * whose values start with the group's counts. Memory is DP_CGROUP_MAX *
- * (~6.8 KiB syscall + ~3.9 KiB net + ~1.1 KiB node) = ~12 MiB whatever the
- * number of CPUs. The cgroup_dropped health counters count events that
+ * whose values are the group's counts (struct dp_*_cgroup_hist). Memory is
+ * DP_CGROUP_MAX * (6,912 B syscall + 3,992 B net + 1,152 B node) = ~11.8
+ * MiB whatever the number of CPUs. The cgroup_dropped health counters count events that
  * found no entry even after inserting; userspace counts the entries the
  * LRU evicted (they vanish between two reads).
  */
@@ -309,6 +309,14 @@ struct dp_syscall_hist {
 	unsigned long long counts[DP_SYSCALL_BINS];
 	unsigned long long health[DP_SYSCALL_HEALTH_N];
 	struct dp_syscall_cpu cpu;
+};
+
+/*
+ * The value of the syscall group's --per-cgroup map: the counts only (the
+ * health counters and the CPU's tracing state are per CPU).
+ */
+struct dp_syscall_cgroup_hist {
+	unsigned long long counts[DP_SYSCALL_BINS];
 };
 
 enum dp_node_offsets {

@@ -35,7 +35,7 @@ static const struct group_desc group_descs[DP_GROUP_COUNT] = {
 	[DP_GROUP_SYSCALL] = {
 		"syscall", sizeof(struct dp_syscall_hist) / sizeof(uint64_t),
 		DP_SYSCALL_BINS, DP_SYSCALL_HEALTH_N, probe__syscall_map_fd,
-		sizeof(struct dp_syscall_hist),
+		sizeof(struct dp_syscall_cgroup_hist),
 	},
 	[DP_GROUP_NET] = {
 		"net", sizeof(struct dp_net_hist) / sizeof(uint64_t),

@@ -56,7 +56,7 @@ int probe__syscall_map_fd(const struct probe *p);
 
 /*
  * Group g's per-cgroup map (cgroup id -> a value starting with the group's
- * counts: struct dp_syscall_hist, struct dp_net_cgroup_hist), or -1 when
+ * counts: struct dp_*_cgroup_hist), or -1 when
  * --per-cgroup is off, the group is off or has none (node).
  */
 int probe__cgroup_map_fd(const struct probe *p, enum dp_group g);
