@@ -359,6 +359,11 @@ unparsed:
 
 /* ---- tp_btf: typed pointers, read directly ----------------------------- */
 
+/*
+ * Whether events of network namespace net count: every namespace's when
+ * no --netns filter is set (netns_ino 0), else only that one's. The same
+ * answer as core_net_wanted, the classic flavour's.
+ */
 static __always_inline bool btf_net_wanted(const struct net *net)
 {
 	return !netns_ino || (net && net->ns.inum == netns_ino);
@@ -450,12 +455,16 @@ int BPF_PROG(btf_dev_receive, struct sk_buff *skb)
 
 /* ---- classic tracepoints: recorded fields, CO-RE reads ----------------- */
 
+/* btf_net_wanted's answer, by CO-RE reads. */
 static __always_inline bool core_net_wanted(const struct net *net)
 {
-	return net && BPF_CORE_READ(net, ns.inum) == netns_ino;
+	return !netns_ino || (net && BPF_CORE_READ(net, ns.inum) == netns_ino);
 }
 
-/* The filter costs reads only when one is set. */
+/*
+ * The namespace of a socket, of a packet's device; read only when a
+ * filter is set (with none, every namespace is wanted: no read needed).
+ */
 static __always_inline bool core_sock_wanted(const struct sock *sk)
 {
 	return !netns_ino ||
