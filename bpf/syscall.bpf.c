@@ -47,6 +47,19 @@ struct trace {
 	__u64 exemplar;
 };
 
+/*
+ * The syscall number at exit, from the registers (tp_btf's sys_exit has
+ * no id argument): where the architecture keeps it until then, as the
+ * kernel's syscall_get_nr() reads it. The Makefile builds for these two.
+ */
+#if defined(__TARGET_ARCH_x86)
+#define SYSCALL_NR(regs)	((regs)->orig_ax)
+#elif defined(__TARGET_ARCH_arm64)
+#define SYSCALL_NR(regs)	((regs)->syscallno)
+#else
+#error "syscall.bpf.c: no syscall number register for this architecture"
+#endif
+
 /* Per-thread syscall start times for the fallback path. */
 #define START_MAP_ENTRIES 16384
 
@@ -286,8 +299,7 @@ int BPF_PROG(btf_sys_exit, struct pt_regs *regs, long ret)
 	if (!h)
 		return 0;
 	t = entry_decision(h, regs);
-	/* x86-64: the syscall number survives in orig_ax until exit. */
-	count_exit(h, regs->orig_ax, ret, &t);
+	count_exit(h, SYSCALL_NR(regs), ret, &t);
 	return 0;
 }
 
