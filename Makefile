@@ -40,8 +40,10 @@ CFLAGS   += $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude \
 	    $(addprefix -Isrc/,$(LAYERS)) -I$(OUTPUT) \
 	    $(shell pkg-config --cflags json-c 2>/dev/null)
 LDLIBS   += -lbpf -lelf -lz -ljson-c -lm -lmicrohttpd -linih -lpthread
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall \
-	      -I$(OUTPUT) -Iinclude
+# -Wextra but unused parameters: BPF_PROG() programs get every argument of
+# their hook, and a ctx, whether they read them or not.
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra \
+	      -Wno-unused-parameter -I$(OUTPUT) -Iinclude
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.o,$(BPF_SRCS))
