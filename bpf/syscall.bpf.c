@@ -184,11 +184,12 @@ static __always_inline __u32 coin(struct dp_syscall_hist *h)
 static __always_inline bool count_enter(struct dp_syscall_hist *h, long id,
 					struct trace *t)
 {
-	struct dp_counts x = hists_of(h);
 	__u32 r = coin(h);
+	struct dp_counts x;
 
 	t->exemplar = proc_exemplars && r >= exemplar_threshold;
 	t->start_ns = latency_sample_period == 1 || r < latency_threshold;
+	x = hists_of(h);	/* after the coin: fewer registers spilled */
 	count(&x, DP_OFF_SYSCALL_ID +
 	      dp_bucket_categorical((__u64)id, DP_SYSCALL_ID_BINS), t->exemplar);
 	if (t->start_ns)
