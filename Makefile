@@ -18,6 +18,10 @@ BPFTOOL  ?= bpftool
 CC       ?= cc
 PYTHON   ?= /usr/bin/python3
 ARCH     := $(shell uname -m | sed 's/x86_64/x86/; s/aarch64/arm64/')
+# The architectures bpf/syscall.bpf.c reads the syscall number on exit of.
+ifeq ($(filter x86 arm64,$(ARCH)),)
+$(error driftprobe builds on x86-64 and arm64 only, not on $(shell uname -m) (ARCH=$(ARCH)))
+endif
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 
 ifeq ($(V),1)
@@ -38,8 +42,10 @@ override CFLAGS += $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude \
 	    $(addprefix -Isrc/,$(LAYERS)) -I$(OUTPUT) \
 	    $(shell pkg-config --cflags json-c 2>/dev/null)
 LDLIBS   += -lbpf -lelf -lz -ljson-c -lm -lmicrohttpd -linih -lpthread
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall \
-	      -I$(OUTPUT) -Iinclude
+# -Wextra but unused parameters: BPF_PROG() programs get every argument of
+# their hook, and a ctx, whether they read them or not.
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra \
+	      -Wno-unused-parameter -I$(OUTPUT) -Iinclude
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.o,$(BPF_SRCS))
@@ -81,13 +87,13 @@ $(OUTPUT)/vmlinux.h: | $(OUTPUT)
 
 # Syscall names (labels) and groups (rows of syscall.group_errno), from the
 # installed kernel UAPI header.
-$(OUTPUT)/syscall_names.h: tools/gen_syscall_names.sh | $(OUTPUT)
+$(OUTPUT)/syscall_names.h: tools/gen_syscall_names.sh tools/syscall_numbers.sh | $(OUTPUT)
 	$(call msg,GEN,$@)
-	$(Q)tools/gen_syscall_names.sh > $@
+	$(Q)CC=$(CC) tools/gen_syscall_names.sh > $@
 
-$(OUTPUT)/syscall_groups.h: tools/gen_syscall_groups.sh include/driftprobe/features.h | $(OUTPUT)
+$(OUTPUT)/syscall_groups.h: tools/gen_syscall_groups.sh tools/syscall_numbers.sh include/driftprobe/features.h | $(OUTPUT)
 	$(call msg,GEN,$@)
-	$(Q)tools/gen_syscall_groups.sh > $@
+	$(Q)CC=$(CC) tools/gen_syscall_groups.sh > $@
 
 GENERATED := $(OUTPUT)/syscall_names.h $(OUTPUT)/syscall_groups.h
 

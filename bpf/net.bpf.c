@@ -52,7 +52,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_endian.h>
 #include <driftprobe/buckets.h>
-#include "cgroup_entry.h"
+#include "count.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -85,45 +85,45 @@ struct {
 /* The value a new cgroup entry starts from (too big for the BPF stack). */
 static const struct dp_net_cgroup_hist zero_cgroup_hist;
 
-/* Where one event is counted: this CPU's slot, and its cgroup's entry. */
+/*
+ * Where one event is counted (count.bpf.h), and this CPU's slot h, whose
+ * exemplars stay host-wide.
+ */
 struct hists {
-	struct dp_net_hist *cpu;
-	struct dp_net_cgroup_hist *cg;	/* NULL: not counted per cgroup */
+	struct dp_net_hist *h;
+	struct dp_counts c;
 };
 
 /*
- * The histograms of an event owned by cgroup cgid (0: by none), the
- * cgroup's entry inserted when missing. false when there is no CPU slot;
- * an entry that could not be had is counted in the slot's health.
+ * The histograms of an event owned by cgroup cgid (0: by none). false when
+ * there is no CPU slot.
  */
 static __always_inline bool hists_of(__u64 cgid, struct hists *x)
 {
 	__u32 zero = 0;
 
-	x->cg = NULL;
-	x->cpu = bpf_map_lookup_elem(&net_hist, &zero);
-	if (!x->cpu)
+	x->h = bpf_map_lookup_elem(&net_hist, &zero);
+	if (!x->h)
 		return false;
-	if (per_cgroup && cgid)
-		x->cg = dp_cgroup_entry(&cgroup_hist, cgid, &zero_cgroup_hist,
-					&x->cpu->health[DP_NH_CGROUP_DROPPED]);
+	x->c = dp_counts_of(x->h->counts, &cgroup_hist, per_cgroup ? cgid : 0,
+			    &zero_cgroup_hist,
+			    &x->h->health[DP_NH_CGROUP_DROPPED]);
 	return true;
 }
 
-/* counts[idx] += n in both histograms. */
+/* counts[idx] += n in x's histograms. */
 static __always_inline void add(struct hists *x, unsigned int idx, __u64 n)
 {
-	x->cpu->counts[idx] += n;
-	if (x->cg)
-		__sync_fetch_and_add(&x->cg->counts[idx], n);
+	dp_count(&x->c, idx, DP_NET_BINS, n);
 }
 
-static __always_inline void count(__u64 cgid, int off, unsigned int bin)
+/* An event of bin idx, owned by cgroup cgid. */
+static __always_inline void count(__u64 cgid, unsigned int idx)
 {
 	struct hists x;
 
 	if (hists_of(cgid, &x))
-		add(&x, off + bin, 1);
+		add(&x, idx, 1);
 }
 
 /* ---- the logic both flavours share, on plain values -------------------- */
@@ -136,7 +136,7 @@ static __always_inline bool inet_family(__u16 family)
 static __always_inline void count_bytes(__u64 cgid, int off, int ret)
 {
 	if (ret > 0)
-		count(cgid, off, dp_bucket_log2(ret, DP_NET_BYTES_BINS));
+		count(cgid, off + dp_bucket_log2(ret, DP_NET_BYTES_BINS));
 }
 
 /*
@@ -201,7 +201,7 @@ static __always_inline void count_comm_dport(struct hists *x,
 	if (cell >= DP_COMM_ROWS * DP_PORT_CLASS_N)	/* verifier */
 		return;
 	add(x, DP_OFF_NET_COMM_DPORT + cell, 1);
-	__builtin_memcpy(x->cpu->comm_dport_last[cell], comm, sizeof(comm));
+	__builtin_memcpy(x->h->comm_dport_last[cell], comm, sizeof(comm));
 }
 
 /* A TCP state change of a socket of cgroup cgid; dport in host order. */
@@ -218,7 +218,7 @@ static __always_inline void count_state(__u64 cgid, int oldstate,
 		if (bin >= DP_NET_DPORT_BINS)	/* cannot happen; verifier */
 			return;
 		add(&x, DP_OFF_NET_DPORT + bin, 1);
-		x.cpu->dport_last[bin] = dport;
+		x.h->dport_last[bin] = dport;
 		count_comm_dport(&x, dport);
 		ev = DP_TCP_EV_CONNECT;
 	} else if (oldstate == TCP_SYN_RECV && newstate == TCP_ESTABLISHED) {
@@ -332,7 +332,7 @@ static __always_inline void count_egress(__u64 cgid, const void *nh,
 	if (bin >= DP_NET_PEER_BINS)	/* cannot happen; for the verifier */
 		return;
 	add(&x, DP_OFF_NET_PEER + bin, len);
-	last = &x.cpu->peer_last[bin];
+	last = &x.h->peer_last[bin];
 	__builtin_memcpy(last->addr, d, 4);
 	if (addr_len == 16)
 		__builtin_memcpy(last->addr + 4, d + 4, 12);
@@ -347,18 +347,23 @@ static __always_inline void count_egress(__u64 cgid, const void *nh,
 	if (bin >= DP_NET_DPORT_BINS)	/* cannot happen; for the verifier */
 		return;
 	add(&x, DP_OFF_NET_UDP_DPORT + bin, 1);
-	x.cpu->udp_dport_last[bin] = last->port;
+	x.h->udp_dport_last[bin] = last->port;
 	if (last->port == DNS_PORT)
 		add(&x, DP_OFF_NET_DNS_LEN +
 			dp_bucket_loglin(be16_at(&ph.b[l4 + 4]) - 8,
 					 DP_NET_DNS_BINS), 1);
 	return;
 unparsed:
-	x.cpu->health[DP_NH_PKT_UNPARSED]++;
+	x.h->health[DP_NH_PKT_UNPARSED]++;
 }
 
 /* ---- tp_btf: typed pointers, read directly ----------------------------- */
 
+/*
+ * Whether events of network namespace net count: every namespace's when
+ * no --netns filter is set (netns_ino 0), else only that one's. The same
+ * answer as core_net_wanted, the classic flavour's.
+ */
 static __always_inline bool btf_net_wanted(const struct net *net)
 {
 	return !netns_ino || (net && net->ns.inum == netns_ino);
@@ -399,8 +404,8 @@ SEC("tp_btf/tcp_retransmit_skb")
 int BPF_PROG(btf_retransmit, const struct sock *sk)
 {
 	if (btf_sock_wanted(sk))
-		count(btf_sock_cgroup(sk), DP_OFF_TCP_EVENT,
-		      DP_TCP_EV_RETRANSMIT);
+		count(btf_sock_cgroup(sk),
+		      DP_OFF_TCP_EVENT + DP_TCP_EV_RETRANSMIT);
 	return 0;
 }
 
@@ -413,7 +418,7 @@ int BPF_PROG(btf_send_reset, const struct sock *sk, const struct sk_buff *skb)
 	if (sk ? !btf_sock_wanted(sk)
 	       : !(skb && (dev = skb->dev) && btf_net_wanted(dev->nd_net.net)))
 		return 0;
-	count(btf_sock_cgroup(sk), DP_OFF_TCP_EVENT, DP_TCP_EV_RESET_SENT);
+	count(btf_sock_cgroup(sk), DP_OFF_TCP_EVENT + DP_TCP_EV_RESET_SENT);
 	return 0;
 }
 
@@ -421,8 +426,8 @@ SEC("tp_btf/tcp_receive_reset")
 int BPF_PROG(btf_receive_reset, struct sock *sk)
 {
 	if (btf_sock_wanted(sk))
-		count(btf_sock_cgroup(sk), DP_OFF_TCP_EVENT,
-		      DP_TCP_EV_RESET_RECEIVED);
+		count(btf_sock_cgroup(sk),
+		      DP_OFF_TCP_EVENT + DP_TCP_EV_RESET_RECEIVED);
 	return 0;
 }
 
@@ -443,19 +448,23 @@ int BPF_PROG(btf_dev_receive, struct sk_buff *skb)
 	const struct net_device *dev = skb->dev;
 
 	if (dev && btf_net_wanted(dev->nd_net.net))
-		count(0, DP_OFF_NET_PKT_RX,
-		      dp_bucket_log2(skb->len, DP_NET_PKT_BINS));
+		count(0, DP_OFF_NET_PKT_RX +
+			 dp_bucket_log2(skb->len, DP_NET_PKT_BINS));
 	return 0;
 }
 
 /* ---- classic tracepoints: recorded fields, CO-RE reads ----------------- */
 
+/* btf_net_wanted's answer, by CO-RE reads. */
 static __always_inline bool core_net_wanted(const struct net *net)
 {
-	return net && BPF_CORE_READ(net, ns.inum) == netns_ino;
+	return !netns_ino || (net && BPF_CORE_READ(net, ns.inum) == netns_ino);
 }
 
-/* The filter costs reads only when one is set. */
+/*
+ * The namespace of a socket, of a packet's device; read only when a
+ * filter is set (with none, every namespace is wanted: no read needed).
+ */
 static __always_inline bool core_sock_wanted(const struct sock *sk)
 {
 	return !netns_ino ||
@@ -509,8 +518,8 @@ int tp_retransmit(struct trace_event_raw_tcp_retransmit_skb *ctx)
 	const struct sock *sk = ctx->skaddr;
 
 	if (core_sock_wanted(sk))
-		count(core_sock_cgroup(sk), DP_OFF_TCP_EVENT,
-		      DP_TCP_EV_RETRANSMIT);
+		count(core_sock_cgroup(sk),
+		      DP_OFF_TCP_EVENT + DP_TCP_EV_RETRANSMIT);
 	return 0;
 }
 
@@ -520,8 +529,8 @@ int tp_send_reset(struct trace_event_raw_tcp_send_reset *ctx)
 	const struct sock *sk = ctx->skaddr;
 
 	if (sk ? core_sock_wanted(sk) : core_skb_wanted(ctx->skbaddr))
-		count(core_sock_cgroup(sk), DP_OFF_TCP_EVENT,
-		      DP_TCP_EV_RESET_SENT);
+		count(core_sock_cgroup(sk),
+		      DP_OFF_TCP_EVENT + DP_TCP_EV_RESET_SENT);
 	return 0;
 }
 
@@ -531,8 +540,8 @@ int tp_receive_reset(struct trace_event_raw_tcp_event_sk *ctx)
 	const struct sock *sk = ctx->skaddr;
 
 	if (core_sock_wanted(sk))
-		count(core_sock_cgroup(sk), DP_OFF_TCP_EVENT,
-		      DP_TCP_EV_RESET_RECEIVED);
+		count(core_sock_cgroup(sk),
+		      DP_OFF_TCP_EVENT + DP_TCP_EV_RESET_RECEIVED);
 	return 0;
 }
 
@@ -554,7 +563,7 @@ SEC("tracepoint/net/netif_receive_skb")
 int tp_dev_receive(struct trace_event_raw_net_dev_template *ctx)
 {
 	if (core_skb_wanted(ctx->skbaddr))
-		count(0, DP_OFF_NET_PKT_RX,
-		      dp_bucket_log2(ctx->len, DP_NET_PKT_BINS));
+		count(0, DP_OFF_NET_PKT_RX +
+			 dp_bucket_log2(ctx->len, DP_NET_PKT_BINS));
 	return 0;
 }

@@ -9,7 +9,7 @@
  * to store either counted.
  *
  * With per_cgroup set (--per-cgroup), each count is also added to the
- * entry of the cgroup v2 that owns the event (cgroup_entry.h), which is
+ * entry of the cgroup v2 that owns the event (count.bpf.h), which is
  * never simply "the current task's" but for exec:
  *   proc.exec            the task that execs (it is current)
  *   sched.runq_latency   the task that waited, about to run (next)
@@ -22,7 +22,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <driftprobe/buckets.h>
-#include "cgroup_entry.h"
+#include "count.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -80,21 +80,19 @@ static __always_inline struct dp_node_hist *this_cpu_hist(void)
 	return bpf_map_lookup_elem(&node_hist, &zero);
 }
 
-/* counts[idx]++ in this CPU's slot and, with cgid, in cgroup cgid's entry. */
+/*
+ * An event of bin idx owned by cgroup cgid, in this CPU's slot h and, with
+ * per_cgroup, in cgid's entry.
+ */
 static __always_inline void count(struct dp_node_hist *h, __u64 cgid,
 				  unsigned int idx)
 {
-	struct dp_node_cgroup_hist *cg;
+	struct dp_counts x = dp_counts_of(h->counts, &cgroup_hist,
+					  per_cgroup ? cgid : 0,
+					  &zero_cgroup_hist,
+					  &h->health[DP_DH_CGROUP_DROPPED]);
 
-	if (idx >= DP_NODE_BINS)	/* verifier */
-		return;
-	h->counts[idx]++;
-	if (!per_cgroup || !cgid)
-		return;
-	cg = dp_cgroup_entry(&cgroup_hist, cgid, &zero_cgroup_hist,
-			     &h->health[DP_DH_CGROUP_DROPPED]);
-	if (cg)
-		__sync_fetch_and_add(&cg->counts[idx], 1);
+	dp_count(&x, idx, DP_NODE_BINS, 1);
 }
 
 /* The cgroup v2 id of task (its default-hierarchy cgroup). */

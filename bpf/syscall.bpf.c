@@ -26,14 +26,14 @@
  * The loader enables exactly one flavour.
  *
  * With per_cgroup set (--per-cgroup), every bin is also counted in the
- * current task's cgroup v2 entry of cgroup_hist (atomically: the entries
- * are shared by all CPUs, which bounds memory on large hosts).
+ * current task's cgroup v2 entry of cgroup_hist, as every group counts
+ * (count.bpf.h); the entries hold the counts only.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <driftprobe/buckets.h>
-#include "cgroup_entry.h"
+#include "count.bpf.h"
 #include "syscall_groups.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -46,6 +46,19 @@ struct trace {
 	__u64 start_ns;		/* 0: not timed */
 	__u64 exemplar;
 };
+
+/*
+ * The syscall number at exit, from the registers (tp_btf's sys_exit has
+ * no id argument): where the architecture keeps it until then, as the
+ * kernel's syscall_get_nr() reads it. The Makefile builds for these two.
+ */
+#if defined(__TARGET_ARCH_x86)
+#define SYSCALL_NR(regs)	((regs)->orig_ax)
+#elif defined(__TARGET_ARCH_arm64)
+#define SYSCALL_NR(regs)	((regs)->syscallno)
+#else
+#error "syscall.bpf.c: no syscall number register for this architecture"
+#endif
 
 /* Per-thread syscall start times for the fallback path. */
 #define START_MAP_ENTRIES 16384
@@ -74,7 +87,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, DP_CGROUP_MAX);
 	__type(key, __u64);
-	__type(value, struct dp_syscall_hist);
+	__type(value, struct dp_syscall_cgroup_hist);
 } cgroup_hist SEC(".maps");
 
 struct {
@@ -85,7 +98,7 @@ struct {
 } proc_exemplar SEC(".maps");
 
 /* The value a new cgroup entry starts from (too big for the BPF stack). */
-static const struct dp_syscall_hist zero_hist;
+static const struct dp_syscall_cgroup_hist zero_cgroup_hist;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -109,16 +122,15 @@ static __always_inline struct dp_syscall_hist *this_cpu_hist(void)
 }
 
 /*
- * The current cgroup's entry; NULL when per-cgroup counting is off or the
- * entry could not be had (counted in h's health).
+ * The histograms of the current syscall: this CPU's slot h and, with
+ * per_cgroup, the current task's cgroup entry.
  */
-static __always_inline struct dp_syscall_hist *
-this_cgroup_hist(struct dp_syscall_hist *h)
+static __always_inline struct dp_counts hists_of(struct dp_syscall_hist *h)
 {
-	if (!per_cgroup)
-		return NULL;
-	return dp_cgroup_entry(&cgroup_hist, bpf_get_current_cgroup_id(),
-			       &zero_hist, &h->health[DP_SH_CGROUP_DROPPED]);
+	return dp_counts_of(h->counts, &cgroup_hist,
+			    per_cgroup ? bpf_get_current_cgroup_id() : 0,
+			    &zero_cgroup_hist,
+			    &h->health[DP_SH_CGROUP_DROPPED]);
 }
 
 /* One sampled event of bin idx for the current process. */
@@ -140,17 +152,11 @@ static __always_inline void note_process(unsigned int idx)
 	bpf_map_update_elem(&proc_exemplar, &key, &fresh, BPF_NOEXIST);
 }
 
-/*
- * Bin idx of the syscall group: this CPU's slot, and the cgroup's entry;
- * the process too when the syscall is an exemplar.
- */
-static __always_inline void count(struct dp_syscall_hist *h,
-				  struct dp_syscall_hist *cg, unsigned int idx,
+/* Bin idx in x's histograms; the process too when it is an exemplar. */
+static __always_inline void count(const struct dp_counts *x, unsigned int idx,
 				  bool exemplar)
 {
-	h->counts[idx]++;
-	if (cg)
-		__sync_fetch_and_add(&cg->counts[idx], 1);
+	dp_count(x, idx, DP_SYSCALL_BINS, 1);
 	if (exemplar)
 		note_process(idx);
 }
@@ -179,10 +185,12 @@ static __always_inline bool count_enter(struct dp_syscall_hist *h, long id,
 					struct trace *t)
 {
 	__u32 r = coin(h);
+	struct dp_counts x;
 
 	t->exemplar = proc_exemplars && r >= exemplar_threshold;
 	t->start_ns = latency_sample_period == 1 || r < latency_threshold;
-	count(h, this_cgroup_hist(h), DP_OFF_SYSCALL_ID +
+	x = hists_of(h);	/* after the coin: fewer registers spilled */
+	count(&x, DP_OFF_SYSCALL_ID +
 	      dp_bucket_categorical((__u64)id, DP_SYSCALL_ID_BINS), t->exemplar);
 	if (t->start_ns)
 		t->start_ns = bpf_ktime_get_ns();
@@ -197,7 +205,7 @@ static __always_inline bool count_enter(struct dp_syscall_hist *h, long id,
 static __always_inline void count_exit(struct dp_syscall_hist *h, long id,
 				       long ret, const struct trace *t)
 {
-	struct dp_syscall_hist *cg = this_cgroup_hist(h);
+	struct dp_counts x = hists_of(h);
 	unsigned int group = dp_syscall_group_of[
 		dp_bucket_categorical((__u64)id, DP_SYSCALL_ID_BINS)];
 
@@ -208,16 +216,16 @@ static __always_inline void count_exit(struct dp_syscall_hist *h, long id,
 	 */
 	barrier_var(group);
 	group &= DP_SYSCALL_GROUPS - 1;
-	count(h, cg, DP_OFF_SYSCALL_ERRNO +
+	count(&x, DP_OFF_SYSCALL_ERRNO +
 	      dp_bucket_errno(ret, DP_SYSCALL_ERRNO_BINS), t->exemplar);
-	count(h, cg, DP_OFF_SYSCALL_GROUP_ERRNO + group * DP_ERRNO_CLASSES +
+	count(&x, DP_OFF_SYSCALL_GROUP_ERRNO + group * DP_ERRNO_CLASSES +
 	      dp_errno_class(ret), t->exemplar);
 	if (!t->start_ns) {
 		if (latency_sample_period == 1)
 			h->health[DP_SH_EXIT_WITHOUT_START]++;
 		return;
 	}
-	count(h, cg, DP_OFF_SYSCALL_LATENCY +
+	count(&x, DP_OFF_SYSCALL_LATENCY +
 	      dp_bucket_loglin(bpf_ktime_get_ns() - t->start_ns,
 			       DP_SYSCALL_LATENCY_BINS), t->exemplar);
 }
@@ -292,8 +300,7 @@ int BPF_PROG(btf_sys_exit, struct pt_regs *regs, long ret)
 	if (!h)
 		return 0;
 	t = entry_decision(h, regs);
-	/* x86-64: the syscall number survives in orig_ax until exit. */
-	count_exit(h, regs->orig_ax, ret, &t);
+	count_exit(h, SYSCALL_NR(regs), ret, &t);
 	return 0;
 }
 

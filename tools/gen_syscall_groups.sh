@@ -1,13 +1,13 @@
 #!/bin/sh
 # Emit the syscall number -> dp_syscall_group table (rows of the joint
-# feature syscall.group_errno) from the installed kernel UAPI header, by
-# name (features.h gives the table size). Included by the BPF program and by userspace, so both agree.
+# feature syscall.group_errno) from the build target's kernel UAPI header
+# (tools/syscall_numbers.sh), by name (features.h, or $1, gives the table
+# size). Included by the BPF program and by userspace, so both agree.
 set -eu
-hdr=${1:-/usr/include/$(gcc -print-multiarch)/asm/unistd_64.h}
-[ -r "$hdr" ] || { echo "gen_syscall_groups: cannot read $hdr (install linux-libc-dev)" >&2; exit 1; }
-echo "/* generated from $hdr by tools/gen_syscall_groups.sh; do not edit */"
+nr=$(tools/syscall_numbers.sh)
+echo "/* generated from <asm/unistd.h> by tools/gen_syscall_groups.sh; do not edit */"
 echo "static const unsigned char dp_syscall_group_of[DP_SYSCALL_ID_BINS] = {"
-sed -n 's/^#define __NR_\([a-z0-9_]*\)[ \t]\+\([0-9]\+\)$/\2 \1/p' "$hdr" |
+echo "$nr" |
 awk '
 function group(n) {
 	if (n ~ /^(socket|socketpair|connect|accept|accept4|bind|listen|shutdown|sendto|recvfrom|sendmsg|recvmsg|sendmmsg|recvmmsg|getsockname|getpeername|setsockopt|getsockopt)$/) return "NET"
@@ -27,5 +27,5 @@ END {
 		g = (i in name) ? group(name[i]) : ""
 		printf "\t[%d] = DP_SG_%s,\t/* %s */\n", i, g == "" ? "OTHER" : g, (i in name) ? name[i] : "-"
 	}
-}' bins="$(sed -n 's/^#define DP_SYSCALL_ID_BINS[ \t]*\([0-9]*\).*/\1/p' "${2:-include/driftprobe/features.h}")"
+}' bins="$(sed -n 's/^#define DP_SYSCALL_ID_BINS[ \t]*\([0-9]*\).*/\1/p' "${1:-include/driftprobe/features.h}")"
 echo "};"

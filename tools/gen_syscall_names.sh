@@ -1,10 +1,10 @@
 #!/bin/sh
 # Emit a C table of syscall names indexed by number, from the installed
-# kernel UAPI header (linux-libc-dev), for syscall.id bin labels.
+# kernel UAPI header of the build target (tools/syscall_numbers.sh), for
+# syscall.id bin labels.
 set -eu
-hdr=${1:-/usr/include/$(gcc -print-multiarch)/asm/unistd_64.h}
-[ -r "$hdr" ] || { echo "gen_syscall_names: cannot read $hdr (install linux-libc-dev)" >&2; exit 1; }
-echo "/* generated from $hdr by tools/gen_syscall_names.sh; do not edit */"
+nr=$(tools/syscall_numbers.sh)
+echo "/* generated from <asm/unistd.h> by tools/gen_syscall_names.sh; do not edit */"
 echo "static const char *const syscall_names[] = {"
-sed -n 's/^#define __NR_\([a-z0-9_]*\)[ \t]\+\([0-9]\+\)$/\t[\2] = "\1",/p' "$hdr"
+echo "$nr" | awk '{ printf "\t[%d] = \"%s\",\n", $1, $2 }'
 echo "};"

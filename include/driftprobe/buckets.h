@@ -151,7 +151,7 @@ static inline unsigned int dp_hash32(unsigned int v, unsigned int bits)
 static inline unsigned int dp_bucket_port(unsigned int port)
 {
 	switch (port) {
-#define DP_X_PORT_CASE(p, id, label) case p: return DP_PORT_##id;
+#define DP_X_PORT_CASE(p, id, label, class) case p: return DP_PORT_##id;
 	DP_NAMED_PORTS(DP_X_PORT_CASE)
 #undef DP_X_PORT_CASE
 	}
@@ -174,21 +174,19 @@ static inline unsigned int dp_bucket_peer(unsigned int w0, unsigned int w1,
 	return dp_hash32(w0 ^ w1 ^ w2 ^ w3, DP_NET_PEER_BITS);
 }
 
-/* The class of a destination port: the columns of net.comm_dport. */
+/*
+ * The class of a destination port, the columns of net.comm_dport: a named
+ * or classed port's own (features.h), else its range's.
+ */
 static inline enum dp_port_class dp_port_class(unsigned int port)
 {
 	switch (port) {
-	case 80: case 443: case 8080: case 8443:
-		return DP_PC_WEB;
-	case 53: case 853:
-		return DP_PC_DNS;
-	case 22:
-		return DP_PC_SSH;
-	case 25: case 110: case 143: case 465: case 587: case 993: case 995:
-		return DP_PC_MAIL;
-	case 1433: case 1521: case 3306: case 5432: case 6379: case 9042:
-	case 9200: case 11211: case 27017:
-		return DP_PC_DATABASE;
+#define DP_X_NAMED_CLASS(p, id, label, class) case p: return DP_PC_##class;
+#define DP_X_CLASSED(p, class) case p: return DP_PC_##class;
+	DP_NAMED_PORTS(DP_X_NAMED_CLASS)
+	DP_CLASSED_PORTS(DP_X_CLASSED)
+#undef DP_X_CLASSED
+#undef DP_X_NAMED_CLASS
 	}
 	if (port < DP_PORT_REGISTERED_MIN)
 		return DP_PC_WELL_KNOWN;

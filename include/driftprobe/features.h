@@ -86,28 +86,45 @@ enum dp_errno_class {
  * Network features. Service ports with a name get a bin each (in this
  * order); every other port is hashed into a few bins of its IANA range, so
  * a new port lands in a bin the baseline rarely used without the table
- * growing. X(port, id, label)
+ * growing. Each also has its column of net.comm_dport, its class (enum
+ * dp_port_class below; a service without a class of its own is in its
+ * range's). X(port, id, label, class)
  */
 #define DP_NAMED_PORTS(X)							\
-	X(20, FTP_DATA, "ftp-data") X(21, FTP, "ftp") X(22, SSH, "ssh")	\
-	X(23, TELNET, "telnet") X(25, SMTP, "smtp") X(53, DNS, "dns")		\
-	X(67, DHCP, "dhcp") X(80, HTTP, "http") X(88, KERBEROS, "kerberos")	\
-	X(110, POP3, "pop3") X(123, NTP, "ntp") X(143, IMAP, "imap")		\
-	X(161, SNMP, "snmp") X(389, LDAP, "ldap") X(443, HTTPS, "https")	\
-	X(445, SMB, "smb") X(465, SMTPS, "smtps") X(514, SYSLOG, "syslog")	\
-	X(587, SUBMISSION, "submission") X(636, LDAPS, "ldaps")		\
-	X(853, DOT, "dns-over-tls") X(993, IMAPS, "imaps")			\
-	X(995, POP3S, "pop3s") X(1433, MSSQL, "mssql")			\
-	X(1521, ORACLE, "oracle") X(2049, NFS, "nfs") X(2379, ETCD, "etcd")	\
-	X(3306, MYSQL, "mysql") X(3389, RDP, "rdp") X(5432, POSTGRES,		\
-	"postgresql") X(5672, AMQP, "amqp") X(6379, REDIS, "redis")		\
-	X(6443, KUBE_API, "kube-api") X(8080, HTTP_ALT, "http-alt")		\
-	X(8443, HTTPS_ALT, "https-alt") X(9090, PROMETHEUS, "prometheus")	\
-	X(9092, KAFKA, "kafka") X(9200, ELASTIC, "elasticsearch")		\
-	X(11211, MEMCACHED, "memcached") X(27017, MONGODB, "mongodb")
+	X(20, FTP_DATA, "ftp-data", WELL_KNOWN) X(21, FTP, "ftp", WELL_KNOWN)	\
+	X(22, SSH, "ssh", SSH) X(23, TELNET, "telnet", WELL_KNOWN)		\
+	X(25, SMTP, "smtp", MAIL) X(53, DNS, "dns", DNS)			\
+	X(67, DHCP, "dhcp", WELL_KNOWN) X(80, HTTP, "http", WEB)		\
+	X(88, KERBEROS, "kerberos", WELL_KNOWN) X(110, POP3, "pop3", MAIL)	\
+	X(123, NTP, "ntp", WELL_KNOWN) X(143, IMAP, "imap", MAIL)		\
+	X(161, SNMP, "snmp", WELL_KNOWN) X(389, LDAP, "ldap", WELL_KNOWN)	\
+	X(443, HTTPS, "https", WEB) X(445, SMB, "smb", WELL_KNOWN)		\
+	X(465, SMTPS, "smtps", MAIL) X(514, SYSLOG, "syslog", WELL_KNOWN)	\
+	X(587, SUBMISSION, "submission", MAIL)					\
+	X(636, LDAPS, "ldaps", WELL_KNOWN) X(853, DOT, "dns-over-tls", DNS)	\
+	X(993, IMAPS, "imaps", MAIL) X(995, POP3S, "pop3s", MAIL)		\
+	X(1433, MSSQL, "mssql", DATABASE) X(1521, ORACLE, "oracle", DATABASE)	\
+	X(2049, NFS, "nfs", REGISTERED) X(2379, ETCD, "etcd", REGISTERED)	\
+	X(3306, MYSQL, "mysql", DATABASE) X(3389, RDP, "rdp", REGISTERED)	\
+	X(5432, POSTGRES, "postgresql", DATABASE)				\
+	X(5672, AMQP, "amqp", REGISTERED) X(6379, REDIS, "redis", DATABASE)	\
+	X(6443, KUBE_API, "kube-api", REGISTERED)				\
+	X(8080, HTTP_ALT, "http-alt", WEB) X(8443, HTTPS_ALT, "https-alt", WEB)	\
+	X(9090, PROMETHEUS, "prometheus", REGISTERED)				\
+	X(9092, KAFKA, "kafka", REGISTERED)					\
+	X(9200, ELASTIC, "elasticsearch", DATABASE)				\
+	X(11211, MEMCACHED, "memcached", DATABASE)				\
+	X(27017, MONGODB, "mongodb", DATABASE)
+
+/*
+ * Ports with a class but no net.dport bin of their own (a bin more would
+ * change net.dport's shape, and every baseline's). X(port, class)
+ */
+#define DP_CLASSED_PORTS(X)							\
+	X(9042, DATABASE)	/* cassandra */
 
 enum dp_named_port {
-#define DP_X_PORT_IDX(port, id, label) DP_PORT_##id,
+#define DP_X_PORT_IDX(port, id, label, class) DP_PORT_##id,
 	DP_NAMED_PORTS(DP_X_PORT_IDX)
 #undef DP_X_PORT_IDX
 	DP_NAMED_PORTS_N
@@ -222,23 +239,15 @@ enum dp_feature_id {
 
 /*
  * Offsets of each feature's first bin inside its group's map value:
- * DP_OFF_<id> .. DP_END_<id> (inclusive), then the next feature follows.
+ * DP_OFF_<id> .. DP_END_<id> (inclusive), then the next feature follows;
+ * DP_<group>_BINS after the group's last.
  */
-enum dp_syscall_offsets {
 #define DP_X_OFF(id, name, kind, rows, cols, unit)			\
 	DP_OFF_##id, DP_END_##id = DP_OFF_##id + (rows) * (cols) - 1,
-	DP_FEATURES_SYSCALL(DP_X_OFF)
+enum dp_syscall_offsets { DP_FEATURES_SYSCALL(DP_X_OFF) DP_SYSCALL_BINS };
+enum dp_net_offsets { DP_FEATURES_NET(DP_X_OFF) DP_NET_BINS };
+enum dp_node_offsets { DP_FEATURES_NODE(DP_X_OFF) DP_NODE_BINS };
 #undef DP_X_OFF
-	DP_SYSCALL_BINS
-};
-
-enum dp_net_offsets {
-#define DP_X_OFF(id, name, kind, rows, cols, unit)			\
-	DP_OFF_##id, DP_END_##id = DP_OFF_##id + (rows) * (cols) - 1,
-	DP_FEATURES_NET(DP_X_OFF)
-#undef DP_X_OFF
-	DP_NET_BINS
-};
 
 /* Health counters of the syscall group: events we could not count right. */
 #define DP_SYSCALL_HEALTH(X)							\
@@ -256,9 +265,9 @@ enum dp_syscall_health {
 /*
  * --per-cgroup: every group's bins per cgroup v2 id, each in an LRU hash
  * of at most DP_CGROUP_MAX entries (not per CPU: increments are atomic),
- * whose values start with the group's counts. Memory is DP_CGROUP_MAX *
- * (~6.8 KiB syscall + ~3.9 KiB net + ~1.1 KiB node) = ~12 MiB whatever the
- * number of CPUs. The cgroup_dropped health counters count events that
+ * whose values are the group's counts (struct dp_*_cgroup_hist). Memory is
+ * DP_CGROUP_MAX * (6,912 B syscall + 3,992 B net + 1,152 B node) = ~11.8
+ * MiB whatever the number of CPUs. The cgroup_dropped health counters count events that
  * found no entry even after inserting; userspace counts the entries the
  * LRU evicted (they vanish between two reads).
  */
@@ -311,12 +320,12 @@ struct dp_syscall_hist {
 	struct dp_syscall_cpu cpu;
 };
 
-enum dp_node_offsets {
-#define DP_X_OFF(id, name, kind, rows, cols, unit)			\
-	DP_OFF_##id, DP_END_##id = DP_OFF_##id + (rows) * (cols) - 1,
-	DP_FEATURES_NODE(DP_X_OFF)
-#undef DP_X_OFF
-	DP_NODE_BINS
+/*
+ * The value of the syscall group's --per-cgroup map: the counts only (the
+ * health counters and the CPU's tracing state are per CPU).
+ */
+struct dp_syscall_cgroup_hist {
+	unsigned long long counts[DP_SYSCALL_BINS];
 };
 
 /* Health counters of the node group: start times we could not keep. */

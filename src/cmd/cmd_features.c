@@ -61,7 +61,6 @@ static const struct argp features_argp = {
 static void attach_status(const char *status[])
 {
 	static char kind[DP_GROUP_COUNT][16];
-	const char *kinds[DP_GROUP_COUNT];
 	struct probe *p;
 
 	for (int g = 0; g < DP_GROUP_COUNT; g++)
@@ -72,12 +71,10 @@ static void attach_status(const char *status[])
 	p = probe__open(&(struct probe_opts){ .hooks = PROBE_HOOKS_AUTO });
 	if (!p)
 		return;
-	kinds[DP_GROUP_SYSCALL] = probe__hook_kind(p);
-	kinds[DP_GROUP_NET] = probe__net_hook_kind(p);
-	kinds[DP_GROUP_NODE] = probe__node_hook_kind(p);
 	for (int g = 0; g < DP_GROUP_COUNT; g++) {
-		snprintf(kind[g], sizeof(kind[0]), "%s",
-			 kinds[g] ? kinds[g] : "unavailable");
+		const char *k = probe__hook_kind(p, g);
+
+		snprintf(kind[g], sizeof(kind[0]), "%s", k ? k : "unavailable");
 		status[g] = kind[g];
 	}
 	probe__destroy(p);

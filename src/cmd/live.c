@@ -191,7 +191,6 @@ int live__run(const struct live_opts *o, live_window_fn fn, void *ctx)
 				   strerror(errno));
 			goto cleanup;
 		}
-		st.hook_kind = probe__hook_kind(probe);
 		st.nhooks = probe__hooks(probe, &st.hooks);
 		st.nhealth = collector__health(col, &st.health_names,
 					       &st.health);

@@ -42,7 +42,7 @@ static const struct {
 	unsigned int port;
 	const char *name;
 } named_ports[] = {
-#define DP_X_PORT_NAME(p, id, label) { p, label },
+#define DP_X_PORT_NAME(p, id, label, class) { p, label },
 	DP_NAMED_PORTS(DP_X_PORT_NAME)
 #undef DP_X_PORT_NAME
 };

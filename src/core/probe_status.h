@@ -11,10 +11,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* A kernel hook the probe attached. */
+struct probe_hook {
+	const char *group;	/* "syscall", "net", "node" */
+	const char *name;	/* the tracepoint: "sys_enter", ... */
+	const char *kind;	/* "tp_btf" or "tracepoint" */
+};
+
 /* The probe's state as of a window, for health reporting. */
 struct probe_status {
-	const char *hook_kind;		/* "tp_btf" or "tracepoint" */
-	const char *const *hooks;	/* kernel hooks attached */
+	const struct probe_hook *hooks;	/* every hook of every group */
 	size_t nhooks;
 	const char **health_names;	/* probe health counters since start */
 	const uint64_t *health;

@@ -27,24 +27,23 @@ struct group_desc {
 	size_t words;		/* value size in u64 words */
 	size_t bins;		/* count words, then nhealth health words */
 	size_t nhealth;
-	int (*map_fd)(const struct probe *p);	/* < 0: group not loaded */
 	size_t cgroup_value_size;	/* --per-cgroup map value; 0: none */
 };
 
 static const struct group_desc group_descs[DP_GROUP_COUNT] = {
 	[DP_GROUP_SYSCALL] = {
 		"syscall", sizeof(struct dp_syscall_hist) / sizeof(uint64_t),
-		DP_SYSCALL_BINS, DP_SYSCALL_HEALTH_N, probe__syscall_map_fd,
-		sizeof(struct dp_syscall_hist),
+		DP_SYSCALL_BINS, DP_SYSCALL_HEALTH_N,
+		sizeof(struct dp_syscall_cgroup_hist),
 	},
 	[DP_GROUP_NET] = {
 		"net", sizeof(struct dp_net_hist) / sizeof(uint64_t),
-		DP_NET_BINS, DP_NET_HEALTH_N, probe__net_map_fd,
+		DP_NET_BINS, DP_NET_HEALTH_N,
 		sizeof(struct dp_net_cgroup_hist),
 	},
 	[DP_GROUP_NODE] = {
 		"node", sizeof(struct dp_node_hist) / sizeof(uint64_t),
-		DP_NODE_BINS, DP_NODE_HEALTH_N, probe__node_map_fd,
+		DP_NODE_BINS, DP_NODE_HEALTH_N,
 		sizeof(struct dp_node_cgroup_hist),
 	},
 };
@@ -130,7 +129,7 @@ struct collector *collector__new(struct probe *p)
 		struct group_state *g = &c->g[i];
 		size_t n = d->bins + d->nhealth;
 
-		g->fd = d->map_fd(p);
+		g->fd = probe__map_fd(p, i);	/* < 0: group not loaded */
 		if (g->fd < 0)
 			continue;
 		g->percpu = calloc(c->ncpus * d->words, sizeof(uint64_t));

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * BPF lifecycle: open the skeleton, pick one hook flavour by autoload, load,
- * attach; on failure of tp_btf fall back to classic tracepoints (which need
- * tracefs), for the syscall group and then the net group. The net group
- * failing is not fatal: the syscall features still run and one line says
- * the network ones are off.
- * Prints one clear line per failure; libbpf's own log only with --verbose.
+ * BPF lifecycle, one path for the three groups (syscall, net, node), each
+ * described by one table row: open its skeleton, pick one hook flavour by
+ * autoload (tp_btf, else classic tracepoints, which need tracefs), set its
+ * rodata knobs, shrink the maps it will not use, load, attach; list the
+ * hooks attached. The syscall group failing is fatal; the net and node
+ * groups failing is not: the other features still run and one line says
+ * which are off. Prints one clear line per failure; libbpf's own log only
+ * with --verbose.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -24,20 +26,25 @@
 #include "syscall.skel.h"
 
 #define BTF_PATH "/sys/kernel/btf/vmlinux"
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+/* Programs of all groups (17 today): room to spare. */
+#define MAX_HOOKS 32
 
-/* The tracefs event subsystems each group's classic flavour attaches to. */
-static const char *const syscall_subsystems[] = { "raw_syscalls" };
-static const char *const net_subsystems[] = { "net", "sock", "tcp" };
+/* One group's loaded BPF object. */
+struct probe_group {
+	void *skel;		/* NULL: the group is off */
+	struct bpf_object *obj;
+	const char *kind;	/* "tp_btf" or "tracepoint" */
+};
 
 struct probe {
-	struct syscall_bpf *skel;
-	struct net_bpf *net;	/* NULL: network features are off */
-	struct node_bpf *node;	/* NULL: node features are off */
-	const char *hook_kind;
-	const char *net_hook_kind;
+	struct probe_group g[DP_GROUP_COUNT];
+	struct probe_hook hooks[MAX_HOOKS];
+	size_t nhooks;
 	int ncpus;
 	bool per_cgroup, proc_exemplars;
 	unsigned int latency_sample_period;
+	unsigned int netns_ino;
 };
 
 static bool verbose_libbpf;
@@ -68,49 +75,6 @@ static uint32_t coin_threshold(unsigned int period)
 	return period > 1 ? (uint32_t)((1ULL << 32) / period) : UINT32_MAX;
 }
 
-/* Load and attach one flavour; returns 0 or -errno, skel destroyed on error. */
-static int try_hooks(struct probe *p, bool use_btf)
-{
-	struct syscall_bpf *s;
-	int err;
-
-	s = syscall_bpf__open();
-	if (!s)
-		return -errno;
-	bpf_program__set_autoload(s->progs.btf_sys_enter, use_btf);
-	bpf_program__set_autoload(s->progs.btf_sys_exit, use_btf);
-	/* Only sampled latency has untraced exits to take the shortcut. */
-	bpf_program__set_autoload(s->progs.btf_sched_switch,
-				  use_btf && p->latency_sample_period > 1);
-	bpf_program__set_autoload(s->progs.tp_sys_enter, !use_btf);
-	bpf_program__set_autoload(s->progs.tp_sys_exit, !use_btf);
-	bpf_map__set_autocreate(s->maps.task_start, use_btf);
-	bpf_map__set_autocreate(s->maps.tid_start, !use_btf);
-	s->rodata->per_cgroup = p->per_cgroup;
-	s->rodata->proc_exemplars = p->proc_exemplars;
-	s->rodata->latency_sample_period = p->latency_sample_period;
-	s->rodata->latency_threshold = coin_threshold(p->latency_sample_period);
-	/* the top 1/period of the range, away from latency's bottom */
-	s->rodata->exemplar_threshold = UINT32_MAX -
-					coin_threshold(DP_PROC_SAMPLE_PERIOD);
-	/* Unused, the LRU maps still preallocate: keep them minimal. */
-	if (!p->per_cgroup)
-		bpf_map__set_max_entries(s->maps.cgroup_hist, p->ncpus);
-	if (!p->proc_exemplars)
-		bpf_map__set_max_entries(s->maps.proc_exemplar, p->ncpus);
-
-	err = syscall_bpf__load(s);
-	if (!err)
-		err = syscall_bpf__attach(s);
-	if (err) {
-		syscall_bpf__destroy(s);
-		return err;
-	}
-	p->skel = s;
-	p->hook_kind = use_btf ? "tp_btf" : "tracepoint";
-	return 0;
-}
-
 static void explain(const char *hook, int err)
 {
 	/* As root, EACCES comes from the verifier, not from a missing cap. */
@@ -128,107 +92,199 @@ static void explain(const char *hook, int err)
 }
 
 /*
- * Load and attach the net group in one flavour (its programs' sections say
- * which: "tp_btf/..." or "tracepoint/..."), optionally limited to one
- * network namespace. 0 or -errno.
+ * The untyped face of a group's skeleton: the common path loads and
+ * attaches it through its struct bpf_object_skeleton (libbpf's), and
+ * destroys it with its own destructor.
  */
-static int try_net(struct probe *p, unsigned int netns_ino, bool use_btf)
+#define DP_SKEL_ADAPTERS(x)						\
+static void *x##_open(struct bpf_object_skeleton **sk)			\
+{									\
+	struct x##_bpf *s = x##_bpf__open();				\
+									\
+	if (s)								\
+		*sk = s->skeleton;					\
+	return s;							\
+}									\
+static void x##_destroy(void *s)					\
+{									\
+	x##_bpf__destroy(s);						\
+}
+DP_SKEL_ADAPTERS(syscall)
+DP_SKEL_ADAPTERS(net)
+DP_SKEL_ADAPTERS(node)
+#undef DP_SKEL_ADAPTERS
+
+/*
+ * The syscall group's own settings: sampling knobs, and the maps and
+ * program only one flavour or option uses.
+ */
+static void syscall_configure(const struct probe *p, void *skel, bool use_btf)
 {
+	struct syscall_bpf *s = skel;
+
+	/* Only sampled latency has untraced exits to take the shortcut. */
+	bpf_program__set_autoload(s->progs.btf_sched_switch,
+				  use_btf && p->latency_sample_period > 1);
+	bpf_map__set_autocreate(s->maps.task_start, use_btf);
+	bpf_map__set_autocreate(s->maps.tid_start, !use_btf);
+	s->rodata->per_cgroup = p->per_cgroup;
+	s->rodata->proc_exemplars = p->proc_exemplars;
+	s->rodata->latency_sample_period = p->latency_sample_period;
+	s->rodata->latency_threshold = coin_threshold(p->latency_sample_period);
+	/* the top 1/period of the range, away from latency's bottom */
+	s->rodata->exemplar_threshold = UINT32_MAX -
+					coin_threshold(DP_PROC_SAMPLE_PERIOD);
+	if (!p->proc_exemplars)	/* unused, the LRU map still preallocates */
+		bpf_map__set_max_entries(s->maps.proc_exemplar, p->ncpus);
+}
+
+static void net_configure(const struct probe *p, void *skel, bool use_btf)
+{
+	struct net_bpf *n = skel;
+
+	(void)use_btf;
+	n->rodata->netns_ino = p->netns_ino;
+	n->rodata->per_cgroup = p->per_cgroup;
+}
+
+static void node_configure(const struct probe *p, void *skel, bool use_btf)
+{
+	struct node_bpf *n = skel;
+
+	(void)use_btf;
+	n->rodata->per_cgroup = p->per_cgroup;
+}
+
+/* The tracefs event subsystems each group's classic flavour attaches to. */
+static const char *const syscall_subsystems[] = { "raw_syscalls" };
+static const char *const net_subsystems[] = { "net", "sock", "tcp" };
+
+/* What the common path needs to know of each group. */
+static const struct group_desc {
+	const char *name;		/* the hooks' group label */
+	const char *map;		/* its per-CPU histogram map */
+	const char *btf_hook, *tp_hook;	/* named in messages */
+	const char *const *subsystems;	/* of its classic flavour; */
+	size_t nsubsystems;		/* 0: it has none */
+	const char *off;		/* what goes when it fails; NULL: fatal */
+	void *(*open)(struct bpf_object_skeleton **sk);
+	void (*configure)(const struct probe *p, void *skel, bool use_btf);
+	void (*destroy)(void *skel);
+} group_descs[DP_GROUP_COUNT] = {
+	[DP_GROUP_SYSCALL] = {
+		"syscall", "syscall_hist", "tp_btf/sys_enter",
+		"tracepoint/raw_syscalls/sys_enter", syscall_subsystems,
+		ARRAY_SIZE(syscall_subsystems), NULL,
+		syscall_open, syscall_configure, syscall_destroy,
+	},
+	[DP_GROUP_NET] = {
+		"net", "net_hist", "tp_btf/net_dev_start_xmit",
+		"tracepoint/net/net_dev_start_xmit", net_subsystems,
+		ARRAY_SIZE(net_subsystems),
+		"network features",
+		net_open, net_configure, net_destroy,
+	},
+	[DP_GROUP_NODE] = {
+		"node", "node_hist", "tp_btf/sched_switch", NULL, NULL, 0,
+		"node features (proc.exec, sched.runq_latency, "
+		"block.io_latency)",
+		node_open, node_configure, node_destroy,
+	},
+};
+
+/* Note the hooks of group gi's programs that were loaded (and attached). */
+static void list_hooks(struct probe *p, enum dp_group gi)
+{
+	const struct probe_group *g = &p->g[gi];
 	struct bpf_program *prog;
-	struct net_bpf *n;
+
+	bpf_object__for_each_program(prog, g->obj) {
+		const char *sec = bpf_program__section_name(prog);
+
+		if (!bpf_program__autoload(prog) || p->nhooks == MAX_HOOKS)
+			continue;
+		p->hooks[p->nhooks++] = (struct probe_hook){
+			group_descs[gi].name, strrchr(sec, '/') + 1, g->kind,
+		};
+	}
+}
+
+/*
+ * Load and attach group gi in one flavour (its programs' sections say
+ * which: "tp_btf/..." or "tracepoint/..."). 0 or -errno, nothing left
+ * loaded on error.
+ */
+static int try_group(struct probe *p, enum dp_group gi, bool use_btf)
+{
+	const struct group_desc *d = &group_descs[gi];
+	struct bpf_object_skeleton *sk;
+	struct bpf_program *prog;
+	struct bpf_object *obj;
+	void *skel;
 	int err;
 
-	n = net_bpf__open();
-	if (!n)
+	skel = d->open(&sk);
+	if (!skel)
 		return -errno;
-	bpf_object__for_each_program(prog, n->obj)
+	obj = *sk->obj;
+	bpf_object__for_each_program(prog, obj)
 		bpf_program__set_autoload(prog, use_btf ==
 			!strncmp(bpf_program__section_name(prog), "tp_btf/", 7));
-	n->rodata->netns_ino = netns_ino;
-	n->rodata->per_cgroup = p->per_cgroup;
+	d->configure(p, skel, use_btf);
 	if (!p->per_cgroup)	/* unused, the LRU map still preallocates */
-		bpf_map__set_max_entries(n->maps.cgroup_hist, p->ncpus);
-	err = net_bpf__load(n);
+		bpf_map__set_max_entries(bpf_object__find_map_by_name(
+						 obj, "cgroup_hist"), p->ncpus);
+	err = bpf_object__load_skeleton(sk);
 	if (!err)
-		err = net_bpf__attach(n);
+		err = bpf_object__attach_skeleton(sk);
 	if (err) {
-		net_bpf__destroy(n);
+		d->destroy(skel);
 		return err;
 	}
-	p->net = n;
-	p->net_hook_kind = use_btf ? "tp_btf" : "tracepoint";
+	p->g[gi] = (struct probe_group){ skel, obj,
+					 use_btf ? "tp_btf" : "tracepoint" };
+	list_hooks(p, gi);
 	return 0;
 }
 
 /*
- * The net group, with the syscall group's flavour policy. Failing is not
- * fatal: the syscall features still run, and one line says so.
+ * Group gi with the flavour policy: tp_btf unless told tracepoint, then
+ * (auto only) classic tracepoints when the group has them and tracefs
+ * shows them (mounted if need be). The syscall group, first and fatal,
+ * does not fall back when tp_btf was refused (EPERM, or EACCES: no
+ * privilege, or the verifier); the others do (the net group's tp_btf
+ * programs fail the verifier before Linux 6.2). 0 or -errno, after
+ * printing why.
  */
-static void open_net(struct probe *p, enum probe_hooks hooks,
-		     unsigned int netns_ino)
+static int open_group(struct probe *p, enum dp_group gi,
+		      enum probe_hooks hooks)
 {
-	int err;
+	const struct group_desc *d = &group_descs[gi];
+	int err = -ENOENT;
 
 	if (hooks != PROBE_HOOKS_TRACEPOINT) {
-		err = try_net(p, netns_ino, true);
+		err = try_group(p, gi, true);
 		if (!err)
-			return;
-		explain("tp_btf/net_dev_start_xmit", err);
-		if (hooks == PROBE_HOOKS_TP_BTF)
-			goto off;
-		fprintf(stderr, "probe: falling back to "
-				"tracepoint/net/net_dev_start_xmit\n");
+			return 0;
+		explain(d->btf_hook, err);
+		if (hooks == PROBE_HOOKS_TP_BTF || !d->nsubsystems ||
+		    (!d->off && (err == -EPERM || err == -EACCES)))
+			return err;
+		fprintf(stderr, "probe: falling back to %s\n", d->tp_hook);
 	}
-	if (tracefs__require(net_subsystems, sizeof(net_subsystems) /
-			     sizeof(net_subsystems[0]),
-			     "tracepoint/net/net_dev_start_xmit"))
-		goto off;
-	err = try_net(p, netns_ino, false);
-	if (!err)
-		return;
-	explain("tracepoint/net/net_dev_start_xmit", err);
-off:
-	fprintf(stderr, "probe: network features are off\n");
-}
-
-/*
- * The node group (exec, run queue, block I/O): tp_btf only, there is no
- * classic-tracepoint flavour of it. Failing is not fatal: one line says so.
- */
-static void open_node(struct probe *p, enum probe_hooks hooks)
-{
-	struct node_bpf *n;
-	int err;
-
-	if (hooks == PROBE_HOOKS_TRACEPOINT)
-		goto off;
-	n = node_bpf__open();
-	if (!n) {
-		err = -errno;
-		goto fail;
-	}
-	n->rodata->per_cgroup = p->per_cgroup;
-	if (!p->per_cgroup)	/* unused, the LRU map still preallocates */
-		bpf_map__set_max_entries(n->maps.cgroup_hist, p->ncpus);
-	err = node_bpf__load(n);
-	if (!err)
-		err = node_bpf__attach(n);
-	if (!err) {
-		p->node = n;
-		return;
-	}
-	node_bpf__destroy(n);
-fail:
-	explain("tp_btf/sched_switch", err);
-off:
-	fprintf(stderr, "probe: node features (proc.exec, sched.runq_latency, "
-			"block.io_latency) are off%s\n",
-		hooks == PROBE_HOOKS_TRACEPOINT ? ": they need tp_btf" : "");
+	if (!d->nsubsystems)
+		return err;
+	err = tracefs__require(d->subsystems, d->nsubsystems, d->tp_hook);
+	if (err)
+		return err;
+	err = try_group(p, gi, false);
+	if (err)
+		explain(d->tp_hook, err);
+	return err;
 }
 
 struct probe *probe__open(const struct probe_opts *o)
 {
-	enum probe_hooks hooks = o->hooks;
 	struct probe *p;
 	int err = 0;
 
@@ -249,6 +305,7 @@ struct probe *probe__open(const struct probe_opts *o)
 	p->proc_exemplars = o->proc_exemplars;
 	p->latency_sample_period = o->latency_sample_period ?
 		o->latency_sample_period : DP_LATENCY_SAMPLE_PERIOD;
+	p->netns_ino = o->netns_ino;
 	p->ncpus = libbpf_num_possible_cpus();
 	if (p->ncpus <= 0) {
 		fprintf(stderr, "probe: cannot count possible CPUs: %s\n",
@@ -256,33 +313,21 @@ struct probe *probe__open(const struct probe_opts *o)
 		err = p->ncpus;
 		goto fail;
 	}
+	for (int gi = 0; gi < DP_GROUP_COUNT; gi++) {
+		const struct group_desc *d = &group_descs[gi];
 
-	if (hooks != PROBE_HOOKS_TRACEPOINT) {
-		err = try_hooks(p, true);
+		err = open_group(p, gi, o->hooks);
 		if (!err)
-			goto net;
-		explain("tp_btf/sys_enter", err);
-		if (hooks == PROBE_HOOKS_TP_BTF || err == -EPERM ||
-		    err == -EACCES)
+			continue;
+		if (!d->off)
 			goto fail;
-		fprintf(stderr, "probe: falling back to "
-				"tracepoint/raw_syscalls/sys_enter\n");
+		fprintf(stderr, "probe: %s are off%s\n", d->off,
+			!d->nsubsystems && o->hooks == PROBE_HOOKS_TRACEPOINT ?
+			": they need tp_btf" : "");
 	}
-	err = tracefs__require(syscall_subsystems, 1,
-			       "tracepoint/raw_syscalls/sys_enter");
-	if (err)
-		goto fail;
-	err = try_hooks(p, false);
-	if (err) {
-		explain("tracepoint/raw_syscalls/sys_enter", err);
-		goto fail;
-	}
-net:
-	open_net(p, hooks, o->netns_ino);
-	open_node(p, hooks);
 	return p;
 fail:
-	free(p);
+	probe__destroy(p);
 	errno = err < 0 ? -err : EINVAL;
 	return NULL;
 }
@@ -291,68 +336,41 @@ void probe__destroy(struct probe *p)
 {
 	if (!p)
 		return;
-	net_bpf__destroy(p->net);
-	node_bpf__destroy(p->node);
-	syscall_bpf__destroy(p->skel);
+	for (int gi = DP_GROUP_COUNT - 1; gi >= 0; gi--)
+		if (p->g[gi].skel)
+			group_descs[gi].destroy(p->g[gi].skel);
 	free(p);
 }
 
-size_t probe__hooks(const struct probe *p, const char *const **names)
+size_t probe__hooks(const struct probe *p, const struct probe_hook **hooks)
 {
-	static const char *const hooks[] = { "sys_enter", "sys_exit" };
-
-	(void)p;
-	*names = hooks;
-	return sizeof(hooks) / sizeof(hooks[0]);
+	*hooks = p->hooks;
+	return p->nhooks;
 }
 
-const char *probe__hook_kind(const struct probe *p)
+const char *probe__hook_kind(const struct probe *p, enum dp_group g)
 {
-	return p->hook_kind;
+	return p->g[g].kind;
 }
 
-int probe__syscall_map_fd(const struct probe *p)
+int probe__map_fd(const struct probe *p, enum dp_group g)
 {
-	return bpf_map__fd(p->skel->maps.syscall_hist);
+	return p->g[g].obj ? bpf_object__find_map_fd_by_name(
+				     p->g[g].obj, group_descs[g].map) : -1;
 }
 
 int probe__cgroup_map_fd(const struct probe *p, enum dp_group g)
 {
-	if (!p->per_cgroup)
-		return -1;
-	if (g == DP_GROUP_SYSCALL)
-		return bpf_map__fd(p->skel->maps.cgroup_hist);
-	if (g == DP_GROUP_NET && p->net)
-		return bpf_map__fd(p->net->maps.cgroup_hist);
-	if (g == DP_GROUP_NODE && p->node)
-		return bpf_map__fd(p->node->maps.cgroup_hist);
-	return -1;
+	return p->per_cgroup && p->g[g].obj ?
+		bpf_object__find_map_fd_by_name(p->g[g].obj, "cgroup_hist") :
+		-1;
 }
 
 int probe__proc_map_fd(const struct probe *p)
 {
-	return p->proc_exemplars ? bpf_map__fd(p->skel->maps.proc_exemplar)
-				 : -1;
-}
-
-const char *probe__node_hook_kind(const struct probe *p)
-{
-	return p->node ? "tp_btf" : NULL;
-}
-
-int probe__node_map_fd(const struct probe *p)
-{
-	return p->node ? bpf_map__fd(p->node->maps.node_hist) : -1;
-}
-
-const char *probe__net_hook_kind(const struct probe *p)
-{
-	return p->net_hook_kind;
-}
-
-int probe__net_map_fd(const struct probe *p)
-{
-	return p->net ? bpf_map__fd(p->net->maps.net_hist) : -1;
+	return p->proc_exemplars ?
+		bpf_object__find_map_fd_by_name(p->g[DP_GROUP_SYSCALL].obj,
+						"proc_exemplar") : -1;
 }
 
 int probe__check_access(const struct probe *p)
@@ -361,8 +379,8 @@ int probe__check_access(const struct probe *p)
 	__u32 len = sizeof(info);
 
 	memset(&info, 0, sizeof(info));
-	return bpf_obj_get_info_by_fd(probe__syscall_map_fd(p), &info, &len) ?
-		       -errno : 0;
+	return bpf_obj_get_info_by_fd(probe__map_fd(p, DP_GROUP_SYSCALL),
+				      &info, &len) ? -errno : 0;
 }
 
 size_t probe__ncpus(const struct probe *p)

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <driftprobe/features.h>
+#include "probe_status.h"	/* struct probe_hook */
 
 enum probe_hooks {
 	PROBE_HOOKS_AUTO,	/* tp_btf, else tracepoint */
@@ -27,7 +28,7 @@ int probe__parse_hooks(const char *s, enum probe_hooks *out);
  * network namespace with that inode. NULL + errno on failure, after
  * printing why: EPERM (not root / no CAP_BPF+CAP_PERFMON), ENOENT (no
  * kernel BTF, or no syscall hook of either kind), or the libbpf error. The
- * network hooks failing is not fatal (see probe__net_hook_kind).
+ * net and node groups failing is not fatal (see probe__hook_kind).
  */
 struct probe_opts {
 	enum probe_hooks hooks;
@@ -42,36 +43,32 @@ struct probe_opts {
 struct probe *probe__open(const struct probe_opts *o);
 void probe__destroy(struct probe *p);
 
-/* "tp_btf" or "tracepoint": the flavour attached for the syscall group. */
-const char *probe__hook_kind(const struct probe *p);
-
-/* The same for the net group, or NULL when its hooks are off. */
-const char *probe__net_hook_kind(const struct probe *p);
-
-/* Names of the kernel hooks attached (the same for either flavour). */
-size_t probe__hooks(const struct probe *p, const char *const **names);
-
-/* The syscall group's per-CPU histogram map. */
-int probe__syscall_map_fd(const struct probe *p);
+/*
+ * "tp_btf" or "tracepoint": the flavour group g's hooks attached with;
+ * NULL when the group is off (never for the syscall group).
+ */
+const char *probe__hook_kind(const struct probe *p, enum dp_group g);
 
 /*
- * Group g's per-cgroup map (cgroup id -> a value starting with the group's
- * counts: struct dp_syscall_hist, struct dp_net_cgroup_hist), or -1 when
- * --per-cgroup is off, the group is off or has none (node).
+ * Every hook attached, of every group loaded, in group order (a hook two
+ * groups use is listed for each). Valid until probe__destroy.
+ */
+size_t probe__hooks(const struct probe *p, const struct probe_hook **hooks);
+
+/*
+ * Group g's per-CPU histogram map (value struct dp_syscall_hist,
+ * dp_net_hist, dp_node_hist), or -1 when the group is off.
+ */
+int probe__map_fd(const struct probe *p, enum dp_group g);
+
+/*
+ * Group g's per-cgroup map (cgroup id -> struct dp_<group>_cgroup_hist,
+ * the group's counts), or -1 when --per-cgroup is off or the group is.
  */
 int probe__cgroup_map_fd(const struct probe *p, enum dp_group g);
 
 /* The sampled (process, bin) map (struct dp_proc_val), or -1 if off. */
 int probe__proc_map_fd(const struct probe *p);
-
-/* The net group's per-CPU histogram map, or -1 when the net hooks are off. */
-int probe__net_map_fd(const struct probe *p);
-
-/* "tp_btf", or NULL when the node group (exec, runq, block) is off. */
-const char *probe__node_hook_kind(const struct probe *p);
-
-/* The node group's per-CPU histogram map, or -1 when it is off. */
-int probe__node_map_fd(const struct probe *p);
 
 /*
  * 0 if this process can still use the probe's maps with the capabilities it

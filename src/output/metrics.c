@@ -35,8 +35,7 @@ struct series {
 
 /* The latest probe status, owned: nothing points into the collector. */
 struct probe_copy {
-	char *hook_kind;
-	char **hooks;
+	struct probe_hook *hooks;	/* every string owned */
 	size_t nhooks;
 	char **health_names;
 	uint64_t *health;
@@ -90,10 +89,35 @@ static char **strings__dup(const char *const *v, size_t n)
 	return c;
 }
 
+static void hooks__free(struct probe_hook *h, size_t n)
+{
+	for (size_t i = 0; h && i < n; i++) {
+		free((char *)h[i].group);
+		free((char *)h[i].name);
+		free((char *)h[i].kind);
+	}
+	free(h);
+}
+
+/* A copy of h[0..n), every string too, or NULL (out of memory, or n = 0). */
+static struct probe_hook *hooks__dup(const struct probe_hook *h, size_t n)
+{
+	struct probe_hook *c = n ? calloc(n, sizeof(*c)) : NULL;
+
+	for (size_t i = 0; c && i < n; i++) {
+		c[i] = (struct probe_hook){ strdup(h[i].group), strdup(h[i].name),
+					    strdup(h[i].kind) };
+		if (!c[i].group || !c[i].name || !c[i].kind) {
+			hooks__free(c, i + 1);
+			return NULL;
+		}
+	}
+	return c;
+}
+
 static void probe_copy__free(struct probe_copy *p)
 {
-	free(p->hook_kind);
-	strings__free(p->hooks, p->nhooks);
+	hooks__free(p->hooks, p->nhooks);
 	strings__free(p->health_names, p->nhealth);
 	free(p->health);
 	memset(p, 0, sizeof(*p));
@@ -122,12 +146,11 @@ int metrics__set_probe(struct metrics *m, const struct probe_status *st)
 		.counter_resets = st->counter_resets,
 	};
 
-	c.hook_kind = strdup(st->hook_kind ? st->hook_kind : "");
-	c.hooks = strings__dup(st->hooks, st->nhooks);
+	c.hooks = hooks__dup(st->hooks, st->nhooks);
 	c.health_names = strings__dup(st->health_names, st->nhealth);
 	if (st->nhealth)
 		c.health = malloc(st->nhealth * sizeof(*c.health));
-	if (!c.hook_kind || (st->nhooks && !c.hooks) ||
+	if ((st->nhooks && !c.hooks) ||
 	    (st->nhealth && (!c.health_names || !c.health))) {
 		probe_copy__free(&c);
 		return -ENOMEM;
@@ -264,12 +287,15 @@ static void write_probe(const struct metrics *m, FILE *o)
 	if (!m->attached)
 		return;
 	family(o, "hook_attached", "gauge", "1 for each kernel hook the probe "
-	       "attached, labelled with the program flavour used.");
+	       "attached, labelled with its feature group and the program "
+	       "flavour used.");
 	for (size_t i = 0; i < p->nhooks; i++) {
-		fputs("driftprobe_hook_attached{hook=", o);
-		label_value(o, p->hooks[i]);
+		fputs("driftprobe_hook_attached{group=", o);
+		label_value(o, p->hooks[i].group);
+		fputs(",hook=", o);
+		label_value(o, p->hooks[i].name);
 		fputs(",kind=", o);
-		label_value(o, p->hook_kind);
+		label_value(o, p->hooks[i].kind);
 		fputs("} 1\n", o);
 	}
 	family(o, "events_dropped_total", "counter", "Kernel events the probe "

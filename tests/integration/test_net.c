@@ -23,8 +23,10 @@
  * Then `record`, with each hook flavour (tp_btf, and the classic tracepoint
  * fallback), must count injected events exactly: 100 UDP payloads of 230
  * bytes to :53 in net.dns_len's [224,256) bin (and UDP to no port but 53),
- * and a 50-port scan as 50 reset_received and 50 connects to
- * registered-range ports.
+ * and a 50-port scan as 50 reset_received (and no reset_sent: the
+ * server's namespace is not watched) and 50 connects to registered-range
+ * ports; and without --netns both flavours must count every namespace,
+ * the server's resets included.
  * Namespaces and processes are removed in teardown, also after a failure.
  */
 #include <stdarg.h>
@@ -379,23 +381,25 @@ static int lines_in(const char *path)
 }
 
 /*
- * record with hooks, inject after the first window, stop two full windows
- * after the injection ended (a window cut short by SIGINT is dropped, and
- * holds none of it), and check the injected events' bins.
+ * record with hooks (--netns the client's when netns, else none), inject
+ * after the first window, stop two full windows after the injection ended
+ * (a window cut short by SIGINT is dropped, and holds none of it), and sum
+ * the records into *t: 100 UDP payloads of 230 bytes to :53 from the
+ * client, then a scan of 50 closed server ports.
  */
-static void record_counts_exactly(const char *hooks)
+static void record_injection(const char *hooks, bool netns,
+			     struct harness_totals *t)
 {
 	const char *args[] = { "record", "--interval", "1", "--hooks", hooks,
-			       "--netns", ns_client_path, NULL };
+			       netns ? "--netns" : NULL, ns_client_path, NULL };
 	const char *dns[] = { "dns", SERVER, "100", "230", NULL };
 	const char *scan[] = { "scan", SERVER, "20000", "20049", NULL };
-	static struct harness_totals t;
 	char out[320];
-	uint64_t registered = 0;
 	pid_t probe;
 	int lines;
 
-	snprintf(out, sizeof(out), "%s/record-%s.jsonl", dir, hooks);
+	snprintf(out, sizeof(out), "%s/record-%s%s.jsonl", dir, hooks,
+		 netns ? "" : "-every-netns");
 	probe = track(harness__spawn(out, args));
 	harness__wait_lines(out, DP_F_COUNT, 60);
 	run_to_end(ns_client, dns);
@@ -404,24 +408,35 @@ static void record_counts_exactly(const char *hooks)
 	harness__wait_lines(out, (lines / DP_F_COUNT + 2) * DP_F_COUNT, 60);
 	kill(probe, SIGINT);
 	wait_probe(probe, 30);
+	harness__sum_records(out, t);
+	print_message("record --hooks %s%s: %llu windows, dns_len[224,256) "
+		      "%llu, reset_received %llu, reset_sent %llu, 8080 "
+		      "connects %llu\n", hooks, netns ? " --netns" : "",
+		      (unsigned long long)t->windows,
+		      (unsigned long long)t->counts[DP_F_NET_DNS_LEN][27],
+		      (unsigned long long)
+		      t->counts[DP_F_TCP_EVENT][DP_TCP_EV_RESET_RECEIVED],
+		      (unsigned long long)
+		      t->counts[DP_F_TCP_EVENT][DP_TCP_EV_RESET_SENT],
+		      (unsigned long long)
+		      t->counts[DP_F_NET_DPORT][DP_PORT_HTTP_ALT]);
+}
 
-	harness__sum_records(out, &t);
+/* With --netns the client's, the injected events exactly. */
+static void record_counts_exactly(const char *hooks)
+{
+	static struct harness_totals t;
+	uint64_t registered = 0;
+
+	record_injection(hooks, true, &t);
 	for (uint32_t b = DP_PORT_REGISTERED_OFF; b < DP_PORT_EPHEMERAL_OFF; b++)
 		registered += t.counts[DP_F_NET_DPORT][b];
-	print_message("record --hooks %s: %llu windows, dns_len[224,256) %llu, "
-		      "reset_received %llu, registered-port connects %llu, "
-		      "8080 connects %llu\n", hooks,
-		      (unsigned long long)t.windows,
-		      (unsigned long long)t.counts[DP_F_NET_DNS_LEN][27],
-		      (unsigned long long)
-		      t.counts[DP_F_TCP_EVENT][DP_TCP_EV_RESET_RECEIVED],
-		      (unsigned long long)registered,
-		      (unsigned long long)
-		      t.counts[DP_F_NET_DPORT][DP_PORT_HTTP_ALT]);
 	/* [224,256) is bin 27; the steady queries are 28..59 bytes. */
 	assert_int_equal(dp_bucket_loglin(230, DP_NET_DNS_BINS), 27);
 	assert_int_equal(t.counts[DP_F_NET_DNS_LEN][27], 100);
 	assert_int_equal(t.counts[DP_F_TCP_EVENT][DP_TCP_EV_RESET_RECEIVED], 50);
+	/* The server's resets are sent in a namespace not watched. */
+	assert_int_equal(t.counts[DP_F_TCP_EVENT][DP_TCP_EV_RESET_SENT], 0);
 	assert_int_equal(registered, 50);
 	/* Every payload to :53 is a UDP packet to port 53 (so are steady's). */
 	assert_true(t.counts[DP_F_NET_UDP_DPORT][DP_PORT_DNS] >= 100);
@@ -441,6 +456,28 @@ static void record__tracepoint_fallback__counts_injected_events_exactly(void **s
 {
 	(void)state;
 	record_counts_exactly("tracepoint");
+}
+
+/*
+ * Without --netns both flavours count every namespace alike: the client's
+ * events and the server's resets, sent from its own namespace (at least:
+ * the rest of the host counts too).
+ */
+static void record__no_netns_filter__both_flavours_count_every_netns(void **state)
+{
+	static const char *const flavours[] = { "tp_btf", "tracepoint" };
+	static struct harness_totals t;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(flavours) / sizeof(flavours[0]); i++) {
+		record_injection(flavours[i], false, &t);
+		assert_true(t.counts[DP_F_NET_DNS_LEN][27] >= 100);
+		assert_true(t.counts[DP_F_TCP_EVENT]
+				    [DP_TCP_EV_RESET_RECEIVED] >= 50);
+		assert_true(t.counts[DP_F_TCP_EVENT]
+				    [DP_TCP_EV_RESET_SENT] >= 50);
+		assert_true(t.counts[DP_F_NET_DPORT][DP_PORT_HTTP_ALT] > 0);
+	}
 }
 
 /* An address on the server whose net.peer bin differs from SERVER's. */
@@ -560,6 +597,7 @@ int main(void)
 		cmocka_unit_test(port_scan__closed_ports__flagged_on_tcp_event_and_dport),
 		cmocka_unit_test(record__tp_btf__counts_injected_events_exactly),
 		cmocka_unit_test(record__tracepoint_fallback__counts_injected_events_exactly),
+		cmocka_unit_test(record__no_netns_filter__both_flavours_count_every_netns),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

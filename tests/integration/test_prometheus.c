@@ -214,9 +214,28 @@ static void check_live_exposition(const char *text, const char *path)
 		fail_msg("promtool check metrics on the live scrape:\n%s", out);
 	free(out);
 
-	/* Both hooks attached, one verdict per analysed feature. */
-	assert_int_equal(count_samples(text, "driftprobe_hook_attached{", &sum), 2);
-	assert_true(sum == 2);
+	/*
+	 * Every hook of every group attached (syscall: sys_enter, sys_exit and,
+	 * latency being sampled, sched_switch; net: 8; node: 6), one verdict
+	 * per analysed feature.
+	 */
+	assert_int_equal(count_samples(text, "driftprobe_hook_attached{", &sum), 17);
+	assert_true(sum == 17);
+	assert_int_equal(count_samples(text, "driftprobe_hook_attached{"
+				       "group=\"syscall\",", &sum), 3);
+	assert_int_equal(count_samples(text, "driftprobe_hook_attached{"
+				       "group=\"syscall\",hook=\"sys_enter\","
+				       "kind=\"tp_btf\"}", &sum), 1);
+	assert_int_equal(count_samples(text, "driftprobe_hook_attached{"
+				       "group=\"net\",", &sum), 8);
+	assert_int_equal(count_samples(text, "driftprobe_hook_attached{"
+				       "group=\"net\",hook=\"net_dev_start_xmit\","
+				       "kind=\"tp_btf\"}", &sum), 1);
+	assert_int_equal(count_samples(text, "driftprobe_hook_attached{"
+				       "group=\"node\",", &sum), 6);
+	assert_int_equal(count_samples(text, "driftprobe_hook_attached{"
+				       "group=\"node\",hook=\"sched_switch\","
+				       "kind=\"tp_btf\"}", &sum), 1);
 	for (int f = 0; f < 3; f++) {
 		static const char *const names[] = { "syscall.id",
 			"syscall.latency", "syscall.errno" };

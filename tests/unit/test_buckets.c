@@ -252,11 +252,42 @@ static void port_class__services_and_ranges(void **state)
 		{ 1023, DP_PC_WELL_KNOWN }, { 1024, DP_PC_REGISTERED },
 		{ 4444, DP_PC_REGISTERED }, { 49151, DP_PC_REGISTERED },
 		{ 49152, DP_PC_EPHEMERAL }, { 65535, DP_PC_EPHEMERAL },
+		{ 9042, DP_PC_DATABASE }, { 2049, DP_PC_REGISTERED },
+		{ 9090, DP_PC_REGISTERED }, { 123, DP_PC_WELL_KNOWN },
 	};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		assert_int_equal(dp_port_class(t[i].port), t[i].c);
+}
+
+/* The class of a port's range, as dp_port_class falls back to. */
+static enum dp_port_class range_class(unsigned int port)
+{
+	return port < DP_PORT_REGISTERED_MIN ? DP_PC_WELL_KNOWN :
+	       port < DP_PORT_EPHEMERAL_MIN  ? DP_PC_REGISTERED :
+					       DP_PC_EPHEMERAL;
+}
+
+/*
+ * A named port given a range class must sit in that range (else the table
+ * would say "registered" of a well-known port); one with a service class
+ * has it.
+ */
+static void port_class__named_ports__class_from_the_table(void **state)
+{
+	static const struct { unsigned int port; enum dp_port_class c; } t[] = {
+#define DP_X_PORT_CLASS(p, id, label, class) { p, DP_PC_##class },
+		DP_NAMED_PORTS(DP_X_PORT_CLASS)
+#undef DP_X_PORT_CLASS
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		assert_int_equal(dp_port_class(t[i].port), t[i].c);
+		if (t[i].c >= DP_PC_WELL_KNOWN)
+			assert_int_equal(t[i].c, range_class(t[i].port));
+	}
 }
 
 /* FNV-1a, then the top DP_COMM_ROW_BITS of h * 2654435761, in 64 bits. */
@@ -337,6 +368,7 @@ int main(void)
 		cmocka_unit_test(errno__edges__success_errors_and_other),
 		cmocka_unit_test(errno_class__whole_error_range__matches_libc_names),
 		cmocka_unit_test(port_class__services_and_ranges),
+		cmocka_unit_test(port_class__named_ports__class_from_the_table),
 		cmocka_unit_test(comm_row__matches_reference_and_stops_at_nul),
 		cmocka_unit_test(log2_bucket__edges_and_clamp),
 		cmocka_unit_test(port__named_ports_own_bins_others_stay_in_their_range),

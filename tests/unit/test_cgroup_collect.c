@@ -28,12 +28,12 @@
 #define MAXKEYS 8
 /* A map value of either group's cgroup map; value_size bytes are read. */
 union cg_value {
-	struct dp_syscall_hist sys;
+	struct dp_syscall_cgroup_hist sys;
 	struct dp_net_cgroup_hist net;
 };
 
 static const struct cgroup_map_desc sys_desc = {
-	DP_GROUP_SYSCALL, DP_SYSCALL_BINS, sizeof(struct dp_syscall_hist),
+	DP_GROUP_SYSCALL, DP_SYSCALL_BINS, sizeof(struct dp_syscall_cgroup_hist),
 };
 static const struct cgroup_map_desc net_desc = {
 	DP_GROUP_NET, DP_NET_BINS, sizeof(struct dp_net_cgroup_hist),
@@ -187,7 +187,7 @@ static void read__deltas_new_evicted_restart_and_empty(void **state)
 
 	(void)state;
 	assert_non_null(cc);
-	fake.value_size = sizeof(struct dp_syscall_hist);
+	fake.value_size = sizeof(struct dp_syscall_cgroup_hist);
 	fake.n = 2;
 	fake.keys[0] = ino_a;
 	fake.keys[1] = ino_b;
@@ -244,7 +244,7 @@ static void read__batched__same_deltas(void **state)
 
 	(void)state;
 	memset(&fake, 0, sizeof(fake));
-	fake.value_size = sizeof(struct dp_syscall_hist);
+	fake.value_size = sizeof(struct dp_syscall_cgroup_hist);
 	fake.batch = true;
 	fake.n = 3;
 	fake.keys[0] = ino_a;

@@ -33,16 +33,12 @@ size_t probe__ncpus(const struct probe *p)
 	return NCPUS;
 }
 
-int probe__syscall_map_fd(const struct probe *p)
+/* The syscall and net groups are faked; the node group is off. */
+int probe__map_fd(const struct probe *p, enum dp_group g)
 {
 	(void)p;
-	return SYSCALL_FD;
-}
-
-int probe__net_map_fd(const struct probe *p)
-{
-	(void)p;
-	return fake_net_fd;
+	return g == DP_GROUP_SYSCALL ? SYSCALL_FD :
+	       g == DP_GROUP_NET     ? fake_net_fd : -1;
 }
 
 /* --per-cgroup is off in these tests (test_cgroup_collect covers it). */
@@ -54,12 +50,6 @@ int probe__cgroup_map_fd(const struct probe *p, enum dp_group g)
 }
 
 int probe__proc_map_fd(const struct probe *p)
-{
-	(void)p;
-	return -1;
-}
-
-int probe__node_map_fd(const struct probe *p)
 {
 	(void)p;
 	return -1;

@@ -55,13 +55,16 @@ static bool has_line(const char *text, const char *line)
 			fail_msg("unexpected line: %s", line);		\
 	} while (0)
 
-static const char *const hooks[] = { "sys_enter", "sys_exit" };
+static const struct probe_hook hooks[] = {
+	{ "syscall", "sys_enter", "tp_btf" },
+	{ "net", "net_dev_start_xmit", "tracepoint" },
+};
 static const char *health_names[] = { "start_store_failed",
 				      "exit_without_start" };
 static const uint64_t health[] = { 3, 17 };
 
 static const struct probe_status status = {
-	.hook_kind = "tp_btf", .hooks = hooks, .nhooks = 2,
+	.hooks = hooks, .nhooks = 2,
 	.health_names = health_names, .health = health, .nhealth = 2,
 	.counter_resets = 1,
 };
@@ -145,8 +148,10 @@ static void window_and_analysis__every_sample_as_expected(void **state)
 	assert_int_equal(metrics__window(m, w, 0.5), 0);
 	assert_int_equal(metrics__analysis(m, DP_F_SYSCALL_ID, "/", &an, NULL), 0);
 	t = render(m);
-	assert_line(t, "driftprobe_hook_attached{hook=\"sys_enter\",kind=\"tp_btf\"} 1");
-	assert_line(t, "driftprobe_hook_attached{hook=\"sys_exit\",kind=\"tp_btf\"} 1");
+	assert_line(t, "driftprobe_hook_attached{group=\"syscall\","
+		    "hook=\"sys_enter\",kind=\"tp_btf\"} 1");
+	assert_line(t, "driftprobe_hook_attached{group=\"net\","
+		    "hook=\"net_dev_start_xmit\",kind=\"tracepoint\"} 1");
 	assert_line(t, "driftprobe_events_dropped_total{reason=\"start_store_failed\"} 3");
 	assert_line(t, "driftprobe_events_dropped_total{reason=\"exit_without_start\"} 17");
 	assert_line(t, "driftprobe_map_bin_resets_total 1");
