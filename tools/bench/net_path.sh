@@ -164,7 +164,9 @@ echo "a process per config: at least $MIN_ROUNDS rounds x ${#configs[@]}" \
 	"configs, 10 slices per load each"
 start=$SECONDS
 for ((r = 1; ; r++)); do
-	for i in "${!configs[@]}"; do
+	# shuffled every round, as in run.sh: a fixed order biases neighbours
+	for i in $(printf '%s\n' "${!configs[@]}" |
+		   shuf --random-source=<(yes "$r")); do
 		available "${configs[$i]}" &&
 			measure "${configs[$i]}" $((r * 100 + i)) || true
 	done
