@@ -63,8 +63,12 @@ if ls -d /sys/fs/bpf/dp* >/dev/null 2>&1; then
 	rm -rf /sys/fs/bpf/dp*
 fi
 
-if ls -d /tmp/dp* /var/tmp/dp* >/dev/null 2>&1; then
-	say "removing temp files /tmp/dp* /var/tmp/dp*"
-	rm -rf /tmp/dp* /var/tmp/dp*
-fi
+# Never the checkout this script runs from, wherever it was cloned.
+here=$(cd "$(dirname "$0")/.." && pwd -P)
+for t in /tmp/dp* /var/tmp/dp*; do
+	[ -e "$t" ] || continue
+	case "$here/" in "$(realpath "$t")"/*) continue ;; esac
+	say "removing temp file $t"
+	rm -rf "$t"
+done
 exit 0
