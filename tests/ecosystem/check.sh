@@ -225,8 +225,8 @@ fi
 # ---- build ---------------------------------------------------------------
 # A CFLAGS of the caller's (make CFLAGS=-O0) adds to the flags the build
 # needs, it does not replace them.
-if make -n -B CFLAGS=-O0 .output/src/cli.o 2>/dev/null |
-	grep -q -- '-O0 .*-Iinclude .* -c src/cli.c'; then
+if make -n -B CFLAGS=-O0 .output/src/cmd/cli.o 2>/dev/null |
+	grep -q -- '-O0 .*-Iinclude .* -c src/cmd/cli.c'; then
 	ok "make CFLAGS=-O0 keeps -Iinclude"
 else
 	fail "make CFLAGS=-O0 drops the build's own flags"
