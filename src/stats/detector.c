@@ -102,6 +102,7 @@ int detector__judge(const struct detector_opts *o, struct detector_state *st,
 		return -EINVAL;
 	*out = (struct analysis){
 		.threshold = threshold,
+		.critical = 2 * threshold,
 		.p_limit = o->family_p / o->tests,
 		.verdict = VERDICT_INSUFFICIENT,
 	};
@@ -121,7 +122,8 @@ int detector__judge(const struct detector_opts *o, struct detector_state *st,
 	}
 	/* No G (one bin used on both sides): nothing differs, p = 1. */
 	p = out->d.undefined & DIV_UNDEF_G ? 1 : out->d.p_value;
-	out->exceeds = out->d.effect > threshold && p < out->p_limit;
+	out->score = out->d.effect;
+	out->exceeds = out->score > threshold && p < out->p_limit;
 	if (st->raised)
 		detector__raised(o, st, out, p);
 	else

@@ -73,7 +73,13 @@ struct verdict_reason {
 
 struct analysis {
 	struct divergence d;
-	double threshold, p_limit;	/* p_limit = family_p / tests */
+	/*
+	 * How unusual the window is (score), and the levels it is compared
+	 * with: threshold raises a warning, critical a critical incident.
+	 * All three in the same units (see baseline.h).
+	 */
+	double score, threshold, critical;
+	double p_limit;			/* p_limit = family_p / tests */
 	enum verdict verdict;
 	bool exceeds;		/* this window alone exceeds the threshold
 				   and is significant */
