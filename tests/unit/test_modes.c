@@ -493,11 +493,22 @@ static void cluster__more_than_sample_max__sampled_and_all_assigned(void **state
 {
 	struct series *s = modes_series(2, 150, 2000, 0.2, 505);
 	size_t *assign = calloc(s->m, sizeof(*assign));
+	uint64_t seed = 505, w[2][64];
 	struct modes_result r;
 
 	(void)state;
 	assert_non_null(assign);
 	assert_int_equal(s->m, 300);
+	/*
+	 * The last sampled window, floor(127 * 300 / 128) = 297, made the
+	 * exact mix of its mode (window 2i + 1 is mix 1): the centre of its
+	 * mode, so its medoid, if and only if it is in the sample.
+	 */
+	for (int t = 0; t < 2; t++)	/* modes_series()'s mixes again */
+		mix(w[t], 64, (size_t)t * 12, (size_t)t * 12 + 24, &seed);
+	s->m = 297;
+	series_put(s, w[1], 1);
+	s->m = 300;
 	assert_int_equal(modes__cluster(s->w, s->m, MODES_MAX, 5, 100, assign,
 					&r), 0);
 	assert_result_sane(s, assign, &r);
@@ -506,6 +517,7 @@ static void cluster__more_than_sample_max__sampled_and_all_assigned(void **state
 	assert_recovers_truth(s, assign, 2);
 	assert_int_equal(r.size[0], 150);
 	assert_int_equal(r.size[1], 150);
+	assert_int_equal(r.medoid[1], 297);
 	/* Medoids come from the sample: floor(t * 300 / 128). */
 	for (unsigned int i = 0; i < r.k; i++) {
 		size_t t = (r.medoid[i] * MODES_SAMPLE_MAX + 299) / 300;
