@@ -136,7 +136,8 @@ struct modes_result {
 	size_t clustered;		/* windows clustered (s below) */
 	size_t light;			/* windows under min_events */
 	/* Why this k: every k tried, whether chosen or not. */
-	unsigned int k_tried;		/* k = 2..k_tried were evaluated */
+	unsigned int k_tried;		/* k = 2..k_tried were evaluated
+					   (0: none, k = 1 by default) */
 	double silhouette_of[MODES_MAX];/* [k - 1]: mean silhouette of PAM's
 					   k clusters, for 2 <= k <= k_tried;
 					   [0] = 0 */
@@ -166,9 +167,10 @@ struct modes_result {
  *    >= MODES_MIN_SILHOUETTE; otherwise k = 1, one mode holding every
  *    window, its medoid the window closest in total to the clustered set.
  *
- * Identical windows are fine: their distance is 0, and a cluster of
- * copies next to another one scores a silhouette of 0 (sklearn's 0/0 = 0),
- * so copies alone never make a mode. Modes are numbered by their medoid's
+ * Identical windows are fine: their distance is 0, and copies of one
+ * window split between two modes score a silhouette of 0 each (sklearn's
+ * 0/0 = 0), so one set of copies never passes for two modes (two
+ * different sets of copies are two modes, silhouette 1). Modes are numbered by their medoid's
  * window index. The same input gives the same output on every platform
  * that rounds IEEE doubles as specified (no randomness, no parallelism).
  *
@@ -178,7 +180,7 @@ struct modes_result {
  * window for each k. Allocates s^2 doubles (128 KiB at s = 128), one double
  * per listed bin of the clustered windows, and O(s); frees all before
  * returning. m = 128 windows of 60 listed bins (of 512), kmax 4: 2.3 ms
- * (test_modes prints it).
+ * at -O2 on the 2-core development VM (test_modes prints it).
  *
  * Returns 0, -EINVAL (NULL pointer, m == 0, kmax == 0 or > MODES_MAX, an
  * invalid window, e.g. an empty one), -EOVERFLOW (a window's total does not
