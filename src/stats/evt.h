@@ -62,16 +62,19 @@ struct gpd {
  * and finite, n >= 2, not all 0). The likelihood is profiled onto
  * theta = xi / sigma (Grimshaw 1993: for a given theta it is maximised by
  * xi = mean ln(1 + theta y), sigma = xi / theta), the profile is scanned on
- * a fixed grid of ~300 points covering EVT_FIT_XI_LO < xi <= EVT_FIT_XI_HI,
- * and the highest interior local maximum of the grid is refined by Brent's
- * method (at most 200 steps): O(n) per point, bounded, never hangs. xi and
- * sigma come out to ~1e-8 relative.
+ * a fixed grid (at most 401 points, dense near xi = 0) covering
+ * EVT_FIT_XI_LO < xi <= EVT_FIT_XI_HI, and the highest interior local
+ * maximum of the grid is refined by Brent's method (at most 200 steps):
+ * O(n) per point, bounded, never hangs (~3 ms for n = 2000). xi and sigma
+ * come out to ~1e-7 (Brent's sqrt(DBL_EPSILON) steps in theta).
  *
  * Returns 0; -EINVAL for a NULL pointer, n < 2, a negative or non-finite
  * value, or all values 0; -EDOM when the profile has no interior maximum in
  * that range: it rises towards xi = -1 (a bounded tail closing on the
  * largest excess, e.g. all excesses equal) or towards xi = 20 (exact zeros
- * among a very heavy tail). out is written only on success.
+ * among a very heavy tail). out is written only on success. Small samples
+ * often have no maximum: -EDOM for ~30% of exponential samples of 10, ~4%
+ * of 20, none of 50.
  *
  * Equals scipy.stats.genpareto.fit(y, floc=0) wherever scipy converges to
  * an interior maximum with xi > -0.5 (scipy's Nelder-Mead stops ~1e-4 short
@@ -122,7 +125,8 @@ struct tail_model {		/* what a baseline stores per series */
  * clamped to [EVT_XI_MIN, EVT_XI_MAX] (see there why), and, when the clamp
  * moved xi, sigma re-fitted by maximum likelihood for the clamped xi (for
  * xi = 0, the mean excess). Otherwise (few excesses, fit -EDOM) the
- * exponential tail: xi = 0, sigma = the mean excess. sigma is then raised to
+ * exponential tail: xi = 0, sigma = the mean excess, the same model the
+ * clamp gives a fit with xi < 0. sigma is then raised to
  * the floor EVT_SIGMA_FLOOR * max(x_max - x_min, |u|) (DBL_MIN if that is
  * 0): it is the whole of sigma when there are no excesses (all samples
  * equal, or tied at the top).
