@@ -13,6 +13,12 @@
 #include "feature.h"
 #include "syscall_names.h"
 
+#define DP_X_MAX_BINS(id, name, kind, rows, cols, unit)			\
+	_Static_assert((rows) * (cols) <= FEATURE_MAX_BINS,		\
+		       name " has more than FEATURE_MAX_BINS bins");
+DP_FEATURES(DP_X_MAX_BINS)
+#undef DP_X_MAX_BINS
+
 const struct feature_info feature_table[DP_F_COUNT] = {
 #define DP_X_INFO(id, fname, fkind, frows, fcols, funit, fgroup)		\
 	[DP_F_##id] = { .name = fname, .kind = fkind,			\

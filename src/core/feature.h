@@ -23,6 +23,9 @@ struct feature_info {
 
 extern const struct feature_info feature_table[DP_F_COUNT];
 
+/* No feature has more bins (feature.c checks each at compile time). */
+#define FEATURE_MAX_BINS	DP_SYSCALL_ID_BINS
+
 /* Feature id for a user-visible name, or -ENOENT. */
 int feature__by_name(const char *name);
 
