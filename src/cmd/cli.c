@@ -116,6 +116,7 @@ enum {
 	OPT_P,
 	OPT_CONSECUTIVE,
 	OPT_CLEAR,
+	OPT_BUDGET,
 };
 
 static const struct argp_option detector_options[] = {
@@ -129,7 +130,10 @@ static const struct argp_option detector_options[] = {
 	{ "consecutive", OPT_CONSECUTIVE, "N", 0, "Exceeding windows needed "
 		"before an anomaly is raised (default 1)", 1 },
 	{ "clear-fraction", OPT_CLEAR, "F", 0, "A raised anomaly clears when "
-		"the effect falls to F x threshold (default 0.5)", 1 },
+		"its score falls to F x threshold (default 0.5)", 1 },
+	{ "alarm-budget", OPT_BUDGET, "PER_DAY", 0, "Expected false alarms "
+		"a day for the whole host; every series' threshold derives "
+		"from it (default 1)", 1 },
 	{},
 };
 
@@ -158,6 +162,9 @@ static error_t detector_parse(int key, char *arg, struct argp_state *state)
 	case OPT_CLEAR:
 		return cli__parse_double("--clear-fraction", arg, 0, 1,
 					 &o->clear_fraction) ? EINVAL : 0;
+	case OPT_BUDGET:
+		return cli__parse_double("--alarm-budget", arg, 1e-9, 1e9,
+					 &o->budget) ? EINVAL : 0;
 	}
 	return ARGP_ERR_UNKNOWN;
 }

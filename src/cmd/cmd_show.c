@@ -243,11 +243,13 @@ static int show_baseline(const struct show_args *a, const char *path)
 {
 	char err[512], when[32];
 	struct baseline *bl = baseline__load(path, err, sizeof(err));
+	double level;
 
 	if (!bl) {
 		cli__error("%s", err);
 		return EXIT_INPUT;
 	}
+	level = score__threshold(a->det.budget, bl->interval_s, bl->n);
 	timefmt__utc(bl->created, when, sizeof(when));
 	printf("baseline %s: host %s, kernel %s, built %s from %llu windows "
 	       "of %gs\n", TEXTESC(path), TEXTESC(bl->host),
@@ -261,9 +263,12 @@ static int show_baseline(const struct show_args *a, const char *path)
 			continue;
 		for (uint32_t b = 0; b < e->nbins; b++)
 			n += e->counts[b];
-		printf("\n@%s (cgroup %s): %llu events, threshold %.4g nats\n",
+		printf("\n@%s (cgroup %s): %llu events, %u mode%s, alarms "
+		       "past effect %.4g nats (at %g false alarms a day)\n",
 		       feature_table[e->feature].name, TEXTESC(e->cgroup),
-		       (unsigned long long)n, e->threshold);
+		       (unsigned long long)n, e->nmodes,
+		       e->nmodes == 1 ? "" : "s",
+		       score__effect_at(&e->score, level), a->det.budget);
 		histview__single(stdout, e->feature, e->counts, e->nbins,
 				 (unsigned int)a->width);
 	}
@@ -299,6 +304,7 @@ static int show_side_by_side(struct show_args *a)
 	char err[512], span[128];
 	struct baseline *bl;
 	uint64_t *zeros = NULL;
+	double level;
 	int ret;
 
 	bl = baseline__load(a->baseline_path, err, sizeof(err));
@@ -313,6 +319,7 @@ static int show_side_by_side(struct show_args *a)
 	printf("baseline %s (%llu windows) vs %s\n", TEXTESC(a->baseline_path),
 	       (unsigned long long)bl->windows, span);
 	a->det.tests = bl->n ? (unsigned int)bl->n : 1;
+	level = score__threshold(a->det.budget, bl->interval_s, bl->n);
 	for (size_t i = 0; i < bl->n; i++) {
 		const struct baseline_entry *e = &bl->entries[i];
 		const struct window_hist *h = window__find(a->pooled, e->feature,
@@ -329,8 +336,7 @@ static int show_side_by_side(struct show_args *a)
 			goto cleanup;
 		}
 		w = h ? h->counts : zeros;
-		if (detector__judge(&a->det, &st, e->counts, w, e->nbins,
-				    e->threshold, &an)) {
+		if (detector__judge(&a->det, &st, e, w, level, &an)) {
 			cli__error("show: cannot judge %s",
 				   feature_table[e->feature].name);
 			ret = EXIT_RUNTIME;

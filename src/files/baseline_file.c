@@ -22,7 +22,8 @@
 #include "timefmt.h"
 
 #define BASELINE_RULE_TEXT \
-	"max(min, mean+sd_factor*sd, max_factor*max) of leave-one-out effects"
+	"score = -log10 P(Z > z), z = (effect - median) / scale of held-out " \
+	"effects against the nearest mode, P from a GPD tail over u"
 
 /* ,"key":value for a double. */
 static void put_double(FILE *f, const char *key, double v)
@@ -37,7 +38,28 @@ static void put_string(FILE *f, const char *key, const char *v)
 	jsonw__string(f, v);
 }
 
-/* One document; a line per feature, so a person can read (and diff) it. */
+/* ,"score":{...}: the score model. */
+static void write_score(FILE *f, const struct score_model *m)
+{
+	const struct tail_model *t = &m->tail;
+
+	fputs(",\"score\":{\"median\":", f);
+	jsonw__double(f, m->median);
+	put_double(f, "scale", m->scale);
+	fputs(",\"tail\":{\"u\":", f);
+	jsonw__double(f, t->u);
+	put_double(f, "rate", t->rate);
+	put_double(f, "xi", t->g.xi);
+	put_double(f, "sigma", t->g.sigma);
+	fprintf(f, ",\"n\":%" PRIu32 ",\"n_tail\":%" PRIu32 "}}", t->n,
+		t->n_tail);
+}
+
+/*
+ * One document; a line per feature (a few when it has modes), so a person
+ * can read (and diff) it. A series with one mode stores only its pooled
+ * counts: the mode is the pool.
+ */
 static void baseline__write(FILE *f, const struct baseline *bl)
 {
 	fprintf(f, "{\"format\":\"%s\",\"version\":%u", BASELINE_FORMAT,
@@ -46,13 +68,14 @@ static void baseline__write(FILE *f, const struct baseline *bl)
 	put_string(f, "host", bl->host);
 	put_string(f, "kernel", bl->kernel);
 	put_double(f, "interval_s", bl->interval_s);
-	fprintf(f, ",\"windows\":%" PRIu64 ",\n \"threshold_rule\":"
+	fprintf(f, ",\"windows\":%" PRIu64 ",\n \"score_rule\":"
 		"{\"statistic\":\"effect\",\"text\":\"%s\"", bl->windows,
 		BASELINE_RULE_TEXT);
-	put_double(f, "min", bl->min_threshold);
-	put_double(f, "sd_factor", bl->sd_factor);
-	put_double(f, "max_factor", bl->max_factor);
-	fputs("},\n \"features\":[", f);
+	put_double(f, "tail_fraction", SCORE_TAIL_FRACTION);
+	put_double(f, "burst_z", BASELINE_BURST_Z);
+	put_double(f, "trim_max", BASELINE_TRIM_MAX);
+	fprintf(f, ",\"max_modes\":%d},\n \"features\":[",
+		BASELINE_MAX_MODES);
 	for (size_t i = 0; i < bl->n; i++) {
 		const struct baseline_entry *e = &bl->entries[i];
 
@@ -61,20 +84,26 @@ static void baseline__write(FILE *f, const struct baseline *bl)
 		put_string(f, "cgroup", e->cgroup);
 		fprintf(f, ",\"bins\":%" PRIu32 ",\"windows\":%" PRIu64,
 			e->nbins, e->windows);
-		put_double(f, "threshold", e->threshold);
-		fputs(",\"loo\":{\"mean\":", f);
-		jsonw__double(f, e->loo_mean);
-		put_double(f, "sd", e->loo_sd);
-		put_double(f, "max", e->loo_max);
+		fprintf(f, ",\"trimmed\":%" PRIu64, e->trimmed);
+		put_double(f, "novel_rate", e->novel_rate);
+		write_score(f, &e->score);
 		if (feature_table[e->feature].rows > 1) {
-			fputs("},\"coupling\":{\"mi_min\":", f);
+			fputs(",\"coupling\":{\"mi_min\":", f);
 			jsonw__double(f, e->coupling.min);
 			put_double(f, "mi_max", e->coupling.max);
 			put_double(f, "mi_pooled", e->coupling.pooled);
+			fputc('}', f);
 		}
-		fputs("},\n   \"counts\":", f);
+		fputs(",\n   \"counts\":", f);
 		jsonw__u64_array(f, e->counts, e->nbins);
-		fputc('}', f);
+		for (unsigned int k = 0; e->nmodes > 1 && k < e->nmodes; k++) {
+			fprintf(f, "%s\n    {\"windows\":%" PRIu64
+				",\"counts\":", k ? "," : ",\n   \"modes\":[",
+				e->modes[k].windows);
+			jsonw__u64_array(f, e->modes[k].counts, e->nbins);
+			fputc('}', f);
+		}
+		fputs(e->nmodes > 1 ? "]}" : "}", f);
 	}
 	fputs("\n ]\n}\n", f);
 }
@@ -219,8 +248,9 @@ static int load__u64(struct loader *l, json_object *obj, const char *key,
 	return load__u64_fail(l, what, v, err);
 }
 
-static int load__counts(struct loader *l, json_object *obj,
-			struct baseline_entry *e)
+/* obj["counts"]: nbins counts into a new *out. */
+static int load__counts(struct loader *l, json_object *obj, uint32_t nbins,
+			uint64_t **out)
 {
 	json_object *arr;
 	size_t at = 0;
@@ -228,16 +258,16 @@ static int load__counts(struct loader *l, json_object *obj,
 
 	if (err)
 		return err;
-	e->counts = calloc(e->nbins, sizeof(*e->counts));
-	if (!e->counts)
+	*out = calloc(nbins, sizeof(**out));
+	if (!*out)
 		return -ENOMEM;
-	switch (json_counts__parse(arr, e->counts, e->nbins, &at)) {
+	switch (json_counts__parse(arr, *out, nbins, &at)) {
 	case JSON_COUNTS_OK:
 		return 0;
 	case JSON_COUNTS_NOT_ARRAY:	/* load__field checked the type */
 	case JSON_COUNTS_LENGTH:
 		return load__fail(l, "\"counts\" has %zu values, expected %"
-				  PRIu32 " (bins)", at, e->nbins);
+				  PRIu32 " (bins)", at, nbins);
 	case JSON_COUNTS_NOT_INTEGER:
 	case JSON_COUNTS_NEGATIVE:
 		return load__fail(l, "counts[%zu] is %s, expected a "
@@ -252,7 +282,6 @@ static int load__counts(struct loader *l, json_object *obj,
 	return load__fail(l, "counts overflow: their sum exceeds 2^64");
 }
 
-/* features[i] into e. */
 /* A joint feature's "coupling" band: min <= max, pooled, all >= 0. */
 static int load__coupling(struct loader *l, json_object *obj,
 			  struct baseline_entry *e)
@@ -277,10 +306,123 @@ static int load__coupling(struct loader *l, json_object *obj,
 	return err;
 }
 
+/* A number in [lo, hi]. */
+static int load__ranged(struct loader *l, json_object *obj, const char *key,
+			double lo, double hi, double *out)
+{
+	int err = load__double(l, obj, key, out);
+
+	if (!err && !(*out >= lo && *out <= hi))
+		return load__fail(l, "\"%s\" is %g, expected %g to %g", key,
+				  *out, lo, hi);
+	return err;
+}
+
+/* "score": the score model of held-out effects (score.h). */
+static int load__score(struct loader *l, json_object *obj,
+		       struct score_model *m)
+{
+	struct tail_model *t = &m->tail;
+	json_object *score, *tail;
+	uint64_t n, n_tail;
+	int err = load__field(l, obj, "score", json_type_object, &score);
+
+	if (!err)
+		err = load__double(l, score, "median", &m->median);
+	if (!err)
+		err = load__ranged(l, score, "scale", SCORE_SCALE_MIN,
+				   INFINITY, &m->scale);
+	if (!err)
+		err = load__field(l, score, "tail", json_type_object, &tail);
+	if (!err)
+		err = load__double(l, tail, "u", &t->u);
+	if (!err)
+		err = load__ranged(l, tail, "rate", 1e-9, 1, &t->rate);
+	if (!err)
+		err = load__ranged(l, tail, "xi", EVT_XI_MIN, 1, &t->g.xi);
+	if (!err)
+		err = load__ranged(l, tail, "sigma", 1e-12, INFINITY,
+				   &t->g.sigma);
+	if (!err)
+		err = load__u64(l, tail, "n", &n);
+	if (!err)
+		err = load__u64(l, tail, "n_tail", &n_tail);
+	if (err)
+		return err;
+	if (n > UINT32_MAX || n_tail > n)
+		return load__fail(l, "tail \"n_tail\" %" PRIu64 " of \"n\" %"
+				  PRIu64 ": expected n_tail <= n < 2^32",
+				  n_tail, n);
+	t->n = (uint32_t)n;
+	t->n_tail = (uint32_t)n_tail;
+	return 0;
+}
+
+/*
+ * "modes" (absent: one mode, the pool): 2 to BASELINE_MAX_MODES of them,
+ * whose windows fit in the entry's and whose counts add up to its counts.
+ */
+static int load__modes(struct loader *l, json_object *obj,
+		       struct baseline_entry *e)
+{
+	json_object *arr;
+	uint64_t windows = 0;
+	size_t n;
+	int err;
+
+	e->nmodes = 1;
+	e->modes[0] = (struct baseline_mode){ .windows = e->windows - e->trimmed,
+					      .counts = e->counts };
+	if (!json_object_object_get_ex(obj, "modes", &arr))
+		return 0;
+	if (!json_object_is_type(arr, json_type_array))
+		return load__fail(l, "field \"modes\" must be an array");
+	n = json_object_array_length(arr);
+	if (n < 2 || n > BASELINE_MAX_MODES)
+		return load__fail(l, "%zu modes; expected 2 to %d (one mode is "
+				  "written as none)", n, BASELINE_MAX_MODES);
+	e->nmodes = 0;
+	for (size_t k = 0; k < n; k++) {
+		json_object *m = json_object_array_get_idx(arr, k);
+		struct baseline_mode *md = &e->modes[k];
+
+		if (!json_object_is_type(m, json_type_object))
+			return load__fail(l, "modes[%zu] is not an object", k);
+		e->nmodes++;
+		err = load__u64(l, m, "windows", &md->windows);
+		if (!err)
+			err = load__counts(l, m, e->nbins, &md->counts);
+		if (err)
+			return err;
+		if (!md->windows || __builtin_add_overflow(windows, md->windows,
+							   &windows))
+			return load__fail(l, "modes[%zu] \"windows\" is 0 or "
+					  "overflows", k);
+	}
+	if (windows > e->windows)
+		return load__fail(l, "modes hold %" PRIu64 " windows, more than "
+				  "the entry's %" PRIu64, windows, e->windows);
+	for (uint32_t b = 0; b < e->nbins; b++) {
+		uint64_t sum = 0;
+
+		for (unsigned int k = 0; k < e->nmodes; k++)
+			if (__builtin_add_overflow(sum, e->modes[k].counts[b],
+						   &sum))
+				break;
+		if (sum != e->counts[b])
+			return load__fail(l, "modes' counts of bin %" PRIu32
+					  " add up to %" PRIu64 ", not the "
+					  "pooled %" PRIu64, b, sum,
+					  e->counts[b]);
+	}
+	return 0;
+}
+
+/* features[i] into e. */
 static int load__entry(struct loader *l, struct baseline *bl,
 		       json_object *obj, size_t i, struct baseline_entry *e)
 {
-	json_object *v, *loo;
+	json_object *v;
 	uint64_t u;
 	int f, err;
 
@@ -318,45 +460,41 @@ static int load__entry(struct loader *l, struct baseline *bl,
 		return load__fail(l, "\"windows\" is %" PRIu64 ", expected 1 "
 				  "to %" PRIu64 " (the baseline's)",
 				  e->windows, bl->windows);
-	err = load__double(l, obj, "threshold", &e->threshold);
+	err = load__u64(l, obj, "trimmed", &e->trimmed);
+	if (!err && e->trimmed >= e->windows)
+		return load__fail(l, "\"trimmed\" is %" PRIu64 ", expected "
+				  "fewer than the %" PRIu64 " windows",
+				  e->trimmed, e->windows);
 	if (!err)
-		err = load__field(l, obj, "loo", json_type_object, &loo);
+		err = load__ranged(l, obj, "novel_rate", 1e-12, 1e9,
+				   &e->novel_rate);
 	if (!err)
-		err = load__double(l, loo, "mean", &e->loo_mean);
-	if (!err)
-		err = load__double(l, loo, "sd", &e->loo_sd);
-	if (!err)
-		err = load__double(l, loo, "max", &e->loo_max);
+		err = load__score(l, obj, &e->score);
 	if (!err)
 		err = load__coupling(l, obj, e);
 	if (!err)
-		err = load__counts(l, obj, e);
+		err = load__counts(l, obj, e->nbins, &e->counts);
+	if (!err)
+		err = load__modes(l, obj, e);
 	return err;
 }
 
-static int load__rule(struct loader *l, json_object *doc, struct baseline *bl)
+/* "score_rule": what the score models are of (informative beyond that). */
+static int load__rule(struct loader *l, json_object *doc)
 {
 	json_object *rule, *stat;
-	int err = load__field(l, doc, "threshold_rule", json_type_object,
-			      &rule);
+	int err = load__field(l, doc, "score_rule", json_type_object, &rule);
 
 	if (!err)
 		err = load__field(l, rule, "statistic", json_type_string,
 				  &stat);
 	if (err)
 		return err;
-	snprintf(l->where, sizeof(l->where), "threshold_rule: ");
 	if (strcmp(json_object_get_string(stat), "effect"))
-		return load__fail(l, "statistic is \"%s\", expected \"effect\""
-				  " (what the thresholds are on)",
-				  json_object_get_string(stat));
-	err = load__double(l, rule, "min", &bl->min_threshold);
-	if (!err)
-		err = load__double(l, rule, "sd_factor", &bl->sd_factor);
-	if (!err)
-		err = load__double(l, rule, "max_factor", &bl->max_factor);
-	l->where[0] = 0;
-	return err;
+		return load__fail(l, "score_rule: statistic is \"%s\", "
+				  "expected \"effect\" (what the scores are "
+				  "of)", json_object_get_string(stat));
+	return 0;
 }
 
 static int load__doc(struct loader *l, json_object *doc, struct baseline *bl)
@@ -376,6 +514,11 @@ static int load__doc(struct loader *l, json_object *doc, struct baseline *bl)
 	err = load__field(l, doc, "version", json_type_int, &v);
 	if (err)
 		return err;
+	if (json_object_get_int64(v) == 1)
+		return load__fail(l, "version 1 baseline (effect thresholds, "
+				  "from before modes and the alarm budget); "
+				  "learn it again: driftprobe baseline build, or "
+				  "run --learn");
 	if (json_object_get_int64(v) != BASELINE_VERSION)
 		return load__fail(l, "unknown version %s; version %d is "
 				  "expected", json_object_to_json_string(v),
@@ -399,7 +542,7 @@ static int load__doc(struct loader *l, json_object *doc, struct baseline *bl)
 	if (bl->windows < 2)
 		return load__fail(l, "\"windows\" is %" PRIu64 "; a baseline "
 				  "needs 2 or more", bl->windows);
-	err = load__rule(l, doc, bl);
+	err = load__rule(l, doc);
 	if (!err)
 		err = load__field(l, doc, "features", json_type_array,
 				  &features);

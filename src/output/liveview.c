@@ -2,7 +2,7 @@
 /*
  * In-place terminal view. It remembers how many lines it drew and erases
  * exactly those (cursor up N, erase to end of screen), so anything printed
- * after an erase scrolls up and stays. A bar shows effect / threshold, full
+ * after an erase scrolls up and stays. A bar shows score / threshold, full
  * at the threshold, with '!' marks beyond it.
  */
 #include <errno.h>
@@ -99,7 +99,7 @@ static void draw_row(FILE *o, const struct row *r, unsigned int cols)
 	const struct analysis *an = &r->an;
 	char line[512], label[64];
 	size_t len = 0;
-	double ratio = an->threshold > 0 ? an->d.effect / an->threshold : 0;
+	double ratio = an->threshold > 0 ? an->score / an->threshold : 0;
 	unsigned int bar;
 
 	if (strcmp(r->key.cgroup, "/"))
@@ -115,7 +115,7 @@ static void draw_row(FILE *o, const struct row *r, unsigned int cols)
 		    an->threshold);
 		ratio = 0;
 	} else {
-		put(line, sizeof(line), &len, "%8.3g/%-8.3g", an->d.effect,
+		put(line, sizeof(line), &len, "%8.3g/%-8.3g", an->score,
 		    an->threshold);
 	}
 	/* '#' up to the threshold, '!' beyond it, full at twice it. */
@@ -145,7 +145,7 @@ void liveview__draw(struct liveview *v, const struct window *w)
 	liveview__erase(v);
 	timefmt__utc(w->ts, when, sizeof(when));
 	fputc('\n', v->out);
-	fprintf(v->out, "driftprobe %s, %gs windows: effect/threshold\n",
+	fprintf(v->out, "driftprobe %s, %gs windows: score/threshold\n",
 		when, w->interval_s);
 	for (size_t i = 0; i < v->rows.n; i++)
 		draw_row(v->out, fc_table__at(&v->rows, i), v->cols);

@@ -6,30 +6,45 @@
 #include "numfmt.h"
 #include "reason.h"
 
-/* "<prefix>effect 0.84 nats > threshold 0.031 (27.1x), G=.. df=.. p=.. < .." */
+/*
+ * "<prefix>score 9.3 > threshold 6.1 (...)": scores are surprises, 9.3 =
+ * once in 10^9.3 normal windows; the parenthesis says which rule gave it.
+ */
 static void reason__exceeds(const struct analysis *a, const char *prefix,
 			    char *buf, size_t len)
 {
-	char ratio[32] = "";
+	char why[160];
 
-	if (a->threshold > 0)
-		snprintf(ratio, sizeof(ratio), " (%.1fx)",
-			 a->d.effect / a->threshold);
-	snprintf(buf, len, "%seffect %.3g nats > threshold %.3g%s, G=%.1f "
-		 "df=%u p=%.2g < %.1e", prefix, a->d.effect, a->threshold,
-		 ratio, a->d.g, a->d.df, a->reason.p, a->p_limit);
+	switch (a->reason.rule) {
+	case SCORE_RULE_NOVEL:
+		snprintf(why, sizeof(why), "%u bin%s never seen while "
+			 "learning", a->novel_bins,
+			 a->novel_bins == 1 ? "" : "s");
+		break;
+	case SCORE_RULE_ACCUMULATED:
+		snprintf(why, sizeof(why), "accumulated over windows; this "
+			 "one %.3g", a->window_score);
+		break;
+	default:
+		snprintf(why, sizeof(why), "effect %.3g nats, G=%.1f df=%u "
+			 "p=%.2g < %.1e", a->d.effect, a->d.g, a->d.df,
+			 a->reason.p, a->p_limit);
+		break;
+	}
+	snprintf(buf, len, "%sscore %.3g > threshold %.3g (%s)", prefix,
+		 a->score, a->threshold, why);
 }
 
 /*
- * "effect 0.0123 <= threshold 0.201", the reason of nearly every line:
+ * "score 1.23 <= threshold 6.1", the reason of nearly every line:
  * composed without snprintf, whose %g is most of its cost (4,000 lines a
  * window at 1,000 cgroups). Both numbers are finite.
  */
 static void reason__within(const struct analysis *a, char *buf, size_t len)
 {
-	char tmp[REASON_LEN], *p = stpcpy(tmp, "effect ");
+	char tmp[REASON_LEN], *p = stpcpy(tmp, "score ");
 
-	p += numfmt__g(p, a->d.effect, 3);
+	p += numfmt__g(p, a->score, 3);
 	p = stpcpy(p, " <= threshold ");
 	numfmt__g(p, a->threshold, 3);
 	snprintf(buf, len, "%s", tmp);
@@ -46,16 +61,13 @@ const char *reason__format(const struct analysis *an, char *buf, size_t len)
 			 (unsigned long long)an->d.n_window,
 			 (unsigned long long)r->min_count);
 		break;
-	case REASON_NO_BASELINE:
-		snprintf(buf, len, "baseline has no events for this feature");
-		break;
 	case REASON_WITHIN:
 		reason__within(an, buf, len);
 		break;
 	case REASON_NOT_SIGNIFICANT:
-		snprintf(buf, len, "not significant: p=%.2g >= %.1e (effect "
-			 "%.3g > threshold %.3g)", r->p, an->p_limit,
-			 an->d.effect, an->threshold);
+		snprintf(buf, len, "not significant: p=%.2g >= %.1e (effect's "
+			 "score %.3g > threshold %.3g)", r->p, an->p_limit,
+			 an->score_effect, an->threshold);
 		break;
 	case REASON_EXCEEDS:
 		reason__exceeds(an, "", buf, len);
@@ -66,17 +78,17 @@ const char *reason__format(const struct analysis *an, char *buf, size_t len)
 		reason__exceeds(an, prefix, buf, len);
 		break;
 	case REASON_HOLDING:
-		snprintf(buf, len, "holding: effect %.3g > clear level %.3g "
-			 "(threshold %.3g), p=%.2g < %.1e", an->d.effect,
-			 r->clear, an->threshold, r->p, an->p_limit);
+		snprintf(buf, len, "holding: score %.3g > clear level %.3g "
+			 "(threshold %.3g)", an->score, r->clear,
+			 an->threshold);
 		break;
 	case REASON_CLEARED_NOT_SIGNIFICANT:
 		snprintf(buf, len, "cleared: not significant: p=%.2g >= %.1e",
 			 r->p, an->p_limit);
 		break;
 	case REASON_CLEARED_WITHIN:
-		snprintf(buf, len, "cleared: effect %.3g <= clear level %.3g",
-			 an->d.effect, r->clear);
+		snprintf(buf, len, "cleared: score %.3g <= clear level %.3g",
+			 an->score, r->clear);
 		break;
 	default:
 		snprintf(buf, len, "unknown");

@@ -2,8 +2,11 @@
 /*
  * The shared analysis path: baseline entries x window histograms ->
  * detector verdicts (and, for joint features, coupling against the learnt
- * band) -> the sinks it was given (report, metrics). Holds the per-entry detector state, which is what makes
- * --consecutive and hysteresis work across windows.
+ * band) -> the sinks it was given (report, metrics). Every series of a
+ * window is judged at the one level the false-alarm budget gives for
+ * that many series and that window length (score.h). Holds the per-entry
+ * detector state, which is what makes --consecutive and hysteresis work
+ * across windows.
  *
  * A cgroup the baseline has never seen (started after learning) is not
  * judged against nothing: once it has --min-count events in a feature it
@@ -17,6 +20,7 @@
 #include "analyzer.h"
 #include "coupling.h"
 #include "fc_table.h"
+#include "score.h"
 #include "feature.h"
 #include "sink.h"
 #include "window.h"
@@ -241,6 +245,8 @@ int analyzer__window(struct analyzer *a, const struct window *w)
 {
 	int anomalies = 0, err = analyzer__clear_judged(a, w);
 	const struct window_hist *next = analyzer__hist(a, w, 0);
+	double threshold = score__threshold(a->opts.budget, w->interval_s,
+					    a->bl->n);
 
 	if (err)
 		return err;
@@ -256,8 +262,8 @@ int analyzer__window(struct analyzer *a, const struct window *w)
 		analyzer__prefetch(a, i + 1, next);
 		if (h)
 			a->judged[h - w->hists] = true;
-		err = detector__judge(&a->opts, &a->states[i], e->counts,
-				      counts, e->nbins, e->threshold, &an);
+		err = detector__judge(&a->opts, &a->states[i], e, counts,
+				      threshold, &an);
 		if (err)
 			return err;
 		joint = analyzer__coupling(e, h, &cv);

@@ -34,14 +34,21 @@ int baseline__index_entry(struct baseline *bl, size_t i)
 							   e->cgroup), i);
 }
 
+void baseline_entry__clear(struct baseline_entry *e)
+{
+	for (unsigned int k = 0; k < e->nmodes; k++)
+		if (e->modes[k].counts != e->counts)
+			free(e->modes[k].counts);
+	free(e->counts);
+	free(e->cgroup);
+}
+
 void baseline__free(struct baseline *bl)
 {
 	if (!bl)
 		return;
-	for (size_t i = 0; i < bl->n; i++) {
-		free(bl->entries[i].cgroup);
-		free(bl->entries[i].counts);
-	}
+	for (size_t i = 0; i < bl->n; i++)
+		baseline_entry__clear(&bl->entries[i]);
 	free(bl->entries);
 	key_index__free(&bl->index);
 	free(bl->host);

@@ -1,11 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The baseline: what "normal" looked like while learning. Per (feature,
- * cgroup) it holds the counts pooled over every learning window and a
- * threshold on divergence.effect calibrated from how far each learning
- * window strays from the pool of the others (leave-one-out). Built from
- * struct window (baseline_builder.c), saved to and loaded from one JSON
- * document (baseline_file.c, README "Baseline file").
+ * cgroup), a series, it holds the counts pooled over the learning windows,
+ * up to BASELINE_MAX_MODES modes (clusters of learning windows in
+ * Hellinger geometry, modes.h: a service that alternates between kinds of
+ * work has one per kind), and the score model (score.h) fitted to how far
+ * each learning window strays from the modes of the others (held out).
+ * Bursts inside the learning period (held-out z beyond BASELINE_BURST_Z,
+ * at most BASELINE_TRIM_MAX of the windows) are left out of the modes and
+ * of the score model, so one storm while learning neither becomes normal
+ * nor widens every threshold. Built from struct window
+ * (baseline_builder.c), saved to and loaded from one JSON document
+ * (baseline_file.c, README "Baseline file").
  *
  * Errors follow libbpf: int functions return 0 or a negative errno, pointer
  * functions NULL with errno set. Functions taking err/errlen also write a
@@ -20,33 +26,44 @@
 #include <driftprobe/features.h>
 #include "coupling.h"
 #include "key_index.h"
+#include "score.h"
 
 struct window;
 
-#define BASELINE_VERSION	1
+/* 2: modes and score models replaced version 1's effect thresholds. */
+#define BASELINE_VERSION	2
 #define BASELINE_FORMAT		"driftprobe-baseline"
 /*
  * The largest baseline file read (a larger one is refused before parsing):
  * 1,024 cgroups with every per-cgroup bin at 20 digits make ~32 MiB.
  */
 #define BASELINE_MAX_FILE	(64ull << 20)
-/*
- * The calibration rule: threshold = max(min, mean + sd_factor * sd,
- * max_factor * max) of the leave-one-out effects.
- */
-#define BASELINE_MIN_THRESHOLD	0.01
-#define BASELINE_SD_FACTOR	4.0
-#define BASELINE_MAX_FACTOR	1.5
+/* Modes per series at most; a mode holds at least BASELINE_MODE_MIN_SHARE
+ * of the series' learning windows, and at least 3 of them. */
+#define BASELINE_MAX_MODES	4
+#define BASELINE_MODE_MIN_SHARE	0.05
+/* Learning windows this far out (held-out z) are bursts, trimmed. */
+#define BASELINE_BURST_Z	8.0
+#define BASELINE_TRIM_MAX	0.05
+
+struct baseline_mode {
+	uint64_t windows;		/* learning windows in it */
+	uint64_t *counts;		/* pooled over them; == the entry's
+					   counts when it has one mode */
+};
 
 struct baseline_entry {			/* one (feature, cgroup) */
 	enum dp_feature_id feature;
 	char *cgroup;
 	uint32_t nbins;
-	uint64_t *counts;		/* pooled over all learning windows */
+	uint64_t *counts;		/* pooled over the kept learning windows */
 	uint64_t windows;		/* learning windows that had it */
-	double threshold;		/* on divergence.effect */
-	/* The leave-one-out effects the threshold came from. */
-	double loo_mean, loo_sd, loo_max;
+	uint64_t trimmed;		/* of those with events: bursts */
+	unsigned int nmodes;		/* 1..BASELINE_MAX_MODES */
+	struct baseline_mode modes[BASELINE_MAX_MODES];
+	struct score_model score;	/* of held-out effects */
+	double novel_rate;		/* score__novel_rate of the kept
+					   windows */
 	/* Joint features only: the plug-in MI of each learning window. */
 	struct coupling_band coupling;
 };
@@ -57,7 +74,6 @@ struct baseline {
 	char *host, *kernel;		/* kernel: uname -r when built */
 	double interval_s;		/* of the first learning window */
 	uint64_t windows;
-	double min_threshold, sd_factor, max_factor; /* the rule used */
 	size_t n;
 	struct baseline_entry *entries;
 	struct key_index index;		/* (feature, cgroup) -> entries[] */
@@ -66,7 +82,7 @@ struct baseline {
 struct baseline_builder;
 
 /*
- * A builder with the default rule; alpha is the smoothing handed to
+ * A builder; alpha is the smoothing handed to
  * divergence__compute. NULL + errno (EINVAL for a negative or non-finite
  * alpha, ENOMEM).
  */
@@ -82,7 +98,7 @@ struct baseline_builder *baseline_builder__new(double alpha);
 int baseline_builder__add(struct baseline_builder *b, const struct window *w);
 
 /*
- * Pool and calibrate. Needs >= 2 windows: else NULL, errno EINVAL and a
+ * Pool, find the modes and fit the score models. Needs >= 2 windows: else NULL, errno EINVAL and a
  * message saying how many it got. The builder stays usable (more windows
  * can be added and finish called again).
  */
@@ -105,7 +121,9 @@ int baseline__save(const struct baseline *bl, const char *path, char *err,
  * the system said otherwise) anything that is not a regular file of at most
  * 64 MiB, is writable by group or other, is owned by anyone but root or
  * the caller (an owner can rewrite it), is not valid JSON, or does not
- * match this build: format, version, feature names and bin counts.
+ * match this build: format, version (a version 1 file, from before modes,
+ * is refused with a message saying to learn it again), feature names, bin
+ * counts and a consistent mode and score model per entry.
  */
 struct baseline *baseline__load(const char *path, char *err, size_t errlen);
 
@@ -129,6 +147,8 @@ bool baseline__differs(const struct baseline *bl, const char *host,
 const struct baseline_entry *baseline__find(const struct baseline *bl,
 					    enum dp_feature_id f,
 					    const char *cgroup);
+/* Free what e owns (its counts, modes and cgroup name). */
+void baseline_entry__clear(struct baseline_entry *e);
 void baseline__free(struct baseline *bl);
 
 #endif /* DRIFTPROBE_BASELINE_H */

@@ -1,22 +1,22 @@
 // SPDX-License-Identifier: MIT
 /*
- * Calibration: pooling learning windows and one threshold per (feature,
- * cgroup).
+ * Learning: pooling windows per (feature, cgroup) into modes, and the
+ * score model of each (baseline.h, score.h).
  *
- * For an entry and each learning window j in which it had
- * events, effect_j = divergence__compute(pool - window_j, window_j).effect:
- * the window against the pool of all the others (leave-one-out). effect =
- * max(0, (G - df) / (2 n_eff)) is bias-corrected, so with no change it is
- * ~0 for any window size; what remains in the effect_j is the feature's
- * real window-to-window variability. The threshold is
- *   max(min_threshold, mean + sd_factor * sd, max_factor * max)
- * over the effect_j, so a noisy feature gets a wider band than a steady one,
- * and because the effect does not grow or shrink with n, a threshold learnt
- * on 10 s windows holds for windows of any length. Windows in which the
- * entry had no events say nothing about its shape: they count as windows of
- * the baseline but not for leave-one-out. An entry with events in fewer
- * than two windows has no leave-one-out effect at all and gets
- * min_threshold.
+ * Per entry: the windows with events are clustered into modes (modes.h:
+ * k-medoids in Hellinger geometry, K from the data, at most
+ * BASELINE_MAX_MODES). Each window is then scored out of sample: its
+ * effect (divergence.effect, bias-corrected, so ~0 for any window size
+ * when nothing changed) against every mode, its own with it left out, the
+ * smallest counting. The score model is fitted to those held-out effects;
+ * windows whose held-out z lies beyond BASELINE_BURST_Z (at most
+ * BASELINE_TRIM_MAX of them, the farthest first) are bursts: taken out of
+ * their modes, and the model fitted again without them. Windows in which
+ * the entry had no events say nothing about its shape: they count as
+ * windows of the baseline but are not scored. An entry with events in
+ * fewer than two windows keeps score.h's prior model. Novelty is learnt
+ * the same way, held out: how often a kept window used a bin that no
+ * other kept window did.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -32,17 +32,15 @@
 #include "feature.h"
 #include "key_index.h"
 #include "mi.h"
+#include "modes.h"
+#include "nearest.h"
+#include "score.h"
 #include "window.h"
 
-/* The non-zero bins of one learning window, kept for leave-one-out. */
-struct builder_bin {
-	uint32_t bin;
-	uint64_t count;
-};
-
+/* The non-zero bins of one learning window, kept for held-out scoring. */
 struct builder_sample {
 	size_t n;
-	struct builder_bin *bins;
+	struct modes_bin *bins;
 };
 
 struct builder_entry {
@@ -55,7 +53,7 @@ struct builder_entry {
 };
 
 struct baseline_builder {
-	double alpha, min_threshold, sd_factor, max_factor;
+	double alpha;
 	uint64_t windows;
 	double interval_s;		/* of the first window */
 	char *host;			/* of the first window */
@@ -98,9 +96,6 @@ struct baseline_builder *baseline_builder__new(double alpha)
 	if (!b)
 		return NULL;
 	b->alpha = alpha;
-	b->min_threshold = BASELINE_MIN_THRESHOLD;
-	b->sd_factor = BASELINE_SD_FACTOR;
-	b->max_factor = BASELINE_MAX_FACTOR;
 	return b;
 }
 
@@ -212,7 +207,7 @@ static int builder__pool(struct baseline_builder *b,
 	s->n = 0;
 	for (uint32_t k = 0; k < h->nbins; k++)
 		if (h->counts[k])
-			s->bins[s->n++] = (struct builder_bin){
+			s->bins[s->n++] = (struct modes_bin){
 				.bin = k, .count = h->counts[k] };
 	e->nsamples++;
 	return 0;
@@ -246,12 +241,6 @@ int baseline_builder__add(struct baseline_builder *b, const struct window *w)
 	b->windows++;
 	return 0;
 }
-
-/* Scratch space for leave-one-out: two histograms and the effects. */
-struct loo_scratch {
-	uint64_t *rest, *one;
-	double *effects;
-};
 
 /*
  * A joint feature's coupling band: the plug-in MI of every learning window
@@ -291,74 +280,305 @@ static int builder__coupling(const struct builder_entry *be,
 	return 0;
 }
 
-/* Leave-one-out effects of be, summarised into e. 0 or -errno. */
-static int builder__calibrate(const struct baseline_builder *b,
-			      const struct builder_entry *be,
-			      struct baseline_entry *e, struct loo_scratch *s)
+/*
+ * Scratch space for one entry's calibration, sized for the widest feature
+ * and the entry with the most windows: the modes' pooled counts, two
+ * histograms, and per window its mode, whether it is kept and its
+ * held-out effect.
+ */
+struct calib_scratch {
+	uint64_t *mode_counts;		/* BASELINE_MAX_MODES x max_bins */
+	uint64_t *rest, *one, *mix;
+	size_t *assign;
+	bool *kept;
+	double *effects, *work;		/* work: 2 x max_samples */
+	struct modes_window *windows;
+	uint64_t mode_windows[BASELINE_MAX_MODES];
+};
+
+static void sample__fill(const struct builder_sample *smp, uint64_t *dense,
+			 size_t nbins)
 {
-	double sum = 0, ss = 0, max = 0, mean = 0, sd = 0;
-	size_t m = 0;
+	memset(dense, 0, nbins * sizeof(*dense));
+	for (size_t i = 0; i < smp->n; i++)
+		dense[smp->bins[i].bin] = smp->bins[i].count;
+}
+
+/* Put window smp into mode k's counts, or take it out. */
+static void mode__add(struct calib_scratch *s, size_t nbins, unsigned int k,
+		      const struct builder_sample *smp, bool in)
+{
+	uint64_t *m = s->mode_counts + k * nbins;
+
+	for (size_t i = 0; i < smp->n; i++) {
+		if (in)
+			m[smp->bins[i].bin] += smp->bins[i].count;
+		else
+			m[smp->bins[i].bin] -= smp->bins[i].count;
+	}
+	if (in)
+		s->mode_windows[k]++;
+	else
+		s->mode_windows[k]--;
+}
+
+/*
+ * Window j's held-out effect: against the nearest of the modes, or of the
+ * mixtures of two (nearest.h), with j left out of its own mode. -ENODATA
+ * when no other window had events.
+ */
+static int calib__held_out(const struct baseline_builder *b,
+			   const struct builder_entry *be, size_t nbins,
+			   unsigned int k, struct calib_scratch *s, size_t j,
+			   double *effect)
+{
+	const struct builder_sample *smp = &be->samples[j];
+	const uint64_t *modes[BASELINE_MAX_MODES];
+	struct nearest near;
+	int err;
+
+	sample__fill(smp, s->one, nbins);
+	for (unsigned int c = 0; c < k; c++)
+		modes[c] = s->mode_counts + c * nbins;
+	if (s->kept[j]) {
+		unsigned int own = (unsigned int)s->assign[j];
+
+		memcpy(s->rest, modes[own], nbins * sizeof(*s->rest));
+		for (size_t i = 0; i < smp->n; i++)
+			s->rest[smp->bins[i].bin] -= smp->bins[i].count;
+		modes[own] = s->rest;
+	}
+	err = nearest__modes(modes, k, s->one, nbins, b->alpha, k > 1,
+			     s->mix, &near);
+	*effect = near.effect;
+	return err;
+}
+
+/* Held-out effects of the kept windows, fitted into e->score. */
+static int calib__fit(const struct baseline_builder *b,
+		      const struct builder_entry *be, struct baseline_entry *e,
+		      unsigned int k, struct calib_scratch *s)
+{
+	size_t n = 0;
 
 	for (size_t j = 0; j < be->nsamples; j++) {
-		const struct builder_sample *smp = &be->samples[j];
-		struct divergence d;
 		int err;
 
-		memcpy(s->rest, be->pooled, e->nbins * sizeof(*s->rest));
-		memset(s->one, 0, e->nbins * sizeof(*s->one));
-		for (size_t i = 0; i < smp->n; i++) {
-			s->rest[smp->bins[i].bin] -= smp->bins[i].count;
-			s->one[smp->bins[i].bin] = smp->bins[i].count;
-		}
-		err = divergence__compute(s->rest, s->one, e->nbins, b->alpha,
-					  &d);
+		if (!s->kept[j])
+			continue;
+		err = calib__held_out(b, be, e->nbins, k, s, j,
+				      &s->effects[n]);
+		if (err == -ENODATA)
+			continue;
 		if (err)
 			return err;
-		/* No other window had events: nothing to leave one out of. */
-		if (!d.n_baseline)
-			continue;
-		s->effects[m++] = d.effect;
-		sum += d.effect;
-		if (d.effect > max)
-			max = d.effect;
+		n++;
 	}
-	if (m) {
-		mean = sum / m;
-		for (size_t j = 0; j < m; j++)
-			ss += (s->effects[j] - mean) * (s->effects[j] - mean);
-		sd = m > 1 ? sqrt(ss / (m - 1)) : 0;
+	return score__fit(&e->score, s->effects, n, s->work);
+}
+
+/*
+ * Leave the bursts out: kept windows whose held-out z exceeds
+ * BASELINE_BURST_Z, the farthest first, at most BASELINE_TRIM_MAX of the
+ * windows. Returns how many were trimmed, or -errno.
+ */
+static int calib__trim(const struct baseline_builder *b,
+		       const struct builder_entry *be,
+		       struct baseline_entry *e, struct calib_scratch *s)
+{
+	size_t cap = (size_t)(BASELINE_TRIM_MAX * be->nsamples), trimmed = 0;
+
+	while (trimmed < cap) {
+		double worst = BASELINE_BURST_Z, effect;
+		size_t at = SIZE_MAX;
+
+		for (size_t j = 0; j < be->nsamples; j++) {
+			int err;
+
+			if (!s->kept[j])
+				continue;
+			err = calib__held_out(b, be, e->nbins, e->nmodes, s, j,
+					      &effect);
+			if (err == -ENODATA)
+				continue;
+			if (err)
+				return err;
+			if (score__z(&e->score, effect) > worst) {
+				worst = score__z(&e->score, effect);
+				at = j;
+			}
+		}
+		if (at == SIZE_MAX)
+			break;
+		mode__add(s, e->nbins, (unsigned int)s->assign[at],
+			  &be->samples[at], false);
+		s->kept[at] = false;
+		trimmed++;
 	}
-	e->loo_mean = mean;
-	e->loo_sd = sd;
-	e->loo_max = max;
-	e->threshold = fmax(b->min_threshold, fmax(mean + b->sd_factor * sd,
-						   b->max_factor * max));
+	return (int)trimmed;
+}
+
+/*
+ * Windows with fewer events than this take no part in choosing the modes
+ * (modes.h's noise floor): 25 (K - 1) for the K bins the series used,
+ * capped at 1,000 so a wide feature still gets modes from 10 s windows.
+ */
+static uint64_t modes__min_events(const uint64_t *pooled, uint32_t nbins)
+{
+	uint64_t used = 0;
+
+	for (uint32_t i = 0; i < nbins; i++)
+		used += pooled[i] != 0;
+	return used > 41 ? 1000 : 25 * (used ? used - 1 : 0);
+}
+
+/* The windows' modes (modes.h); into s->assign, the count into e. */
+static int calib__modes(const struct builder_entry *be,
+			struct baseline_entry *e, struct calib_scratch *s)
+{
+	size_t m = be->nsamples;
+	size_t min_size = (size_t)ceil(BASELINE_MODE_MIN_SHARE * m);
+	struct modes_result res;
+	unsigned int kmax;
+	int err;
+
+	min_size = min_size < 3 ? 3 : min_size;
+	kmax = m / min_size < BASELINE_MAX_MODES ?
+	       (unsigned int)(m / min_size) : BASELINE_MAX_MODES;
+	e->nmodes = 1;
+	memset(s->assign, 0, m * sizeof(*s->assign));
+	if (kmax < 2)
+		return 0;
+	for (size_t j = 0; j < m; j++)
+		s->windows[j] = (struct modes_window){
+			.nz = be->samples[j].n, .bins = be->samples[j].bins };
+	err = modes__cluster(s->windows, m, kmax, min_size,
+			     modes__min_events(be->pooled, e->nbins),
+			     s->assign, &res);
+	if (err)
+		return err;
+	e->nmodes = res.k;
 	return 0;
 }
 
-/* e from be: a copy of the pooled counts and the calibrated threshold. */
+/*
+ * The modes' counts and the score model of be into e: cluster, fit on the
+ * held-out effects, trim the bursts, and fit again without them.
+ */
+static int builder__calibrate(const struct baseline_builder *b,
+			      const struct builder_entry *be,
+			      struct baseline_entry *e,
+			      struct calib_scratch *s)
+{
+	int err = calib__modes(be, e, s), trimmed;
+
+	if (err)
+		return err;
+	memset(s->mode_counts, 0,
+	       e->nmodes * e->nbins * sizeof(*s->mode_counts));
+	memset(s->mode_windows, 0, sizeof(s->mode_windows));
+	for (size_t j = 0; j < be->nsamples; j++) {
+		s->kept[j] = true;
+		mode__add(s, e->nbins, (unsigned int)s->assign[j],
+			  &be->samples[j], true);
+	}
+	err = calib__fit(b, be, e, e->nmodes, s);
+	trimmed = err ? err : calib__trim(b, be, e, s);
+	if (trimmed < 0)
+		return trimmed;
+	e->trimmed = (uint64_t)trimmed;
+	return trimmed ? calib__fit(b, be, e, e->nmodes, s) : 0;
+}
+
+/*
+ * The rate of novel bins of the kept windows, held out: a window's bins
+ * that no other kept window used.
+ */
+static void builder__novelty(const struct builder_entry *be,
+			     struct baseline_entry *e, struct calib_scratch *s)
+{
+	uint64_t *used_in = s->rest, novel = 0;	/* windows per bin */
+
+	memset(used_in, 0, e->nbins * sizeof(*used_in));
+	for (size_t j = 0; j < be->nsamples; j++)
+		for (size_t i = 0; s->kept[j] && i < be->samples[j].n; i++)
+			used_in[be->samples[j].bins[i].bin]++;
+	for (size_t j = 0; j < be->nsamples; j++)
+		for (size_t i = 0; s->kept[j] && i < be->samples[j].n; i++)
+			novel += used_in[be->samples[j].bins[i].bin] == 1;
+	e->novel_rate = score__novel_rate(novel, e->windows - e->trimmed);
+}
+
+/*
+ * e's counts (the kept windows pooled) and modes from the scratch; a mode
+ * the trimming emptied is dropped. 0 or -ENOMEM.
+ */
+static int builder__emit_modes(const struct builder_entry *be,
+			       struct baseline_entry *e,
+			       struct calib_scratch *s)
+{
+	unsigned int k = 0;
+
+	e->counts = calloc(e->nbins, sizeof(*e->counts));
+	if (!e->counts)
+		return -ENOMEM;
+	if (!be->nsamples) {	/* no events: one empty mode */
+		e->nmodes = 1;
+		e->modes[0] = (struct baseline_mode){ .counts = e->counts };
+		return 0;
+	}
+	for (unsigned int c = 0; c < e->nmodes; c++) {
+		const uint64_t *m = s->mode_counts + c * e->nbins;
+
+		if (!s->mode_windows[c])
+			continue;
+		for (uint32_t i = 0; i < e->nbins; i++)
+			e->counts[i] += m[i];
+		e->modes[k].windows = s->mode_windows[c];
+		e->modes[k].counts = malloc(e->nbins * sizeof(uint64_t));
+		if (!e->modes[k].counts)
+			return -ENOMEM;
+		memcpy(e->modes[k++].counts, m, e->nbins * sizeof(uint64_t));
+	}
+	e->nmodes = k;
+	if (k == 1) {
+		free(e->modes[0].counts);
+		e->modes[0].counts = e->counts;
+	}
+	return 0;
+}
+
+/* e from be: its pooled counts, modes, score model and coupling band. */
 static int builder__emit(const struct baseline_builder *b,
 			 const struct builder_entry *be,
-			 struct baseline_entry *e, struct loo_scratch *s)
+			 struct baseline_entry *e, struct calib_scratch *s)
 {
-	int err;
+	int err = 0;
 
 	e->feature = be->feature;
 	e->nbins = feature_table[be->feature].bins;
 	e->windows = be->windows;
 	e->cgroup = strdup(be->cgroup);
-	e->counts = malloc(e->nbins * sizeof(*e->counts));
-	if (!e->cgroup || !e->counts)
+	if (!e->cgroup)
 		return -ENOMEM;
-	memcpy(e->counts, be->pooled, e->nbins * sizeof(*e->counts));
-	err = builder__calibrate(b, be, e, s);
+	e->nmodes = 1;
+	if (be->nsamples) {
+		err = builder__calibrate(b, be, e, s);
+		if (!err)
+			builder__novelty(be, e, s);
+	} else {
+		err = score__fit(&e->score, NULL, 0, s->work);
+		e->novel_rate = score__novel_rate(0, e->windows);
+	}
+	if (!err)
+		err = builder__emit_modes(be, e, s);
 	return err ? err : builder__coupling(be, e, s->one);
 }
 
 struct baseline *baseline_builder__finish(struct baseline_builder *b,
 					  char *err, size_t errlen)
 {
-	struct loo_scratch s = { 0 };
+	struct calib_scratch s = { 0 };
 	struct baseline *bl = NULL;
 	uint32_t max_bins = 0;
 	size_t max_samples = 0;
@@ -387,9 +607,16 @@ struct baseline *baseline_builder__finish(struct baseline_builder *b,
 			max_samples = b->entries[i].nsamples;
 	}
 	bl = calloc(1, sizeof(*bl));
+	s.mode_counts = calloc((size_t)BASELINE_MAX_MODES * max_bins + 1,
+			       sizeof(*s.mode_counts));
 	s.rest = calloc(max_bins + 1, sizeof(*s.rest));
 	s.one = calloc(max_bins + 1, sizeof(*s.one));
+	s.mix = calloc(max_bins + 1, sizeof(*s.mix));
+	s.assign = calloc(max_samples + 1, sizeof(*s.assign));
+	s.kept = calloc(max_samples + 1, sizeof(*s.kept));
 	s.effects = calloc(max_samples + 1, sizeof(*s.effects));
+	s.work = calloc(2 * max_samples + 1, sizeof(*s.work));
+	s.windows = calloc(max_samples + 1, sizeof(*s.windows));
 	if (bl) {
 		clock_gettime(CLOCK_REALTIME, &now);
 		bl->version = BASELINE_VERSION;
@@ -398,12 +625,11 @@ struct baseline *baseline_builder__finish(struct baseline_builder *b,
 		bl->kernel = strdup(uname(&u) ? "unknown" : u.release);
 		bl->interval_s = b->interval_s;
 		bl->windows = b->windows;
-		bl->min_threshold = b->min_threshold;
-		bl->sd_factor = b->sd_factor;
-		bl->max_factor = b->max_factor;
 		bl->entries = calloc(b->n + 1, sizeof(*bl->entries));
 	}
-	if (!bl || !s.rest || !s.one || !s.effects || !bl->host ||
+	if (!bl || !s.mode_counts || !s.rest || !s.one || !s.mix ||
+	    !s.assign ||
+	    !s.kept || !s.effects || !s.work || !s.windows || !bl->host ||
 	    !bl->kernel || !bl->entries) {
 		snprintf(err, errlen, "out of memory building the baseline");
 		goto cleanup;
@@ -424,9 +650,15 @@ struct baseline *baseline_builder__finish(struct baseline_builder *b,
 	}
 	ret = 0;
 cleanup:
+	free(s.mode_counts);
 	free(s.rest);
 	free(s.one);
+	free(s.mix);
+	free(s.assign);
+	free(s.kept);
 	free(s.effects);
+	free(s.work);
+	free(s.windows);
 	if (ret) {
 		baseline__free(bl);
 		errno = -ret;

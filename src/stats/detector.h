@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Verdicts: one window's histogram against its baseline entry. A window is
- * anomalous when its effect exceeds the calibrated threshold (it drifted
- * far enough to matter) and the G-test says so beyond chance (it is not
- * noise of a small window), for `consecutive` windows in a row; a raised
- * anomaly holds until the effect falls well below the threshold
+ * anomalous when its score passes the budget's level (normal windows are
+ * rarely this far from their nearest mode, rarely use this many new bins,
+ * or rarely drift this long; detector.c), for `consecutive` windows in a
+ * row; a raised anomaly holds until the score falls well below the level
  * (hysteresis), so a feature hovering at its threshold does not flap.
  * Pure: no I/O, no allocation; the caller keeps one detector_state per
  * (feature, cgroup).
@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "baseline.h"
 #include "divergence.h"
 
 enum verdict {
@@ -34,9 +35,11 @@ struct detector_opts {
 				   m), >= 1; default 1 */
 	unsigned int consecutive; /* exceeding windows before raising, >= 1;
 				     default 1 */
-	double clear_fraction;	/* a raised anomaly clears when effect <=
+	double clear_fraction;	/* a raised anomaly clears when score <=
 				   clear_fraction * threshold or p is not
 				   significant; default 0.5 */
+	double budget;		/* expected false alarms a day for the
+				   host (score.h); default 1 */
 };
 
 void detector_opts__defaults(struct detector_opts *o);
@@ -45,24 +48,32 @@ void detector_opts__defaults(struct detector_opts *o);
 struct detector_state {
 	unsigned int run;	/* exceeding windows in a row (not raised) */
 	bool raised;
+	double evidence;	/* score__accumulate over past windows */
 };
 
 /* Which rule decided a verdict; reason.h puts it in words. */
 enum reason_kind {
 	REASON_FEW_EVENTS,	/* window events < min_count: insufficient */
-	REASON_NO_BASELINE,	/* the entry learnt no events: insufficient */
-	REASON_WITHIN,		/* effect <= threshold */
-	REASON_NOT_SIGNIFICANT,	/* effect > threshold but p >= p_limit */
+	REASON_WITHIN,		/* score <= threshold */
+	REASON_NOT_SIGNIFICANT,	/* score > threshold but p >= p_limit */
 	REASON_EXCEEDS,		/* both tests agree: anomaly */
 	REASON_PENDING,		/* both agree, run < consecutive so far */
-	REASON_HOLDING,		/* raised, effect still above the clear level */
+	REASON_HOLDING,		/* raised, score still above the clear level */
 	REASON_CLEARED_NOT_SIGNIFICANT,	/* raised, cleared: p >= p_limit */
-	REASON_CLEARED_WITHIN,	/* raised, cleared: effect <= clear level */
+	REASON_CLEARED_WITHIN,	/* raised, cleared: score <= clear level */
+};
+
+/* Which surprise gave the score (score.h). */
+enum score_rule {
+	SCORE_RULE_EFFECT,	/* the effect against the nearest mode */
+	SCORE_RULE_NOVEL,	/* bins learning never saw */
+	SCORE_RULE_ACCUMULATED,	/* evidence over the last windows */
 };
 
 /* The numbers behind a verdict besides the analysis' own (d, threshold). */
 struct verdict_reason {
 	enum reason_kind kind;
+	enum score_rule rule;	/* of the score (EXCEEDS, PENDING) */
 	double p;		/* the G-test's p (1 when G is undefined) */
 	double clear;		/* clear level (HOLDING, CLEARED_WITHIN) */
 	unsigned int run, consecutive;	/* PENDING */
@@ -76,9 +87,17 @@ struct analysis {
 	/*
 	 * How unusual the window is (score), and the levels it is compared
 	 * with: threshold raises a warning, critical a critical incident.
-	 * All three in the same units (see baseline.h).
+	 * All three are surprises, -log10 P (score.h).
 	 */
 	double score, threshold, critical;
+	/* The surprises behind score: of this window alone, of its effect
+	 * (whether significant or not), of its novel bins. */
+	double window_score, score_effect, score_novel;
+	uint32_t novel_bins;		/* used now, never while learning */
+	/* The nearest of the entry's modes, or a mixture: mode_share of
+	 * mode with the rest of mode_other (mode_share 1: mode alone). */
+	unsigned int mode, mode_other;
+	double mode_share;
 	double p_limit;			/* p_limit = family_p / tests */
 	enum verdict verdict;
 	bool exceeds;		/* this window alone exceeds the threshold
@@ -89,13 +108,15 @@ struct analysis {
 };
 
 /*
- * Judge window[0..k) against baseline[0..k) with the entry's threshold,
- * updating st. Returns 0, or -EINVAL for k == 0, a negative or non-finite
- * threshold, or options out of range (tests or consecutive 0, family_p or
- * clear_fraction outside [0, 1], bad alpha); -EOVERFLOW if counts overflow.
+ * Judge window[0..e->nbins) against entry e's nearest mode with the
+ * warning level threshold (score__threshold), updating st. Returns 0, or
+ * -EINVAL for a negative or non-finite threshold, an entry without modes,
+ * or options out of range (tests or consecutive 0, family_p or
+ * clear_fraction outside [0, 1], budget <= 0, bad alpha); -EOVERFLOW if
+ * counts overflow.
  */
 int detector__judge(const struct detector_opts *o, struct detector_state *st,
-		    const uint64_t *baseline, const uint64_t *window, size_t k,
+		    const struct baseline_entry *e, const uint64_t *window,
 		    double threshold, struct analysis *out);
 
 #endif /* DRIFTPROBE_DETECTOR_H */

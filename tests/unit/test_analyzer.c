@@ -100,7 +100,15 @@ static struct baseline *make_baseline(void)
 		e->counts[0] = 9000;
 		e->counts[2] = 1000;
 		e->windows = 10;
-		e->threshold = 0.05;
+		e->nmodes = 1;
+		e->modes[0] = (struct baseline_mode){ .windows = 10,
+						      .counts = e->counts };
+		/* score = effect / (0.01 ln 10): at 1 false alarm a day
+		 * over 2 series of 10 s windows (level 4.24), alarms past
+		 * an effect of ~0.098. */
+		e->score = (struct score_model){
+			.scale = 0.01,
+			.tail = { .rate = 1, .g = { .sigma = 1 } } };
 		bl->n++;
 		assert_int_equal(baseline__index_entry(bl, i), 0);
 	}

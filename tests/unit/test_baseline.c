@@ -29,7 +29,9 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 #include "baseline.h"
+#include "detector.h"
 #include "divergence.h"
+#include "score.h"
 #include "feature.h"
 #include "mi.h"
 #include "window.h"
@@ -301,9 +303,6 @@ static void assert_baselines_equal(const struct baseline *a,
 	assert_string_equal(a->kernel, b->kernel);
 	assert_true(a->interval_s == b->interval_s);
 	assert_int_equal(a->windows, b->windows);
-	assert_true(a->min_threshold == b->min_threshold);
-	assert_true(a->sd_factor == b->sd_factor);
-	assert_true(a->max_factor == b->max_factor);
 	assert_int_equal(a->n, b->n);
 	for (size_t i = 0; i < a->n; i++) {
 		const struct baseline_entry *x = &a->entries[i];
@@ -315,10 +314,16 @@ static void assert_baselines_equal(const struct baseline *a,
 		assert_memory_equal(x->counts, y->counts,
 				    x->nbins * sizeof(*x->counts));
 		assert_int_equal(x->windows, y->windows);
-		assert_true(x->threshold == y->threshold);
-		assert_true(x->loo_mean == y->loo_mean);
-		assert_true(x->loo_sd == y->loo_sd);
-		assert_true(x->loo_max == y->loo_max);
+		assert_int_equal(x->trimmed, y->trimmed);
+		assert_memory_equal(&x->score, &y->score, sizeof(x->score));
+		assert_int_equal(x->nmodes, y->nmodes);
+		for (unsigned int k = 0; k < x->nmodes; k++) {
+			assert_int_equal(x->modes[k].windows,
+					 y->modes[k].windows);
+			assert_memory_equal(x->modes[k].counts,
+					    y->modes[k].counts,
+					    x->nbins * sizeof(*x->counts));
+		}
 	}
 }
 
@@ -389,7 +394,7 @@ static void builder_add__bad_histograms__einval_and_nothing_added(
  * pool of the others; a window with no events counts as a window of the
  * entry but not for leave-one-out.
  */
-static void builder_finish__thresholds__follow_leave_one_out_rule(
+static void builder_finish__score_model__fitted_to_held_out_effects(
 	void **state)
 {
 	static const uint64_t win[4][DP_SYSCALL_ERRNO_BINS] = {
@@ -400,7 +405,7 @@ static void builder_finish__thresholds__follow_leave_one_out_rule(
 	};
 	const size_t k = DP_SYSCALL_ERRNO_BINS;
 	struct baseline_builder *b = baseline_builder__new(0.5);
-	double eff[3], mean = 0, sd = 0, max = 0;
+	double eff[3], dev[3], median, scale;
 	uint64_t pool[DP_SYSCALL_ERRNO_BINS] = { 0 };
 	uint64_t rest[DP_SYSCALL_ERRNO_BINS];
 	const struct baseline_entry *e;
@@ -429,12 +434,14 @@ static void builder_finish__thresholds__follow_leave_one_out_rule(
 		assert_int_equal(divergence__compute(rest, win[j], k, 0.5, &d),
 				 0);
 		eff[m++] = d.effect;
-		mean += d.effect / 3;
-		max = fmax(max, d.effect);
 	}
+	/* Too few windows for modes: the held-out effect is against the
+	 * pool of the others; median and MAD of three by hand. */
+	median = fmax(fmin(eff[0], eff[1]), fmin(fmax(eff[0], eff[1]), eff[2]));
 	for (int j = 0; j < 3; j++)
-		sd += (eff[j] - mean) * (eff[j] - mean) / 2;
-	sd = sqrt(sd);
+		dev[j] = fabs(eff[j] - median);
+	scale = fmax(fmin(dev[0], dev[1]), fmin(fmax(dev[0], dev[1]), dev[2]));
+	scale = fmax(1.4826 * scale, SCORE_SCALE_MIN);
 	bl = baseline_builder__finish(b, err, sizeof(err));
 	assert_non_null(bl);
 	e = baseline__find(bl, DP_F_SYSCALL_ERRNO, "/");
@@ -442,19 +449,22 @@ static void builder_finish__thresholds__follow_leave_one_out_rule(
 	assert_null(baseline__find(bl, DP_F_SYSCALL_ERRNO, "/other"));
 	assert_int_equal(e->windows, 4);
 	assert_memory_equal(e->counts, pool, sizeof(pool));
-	assert_true(fabs(e->loo_mean - mean) <= 1e-12 * mean);
-	assert_true(fabs(e->loo_sd - sd) <= 1e-9 * sd);
-	assert_true(e->loo_max == max);
-	assert_true(e->threshold ==
-		    fmax(BASELINE_MIN_THRESHOLD,
-			 fmax(e->loo_mean + BASELINE_SD_FACTOR * e->loo_sd,
-			      BASELINE_MAX_FACTOR * e->loo_max)));
-	assert_true(e->threshold > BASELINE_MIN_THRESHOLD);
+	assert_int_equal(e->nmodes, 1);
+	assert_int_equal(e->trimmed, 0);
+	assert_true(e->modes[0].counts == e->counts);
+	assert_true(e->score.median == median);
+	assert_true(fabs(e->score.scale - scale) <= 1e-12 * scale);
+	assert_true(scale > SCORE_SCALE_MIN);	/* the MAD decided */
+	assert_int_equal(e->score.tail.n, 3);
 	assert_int_equal(bl->windows, 4);
-	assert_true(bl->sd_factor == BASELINE_SD_FACTOR &&
-		    bl->max_factor == BASELINE_MAX_FACTOR);
 	baseline__free(bl);
 	baseline_builder__free(b);
+}
+
+/* The effect at which a series alarms at 6 (once in a million windows). */
+static double alarm_effect(const struct baseline_entry *e)
+{
+	return score__effect_at(&e->score, 6);
 }
 
 static void builder_finish__noisy_feature__gets_higher_threshold(
@@ -484,15 +494,122 @@ static void builder_finish__noisy_feature__gets_higher_threshold(
 	assert_non_null(bl);
 	steady = baseline__find(bl, SIM_F, "/steady");
 	noisy = baseline__find(bl, SIM_F, "/noisy");
-	print_message("steady: loo mean %.4f sd %.4f max %.4f -> %.4f; "
-		      "noisy: loo mean %.4f sd %.4f max %.4f -> %.4f\n",
-		      steady->loo_mean, steady->loo_sd, steady->loo_max,
-		      steady->threshold, noisy->loo_mean, noisy->loo_sd,
-		      noisy->loo_max, noisy->threshold);
-	assert_true(noisy->threshold > 3 * steady->threshold);
-	assert_true(noisy->loo_mean > steady->loo_mean);
+	print_message("steady: median %.4f scale %.4f -> %.4f; noisy: median "
+		      "%.4f scale %.4f -> %.4f\n", steady->score.median,
+		      steady->score.scale, alarm_effect(steady),
+		      noisy->score.median, noisy->score.scale,
+		      alarm_effect(noisy));
+	assert_true(alarm_effect(noisy) > 3 * alarm_effect(steady));
+	assert_true(noisy->score.median > steady->score.median);
 	baseline__free(bl);
 	baseline_builder__free(b);
+}
+
+/*
+ * A service alternating between two kinds of work (A: 20 windows, B: 20)
+ * gets two modes, each the pool of its own windows; a window of B then
+ * scores like a normal window though it is far from the pool of both.
+ */
+static void builder_finish__two_kinds_of_work__two_modes(void **state)
+{
+	struct baseline_builder *b = baseline_builder__new(0.5);
+	double pa[SIM_K], pb[SIM_K];
+	const struct baseline_entry *e;
+	struct detector_opts o;
+	struct detector_state st = { 0 };
+	struct analysis an;
+	uint64_t c[SIM_K];
+	struct baseline *bl;
+	struct rng r;
+	char err[256];
+
+	(void)state;
+	rng_seed(&r, 23);
+	sim_distribution(pa);
+	sim_shifted(pa, pb);
+	for (int j = 0; j < 40; j++) {
+		struct window *w = window__new(j, 10, "h");
+
+		sim_window(&r, j % 2 ? pb : pa, 20000, 5000, c);
+		assert_int_equal(window__add(w, SIM_F, "/svc", c, SIM_K), 0);
+		assert_int_equal(baseline_builder__add(b, w), 0);
+		window__free(w);
+	}
+	bl = baseline_builder__finish(b, err, sizeof(err));
+	assert_non_null(bl);
+	e = baseline__find(bl, SIM_F, "/svc");
+	assert_int_equal(e->nmodes, 2);
+	assert_int_equal(e->modes[0].windows, 20);
+	assert_int_equal(e->modes[1].windows, 20);
+	for (uint32_t i = 0; i < SIM_K; i++)
+		assert_true(e->modes[0].counts[i] + e->modes[1].counts[i] ==
+			    e->counts[i]);
+	detector_opts__defaults(&o);
+	sim_window(&r, pb, 20000, 5000, c);
+	assert_int_equal(detector__judge(&o, &st, e, c, 6, &an), 0);
+	print_message("B window: mode %u effect %.4g score %.3g\n", an.mode,
+		      an.d.effect, an.score);
+	assert_int_equal(an.verdict, VERDICT_NORMAL);
+	assert_true(an.score < 3);
+	baseline__free(bl);
+	baseline_builder__free(b);
+}
+
+/*
+ * One storm among 40 steady learning windows is trimmed: it is not in the
+ * counts, and the alarm level stays within 30% of the level learnt
+ * without it (with it, one huge held-out score would widen the tail).
+ */
+static void builder_finish__burst_while_learning__trimmed(void **state)
+{
+	struct baseline_builder *with = baseline_builder__new(0.5);
+	struct baseline_builder *without = baseline_builder__new(0.5);
+	double p[SIM_K], q[SIM_K];
+	const struct baseline_entry *ew, *eo;
+	struct baseline *bw, *bo;
+	uint64_t c[SIM_K], total = 0, burst = 0;
+	struct rng r;
+	char err[256];
+
+	(void)state;
+	rng_seed(&r, 31);
+	sim_distribution(p);
+	sim_shifted(p, q);
+	for (int j = 0; j < 41; j++) {
+		struct window *w = window__new(j, 10, "h");
+
+		sim_window(&r, j == 20 ? q : p, j == 20 ? 1000 : 20000, 5000, c);
+		assert_int_equal(window__add(w, SIM_F, "/", c, SIM_K), 0);
+		assert_int_equal(baseline_builder__add(with, w), 0);
+		if (j != 20)
+			assert_int_equal(baseline_builder__add(without, w), 0);
+		for (int i = 0; i < SIM_K; i++) {
+			if (j == 20)
+				burst += c[i];
+			else
+				total += c[i];
+		}
+		window__free(w);
+	}
+	bw = baseline_builder__finish(with, err, sizeof(err));
+	bo = baseline_builder__finish(without, err, sizeof(err));
+	assert_non_null(bw);
+	assert_non_null(bo);
+	ew = baseline__find(bw, SIM_F, "/");
+	eo = baseline__find(bo, SIM_F, "/");
+	print_message("alarm effect: with the burst %.4g, without %.4g\n",
+		      alarm_effect(ew), alarm_effect(eo));
+	assert_int_equal(ew->trimmed, 1);
+	assert_int_equal(eo->trimmed, 0);
+	assert_int_equal(ew->windows, 41);
+	assert_memory_equal(ew->counts, eo->counts, sizeof(c));
+	assert_true(burst == 5000 && total == 40 * 5000);
+	assert_true(alarm_effect(ew) < 1.3 * alarm_effect(eo));
+	assert_true(alarm_effect(ew) > alarm_effect(eo) / 1.3);
+	baseline__free(bw);
+	baseline__free(bo);
+	baseline_builder__free(with);
+	baseline_builder__free(without);
 }
 
 /* ---- the file ----------------------------------------------------------- */
@@ -595,27 +712,48 @@ static void baseline_save__failures__leave_old_file_and_no_temp(void **state)
 	baseline__free(bl);
 }
 
-/* A valid document with n copies of one syscall.errno entry. */
+/* ,[first,0,...,0,last] over the 136 bins of syscall.errno. */
+static size_t put_counts(char *s, size_t cap, const char *first,
+			 const char *last)
+{
+	size_t len = snprintf(s, cap, "[%s", first);
+
+	for (int i = 1; i < DP_SYSCALL_ERRNO_BINS - 1; i++)
+		len += snprintf(s + len, cap - len, ",0");
+	return len + snprintf(s + len, cap - len, ",%s]", last);
+}
+
+/*
+ * A valid document with n copies of one syscall.errno entry of two modes:
+ * pooled [7,0,...,3], modes [5,0,...,0] (20 windows) and [2,0,...,3] (9).
+ */
 static char *valid_doc(int n)
 {
-	size_t cap = 4096 + n * 2048, len;
+	size_t cap = 4096 + n * 4096, len;
 	char *s = malloc(cap);
 
 	len = snprintf(s, cap, "{\"format\":\"driftprobe-baseline\","
-		       "\"version\":1,\"created\":1732262400.5,\"host\":\"h1\","
+		       "\"version\":2,\"created\":1732262400.5,\"host\":\"h1\","
 		       "\"kernel\":\"6.8.0\",\"interval_s\":10.0,"
-		       "\"windows\":30,\"threshold_rule\":{\"statistic\":"
-		       "\"effect\",\"text\":\"t\",\"min\":0.01,"
-		       "\"sd_factor\":4.0,\"max_factor\":1.5},\"features\":[");
+		       "\"windows\":30,\"score_rule\":{\"statistic\":"
+		       "\"effect\",\"text\":\"t\"},\"features\":[");
 	for (int e = 0; e < n; e++) {
 		len += snprintf(s + len, cap - len, "%s{\"name\":"
 				"\"syscall.errno\",\"cgroup\":\"/\","
-				"\"bins\":136,\"windows\":30,\"threshold\":0.02,"
-				"\"loo\":{\"mean\":0.001,\"sd\":0.0005,"
-				"\"max\":0.003},\"counts\":[7", e ? "," : "");
-		for (int i = 1; i < DP_SYSCALL_ERRNO_BINS; i++)
-			len += snprintf(s + len, cap - len, ",0");
-		len += snprintf(s + len, cap - len, "]}");
+				"\"bins\":136,\"windows\":30,\"trimmed\":1,"
+				"\"novel_rate\":0.05,"
+				"\"score\":{\"median\":0.001,\"scale\":0.002,"
+				"\"tail\":{\"u\":0.8,\"rate\":0.2,\"xi\":0.1,"
+				"\"sigma\":0.5,\"n\":29,\"n_tail\":6}},"
+				"\"counts\":", e ? "," : "");
+		len += put_counts(s + len, cap - len, "7", "3");
+		len += snprintf(s + len, cap - len, ",\"modes\":[{\"windows\":"
+				"20,\"counts\":");
+		len += put_counts(s + len, cap - len, "5", "0");
+		len += snprintf(s + len, cap - len, "},{\"windows\":9,"
+				"\"counts\":");
+		len += put_counts(s + len, cap - len, "2", "3");
+		len += snprintf(s + len, cap - len, "}]}");
 	}
 	snprintf(s + len, cap - len, "]}\n");
 	return s;
@@ -654,18 +792,21 @@ static const struct bad_file bad_files[] = {
 	{ BAD_EDIT, "driftprobe-baseline", "driftprobe-window",
 	  .expect = "wrong format \"driftprobe-window\", expected "
 		    "\"driftprobe-baseline\"" },
-	{ BAD_EDIT, "\"version\":1", "\"version\":2",
-	  .expect = "unknown version 2; version 1 is expected" },
+	{ BAD_EDIT, "\"version\":2", "\"version\":3",
+	  .expect = "unknown version 3; version 2 is expected" },
+	{ BAD_EDIT, "\"version\":2", "\"version\":1",
+	  .expect = "version 1 baseline (effect thresholds, from before modes "
+		    "and the alarm budget); learn it again" },
 	{ BAD_EDIT, "\"host\":\"h1\",", "",
 	  .expect = "missing field \"host\"" },
 	{ BAD_EDIT, "\"counts\"", "\"count\"",
 	  .expect = "features[0] syscall.errno /: missing field \"counts\"" },
-	{ BAD_EDIT, "\"windows\":30,\"thr", "\"windows\":\"30\",\"thr",
+	{ BAD_EDIT, "\"windows\":30,\"sc", "\"windows\":\"30\",\"sc",
 	  .expect = "field \"windows\" must be an integer" },
-	{ BAD_EDIT, "\"windows\":30,\"thr", "\"windows\":1,\"thr",
+	{ BAD_EDIT, "\"windows\":30,\"sc", "\"windows\":1,\"sc",
 	  .expect = "\"windows\" is 1; a baseline needs 2 or more" },
 	{ BAD_EDIT, "\"statistic\":\"effect\"", "\"statistic\":\"kl_wb\"",
-	  .expect = "threshold_rule: statistic is \"kl_wb\", expected "
+	  .expect = "score_rule: statistic is \"kl_wb\", expected "
 		    "\"effect\"" },
 	{ BAD_EDIT, "syscall.errno", "syscall.bogus",
 	  .expect = "features[0]: unknown feature name \"syscall.bogus\"" },
@@ -680,19 +821,35 @@ static const struct bad_file bad_files[] = {
 	{ BAD_EDIT, "[7,0,", "[18446744073709551614,5,",
 	  .expect = "counts overflow" },
 	{ BAD_DUP, .expect = "features[1] syscall.errno /: duplicate" },
-	{ BAD_EDIT, "\"threshold\":0.02", "\"threshold\":NaN",
-	  .expect = "\"threshold\" must be a finite number >= 0" },
-	{ BAD_EDIT, "\"threshold\":0.02", "\"threshold\":1e999",
-	  .expect = "\"threshold\" must be a finite number >= 0" },
-	{ BAD_EDIT, "\"threshold\":0.02", "\"threshold\":-0.02",
-	  .expect = "\"threshold\" must be a finite number >= 0, got -0.02" },
-	{ BAD_EDIT, "\"windows\":30,\"threshold\":",
-	  "\"windows\":31,\"threshold\":",
+	{ BAD_EDIT, "\"scale\":0.002", "\"scale\":NaN",
+	  .expect = "\"scale\" must be a finite number >= 0" },
+	{ BAD_EDIT, "\"scale\":0.002", "\"scale\":0.0001",
+	  .expect = "\"scale\" is 0.0001, expected 0.001 to inf" },
+	{ BAD_EDIT, "\"median\":0.001", "\"median\":-0.02",
+	  .expect = "\"median\" must be a finite number >= 0, got -0.02" },
+	{ BAD_EDIT, "\"xi\":0.1", "\"xi\":1.5",
+	  .expect = "\"xi\" is 1.5, expected 0 to 1" },
+	{ BAD_EDIT, "\"rate\":0.2", "\"rate\":0",
+	  .expect = "\"rate\" is 0, expected 1e-09 to 1" },
+	{ BAD_EDIT, "\"n_tail\":6", "\"n_tail\":60",
+	  .expect = "tail \"n_tail\" 60 of \"n\" 29: expected n_tail <= n" },
+	{ BAD_EDIT, "\"sigma\":0.5", "\"sigma\":null",
+	  .expect = "field \"sigma\" must be a number" },
+	{ BAD_EDIT, "\"windows\":30,\"trimmed\":",
+	  "\"windows\":31,\"trimmed\":",
 	  .expect = "\"windows\" is 31, expected 1 to 30" },
-	{ BAD_EDIT, "\"sd\":0.0005", "\"sd\":null",
-	  .expect = "field \"sd\" must be a number" },
-	{ BAD_EDIT, "\"max_factor\":1.5", "\"max_factor\":-1",
-	  .expect = "threshold_rule: \"max_factor\" must be a finite number" },
+	{ BAD_EDIT, "\"trimmed\":1", "\"trimmed\":30",
+	  .expect = "\"trimmed\" is 30, expected fewer than the 30 windows" },
+	{ BAD_EDIT, "[{\"windows\":20,", "[{\"windows\":29,",
+	  .expect = "modes hold 38 windows, more than the entry's 30" },
+	{ BAD_EDIT, "[{\"windows\":20,", "[{\"windows\":0,",
+	  .expect = "modes[0] \"windows\" is 0 or overflows" },
+	{ BAD_EDIT, "\"counts\":[5,", "\"counts\":[6,",
+	  .expect = "modes' counts of bin 0 add up to 8, not the pooled 7" },
+	{ BAD_EDIT, "},{\"windows\":9,", "}],\"x\":[{\"windows\":9,",
+	  .expect = "1 modes; expected 2 to 4" },
+	{ BAD_EDIT, "\"novel_rate\":0.05", "\"novel_rate\":0",
+	  .expect = "\"novel_rate\" is 0, expected 1e-12 to 1e+09" },
 	{ BAD_EDIT, "\"interval_s\":10.0", "\"interval_s\":\"10s\"",
 	  .expect = "field \"interval_s\" must be a number" },
 };
@@ -763,7 +920,11 @@ static void baseline_load__valid_document__loads(void **state)
 		fail_msg("%s", err);
 	assert_int_equal(bl->n, 1);
 	assert_int_equal(bl->entries[0].counts[0], 7);
-	assert_true(bl->entries[0].threshold == 0.02);
+	assert_int_equal(bl->entries[0].nmodes, 2);
+	assert_int_equal(bl->entries[0].modes[1].windows, 9);
+	assert_int_equal(bl->entries[0].modes[1].counts[135], 3);
+	assert_int_equal(bl->entries[0].trimmed, 1);
+	assert_true(bl->entries[0].score.tail.g.xi == 0.1);
 	assert_true(bl->interval_s == 10);
 	baseline__free(bl);
 	free(doc);
@@ -952,8 +1113,8 @@ static struct rates size_rates(struct rng *r, const struct baseline_entry *e,
 		sim_window(r, p, SIM_CONC, n, c);
 		assert_int_equal(divergence__compute(e->counts, c, SIM_K, 0.5,
 						     &d), 0);
-		out.effect += d.effect > e->threshold;
-		out.exceeds += d.effect > e->threshold && d.p_value < P_LIMIT;
+		out.effect += d.effect > alarm_effect(e);
+		out.exceeds += d.effect > alarm_effect(e) && d.p_value < P_LIMIT;
 		out.kl_fixed += d.kl_wb > KL_FIXED;
 		out.kl_quiet += d.kl_wb > kl_quiet;
 		out.kl_max = fmax(out.kl_max, d.kl_wb);
@@ -1001,9 +1162,9 @@ static void baseline_threshold__size_invariance__effect_holds_kl_does_not(
 	e = baseline__find(bl, SIM_F, "/");
 	/* A KL threshold just quiet on small unchanged windows. */
 	kl_quiet = size_rates(&r, e, p, sizes[0], INFINITY).kl_max;
-	print_message("threshold %.4f (loo mean %.4f sd %.4f max %.4f); "
-		      "quiet kl_wb %.3g\n", e->threshold, e->loo_mean,
-		      e->loo_sd, e->loo_max, kl_quiet);
+	print_message("alarm effect %.4f (median %.4f scale %.4f); quiet "
+		      "kl_wb %.3g\n", alarm_effect(e), e->score.median,
+		      e->score.scale, kl_quiet);
 	print_message("%7s | %-13s | %-22s | %-22s | %s\n", "n",
 		      "effect alone", "effect+G: false/detect",
 		      "kl_wb>0.1: false/detect", "kl_wb>quiet: false/detect");
@@ -1061,7 +1222,9 @@ int main(void)
 		cmocka_unit_test(
 		    builder_add__bad_histograms__einval_and_nothing_added),
 		cmocka_unit_test(
-		    builder_finish__thresholds__follow_leave_one_out_rule),
+		    builder_finish__score_model__fitted_to_held_out_effects),
+		cmocka_unit_test(builder_finish__two_kinds_of_work__two_modes),
+		cmocka_unit_test(builder_finish__burst_while_learning__trimmed),
 		cmocka_unit_test(
 		    builder_finish__noisy_feature__gets_higher_threshold),
 		cmocka_unit_test(baseline_save_load__round_trip__equal),

@@ -16,13 +16,13 @@
 #include "liveview.h"
 #include "window.h"
 
-static struct analysis analysis(double effect, double threshold,
+static struct analysis analysis(double score, double threshold,
 				enum verdict v)
 {
 	struct analysis an;
 
 	memset(&an, 0, sizeof(an));
-	an.d.effect = effect;
+	an.score = score;
 	an.d.n_window = 1234;
 	an.threshold = threshold;
 	an.verdict = v;
@@ -49,7 +49,7 @@ static void draws_rows_and_erases_exactly_them(void **state)
 	fclose(o);
 	assert_string_equal(text,
 		"\n"
-		"driftprobe 1970-01-01T00:00:00Z, 10s windows: effect/threshold\n"
+		"driftprobe 1970-01-01T00:00:00Z, 10s windows: score/threshold\n"
 		"syscall.id          0.05/0.1      [####            ]   50% normal  n=1234\n"
 		"syscall.latency      0.3/0.1      [########!!!!!!!!]  300% ANOMALY n=1234\n"
 		"\033[4A\r\033[J");

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 #include <cmocka.h>
 #include "detector.h"
@@ -52,16 +53,25 @@ static void assert_prefix(const char *text, const char *prefix)
 		fail_msg("\"%s\" does not start with \"%s\"", text, prefix);
 }
 
-/* Judge window against baseline (alpha as given) into an. */
+/*
+ * Judge window against baseline (alpha as given) into an: one mode, a
+ * score of effect / 0.05, level 1 (so it alarms past an effect of 0.05).
+ */
 static void judge(const uint64_t *b, const uint64_t *w, double alpha,
 		  struct analysis *an)
 {
+	struct baseline_entry e = {
+		.nbins = K, .counts = (uint64_t *)b, .nmodes = 1,
+		.modes = { { .windows = 10, .counts = (uint64_t *)b } },
+		.score = { .scale = 0.05 / M_LN10,
+			   .tail = { .rate = 1, .g = { .sigma = 1 } } },
+	};
 	struct detector_opts o;
 	struct detector_state st = { 0 };
 
 	detector_opts__defaults(&o);
 	o.alpha = alpha;
-	assert_int_equal(detector__judge(&o, &st, b, w, K, 0.05, an), 0);
+	assert_int_equal(detector__judge(&o, &st, &e, w, 1, an), 0);
 }
 
 static void report_json__analysis_line__fields_in_order(void **state)
@@ -87,7 +97,7 @@ static void report_json__analysis_line__fields_in_order(void **state)
 	assert_true(strstr(text, ",\"g\":") < strstr(text, ",\"df\":1,"));
 	assert_true(strstr(text, ",\"df\":1,") < strstr(text, "\"p_value\":"));
 	assert_non_null(strstr(text, "\"verdict\":\"normal\",\"reason\":"
-			       "\"effect 0 <= threshold 0.05\",\"top\":["));
+			       "\"score 0 <= threshold 1\",\"top\":["));
 	assert_null(strstr(text, "\"undefined\""));
 	assert_int_equal(text[strlen(text) - 1], '\n');
 	assert_non_null(strchr(text, '\n'));
@@ -168,7 +178,7 @@ static void report_text__anomaly_line_only__then_summary(void **state)
 	report__summary(o.r);
 	text = close_report(&o);
 	assert_prefix(text, "1970-01-01T00:00:00Z ANOMALY syscall.errno "
-		      "cgroup=/ n=100: effect ");
+		      "cgroup=/ n=100: score ");
 	assert_null(strstr(strchr(text, '\n') + 1, "ANOMALY"));
 	assert_non_null(strstr(text, "\nfeature "));
 	assert_non_null(strstr(text, "\nsyscall.errno        /                   "
