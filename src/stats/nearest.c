@@ -24,56 +24,68 @@ void nearest__mix(const uint64_t *a, const uint64_t *b, size_t nbins,
 						(1 - share) * b[i] / tb));
 }
 
-/* The effect of window against the mixture of a and b at share. */
-static int mix_effect(const uint64_t *a, const uint64_t *b,
-		      const uint64_t *window, size_t nbins, double alpha,
-		      double share, uint64_t *mix, double *effect)
+/*
+ * The divergence of window from the mixture of a and b at share: G to
+ * search on (the effect is clamped at 0, flat where the fit is good), and
+ * the effect to compare with the modes.
+ */
+static int mix_g(const uint64_t *a, const uint64_t *b, const uint64_t *window,
+		 size_t nbins, double alpha, double share, uint64_t *mix,
+		 double *g, double *effect)
 {
 	struct divergence d;
 	int err;
 
 	nearest__mix(a, b, nbins, share, mix);
 	err = divergence__compute(mix, window, nbins, alpha, &d);
+	*g = d.g;
 	*effect = d.effect;
 	return err;
 }
 
 /*
- * Golden-section search for the share of a in (0, 1) nearest to window;
- * the best effect and share into *best, *share when better than *best.
+ * Golden-section search for the share of a in (0, 1) nearest to window
+ * (smallest G); its effect and share into *best, *share when better than
+ * *best. 1 when better, 0 not, or -errno.
  */
 static int nearest__pair(const uint64_t *a, const uint64_t *b,
 			 const uint64_t *window, size_t nbins, double alpha,
 			 uint64_t *mix, double *best, double *share)
 {
 	const double g = (sqrt(5) - 1) / 2;
-	double lo = 0, hi = 1, x1 = hi - g, x2 = g, f1, f2;
-	int err = mix_effect(a, b, window, nbins, alpha, x1, mix, &f1);
+	double lo = 0, hi = 1, x1 = hi - g, x2 = g, f1, f2, e1, e2;
+	int err = mix_g(a, b, window, nbins, alpha, x1, mix, &f1, &e1);
 
 	if (!err)
-		err = mix_effect(a, b, window, nbins, alpha, x2, mix, &f2);
+		err = mix_g(a, b, window, nbins, alpha, x2, mix, &f2, &e2);
 	for (int i = 0; !err && i < NEAREST_MIX_STEPS; i++) {
 		if (f1 <= f2) {
 			hi = x2;
 			x2 = x1;
 			f2 = f1;
+			e2 = e1;
 			x1 = hi - g * (hi - lo);
-			err = mix_effect(a, b, window, nbins, alpha, x1, mix,
-					 &f1);
+			err = mix_g(a, b, window, nbins, alpha, x1, mix, &f1,
+				    &e1);
 		} else {
 			lo = x1;
 			x1 = x2;
 			f1 = f2;
+			e1 = e2;
 			x2 = lo + g * (hi - lo);
-			err = mix_effect(a, b, window, nbins, alpha, x2, mix,
-					 &f2);
+			err = mix_g(a, b, window, nbins, alpha, x2, mix, &f2,
+				    &e2);
 		}
 	}
 	if (err)
 		return err;
-	if (fmin(f1, f2) < *best) {
-		*best = fmin(f1, f2);
-		*share = f1 <= f2 ? x1 : x2;
+	if (f1 > f2) {
+		x1 = x2;
+		e1 = e2;
+	}
+	if (e1 < *best) {
+		*best = e1;
+		*share = x1;
 		return 1;
 	}
 	return 0;

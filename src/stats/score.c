@@ -53,9 +53,13 @@ int score__fit(struct score_model *m, const double *effects, size_t n,
 		return err;
 	m->tail.rate = fmax(m->tail.rate, 1.0 / (n + 1));
 	m->tail.g.sigma = fmax(m->tail.g.sigma, SCORE_SIGMA_MIN);
-	/* The predictive tail of a scale learnt from n_tail excesses. */
-	m->tail.g.xi = fmax(m->tail.g.xi,
-			    1.0 / (m->tail.n_tail ? m->tail.n_tail : 1));
+	/*
+	 * The predictive tail of a scale learnt from n_tail excesses
+	 * (Lomax: a GPD of shape 1 / n_tail). Without excesses the scale is
+	 * the floor, not an estimate, and the exponential stays.
+	 */
+	if (m->tail.n_tail)
+		m->tail.g.xi = fmax(m->tail.g.xi, 1.0 / m->tail.n_tail);
 	return 0;
 }
 

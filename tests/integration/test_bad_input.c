@@ -219,7 +219,11 @@ static void s_bl_other_owner(const char *d)
 
 static void s_bl_version(const char *d)
 {
-	put_edited_baseline(d, "\"version\":1", "\"version\":2");
+	put_edited_baseline(d, "\"version\":2", "\"version\":3");
+}
+static void s_bl_version1(const char *d)
+{
+	put_edited_baseline(d, "\"version\":2", "\"version\":1");
 }
 static void s_bl_format(const char *d)
 {
@@ -239,7 +243,7 @@ static void s_bl_windows1(const char *d)
 }
 static void s_bl_nan(const char *d)
 {
-	put_edited_baseline(d, "\"threshold\":", "\"threshold\":NaN,\"x\":");
+	put_edited_baseline(d, "\"scale\":", "\"scale\":NaN,\"x\":");
 }
 static void s_bl_negative(const char *d) { put_first_count(d, "-1"); }
 static void s_bl_overflow(const char *d)
@@ -497,7 +501,10 @@ static const struct bad_case cases[] = {
 	{ "baseline unreadable", s_bl_0000, { ANALYZE_BL }, 2,
 	  "bad.json: cannot open: Permission denied", AS_NOBODY },
 	{ "baseline wrong version", s_bl_version, { ANALYZE_BL }, 2,
-	  "unknown version 2", 0 },
+	  "unknown version 3", 0 },
+	{ "baseline of version 1", s_bl_version1, { ANALYZE_BL }, 2,
+	  "version 1 baseline (effect thresholds, from before modes and the "
+	  "alarm budget); learn it again", 0 },
 	{ "baseline wrong format", s_bl_format, { ANALYZE_BL }, 2,
 	  "wrong format \"other-baseline\"", 0 },
 	{ "baseline bin-count mismatch", s_bl_bins, { ANALYZE_BL }, 2,
@@ -506,8 +513,8 @@ static const struct bad_case cases[] = {
 	  "unknown feature name \"net.bogus\"", 0 },
 	{ "baseline of one window", s_bl_windows1, { ANALYZE_BL }, 2,
 	  "needs 2 or more", 0 },
-	{ "baseline NaN threshold", s_bl_nan, { ANALYZE_BL }, 2,
-	  "\"threshold\" must be a finite number >= 0, got NaN", 0 },
+	{ "baseline NaN score scale", s_bl_nan, { ANALYZE_BL }, 2,
+	  "\"scale\" must be a finite number >= 0, got NaN", 0 },
 	{ "baseline negative count", s_bl_negative, { ANALYZE_BL }, 2,
 	  "counts[0] is -1, expected a non-negative integer", 0 },
 	{ "baseline overflowing count", s_bl_overflow, { ANALYZE_BL }, 2,
