@@ -444,7 +444,8 @@ static void culprits(struct incidents *b, const struct cg_state *c,
 			    (p->c.new_pid ? INCIDENT_W_NEW_PID : 1) *
 			    (p->c.new_comm ? INCIDENT_W_NEW_COMM : 1);
 	}
-	qsort(b->procs, b->np, sizeof(b->procs[0]), by_rank);
+	if (b->np)
+		qsort(b->procs, b->np, sizeof(b->procs[0]), by_rank);
 	for (size_t i = 0; i < b->np; i++)
 		for (size_t j = 0; b->procs[i].c.ppid && j < b->np; j++)
 			if (j != i && b->procs[j].c.pid == b->procs[i].c.ppid)
@@ -638,12 +639,16 @@ int incidents__end(struct incidents *b, double ts, incident_fn fn, void *ctx)
 	size_t ng = 0;
 	int err, ret = 0;
 
-	qsort(b->members, b->nm, sizeof(*b->members), by_cgroup_ratio);
-	qsort(b->sources, b->ns, sizeof(*b->sources), by_source_cgroup);
+	/* qsort's array may not be NULL, even empty. */
+	if (b->nm)
+		qsort(b->members, b->nm, sizeof(*b->members), by_cgroup_ratio);
+	if (b->ns)
+		qsort(b->sources, b->ns, sizeof(*b->sources), by_source_cgroup);
 	err = make_groups(b, &ng);
 	if (err)
 		goto out;
-	qsort(b->groups, ng, sizeof(*b->groups), by_severity);
+	if (ng)
+		qsort(b->groups, ng, sizeof(*b->groups), by_severity);
 	for (size_t i = 0; i < ng; i++)
 		cg_at(b, b->groups[i].cg)->anomalous = true;
 	for (size_t i = 0; i < ng; i++) {
