@@ -289,8 +289,25 @@ bench: deps $(BIN) bench-tools
 # ---- detection benchmark (issue 19, tools/eval) ---------------------------
 # eval replays tests/eval/recordings through each detector (EVAL_DETECTORS:
 # NAME BINARY "ANALYZE OPTIONS" triples); eval-record (root) regenerates them.
-EVAL_DETECTORS ?= --detector old ./$(BIN) ""
-eval: $(BIN)
+# "old" is the detector as it was before issue 19 (commit EVAL_OLD_COMMIT),
+# built once from git history into $(EVAL_OLD_DIR); "new" is this tree's.
+EVAL_OLD_COMMIT ?= b260492
+EVAL_OLD_DIR    := $(OUTPUT)/eval-old-$(EVAL_OLD_COMMIT)
+EVAL_OLD        := $(EVAL_OLD_DIR)/driftprobe
+EVAL_DETECTORS ?= --detector old $(EVAL_OLD) "" --detector new ./$(BIN) ""
+
+# MAKEFLAGS emptied: the old tree builds with its own defaults, whatever
+# OUTPUT or variables this make was given.
+$(EVAL_OLD):
+	$(call msg,BUILD,$@ (commit $(EVAL_OLD_COMMIT)))
+	$(Q)git -C $(CURDIR) rev-parse -q --verify '$(EVAL_OLD_COMMIT)^{commit}' >/dev/null || \
+		{ echo "eval: commit $(EVAL_OLD_COMMIT) not in this checkout's history (a clone with history is needed for the old detector)" >&2; exit 2; }
+	$(Q)rm -rf $(EVAL_OLD_DIR) && mkdir -p $(EVAL_OLD_DIR)
+	$(Q)git -C $(CURDIR) archive $(EVAL_OLD_COMMIT) | tar -x -C $(EVAL_OLD_DIR)
+	$(Q)MAKEFLAGS= $(MAKE) --no-print-directory -C $(EVAL_OLD_DIR) driftprobe >$(EVAL_OLD_DIR).log 2>&1 || \
+		{ tail -20 $(EVAL_OLD_DIR).log >&2; exit 1; }
+
+eval: $(BIN) $(EVAL_OLD)
 	$(Q)$(PYTHON) tools/eval/evaluate.py --recordings tests/eval/recordings $(EVAL_DETECTORS)
 
 eval-record: deps $(BIN)

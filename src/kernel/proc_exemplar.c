@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /* Process exemplars of the syscall bins; see proc_exemplar.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include "cgroup_path.h"
 #include "feature.h"
@@ -21,6 +23,8 @@ struct proc_entry {
 	uint64_t cgroup_id;
 	char comm[17];
 	bool seen;
+	bool ppid_read;		/* ppid looked up (0: unknown) */
+	uint32_t ppid;
 };
 
 struct proc_exemplars {
@@ -58,11 +62,44 @@ void proc_exemplars__free(struct proc_exemplars *pe)
 }
 
 int proc_exemplars__format(char *buf, size_t len, uint32_t pid,
-			   const char *comm, uint64_t events,
+			   uint32_t ppid, const char *comm, uint64_t events,
 			   const char *cgroup)
 {
+	if (ppid)
+		return snprintf(buf, len, "%u %s ~%llu ppid=%u %s", pid, comm,
+				(unsigned long long)events, ppid, cgroup);
 	return snprintf(buf, len, "%u %s ~%llu %s", pid, comm,
 			(unsigned long long)events, cgroup);
+}
+
+uint32_t proc_exemplars__ppid(const char *proc, uint32_t pid,
+			      const char *comm)
+{
+	char path[64], buf[512];
+	const char *open_paren, *close_paren;
+	unsigned int ppid;
+	ssize_t n;
+	char state;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%u/stat", proc, pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return 0;		/* gone already, or /proc hidden */
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* "PID (COMM) STATE PPID ...": COMM may hold ')' and spaces. */
+	open_paren = strchr(buf, '(');
+	close_paren = strrchr(buf, ')');
+	if (!open_paren || !close_paren || close_paren < open_paren ||
+	    (size_t)(close_paren - open_paren - 1) != strlen(comm) ||
+	    memcmp(open_paren + 1, comm, strlen(comm)) ||
+	    sscanf(close_paren + 1, " %c %u", &state, &ppid) != 2)
+		return 0;	/* another process now has the pid */
+	return ppid;
 }
 
 static struct proc_entry *entry(struct proc_exemplars *pe,
@@ -164,14 +201,20 @@ static int attach(struct proc_exemplars *pe, struct window *w)
 
 		text[0] = '\0';
 		for (k = 0; i + k < m && act[i + k]->key.bin == idx; k++) {
-			const struct proc_entry *e = act[i + k];
+			struct proc_entry *e = act[i + k];
 			const char *cg = cgroup_paths__name(pe->paths,
 							    e->cgroup_id);
 
 			if (k >= PROC_EXEMPLARS_PER_BIN)
 				continue;
+			if (!e->ppid_read) {
+				e->ppid = proc_exemplars__ppid("/proc",
+							       e->key.tgid,
+							       e->comm);
+				e->ppid_read = true;
+			}
 			proc_exemplars__format(one, sizeof(one), e->key.tgid,
-					       e->comm,
+					       e->ppid, e->comm,
 					       e->delta * DP_PROC_SAMPLE_PERIOD,
 					       cg);
 			len += snprintf(text + len, sizeof(text) - len, "%s%s",

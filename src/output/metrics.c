@@ -16,6 +16,7 @@
 #include "detector.h"
 #include "fc_table.h"
 #include "feature.h"
+#include "incident.h"
 #include "metrics.h"
 #include "textesc.h"
 #include "window.h"
@@ -43,8 +44,19 @@ struct probe_copy {
 	uint64_t counter_resets;
 };
 
+/* An incident open as of the latest window. */
+struct open_row {
+	uint64_t id;
+	char *cgroup;
+	enum incident_severity severity;
+	double score, threshold;
+};
+
 struct metrics {
 	char *version;
+	struct open_row open[INCIDENT_MAX_OPEN];
+	size_t nopen;
+	uint64_t incidents_total[2];	/* opened, by severity at opening */
 	const struct baseline *bl;
 	struct probe_copy probe;
 	bool attached;
@@ -129,6 +141,8 @@ void metrics__free(struct metrics *m)
 		return;
 	probe_copy__free(&m->probe);
 	fc_table__clear(&m->series);
+	for (size_t i = 0; i < m->nopen; i++)
+		free(m->open[i].cgroup);
 	free(m->version);
 	free(m);
 }
@@ -218,10 +232,52 @@ static int metrics__on_analysis(void *ctx, const struct window *w,
 	return metrics__analysis(ctx, f, cgroup, an, cv);
 }
 
+int metrics__incident(struct metrics *m, const struct incident *inc)
+{
+	size_t i = 0;
+
+	while (i < m->nopen && m->open[i].id != inc->id)
+		i++;
+	if (inc->state == INCIDENT_RESOLVED) {
+		if (i < m->nopen) {
+			free(m->open[i].cgroup);
+			memmove(&m->open[i], &m->open[i + 1],
+				(m->nopen - i - 1) * sizeof(m->open[0]));
+			m->nopen--;
+		}
+		return 0;
+	}
+	if (inc->state == INCIDENT_OPEN &&
+	    (unsigned int)inc->severity < 2)
+		m->incidents_total[inc->severity]++;
+	if (i == m->nopen) {
+		char *cg;
+
+		if (m->nopen == INCIDENT_MAX_OPEN)
+			return 0;	/* the builder opens no more than this */
+		if (!(cg = strdup(inc->cgroup)))
+			return -ENOMEM;
+		m->open[m->nopen++] = (struct open_row){ .id = inc->id,
+							  .cgroup = cg };
+	}
+	m->open[i].severity = inc->severity;
+	m->open[i].score = inc->score;
+	m->open[i].threshold = inc->threshold;
+	return 0;
+}
+
+static int metrics__on_incident(void *ctx, const struct window *w,
+				const struct incident *inc)
+{
+	(void)w;
+	return metrics__incident(ctx, inc);
+}
+
 struct analysis_sink metrics__sink(struct metrics *m)
 {
 	return (struct analysis_sink){
 		.analysis = metrics__on_analysis,
+		.incident = metrics__on_incident,
 		.ctx = m,
 	};
 }
@@ -532,6 +588,62 @@ static void write_couplings(const struct metrics *m, FILE *o)
 	}
 }
 
+/* A finite number, or 0 (Prometheus takes NaN, its readers do not). */
+static double finite_or_0(double v)
+{
+	return v == v && v - v == 0 ? v : 0;
+}
+
+static void incident_labels(FILE *o, const struct open_row *r)
+{
+	fputs("{cgroup=", o);
+	label_value(o, r->cgroup);
+	fprintf(o, ",id=\"%llu\"", (unsigned long long)r->id);
+}
+
+/*
+ * Incidents (incident.h): one alert rule fires on incident_active, one
+ * alert per incident (its id), its severity a label.
+ */
+static void write_incidents(const struct metrics *m, FILE *o)
+{
+	if (!m->bl)
+		return;
+	family(o, "incident_active", "gauge", "1 for each incident open as of "
+	       "the latest window (a cgroup with an anomalous feature), "
+	       "labelled with its id and current severity; gone once "
+	       "resolved.");
+	for (size_t i = 0; i < m->nopen; i++) {
+		fputs("driftprobe_incident_active", o);
+		incident_labels(o, &m->open[i]);
+		fprintf(o, ",severity=\"%s\"} 1\n",
+			incident_severity__name(m->open[i].severity));
+	}
+	family(o, "incident_score", "gauge", "Score of an open incident: that "
+	       "of its feature furthest past its threshold, in the units of "
+	       "driftprobe_incident_threshold.");
+	for (size_t i = 0; i < m->nopen; i++) {
+		fputs("driftprobe_incident_score", o);
+		incident_labels(o, &m->open[i]);
+		fputc('}', o);
+		value(o, finite_or_0(m->open[i].score));
+	}
+	family(o, "incident_threshold", "gauge", "The warning level the score "
+	       "of an open incident is compared with.");
+	for (size_t i = 0; i < m->nopen; i++) {
+		fputs("driftprobe_incident_threshold", o);
+		incident_labels(o, &m->open[i]);
+		fputc('}', o);
+		value(o, finite_or_0(m->open[i].threshold));
+	}
+	family(o, "incidents_total", "counter", "Incidents opened since start, "
+	       "by severity at opening.");
+	for (int s = 0; s < 2; s++)
+		fprintf(o, "driftprobe_incidents_total{severity=\"%s\"} %llu\n",
+			incident_severity__name(s),
+			(unsigned long long)m->incidents_total[s]);
+}
+
 int metrics__write(const struct metrics *m, FILE *out)
 {
 	write_probe(m, out);
@@ -539,5 +651,6 @@ int metrics__write(const struct metrics *m, FILE *out)
 	write_events(m, out);
 	write_analyses(m, out);
 	write_couplings(m, out);
+	write_incidents(m, out);
 	return ferror(out) ? -EIO : 0;
 }

@@ -19,6 +19,7 @@
 struct analysis;
 struct baseline;
 struct coupling_verdict;
+struct incident;
 struct window;
 struct metrics;
 
@@ -50,7 +51,16 @@ int metrics__analysis(struct metrics *m, enum dp_feature_id f,
 		      const char *cgroup, const struct analysis *an,
 		      const struct coupling_verdict *cv);
 
-/* The sink (sink.h) through which the analyzer hands m every verdict. */
+/*
+ * An incident of the latest window (incident.h): open and ongoing ones
+ * are exported as active, a resolved one is dropped. 0 or -ENOMEM.
+ */
+int metrics__incident(struct metrics *m, const struct incident *inc);
+
+/*
+ * The sink (sink.h) through which the analyzer hands m every verdict and
+ * incident.
+ */
 struct analysis_sink metrics__sink(struct metrics *m);
 
 /* Write the exposition. 0, or -EIO when the stream failed. */

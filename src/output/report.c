@@ -11,6 +11,8 @@
 #include "detector.h"
 #include "fc_table.h"
 #include "feature.h"
+#include "headline.h"
+#include "incident.h"
 #include "jsonw.h"
 #include "liveview.h"
 #include "reason.h"
@@ -30,7 +32,17 @@ struct summary_row {
 #define REPORT_LABEL_LEN 64
 
 struct report {
+	/*
+	 * Where per-feature lines go: in the text modes a buffer that
+	 * window_done copies to dest after the window's incidents, so that
+	 * a window leads with them; dest itself otherwise (or when there is
+	 * no memory for the buffer).
+	 */
 	FILE *out;
+	FILE *dest;
+	char *buf;
+	size_t buflen;
+	unsigned long window_incidents;
 	enum report_mode mode;
 	struct liveview *view;		/* REPORT_TEXT_TTY */
 	unsigned long window_anomalies, window_features, window_couplings;
@@ -40,6 +52,8 @@ struct report {
 	char (*labels[DP_F_COUNT])[REPORT_LABEL_LEN]; /* "" until formatted */
 };
 
+static void report__flush_lines(struct report *r);
+
 struct report *report__new(FILE *out, enum report_mode mode,
 			   unsigned int cols)
 {
@@ -47,8 +61,14 @@ struct report *report__new(FILE *out, enum report_mode mode,
 
 	if (!r)
 		return NULL;
-	r->out = out;
+	r->out = r->dest = out;
 	r->mode = mode;
+	if (mode == REPORT_TEXT || mode == REPORT_TEXT_LIVE) {
+		FILE *m = open_memstream(&r->buf, &r->buflen);
+
+		if (m)
+			r->out = m;
+	}
 	r->rows = (struct fc_table)FC_TABLE_INIT(struct summary_row);
 	if (mode == REPORT_TEXT_TTY && !(r->view = liveview__new(out, cols))) {
 		free(r);
@@ -61,6 +81,11 @@ void report__free(struct report *r)
 {
 	if (!r)
 		return;
+	if (r->out != r->dest) {
+		report__flush_lines(r);	/* a window an error cut short */
+		fclose(r->out);
+	}
+	free(r->buf);
 	fc_table__clear(&r->rows);
 	jsonw_line__free(&r->line);
 	for (int f = 0; f < DP_F_COUNT; f++)
@@ -170,7 +195,7 @@ static void write_json(struct report *r, const struct window *w,
 	char reason[REASON_LEN];
 	bool first = true;
 
-	jsonw_line__head(l, NULL, w->ts, w->host, feature_table[f].name,
+	jsonw_line__head(l, "analysis", w->ts, w->host, feature_table[f].name,
 			 cgroup);
 	jsonw_line__raw(l, ",\"n\":");
 	jsonw_line__u64(l, d->n_window);
@@ -187,7 +212,9 @@ static void write_json(struct report *r, const struct window *w,
 		json_value(l, "\":", divergence__measure(d, m), d->undefined,
 			   mi->undefined);
 	}
+	json_value(l, ",\"score\":", an->score, 0, 0);
 	json_value(l, ",\"threshold\":", an->threshold, 0, 0);
+	json_value(l, ",\"critical\":", an->critical, 0, 0);
 	jsonw_line__raw(l, ",\"verdict\":");
 	jsonw_line__string(l, verdict__name(an->verdict));
 	jsonw_line__raw(l, ",\"reason\":");
@@ -229,15 +256,14 @@ static void write_json(struct report *r, const struct window *w,
  * "openat 1.2% -> 33.0%" for each top bin, comma separated, with who was
  * behind the bin in brackets when known.
  */
-static void write_top_bins(struct report *r, enum dp_feature_id f,
-			   const struct window_hist *h,
-			   const struct analysis *an, size_t max)
+static void write_bins(struct report *r, FILE *o, enum dp_feature_id f,
+		       const struct window_hist *h,
+		       const struct bin_contribution *top, size_t ntop)
 {
-	FILE *o = r->out;
 	char buf[REPORT_LABEL_LEN];
 
-	for (size_t i = 0; i < an->ntop && i < max; i++) {
-		const struct bin_contribution *c = &an->top[i];
+	for (size_t i = 0; i < ntop; i++) {
+		const struct bin_contribution *c = &top[i];
 		const char *ex = bin_exemplar(h, c->bin);
 
 		fprintf(o, "%s%s %.3g%% -> %.3g%%", i ? ", " : "",
@@ -246,6 +272,13 @@ static void write_top_bins(struct report *r, enum dp_feature_id f,
 		if (ex)
 			fprintf(o, " [%s]", TEXTESC(ex));
 	}
+}
+
+static void write_top_bins(struct report *r, enum dp_feature_id f,
+			   const struct window_hist *h,
+			   const struct analysis *an, size_t max)
+{
+	write_bins(r, r->out, f, h, an->top, an->ntop < max ? an->ntop : max);
 }
 
 static void write_anomaly_line(struct report *r, const struct window *w,
@@ -398,7 +431,7 @@ static int report__new_series(void *ctx, const struct window *w,
 
 	switch (r->mode) {
 	case REPORT_JSON:
-		jsonw_line__head(&r->line, NULL, w->ts, w->host,
+		jsonw_line__head(&r->line, "analysis", w->ts, w->host,
 				 feature_table[f].name, cgroup);
 		jsonw_line__raw(&r->line, ",\"n\":");
 		jsonw_line__u64(&r->line, n);
@@ -430,29 +463,204 @@ static int report__new_series(void *ctx, const struct window *w,
 	return 0;
 }
 
+
+/* ---- incidents ------------------------------------------------------------ */
+
+static void write_json_incident(struct report *r, const struct window *w,
+				const struct incident *inc)
+{
+	struct jsonw_line *l = &r->line;
+	char head[64], hl[HEADLINE_LEN];
+
+	snprintf(head, sizeof(head), "{\"type\":\"incident\",\"ts\":%.3f",
+		 w->ts);
+	jsonw_line__raw(l, head);
+	jsonw_line__raw(l, ",\"host\":");
+	jsonw_line__string(l, w->host);
+	jsonw_line__raw(l, ",\"cgroup\":");
+	jsonw_line__string(l, inc->cgroup);
+	jsonw_line__raw(l, ",\"id\":");
+	jsonw_line__u64(l, inc->id);
+	jsonw_line__raw(l, ",\"state\":");
+	jsonw_line__string(l, incident_state__name(inc->state));
+	jsonw_line__raw(l, ",\"severity\":");
+	jsonw_line__string(l, incident_severity__name(inc->severity));
+	json_value(l, ",\"score\":", inc->score, 0, 0);
+	json_value(l, ",\"threshold\":", inc->threshold, 0, 0);
+	jsonw_line__raw(l, ",\"windows\":");
+	jsonw_line__u64(l, inc->windows);
+	snprintf(head, sizeof(head), ",\"opened_ts\":%.3f", inc->opened_ts);
+	jsonw_line__raw(l, head);
+	jsonw_line__raw(l, ",\"headline\":");
+	jsonw_line__string(l, headline__format(inc, hl, sizeof(hl)));
+	jsonw_line__raw(l, ",\"anomalous_features\":");
+	jsonw_line__u64(l, inc->nanomalous);
+	jsonw_line__raw(l, ",\"features\":[");
+	for (size_t i = 0; i < inc->nmembers; i++) {
+		const struct incident_member *m = &inc->members[i];
+
+		jsonw_line__raw(l, i ? ",{\"feature\":" : "{\"feature\":");
+		jsonw_line__string(l, feature_table[m->feature].name);
+		json_value(l, ",\"score\":", m->score, 0, 0);
+		json_value(l, ",\"threshold\":", m->threshold, 0, 0);
+		json_value(l, ",\"critical\":", m->critical, 0, 0);
+		jsonw_line__raw(l, ",\"top\":[");
+		for (size_t j = 0; j < m->ntop; j++) {
+			if (j)
+				jsonw_line__raw(l, ",");
+			write_json_top(r, m->feature, m->h, &m->top[j]);
+		}
+		jsonw_line__raw(l, "]}");
+	}
+	jsonw_line__raw(l, "],\"culprits\":[");
+	for (size_t i = 0; i < inc->nculprits; i++) {
+		const struct incident_culprit *c = &inc->culprits[i];
+
+		jsonw_line__raw(l, i ? ",{\"pid\":" : "{\"pid\":");
+		jsonw_line__u64(l, c->pid);
+		if (c->ppid) {
+			jsonw_line__raw(l, ",\"ppid\":");
+			jsonw_line__u64(l, c->ppid);
+		}
+		jsonw_line__raw(l, ",\"comm\":");
+		jsonw_line__string(l, c->comm);
+		jsonw_line__raw(l, ",\"samples\":");
+		jsonw_line__u64(l, c->samples);
+		jsonw_line__raw(l, ",\"moved_samples\":");
+		jsonw_line__u64(l, c->moved_samples);
+		jsonw_line__raw(l, c->new_pid ? ",\"new\":true" : ",\"new\":false");
+		jsonw_line__raw(l, c->new_comm ? ",\"new_comm\":true" :
+				",\"new_comm\":false");
+		jsonw_line__raw(l, c->leader ? ",\"role\":\"leader\"}" :
+				c->child ? ",\"role\":\"child\"}" :
+				",\"role\":\"other\"}");
+	}
+	jsonw_line__raw(l, "]}\n");
+	jsonw_line__flush(l, r->dest);
+}
+
+/* "4242 curl ~1200, new (leader); 4243 tar ~800, new (child)" */
+static void write_culprits(FILE *o, const struct incident *inc)
+{
+	fputs("  who: ", o);
+	if (!inc->nculprits)
+		fputs("no process exemplars in this cgroup's syscalls", o);
+	for (size_t i = 0; i < inc->nculprits; i++) {
+		const struct incident_culprit *c = &inc->culprits[i];
+
+		fprintf(o, "%s%u %s ~%llu", i ? "; " : "", c->pid,
+			TEXTESC(c->comm), (unsigned long long)c->samples);
+		if (c->ppid)
+			fprintf(o, " ppid %u", c->ppid);
+		fprintf(o, "%s%s", c->new_pid ? (c->new_comm ? ", new program" :
+			", new process") : ", seen before",
+			c->leader ? " (leader)" : c->child ? " (child)" : "");
+	}
+	fputc('\n', o);
+}
+
+/*
+ * 2026-.. INCIDENT #3 open, window 1: critical: /cg: ... led by ...
+ *   syscall.id score 2.1 >= threshold 0.31 (6.8x): openat 0.1% -> 31% [..]
+ *   who: 4242 curl ~1200, new program (leader); ...
+ */
+static void write_incident_text(struct report *r, const struct window *w,
+				const struct incident *inc)
+{
+	FILE *o = r->dest;
+	char when[32], hl[HEADLINE_LEN];
+
+	timefmt__utc(w->ts, when, sizeof(when));
+	headline__format(inc, hl, sizeof(hl));
+	if (inc->state == INCIDENT_RESOLVED) {
+		fprintf(o, "%s INCIDENT #%llu resolved after %u window%s: was "
+			"%s\n", when, (unsigned long long)inc->id, inc->windows,
+			inc->windows == 1 ? "" : "s", TEXTESC(hl));
+		return;
+	}
+	fprintf(o, "%s INCIDENT #%llu %s, window %u: %s\n", when,
+		(unsigned long long)inc->id, incident_state__name(inc->state),
+		inc->windows, TEXTESC(hl));
+	for (size_t i = 0; i < inc->nmembers; i++) {
+		const struct incident_member *m = &inc->members[i];
+
+		fprintf(o, "  %s score %.3g %s threshold %.3g (%.1fx, critical "
+			"%.3g): ", feature_table[m->feature].name, m->score,
+			m->score >= m->threshold ? ">=" : "<", m->threshold,
+			incident__ratio(m->score, m->threshold), m->critical);
+		write_bins(r, o, m->feature, m->h, m->top, m->ntop);
+		fputc('\n', o);
+	}
+	if (inc->nanomalous > inc->nmembers)
+		fprintf(o, "  and %zu more anomalous features\n",
+			inc->nanomalous - inc->nmembers);
+	write_culprits(o, inc);
+}
+
+static int report__incident(void *ctx, const struct window *w,
+			    const struct incident *inc)
+{
+	struct report *r = ctx;
+
+	r->window_incidents++;
+	switch (r->mode) {
+	case REPORT_JSON:
+		write_json_incident(r, w, inc);
+		break;
+	case REPORT_TEXT_TTY:
+		/* Only openings and resolutions; the view shows the rest. */
+		if (inc->state == INCIDENT_ONGOING)
+			break;
+		liveview__erase(r->view);
+		/* fall through */
+	case REPORT_TEXT:
+	case REPORT_TEXT_LIVE:
+		write_incident_text(r, w, inc);
+		break;
+	}
+	return 0;
+}
+
+/* The window's per-feature lines, after its incidents. */
+static void report__flush_lines(struct report *r)
+{
+	if (r->out == r->dest)
+		return;
+	fflush(r->out);
+	if (r->buflen)
+		fwrite(r->buf, 1, r->buflen, r->dest);
+	rewind(r->out);
+}
+
 static int report__window_done(void *ctx, const struct window *w)
 {
 	struct report *r = ctx;
 	char when[32];
 
+	report__flush_lines(r);
 	if (r->mode == REPORT_TEXT_TTY)
 		liveview__draw(r->view, w);
 	if (r->mode == REPORT_TEXT_LIVE) {
 		timefmt__utc(w->ts, when, sizeof(when));
-		fprintf(r->out, "%s window %.0fs: %llu syscalls, %lu features "
+		fprintf(r->dest, "%s window %.0fs: %llu syscalls, %lu features "
 			"checked, %lu anomal%s", when, w->interval_s,
 			(unsigned long long)r->window_events,
 			r->window_features, r->window_anomalies,
 			r->window_anomalies == 1 ? "y" : "ies");
 		if (r->window_couplings)
-			fprintf(r->out, ", %lu coupling change%s",
+			fprintf(r->dest, ", %lu coupling change%s",
 				r->window_couplings,
 				r->window_couplings == 1 ? "" : "s");
-		fputc('\n', r->out);
+		if (r->window_incidents)
+			fprintf(r->dest, ", %lu incident%s",
+				r->window_incidents,
+				r->window_incidents == 1 ? "" : "s");
+		fputc('\n', r->dest);
 	}
 	r->window_features = r->window_anomalies = r->window_couplings = 0;
 	r->window_events = 0;
-	fflush(r->out);
+	r->window_incidents = 0;
+	fflush(r->dest);
 	return 0;
 }
 
@@ -462,28 +670,30 @@ struct analysis_sink report__sink(struct report *r)
 		.analysis = report__analysis,
 		.new_series = report__new_series,
 		.window_done = report__window_done,
+		.incident = report__incident,
 		.ctx = r,
 	};
 }
 
 void report__summary(struct report *r)
 {
+	report__flush_lines(r);
 	if (r->mode != REPORT_TEXT)
 		return;
-	fprintf(r->out, "\n%-20s %-12s %8s %9s %12s %12s %12s %9s\n",
+	fprintf(r->dest, "\n%-20s %-12s %8s %9s %12s %12s %12s %9s\n",
 		"feature", "cgroup", "windows", "anomalies", "insufficient",
 		"max effect", "threshold", "coupling");
 	for (size_t i = 0; i < r->rows.n; i++) {
 		const struct summary_row *s = fc_table__at(&r->rows, i);
 
-		fprintf(r->out, "%-20s %-12s %8lu %9lu %12lu %12.4g %12.4g ",
+		fprintf(r->dest, "%-20s %-12s %8lu %9lu %12lu %12.4g %12.4g ",
 			feature_table[s->key.feature].name,
 			TEXTESC(s->key.cgroup),
 			s->windows, s->anomalies, s->insufficient,
 			s->max_effect, s->threshold);
 		if (s->joint)
-			fprintf(r->out, "%9lu\n", s->coupling_changes);
+			fprintf(r->dest, "%9lu\n", s->coupling_changes);
 		else
-			fprintf(r->out, "%9s\n", "-");
+			fprintf(r->dest, "%9s\n", "-");
 	}
 }

@@ -8,6 +8,9 @@
  * detector state, which is what makes --consecutive and hysteresis work
  * across windows.
  *
+ * Every window's anomalies are also fused per cgroup into incidents
+ * (incident.c), handed to the sinks before the window's end.
+ *
  * A cgroup the baseline has never seen (started after learning) is not
  * judged against nothing: once it has --min-count events in a feature it
  * is reported as new, once, and left alone after that; so is a known
@@ -22,6 +25,7 @@
 #include "fc_table.h"
 #include "score.h"
 #include "feature.h"
+#include "incident.h"
 #include "sink.h"
 #include "window.h"
 
@@ -38,6 +42,8 @@ struct analyzer {
 	bool *judged;			/* per histogram of the window: found
 					   by an entry (kept between windows) */
 	size_t judged_cap;
+	struct incidents *incidents;	/* per-cgroup fusion, life cycle */
+	const struct window *emitting;	/* the window incidents come from */
 };
 
 /*
@@ -68,7 +74,8 @@ struct analyzer *analyzer__new(const struct baseline *bl,
 			a->max_bins = bl->entries[i].nbins;
 	a->states = calloc(bl->n ? bl->n : 1, sizeof(*a->states));
 	a->zeros = calloc(a->max_bins ? a->max_bins : 1, sizeof(uint64_t));
-	if (!a->states || !a->zeros)
+	a->incidents = incidents__new();
+	if (!a->states || !a->zeros || !a->incidents)
 		goto nomem;
 	for (size_t i = 0; i < bl->n; i++) {
 		struct cgroup_seen *c = fc_table__get(&a->cgroups, 0,
@@ -92,6 +99,7 @@ void analyzer__free(struct analyzer *a)
 	free(a->states);
 	free(a->zeros);
 	free(a->judged);
+	incidents__free(a->incidents);
 	fc_table__clear(&a->cgroups);
 	fc_table__clear(&a->new_series);
 	free(a);
@@ -182,6 +190,36 @@ static int analyzer__coupling(const struct baseline_entry *e,
 	return 1;
 }
 
+/* One incident of the window being ended, to every sink. */
+static int analyzer__emit_incident(void *ctx, const struct incident *inc)
+{
+	struct analyzer *a = ctx;
+
+	for (size_t s = 0; s < a->nsinks; s++) {
+		const struct analysis_sink *k = &a->sinks[s];
+		int err = k->incident ?
+			  k->incident(k->ctx, a->emitting, inc) : 0;
+
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/*
+ * The window's analyses fused per cgroup (incident.h), handed to the
+ * sinks: after the per-feature ones, before window_done.
+ */
+static int analyzer__incidents(struct analyzer *a, const struct window *w)
+{
+	int err;
+
+	a->emitting = w;
+	err = incidents__end(a->incidents, w->ts, analyzer__emit_incident, a);
+	a->emitting = NULL;
+	return err;
+}
+
 int analyzer__add_sink(struct analyzer *a, const struct analysis_sink *s)
 {
 	if (a->nsinks == ANALYZER_MAX_SINKS)
@@ -250,6 +288,7 @@ int analyzer__window(struct analyzer *a, const struct window *w)
 
 	if (err)
 		return err;
+	incidents__begin(a->incidents);
 	for (size_t i = 0; i < a->bl->n; i++) {
 		const struct baseline_entry *e = &a->bl->entries[i];
 		const struct window_hist *h = next;
@@ -270,6 +309,10 @@ int analyzer__window(struct analyzer *a, const struct window *w)
 		if (joint < 0)
 			return joint;
 		anomalies += an.verdict == VERDICT_ANOMALY;
+		err = incidents__add(a->incidents, e->feature, e->cgroup, h,
+				     &an);
+		if (err)
+			return err;
 		for (size_t s = 0; s < a->nsinks; s++) {
 			const struct analysis_sink *k = &a->sinks[s];
 
@@ -281,6 +324,8 @@ int analyzer__window(struct analyzer *a, const struct window *w)
 		}
 	}
 	err = analyzer__new_series(a, w);
+	if (!err)
+		err = analyzer__incidents(a, w);
 	if (err)
 		return err;
 	for (size_t s = 0; s < a->nsinks; s++) {

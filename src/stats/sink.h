@@ -14,6 +14,7 @@
 
 struct analysis;
 struct coupling_verdict;
+struct incident;
 struct window;
 struct window_hist;
 
@@ -38,6 +39,14 @@ struct analysis_sink {
 	/* Every entry of w was handed over. 0 or -errno. */
 	int (*window_done)(void *ctx, const struct window *w);
 	void *ctx;
+	/*
+	 * An incident of w (incident.h): after every analysis and new series
+	 * of w, before window_done; critical ones first, resolved ones last.
+	 * inc and what it points to are valid during the call. 0 or -errno.
+	 * (Last, so that positional initialisers of the table stay valid.)
+	 */
+	int (*incident)(void *ctx, const struct window *w,
+			const struct incident *inc);
 };
 
 #endif /* DRIFTPROBE_SINK_H */

@@ -17,6 +17,7 @@
 #include "baseline.h"
 #include "detector.h"
 #include "coupling.h"
+#include "incident.h"
 #include "metrics.h"
 #include "window.h"
 
@@ -265,6 +266,8 @@ static const struct coupling_verdict joint_cv = {
 };
 
 /* A full rendering: everything set, two cgroups, one undefined value. */
+static void add_incidents(struct metrics *m);
+
 static char *full_rendering(void)
 {
 	struct metrics *m = metrics__new("1.0");
@@ -283,10 +286,74 @@ static char *full_rendering(void)
 					   "/odd\"q\\b\nx", &a2, NULL), 0);
 	assert_int_equal(metrics__analysis(m, DP_F_SYSCALL_GROUP_ERRNO, "/",
 					   &a1, &joint_cv), 0);
+	add_incidents(m);
 	t = render(m);
 	window__free(w);
 	metrics__free(m);
 	return t;
+}
+
+/* Incidents 1 (open, critical, odd cgroup) and 2 (opened, resolved). */
+static void add_incidents(struct metrics *m)
+{
+	struct incident inc;
+
+	memset(&inc, 0, sizeof(inc));
+	inc.id = 1;
+	inc.cgroup = "/odd\"q\\b\nx";
+	inc.state = INCIDENT_OPEN;
+	inc.severity = INCIDENT_CRITICAL;
+	inc.score = 2.5;
+	inc.threshold = 0.5;
+	assert_int_equal(metrics__incident(m, &inc), 0);
+	inc.id = 2;
+	inc.cgroup = "/db";
+	inc.severity = INCIDENT_WARNING;
+	assert_int_equal(metrics__incident(m, &inc), 0);
+	inc.state = INCIDENT_RESOLVED;
+	assert_int_equal(metrics__incident(m, &inc), 0);
+}
+
+/* Open incidents active with their id and severity; resolved ones gone. */
+static void incidents__active_until_resolved_and_counted(void **state)
+{
+	struct metrics *m = metrics__new("1.0");
+	static struct baseline bl = { .windows = 6, .created = 1e9 };
+	struct incident inc;
+	char *t;
+
+	(void)state;
+	metrics__set_baseline(m, &bl);
+	add_incidents(m);
+	t = render(m);
+	assert_true(has_line(t, "driftprobe_incident_active{cgroup=\"/odd\\\"q"
+			     "\\\\b\\nx\",id=\"1\",severity=\"critical\"} 1"));
+	assert_null(strstr(t, "id=\"2\""));
+	assert_true(has_line(t, "driftprobe_incident_score{cgroup=\"/odd\\\"q"
+			     "\\\\b\\nx\",id=\"1\"} 2.5"));
+	assert_true(has_line(t, "driftprobe_incident_threshold{cgroup=\"/odd"
+			     "\\\"q\\\\b\\nx\",id=\"1\"} 0.5"));
+	assert_true(has_line(t, "driftprobe_incidents_total{severity=\"warning\"} 1"));
+	assert_true(has_line(t, "driftprobe_incidents_total{severity=\"critical\"} 1"));
+	free(t);
+	/* Ongoing: the same series, its severity now warning; not counted. */
+	memset(&inc, 0, sizeof(inc));
+	inc.id = 1;
+	inc.cgroup = "/odd\"q\\b\nx";
+	inc.state = INCIDENT_ONGOING;
+	inc.severity = INCIDENT_WARNING;
+	assert_int_equal(metrics__incident(m, &inc), 0);
+	t = render(m);
+	assert_non_null(strstr(t, "id=\"1\",severity=\"warning\"} 1"));
+	assert_null(strstr(t, ",severity=\"critical\"} 1"));
+	assert_true(has_line(t, "driftprobe_incidents_total{severity=\"critical\"} 1"));
+	free(t);
+	inc.state = INCIDENT_RESOLVED;
+	assert_int_equal(metrics__incident(m, &inc), 0);
+	t = render(m);
+	assert_null(strstr(t, "driftprobe_incident_active{"));
+	free(t);
+	metrics__free(m);
 }
 
 /*
@@ -394,6 +461,7 @@ int main(void)
 		cmocka_unit_test(layout__families_are_whole_and_typed),
 		cmocka_unit_test(coupling__latest_mi_band_and_changes),
 		cmocka_unit_test(promtool__accepts_the_exposition),
+		cmocka_unit_test(incidents__active_until_resolved_and_counted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include <bpf/bpf.h>
 #include "cgroup_path.h"
@@ -153,11 +154,11 @@ static void read__top_processes_by_increase__at_most_three(void **state)
 	set(2, 300, bin, 20, ino_a, "mid");	/* +10 */
 	set(3, 400, bin, 11, ino_a, "tiny");	/* +1: fourth, left out */
 	assert_int_equal(proc_exemplars__read(pe, w), 0);
-	proc_exemplars__format(a, sizeof(a), 200, "big",
+	proc_exemplars__format(a, sizeof(a), 200, 0, "big",
 			       30ull * DP_PROC_SAMPLE_PERIOD, "/a");
-	proc_exemplars__format(b, sizeof(b), 300, "mid",
+	proc_exemplars__format(b, sizeof(b), 300, 0, "mid",
 			       10ull * DP_PROC_SAMPLE_PERIOD, "/a");
-	proc_exemplars__format(c, sizeof(c), 100, "small",
+	proc_exemplars__format(c, sizeof(c), 100, 0, "small",
 			       2ull * DP_PROC_SAMPLE_PERIOD, "/a");
 	snprintf(want, sizeof(want), "%s, %s, %s", a, b, c);
 	assert_string_equal(window_hist__exemplar(
@@ -192,7 +193,7 @@ static void read__entry_gone_from_map__forgotten_then_counted_anew(
 	set(0, 100, bin, 7, ino_a, "p");	/* back, from 7 samples */
 	w = window_with(NULL);
 	assert_int_equal(proc_exemplars__read(pe, w), 0);
-	proc_exemplars__format(want, sizeof(want), 100, "p",
+	proc_exemplars__format(want, sizeof(want), 100, 0, "p",
 			       7ull * DP_PROC_SAMPLE_PERIOD, "/a");
 	assert_string_equal(window_hist__exemplar(
 		window__find(w, DP_F_SYSCALL_ID, "/"), 0), want);
@@ -206,10 +207,42 @@ static void format__pid_comm_estimate_cgroup(void **state)
 	char buf[96];
 
 	(void)state;
-	assert_int_equal(proc_exemplars__format(buf, sizeof(buf), 4242,
+	assert_int_equal(proc_exemplars__format(buf, sizeof(buf), 4242, 0,
 						"dpstorm", 51000, "/dpcg_b"),
 			 27);
 	assert_string_equal(buf, "4242 dpstorm ~51000 /dpcg_b");
+	assert_int_equal(proc_exemplars__format(buf, sizeof(buf), 4242, 17,
+						"dpstorm", 51000, "/dpcg_b"),
+			 35);
+	assert_string_equal(buf, "4242 dpstorm ~51000 ppid=17 /dpcg_b");
+}
+
+/* A fake /proc: comm with ')' and spaces; a reused pid; a missing one. */
+static void ppid__from_stat__checked_against_comm(void **state)
+{
+	char dir[] = "/tmp/dp_proc.XXXXXX", path[128];
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/42", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/42/stat", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("42 (a) b (c) S 7 42 42 0 -1 4194560 100\n", f);
+	fclose(f);
+	assert_int_equal(proc_exemplars__ppid(dir, 42, "a) b (c"), 7);
+	assert_int_equal(proc_exemplars__ppid(dir, 42, "other"), 0);
+	assert_int_equal(proc_exemplars__ppid(dir, 43, "a) b (c"), 0);
+	/* Our own process, in the real /proc. */
+	assert_int_equal(proc_exemplars__ppid("/proc", (uint32_t)getpid(),
+					      "test_proc_exemp"),
+			 (uint32_t)getppid());
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/42", dir);
+	rmdir(path);
+	rmdir(dir);
 }
 
 int main(void)
@@ -218,6 +251,7 @@ int main(void)
 		cmocka_unit_test(read__top_processes_by_increase__at_most_three),
 		cmocka_unit_test(read__entry_gone_from_map__forgotten_then_counted_anew),
 		cmocka_unit_test(format__pid_comm_estimate_cgroup),
+		cmocka_unit_test(ppid__from_stat__checked_against_comm),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -90,7 +90,7 @@ static void report_json__analysis_line__fields_in_order(void **state)
 					 "/", &w->hists[0], &an, NULL), 0);
 	assert_int_equal(o.sink.window_done(o.sink.ctx, w), 0);
 	text = close_report(&o);
-	assert_prefix(text, "{\"ts\":1700000000.000,\"host\":\"h1\","
+	assert_prefix(text, "{\"type\":\"analysis\",\"ts\":1700000000.000,\"host\":\"h1\","
 		      "\"feature\":\"syscall.errno\",\"cgroup\":\"/\","
 		      "\"n\":100,\"kl_wb\":");
 	assert_non_null(strstr(text, ",\"g\":"));
@@ -98,6 +98,9 @@ static void report_json__analysis_line__fields_in_order(void **state)
 	assert_true(strstr(text, ",\"df\":1,") < strstr(text, "\"p_value\":"));
 	assert_non_null(strstr(text, "\"verdict\":\"normal\",\"reason\":"
 			       "\"score 0 <= threshold 1\",\"top\":["));
+	/* The score and both levels it is compared with, before the verdict. */
+	assert_non_null(strstr(text, ",\"score\":0.0,\"threshold\":1.0,"
+			       "\"critical\":3.0,\"verdict\":"));
 	assert_null(strstr(text, "\"undefined\""));
 	assert_int_equal(text[strlen(text) - 1], '\n');
 	assert_non_null(strchr(text, '\n'));
@@ -145,10 +148,10 @@ static void report_json__new_series__one_line(void **state)
 					   "/", 70, true), 0);
 	text = close_report(&o);
 	assert_string_equal(text,
-		"{\"ts\":7.500,\"host\":\"h\",\"feature\":\"syscall.errno\","
+		"{\"type\":\"analysis\",\"ts\":7.500,\"host\":\"h\",\"feature\":\"syscall.errno\","
 		"\"cgroup\":\"/x\",\"n\":60,\"verdict\":\"new\",\"reason\":"
 		"\"cgroup not in the baseline: reported once, not judged\"}\n"
-		"{\"ts\":7.500,\"host\":\"h\",\"feature\":\"syscall.id\","
+		"{\"type\":\"analysis\",\"ts\":7.500,\"host\":\"h\",\"feature\":\"syscall.id\","
 		"\"cgroup\":\"/\",\"n\":70,\"verdict\":\"new\",\"reason\":"
 		"\"no events of this feature in the cgroup's baseline: "
 		"reported once, not judged\"}\n");

@@ -11,11 +11,21 @@ and from the scenario cgroup's analysis lines, per scenario:
           process names in its top bins' exemplars (on a pid that the
           learning windows' exemplars never named)
   FA/100  quiet windows with an anomaly, per 100 quiet windows
-  AUC     ROC AUC of the window score (today: the largest `effect` among the
+  AUC     ROC AUC of the window score (the largest `effect` among the
           cgroup's judged features), attack windows positive, quiet negative
-A detector is NAME BINARY [ANALYZE-OPTIONS]: `--detector old ./driftprobe ""`
-(the default) is today's; add `--detector new ./driftprobe-new "--opt x"` for
-a side-by-side column. Exit 0 with the table whatever the numbers; 2 when a
+A detector that writes incidents ("type":"incident" lines, issue 19) is
+judged on them instead, from the same analyze --json output:
+  detect  the first attack window with an open or ongoing incident on the
+          scenario cgroup
+  culprit an incident of an attack window lists among its culprits one of the
+          attacker's process names (on a pid the learning never named)
+  FA/100  quiet windows with an open or ongoing incident, per 100
+  AUC     from the window's incident-level score: the largest score/threshold
+          among the cgroup's judged features (so windows without an incident
+          are ranked too)
+A detector is NAME BINARY [ANALYZE-OPTIONS]: `--detector old ./driftprobe ""`;
+`make eval` puts the detector as of commit b260492 (before issue 19) as "old"
+next to this tree's as "new". Exit 0 with the table whatever the numbers; 2 when a
 recording is missing or malformed (driftprobe's own exit 2 included), 1 when
 driftprobe fails otherwise.
 """
@@ -104,6 +114,15 @@ def learnt_exemplars(phase, lines):
     return exemplars(texts)
 
 
+def ratio(line):
+    """score/threshold of an analysis line (score alone without a positive
+    threshold); units differ between features, their ratios do not."""
+    sc, th = line.get("score"), line.get("threshold")
+    if sc is None:
+        return 0.0
+    return sc / th if th and th > 0 else sc
+
+
 def score(binary, opts, lab, phase, lines, tmp):
     """Replay one recording through one detector; returns the row's numbers."""
     learn = os.path.join(tmp, "learn.jsonl")
@@ -118,20 +137,36 @@ def score(binary, opts, lab, phase, lines, tmp):
     out = run([binary, "analyze", "--baseline", base, "--json", *opts, test])
 
     judged = {ts: [] for ts, ph in phase.items() if ph != "learn"}
+    incidents = {ts: [] for ts in judged}
     for text in out.splitlines():
         line = json.loads(text)
-        if line.get("cgroup") == lab["cgroup"] and line.get("ts") in judged:
+        if line.get("cgroup") != lab["cgroup"] or line.get("ts") not in judged:
+            continue
+        if line.get("type") == "incident":
+            incidents[line["ts"]].append(line)
+        else:
             judged[line["ts"]].append(line)
+    # Lines with a type: a detector with incidents, judged on them.
+    by_incident = any(ln.get("type") == "analysis"
+                      for ls in judged.values() for ln in ls)
     attackers = {c[:15] for c in lab["attacker_comms"]}  # comm is 15 chars at most
     normal = learnt_exemplars(phase, lines)
     y, s, detect, culprit, fa, nquiet, k = [], [], None, False, 0, 0, 0
+    leader = False
     for ts in sorted(judged):
         ls = judged[ts]
-        anomalies = [ln for ln in ls if ln.get("verdict") == "anomaly"]
-        # Window score: the largest effect among the features judged.
-        s.append(max([ln["effect"] for ln in ls
-                      if ln.get("verdict") in ("normal", "anomaly")
-                      and ln.get("effect") is not None], default=0.0))
+        if by_incident:
+            anomalies = [i for i in incidents[ts]
+                         if i.get("state") in ("open", "ongoing")]
+            s.append(max([ratio(ln) for ln in ls
+                          if ln.get("verdict") in ("normal", "anomaly")],
+                         default=0.0))
+        else:
+            anomalies = [ln for ln in ls if ln.get("verdict") == "anomaly"]
+            # Window score: the largest effect among the features judged.
+            s.append(max([ln["effect"] for ln in ls
+                          if ln.get("verdict") in ("normal", "anomaly")
+                          and ln.get("effect") is not None], default=0.0))
         y.append(phase[ts] == "attack")
         if phase[ts] == "quiet":
             nquiet += 1
@@ -140,13 +175,24 @@ def score(binary, opts, lab, phase, lines, tmp):
         k += 1
         if anomalies and detect is None:
             detect = k
-        # The culprit is named when a flagged line's top bins name an
-        # attacker's process name, on a process the learning never saw.
-        named = exemplars(t.get("exemplars", "") for ln in anomalies
-                          for t in ln.get("top", []))
+        # The culprit is named when a flagged line's top bins (an
+        # incident's culprits) name an attacker's process name, on a
+        # process the learning never saw.
+        if by_incident:
+            named = {(str(c.get("pid")), c.get("comm")) for i in anomalies
+                     for c in i.get("culprits", [])}
+        else:
+            named = exemplars(t.get("exemplars", "") for ln in anomalies
+                              for t in ln.get("top", []))
         culprit |= any(c in attackers for p, c in named - normal)
+        # Stricter: the leader an incident names is an attacker's process.
+        leader |= any(c.get("role") == "leader" and c.get("comm") in attackers
+                      and (str(c.get("pid")), c.get("comm")) not in normal
+                      for i in (anomalies if by_incident else [])
+                      for c in i.get("culprits", []))
     return {"detect": detect, "culprit": culprit, "fa": fa, "nquiet": nquiet,
-            "nattack": k, "auc": roc_auc_score(y, s), "y": y, "s": s}
+            "nattack": k, "auc": roc_auc_score(y, s), "y": y, "s": s,
+            "by_incident": by_incident, "leader": leader}
 
 
 def fmt_row(name, r):
@@ -188,7 +234,7 @@ def main():
             fmt_row(det, results[det, n]) for det, _, _ in detectors))
     # Overall: attacks detected, culprits named, false alarms over every quiet
     # window, AUC of the scores pooled over every scenario.
-    cells, early = [], []
+    cells, early, named, fas, aucs = [], [], [], [], []
     for det, _, _ in detectors:
         rs = [results[det, n] for n in names]
         found = sum(r["detect"] is not None for r in rs)
@@ -199,10 +245,22 @@ def main():
         cells.append(f"{f'{found}/{len(rs)}':>7} {f'{culprits}/{len(rs)}':>7} "
                      f"{fa:>6.1f} {auc:>5.2f}")
         early.append(f"{det} {within2}/{len(rs)}")
+        named.append(f"{det} {culprits}/{len(rs)}")
+        fas.append(f"{det} {fa:.1f}")
+        aucs.append(f"{det} {auc:.2f}")
     nq = sum(results[detectors[0][0], n]["nquiet"] for n in names)
     na = sum(results[detectors[0][0], n]["nattack"] for n in names)
     print(f"{'overall':<12} {nq:>5} {na:>6} " + " |".join(cells))
     print("detected within 2 windows: " + ", ".join(early))
+    print("culprit named: " + ", ".join(named))
+    print("false alarms per 100 quiet windows: " + ", ".join(fas))
+    print("ROC AUC (pooled): " + ", ".join(aucs))
+    print("incident leader is an attacker's process: " + ", ".join(
+        f"{det} {sum(results[det, n]['leader'] for n in names)}/{len(names)}"
+        for det, _, _ in detectors if results[det, names[0]]["by_incident"]))
+    print("judged on: " + ", ".join(
+        f"{det} {'incidents' if results[det, names[0]]['by_incident'] else 'per-feature anomalies'}"
+        for det, _, _ in detectors))
 
 
 if __name__ == "__main__":
