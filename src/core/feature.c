@@ -171,6 +171,36 @@ static int label_port(uint32_t bin, char *buf, size_t len)
 	return snprintf(buf, len, "ephemeral#%u", bin - DP_PORT_EPHEMERAL_OFF);
 }
 
+bool feature__bins_are_kinds(enum dp_feature_id f)
+{
+	if ((unsigned int)f >= DP_F_COUNT)
+		return false;
+	switch (feature_table[f].kind) {
+	case DP_BUCKET_LOGLIN:
+	case DP_BUCKET_LOG2:
+		return false;
+	default:
+		return true;
+	}
+}
+
+const uint64_t *feature__score_counts(enum dp_feature_id f,
+				      const uint64_t *counts, uint64_t *out)
+{
+	uint32_t bins;
+
+	if ((unsigned int)f >= DP_F_COUNT ||
+	    feature_table[f].kind != DP_BUCKET_PORT)
+		return counts;
+	bins = feature_table[f].bins;
+	memcpy(out, counts, bins * sizeof(*out));
+	for (uint32_t b = DP_PORT_EPHEMERAL_OFF + 1; b < bins; b++) {
+		out[DP_PORT_EPHEMERAL_OFF] += out[b];
+		out[b] = 0;
+	}
+	return out;
+}
+
 int feature__label(enum dp_feature_id f, uint32_t bin, char *buf, size_t len)
 {
 	const struct feature_info *fi;

@@ -7,6 +7,7 @@
 #ifndef DRIFTPROBE_FEATURE_H
 #define DRIFTPROBE_FEATURE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <driftprobe/features.h>
@@ -34,6 +35,25 @@ int feature__by_name(const char *name);
  * label length (truncated to len - 1), or -EINVAL for a bad feature or bin.
  */
 int feature__label(enum dp_feature_id f, uint32_t bin, char *buf, size_t len);
+
+/*
+ * Counts as the verdict sees them. An ephemeral destination port is picked
+ * at random by whoever listens (passive FTP, RPC, peer to peer), so which
+ * of net.dport's and net.udp_dport's hashed ephemeral bins a connection
+ * lands in is noise, not drift: they are scored as one bin, the first
+ * ("ephemeral#0"). Window records and `show` keep every bin. Returns out
+ * (nbins counts) with the fold done, or counts itself when f folds nothing.
+ */
+const uint64_t *feature__score_counts(enum dp_feature_id f,
+				      const uint64_t *counts, uint64_t *out);
+
+/*
+ * Whether f's bins are kinds of events (a syscall, an errno, a program, a
+ * port, a peer) rather than magnitudes (latencies, sizes): only then is a
+ * bin never used while learning news in itself. A latency bucket next to
+ * the learnt ones is a magnitude the effect already weighs.
+ */
+bool feature__bins_are_kinds(enum dp_feature_id f);
 
 /* Short form of a power-of-two-friendly quantity: 1280 -> "1.25K". */
 void feature__format_quantity(unsigned long long v, char *buf, size_t len);

@@ -180,20 +180,26 @@ static struct builder_entry *builder__entry(struct baseline_builder *b,
 	return e;
 }
 
-/* Pool h into its entry and keep its non-zero bins. 0 or -ENOMEM. */
+/*
+ * Pool h into its entry and keep its non-zero bins, as the verdict sees
+ * them (feature__score_counts). 0 or -ENOMEM.
+ */
 static int builder__pool(struct baseline_builder *b,
 			 const struct window_hist *h)
 {
 	struct builder_entry *e = builder__entry(b, h);
+	uint64_t folded[FEATURE_MAX_BINS];
+	const uint64_t *counts;
 	struct builder_sample *s;
 	size_t nz = 0;
 
 	if (!e)
 		return -ENOMEM;
+	counts = feature__score_counts(h->feature, h->counts, folded);
 	e->windows++;
 	for (uint32_t k = 0; k < h->nbins; k++) {
-		e->pooled[k] += h->counts[k];
-		nz += h->counts[k] != 0;
+		e->pooled[k] += counts[k];
+		nz += counts[k] != 0;
 	}
 	if (!nz)
 		return 0;
@@ -206,9 +212,9 @@ static int builder__pool(struct baseline_builder *b,
 		return -ENOMEM;
 	s->n = 0;
 	for (uint32_t k = 0; k < h->nbins; k++)
-		if (h->counts[k])
+		if (counts[k])
 			s->bins[s->n++] = (struct modes_bin){
-				.bin = k, .count = h->counts[k] };
+				.bin = k, .count = counts[k] };
 	e->nsamples++;
 	return 0;
 }

@@ -7,9 +7,10 @@
  *   significant at the Bonferroni-corrected level, so large-looking
  *   differences in a window of few events are not alarms;
  * - how many bins it used that learning never did (a new syscall, a new
- *   program, a new port), against the rate at which learning windows
- *   showed bins the others lacked: counted even in a window of few
- *   events, since three new programs are news however few;
+ *   program, a new port; not for magnitudes such as latencies, whose
+ *   neighbouring bins the effect weighs), against the rate at which
+ *   learning windows showed bins the others lacked: counted even in a
+ *   window of few events, since three new programs are news however few;
  * - the evidence accumulated over the last windows, so a drift that keeps
  *   each window only moderately rare is caught within a few windows.
  * It alarms past the level the false-alarm budget sets. The reason records
@@ -135,12 +136,17 @@ static int detector__nearest(const struct detector_opts *o,
 				       &out->d, out->top, ANALYSIS_TOP);
 }
 
-/* Bins the window used that no kept learning window did. */
+/*
+ * Bins the window used that no kept learning window did, for features
+ * whose bins are kinds of events (feature__bins_are_kinds); 0 for others.
+ */
 static uint32_t detector__novel_bins(const struct baseline_entry *e,
 				     const uint64_t *window)
 {
 	uint32_t n = 0;
 
+	if (!feature__bins_are_kinds(e->feature))
+		return 0;
 	for (uint32_t i = 0; i < e->nbins; i++)
 		n += window[i] && !e->counts[i];
 	return n;

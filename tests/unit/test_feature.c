@@ -160,6 +160,46 @@ static void label__bad_bin__is_rejected(void **state)
 	assert_string_equal(buf, "get");
 }
 
+/* Ephemeral port bins are scored as one; other features pass through. */
+static void score_counts__ephemeral_ports__folded_into_one(void **state)
+{
+	uint64_t in[DP_NET_DPORT_BINS] = { 0 }, out[DP_NET_DPORT_BINS];
+	uint64_t id[DP_SYSCALL_ID_BINS] = { 0 };
+	const uint64_t *r;
+
+	(void)state;
+	in[DP_PORT_HTTPS] = 5;
+	in[DP_PORT_REGISTERED_OFF + 3] = 2;
+	for (uint32_t b = DP_PORT_EPHEMERAL_OFF; b < DP_NET_DPORT_BINS; b++)
+		in[b] = b - DP_PORT_EPHEMERAL_OFF + 1;	/* 1..8: 36 */
+	r = feature__score_counts(DP_F_NET_DPORT, in, out);
+	assert_ptr_equal(r, out);
+	assert_int_equal(out[DP_PORT_HTTPS], 5);
+	assert_int_equal(out[DP_PORT_REGISTERED_OFF + 3], 2);
+	assert_int_equal(out[DP_PORT_EPHEMERAL_OFF], 36);
+	for (uint32_t b = DP_PORT_EPHEMERAL_OFF + 1; b < DP_NET_DPORT_BINS; b++)
+		assert_int_equal(out[b], 0);
+	assert_int_equal(in[DP_PORT_EPHEMERAL_OFF + 1], 2);	/* untouched */
+	assert_ptr_equal(feature__score_counts(DP_F_NET_UDP_DPORT, in, out),
+			 out);
+	assert_ptr_equal(feature__score_counts(DP_F_SYSCALL_ID, id, out), id);
+	assert_ptr_equal(feature__score_counts(DP_F_NET_PEER, id, out), id);
+}
+
+static void bins_are_kinds__magnitudes_are_not(void **state)
+{
+	(void)state;
+	assert_true(feature__bins_are_kinds(DP_F_SYSCALL_ID));
+	assert_true(feature__bins_are_kinds(DP_F_SYSCALL_ERRNO));
+	assert_true(feature__bins_are_kinds(DP_F_SYSCALL_GROUP_ERRNO));
+	assert_true(feature__bins_are_kinds(DP_F_PROC_EXEC));
+	assert_true(feature__bins_are_kinds(DP_F_NET_DPORT));
+	assert_false(feature__bins_are_kinds(DP_F_SYSCALL_LATENCY));
+	assert_false(feature__bins_are_kinds(DP_F_NET_TX_BYTES));
+	assert_false(feature__bins_are_kinds(DP_F_BLOCK_IO_LATENCY));
+	assert_false(feature__bins_are_kinds(DP_F_COUNT));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -173,6 +213,9 @@ int main(void)
 		cmocka_unit_test(syscall_groups__known_syscalls__land_in_their_group),
 		cmocka_unit_test(label__comm_dport__row_hash_and_port_class),
 		cmocka_unit_test(label__bad_bin__is_rejected),
+		cmocka_unit_test(
+		    score_counts__ephemeral_ports__folded_into_one),
+		cmocka_unit_test(bins_are_kinds__magnitudes_are_not),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
