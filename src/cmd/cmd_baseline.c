@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * `driftprobe baseline build`: pool recorded windows into a baseline with
- * a calibrated threshold per feature, written atomically (mode 0600).
+ * `driftprobe baseline build`: pool recorded windows into a baseline, with
+ * each series' modes and score model, written atomically (mode 0600).
  */
 #include <argp.h>
 #include <errno.h>
@@ -60,9 +60,10 @@ static error_t baseline_parse(int key, char *arg, struct argp_state *state)
 
 static const struct argp baseline_argp = {
 	baseline_options, baseline_parse, "build WINDOWS.jsonl...",
-	"Learn a baseline from recorded windows: pooled counts per feature and "
-	"a threshold calibrated from how far each learning window strays from "
-	"the others (leave-one-out).\v"
+	"Learn a baseline from recorded windows: per feature and cgroup, the "
+	"pooled counts, up to 4 modes, and a score model fitted to how far "
+	"each learning window strays from the modes of the others (held out); "
+	"bursts while learning are left out.\v"
 	"EXAMPLES:\n"
 	"  driftprobe record -i 10 -d 600 -o quiet.jsonl\n"
 	"  driftprobe baseline build -o baseline.json quiet.jsonl",

@@ -435,6 +435,7 @@ enum per_series {
 	PS_G,
 	PS_P,
 	PS_P_LIMIT,
+	PS_SCORE,
 	PS_THRESHOLD,
 	PS_COUNT,
 };
@@ -452,15 +453,18 @@ static const struct {
 		   "latest window.", DIVM_p_value },
 	[PS_P_LIMIT] = { "p_value_limit", "Bonferroni-corrected significance "
 			 "level a window's p-value must fall below.", -1 },
-	[PS_THRESHOLD] = { "effect_threshold_nats", "Calibrated threshold on "
-			   "the effect divergence (measure=\"effect\").", -1 },
+	[PS_SCORE] = { "score", "How unusual the latest window is: -log10 "
+		       "of how often a normal window scores this high.", -1 },
+	[PS_THRESHOLD] = { "score_threshold", "Warning level of the score, "
+			   "from the false-alarm budget.", -1 },
 };
 
 static double per_series_value(const struct analysis *an, enum per_series k)
 {
 	if (per_series[k].measure >= 0)
 		return divergence__measure(&an->d, per_series[k].measure);
-	return k == PS_P_LIMIT ? an->p_limit : an->threshold;
+	return k == PS_P_LIMIT ? an->p_limit :
+	       k == PS_SCORE ? an->score : an->threshold;
 }
 
 /* Whether gauge k of an is undefined (and so left out). */
@@ -484,7 +488,7 @@ static void write_analyses(const struct metrics *m, FILE *o)
 		return;
 	family(o, "divergence_nats", "gauge", "Divergence of the latest window "
 	       "from the baseline, by measure (kl_wb = KL(window||baseline), "
-	       "kl_bw, js, psi, effect = bias-corrected, the one thresholded).");
+	       "kl_bw, js, psi, effect = bias-corrected, the one scored).");
 	for (size_t i = 0; i < m->series.n; i++) {
 		const struct series *s = fc_table__at(&m->series, i);
 

@@ -25,7 +25,7 @@
 struct summary_row {
 	struct fc_key key;	/* first: an fc_table element */
 	unsigned long windows, anomalies, insufficient, coupling_changes;
-	double max_effect, threshold;
+	double max_score, threshold;
 	bool joint;
 };
 
@@ -381,8 +381,8 @@ static int report__analysis(void *ctx, const struct window *w,
 		row->windows++;
 		row->anomalies += an->verdict == VERDICT_ANOMALY;
 		row->insufficient += an->verdict == VERDICT_INSUFFICIENT;
-		if (an->d.effect > row->max_effect)
-			row->max_effect = an->d.effect;
+		if (an->score > row->max_score)
+			row->max_score = an->score;
 		row->threshold = an->threshold;
 	}
 	r->window_features++;
@@ -682,7 +682,7 @@ void report__summary(struct report *r)
 		return;
 	fprintf(r->dest, "\n%-20s %-12s %8s %9s %12s %12s %12s %9s\n",
 		"feature", "cgroup", "windows", "anomalies", "insufficient",
-		"max effect", "threshold", "coupling");
+		"max score", "threshold", "coupling");
 	for (size_t i = 0; i < r->rows.n; i++) {
 		const struct summary_row *s = fc_table__at(&r->rows, i);
 
@@ -690,7 +690,7 @@ void report__summary(struct report *r)
 			feature_table[s->key.feature].name,
 			TEXTESC(s->key.cgroup),
 			s->windows, s->anomalies, s->insufficient,
-			s->max_effect, s->threshold);
+			s->max_score, s->threshold);
 		if (s->joint)
 			fprintf(r->dest, "%9lu\n", s->coupling_changes);
 		else

@@ -74,8 +74,9 @@ static int on_window_done(void *ctx, const struct window *w)
 
 static struct analysis_sink sink_of(struct record *r)
 {
-	return (struct analysis_sink){ on_analysis, on_new_series,
-				       on_window_done, r };
+	return (struct analysis_sink){ .analysis = on_analysis,
+				       .new_series = on_new_series,
+				       .window_done = on_window_done, .ctx = r };
 }
 
 /* Entries syscall.errno at "/" and "/a", learnt from mostly-bin-0 counts. */

@@ -112,6 +112,7 @@ static struct analysis fixture_analysis(enum verdict v, unsigned int undef)
 	an.d.p_value = 1e-9;
 	an.d.undefined = undef;
 	an.threshold = 0.03125;
+	an.score = 6.5;
 	an.p_limit = 0.001 / 3;
 	an.verdict = v;
 	return an;
@@ -175,7 +176,8 @@ static void window_and_analysis__every_sample_as_expected(void **state)
 	assert_line(t, "driftprobe_hellinger_distance{feature=\"syscall.id\",cgroup=\"/\"} 0.375");
 	assert_line(t, "driftprobe_g_statistic{feature=\"syscall.id\",cgroup=\"/\"} 42.5");
 	assert_line(t, "driftprobe_p_value{feature=\"syscall.id\",cgroup=\"/\"} 1.0000000000000001e-09");
-	assert_line(t, "driftprobe_effect_threshold_nats{feature=\"syscall.id\",cgroup=\"/\"} 0.03125");
+	assert_line(t, "driftprobe_score{feature=\"syscall.id\",cgroup=\"/\"} 6.5");
+	assert_line(t, "driftprobe_score_threshold{feature=\"syscall.id\",cgroup=\"/\"} 0.03125");
 	assert_line(t, "driftprobe_verdict{feature=\"syscall.id\",cgroup=\"/\",verdict=\"anomaly\"} 1");
 	assert_line(t, "driftprobe_verdict{feature=\"syscall.id\",cgroup=\"/\",verdict=\"normal\"} 0");
 	assert_line(t, "driftprobe_verdict{feature=\"syscall.id\",cgroup=\"/\",verdict=\"insufficient\"} 0");
