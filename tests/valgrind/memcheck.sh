@@ -41,6 +41,15 @@ check analyze 0 analyze --baseline "$DIR/b.json" "$DIR/w.jsonl"
 check analyze-json 0 analyze --json --baseline "$DIR/b.json" "$DIR/w.jsonl"
 check mi 0 mi --baseline "$DIR/b.json" "$DIR/w.jsonl"
 check mi-json 0 mi --json "$DIR/w.jsonl"
+# A workload with modes and an attack (the eval's recording): modes,
+# mixtures, trimmed bursts, novelty and incidents with culprits.
+EVAL=$(dirname "$(realpath "$0")")/../eval/recordings/bruteforce/windows.jsonl.gz
+gzip -dc "$EVAL" > "$DIR/modes.jsonl"
+head -n 400 "$DIR/modes.jsonl" > "$DIR/modes-learn.jsonl"
+check baseline-build-modes 0 baseline build -o "$DIR/m.json" \
+	"$DIR/modes-learn.jsonl"
+check analyze-incidents 0 analyze --json --baseline "$DIR/m.json" \
+	"$DIR/modes.jsonl"
 check run-learn-save 0 run --learn 1 --interval 0.5 --duration 2 \
 	--save-baseline "$DIR/r.json" --record "$DIR/r.jsonl"
 check run-baseline 0 run --baseline "$DIR/b.json" --interval 0.5 \
