@@ -343,3 +343,11 @@ int harness__coupling_lines(const char *path, const char *feature,
 	fclose(f);
 	return hits;
 }
+
+int harness__is_incident(struct json_object *o)
+{
+	struct json_object *t;
+
+	return json_object_object_get_ex(o, "type", &t) &&
+	       !strcmp(json_object_get_string(t), "incident");
+}

@@ -30,6 +30,14 @@ void harness__wait_lines(const char *out_path, int n, double timeout_s);
 /* Wait for pid; returns its exit status (fail if it was killed). */
 int harness__wait_exit(pid_t pid, double timeout_s);
 
+struct json_object;
+/*
+ * Whether a parsed JSON line of `analyze`/`run --json` is an incident
+ * ("type":"incident"), which has no per-feature fields: drivers that scan
+ * analysis lines skip it.
+ */
+int harness__is_incident(struct json_object *o);
+
 /* Sum of all windows in a record file, per feature (host-wide cgroup). */
 struct harness_totals {
 	uint64_t windows;

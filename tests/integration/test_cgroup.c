@@ -340,6 +340,10 @@ static void scan(const char *path, const char *cgroup, const char *feature,
 			json_object_put(o);
 			continue;
 		}
+		if (harness__is_incident(o)) {
+			json_object_put(o);
+			continue;
+		}
 		json_object_object_get_ex(o, "verdict", &x);
 		verdict = json_object_get_string(x);
 		g->news += !strcmp(verdict, "new");

@@ -163,6 +163,10 @@ static void scan_cgroup(const char *path, const char *feature,
 
 		if (!o)
 			fail_msg("%s: not JSON: %s", path, line);
+		if (harness__is_incident(o)) {
+			json_object_put(o);
+			continue;
+		}
 		json_object_object_get_ex(o, "feature", &x);
 		if (strcmp(json_object_get_string(x), feature) ||
 		    !json_object_object_get_ex(o, "cgroup", &x) ||

@@ -61,7 +61,7 @@ static void terminal_gets_the_view_a_file_gets_lines(void **state)
 	 * 6 windows, 2 learning: 4 views, the first 3 erased by the next
 	 * (cursor up over a header, a row per feature and a status line).
 	 */
-	assert_int_equal(count(text, "effect/threshold"), 4);
+	assert_int_equal(count(text, "score/threshold"), 4);
 	snprintf(up, sizeof(up), "\033[%dA\r\033[J", DP_F_COUNT + 2);
 	assert_int_equal(count(text, up), 3);
 	assert_int_equal(count(text, "\nsyscall.id "), 4);

@@ -183,6 +183,10 @@ static void scan_feature(const char *path, const char *feature,
 
 		if (!o)
 			fail_msg("%s: not JSON: %s", path, line);
+		if (harness__is_incident(o)) {
+			json_object_put(o);
+			continue;
+		}
 		json_object_object_get_ex(o, "ts", &x);
 		if (json_object_get_double(x) != last_ts) {
 			last_ts = json_object_get_double(x);
