@@ -264,11 +264,12 @@ static int show_baseline(const struct show_args *a, const char *path)
 		for (uint32_t b = 0; b < e->nbins; b++)
 			n += e->counts[b];
 		printf("\n@%s (cgroup %s): %llu events, %u mode%s, alarms "
-		       "past effect %.4g nats (at %g false alarms a day)\n",
+		       "past effect %.4g nats (at %g false alarm%s a day)\n",
 		       feature_table[e->feature].name, TEXTESC(e->cgroup),
 		       (unsigned long long)n, e->nmodes,
 		       e->nmodes == 1 ? "" : "s",
-		       score__effect_at(&e->score, level), a->det.budget);
+		       score__effect_at(&e->score, level), a->det.budget,
+		       a->det.budget == 1 ? "" : "s");
 		histview__single(stdout, e->feature, e->counts, e->nbins,
 				 (unsigned int)a->width);
 	}

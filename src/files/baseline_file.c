@@ -339,7 +339,8 @@ static int load__score(struct loader *l, json_object *obj,
 	if (!err)
 		err = load__ranged(l, tail, "rate", 1e-9, 1, &t->rate);
 	if (!err)
-		err = load__ranged(l, tail, "xi", EVT_XI_MIN, 1, &t->g.xi);
+		err = load__ranged(l, tail, "xi", EVT_XI_MIN, EVT_XI_MAX,
+				   &t->g.xi);
 	if (!err)
 		err = load__ranged(l, tail, "sigma", 1e-12, INFINITY,
 				   &t->g.sigma);

@@ -16,8 +16,9 @@ struct analysis;
 
 /*
  * Write an's reason into buf (REASON_LEN bytes, truncated if smaller) and
- * return buf, e.g. "effect 0.84 nats > threshold 0.031 (27.1x), G=.. df=..
- * p=.. < ..".
+ * return buf, e.g. "score 9.3 > threshold 6.1 (effect 0.84 nats, G=.. df=..
+ * p=.. < ..)" or "score 7.04 > threshold 6 (3 bins never seen while
+ * learning)".
  */
 const char *reason__format(const struct analysis *an, char *buf, size_t len);
 

@@ -55,11 +55,14 @@ int score__fit(struct score_model *m, const double *effects, size_t n,
 	m->tail.g.sigma = fmax(m->tail.g.sigma, SCORE_SIGMA_MIN);
 	/*
 	 * The predictive tail of a scale learnt from n_tail excesses
-	 * (Lomax: a GPD of shape 1 / n_tail). Without excesses the scale is
-	 * the floor, not an estimate, and the exponential stays.
+	 * (Lomax: a GPD of shape 1 / n_tail), within the fit's clamp so a
+	 * short learning period still lets a gross change through. Without
+	 * excesses the scale is the floor, not an estimate, and the
+	 * exponential stays.
 	 */
 	if (m->tail.n_tail)
-		m->tail.g.xi = fmax(m->tail.g.xi, 1.0 / m->tail.n_tail);
+		m->tail.g.xi = fmin(EVT_XI_MAX, fmax(m->tail.g.xi,
+						    1.0 / m->tail.n_tail));
 	return 0;
 }
 
@@ -73,6 +76,8 @@ double score__surprise(const struct score_model *m, double effect)
 	const struct tail_model *t = &m->tail;
 	double z = score__z(m, effect), p;
 
+	if (!(effect > SCORE_EFFECT_MIN))
+		return 0;
 	if (z > t->u)
 		p = evt__survival(t, z);
 	else	/* the tail's exponential, extended below u */
@@ -102,7 +107,7 @@ double score__effect_at(const struct score_model *m, double level)
 		z = evt__level(t, q);
 	else
 		z = t->u - t->g.sigma * log(fmin(1, q) / t->rate);
-	return m->median + z * m->scale;
+	return fmax(m->median + z * m->scale, SCORE_EFFECT_MIN);
 }
 
 double score__novelty(double novel_rate, uint32_t k)

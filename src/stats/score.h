@@ -29,6 +29,14 @@
  */
 #define SCORE_SCALE_MIN		0.001
 /*
+ * An effect this small never scores, however rare among the held-out
+ * ones: a steady feature whose learning windows never differed (MAD 0)
+ * would otherwise alarm on a shift of a fraction of a percent of its mass,
+ * which nobody should be paged for. 0.01 nats: about 1.4% of the mass
+ * moved between two bins of equal share.
+ */
+#define SCORE_EFFECT_MIN	0.01
+/*
  * The tail is never thinner than this, in z (robust sd) units, nor rarer
  * than one more learning window would make it (rate >= 1 / (n + 1)):
  * when every held-out score ties (a steady feature's effects are all 0),
@@ -71,7 +79,7 @@ double score__z(const struct score_model *m, double effect);
 
 /*
  * The surprise of effect under m, in [0, SCORE_MAX]: -log10 of the tail
- * model's P(Z > z). Below the tail's start u the exponential of the tail
+ * model's P(Z > z); 0 for an effect of at most SCORE_EFFECT_MIN. Below the tail's start u the exponential of the tail
  * is extended down (capped at P = 1): approximate there, and never near a
  * threshold, since thresholds lie far beyond u.
  */

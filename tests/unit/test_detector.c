@@ -193,15 +193,19 @@ static void judge__moderate_drift__accumulates_to_an_alarm(void **state)
 
 	(void)state;
 	detector_opts__defaults(&o);
-	/* 1,000 extra of 80,000: effect 0.000428; score = effect / 0.0001. */
-	const struct baseline_entry *e = entry_of(base, 0.0001);
+	/* 10,000 extra of 90,000: effect 0.0331, scored 4.28. */
 	const double expect[4] = { 4.28 - 2, 2 * 4.28 - 4, 3 * 4.28 - 6 };
+	const struct baseline_entry *e;
+	struct divergence d;
 
 	(void)state;
+	assert_int_equal(divergence__compute(base, window_of(10000, 10000), K,
+					     0.5, &d), 0);
+	e = entry_of(base, d.effect / 4.28);
 	detector_opts__defaults(&o);
 	for (int i = 0; i < 3; i++) {
 		assert_int_equal(detector__judge(&o, &st, e,
-						 window_of(10000, 1000), 6,
+						 window_of(10000, 10000), 6,
 						 &an), 0);
 		own = an.window_score;
 		assert_true(fabs(own - 4.28) < 0.01);
@@ -220,8 +224,8 @@ static void judge__moderate_drift__accumulates_to_an_alarm(void **state)
 					 &an), 0);
 	assert_int_equal(an.verdict, VERDICT_NORMAL);
 	/* A storm explains itself: no evidence lingers after it. */
-	assert_int_equal(detector__judge(&o, &st, e, window_of(10000, 9000), 6,
-					 &an), 0);
+	assert_int_equal(detector__judge(&o, &st, e, window_of(10000, 20000),
+					 6, &an), 0);
 	assert_int_equal(an.reason.rule, SCORE_RULE_EFFECT);
 	assert_true(st.evidence == 0);
 }
@@ -303,10 +307,11 @@ static void judge__bonferroni__p_limit_is_family_p_over_tests(void **state)
 	struct detector_opts o;
 	struct detector_state st = { 0 };
 	struct analysis an;
-	const uint64_t *w = window_of(10000, 750);	/* p ~ 1.3e-3 */
+	const uint64_t *w = window_of(50, 40);	/* effect 0.0169, p 2.8e-3 */
 
 	(void)state;
 	detector_opts__defaults(&o);
+	o.min_count = 0;
 	o.family_p = 0.01;
 	o.tests = 1;
 	assert_int_equal(judge(&o, &st, w, 0.0001, &an), VERDICT_ANOMALY);
@@ -351,30 +356,30 @@ static void judge__consecutive_two__second_exceeding_window_raises(
 static void judge__hysteresis__holds_above_clear_level_then_clears(
 	void **state)
 {
-	/* At 10,000 per bin: extra 4000 -> effect ~0.0069, 3000 -> ~0.0041,
-	 * 1750 -> ~0.0014; threshold 0.005 (score 1), clear level score 0.5. */
+	/* At 10,000 per bin: extra 15000 -> effect ~0.0616, 10000 -> ~0.0331,
+	 * 6000 -> ~0.0142; threshold 0.05 (score 1), clear level score 0.5. */
 	struct detector_opts o;
 	struct detector_state st = { 0 };
 	struct analysis an;
 
 	(void)state;
 	detector_opts__defaults(&o);
-	assert_int_equal(judge(&o, &st, window_of(10000, 4000), 0.005, &an),
+	assert_int_equal(judge(&o, &st, window_of(10000, 15000), 0.05, &an),
 			 VERDICT_ANOMALY);
-	assert_int_equal(judge(&o, &st, window_of(10000, 3000), 0.005, &an),
+	assert_int_equal(judge(&o, &st, window_of(10000, 10000), 0.05, &an),
 			 VERDICT_ANOMALY);
 	assert_false(an.exceeds);
 	assert_int_equal(an.reason.kind, REASON_HOLDING);
 	assert_true(an.reason.clear == 0.5);
-	assert_reason_has(&an, "holding: score 0.811 > clear level 0.5");
-	assert_int_equal(judge(&o, &st, window_of(10000, 1750), 0.005, &an),
+	assert_reason_has(&an, "holding: score 0.662 > clear level 0.5");
+	assert_int_equal(judge(&o, &st, window_of(10000, 6000), 0.05, &an),
 			 VERDICT_NORMAL);
 	assert_false(st.raised);
-	assert_reason_has(&an, "cleared: score 0.284 <= clear level 0.5");
+	assert_reason_has(&an, "cleared: score 0.283 <= clear level 0.5");
 	/* Once cleared, the in-between level no longer counts. */
-	assert_int_equal(judge(&o, &st, window_of(10000, 3000), 0.005, &an),
+	assert_int_equal(judge(&o, &st, window_of(10000, 10000), 0.05, &an),
 			 VERDICT_NORMAL);
-	assert_reason_has(&an, "score 0.811 <= threshold 1");
+	assert_reason_has(&an, "score 0.662 <= threshold 1");
 }
 
 static void judge__hysteresis__raised_clears_when_not_significant(

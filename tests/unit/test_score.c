@@ -29,8 +29,11 @@ static void fit__too_few__prior(void **state)
 	assert_int_equal(score__fit(&m, e, 1, scratch), 0);
 	assert_true(m.median == 0 && m.scale == SCORE_SCALE_MIN);
 	assert_true(m.tail.rate == 1 && m.tail.g.sigma == 1);
-	/* effect 0.01 = z 10: P = exp(-10), a surprise of 4.34. */
-	assert_true(fabs(score__surprise(&m, 0.01) - 10 / M_LN10) < 1e-12);
+	/* effect 0.02 = z 20: P = exp(-20), a surprise of 8.69; an effect
+	 * of at most SCORE_EFFECT_MIN never scores. */
+	assert_true(fabs(score__surprise(&m, 0.02) - 20 / M_LN10) < 1e-12);
+	assert_true(score__surprise(&m, SCORE_EFFECT_MIN) == 0);
+	assert_true(score__effect_at(&m, 1) == SCORE_EFFECT_MIN);
 }
 
 static void fit__non_finite__einval(void **state)
