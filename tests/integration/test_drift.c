@@ -275,6 +275,54 @@ static void tail_lines(const char *src, const char *dst, int n)
 	assert_int_equal(system(cmd), 0);
 }
 
+/*
+ * The work cgroup's incident lines of a run: exactly one incident opened
+ * (the storm lasts until the run ends, so it never resolves and opens
+ * again), and its leader is the storm's pid, a process new to the cgroup.
+ */
+static void check_storm_incident(const char *path, pid_t storm)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	int opened = 0, led = 0, lines = 0;
+
+	assert_non_null(f);
+	while (getline(&line, &cap, f) > 0) {
+		struct json_object *o = json_tokener_parse(line), *x, *cul;
+
+		assert_non_null(o);
+		if (!harness__is_incident(o) ||
+		    !json_object_object_get_ex(o, "cgroup", &x) ||
+		    strcmp(json_object_get_string(x), work_name)) {
+			json_object_put(o);
+			continue;
+		}
+		lines++;
+		json_object_object_get_ex(o, "state", &x);
+		opened += !strcmp(json_object_get_string(x), "open");
+		json_object_object_get_ex(o, "culprits", &cul);
+		for (size_t i = 0; i < json_object_array_length(cul); i++) {
+			struct json_object *c = json_object_array_get_idx(cul, i);
+			struct json_object *pid, *role;
+
+			if (json_object_object_get_ex(c, "pid", &pid) &&
+			    json_object_object_get_ex(c, "role", &role) &&
+			    json_object_get_int64(pid) == storm &&
+			    !strcmp(json_object_get_string(role), "leader"))
+				led++;
+		}
+		json_object_put(o);
+	}
+	free(line);
+	fclose(f);
+	print_message("storm: %d incident lines, %d opened, %d led by the "
+		      "storm\n", lines, opened, led);
+	assert_int_equal(opened, 1);
+	assert_in_range(lines, 1, 5);
+	assert_true(led >= 1);
+}
+
 static void run__file_storm__flagged_within_two_windows_and_analyze_agrees(void **state)
 {
 	char out[320], rec[320], rec_tail[320], again[320], cmd[1400], who[32];
@@ -314,6 +362,8 @@ static void run__file_storm__flagged_within_two_windows_and_analyze_agrees(void 
 	snprintf(who, sizeof(who), "%d ", storm);
 	print_message("storm: openat exemplars: %s\n", v.openat_exemplars);
 	assert_true(!strncmp(v.openat_exemplars, who, strlen(who)));
+	/* One event, one incident, led by the storm. */
+	check_storm_incident(out, storm);
 
 	/* The same windows, offline, give the same lines. */
 	tail_lines(rec, rec_tail, learning_records(rec));

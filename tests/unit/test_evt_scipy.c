@@ -23,6 +23,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "test_ref.h"
 #include <errno.h>
 #include <math.h>
 #include <stdbool.h>
@@ -45,32 +46,6 @@
 #define MAX_REPORTED	20
 
 static const char *ref_path;
-
-/* Parsing cursor over one record; ok drops to false on a malformed field. */
-struct cursor {
-	char *p;
-	bool ok;
-};
-
-static double next_double(struct cursor *c)
-{
-	char *end;
-	double v = strtod(c->p, &end);
-
-	c->ok &= end != c->p;
-	c->p = end;
-	return v;
-}
-
-static size_t next_size(struct cursor *c)
-{
-	char *end;
-	unsigned long long v = strtoull(c->p, &end, 10);
-
-	c->ok &= end != c->p;
-	c->p = end;
-	return v;
-}
 
 static void next_word(struct cursor *c, char *buf, size_t len)
 {

@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "test_ref.h"
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -24,42 +25,8 @@
 
 static const char *ref_path;
 
-/* Parsing cursor over one record; ok drops to 0 on a malformed field. */
-struct cursor {
-	char *p;
-	int ok;
-};
-
-static double next_double(struct cursor *c)
-{
-	char *end;
-	double v = strtod(c->p, &end);
-
-	c->ok &= end != c->p;
-	c->p = end;
-	return v;
-}
-
-static uint64_t next_u64(struct cursor *c)
-{
-	char *end;
-	uint64_t v = strtoull(c->p, &end, 10);
-
-	c->ok &= end != c->p;
-	c->p = end;
-	return v;
-}
-
 /* Reference magnitude from which the relative error is reported. */
 #define REL_REPORT_FLOOR 1e-6
-
-/* Every field parsed and nothing left on the line, or the record fails. */
-static void record_end(struct cursor *c, size_t line)
-{
-	c->ok &= strspn(c->p, " \n") == strlen(c->p);
-	if (!c->ok)
-		fail_msg("reference line %zu: malformed record", line);
-}
 
 /* Largest errors seen per quantity, for the summary line. */
 struct err_stat {
@@ -111,7 +78,7 @@ static size_t for_each_record(char tag,
 		fail_msg("reference '%s': failed to open: %s", ref_path,
 			 strerror(errno));
 	while (getline(&buf, &cap, f) > 0) {
-		struct cursor c = { buf + 1, 1 };
+		struct cursor c = { buf + 1, true };
 
 		lineno++;
 		if (buf[0] != tag)

@@ -24,6 +24,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "test_ref.h"
 #include <errno.h>
 #include <math.h>
 #include <stdbool.h>
@@ -42,38 +43,6 @@
 #define PAM_MIN_EXACT_SMALL 0.95	/* the same for m <= SMALL_M */
 
 static const char *ref_path;
-
-struct cursor {
-	char *p;
-	int ok;
-};
-
-static double next_double(struct cursor *c)
-{
-	char *end;
-	double v = strtod(c->p, &end);
-
-	c->ok &= end != c->p;
-	c->p = end;
-	return v;
-}
-
-static size_t next_size(struct cursor *c)
-{
-	char *end;
-	unsigned long long v = strtoull(c->p, &end, 10);
-
-	c->ok &= end != c->p;
-	c->p = end;
-	return (size_t)v;
-}
-
-static void record_end(struct cursor *c, size_t line)
-{
-	c->ok &= strspn(c->p, " \n") == strlen(c->p);
-	if (!c->ok)
-		fail_msg("reference line %zu: malformed record", line);
-}
 
 /* One case as read so far. */
 struct refcase {
@@ -325,7 +294,7 @@ static void modes__match_scipy_sklearn_and_brute_force(void **state)
 		fail_msg("reference '%s': failed to open: %s", ref_path,
 			 strerror(errno));
 	while (getline(&buf, &cap, f) > 0) {
-		struct cursor c = { buf + 1, 1 };
+		struct cursor c = { buf + 1, true };
 
 		line++;
 		switch (buf[0]) {
