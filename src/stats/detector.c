@@ -114,24 +114,29 @@ static int detector__nearest(const struct detector_opts *o,
 {
 	const uint64_t *modes[BASELINE_MAX_MODES];
 	uint64_t mix[FEATURE_MAX_BINS];
-	const uint64_t *against;
+	const uint64_t *against = e->modes[0].counts;
 	struct nearest near;
 	int err;
 
-	for (unsigned int k = 0; k < e->nmodes; k++)
+	out->mode = out->mode_other = 0;
+	out->mode_share = 1;
+	for (unsigned int k = 0; e->nmodes > 1 && k < e->nmodes; k++)
 		modes[k] = e->modes[k].counts;
-	err = nearest__modes(modes, e->nmodes, window, e->nbins, o->alpha,
-			     false, mix, &near);
-	if (!err && e->nmodes > 1 &&
-	    score__surprise(&e->score, near.effect) > clear)
+	/* One mode (most series): it is the nearest, no search. */
+	err = e->nmodes > 1 ? nearest__modes(modes, e->nmodes, window,
+					      e->nbins, o->alpha, false, mix,
+					      &near) : -ENODATA;
+	if (!err && score__surprise(&e->score, near.effect) > clear)
 		err = nearest__modes(modes, e->nmodes, window, e->nbins,
 				     o->alpha, true, mix, &near);
 	if (err && err != -ENODATA)
 		return err;
-	out->mode = err ? 0 : near.mode;
-	out->mode_share = err ? 1 : near.share;
-	out->mode_other = err ? 0 : near.other;
-	against = !err && near.other != near.mode ? mix : modes[out->mode];
+	if (!err) {
+		out->mode = near.mode;
+		out->mode_other = near.other;
+		out->mode_share = near.share;
+		against = near.other != near.mode ? mix : modes[near.mode];
+	}
 	return divergence__compute_top(against, window, e->nbins, o->alpha,
 				       &out->d, out->top, ANALYSIS_TOP);
 }
