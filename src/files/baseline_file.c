@@ -409,7 +409,8 @@ static int load__modes(struct loader *l, json_object *obj,
 		for (unsigned int k = 0; k < e->nmodes; k++)
 			if (__builtin_add_overflow(sum, e->modes[k].counts[b],
 						   &sum))
-				break;
+				return load__fail(l, "modes' counts of bin %"
+						  PRIu32 " overflow 64 bits", b);
 		if (sum != e->counts[b])
 			return load__fail(l, "modes' counts of bin %" PRIu32
 					  " add up to %" PRIu64 ", not the "
@@ -535,7 +536,8 @@ static int load__doc(struct loader *l, json_object *doc, struct baseline *bl)
 	if (!err)
 		err = load__string(l, doc, "kernel", &bl->kernel);
 	if (!err)
-		err = load__double(l, doc, "interval_s", &bl->interval_s);
+		err = load__ranged(l, doc, "interval_s", 1e-3, 86400,
+				   &bl->interval_s);
 	if (!err)
 		err = load__u64(l, doc, "windows", &bl->windows);
 	if (err)

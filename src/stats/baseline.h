@@ -6,8 +6,8 @@
  * Hellinger geometry, modes.h: a service that alternates between kinds of
  * work has one per kind), and the score model (score.h) fitted to how far
  * each learning window strays from the modes of the others (held out).
- * Bursts inside the learning period (held-out z beyond BASELINE_BURST_Z,
- * at most BASELINE_TRIM_MAX of the windows) are left out of the modes and
+ * Bursts inside the learning period (a stretch or two of windows far out,
+ * at most BASELINE_TRIM_MAX of them; below) are left out of the modes and
  * of the score model, so one storm while learning neither becomes normal
  * nor widens every threshold. Built from struct window
  * (baseline_builder.c), saved to and loaded from one JSON document
@@ -42,8 +42,16 @@ struct window;
  * of the series' learning windows, and at least 3 of them. */
 #define BASELINE_MAX_MODES	4
 #define BASELINE_MODE_MIN_SHARE	0.05
-/* Learning windows this far out (held-out z) are bursts, trimmed. */
+/*
+ * Bursts while learning, trimmed: the windows whose held-out z is beyond
+ * BASELINE_BURST_Z, when they are at most BASELINE_TRIM_MAX of the windows
+ * with events and come in at most BASELINE_BURST_RUNS stretches of
+ * consecutive windows (a storm, or two). A pattern that recurs through
+ * learning, however far out, is normal and kept; so is a storm longer
+ * than BASELINE_TRIM_MAX of the learning period.
+ */
 #define BASELINE_BURST_Z	8.0
+#define BASELINE_BURST_RUNS	2
 #define BASELINE_TRIM_MAX	0.05
 
 struct baseline_mode {

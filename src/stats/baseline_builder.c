@@ -9,8 +9,8 @@
  * effect (divergence.effect, bias-corrected, so ~0 for any window size
  * when nothing changed) against every mode, its own with it left out, the
  * smallest counting. The score model is fitted to those held-out effects;
- * windows whose held-out z lies beyond BASELINE_BURST_Z (at most
- * BASELINE_TRIM_MAX of them, the farthest first) are bursts: taken out of
+ * windows whose held-out z lies beyond BASELINE_BURST_Z are bursts when
+ * they are few and come in a stretch or two (calib__trim): taken out of
  * their modes, and the model fitted again without them. Windows in which
  * the entry had no events say nothing about its shape: they count as
  * windows of the baseline but are not scored. An entry with events in
@@ -384,44 +384,44 @@ static int calib__fit(const struct baseline_builder *b,
 }
 
 /*
- * Leave the bursts out: kept windows whose held-out z exceeds
- * BASELINE_BURST_Z, the farthest first, at most BASELINE_TRIM_MAX of the
- * windows. Returns how many were trimmed, or -errno.
+ * Leave the bursts out: the kept windows whose held-out z exceeds
+ * BASELINE_BURST_Z, when they are few (at most BASELINE_TRIM_MAX of the
+ * windows) and come in at most BASELINE_BURST_RUNS stretches of
+ * consecutive windows. A pattern that recurs all through learning is
+ * normal, however far out: it is kept. Returns how many were trimmed, or
+ * -errno.
  */
 static int calib__trim(const struct baseline_builder *b,
 		       const struct builder_entry *be,
 		       struct baseline_entry *e, struct calib_scratch *s)
 {
-	size_t cap = (size_t)(BASELINE_TRIM_MAX * be->nsamples), trimmed = 0;
+	size_t cap = (size_t)(BASELINE_TRIM_MAX * be->nsamples);
+	size_t far = 0, runs = 0;
+	double *z = s->work;	/* per window: held-out z, -inf if none */
 
-	while (trimmed < cap) {
-		double worst = BASELINE_BURST_Z, effect;
-		size_t at = SIZE_MAX;
+	for (size_t j = 0; j < be->nsamples; j++) {
+		double effect;
+		int err = calib__held_out(b, be, e->nbins, e->nmodes, s, j,
+					  &effect);
 
-		for (size_t j = 0; j < be->nsamples; j++) {
-			int err;
-
-			if (!s->kept[j])
-				continue;
-			err = calib__held_out(b, be, e->nbins, e->nmodes, s, j,
-					      &effect);
-			if (err == -ENODATA)
-				continue;
-			if (err)
-				return err;
-			if (score__z(&e->score, effect) > worst) {
-				worst = score__z(&e->score, effect);
-				at = j;
-			}
+		if (err && err != -ENODATA)
+			return err;
+		z[j] = err ? -INFINITY : score__z(&e->score, effect);
+		if (z[j] > BASELINE_BURST_Z) {
+			far++;
+			runs += !j || !(z[j - 1] > BASELINE_BURST_Z);
 		}
-		if (at == SIZE_MAX)
-			break;
-		mode__add(s, e->nbins, (unsigned int)s->assign[at],
-			  &be->samples[at], false);
-		s->kept[at] = false;
-		trimmed++;
 	}
-	return (int)trimmed;
+	if (!far || far > cap || runs > BASELINE_BURST_RUNS)
+		return 0;
+	for (size_t j = 0; j < be->nsamples; j++) {
+		if (!(z[j] > BASELINE_BURST_Z))
+			continue;
+		mode__add(s, e->nbins, (unsigned int)s->assign[j],
+			  &be->samples[j], false);
+		s->kept[j] = false;
+	}
+	return (int)far;
 }
 
 /*

@@ -102,9 +102,10 @@ static void detector__raised(const struct detector_opts *o,
 /*
  * window against e's nearest mode (nearest.h): its divergence, with top
  * bins, into out. With two or more modes and a window farther from each
- * than the clear level, the mixtures of two modes are tried too (a window
- * that straddles a change of mode); the scores of windows nearer than
- * that decide nothing, so the search is spared. Returns what
+ * than the clear level or the accumulation's allowance, the mixtures of
+ * two modes are tried too (a window that straddles a change of mode); the
+ * scores of windows nearer than that decide nothing, neither alone nor
+ * accumulated, so the search is spared. Returns what
  * divergence__compute_top does.
  */
 static int detector__nearest(const struct detector_opts *o,
@@ -126,7 +127,8 @@ static int detector__nearest(const struct detector_opts *o,
 	err = e->nmodes > 1 ? nearest__modes(modes, e->nmodes, window,
 					      e->nbins, o->alpha, false, mix,
 					      &near) : -ENODATA;
-	if (!err && score__surprise(&e->score, near.effect) > clear)
+	if (!err && score__surprise(&e->score, near.effect) >
+		    fmin(clear, SCORE_ALLOWANCE))
 		err = nearest__modes(modes, e->nmodes, window, e->nbins,
 				     o->alpha, true, mix, &near);
 	if (err && err != -ENODATA)
@@ -163,7 +165,9 @@ static uint32_t detector__novel_bins(const struct baseline_entry *e,
  * accumulated over windows (score__accumulate) if that is larger still.
  * A window that passes the level on its own explains itself: the evidence
  * starts again from 0, so one storm does not linger in the windows after
- * it.
+ * it; and the evidence never goes more than SCORE_EVIDENCE_MARGIN past the
+ * level, so a long drift neither turns critical by its length alone nor
+ * holds the alarm long after it stops.
  */
 static void detector__score(struct detector_state *st, struct analysis *out,
 			    bool significant, double threshold)
@@ -177,7 +181,8 @@ static void detector__score(struct detector_state *st, struct analysis *out,
 	}
 	out->window_score = own;
 	st->evidence = own > threshold ? 0 :
-		       score__accumulate(st->evidence, own);
+		       fmin(score__accumulate(st->evidence, own),
+			    threshold + SCORE_EVIDENCE_MARGIN);
 	out->score = own;
 	if (st->evidence > own) {
 		out->score = st->evidence;
@@ -216,6 +221,7 @@ int detector__judge(const struct detector_opts *o, struct detector_state *st,
 		st->evidence = score__accumulate(st->evidence, 0);
 		out->reason.kind = REASON_FEW_EVENTS;
 		out->reason.min_count = o->min_count;
+		out->held = st->raised;
 		return 0;
 	}
 	/* No G (one bin used on both sides): nothing differs, p = 1. */
@@ -229,5 +235,6 @@ int detector__judge(const struct detector_opts *o, struct detector_state *st,
 		detector__raised(o, st, out, significant);
 	else
 		detector__pending(o, st, out, significant);
+	out->held = st->raised;
 	return 0;
 }

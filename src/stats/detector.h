@@ -100,8 +100,11 @@ struct analysis {
 	double mode_share;
 	double p_limit;			/* p_limit = family_p / tests */
 	enum verdict verdict;
-	bool exceeds;		/* this window alone exceeds the threshold
-				   and is significant */
+	bool exceeds;		/* the score (this window's, or the
+				   evidence accumulated) passes the level */
+	bool held;		/* the (feature, cgroup) is raised after
+				   this window; an insufficient window
+				   leaves a raised anomaly raised */
 	struct verdict_reason reason;	/* which test decided, and why */
 	size_t ntop;
 	struct bin_contribution top[ANALYSIS_TOP]; /* largest shares of G */

@@ -166,6 +166,24 @@ static bool is_process_feature(enum dp_feature_id f)
 	       feature_table[f].group == DP_GROUP_SYSCALL;
 }
 
+static int cg_index(struct incidents *b, const char *cgroup, size_t *i);
+static struct cg_state *cg_at(struct incidents *b, size_t i);
+
+/*
+ * cgroup's open incident (if any) stays open through this window without
+ * a line of its own: a window of few events says nothing either way.
+ */
+static int incidents__hold(struct incidents *b, const char *cgroup)
+{
+	size_t cg;
+
+	if (cg_index(b, cgroup, &cg))
+		return -ENOMEM;
+	if (cg_at(b, cg)->open)
+		cg_at(b, cg)->open->seen = true;
+	return 0;
+}
+
 int incidents__add(struct incidents *b, enum dp_feature_id f,
 		   const char *cgroup, const struct window_hist *h,
 		   const struct analysis *an)
@@ -178,6 +196,9 @@ int incidents__add(struct incidents *b, enum dp_feature_id f,
 			return -ENOMEM;
 		b->sources[b->ns++] = (struct source_rec){ cgroup, f, h };
 	}
+	/* Few events while the detector holds the alarm: it goes on. */
+	if (an->verdict == VERDICT_INSUFFICIENT && an->held)
+		return incidents__hold(b, cgroup);
 	if (an->verdict != VERDICT_ANOMALY)
 		return 0;
 	if (reserve((void **)&b->members, &b->capm, b->nm, sizeof(*b->members)))

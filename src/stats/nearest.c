@@ -37,6 +37,10 @@ static int mix_g(const uint64_t *a, const uint64_t *b, const uint64_t *window,
 	int err;
 
 	nearest__mix(a, b, nbins, share, mix);
+	if (!total_of(mix, nbins)) {	/* rounded away: no mixture at all */
+		*g = *effect = INFINITY;
+		return 0;
+	}
 	err = divergence__compute(mix, window, nbins, alpha, &d);
 	*g = d.g;
 	*effect = d.effect;

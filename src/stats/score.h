@@ -57,6 +57,8 @@
  * 6 in the third.
  */
 #define SCORE_ALLOWANCE		2.0
+/* The evidence goes at most this far past the level (detector.c). */
+#define SCORE_EVIDENCE_MARGIN	1.0
 /* The default budget: expected false alarms per day for the whole host. */
 #define SCORE_DEFAULT_BUDGET	1.0
 

@@ -612,6 +612,56 @@ static void builder_finish__burst_while_learning__trimmed(void **state)
 	baseline_builder__free(without);
 }
 
+/*
+ * A pattern that recurs (7 of 200 windows, every 28th, 3% of the mass in a
+ * bin the others barely use: retransmits) is not a burst: too few windows
+ * for a mode of its own, far in z, but the model fitted with them in has
+ * a tail for them. Kept, its bins are known, and it is judged normal when
+ * it comes again.
+ */
+static void builder_finish__recurring_pattern__kept_not_trimmed(void **state)
+{
+	struct baseline_builder *b = baseline_builder__new(0.5);
+	double p[SIM_K], q[SIM_K];
+	const struct baseline_entry *e;
+	struct detector_opts o;
+	struct detector_state st = { 0 };
+	struct analysis an;
+	uint64_t c[SIM_K];
+	struct baseline *bl;
+	struct rng r;
+	char err[256];
+
+	(void)state;
+	rng_seed(&r, 47);
+	sim_distribution(p);
+	for (size_t i = 0; i < SIM_K; i++)
+		q[i] = 0.97 * p[i];
+	q[SIM_RARE] += 0.03;
+	for (int j = 0; j < 200; j++) {
+		struct window *w = window__new(j, 10, "h");
+
+		sim_window(&r, j % 28 == 5 ? q : p, 50000, 5000, c);
+		assert_int_equal(window__add(w, SIM_F, "/", c, SIM_K), 0);
+		assert_int_equal(baseline_builder__add(b, w), 0);
+		window__free(w);
+	}
+	bl = baseline_builder__finish(b, err, sizeof(err));
+	assert_non_null(bl);
+	e = baseline__find(bl, SIM_F, "/");
+	assert_int_equal(e->trimmed, 0);
+	detector_opts__defaults(&o);
+	sim_window(&r, q, 50000, 5000, c);
+	assert_int_equal(detector__judge(&o, &st, e, c,
+					 score__threshold(1, 10, 20), &an), 0);
+	print_message("recurring pattern: effect %.3g score %.3g, level "
+		      "%.3g\n", an.d.effect, an.score, an.threshold);
+	assert_int_equal(an.novel_bins, 0);
+	assert_int_equal(an.verdict, VERDICT_NORMAL);
+	baseline__free(bl);
+	baseline_builder__free(b);
+}
+
 /* ---- the file ----------------------------------------------------------- */
 
 static void baseline_save_load__round_trip__equal(void **state)
@@ -844,6 +894,10 @@ static const struct bad_file bad_files[] = {
 	  .expect = "modes hold 38 windows, more than the entry's 30" },
 	{ BAD_EDIT, "[{\"windows\":20,", "[{\"windows\":0,",
 	  .expect = "modes[0] \"windows\" is 0 or overflows" },
+	{ BAD_EDIT, "\"counts\":[5,", "\"counts\":[18446744073709551614,",
+	  .expect = "modes' counts of bin 0 overflow 64 bits" },
+	{ BAD_EDIT, "\"interval_s\":10.0", "\"interval_s\":0",
+	  .expect = "\"interval_s\" is 0, expected 0.001 to 86400" },
 	{ BAD_EDIT, "\"counts\":[5,", "\"counts\":[6,",
 	  .expect = "modes' counts of bin 0 add up to 8, not the pooled 7" },
 	{ BAD_EDIT, "},{\"windows\":9,", "}],\"x\":[{\"windows\":9,",
@@ -1225,6 +1279,8 @@ int main(void)
 		    builder_finish__score_model__fitted_to_held_out_effects),
 		cmocka_unit_test(builder_finish__two_kinds_of_work__two_modes),
 		cmocka_unit_test(builder_finish__burst_while_learning__trimmed),
+		cmocka_unit_test(
+		    builder_finish__recurring_pattern__kept_not_trimmed),
 		cmocka_unit_test(
 		    builder_finish__noisy_feature__gets_higher_threshold),
 		cmocka_unit_test(baseline_save_load__round_trip__equal),

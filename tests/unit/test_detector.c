@@ -223,6 +223,20 @@ static void judge__moderate_drift__accumulates_to_an_alarm(void **state)
 	assert_int_equal(detector__judge(&o, &st, e, window_of(10000, 0), 6,
 					 &an), 0);
 	assert_int_equal(an.verdict, VERDICT_NORMAL);
+	/* A long drift: the evidence stops one decade past the level, and
+	 * the alarm lets go within three calm windows. */
+	for (int i = 0; i < 40; i++)
+		assert_int_equal(detector__judge(&o, &st, e,
+						 window_of(10000, 10000), 6,
+						 &an), 0);
+	assert_true(st.evidence <= 6 + SCORE_EVIDENCE_MARGIN);
+	assert_true(an.score < an.critical);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(detector__judge(&o, &st, e,
+						 window_of(10000, 0), 6, &an),
+				 0);
+	assert_int_equal(an.verdict, VERDICT_NORMAL);
+	assert_false(an.held);
 	/* A storm explains itself: no evidence lingers after it. */
 	assert_int_equal(detector__judge(&o, &st, e, window_of(10000, 20000),
 					 6, &an), 0);

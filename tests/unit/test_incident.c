@@ -210,6 +210,47 @@ static void life_cycle__open_ongoing_resolved__one_id(void **state)
 	incidents__free(b);
 }
 
+/*
+ * A window of few events while the detector holds its alarm (insufficient,
+ * held) says nothing: the incident neither resolves nor writes a line,
+ * and the next anomalous window goes on under the same id. Insufficient
+ * without a held alarm counts as quiet.
+ */
+static void life_cycle__few_events_while_held__same_incident(void **state)
+{
+	struct incidents *b = incidents__new();
+	struct analysis a = anomaly(3, 1, 5);
+	struct analysis held = an_of(VERDICT_INSUFFICIENT, 0, 1, 3, 1, 0.1,
+				     0.1);
+	struct seen *s;
+	uint64_t id;
+
+	(void)state;
+	held.held = true;
+	assert_int_equal(incidents__add(b, DP_F_SYSCALL_ID, "/a", NULL, &a), 0);
+	s = end(b, 1);
+	assert_int_equal(s->n, 1);
+	id = s->inc[0].id;
+	assert_int_equal(incidents__add(b, DP_F_SYSCALL_ID, "/a", NULL, &held),
+			 0);
+	s = end(b, 2);
+	assert_int_equal(s->n, 0);
+	assert_int_equal(incidents__open(b), 1);
+	assert_int_equal(incidents__add(b, DP_F_SYSCALL_ID, "/a", NULL, &a), 0);
+	s = end(b, 3);
+	assert_int_equal(s->n, 1);
+	assert_int_equal(s->inc[0].state, INCIDENT_ONGOING);
+	assert_int_equal(s->inc[0].id, id);
+	held.held = false;
+	assert_int_equal(incidents__add(b, DP_F_SYSCALL_ID, "/a", NULL, &held),
+			 0);
+	s = end(b, 4);
+	assert_int_equal(s->n, 1);
+	assert_int_equal(s->inc[0].state, INCIDENT_RESOLVED);
+	assert_int_equal(s->inc[0].id, id);
+	incidents__free(b);
+}
+
 static void bound__past_max_open__not_opened_counted_critical_first(void **state)
 {
 	struct incidents *b = incidents__new();
@@ -414,6 +455,8 @@ int main(void)
 		cmocka_unit_test(severity__warning_below_every_critical_level),
 		cmocka_unit_test(order__critical_first_then_larger_ratio),
 		cmocka_unit_test(life_cycle__open_ongoing_resolved__one_id),
+		cmocka_unit_test(
+		    life_cycle__few_events_while_held__same_incident),
 		cmocka_unit_test(bound__past_max_open__not_opened_counted_critical_first),
 		cmocka_unit_test(culprits__new_process_in_moved_bins__beats_old_busy_one),
 		cmocka_unit_test(culprits__without_ppid__top_ranked_leads_no_children),
