@@ -53,6 +53,13 @@ struct window;
 #define BASELINE_BURST_Z	8.0
 #define BASELINE_BURST_RUNS	2
 #define BASELINE_TRIM_MAX	0.05
+/*
+ * Held-out scores are computed for at most about this many learning
+ * windows of a series (an evenly spaced sample beyond): the tail needs a
+ * few hundred, and each costs a divergence per mode, and with modes a
+ * search of their mixtures.
+ */
+#define BASELINE_SCORED_MAX	512
 
 struct baseline_mode {
 	uint64_t windows;		/* learning windows in it */

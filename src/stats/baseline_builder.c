@@ -354,13 +354,30 @@ static int calib__held_out(const struct baseline_builder *b,
 			s->rest[smp->bins[i].bin] -= smp->bins[i].count;
 		modes[own] = s->rest;
 	}
-	err = nearest__modes(modes, k, s->one, nbins, b->alpha, k > 1,
-			     s->mix, &near);
+	err = nearest__modes(modes, k, s->one, nbins, b->alpha, false, s->mix,
+			     &near);
+	/* A mixture is only nearer: worth the search where it can count. */
+	if (!err && k > 1 && near.effect > SCORE_EFFECT_MIN)
+		err = nearest__modes(modes, k, s->one, nbins, b->alpha, true,
+				     s->mix, &near);
 	*effect = near.effect;
 	return err;
 }
 
-/* Held-out effects of the kept windows, fitted into e->score. */
+/*
+ * Whether window j is scored: all of them up to BASELINE_SCORED_MAX, else
+ * an evenly spaced sample of about that many (a day of 10 s windows is
+ * 8,640; a few hundred held-out scores make the tail).
+ */
+static bool calib__scored(const struct builder_entry *be, size_t j)
+{
+	size_t step = (be->nsamples + BASELINE_SCORED_MAX - 1) /
+		      BASELINE_SCORED_MAX;
+
+	return step <= 1 || j % step == 0;
+}
+
+/* Held-out effects of the kept, scored windows, fitted into e->score. */
 static int calib__fit(const struct baseline_builder *b,
 		      const struct builder_entry *be, struct baseline_entry *e,
 		      unsigned int k, struct calib_scratch *s)
@@ -370,7 +387,7 @@ static int calib__fit(const struct baseline_builder *b,
 	for (size_t j = 0; j < be->nsamples; j++) {
 		int err;
 
-		if (!s->kept[j])
+		if (!s->kept[j] || !calib__scored(be, j))
 			continue;
 		err = calib__held_out(b, be, e->nbins, k, s, j,
 				      &s->effects[n]);
@@ -384,10 +401,10 @@ static int calib__fit(const struct baseline_builder *b,
 }
 
 /*
- * Leave the bursts out: the kept windows whose held-out z exceeds
+ * Leave the bursts out: the scored windows whose held-out z exceeds
  * BASELINE_BURST_Z, when they are few (at most BASELINE_TRIM_MAX of the
- * windows) and come in at most BASELINE_BURST_RUNS stretches of
- * consecutive windows. A pattern that recurs all through learning is
+ * scored windows) and come in at most BASELINE_BURST_RUNS stretches of
+ * consecutive ones. A pattern that recurs all through learning is
  * normal, however far out: it is kept. Returns how many were trimmed, or
  * -errno.
  */
@@ -395,23 +412,31 @@ static int calib__trim(const struct baseline_builder *b,
 		       const struct builder_entry *be,
 		       struct baseline_entry *e, struct calib_scratch *s)
 {
-	size_t cap = (size_t)(BASELINE_TRIM_MAX * be->nsamples);
-	size_t far = 0, runs = 0;
+	size_t far = 0, runs = 0, scored = 0;
 	double *z = s->work;	/* per window: held-out z, -inf if none */
+	bool last_far = false;
+	size_t cap;
 
 	for (size_t j = 0; j < be->nsamples; j++) {
 		double effect;
-		int err = calib__held_out(b, be, e->nbins, e->nmodes, s, j,
-					  &effect);
+		int err;
 
+		z[j] = -INFINITY;
+		if (!calib__scored(be, j))
+			continue;
+		scored++;
+		err = calib__held_out(b, be, e->nbins, e->nmodes, s, j,
+				      &effect);
 		if (err && err != -ENODATA)
 			return err;
 		z[j] = err ? -INFINITY : score__z(&e->score, effect);
 		if (z[j] > BASELINE_BURST_Z) {
 			far++;
-			runs += !j || !(z[j - 1] > BASELINE_BURST_Z);
+			runs += !last_far;
 		}
+		last_far = z[j] > BASELINE_BURST_Z;
 	}
+	cap = (size_t)(BASELINE_TRIM_MAX * scored);
 	if (!far || far > cap || runs > BASELINE_BURST_RUNS)
 		return 0;
 	for (size_t j = 0; j < be->nsamples; j++) {

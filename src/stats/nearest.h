@@ -17,8 +17,8 @@
 #include <stdint.h>
 #include "divergence.h"
 
-/* Golden-section steps per pair: a to within 0.618^16 ~ 5e-4. */
-#define NEAREST_MIX_STEPS	16
+/* Golden-section steps per pair: a to within 0.618^12 ~ 3e-3. */
+#define NEAREST_MIX_STEPS	12
 
 struct nearest {
 	double effect;		/* at the nearest point */
