@@ -74,7 +74,8 @@ static void baseline__write(FILE *f, const struct baseline *bl)
 	put_double(f, "tail_fraction", SCORE_TAIL_FRACTION);
 	put_double(f, "burst_z", BASELINE_BURST_Z);
 	put_double(f, "trim_max", BASELINE_TRIM_MAX);
-	fprintf(f, ",\"max_modes\":%d},\n \"features\":[",
+	fprintf(f, ",\"burst_runs\":%d,\"scored_max\":%d,\"max_modes\":%d},"
+		"\n \"features\":[", BASELINE_BURST_RUNS, BASELINE_SCORED_MAX,
 		BASELINE_MAX_MODES);
 	for (size_t i = 0; i < bl->n; i++) {
 		const struct baseline_entry *e = &bl->entries[i];
