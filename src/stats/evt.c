@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "evt.h"
+#include "stats.h"
 
 /* Grid: w_k = +-GRID_W0 * expm1(k GRID_H), k = 1..GRID_K, and w = 0. */
 #define GRID_W0		1e-3
@@ -366,47 +367,6 @@ static int gpd_scale_for_xi(const double *y, size_t n, double xi, double y_max,
 	return 0;
 }
 
-/* In-place heapsort, ascending: O(n log n), no recursion, no allocation. */
-static void sift_down(double *a, size_t root, size_t n)
-{
-	double v = a[root];
-
-	for (;;) {
-		size_t c = 2 * root + 1;
-
-		if (c >= n)
-			break;
-		if (c + 1 < n && a[c + 1] > a[c])
-			c++;
-		if (!(a[c] > v))
-			break;
-		a[root] = a[c];
-		root = c;
-	}
-	a[root] = v;
-}
-
-static void heapsort_doubles(double *a, size_t n)
-{
-	for (size_t i = n / 2; i-- > 0;)
-		sift_down(a, i, n);
-	for (size_t end = n; end-- > 1;) {
-		double t = a[0];
-
-		a[0] = a[end];
-		a[end] = t;
-		sift_down(a, 0, end);
-	}
-}
-
-/* numpy 1.24's _lerp(a, b, t), operation for operation. */
-static double numpy_lerp(double a, double b, double t)
-{
-	double diff = b - a;
-
-	return t >= 0.5 ? b - diff * (1.0 - t) : a + diff * t;
-}
-
 /*
  * The clamped GPD of evt__pot() for the excesses ex[0..n) (sorted, > 0):
  * false when there are too few or the fit fails, and the caller falls back
@@ -428,8 +388,8 @@ static bool tail_gpd(const double *ex, size_t n, struct gpd *g)
 int evt__pot(const double *x, size_t n, double tail_fraction, double *scratch,
 	     struct tail_model *out)
 {
-	double q, h, u, sigma_min, *ex;
-	size_t j, first, n_tail;
+	double u, sigma_min, *ex;
+	size_t first, n_tail;
 	struct gpd g;
 
 	if (!x || !scratch || !out || n < 2 || n > UINT32_MAX ||
@@ -439,19 +399,11 @@ int evt__pot(const double *x, size_t n, double tail_fraction, double *scratch,
 		if (!isfinite(x[i]))
 			return -EINVAL;
 	memcpy(scratch, x, n * sizeof(*scratch));
-	heapsort_doubles(scratch, n);
+	stats__sort(scratch, n);
 	if (!isfinite(scratch[n - 1] - scratch[0]))
 		return -EINVAL;
 
-	/* numpy.quantile(x, 1 - tail_fraction), method="linear". */
-	q = 1.0 - tail_fraction;
-	h = (double)(n - 1) * q;
-	if (h >= (double)(n - 1)) {
-		u = scratch[n - 1];
-	} else {
-		j = (size_t)floor(h);
-		u = numpy_lerp(scratch[j], scratch[j + 1], h - (double)j);
-	}
+	u = stats__quantile_sorted(scratch, n, 1.0 - tail_fraction);
 
 	/* The excesses, in place over the sorted tail. */
 	first = n;

@@ -8,23 +8,8 @@
 #include <stdlib.h>
 #include "mi.h"
 #include "mi_bootstrap.h"
+#include "stats.h"
 #include "rng.h"
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Quantile q of sorted v[0..n), numpy's default linear interpolation. */
-static double quantile_sorted(const double *v, size_t n, double q)
-{
-	double h = (double)(n - 1) * q, f = floor(h);
-	size_t i = (size_t)f;
-
-	return i + 1 < n ? v[i] + (h - f) * (v[i + 1] - v[i]) : v[n - 1];
-}
 
 int mi__bootstrap_ci(const uint64_t *table, size_t rows, size_t cols,
 		     unsigned int reps, uint64_t seed, double level,
@@ -57,9 +42,9 @@ int mi__bootstrap_ci(const uint64_t *table, size_t rows, size_t cols,
 		mi__entropies(sample, rows, cols, &re);
 		v[r] = re.mi;
 	}
-	qsort(v, reps, sizeof(*v), cmp_double);
-	*lo = quantile_sorted(v, reps, (1.0 - level) / 2.0);
-	*hi = quantile_sorted(v, reps, (1.0 + level) / 2.0);
+	stats__sort(v, reps);
+	*lo = stats__quantile_sorted(v, reps, (1.0 - level) / 2.0);
+	*hi = stats__quantile_sorted(v, reps, (1.0 + level) / 2.0);
 	free(sample);
 	free(v);
 	return 0;

@@ -10,13 +10,6 @@
 #include "score.h"
 #include "stats.h"
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* The median of sorted v[0..n), n >= 1. */
 static double sorted_median(const double *v, size_t n)
 {
@@ -40,11 +33,11 @@ int score__fit(struct score_model *m, const double *effects, size_t n,
 	if (n < 2)
 		return 0;
 	memcpy(v, effects, n * sizeof(*v));
-	qsort(v, n, sizeof(*v), cmp_double);
+	stats__sort(v, n);
 	m->median = sorted_median(v, n);
 	for (size_t i = 0; i < n; i++)
 		v[i] = fabs(v[i] - m->median);
-	qsort(v, n, sizeof(*v), cmp_double);
+	stats__sort(v, n);
 	m->scale = fmax(1.4826 * sorted_median(v, n), SCORE_SCALE_MIN);
 	for (size_t i = 0; i < n; i++)
 		z[i] = score__z(m, effects[i]);

@@ -177,3 +177,49 @@ double stats__digamma(double x)
 		 r2 / 12))))));
 	return log(x) - 0.5 * r - series - s;
 }
+
+/* Move a[root] down its heap of n. */
+static void stats__sift_down(double *a, size_t root, size_t n)
+{
+	double v = a[root];
+
+	for (;;) {
+		size_t c = 2 * root + 1;
+
+		if (c >= n)
+			break;
+		if (c + 1 < n && a[c + 1] > a[c])
+			c++;
+		if (!(a[c] > v))
+			break;
+		a[root] = a[c];
+		root = c;
+	}
+	a[root] = v;
+}
+
+void stats__sort(double *a, size_t n)
+{
+	for (size_t i = n / 2; i-- > 0;)
+		stats__sift_down(a, i, n);
+	for (size_t end = n; end-- > 1;) {
+		double t = a[0];
+
+		a[0] = a[end];
+		a[end] = t;
+		stats__sift_down(a, 0, end);
+	}
+}
+
+double stats__quantile_sorted(const double *v, size_t n, double q)
+{
+	double h = (double)(n - 1) * q, diff, t;
+	size_t j;
+
+	if (h >= (double)(n - 1))
+		return v[n - 1];
+	j = (size_t)floor(h);
+	t = h - (double)j;
+	diff = v[j + 1] - v[j];
+	return t >= 0.5 ? v[j + 1] - diff * (1.0 - t) : v[j] + diff * t;
+}

@@ -2,7 +2,8 @@
 /*
  * Special functions the drift engine needs: for p-values the regularized
  * incomplete gamma functions and the chi-square survival function, for the
- * KSG estimator the digamma function. Our own
+ * KSG estimator the digamma function; and the one sort and quantile of
+ * doubles the score model, the tail fit and the bootstrap share. Our own
  * code (series + Lentz continued fraction, no GSL) so the p-value of a
  * G-test is reproducible everywhere and checked against scipy.
  *
@@ -12,6 +13,8 @@
  */
 #ifndef DRIFTPROBE_STATS_H
 #define DRIFTPROBE_STATS_H
+
+#include <stddef.h>
 
 /*
  * P(a, x) = gamma(a, x) / Gamma(a), the regularized lower incomplete gamma
@@ -34,5 +37,18 @@ double stats__chi2_sf(double x, double df);
 
 /* Digamma psi(x) for x > 0, ~1e-15 relative; NaN for x <= 0 or NaN. */
 double stats__digamma(double x);
+
+/*
+ * Sort a[0..n) ascending in place (heapsort: O(n log n), no recursion, no
+ * allocation, so callers that promise not to allocate can sort). No NaN.
+ */
+void stats__sort(double *a, size_t n);
+
+/*
+ * Quantile q (0..1) of sorted v[0..n), n >= 1, as numpy.quantile's default
+ * "linear" method computes it, operation for operation (numpy 1.24's
+ * _lerp), so results match it bit for bit.
+ */
+double stats__quantile_sorted(const double *v, size_t n, double q);
 
 #endif /* DRIFTPROBE_STATS_H */
