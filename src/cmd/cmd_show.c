@@ -326,7 +326,6 @@ static int show_side_by_side(struct show_args *a)
 		const struct window_hist *h = window__find(a->pooled, e->feature,
 							   e->cgroup);
 		struct detector_state st = {};
-		uint64_t folded[FEATURE_MAX_BINS];
 		struct analysis an;
 		char reason[REASON_LEN];
 		const uint64_t *w;
@@ -337,8 +336,7 @@ static int show_side_by_side(struct show_args *a)
 			ret = EXIT_RUNTIME;
 			goto cleanup;
 		}
-		w = h ? feature__score_counts(e->feature, h->counts, folded) :
-			zeros;
+		w = h ? h->counts : zeros;
 		if (detector__judge(&a->det, &st, e, w, level, &an)) {
 			cli__error("show: cannot judge %s",
 				   feature_table[e->feature].name);

@@ -49,13 +49,6 @@ struct report {
 	uint64_t window_events;
 	struct fc_table rows;		/* of struct summary_row */
 	struct jsonw_line line;		/* REPORT_JSON: the line being built */
-	/*
-	 * ,"threshold":..,"critical":.. of levels_of, formatted once: every
-	 * series of a window shares the budget's levels, and formatting two
-	 * numbers for each of 16,000 lines a window is not free.
-	 */
-	struct jsonw_line levels;
-	double levels_of, levels_critical;
 	char (*labels[DP_F_COUNT])[REPORT_LABEL_LEN]; /* "" until formatted */
 };
 
@@ -95,7 +88,6 @@ void report__free(struct report *r)
 	free(r->buf);
 	fc_table__clear(&r->rows);
 	jsonw_line__free(&r->line);
-	jsonw_line__free(&r->levels);
 	for (int f = 0; f < DP_F_COUNT; f++)
 		free(r->labels[f]);
 	liveview__free(r->view);
@@ -111,23 +103,6 @@ static void json_value(struct jsonw_line *l, const char *key, double v,
 		jsonw_line__raw(l, "null");
 	else
 		jsonw_line__number(l, v);
-}
-
-/* ,"threshold":..,"critical":.. of an, from r's cache when it holds them. */
-static void write_json_levels(struct report *r, const struct analysis *an)
-{
-	if (!r->levels.len || r->levels_of != an->threshold ||
-	    r->levels_critical != an->critical || r->levels.failed) {
-		jsonw_line__reset(&r->levels);
-		json_value(&r->levels, ",\"threshold\":", an->threshold, 0, 0);
-		json_value(&r->levels, ",\"critical\":", an->critical, 0, 0);
-		r->levels_of = an->threshold;
-		r->levels_critical = an->critical;
-	}
-	if (!r->levels.failed)
-		jsonw_line__put(&r->line, r->levels.s, r->levels.len);
-	else
-		r->line.failed = true;
 }
 
 static void write_json_coupling(struct jsonw_line *l,
@@ -238,7 +213,8 @@ static void write_json(struct report *r, const struct window *w,
 			   mi->undefined);
 	}
 	json_value(l, ",\"score\":", an->score, 0, 0);
-	write_json_levels(r, an);
+	json_value(l, ",\"threshold\":", an->threshold, 0, 0);
+	json_value(l, ",\"critical\":", an->critical, 0, 0);
 	jsonw_line__raw(l, ",\"verdict\":");
 	jsonw_line__string(l, verdict__name(an->verdict));
 	jsonw_line__raw(l, ",\"reason\":");

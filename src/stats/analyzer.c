@@ -36,7 +36,6 @@ struct analyzer {
 	struct detector_opts opts;
 	struct detector_state *states;	/* one per baseline entry */
 	uint64_t *zeros;		/* stands in for a missing histogram */
-	uint64_t *folded;		/* a histogram as the verdict sees it */
 	uint32_t max_bins;
 	struct fc_table cgroups;	/* of struct cgroup_seen, feature 0 */
 	struct fc_table new_series;	/* of struct cgroup_seen */
@@ -75,9 +74,8 @@ struct analyzer *analyzer__new(const struct baseline *bl,
 			a->max_bins = bl->entries[i].nbins;
 	a->states = calloc(bl->n ? bl->n : 1, sizeof(*a->states));
 	a->zeros = calloc(a->max_bins ? a->max_bins : 1, sizeof(uint64_t));
-	a->folded = calloc(a->max_bins ? a->max_bins : 1, sizeof(uint64_t));
 	a->incidents = incidents__new();
-	if (!a->states || !a->zeros || !a->folded || !a->incidents)
+	if (!a->states || !a->zeros || !a->incidents)
 		goto nomem;
 	for (size_t i = 0; i < bl->n; i++) {
 		struct cgroup_seen *c = fc_table__get(&a->cgroups, 0,
@@ -100,7 +98,6 @@ void analyzer__free(struct analyzer *a)
 		return;
 	free(a->states);
 	free(a->zeros);
-	free(a->folded);
 	free(a->judged);
 	incidents__free(a->incidents);
 	fc_table__clear(&a->cgroups);
@@ -295,8 +292,7 @@ int analyzer__window(struct analyzer *a, const struct window *w)
 	for (size_t i = 0; i < a->bl->n; i++) {
 		const struct baseline_entry *e = &a->bl->entries[i];
 		const struct window_hist *h = next;
-		const uint64_t *counts = h ? feature__score_counts(
-			e->feature, h->counts, a->folded) : a->zeros;
+		const uint64_t *counts = h ? h->counts : a->zeros;
 		struct coupling_verdict cv;
 		struct analysis an;
 		int joint;

@@ -119,8 +119,7 @@ static int detector__nearest(const struct detector_opts *o,
 	struct nearest near;
 	int err;
 
-	out->mode = out->mode_other = 0;
-	out->mode_share = 1;
+	out->mode = 0;
 	for (unsigned int k = 0; e->nmodes > 1 && k < e->nmodes; k++)
 		modes[k] = e->modes[k].counts;
 	/* One mode (most series): it is the nearest, no search. */
@@ -135,8 +134,6 @@ static int detector__nearest(const struct detector_opts *o,
 		return err;
 	if (!err) {
 		out->mode = near.mode;
-		out->mode_other = near.other;
-		out->mode_share = near.share;
 		against = near.other != near.mode ? mix : modes[near.mode];
 	}
 	return divergence__compute_top(against, window, e->nbins, o->alpha,
@@ -194,6 +191,7 @@ int detector__judge(const struct detector_opts *o, struct detector_state *st,
 		    const struct baseline_entry *e, const uint64_t *window,
 		    double threshold, struct analysis *out)
 {
+	uint64_t folded[FEATURE_MAX_BINS];
 	bool significant;
 	double p;
 	int n;
@@ -208,6 +206,7 @@ int detector__judge(const struct detector_opts *o, struct detector_state *st,
 		.p_limit = o->family_p / o->tests,
 		.verdict = VERDICT_INSUFFICIENT,
 	};
+	window = feature__score_counts(e->feature, window, folded);
 	n = detector__nearest(o, e, window, o->clear_fraction * threshold,
 			      out);
 	if (n < 0)

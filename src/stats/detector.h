@@ -94,10 +94,8 @@ struct analysis {
 	 * (whether significant or not), of its novel bins. */
 	double window_score, score_effect, score_novel;
 	uint32_t novel_bins;		/* used now, never while learning */
-	/* The nearest of the entry's modes, or a mixture: mode_share of
-	 * mode with the rest of mode_other (mode_share 1: mode alone). */
-	unsigned int mode, mode_other;
-	double mode_share;
+	unsigned int mode;	/* the nearest of the entry's modes (of a
+				   mixture, its first) */
 	double p_limit;			/* p_limit = family_p / tests */
 	enum verdict verdict;
 	bool exceeds;		/* the score (this window's, or the
@@ -112,7 +110,8 @@ struct analysis {
 
 /*
  * Judge window[0..e->nbins) against entry e's nearest mode with the
- * warning level threshold (score__threshold), updating st. Returns 0, or
+ * warning level threshold (score__threshold), updating st. The window is
+ * seen as learning saw it (feature__score_counts: ephemeral ports folded). Returns 0, or
  * -EINVAL for a negative or non-finite threshold, an entry without modes,
  * or options out of range (tests or consecutive 0, family_p or
  * clear_fraction outside [0, 1], budget <= 0, bad alpha); -EOVERFLOW if
