@@ -26,6 +26,7 @@
 #include <driftprobe/features.h>
 #include "coupling.h"
 #include "key_index.h"
+#include "modes.h"
 #include "score.h"
 
 struct window;
@@ -40,7 +41,7 @@ struct window;
 #define BASELINE_MAX_FILE	(64ull << 20)
 /* Modes per series at most; a mode holds at least BASELINE_MODE_MIN_SHARE
  * of the series' learning windows, and at least 3 of them. */
-#define BASELINE_MAX_MODES	4
+#define BASELINE_MAX_MODES	MODES_MAX
 #define BASELINE_MODE_MIN_SHARE	0.05
 /*
  * Bursts while learning, trimmed: the windows whose held-out z is beyond

@@ -13,15 +13,28 @@ static uint64_t total_of(const uint64_t *c, size_t nbins)
 	return t;
 }
 
-void nearest__mix(const uint64_t *a, const uint64_t *b, size_t nbins,
-		  double share, uint64_t *mix)
-{
-	double ta = (double)total_of(a, nbins), tb = (double)total_of(b, nbins);
-	double n = fmax(ta, tb);
+/* Two modes and their totals (> 0), for the search of their mixtures. */
+struct pair {
+	const uint64_t *a, *b;
+	double ta, tb;
+};
 
-	for (size_t i = 0; i < nbins; i++)
-		mix[i] = (uint64_t)llround(n * (share * a[i] / ta +
-						(1 - share) * b[i] / tb));
+/*
+ * The mixture counts at share of a: the proportions mixed, scaled to the
+ * larger mode's total and rounded, into mix. Returns their total.
+ */
+static uint64_t pair__mix(const struct pair *p, size_t nbins, double share,
+			  uint64_t *mix)
+{
+	double n = fmax(p->ta, p->tb);
+	uint64_t total = 0;
+
+	for (size_t i = 0; i < nbins; i++) {
+		mix[i] = (uint64_t)llround(n * (share * p->a[i] / p->ta +
+						(1 - share) * p->b[i] / p->tb));
+		total += mix[i];
+	}
+	return total;
 }
 
 /*
@@ -29,15 +42,14 @@ void nearest__mix(const uint64_t *a, const uint64_t *b, size_t nbins,
  * search on (the effect is clamped at 0, flat where the fit is good), and
  * the effect to compare with the modes.
  */
-static int mix_g(const uint64_t *a, const uint64_t *b, const uint64_t *window,
-		 size_t nbins, double alpha, double share, uint64_t *mix,
-		 double *g, double *effect)
+static int mix_g(const struct pair *p, const uint64_t *window, size_t nbins,
+		 double alpha, double share, uint64_t *mix, double *g,
+		 double *effect)
 {
 	struct divergence d;
 	int err;
 
-	nearest__mix(a, b, nbins, share, mix);
-	if (!total_of(mix, nbins)) {	/* rounded away: no mixture at all */
+	if (!pair__mix(p, nbins, share, mix)) {	/* rounded away: none */
 		*g = *effect = INFINITY;
 		return 0;
 	}
@@ -52,16 +64,16 @@ static int mix_g(const uint64_t *a, const uint64_t *b, const uint64_t *window,
  * (smallest G); its effect and share into *best, *share when better than
  * *best. 1 when better, 0 not, or -errno.
  */
-static int nearest__pair(const uint64_t *a, const uint64_t *b,
-			 const uint64_t *window, size_t nbins, double alpha,
-			 uint64_t *mix, double *best, double *share)
+static int nearest__pair(const struct pair *p, const uint64_t *window,
+			 size_t nbins, double alpha, uint64_t *mix,
+			 double *best, double *share)
 {
 	const double g = (sqrt(5) - 1) / 2;
 	double lo = 0, hi = 1, x1 = hi - g, x2 = g, f1, f2, e1, e2;
-	int err = mix_g(a, b, window, nbins, alpha, x1, mix, &f1, &e1);
+	int err = mix_g(p, window, nbins, alpha, x1, mix, &f1, &e1);
 
 	if (!err)
-		err = mix_g(a, b, window, nbins, alpha, x2, mix, &f2, &e2);
+		err = mix_g(p, window, nbins, alpha, x2, mix, &f2, &e2);
 	for (int i = 0; !err && i < NEAREST_MIX_STEPS; i++) {
 		if (f1 <= f2) {
 			hi = x2;
@@ -69,16 +81,14 @@ static int nearest__pair(const uint64_t *a, const uint64_t *b,
 			f2 = f1;
 			e2 = e1;
 			x1 = hi - g * (hi - lo);
-			err = mix_g(a, b, window, nbins, alpha, x1, mix, &f1,
-				    &e1);
+			err = mix_g(p, window, nbins, alpha, x1, mix, &f1, &e1);
 		} else {
 			lo = x1;
 			x1 = x2;
 			f1 = f2;
 			e1 = e2;
 			x2 = lo + g * (hi - lo);
-			err = mix_g(a, b, window, nbins, alpha, x2, mix, &f2,
-				    &e2);
+			err = mix_g(p, window, nbins, alpha, x2, mix, &f2, &e2);
 		}
 	}
 	if (err)
@@ -99,16 +109,18 @@ int nearest__modes(const uint64_t *const *modes, unsigned int k,
 		   const uint64_t *window, size_t nbins, double alpha,
 		   bool mixtures, uint64_t *mix, struct nearest *out)
 {
+	uint64_t total[MODES_MAX];
 	bool any = false;
 
-	if (!k)
+	if (!k || k > MODES_MAX)
 		return -EINVAL;
 	*out = (struct nearest){ .effect = INFINITY, .share = 1 };
 	for (unsigned int i = 0; i < k; i++) {
 		struct divergence d;
 		int err;
 
-		if (!total_of(modes[i], nbins))
+		total[i] = total_of(modes[i], nbins);
+		if (!total[i])
 			continue;
 		err = divergence__compute(modes[i], window, nbins, alpha, &d);
 		if (err)
@@ -122,15 +134,15 @@ int nearest__modes(const uint64_t *const *modes, unsigned int k,
 	if (!any)
 		return -ENODATA;
 	for (unsigned int i = 0; mixtures && i < k; i++) {
-		for (unsigned int j = i + 1; j < k; j++) {
+		for (unsigned int j = i + 1; total[i] && j < k; j++) {
+			struct pair p = { modes[i], modes[j], (double)total[i],
+					  (double)total[j] };
 			double share = 1;
 			int better;
 
-			if (!total_of(modes[i], nbins) ||
-			    !total_of(modes[j], nbins))
+			if (!total[j])
 				continue;
-			better = nearest__pair(modes[i], modes[j], window,
-					       nbins, alpha, mix,
+			better = nearest__pair(&p, window, nbins, alpha, mix,
 					       &out->effect, &share);
 			if (better < 0)
 				return better;
@@ -141,8 +153,12 @@ int nearest__modes(const uint64_t *const *modes, unsigned int k,
 			}
 		}
 	}
-	if (out->other != out->mode)
-		nearest__mix(modes[out->mode], modes[out->other], nbins,
-			     out->share, mix);
+	if (out->other != out->mode) {
+		struct pair p = { modes[out->mode], modes[out->other],
+				  (double)total[out->mode],
+				  (double)total[out->other] };
+
+		pair__mix(&p, nbins, out->share, mix);
+	}
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "divergence.h"
+#include "modes.h"
 
 /* Golden-section steps per pair: a to within 0.618^12 ~ 3e-3. */
 #define NEAREST_MIX_STEPS	12
@@ -32,15 +33,12 @@ struct nearest {
  * skipped) to window, into out; with mixtures, pairs too, and when a
  * mixture is nearest its counts (the two modes' proportions mixed, scaled
  * to the larger mode's total and rounded) are left in mix[0..nbins).
- * 0, -ENODATA when no mode has events, -EINVAL (k == 0), or what
+ * 0, -ENODATA when no mode has events, -EINVAL (k == 0 or above
+ * MODES_MAX), or what
  * divergence__compute returns.
  */
 int nearest__modes(const uint64_t *const *modes, unsigned int k,
 		   const uint64_t *window, size_t nbins, double alpha,
 		   bool mixtures, uint64_t *mix, struct nearest *out);
-
-/* The mixture counts of modes a and b at share of a, into mix. */
-void nearest__mix(const uint64_t *a, const uint64_t *b, size_t nbins,
-		  double share, uint64_t *mix);
 
 #endif /* DRIFTPROBE_NEAREST_H */
