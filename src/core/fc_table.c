@@ -12,11 +12,10 @@
 void *fc_table__get(struct fc_table *t, enum dp_feature_id f,
 		    const char *cgroup)
 {
-	size_t i = key_index__find(&t->index, t->items, t->elem, f, cgroup);
-	struct fc_key *k;
+	struct fc_key *k = fc_table__find(t, f, cgroup);
 
-	if (i != SIZE_MAX)
-		return fc_table__at(t, i);
+	if (k)
+		return k;
 	if (t->n == t->cap) {
 		size_t cap = t->cap ? 2 * t->cap : 8;
 		void *p = realloc(t->items, cap * t->elem);
@@ -38,6 +37,14 @@ void *fc_table__get(struct fc_table *t, enum dp_feature_id f,
 	}
 	t->n++;
 	return k;
+}
+
+void *fc_table__find(const struct fc_table *t, enum dp_feature_id f,
+		     const char *cgroup)
+{
+	size_t i = key_index__find(&t->index, t->items, t->elem, f, cgroup);
+
+	return i == SIZE_MAX ? NULL : fc_table__at(t, i);
 }
 
 int fc_table__retain(struct fc_table *t,

@@ -36,6 +36,10 @@ static inline void *fc_table__at(const struct fc_table *t, size_t i)
 void *fc_table__get(struct fc_table *t, enum dp_feature_id f,
 		    const char *cgroup);
 
+/* The element for (f, cgroup), or NULL when there is none. */
+void *fc_table__find(const struct fc_table *t, enum dp_feature_id f,
+		     const char *cgroup);
+
 /*
  * Keep the elements for which keep(element, ctx) is true, in their order,
  * and drop the others, their keys freed (keep only answers; an element's

@@ -92,6 +92,9 @@ static void retain__keeps_order_and_index_drops_the_rest(void **state)
 		assert_int_equal(it->value, 10 * i + 3);
 		assert_ptr_equal(fc_table__get(&t, DP_F_SYSCALL_ID, name), it);
 	}
+	assert_null(fc_table__find(&t, DP_F_SYSCALL_ID, "/g4"));
+	assert_ptr_equal(fc_table__find(&t, DP_F_SYSCALL_ID, "/g13"),
+			 fc_table__at(&t, 1));
 	/* A dropped key comes back new and zeroed. */
 	assert_int_equal(((struct item *)fc_table__get(&t, DP_F_SYSCALL_ID,
 						       "/g4"))->value, 0);
