@@ -109,6 +109,7 @@ struct metrics {
 	struct host_feature host[DP_F_COUNT];
 	struct fc_table series;		/* of struct series */
 	struct fc_table workloads;	/* of struct workload */
+	bool orphans;	/* series of a cgroup without a workload entry */
 	uint64_t cgroups_dropped_total;
 };
 
@@ -246,8 +247,10 @@ static bool is_latency(enum dp_feature_id f)
 /* The latest window's latency quantiles of h, in seconds. */
 static void latency_quantiles(struct series *s, const struct window_hist *h)
 {
-	double edges[FEATURE_MAX_BINS + 1], hi;
+	double edges[FEATURE_MAX_BINS + 1], hi = 0;
 
+	if (!h->nbins)
+		return;
 	for (uint32_t b = 0; b < h->nbins; b++)
 		if (feature__bin_edges(h->feature, b, &edges[b], &hi))
 			return;
@@ -267,6 +270,13 @@ static bool open_incident_in(const struct metrics *m, const char *cgroup)
 	return false;
 }
 
+/* Unseen since cutoff, and no incident of it open. */
+static bool stale(const struct metrics *m, const struct workload *wl,
+		  double cutoff)
+{
+	return wl->last_seen < cutoff && !open_incident_in(m, wl->key.cgroup);
+}
+
 struct grace {
 	const struct metrics *m;
 	double cutoff;		/* last seen before it: gone */
@@ -277,8 +287,7 @@ static bool workload_stays(const void *elem, void *ctx)
 {
 	const struct workload *wl = elem;
 	struct grace *g = ctx;
-	bool stays = wl->last_seen >= g->cutoff ||
-		     open_incident_in(g->m, wl->key.cgroup);
+	bool stays = !stale(g->m, wl, g->cutoff);
 
 	g->dropped += !stays;
 	return stays;
@@ -295,16 +304,25 @@ static bool series_stays(const void *elem, void *ctx)
 /*
  * Forget the cgroups without a window since cutoff (but those of an open
  * incident): their workload entry, then every series of a cgroup without
- * one (a series the analyzer judged for a cgroup no window had since).
+ * one. The tables are rebuilt only when there is something to drop.
  */
 static int drop_unseen(struct metrics *m, double cutoff)
 {
 	struct grace g = { m, cutoff, 0 };
-	int err = fc_table__retain(&m->workloads, workload_stays, &g);
+	bool any = m->orphans;
+	int err;
 
+	for (size_t i = 0; !any && i < m->workloads.n; i++)
+		any = stale(m, fc_table__at(&m->workloads, i), cutoff);
+	if (!any)
+		return 0;
+	err = fc_table__retain(&m->workloads, workload_stays, &g);
 	if (!err)
 		err = fc_table__retain(&m->series, series_stays, m);
-	m->cgroups_dropped_total += err ? 0 : g.dropped;
+	if (!err) {
+		m->cgroups_dropped_total += g.dropped;
+		m->orphans = false;
+	}
 	return err;
 }
 
@@ -347,10 +365,13 @@ int metrics__analysis(struct metrics *m, enum dp_feature_id f,
 		      const char *cgroup, const struct analysis *an,
 		      const struct coupling_verdict *cv)
 {
+	size_t before = m->series.n;
 	struct series *s = fc_table__get(&m->series, f, cgroup);
 
 	if (!s)
 		return -ENOMEM;
+	m->orphans |= m->series.n > before &&
+		      !fc_table__find(&m->workloads, WORKLOAD_KEY, cgroup);
 	s->an = *an;
 	s->analysed = true;
 	if ((unsigned int)an->verdict < VERDICTS)
@@ -366,15 +387,29 @@ int metrics__analysis(struct metrics *m, enum dp_feature_id f,
 	return 0;
 }
 
+/*
+ * A series of a cgroup w has is kept (its workload seen now, before
+ * metrics__window says so); one of a cgroup neither w nor the grace
+ * period has (the baseline still judges a cgroup long gone) is not.
+ */
 static int metrics__on_analysis(void *ctx, const struct window *w,
 				enum dp_feature_id f, const char *cgroup,
 				const struct window_hist *h,
 				const struct analysis *an,
 				const struct coupling_verdict *cv)
 {
-	(void)w;
-	(void)h;
-	return metrics__analysis(ctx, f, cgroup, an, cv);
+	struct metrics *m = ctx;
+	struct workload *wl;
+
+	if (h) {
+		wl = fc_table__get(&m->workloads, WORKLOAD_KEY, cgroup);
+		if (!wl)
+			return -ENOMEM;
+		wl->last_seen = w->ts;
+	} else if (!fc_table__find(&m->workloads, WORKLOAD_KEY, cgroup)) {
+		return 0;
+	}
+	return metrics__analysis(m, f, cgroup, an, cv);
 }
 
 /*
@@ -388,11 +423,11 @@ static char *incident_features(const struct incident *inc)
 
 	if (n > INCIDENT_FEATURES_SHOWN)
 		n = INCIDENT_FEATURES_SHOWN;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n && len < sizeof(buf); i++)
 		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s",
 					i ? "," : "",
 					feature_table[inc->members[i].feature].name);
-	if (inc->nanomalous > n || inc->nmembers > n)
+	if ((inc->nanomalous > n || inc->nmembers > n) && len < sizeof(buf))
 		snprintf(buf + len, sizeof(buf) - len, ",\u2026");
 	return strdup(buf);
 }

@@ -20,6 +20,7 @@
 #include "coupling.h"
 #include "incident.h"
 #include "metrics.h"
+#include "sink.h"
 #include "window.h"
 
 static char *render(const struct metrics *m)
@@ -762,16 +763,19 @@ static void latency__percentiles_of_the_latest_window(void **state)
 /*
  * Grace: a cgroup without a window for longer than --metrics-grace (on
  * the windows' clock) leaves the exposition, counted once, and a later
- * analysis of it (the baseline still has it) does not bring it back; a
- * cgroup with an open incident stays; the host counter never goes back.
+ * analysis of it without a histogram (the baseline still judges it) does
+ * not bring it back; a cgroup with an open incident stays; the host
+ * counter never goes back.
  */
 static void grace__unseen_cgroups_dropped_incident_ones_kept(void **state)
 {
 	static struct baseline bl = { .windows = 6, .created = 1e9 };
 	struct metrics_opts o = { .top = 20, .grace_s = 150 };
 	struct metrics *m = metrics__new("1.0", &o);
+	struct analysis_sink sink = metrics__sink(m);
 	struct analysis an = fixture_analysis(VERDICT_NORMAL, 0);
 	struct incident inc;
+	struct window *w;
 	char *t;
 
 	(void)state;
@@ -789,8 +793,11 @@ static void grace__unseen_cgroups_dropped_incident_ones_kept(void **state)
 	assert_line(t, "driftprobe_metrics_cgroups_dropped_total 0");
 	free(t);
 	fleet_window(m, 300, 2);		/* 200 s unseen > 150 s */
-	assert_int_equal(metrics__analysis(m, DP_F_SYSCALL_ID, "/c0002", &an,
-					   NULL), 0);
+	w = window__new(310, 10, "h1");
+	assert_non_null(w);
+	assert_int_equal(sink.analysis(sink.ctx, w, DP_F_SYSCALL_ID, "/c0002",
+				       NULL, &an, NULL), 0);
+	window__free(w);
 	fleet_window(m, 310, 2);
 	t = render(m);
 	assert_int_equal(count_prefixed(t, "driftprobe_workload_score_ratio{"), 4);
@@ -811,6 +818,40 @@ static void grace__unseen_cgroups_dropped_incident_ones_kept(void **state)
 	metrics__free(m);
 }
 
+/*
+ * Through the sink, as run feeds it: a new cgroup's analyses come before
+ * metrics__window of their window, and are kept (the histogram says the
+ * cgroup is there); after the window both the workload and its series
+ * are exported.
+ */
+static void sink__first_window_of_a_new_cgroup_is_kept(void **state)
+{
+	static struct baseline bl = { .windows = 6, .created = 1e9 };
+	struct metrics_opts o = { .top = 20, .grace_s = 0 };
+	struct metrics *m = metrics__new("1.0", &o);
+	struct analysis_sink sink = metrics__sink(m);
+	struct analysis an = fixture_analysis(VERDICT_ANOMALY, 0);
+	struct window *w = fixture_window(50, 1);
+	char *t;
+
+	(void)state;
+	metrics__set_baseline(m, &bl);
+	for (size_t i = 0; i < w->n; i++)
+		assert_int_equal(sink.analysis(sink.ctx, w, w->hists[i].feature,
+					       w->hists[i].cgroup, &w->hists[i],
+					       &an, NULL), 0);
+	assert_int_equal(metrics__window(m, w, 0), 0);
+	t = render(m);
+	assert_line(t, "driftprobe_workload_anomalous_features{workload="
+		    "\"/\",cgroup=\"/\"} 2");
+	assert_line(t, "driftprobe_verdicts_total{feature=\"syscall.id\","
+		    "cgroup=\"/odd\\\"q\\\\b\\nx\",verdict=\"anomaly\"} 1");
+	assert_int_equal(count_prefixed(t, "driftprobe_workload_score_ratio{"), 3);
+	free(t);
+	window__free(w);
+	metrics__free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -828,6 +869,7 @@ int main(void)
 		cmocka_unit_test(top_n__ties_by_feature_then_cgroup_and_incidents_kept),
 		cmocka_unit_test(latency__percentiles_of_the_latest_window),
 		cmocka_unit_test(grace__unseen_cgroups_dropped_incident_ones_kept),
+		cmocka_unit_test(sink__first_window_of_a_new_cgroup_is_kept),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
