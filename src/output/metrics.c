@@ -18,9 +18,9 @@
  * Cgroups without a window for grace seconds are dropped from the tables.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <math.h>
 #include "baseline.h"
 #include "coupling.h"
 #include "detector.h"
