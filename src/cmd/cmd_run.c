@@ -29,6 +29,7 @@
 struct run_opts {
 	struct live_opts live;
 	struct detector_opts det;
+	struct metrics_opts metrics;	/* with --listen */
 	const char *baseline_path, *save_path, *record_path, *listen;
 	const char *persist_path;
 	double learn_s;
@@ -52,7 +53,7 @@ struct run_state {
 
 enum {
 	OPT_LEARN = 0x300, OPT_SAVE, OPT_RECORD, OPT_LISTEN, OPT_CONFIG,
-	OPT_PERSIST,
+	OPT_PERSIST, OPT_METRICS_TOP, OPT_METRICS_GRACE,
 };
 
 static const struct argp_option run_options[] = {
@@ -68,6 +69,13 @@ static const struct argp_option run_options[] = {
 	{ "listen", OPT_LISTEN, "[ADDR:]PORT", 0, "Serve Prometheus metrics at "
 		"http://ADDR:PORT/metrics (default off; no ADDR = 127.0.0.1)",
 	  0 },
+	{ "metrics-top", OPT_METRICS_TOP, "N", 0, "With --listen, export the "
+		"per-cgroup detail of the N highest-scoring series besides "
+		"the host's and those in open incidents (default 20; 0: only "
+		"those)", 0 },
+	{ "metrics-grace", OPT_METRICS_GRACE, "SEC", 0, "With --listen, drop "
+		"the series of a cgroup without events for SEC seconds "
+		"(default 300)", 0 },
 	{ "persist-baseline", OPT_PERSIST, "FILE", 0, "Load the baseline from "
 		"FILE if it exists, else learn one and save it there (for "
 		"services: a restart does not relearn)", 0 },
@@ -124,6 +132,12 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 	case OPT_PERSIST:
 		a->persist_path = arg;
 		return 0;
+	case OPT_METRICS_TOP:
+		return cli__parse_uint("--metrics-top", arg, 0, 1000000,
+				       &a->metrics.top) ? EINVAL : 0;
+	case OPT_METRICS_GRACE:
+		return cli__parse_double("--metrics-grace", arg, 0, 86400 * 365,
+					 &a->metrics.grace_s) ? EINVAL : 0;
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &a->det;
 		state->child_inputs[1] = &a->live;
@@ -351,7 +365,7 @@ static int start_exporter(struct run_state *a, const struct config_args *ca)
 						  sizeof(where)), err);
 		return EXIT_INPUT;
 	}
-	a->metrics = metrics__new(DRIFTPROBE_VERSION);
+	a->metrics = metrics__new(DRIFTPROBE_VERSION, &a->o->metrics);
 	if (!a->metrics) {
 		cli__error("metrics: out of memory");
 		return EXIT_RUNTIME;
@@ -403,6 +417,8 @@ int cmd_run(int argc, char **argv)
 			  .probe = { .hooks = PROBE_HOOKS_AUTO,
 				     .proc_exemplars = true } },
 		.learn_s = 60,
+		.metrics = { .top = METRICS_TOP_DEFAULT,
+			     .grace_s = METRICS_GRACE_DEFAULT },
 	};
 	struct run_state a = { .o = &o, .record = -1 };
 	struct config_args ca;

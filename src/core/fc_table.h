@@ -8,6 +8,7 @@
 #ifndef DRIFTPROBE_FC_TABLE_H
 #define DRIFTPROBE_FC_TABLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <driftprobe/features.h>
 #include "key_index.h"
@@ -34,6 +35,20 @@ static inline void *fc_table__at(const struct fc_table *t, size_t i)
  */
 void *fc_table__get(struct fc_table *t, enum dp_feature_id f,
 		    const char *cgroup);
+
+/* The element for (f, cgroup), or NULL when there is none. */
+void *fc_table__find(const struct fc_table *t, enum dp_feature_id f,
+		     const char *cgroup);
+
+/*
+ * Keep the elements for which keep(element, ctx) is true, in their order,
+ * and drop the others, their keys freed (keep only answers; an element's
+ * own pointers are the caller's to free first). The array shrinks when
+ * three quarters of it are free. 0, or -ENOMEM (the index could not be
+ * rebuilt: nothing was dropped).
+ */
+int fc_table__retain(struct fc_table *t,
+		     bool (*keep)(const void *elem, void *ctx), void *ctx);
 
 /* Free the keys and the array (the element structs' own pointers are the
    caller's); the table is empty and reusable after. */

@@ -7,6 +7,7 @@
  * cells of joint features.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <driftprobe/buckets.h>
@@ -182,6 +183,27 @@ bool feature__bins_are_kinds(enum dp_feature_id f)
 	default:
 		return true;
 	}
+}
+
+int feature__bin_edges(enum dp_feature_id f, uint32_t bin, double *lo,
+		       double *hi)
+{
+	const struct feature_info *fi;
+
+	if ((unsigned int)f >= DP_F_COUNT || feature__bins_are_kinds(f) ||
+	    bin >= feature_table[f].bins)
+		return -EINVAL;
+	fi = &feature_table[f];
+	if (fi->kind == DP_BUCKET_LOGLIN) {
+		*lo = (double)dp_loglin_lower(bin);
+		*hi = (double)dp_loglin_lower(bin + 1);
+	} else {
+		*lo = bin ? ldexp(1, (int)bin) : 0;
+		*hi = ldexp(1, (int)bin + 1);
+	}
+	if (bin == fi->bins - 1)
+		*hi = INFINITY;
+	return 0;
 }
 
 const uint64_t *feature__score_counts(enum dp_feature_id f,

@@ -55,6 +55,16 @@ const uint64_t *feature__score_counts(enum dp_feature_id f,
  */
 bool feature__bins_are_kinds(enum dp_feature_id f);
 
+/*
+ * The values bin of a magnitude feature (log-linear or log2 buckets, the
+ * ones feature__bins_are_kinds() says are not kinds) holds: [*lo, *hi) in
+ * the feature's unit. The last bin is open-ended: *hi = +inf. Log2 bin 0
+ * holds 0 and 1: [0, 2). 0, or -EINVAL for a bad bin or a feature whose
+ * bins are kinds.
+ */
+int feature__bin_edges(enum dp_feature_id f, uint32_t bin, double *lo,
+		       double *hi);
+
 /* Short form of a power-of-two-friendly quantity: 1280 -> "1.25K". */
 void feature__format_quantity(unsigned long long v, char *buf, size_t len);
 

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Prometheus exposition (text format 0.0.4) of what `run` knows: per
- * feature and cgroup the latest divergences, p-value, threshold, verdict
- * and event counts; per process the probe's health and build info. Pure:
+ * feature and per workload (cgroup) aggregates of the latest verdicts,
+ * events and latency percentiles; per (feature, cgroup) series the latest
+ * divergences, p-value, threshold and verdict, for a bounded number of
+ * series (the host's, open incidents', the top N by score); the open
+ * incidents; the probe's health and build info. Pure:
  * callers feed it analysis results and health snapshots, and it writes
  * text; it never touches BPF, sockets or threads (the HTTP side is
  * exporter.c). Metric names and labels are documented in README
@@ -23,8 +26,26 @@ struct incident;
 struct window;
 struct metrics;
 
-/* NULL + errno (ENOMEM). version goes into driftprobe_build_info. */
-struct metrics *metrics__new(const char *version);
+#define METRICS_TOP_DEFAULT	20	/* --metrics-top */
+#define METRICS_GRACE_DEFAULT	300	/* --metrics-grace, seconds */
+
+struct metrics_opts {
+	/*
+	 * Per-(feature, cgroup) detail for this many workload series of
+	 * highest score, besides the host's ("/") and those of open
+	 * incidents (0: only those).
+	 */
+	unsigned long top;
+	/* A cgroup without a window for this long (window time) is dropped. */
+	double grace_s;
+};
+
+/*
+ * NULL + errno (ENOMEM). version goes into driftprobe_build_info; o NULL:
+ * the defaults.
+ */
+struct metrics *metrics__new(const char *version,
+			     const struct metrics_opts *o);
 void metrics__free(struct metrics *m);
 
 /* The baseline analysis now uses (NULL: still learning). Not copied. */
@@ -38,7 +59,10 @@ int metrics__set_probe(struct metrics *m, const struct probe_status *st);
 
 /*
  * One window was collected (events per feature) and processed in
- * processing_s seconds. 0 or -ENOMEM.
+ * processing_s seconds: its events and latency percentiles replace the
+ * previous window's; then the cgroups without a window since w->ts minus
+ * the grace period (but those of an open incident) are forgotten.
+ * 0 or -ENOMEM.
  */
 int metrics__window(struct metrics *m, const struct window *w,
 		    double processing_s);
@@ -52,10 +76,12 @@ int metrics__analysis(struct metrics *m, enum dp_feature_id f,
 		      const struct coupling_verdict *cv);
 
 /*
- * An incident of the latest window (incident.h): open and ongoing ones
- * are exported as active, a resolved one is dropped. 0 or -ENOMEM.
+ * An incident of the latest window (incident.h) on host (the window's):
+ * open and ongoing ones are exported as active, a resolved one is
+ * dropped. 0 or -ENOMEM.
  */
-int metrics__incident(struct metrics *m, const struct incident *inc);
+int metrics__incident(struct metrics *m, const char *host,
+		      const struct incident *inc);
 
 /*
  * The sink (sink.h) through which the analyzer hands m every verdict and
@@ -63,7 +89,7 @@ int metrics__incident(struct metrics *m, const struct incident *inc);
  */
 struct analysis_sink metrics__sink(struct metrics *m);
 
-/* Write the exposition. 0, or -EIO when the stream failed. */
+/* Write the exposition. 0, -ENOMEM, or -EIO when the stream failed. */
 int metrics__write(const struct metrics *m, FILE *out);
 
 #endif /* DRIFTPROBE_METRICS_H */

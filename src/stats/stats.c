@@ -223,3 +223,22 @@ double stats__quantile_sorted(const double *v, size_t n, double q)
 	diff = v[j + 1] - v[j];
 	return t >= 0.5 ? v[j + 1] - diff * (1.0 - t) : v[j] + diff * t;
 }
+
+double stats__hist_quantile(const uint64_t *counts, const double *edges,
+			    size_t n, double q)
+{
+	double total = 0, rank, below = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		total += (double)counts[i];
+	if (!(q > 0 && q <= 1) || total == 0)
+		return NAN;
+	rank = q * total;
+	for (i = 0; i + 1 < n && below + (double)counts[i] < rank; i++)
+		below += (double)counts[i];
+	if (isinf(edges[i + 1]) || !counts[i])
+		return edges[i];
+	return edges[i] + (edges[i + 1] - edges[i]) *
+			  ((rank - below) / (double)counts[i]);
+}

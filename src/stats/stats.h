@@ -3,7 +3,8 @@
  * Special functions the drift engine needs: for p-values the regularized
  * incomplete gamma functions and the chi-square survival function, for the
  * KSG estimator the digamma function; and the one sort and quantile of
- * doubles the score model, the tail fit and the bootstrap share. Our own
+ * doubles the score model, the tail fit and the bootstrap share, and the
+ * quantile of a histogram (latency percentiles for metrics). Our own
  * code (series + Lentz continued fraction, no GSL) so the p-value of a
  * G-test is reproducible everywhere and checked against scipy.
  *
@@ -15,6 +16,7 @@
 #define DRIFTPROBE_STATS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * P(a, x) = gamma(a, x) / Gamma(a), the regularized lower incomplete gamma
@@ -50,5 +52,19 @@ void stats__sort(double *a, size_t n);
  * _lerp), so results match it bit for bit.
  */
 double stats__quantile_sorted(const double *v, size_t n, double q);
+
+/*
+ * Quantile q (0 < q <= 1) of a histogram: counts[0..n) in bins
+ * [edges[i], edges[i+1]), edges[0..n] ascending, the last one may be
+ * +inf. With N the total, the rank q N falls in the first bin whose
+ * cumulative count reaches it, and within that bin the value is
+ * interpolated linearly, as if its events were spread evenly over it
+ * (what Prometheus' histogram_quantile() does with classic buckets, so a
+ * dashboard's own estimate from bucket counts would agree). A rank in an
+ * open-ended last bin gives its lower edge: a lower bound. NaN when N is
+ * 0 or q is outside (0, 1].
+ */
+double stats__hist_quantile(const uint64_t *counts, const double *edges,
+			    size_t n, double q);
 
 #endif /* DRIFTPROBE_STATS_H */

@@ -56,10 +56,65 @@ static void get__finds_or_appends_zeroed(void **state)
 	fc_table__clear(&t);
 }
 
+static bool keep_odd(const void *elem, void *ctx)
+{
+	(*(int *)ctx)++;
+	return ((const struct item *)elem)->value % 2;
+}
+
+/*
+ * Retain: the kept elements in their order, found again by key; the
+ * dropped ones gone (and not found); the array shrinks; the table grows
+ * again afterwards.
+ */
+static void retain__keeps_order_and_index_drops_the_rest(void **state)
+{
+	struct fc_table t = FC_TABLE_INIT(struct item);
+	char name[16];
+	int calls = 0;
+
+	(void)state;
+	for (int i = 0; i < 100; i++) {
+		snprintf(name, sizeof(name), "/g%d", i);
+		((struct item *)fc_table__get(&t, DP_F_SYSCALL_ID, name))->value =
+			i % 10 == 3 ? i : 2 * i;
+	}
+	assert_int_equal(t.cap, 128);
+	assert_int_equal(fc_table__retain(&t, keep_odd, &calls), 0);
+	assert_int_equal(calls, 100);
+	assert_int_equal(t.n, 10);
+	assert_true(t.cap < 128 && t.cap >= t.n);
+	for (int i = 0; i < 10; i++) {
+		struct item *it = fc_table__at(&t, (size_t)i);
+
+		snprintf(name, sizeof(name), "/g%d", 10 * i + 3);
+		assert_string_equal(it->key.cgroup, name);
+		assert_int_equal(it->value, 10 * i + 3);
+		assert_ptr_equal(fc_table__get(&t, DP_F_SYSCALL_ID, name), it);
+	}
+	assert_null(fc_table__find(&t, DP_F_SYSCALL_ID, "/g4"));
+	assert_ptr_equal(fc_table__find(&t, DP_F_SYSCALL_ID, "/g13"),
+			 fc_table__at(&t, 1));
+	/* A dropped key comes back new and zeroed. */
+	assert_int_equal(((struct item *)fc_table__get(&t, DP_F_SYSCALL_ID,
+						       "/g4"))->value, 0);
+	assert_int_equal(t.n, 11);
+	calls = 0;
+	assert_int_equal(fc_table__retain(&t, keep_odd, &calls), 0);
+	assert_int_equal(t.n, 10);
+	fc_table__clear(&t);
+	/* An empty table retains nothing, without calling keep. */
+	calls = 0;
+	assert_int_equal(fc_table__retain(&t, keep_odd, &calls), 0);
+	assert_int_equal(calls, 0);
+	assert_int_equal(t.n, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(get__finds_or_appends_zeroed),
+		cmocka_unit_test(retain__keeps_order_and_index_drops_the_rest),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

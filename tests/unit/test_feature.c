@@ -5,8 +5,10 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <errno.h>
+#include <math.h>
 #include <sys/syscall.h>
 #include <cmocka.h>
+#include <driftprobe/buckets.h>
 #include "feature.h"
 #include "syscall_groups.h"
 
@@ -200,6 +202,58 @@ static void bins_are_kinds__magnitudes_are_not(void **state)
 	assert_false(feature__bins_are_kinds(DP_F_COUNT));
 }
 
+/*
+ * Magnitude bins' value ranges agree with the bucket functions the kernel
+ * runs: each bin's lower edge lands in it, the value just below its upper
+ * edge too, and the next bin starts where it ends; the last is open.
+ */
+static void bin_edges__match_the_bucket_functions(void **state)
+{
+	static const enum dp_feature_id fs[] = {
+		DP_F_SYSCALL_LATENCY, DP_F_NET_DNS_LEN,		/* log-linear */
+		DP_F_SCHED_RUNQ_LATENCY, DP_F_NET_TX_BYTES,	/* log2 */
+	};
+	double lo, hi, prev_hi;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(fs) / sizeof(fs[0]); i++) {
+		const struct feature_info *fi = &feature_table[fs[i]];
+
+		prev_hi = 0;
+		for (uint32_t b = 0; b < fi->bins; b++) {
+			unsigned int got_lo, got_hi;
+
+			assert_int_equal(feature__bin_edges(fs[i], b, &lo, &hi), 0);
+			assert_true(lo == prev_hi && lo < hi);
+			prev_hi = hi;
+			if (fi->kind == DP_BUCKET_LOGLIN) {
+				got_lo = dp_bucket_loglin((unsigned long long)lo,
+							  fi->bins);
+				got_hi = b + 1 < fi->bins ?
+					 dp_bucket_loglin((unsigned long long)hi - 1,
+							  fi->bins) : b;
+			} else {
+				got_lo = dp_bucket_log2((unsigned long long)lo,
+							fi->bins);
+				got_hi = b + 1 < fi->bins ?
+					 dp_bucket_log2((unsigned long long)hi - 1,
+							fi->bins) : b;
+			}
+			assert_int_equal(got_lo, b);
+			assert_int_equal(got_hi, b);
+		}
+		assert_true(isinf(hi));
+	}
+	assert_true(feature__bin_edges(DP_F_SCHED_RUNQ_LATENCY, 0, &lo, &hi) == 0 &&
+		    lo == 0 && hi == 2);
+	assert_int_equal(feature__bin_edges(DP_F_SYSCALL_ID, 0, &lo, &hi),
+			 -EINVAL);
+	assert_int_equal(feature__bin_edges(DP_F_SYSCALL_LATENCY,
+					    DP_SYSCALL_LATENCY_BINS, &lo, &hi),
+			 -EINVAL);
+	assert_int_equal(feature__bin_edges(DP_F_COUNT, 0, &lo, &hi), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -216,6 +270,7 @@ int main(void)
 		cmocka_unit_test(
 		    score_counts__ephemeral_ports__folded_into_one),
 		cmocka_unit_test(bins_are_kinds__magnitudes_are_not),
+		cmocka_unit_test(bin_edges__match_the_bucket_functions),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
