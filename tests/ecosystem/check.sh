@@ -3,7 +3,10 @@
 # from the repository root (root needed for the config smoke run, which
 # attaches the probe for a fraction of a second):
 #   - alert rules: promtool check rules, and promtool test rules (each
-#     alert fires when it should, with its labels and annotations);
+#     alert fires when it should, with its labels and annotations); each
+#     runbook_url names a section of contrib/RUNBOOK.md, which has one per
+#     feature family;
+#   - the Alertmanager example: amtool check-config, severity routes;
 #   - Grafana dashboard: unique ids and refIds, layout, data source;
 #   - man page: renders without a single warning, and names every long
 #     option that each command's --help lists;
@@ -40,6 +43,50 @@ if promtool test rules contrib/prometheus/alerts_test.yml >"$tmp/out" 2>&1; then
 else
 	fail "promtool test rules: $(cat "$tmp/out")"
 fi
+
+# Every runbook_url of the rules, with each anchor the incident rule can
+# make (a feature family), names a section of contrib/RUNBOOK.md.
+if python3 - contrib/prometheus/alerts.yml contrib/RUNBOOK.md >"$tmp/out" 2>&1 <<'PY'
+import re, sys
+rules, runbook = open(sys.argv[1]).read(), open(sys.argv[2]).read()
+ids = set(re.findall(r'<a id="([a-z-]+)"></a>', runbook))
+urls = re.findall(r"runbook_url: '([^']*)'", rules)
+assert len(urls) == 5, urls
+for u in urls:
+    assert u.startswith("file:///usr/local/share/driftprobe/RUNBOOK.md#"), u
+    a = u.split("#", 1)[1]
+    if "{{" not in a:
+        assert a in ids, ("no runbook section", a)
+for fam in ["syscall", "net", "tcp", "proc", "sched", "block", "incident"]:
+    assert fam in ids, ("no runbook section for", fam)
+PY
+then
+	ok "every runbook_url of alerts.yml names a section of contrib/RUNBOOK.md"
+else
+	fail "runbook links: $(cat "$tmp/out")"
+fi
+# Each feature family driftprobe has gets a runbook section.
+for fam in $($DP features | sed -n 's/^\([a-z]*\)\.[a-z_]* .*/\1/p' | sort -u); do
+	grep -q "<a id=\"$fam\"></a>" contrib/RUNBOOK.md ||
+		fail "contrib/RUNBOOK.md has no section for the $fam features"
+done
+ok "contrib/RUNBOOK.md has a section per feature family"
+
+# ---- Alertmanager example: valid, and routes each severity ----------------
+am=contrib/alertmanager/alertmanager.yml
+if amtool check-config "$am" >"$tmp/out" 2>&1; then
+	ok "amtool check-config $am"
+else
+	fail "amtool check-config: $(cat "$tmp/out")"
+fi
+for route in critical:driftprobe-page warning:driftprobe-ticket \
+	info:driftprobe-chat none:driftprobe-default; do
+	got=$(amtool config routes test --config.file="$am" \
+		alertname=DriftprobeIncident severity="${route%%:*}" 2>/dev/null)
+	[ "$got" = "${route#*:}" ] ||
+		fail "$am routes severity=${route%%:*} to '$got', want ${route#*:}"
+done
+ok "$am routes critical, warning and info apart"
 
 # ---- Grafana dashboard (its queries run against a real Prometheus in
 # tests/integration/test_prometheus.c; here: what Grafana itself needs) ----
@@ -166,6 +213,11 @@ check_file /usr/local/share/man/man8/driftprobe.8 644
 check_file /usr/local/lib/systemd/system/driftprobe.service 644
 check_file /usr/local/share/driftprobe/alerts.yml 644
 check_file /usr/local/share/driftprobe/driftprobe.json 644
+check_file /usr/local/share/driftprobe/RUNBOOK.md 644
+check_file /usr/local/share/driftprobe/alertmanager.yml 644
+grep -q "runbook_url: 'file:///usr/local/share/driftprobe/RUNBOOK.md#" \
+	"$dest/usr/local/share/driftprobe/alerts.yml" ||
+	fail "installed alerts.yml does not link the installed runbook"
 check_file /etc/driftprobe/driftprobe.conf 600
 [ "$(stat -c %a "$dest/var/lib/driftprobe")" = 700 ] ||
 	fail "make install: /var/lib/driftprobe not a 0700 directory"

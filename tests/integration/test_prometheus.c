@@ -584,7 +584,7 @@ static void prometheus_scrapes_the_probe(void **state)
 	/* The shipped alert rules loaded (they would refuse to start else). */
 	body = wait_body((snprintf(url, sizeof(url), "http://127.0.0.1:%u/api/"
 				   "v1/rules", port), url),
-			 "DriftprobeAnomaly", prom_pid, "prometheus", prom_log);
+			 "DriftprobeIncident", prom_pid, "prometheus", prom_log);
 	free(body);
 	check_dashboard(port, scrape);
 
