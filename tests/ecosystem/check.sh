@@ -89,16 +89,22 @@ done
 ok "$am routes critical, warning and info apart"
 
 # ---- Grafana dashboard (its queries run against a real Prometheus in
-# tests/integration/test_prometheus.c; here: what Grafana itself needs) ----
-if python3 - contrib/grafana/driftprobe.json >"$tmp/out" 2>&1 <<'PY'
-import json, sys
+# tests/integration/test_prometheus.c; here: what Grafana itself needs,
+# the panels people use, and every metric name it or the alert rules
+# query is a family driftprobe exports (a name src/output/metrics.c
+# writes) and documents (driftprobe.8); test_prometheus.c checks them
+# against a live scrape) ----
+if python3 - contrib/grafana/driftprobe.json contrib/prometheus/alerts.yml \
+	src/output/metrics.c driftprobe.8 >"$tmp/out" 2>&1 <<'PY'
+import json, re, sys
 d = json.load(open(sys.argv[1]))
 assert d.get("uid") and d.get("title"), "uid and title"
 names = {v["name"] for v in d["templating"]["list"]}
-assert {"datasource", "instance", "feature"} <= names, names
+assert {"datasource", "instance", "feature", "workload"} <= names, names
 panels = d["panels"]
 ids = [p["id"] for p in panels]
 assert len(ids) == len(set(ids)), "duplicate panel ids"
+exprs = [v["definition"] for v in d["templating"]["list"] if "definition" in v]
 for p in panels:
     g = p["gridPos"]
     assert 0 <= g["x"] and g["x"] + g["w"] <= 24, ("gridPos", p["title"])
@@ -108,9 +114,30 @@ for p in panels:
     refs = [t["refId"] for t in p["targets"]]
     assert refs and len(refs) == len(set(refs)), ("refIds", p["title"])
     assert all(t["expr"].strip() for t in p["targets"]), p["title"]
+    exprs += [t["expr"] for t in p["targets"]]
+# The panels of issue 22: incidents, top features, latency percentiles,
+# sample counts with the MI interval.
+every = "\n".join(exprs)
+for need in ["driftprobe_incident_active", "driftprobe_feature_max_score",
+             "driftprobe_workload_score_ratio", 'quantile="0.5"',
+             'quantile="0.99"', "driftprobe_window_events",
+             'estimate="ci_low"', 'estimate="ci_high"', "topk("]:
+    assert need in every, ("no panel queries", need)
+exprs += re.findall(r"expr: (.*)", open(sys.argv[2]).read())
+used = set(re.findall(r"\b(driftprobe_[a-z_]+)", "\n".join(exprs)))
+# A family's name (without the prefix) is a string of the exporter's.
+exporter = open(sys.argv[3]).read()
+missing = sorted(n for n in used if '"%s"' % n[len("driftprobe_"):]
+                 not in exporter)
+assert not missing, ("queried but not exported by metrics.c", missing)
+man = open(sys.argv[4]).read()
+undocumented = sorted(n for n in used
+                      if not re.search(r"^\.BR? .*\b%s\b" % n, man, re.M))
+assert not undocumented, ("queried but not in driftprobe.8", undocumented)
+print(len(used), "metric names queried")
 PY
 then
-	ok "contrib/grafana/driftprobe.json is a well-formed dashboard"
+	ok "contrib/grafana/driftprobe.json is a well-formed dashboard; $(cat "$tmp/out")"
 else
 	fail "grafana dashboard: $(cat "$tmp/out")"
 fi

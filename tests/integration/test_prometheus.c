@@ -262,7 +262,7 @@ static void expand_variables(const char *expr, char *out, size_t len)
 {
 	static const struct { const char *var, *value; } vars[] = {
 		{ "$__rate_interval", "1m" }, { "$instance", ".*" },
-		{ "$feature", ".*" },
+		{ "$feature", ".*" }, { "$workload", ".*" },
 	};
 	size_t o = 0;
 
