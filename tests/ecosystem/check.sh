@@ -8,6 +8,7 @@
 #     feature family;
 #   - the Alertmanager example: amtool check-config, severity routes;
 #   - Grafana dashboard: unique ids and refIds, layout, data source;
+#   - Kubernetes manifests: parse, least privilege, mounts, config keys;
 #   - man page: renders without a single warning, and names every long
 #     option that each command's --help lists;
 #   - systemd unit: systemd-analyze verify says nothing, and its
@@ -140,6 +141,47 @@ then
 	ok "contrib/grafana/driftprobe.json is a well-formed dashboard; $(cat "$tmp/out")"
 else
 	fail "grafana dashboard: $(cat "$tmp/out")"
+fi
+
+# ---- Kubernetes manifests: they parse, the DaemonSet keeps least
+# privilege (not privileged, all capabilities dropped but BPF, PERFMON,
+# SYS_RESOURCE, read-only root), mounts what the probe reads and keeps,
+# and its config's keys are options of `run` ----
+$DP run --help >"$tmp/run-help"
+if python3 - contrib/kubernetes/daemonset.yaml contrib/kubernetes/configmap.yaml \
+	"$tmp/run-help" >"$tmp/out" 2>&1 <<'PY'
+import re, sys, yaml
+docs = [d for f in sys.argv[1:3] for d in yaml.safe_load_all(open(f))]
+kinds = {d["kind"]: d for d in docs}
+assert {"DaemonSet", "ConfigMap", "Secret", "ServiceAccount"} <= set(kinds), kinds
+spec = kinds["DaemonSet"]["spec"]["template"]["spec"]
+(c,) = spec["containers"]
+sc = c["securityContext"]
+assert sc.get("privileged") is False, "privileged"
+assert sc.get("allowPrivilegeEscalation") is False
+assert sc.get("readOnlyRootFilesystem") is True
+assert sc["capabilities"]["drop"] == ["ALL"], sc["capabilities"]
+assert sorted(sc["capabilities"]["add"]) == ["BPF", "PERFMON", "SYS_RESOURCE"], sc
+mounts = {m["mountPath"]: m for m in c["volumeMounts"]}
+for path in ["/sys/fs/cgroup", "/sys/kernel/btf", "/sys/kernel/tracing"]:
+    assert mounts[path].get("readOnly") is True, path
+volumes = {v["name"]: v for v in spec["volumes"]}
+assert volumes[mounts["/var/lib/driftprobe"]["name"]]["hostPath"]
+assert volumes[mounts["/etc/driftprobe/driftprobe.conf"]["name"]]["configMap"]
+assert volumes[mounts["/etc/driftprobe/web"]["name"]]["secret"]
+conf = kinds["ConfigMap"]["data"]["driftprobe.conf"]
+options = set(re.findall(r"--([a-z][a-z-]*)", open(sys.argv[3]).read()))
+for line in conf.splitlines():
+    line = line.strip()
+    if line and not line.startswith("#"):
+        key = line.split("=", 1)[0].strip()
+        assert key in options, ("config key is not an option of run", key)
+assert "--config" in c["args"] and "/etc/driftprobe/driftprobe.conf" in c["args"]
+PY
+then
+	ok "contrib/kubernetes: manifests parse, least privilege, mounts, config keys"
+else
+	fail "kubernetes manifests: $(cat "$tmp/out")"
 fi
 
 # ---- man page ----------------------------------------------------------------
