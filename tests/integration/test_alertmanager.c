@@ -10,7 +10,8 @@
  * ports. Then a file storm (openat/fstat/close) runs in the cgroup: it
  * moves syscall.id and more features of that cgroup at once, and the
  * receiver must get it as ONE alert: DriftprobeIncident firing for that
- * cgroup, at least one notification and exactly one incident id, with a
+ * cgroup, at least one notification and exactly one incident id (one
+ * alert; two label sets only when it escalated to critical), with a
  * severity label routed to its receiver (critical: page, warning:
  * ticket) and a runbook_url into the shipped runbook; once the storm
  * stops, the same id is notified resolved. Every wait is bounded polling.
@@ -127,8 +128,10 @@ static const char *get(json_object *o, const char *key)
 struct received {
 	int notifications;	/* POSTs naming a firing alert of it */
 	int alerts;		/* firing alerts of it, over all POSTs */
-	int nids;
+	int nids, nfps;
 	char ids[8][24];	/* distinct incident ids, firing */
+	char fps[8][40];	/* distinct alerts (fingerprints), firing */
+	char fp_severity[8][16];
 	char first_id[24];
 	bool resolved;		/* a POST saying first_id resolved */
 	char severity[16], receiver[64], runbook[256], summary[512];
@@ -143,6 +146,21 @@ static void note_id(struct received *r, const char *id)
 			return;
 	if (r->nids < 8)
 		snprintf(r->ids[r->nids++], sizeof(r->ids[0]), "%s", id);
+}
+
+/* One alert is one label set: Alertmanager's fingerprint of it. */
+static void note_alert(struct received *r, const char *fp,
+		       const char *severity)
+{
+	for (int i = 0; i < r->nfps; i++)
+		if (!strcmp(r->fps[i], fp))
+			return;
+	if (r->nfps < 8) {
+		snprintf(r->fps[r->nfps], sizeof(r->fps[0]), "%s", fp);
+		snprintf(r->fp_severity[r->nfps], sizeof(r->fp_severity[0]),
+			 "%s", severity);
+		r->nfps++;
+	}
 }
 
 static void scan_alert(struct received *r, json_object *post,
@@ -166,6 +184,7 @@ static void scan_alert(struct received *r, json_object *post,
 	*mine = true;
 	r->alerts++;
 	note_id(r, get(labels, "id"));
+	note_alert(r, get(a, "fingerprint"), get(labels, "severity"));
 	if (r->first_id[0])
 		return;
 	snprintf(r->first_id, sizeof(r->first_id), "%s", get(labels, "id"));
@@ -374,14 +393,22 @@ static void storm__one_alert_through_alertmanager(void **state)
 	/* Past several group intervals, still one incident. */
 	usleep((useconds_t)(QUIET_S * 1e6));
 	scan_received(received_path, &r);
-	print_message("alertmanager: %d notification(s), %d alert(s), %d "
-		      "incident id(s) for %s (first %s, severity %s, receiver "
+	print_message("alertmanager: %d notification(s), %d distinct alert(s) "
+		      "in %d, %d incident id(s) for %s (first %s, severity %s, receiver "
 		      "%s); %d firing incident alert(s) of other cgroups\n"
 		      "  summary: %s\n  runbook_url: %s\n", r.notifications,
-		      r.alerts, r.nids, work_name, r.first_id, r.severity,
+		      r.nfps, r.alerts, r.nids, work_name, r.first_id, r.severity,
 		      r.receiver, r.other_cgroups, r.summary, r.runbook);
+	/*
+	 * One incident, one alert: two only when it escalated (its severity
+	 * label changed, warning then critical), never one per feature.
+	 */
 	assert_int_equal(r.nids, 1);
-	assert_in_range(r.notifications, 1, 2);	/* 2: warning, then critical */
+	assert_true(r.first_id[0] != '\0');
+	assert_in_range(r.nfps, 1, 2);
+	if (r.nfps == 2)
+		assert_string_not_equal(r.fp_severity[0], r.fp_severity[1]);
+	assert_in_range(r.notifications, 1, 2);
 	assert_true(!strcmp(r.severity, "warning") ||
 		    !strcmp(r.severity, "critical"));
 	assert_string_equal(r.receiver, !strcmp(r.severity, "critical") ?
