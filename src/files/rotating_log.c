@@ -100,8 +100,9 @@ static int rotate(struct rotating_log *lg, char *err, size_t errlen)
 		if (rename(from, to) && errno != ENOENT) {
 			int e = errno;
 
-			snprintf(err, errlen, "%s: cannot rotate to %s: %s",
-				 from, to, strerror(e));
+			snprintf(err, errlen, "%s: cannot rotate to %s: %s; "
+				 "%s grows past its size until it can", from,
+				 to, strerror(e), lg->path);
 			return -e;
 		}
 	}
@@ -121,23 +122,25 @@ int rotating_log__append(struct rotating_log *lg, const char *line,
 			 size_t len, char *err, size_t errlen)
 {
 	struct stat st;
+	int ret, rotated = 0;
 	ssize_t r;
-	int ret;
 
 	if (lg->fd < 0 && (ret = open_log(lg, err, errlen)))
 		return ret;
 	/* Its size now: another writer may have appended. */
 	if (!fstat(lg->fd, &st))
 		lg->size = (uint64_t)st.st_size;
-	if (lg->size && lg->size + len > lg->max &&
-	    (ret = rotate(lg, err, errlen)))
-		return ret;
+	if (lg->size && lg->size + len > lg->max) {
+		rotated = rotate(lg, err, errlen);
+		if (rotated && lg->fd < 0)
+			return rotated;	/* renamed, but no new file */
+	}
 	do
 		r = write(lg->fd, line, len);
 	while (r < 0 && errno == EINTR);
 	if (r == (ssize_t)len) {
 		lg->size += len;
-		return 0;
+		return rotated ? 1 : 0;
 	}
 	ret = r < 0 ? -errno : -ENOSPC;
 	/* No half line for a reader: cut what got written. */

@@ -34,8 +34,11 @@ void rotating_log__close(struct rotating_log *lg);
 
 /*
  * Append line[0..len) (which should end with '\n'), rotating first when
- * it does not fit. 0, or -errno with "PATH: what failed" in err; the log
- * stays usable (the next line tries again).
+ * it does not fit. 0: written. 1: written, but the rotation failed (a
+ * directory no longer writable after --user, say): "PATH: cannot rotate
+ * ..." in err, and the file grows past max_bytes rather than lose lines
+ * until a rotation works. -errno: not written, "PATH: what failed" in
+ * err; the log stays usable (the next line tries again).
  */
 int rotating_log__append(struct rotating_log *lg, const char *line,
 			 size_t len, char *err, size_t errlen);

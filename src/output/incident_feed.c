@@ -30,6 +30,7 @@ struct incident_feed {
 	size_t nseen;
 	uint64_t sent, failed;
 	bool line_failing, syslog_failing;	/* said on stderr already */
+	bool line_warned;			/* a warning, too */
 	char procid[16];
 };
 
@@ -150,17 +151,23 @@ static int feed__incident(void *ctx, const struct window *w,
 	if (!what)
 		return 0;
 	if (f->d.line) {
+		int ret = -ENOMEM;
+
 		incident_json__line(&f->line, w, inc);
 		if (f->line.failed)
 			snprintf(err, sizeof(err), "out of memory");
-		if (f->line.failed ||
-		    f->d.line(f->d.line_ctx, f->line.s, f->line.len, err,
-			      sizeof(err))) {
+		else
+			ret = f->d.line(f->d.line_ctx, f->line.s, f->line.len,
+					err, sizeof(err));
+		if (ret < 0) {
 			failed(&f->line_failing, err);
 			ok = false;
 		} else {
 			f->line_failing = false;
 		}
+		if (ret > 0 && !f->line_warned)
+			fprintf(stderr, "incident feed: warning: %s\n", err);
+		f->line_warned = ret > 0;
 		jsonw_line__reset(&f->line);
 	}
 	if (f->d.syslog) {

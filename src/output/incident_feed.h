@@ -31,7 +31,10 @@
 struct syslog5424;
 
 struct incident_feed_dest {
-	/* A JSON line (with its '\n') to keep; 0 or -errno with err set. */
+	/*
+	 * A JSON line (with its '\n') to keep: 0, > 0 kept but with a
+	 * warning in err (said once), or -errno with err set.
+	 */
 	int (*line)(void *ctx, const char *line, size_t len, char *err,
 		    size_t errlen);
 	void *line_ctx;			/* NULL line: no JSON lines */

@@ -31,7 +31,7 @@ static char dir[] = "/tmp/dp_unit_feed.XXXXXX";
 struct lines {
 	int n;
 	char last[8192];
-	int fail;		/* -errno to return */
+	int fail;		/* to return: -errno (refused), 1 (kept, warned) */
 };
 
 static int take_line(void *ctx, const char *line, size_t len, char *err,
@@ -39,7 +39,7 @@ static int take_line(void *ctx, const char *line, size_t len, char *err,
 {
 	struct lines *l = ctx;
 
-	if (l->fail) {
+	if (l->fail < 0) {
 		snprintf(err, errlen, "test: refused");
 		return l->fail;
 	}
@@ -48,7 +48,9 @@ static int take_line(void *ctx, const char *line, size_t len, char *err,
 	memcpy(l->last, line, len);
 	l->last[len] = '\0';
 	l->n++;
-	return 0;
+	if (l->fail > 0)
+		snprintf(err, errlen, "test: kept, not rotated");
+	return l->fail;
 }
 
 static struct incident incident(enum incident_state st,
@@ -188,6 +190,15 @@ static void feed__open_escalation_resolution_once_each(void **state)
 	assert_non_null(strstr(msg, "id=\"8\""));
 	assert_int_equal(incident_feed__failed(f), 1);
 	assert_int_equal(incident_feed__sent(f), 3);
+
+	/* Kept with a warning (a rotation failed): sent, not failed. */
+	lines.fail = 1;
+	inc = incident(INCIDENT_RESOLVED, INCIDENT_CRITICAL);
+	inc.id = 8;
+	assert_int_equal(sink.incident(sink.ctx, &w, &inc), 0);
+	assert_int_equal(lines.n, 4);
+	assert_int_equal(incident_feed__sent(f), 4);
+	assert_int_equal(incident_feed__failed(f), 1);
 
 	incident_feed__free(f);
 	syslog5424__close(d.syslog);

@@ -4,7 +4,9 @@
  * size, FILE moves to FILE.1 and so on, at most keep rotated files, the
  * oldest dropped; every file is at most the size (a line longer than it
  * alone); a short write (a full file system, here RLIMIT_FSIZE) leaves no
- * half line; modes 0600; a symlink or a group-writable file is refused.
+ * half line; a rotation that fails keeps the line (the file grows past
+ * its size, said in err); modes 0600; a symlink or a group-writable file
+ * is refused.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -194,6 +196,36 @@ static void rotating_log__short_write_leaves_no_half_line(void **state)
 	assert_int_equal(size, 200);
 }
 
+/* A rotation that fails keeps the line (the file grows past its size). */
+static void rotating_log__failed_rotation_keeps_the_line(void **state)
+{
+	struct rotating_log *lg;
+	char err[1024], line[60], p[400];
+	unsigned int first, last;
+	off_t size;
+
+	(void)state;
+	/* FILE.1 a non-empty directory: FILE cannot be renamed onto it. */
+	snprintf(p, sizeof(p), "%s.1", path);
+	assert_int_equal(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s.1/x", path);
+	assert_int_equal(close(creat(p, 0600)), 0);
+	lg = rotating_log__open(path, 100, 1, err, sizeof(err));
+	assert_non_null(lg);
+	make_line(line, sizeof(line), 1);
+	assert_int_equal(rotating_log__append(lg, line, sizeof(line), err,
+					      sizeof(err)), 0);
+	make_line(line, sizeof(line), 2);
+	assert_int_equal(rotating_log__append(lg, line, sizeof(line), err,
+					      sizeof(err)), 1);
+	assert_non_null(strstr(err, "cannot rotate"));
+	rotating_log__close(lg);
+	assert_int_equal(read_lines(path, sizeof(line), &first, &last, &size), 2);
+	assert_int_equal(size, 120);
+	snprintf(p, sizeof(p), "rm -rf '%s.1'", path);
+	assert_int_equal(system(p), 0);
+}
+
 static void rotating_log__refuses_symlink_and_shared_file(void **state)
 {
 	struct rotating_log *lg;
@@ -248,6 +280,7 @@ int main(void)
 		cmocka_unit_test_teardown(rotating_log__reopen_appends_and_rotates_by_rename, clean),
 		cmocka_unit_test_teardown(rotating_log__long_line_alone, clean),
 		cmocka_unit_test_teardown(rotating_log__short_write_leaves_no_half_line, clean),
+		cmocka_unit_test_teardown(rotating_log__failed_rotation_keeps_the_line, clean),
 		cmocka_unit_test_teardown(rotating_log__refuses_symlink_and_shared_file, clean),
 	};
 
