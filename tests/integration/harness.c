@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: MIT
 /* Integration test plumbing: child processes, output files, record sums. */
 #include <stdarg.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -177,6 +177,61 @@ char *harness__capture(const char *args, int *status)
 	*status = pclose(p);
 	*status = WIFEXITED(*status) ? WEXITSTATUS(*status) : -1;
 	return out;
+}
+
+/* All of f (popen'd or fopen'd), NUL-terminated, growing as needed. */
+static char *slurp(FILE *f)
+{
+	size_t cap = 1 << 16, len = 0, r;
+	char *out = malloc(cap);
+
+	assert_non_null(out);
+	while (f && (r = fread(out + len, 1, cap - len - 1, f)) > 0) {
+		len += r;
+		if (len + 1 == cap) {
+			cap *= 2;
+			out = realloc(out, cap);
+			assert_non_null(out);
+		}
+	}
+	out[len] = '\0';
+	return out;
+}
+
+char *harness__sh(const char *cmd, int *status)
+{
+	FILE *p = popen(cmd, "r");
+	char *out;
+
+	assert_non_null(p);
+	out = slurp(p);
+	*status = pclose(p);
+	*status = WIFEXITED(*status) ? WEXITSTATUS(*status) : -1;
+	return out;
+}
+
+char *harness__read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *out = slurp(f);
+
+	if (f)
+		fclose(f);
+	return out;
+}
+
+unsigned int harness__free_port(void)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(fd >= 0);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+	close(fd);
+	return ntohs(sa.sin_port);
 }
 
 void harness__cgroup2_mount(char *buf, size_t len)
@@ -355,62 +410,6 @@ int harness__is_incident(struct json_object *o)
 	       !strcmp(json_object_get_string(t), "incident");
 }
 
-char *harness__run_cmd(const char *cmd, int *status)
-{
-	size_t cap = 1 << 16, len = 0, r;
-	char *out = malloc(cap);
-	FILE *p = popen(cmd, "r");
-
-	assert_non_null(out);
-	assert_non_null(p);
-	while ((r = fread(out + len, 1, cap - len - 1, p)) > 0) {
-		len += r;
-		if (len + 1 == cap) {
-			cap *= 2;
-			out = realloc(out, cap);
-			assert_non_null(out);
-		}
-	}
-	out[len] = '\0';
-	*status = pclose(p);
-	return out;
-}
-
-char *harness__read_file(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	size_t cap = 1 << 16, len = 0, r;
-	char *out = malloc(cap);
-
-	assert_non_null(out);
-	while (f && (r = fread(out + len, 1, cap - len - 1, f)) > 0) {
-		len += r;
-		if (len + 1 == cap) {
-			cap *= 2;
-			out = realloc(out, cap);
-			assert_non_null(out);
-		}
-	}
-	if (f)
-		fclose(f);
-	out[len] = '\0';
-	return out;
-}
-
-unsigned int harness__free_port(void)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	socklen_t len = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	assert_true(fd >= 0);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
-	close(fd);
-	return ntohs(sa.sin_port);
-}
-
 pid_t harness__spawn_cmd(const char *log, char *const *argv)
 {
 	pid_t pid = fork();
@@ -501,7 +500,7 @@ unsigned int harness__start_server(const char *what, const char *log,
 		snprintf(cmd, sizeof(cmd), "curl -sf --max-time 10 -o /dev/null "
 			 "'http://127.0.0.1:%u%s'", port, ready_path);
 		for (;;) {
-			char *out = harness__run_cmd(cmd, &status);
+			char *out = harness__sh(cmd, &status);
 
 			free(out);
 			if (status == 0)

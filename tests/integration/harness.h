@@ -72,21 +72,43 @@ int harness__coupling_lines(const char *path, const char *feature,
  */
 char *harness__capture(const char *args, int *status);
 
-/*
- * Servers a test starts on loopback (Prometheus, Alertmanager, a webhook
- * receiver): a shell command's whole output, a file's, a free port,
- * spawning, waiting for an address or readiness. Every wait is bounded
- * polling, never a fixed sleep.
- */
+/* Whole output of a shell command (malloc'd); *status its exit status. */
+char *harness__sh(const char *cmd, int *status);
 
-/* Whole output of a shell command (malloc'd); *status its wait status. */
-char *harness__run_cmd(const char *cmd, int *status);
-
-/* The whole file, or "" when it does not exist yet (malloc'd). */
+/* The whole file, or "" when it does not exist (malloc'd). */
 char *harness__read_file(const char *path);
 
-/* A port the kernel just handed out on loopback. */
+/* A TCP port the kernel just handed out on loopback (free when picked). */
 unsigned int harness__free_port(void);
+
+/* Where cgroup v2 is mounted (fails the test when it is not). */
+void harness__cgroup2_mount(char *buf, size_t len);
+
+/*
+ * A cgroup v2 group of the test's own: creates <mount>/<name> (name must
+ * start with "dp", so tests/reset_host.sh can remove leftovers), its full
+ * path in path and its name as records show it ("/<name>") in record_name.
+ */
+void harness__cgroup_create(const char *name, char *path, size_t path_len,
+			    char *record_name, size_t record_len);
+
+/* Move pid (0: the caller) into the cgroup at path. */
+void harness__cgroup_join(const char *path, pid_t pid);
+
+/* Workloads for a forked child, until killed: ~20k syscalls per second of
+ * a fixed mix (getppid, read of /dev/zero, 1 ms sleeps)... */
+void harness__steady_syscalls(void) __attribute__((noreturn));
+/* ... and a tight openat/fstat/close loop on path. */
+void harness__file_storm(const char *path) __attribute__((noreturn));
+
+/* Kill whatever is left in the cgroup at path, then remove it. */
+void harness__cgroup_remove(const char *path);
+
+/*
+ * Servers a test starts on loopback (Prometheus, Alertmanager, a webhook
+ * receiver): spawning, waiting for an address or readiness, stopping.
+ * Every wait is bounded polling, never a fixed sleep.
+ */
 
 /* fork+execvp argv (PATH searched) with stdout and stderr to log. */
 pid_t harness__spawn_cmd(const char *log, char *const *argv);
@@ -111,28 +133,5 @@ unsigned int harness__start_server(const char *what, const char *log,
 
 /* SIGTERM pid (if > 0) and reap it; *pid = -1. */
 void harness__stop(pid_t *pid);
-
-/* Where cgroup v2 is mounted (fails the test when it is not). */
-void harness__cgroup2_mount(char *buf, size_t len);
-
-/*
- * A cgroup v2 group of the test's own: creates <mount>/<name> (name must
- * start with "dp", so tests/reset_host.sh can remove leftovers), its full
- * path in path and its name as records show it ("/<name>") in record_name.
- */
-void harness__cgroup_create(const char *name, char *path, size_t path_len,
-			    char *record_name, size_t record_len);
-
-/* Move pid (0: the caller) into the cgroup at path. */
-void harness__cgroup_join(const char *path, pid_t pid);
-
-/* Workloads for a forked child, until killed: ~20k syscalls per second of
- * a fixed mix (getppid, read of /dev/zero, 1 ms sleeps)... */
-void harness__steady_syscalls(void) __attribute__((noreturn));
-/* ... and a tight openat/fstat/close loop on path. */
-void harness__file_storm(const char *path) __attribute__((noreturn));
-
-/* Kill whatever is left in the cgroup at path, then remove it. */
-void harness__cgroup_remove(const char *path);
 
 #endif

@@ -194,7 +194,7 @@ static void incident_outputs__storm_logged_and_sent_to_syslog(void **state)
 	}
 	assert_int_equal(fclose(f), 0);
 	snprintf(cmd, sizeof(cmd), "python3 tests/unit/rfc5424.py < '%s'", msgs);
-	parsed = harness__run_cmd(cmd, &status);
+	parsed = harness__sh(cmd, &status);
 	if (status)
 		fail_msg("syslog messages do not parse as RFC 5424:\n%s", parsed);
 	snprintf(needle, sizeof(needle), "\tdriftprobe@32473\tid=%lld\t"

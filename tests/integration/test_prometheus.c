@@ -64,7 +64,7 @@ static char *wait_body(const char *url, const char *needle, pid_t pid,
 	snprintf(cmd, sizeof(cmd), "curl -sf --max-time 10 '%s'", url);
 	for (;;) {
 		int status;
-		char *body = harness__run_cmd(cmd, &status);
+		char *body = harness__sh(cmd, &status);
 
 		if (status == 0 && strstr(body, needle))
 			return body;
@@ -107,7 +107,7 @@ static void check_live_exposition(const char *text, const char *path)
 	fputs(text, f);
 	assert_int_equal(fclose(f), 0);
 	snprintf(cmd, sizeof(cmd), "promtool check metrics < '%s' 2>&1", path);
-	out = harness__run_cmd(cmd, &status);
+	out = harness__sh(cmd, &status);
 	if (status)
 		fail_msg("promtool check metrics on the live scrape:\n%s", out);
 	free(out);
@@ -201,7 +201,7 @@ static json_object *query(unsigned int port, const char *promql,
 	snprintf(cmd, sizeof(cmd), "curl -sf --max-time 10 -G "
 		 "'http://127.0.0.1:%u/api/v1/query' --data-urlencode "
 		 "'query=%s'", port, promql);
-	body = harness__run_cmd(cmd, &status);
+	body = harness__sh(cmd, &status);
 	*doc = status ? NULL : json_tokener_parse(body);
 	free(body);
 	if (!*doc)
