@@ -100,15 +100,17 @@ const char *incident_severity__name(enum incident_severity s)
 const char *incident__feature_list(const struct incident *inc, size_t max,
 				   char *buf, size_t len)
 {
-	size_t o = 0;
+	size_t o = 0, n = inc->nmembers < max ? inc->nmembers : max;
 
 	if (!len)
 		return buf;
 	buf[0] = '\0';
-	for (size_t i = 0; i < inc->nmembers && i <= max && o < len; i++)
+	for (size_t i = 0; i < n && o < len; i++)
 		o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? "," : "",
-				      i < max ? feature_table[inc->members[i].feature].name
-					      : "\xe2\x80\xa6");	/* … */
+				      feature_table[inc->members[i].feature].name);
+	/* more anomalous features than named: ",…" */
+	if ((inc->nmembers > n || inc->nanomalous > n) && o < len)
+		snprintf(buf + o, len - o, ",\xe2\x80\xa6");
 	return buf;
 }
 

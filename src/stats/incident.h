@@ -125,8 +125,9 @@ struct incident {
 
 /*
  * The incident's names as alerts and SIEM records carry them: its member
- * features, in its order, comma-separated, at most max of them and then
- * ",…" ("net.dport,syscall.id"); and its leader culprit (else the first)
+ * features, in its order, comma-separated, at most max of them, then ",…"
+ * when it has more anomalous ("net.dport,syscall.id"); and its leader
+ * culprit (else the first)
  * as "comm[pid]", "" when it has none. Into buf (cut to fit len); buf.
  */
 #define INCIDENT_LIST_FEATURES	4
