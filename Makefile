@@ -216,7 +216,8 @@ test-valgrind: $(BIN)
 
 # ---- ecosystem: install, contrib/ files, man page ------------------------
 # make install [PREFIX=/usr/local] [DESTDIR=...]: binary, man page, systemd
-# unit, alert rules and dashboard; the config only if none is there yet.
+# unit, alert rules (linking the installed runbook), runbook, dashboard,
+# Alertmanager example; the config only if none is there yet.
 PREFIX     ?= /usr/local
 SBINDIR    ?= $(PREFIX)/sbin
 MANDIR     ?= $(PREFIX)/share/man
@@ -233,8 +234,11 @@ install: $(BIN)
 	$(Q)install -d -m 0700 $(DESTDIR)$(SYSCONFDIR)/driftprobe $(DESTDIR)$(STATEDIR)
 	$(Q)install -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/driftprobe
 	$(Q)install -m 0644 driftprobe.8 $(DESTDIR)$(MANDIR)/man8/driftprobe.8
-	$(Q)install -m 0644 contrib/prometheus/alerts.yml \
-		contrib/grafana/driftprobe.json $(DESTDIR)$(DATADIR)/
+	$(Q)install -m 0644 contrib/grafana/driftprobe.json contrib/RUNBOOK.md \
+		contrib/alertmanager/alertmanager.yml $(DESTDIR)$(DATADIR)/
+	$(Q)sed 's|file:///usr/local/share/driftprobe/|file://$(DATADIR)/|' \
+		contrib/prometheus/alerts.yml > $(OUTPUT)/alerts.yml
+	$(Q)install -m 0644 $(OUTPUT)/alerts.yml $(DESTDIR)$(DATADIR)/
 	$(Q)sed 's|@SBINDIR@|$(SBINDIR)|' contrib/systemd/driftprobe.service.in \
 		> $(OUTPUT)/driftprobe.service
 	$(Q)install -m 0644 $(OUTPUT)/driftprobe.service $(DESTDIR)$(UNITDIR)/
@@ -246,7 +250,8 @@ uninstall:
 	$(Q)rm -f $(DESTDIR)$(SBINDIR)/driftprobe \
 		$(DESTDIR)$(MANDIR)/man8/driftprobe.8 \
 		$(DESTDIR)$(UNITDIR)/driftprobe.service \
-		$(DESTDIR)$(DATADIR)/alerts.yml $(DESTDIR)$(DATADIR)/driftprobe.json
+		$(DESTDIR)$(DATADIR)/alerts.yml $(DESTDIR)$(DATADIR)/driftprobe.json \
+		$(DESTDIR)$(DATADIR)/RUNBOOK.md $(DESTDIR)$(DATADIR)/alertmanager.yml
 	$(Q)rmdir $(DESTDIR)$(DATADIR) 2>/dev/null || true
 
 ecosystem: $(BIN)

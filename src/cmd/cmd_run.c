@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "config.h"
 #include "exporter.h"
+#include "incident_outputs.h"
 #include "live.h"
 #include "metrics.h"
 #include "report.h"
@@ -30,6 +31,7 @@ struct run_opts {
 	struct live_opts live;
 	struct detector_opts det;
 	struct metrics_opts metrics;	/* with --listen */
+	struct incident_output_opts incidents;
 	const char *baseline_path, *save_path, *record_path, *listen;
 	const char *persist_path;
 	double learn_s;
@@ -49,6 +51,7 @@ struct run_state {
 	struct baseline *baseline;
 	struct analyzer *analyzer;	/* once judging */
 	struct report *report;
+	struct incident_outputs incidents;	/* --incident-log, --syslog */
 };
 
 enum {
@@ -141,6 +144,7 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &a->det;
 		state->child_inputs[1] = &a->live;
+		state->child_inputs[2] = &a->incidents;
 		return 0;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
@@ -188,6 +192,7 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 static const struct argp_child run_children[] = {
 	{ &cli__detector_argp, 0, "Detection:", 1 },
 	{ &live__argp, 0, NULL, 0 },
+	{ &incident_outputs__argp, 0, "Incident outputs (for SIEMs):", 2 },
 	{},
 };
 
@@ -200,7 +205,8 @@ static const struct argp run_argp = {
 	"  driftprobe run --learn 600 --save-baseline /var/lib/driftprobe/baseline.json\n"
 	"  driftprobe run --baseline /var/lib/driftprobe/baseline.json --json\n"
 	"  driftprobe run --listen 9811                    # /metrics on loopback\n"
-	"  driftprobe run --persist-baseline /var/lib/driftprobe/baseline.json",
+	"  driftprobe run --persist-baseline /var/lib/driftprobe/baseline.json\n"
+	"  driftprobe run --syslog --incident-log /var/log/driftprobe/incidents.jsonl",
 	run_children, NULL, NULL,
 };
 
@@ -246,6 +252,8 @@ static int start_analyzing(struct run_state *a)
 		sink = metrics__sink(a->metrics);
 		analyzer__add_sink(a->analyzer, &sink);
 	}
+	if (incident_outputs__sink(&a->incidents, &sink))
+		analyzer__add_sink(a->analyzer, &sink);
 	a->phase = RUN_JUDGING;
 	return 0;
 }
@@ -400,6 +408,15 @@ static int check_files(const struct run_opts *o, const struct config_args *ca)
 			   "a different file", o->record_path, bl);
 		return -EINVAL;
 	}
+	if (o->incidents.log_path &&
+	    ((bl && cli__same_file(o->incidents.log_path, bl)) ||
+	     (o->record_path &&
+	      cli__same_file(o->incidents.log_path, o->record_path)))) {
+		cli__error("--incident-log %s: is the baseline or --record "
+			   "file too; expected a file of its own",
+			   o->incidents.log_path);
+		return -EINVAL;
+	}
 	if (o->save_path && safe_file__check_dest(o->save_path,
 						  "a baseline file", err,
 						  sizeof(err))) {
@@ -456,6 +473,10 @@ int cmd_run(int argc, char **argv)
 			goto cleanup;
 		ret = EXIT_RUNTIME;
 	}
+	ret = incident_outputs__open(&a.incidents, &o.incidents, &ca);
+	if (ret != EXIT_OK)
+		goto cleanup;
+	ret = EXIT_RUNTIME;
 	if (a.baseline) {
 		if (start_analyzing(&a))
 			goto cleanup;
@@ -486,6 +507,7 @@ cleanup:
 	metrics__free(a.metrics);
 	report__free(a.report);
 	analyzer__free(a.analyzer);
+	incident_outputs__close(&a.incidents);
 	baseline__free(a.baseline);
 	baseline_builder__free(a.builder);
 	config__release(&ca);

@@ -34,7 +34,6 @@
 
 #define VERDICTS 3	/* enum verdict */
 #define QUANTILES 2	/* of latencies: 0.5, 0.99 */
-#define INCIDENT_FEATURES_SHOWN 4	/* in incident_active's features */
 
 /* The latency quantiles exported, and their label values. */
 static const double quantiles[QUANTILES] = { 0.5, 0.99 };
@@ -412,55 +411,21 @@ static int metrics__on_analysis(void *ctx, const struct window *w,
 	return metrics__analysis(m, f, cgroup, an, cv);
 }
 
-/*
- * The member features, comma-separated in the incident's order, at most
- * INCIDENT_FEATURES_SHOWN of them, then ",…" when it has more anomalous.
- */
-static char *incident_features(const struct incident *inc)
-{
-	char buf[INCIDENT_FEATURES_SHOWN * 32 + 8] = "";
-	size_t len = 0, n = inc->nmembers;
-
-	if (n > INCIDENT_FEATURES_SHOWN)
-		n = INCIDENT_FEATURES_SHOWN;
-	for (size_t i = 0; i < n && len < sizeof(buf); i++)
-		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s",
-					i ? "," : "",
-					feature_table[inc->members[i].feature].name);
-	if ((inc->nanomalous > n || inc->nmembers > n) && len < sizeof(buf))
-		snprintf(buf + len, sizeof(buf) - len, ",\u2026");
-	return strdup(buf);
-}
-
-/* The leader culprit, else the first, as comm[pid]; "" with none. */
-static char *incident_culprit(const struct incident *inc)
-{
-	const struct incident_culprit *c = inc->nculprits ? &inc->culprits[0]
-							  : NULL;
-	char *text;
-
-	for (size_t i = 0; i < inc->nculprits; i++)
-		if (inc->culprits[i].leader) {
-			c = &inc->culprits[i];
-			break;
-		}
-	if (!c)
-		return strdup("");
-	if (asprintf(&text, "%s[%u]", c->comm, (unsigned int)c->pid) < 0)
-		return NULL;
-	return text;
-}
-
 /* A row for inc, its labels as of now; 0 or -ENOMEM (nothing kept). */
 static int open_row__init(struct open_row *r, const char *host,
 			  const struct incident *inc)
 {
+	char features[INCIDENT_LIST_FEATURES * 32 + 8];
+	char culprit[INCIDENT_COMM_LEN + 16];
+
 	*r = (struct open_row){
 		.id = inc->id,
 		.cgroup = strdup(inc->cgroup),
 		.host = strdup(host ? host : ""),
-		.features = incident_features(inc),
-		.culprit = incident_culprit(inc),
+		.features = strdup(incident__feature_list(inc,
+				INCIDENT_LIST_FEATURES, features, sizeof(features))),
+		.culprit = strdup(incident__culprit_name(inc, culprit,
+							  sizeof(culprit))),
 	};
 	if (r->cgroup && r->host && r->features && r->culprit)
 		return 0;

@@ -13,6 +13,7 @@
 #include "feature.h"
 #include "headline.h"
 #include "incident.h"
+#include "incident_json.h"
 #include "jsonw.h"
 #include "liveview.h"
 #include "reason.h"
@@ -158,30 +159,15 @@ static const char *bin_exemplar(const struct window_hist *h, uint32_t bin)
 	return h ? window_hist__exemplar(h, bin) : NULL;
 }
 
-/* {"bin":..,"label":..,["exemplars":..,]"baseline_p":..,..} */
+/* A moved bin of an analysis line, its label from the report's cache. */
 static void write_json_top(struct report *r, enum dp_feature_id f,
 			   const struct window_hist *h,
 			   const struct bin_contribution *c)
 {
-	const char *ex = bin_exemplar(h, c->bin);
-	struct jsonw_line *l = &r->line;
 	char buf[REPORT_LABEL_LEN];
 
-	jsonw_line__raw(l, "{\"bin\":");
-	jsonw_line__u64(l, c->bin);
-	jsonw_line__raw(l, ",\"label\":");
-	jsonw_line__string(l, bin_label(r, f, c->bin, buf));
-	if (ex) {
-		jsonw_line__raw(l, ",\"exemplars\":");
-		jsonw_line__string(l, ex);
-	}
-	jsonw_line__raw(l, ",\"baseline_p\":");
-	jsonw_line__number(l, c->baseline_p);
-	jsonw_line__raw(l, ",\"window_p\":");
-	jsonw_line__number(l, c->window_p);
-	jsonw_line__raw(l, ",\"contribution\":");
-	jsonw_line__number(l, c->contribution);
-	jsonw_line__raw(l, "}");
+	incident_json__bin(&r->line, bin_label(r, f, c->bin, buf),
+			   bin_exemplar(h, c->bin), c);
 }
 
 static void write_json(struct report *r, const struct window *w,
@@ -469,74 +455,8 @@ static int report__new_series(void *ctx, const struct window *w,
 static void write_json_incident(struct report *r, const struct window *w,
 				const struct incident *inc)
 {
-	struct jsonw_line *l = &r->line;
-	char head[64], hl[HEADLINE_LEN];
-
-	snprintf(head, sizeof(head), "{\"type\":\"incident\",\"ts\":%.3f",
-		 w->ts);
-	jsonw_line__raw(l, head);
-	jsonw_line__raw(l, ",\"host\":");
-	jsonw_line__string(l, w->host);
-	jsonw_line__raw(l, ",\"cgroup\":");
-	jsonw_line__string(l, inc->cgroup);
-	jsonw_line__raw(l, ",\"id\":");
-	jsonw_line__u64(l, inc->id);
-	jsonw_line__raw(l, ",\"state\":");
-	jsonw_line__string(l, incident_state__name(inc->state));
-	jsonw_line__raw(l, ",\"severity\":");
-	jsonw_line__string(l, incident_severity__name(inc->severity));
-	json_value(l, ",\"score\":", inc->score, 0, 0);
-	json_value(l, ",\"threshold\":", inc->threshold, 0, 0);
-	jsonw_line__raw(l, ",\"windows\":");
-	jsonw_line__u64(l, inc->windows);
-	snprintf(head, sizeof(head), ",\"opened_ts\":%.3f", inc->opened_ts);
-	jsonw_line__raw(l, head);
-	jsonw_line__raw(l, ",\"headline\":");
-	jsonw_line__string(l, headline__format(inc, hl, sizeof(hl)));
-	jsonw_line__raw(l, ",\"anomalous_features\":");
-	jsonw_line__u64(l, inc->nanomalous);
-	jsonw_line__raw(l, ",\"features\":[");
-	for (size_t i = 0; i < inc->nmembers; i++) {
-		const struct incident_member *m = &inc->members[i];
-
-		jsonw_line__raw(l, i ? ",{\"feature\":" : "{\"feature\":");
-		jsonw_line__string(l, feature_table[m->feature].name);
-		json_value(l, ",\"score\":", m->score, 0, 0);
-		json_value(l, ",\"threshold\":", m->threshold, 0, 0);
-		json_value(l, ",\"critical\":", m->critical, 0, 0);
-		jsonw_line__raw(l, ",\"top\":[");
-		for (size_t j = 0; j < m->ntop; j++) {
-			if (j)
-				jsonw_line__raw(l, ",");
-			write_json_top(r, m->feature, m->h, &m->top[j]);
-		}
-		jsonw_line__raw(l, "]}");
-	}
-	jsonw_line__raw(l, "],\"culprits\":[");
-	for (size_t i = 0; i < inc->nculprits; i++) {
-		const struct incident_culprit *c = &inc->culprits[i];
-
-		jsonw_line__raw(l, i ? ",{\"pid\":" : "{\"pid\":");
-		jsonw_line__u64(l, c->pid);
-		if (c->ppid) {
-			jsonw_line__raw(l, ",\"ppid\":");
-			jsonw_line__u64(l, c->ppid);
-		}
-		jsonw_line__raw(l, ",\"comm\":");
-		jsonw_line__string(l, c->comm);
-		jsonw_line__raw(l, ",\"samples\":");
-		jsonw_line__u64(l, c->samples);
-		jsonw_line__raw(l, ",\"moved_samples\":");
-		jsonw_line__u64(l, c->moved_samples);
-		jsonw_line__raw(l, c->new_pid ? ",\"new\":true" : ",\"new\":false");
-		jsonw_line__raw(l, c->new_comm ? ",\"new_comm\":true" :
-				",\"new_comm\":false");
-		jsonw_line__raw(l, c->leader ? ",\"role\":\"leader\"}" :
-				c->child ? ",\"role\":\"child\"}" :
-				",\"role\":\"other\"}");
-	}
-	jsonw_line__raw(l, "]}\n");
-	jsonw_line__flush(l, r->dest);
+	incident_json__line(&r->line, w, inc);
+	jsonw_line__flush(&r->line, r->dest);
 }
 
 /* "4242 curl ~1200, new (leader); 4243 tar ~800, new (child)" */

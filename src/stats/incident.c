@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* One incident per event: fusion, life cycle and culprits; see incident.h. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "fc_table.h"
@@ -94,6 +95,41 @@ const char *incident_state__name(enum incident_state s)
 const char *incident_severity__name(enum incident_severity s)
 {
 	return s == INCIDENT_CRITICAL ? "critical" : "warning";
+}
+
+const char *incident__feature_list(const struct incident *inc, size_t max,
+				   char *buf, size_t len)
+{
+	size_t o = 0, n = inc->nmembers < max ? inc->nmembers : max;
+
+	if (!len)
+		return buf;
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && o < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? "," : "",
+				      feature_table[inc->members[i].feature].name);
+	/* more anomalous features than named: ",…" */
+	if ((inc->nmembers > n || inc->nanomalous > n) && o < len)
+		snprintf(buf + o, len - o, ",\xe2\x80\xa6");
+	return buf;
+}
+
+const char *incident__culprit_name(const struct incident *inc, char *buf,
+				   size_t len)
+{
+	const struct incident_culprit *c = inc->nculprits ? &inc->culprits[0]
+							  : NULL;
+
+	for (size_t i = 0; i < inc->nculprits; i++)
+		if (inc->culprits[i].leader) {
+			c = &inc->culprits[i];
+			break;
+		}
+	if (c)
+		snprintf(buf, len, "%s[%u]", c->comm, c->pid);
+	else if (len)
+		buf[0] = '\0';
+	return buf;
 }
 
 double incident__ratio(double score, double threshold)

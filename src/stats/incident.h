@@ -123,6 +123,19 @@ struct incident {
 	struct incident_culprit culprits[INCIDENT_MAX_CULPRITS];
 };
 
+/*
+ * The incident's names as alerts and SIEM records carry them: its member
+ * features, in its order, comma-separated, at most max of them, then ",…"
+ * when it has more anomalous ("net.dport,syscall.id"); and its leader
+ * culprit (else the first)
+ * as "comm[pid]", "" when it has none. Into buf (cut to fit len); buf.
+ */
+#define INCIDENT_LIST_FEATURES	4
+const char *incident__feature_list(const struct incident *inc, size_t max,
+				   char *buf, size_t len);
+const char *incident__culprit_name(const struct incident *inc, char *buf,
+				   size_t len);
+
 /* score / threshold, with a threshold <= 0 ranking by score alone. */
 double incident__ratio(double score, double threshold);
 

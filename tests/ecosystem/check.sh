@@ -3,8 +3,12 @@
 # from the repository root (root needed for the config smoke run, which
 # attaches the probe for a fraction of a second):
 #   - alert rules: promtool check rules, and promtool test rules (each
-#     alert fires when it should, with its labels and annotations);
+#     alert fires when it should, with its labels and annotations); each
+#     runbook_url names a section of contrib/RUNBOOK.md, which has one per
+#     feature family;
+#   - the Alertmanager example: amtool check-config, severity routes;
 #   - Grafana dashboard: unique ids and refIds, layout, data source;
+#   - Kubernetes manifests: parse, least privilege, mounts, config keys;
 #   - man page: renders without a single warning, and names every long
 #     option that each command's --help lists;
 #   - systemd unit: systemd-analyze verify says nothing, and its
@@ -41,17 +45,67 @@ else
 	fail "promtool test rules: $(cat "$tmp/out")"
 fi
 
+# Every runbook_url of the rules, with each anchor the incident rule can
+# make (a feature family), names a section of contrib/RUNBOOK.md.
+if python3 - contrib/prometheus/alerts.yml contrib/RUNBOOK.md >"$tmp/out" 2>&1 <<'PY'
+import re, sys
+rules, runbook = open(sys.argv[1]).read(), open(sys.argv[2]).read()
+ids = set(re.findall(r'<a id="([a-z-]+)"></a>', runbook))
+urls = re.findall(r"runbook_url: '([^']*)'", rules)
+assert len(urls) == 5, urls
+for u in urls:
+    assert u.startswith("file:///usr/local/share/driftprobe/RUNBOOK.md#"), u
+    a = u.split("#", 1)[1]
+    if "{{" not in a:
+        assert a in ids, ("no runbook section", a)
+for fam in ["syscall", "net", "tcp", "proc", "sched", "block", "incident"]:
+    assert fam in ids, ("no runbook section for", fam)
+PY
+then
+	ok "every runbook_url of alerts.yml names a section of contrib/RUNBOOK.md"
+else
+	fail "runbook links: $(cat "$tmp/out")"
+fi
+# Each feature family driftprobe has gets a runbook section.
+for fam in $($DP features | sed -n 's/^\([a-z]*\)\.[a-z_]* .*/\1/p' | sort -u); do
+	grep -q "<a id=\"$fam\"></a>" contrib/RUNBOOK.md ||
+		fail "contrib/RUNBOOK.md has no section for the $fam features"
+done
+ok "contrib/RUNBOOK.md has a section per feature family"
+
+# ---- Alertmanager example: valid, and routes each severity ----------------
+am=contrib/alertmanager/alertmanager.yml
+if amtool check-config "$am" >"$tmp/out" 2>&1; then
+	ok "amtool check-config $am"
+else
+	fail "amtool check-config: $(cat "$tmp/out")"
+fi
+for route in critical:driftprobe-page warning:driftprobe-ticket \
+	info:driftprobe-chat none:driftprobe-default; do
+	got=$(amtool config routes test --config.file="$am" \
+		alertname=DriftprobeIncident severity="${route%%:*}" 2>/dev/null)
+	[ "$got" = "${route#*:}" ] ||
+		fail "$am routes severity=${route%%:*} to '$got', want ${route#*:}"
+done
+ok "$am routes critical, warning and info apart"
+
 # ---- Grafana dashboard (its queries run against a real Prometheus in
-# tests/integration/test_prometheus.c; here: what Grafana itself needs) ----
-if python3 - contrib/grafana/driftprobe.json >"$tmp/out" 2>&1 <<'PY'
-import json, sys
+# tests/integration/test_prometheus.c; here: what Grafana itself needs,
+# the panels people use, and every metric name it or the alert rules
+# query is a family driftprobe exports (a name src/output/metrics.c
+# writes) and documents (driftprobe.8); test_prometheus.c checks them
+# against a live scrape) ----
+if python3 - contrib/grafana/driftprobe.json contrib/prometheus/alerts.yml \
+	src/output/metrics.c driftprobe.8 >"$tmp/out" 2>&1 <<'PY'
+import json, re, sys
 d = json.load(open(sys.argv[1]))
 assert d.get("uid") and d.get("title"), "uid and title"
 names = {v["name"] for v in d["templating"]["list"]}
-assert {"datasource", "instance", "feature"} <= names, names
+assert {"datasource", "instance", "feature", "workload"} <= names, names
 panels = d["panels"]
 ids = [p["id"] for p in panels]
 assert len(ids) == len(set(ids)), "duplicate panel ids"
+exprs = [v["definition"] for v in d["templating"]["list"] if "definition" in v]
 for p in panels:
     g = p["gridPos"]
     assert 0 <= g["x"] and g["x"] + g["w"] <= 24, ("gridPos", p["title"])
@@ -61,11 +115,73 @@ for p in panels:
     refs = [t["refId"] for t in p["targets"]]
     assert refs and len(refs) == len(set(refs)), ("refIds", p["title"])
     assert all(t["expr"].strip() for t in p["targets"]), p["title"]
+    exprs += [t["expr"] for t in p["targets"]]
+# The panels of issue 22: incidents, top features, latency percentiles,
+# sample counts with the MI interval.
+every = "\n".join(exprs)
+for need in ["driftprobe_incident_active", "driftprobe_feature_max_score",
+             "driftprobe_workload_score_ratio", 'quantile="0.5"',
+             'quantile="0.99"', "driftprobe_window_events",
+             'estimate="ci_low"', 'estimate="ci_high"', "topk("]:
+    assert need in every, ("no panel queries", need)
+exprs += re.findall(r"expr: (.*)", open(sys.argv[2]).read())
+used = set(re.findall(r"\b(driftprobe_[a-z_]+)", "\n".join(exprs)))
+# A family's name (without the prefix) is a string of the exporter's.
+exporter = open(sys.argv[3]).read()
+missing = sorted(n for n in used if '"%s"' % n[len("driftprobe_"):]
+                 not in exporter)
+assert not missing, ("queried but not exported by metrics.c", missing)
+man = open(sys.argv[4]).read()
+undocumented = sorted(n for n in used
+                      if not re.search(r"^\.BR? .*\b%s\b" % n, man, re.M))
+assert not undocumented, ("queried but not in driftprobe.8", undocumented)
+print(len(used), "metric names queried")
 PY
 then
-	ok "contrib/grafana/driftprobe.json is a well-formed dashboard"
+	ok "contrib/grafana/driftprobe.json is a well-formed dashboard; $(cat "$tmp/out")"
 else
 	fail "grafana dashboard: $(cat "$tmp/out")"
+fi
+
+# ---- Kubernetes manifests: they parse, the DaemonSet keeps least
+# privilege (not privileged, all capabilities dropped but BPF, PERFMON,
+# SYS_RESOURCE, read-only root), mounts what the probe reads and keeps,
+# and its config's keys are options of `run` ----
+$DP run --help >"$tmp/run-help"
+if python3 - contrib/kubernetes/daemonset.yaml contrib/kubernetes/configmap.yaml \
+	"$tmp/run-help" >"$tmp/out" 2>&1 <<'PY'
+import re, sys, yaml
+docs = [d for f in sys.argv[1:3] for d in yaml.safe_load_all(open(f))]
+kinds = {d["kind"]: d for d in docs}
+assert {"DaemonSet", "ConfigMap", "Secret", "ServiceAccount"} <= set(kinds), kinds
+spec = kinds["DaemonSet"]["spec"]["template"]["spec"]
+(c,) = spec["containers"]
+sc = c["securityContext"]
+assert sc.get("privileged") is False, "privileged"
+assert sc.get("allowPrivilegeEscalation") is False
+assert sc.get("readOnlyRootFilesystem") is True
+assert sc["capabilities"]["drop"] == ["ALL"], sc["capabilities"]
+assert sorted(sc["capabilities"]["add"]) == ["BPF", "PERFMON", "SYS_RESOURCE"], sc
+mounts = {m["mountPath"]: m for m in c["volumeMounts"]}
+for path in ["/sys/fs/cgroup", "/sys/kernel/btf", "/sys/kernel/tracing"]:
+    assert mounts[path].get("readOnly") is True, path
+volumes = {v["name"]: v for v in spec["volumes"]}
+assert volumes[mounts["/var/lib/driftprobe"]["name"]]["hostPath"]
+assert volumes[mounts["/etc/driftprobe/driftprobe.conf"]["name"]]["configMap"]
+assert volumes[mounts["/etc/driftprobe/web"]["name"]]["secret"]
+conf = kinds["ConfigMap"]["data"]["driftprobe.conf"]
+options = set(re.findall(r"--([a-z][a-z-]*)", open(sys.argv[3]).read()))
+for line in conf.splitlines():
+    line = line.strip()
+    if line and not line.startswith("#"):
+        key = line.split("=", 1)[0].strip()
+        assert key in options, ("config key is not an option of run", key)
+assert "--config" in c["args"] and "/etc/driftprobe/driftprobe.conf" in c["args"]
+PY
+then
+	ok "contrib/kubernetes: manifests parse, least privilege, mounts, config keys"
+else
+	fail "kubernetes manifests: $(cat "$tmp/out")"
 fi
 
 # ---- man page ----------------------------------------------------------------
@@ -166,6 +282,11 @@ check_file /usr/local/share/man/man8/driftprobe.8 644
 check_file /usr/local/lib/systemd/system/driftprobe.service 644
 check_file /usr/local/share/driftprobe/alerts.yml 644
 check_file /usr/local/share/driftprobe/driftprobe.json 644
+check_file /usr/local/share/driftprobe/RUNBOOK.md 644
+check_file /usr/local/share/driftprobe/alertmanager.yml 644
+grep -q "runbook_url: 'file:///usr/local/share/driftprobe/RUNBOOK.md#" \
+	"$dest/usr/local/share/driftprobe/alerts.yml" ||
+	fail "installed alerts.yml does not link the installed runbook"
 check_file /etc/driftprobe/driftprobe.conf 600
 [ "$(stat -c %a "$dest/var/lib/driftprobe")" = 700 ] ||
 	fail "make install: /var/lib/driftprobe not a 0700 directory"

@@ -3,12 +3,15 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -174,6 +177,61 @@ char *harness__capture(const char *args, int *status)
 	*status = pclose(p);
 	*status = WIFEXITED(*status) ? WEXITSTATUS(*status) : -1;
 	return out;
+}
+
+/* All of f (popen'd or fopen'd), NUL-terminated, growing as needed. */
+static char *slurp(FILE *f)
+{
+	size_t cap = 1 << 16, len = 0, r;
+	char *out = malloc(cap);
+
+	assert_non_null(out);
+	while (f && (r = fread(out + len, 1, cap - len - 1, f)) > 0) {
+		len += r;
+		if (len + 1 == cap) {
+			cap *= 2;
+			out = realloc(out, cap);
+			assert_non_null(out);
+		}
+	}
+	out[len] = '\0';
+	return out;
+}
+
+char *harness__sh(const char *cmd, int *status)
+{
+	FILE *p = popen(cmd, "r");
+	char *out;
+
+	assert_non_null(p);
+	out = slurp(p);
+	*status = pclose(p);
+	*status = WIFEXITED(*status) ? WEXITSTATUS(*status) : -1;
+	return out;
+}
+
+char *harness__read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *out = slurp(f);
+
+	if (f)
+		fclose(f);
+	return out;
+}
+
+unsigned int harness__free_port(void)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(fd >= 0);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+	close(fd);
+	return ntohs(sa.sin_port);
 }
 
 void harness__cgroup2_mount(char *buf, size_t len)
@@ -350,4 +408,126 @@ int harness__is_incident(struct json_object *o)
 
 	return json_object_object_get_ex(o, "type", &t) &&
 	       !strcmp(json_object_get_string(t), "incident");
+}
+
+pid_t harness__spawn_cmd(const char *log, char *const *argv)
+{
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+			_exit(127);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Fail (with its log) if pid has exited; *pid = -1 then. */
+static void fail_if_exited(pid_t *pid, const char *what, const char *log)
+{
+	int status;
+
+	if (waitpid(*pid, &status, WNOHANG) == *pid) {
+		char *text = harness__read_file(log);
+
+		*pid = -1;
+		fail_msg("%s exited early (status 0x%x); its log:\n%s", what,
+			 status, text);
+	}
+}
+
+void harness__probe_address(pid_t pid, const char *log, char *addr,
+			    size_t len, double timeout_s)
+{
+	double end = now() + timeout_s;
+
+	for (;;) {
+		char *text = harness__read_file(log), *p, got[64];
+
+		p = strstr(text, "serving metrics at http://");
+		if (p && sscanf(p, "serving metrics at http://%63[^/]", got) == 1 &&
+		    strlen(got) < len) {
+			snprintf(addr, len, "%s", got);
+			free(text);
+			return;
+		}
+		free(text);
+		fail_if_exited(&pid, "driftprobe", log);
+		if (now() > end)
+			fail_msg("driftprobe did not report its address in %.0f s",
+				 timeout_s);
+		usleep(50000);
+	}
+}
+
+/* arg with "{port}" replaced by port (malloc'd). */
+static char *with_port(const char *arg, unsigned int port)
+{
+	const char *at = strstr(arg, "{port}");
+	char *out;
+
+	if (!at)
+		out = strdup(arg);
+	else if (asprintf(&out, "%.*s%u%s", (int)(at - arg), arg, port,
+			  at + 6) < 0)
+		out = NULL;
+	assert_non_null(out);
+	return out;
+}
+
+unsigned int harness__start_server(const char *what, const char *log,
+				   const char *ready_path,
+				   const char *const *argv, pid_t *pid,
+				   double timeout_s)
+{
+	for (int attempt = 1;; attempt++) {
+		unsigned int port = harness__free_port();
+		double end = now() + timeout_s;
+		char *args[32], cmd[512];
+		size_t n = 0;
+		int status;
+
+		for (; argv[n] && n < 31; n++)
+			args[n] = with_port(argv[n], port);
+		args[n] = NULL;
+		*pid = harness__spawn_cmd(log, args);
+		for (size_t i = 0; i < n; i++)
+			free(args[i]);
+		snprintf(cmd, sizeof(cmd), "curl -sf --max-time 10 -o /dev/null "
+			 "'http://127.0.0.1:%u%s'", port, ready_path);
+		for (;;) {
+			char *out = harness__sh(cmd, &status);
+
+			free(out);
+			if (status == 0)
+				return port;
+			if (waitpid(*pid, &status, WNOHANG) == *pid)
+				break;
+			if (now() > end)
+				fail_msg("%s not ready after %.0f s; see %s",
+					 what, timeout_s, log);
+			usleep(250000);
+		}
+		*pid = -1;
+		if (attempt == 3) {
+			char *text = harness__read_file(log);
+
+			fail_msg("%s exited 3 times; last log:\n%s", what, text);
+		}
+	}
+}
+
+void harness__stop(pid_t *pid)
+{
+	int status;
+
+	if (*pid <= 0)
+		return;
+	kill(*pid, SIGTERM);
+	waitpid(*pid, &status, 0);
+	*pid = -1;
 }

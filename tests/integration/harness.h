@@ -72,6 +72,15 @@ int harness__coupling_lines(const char *path, const char *feature,
  */
 char *harness__capture(const char *args, int *status);
 
+/* Whole output of a shell command (malloc'd); *status its exit status. */
+char *harness__sh(const char *cmd, int *status);
+
+/* The whole file, or "" when it does not exist (malloc'd). */
+char *harness__read_file(const char *path);
+
+/* A TCP port the kernel just handed out on loopback (free when picked). */
+unsigned int harness__free_port(void);
+
 /* Where cgroup v2 is mounted (fails the test when it is not). */
 void harness__cgroup2_mount(char *buf, size_t len);
 
@@ -94,5 +103,35 @@ void harness__file_storm(const char *path) __attribute__((noreturn));
 
 /* Kill whatever is left in the cgroup at path, then remove it. */
 void harness__cgroup_remove(const char *path);
+
+/*
+ * Servers a test starts on loopback (Prometheus, Alertmanager, a webhook
+ * receiver): spawning, waiting for an address or readiness, stopping.
+ * Every wait is bounded polling, never a fixed sleep.
+ */
+
+/* fork+execvp argv (PATH searched) with stdout and stderr to log. */
+pid_t harness__spawn_cmd(const char *log, char *const *argv);
+
+/*
+ * Poll the probe's log (its stderr) for "serving metrics at http://ADDR/"
+ * and put ADDR in addr; fail if pid exits first or after timeout_s.
+ */
+void harness__probe_address(pid_t pid, const char *log, char *addr,
+			    size_t len, double timeout_s);
+
+/*
+ * Start a server on a free loopback port: argv's "{port}" (anywhere in an
+ * argument) becomes the port; ready when `curl -sf http://127.0.0.1:PORT
+ * READY_PATH` succeeds. A port taken between picking and binding makes
+ * the server exit: tried up to 3 times. *pid its pid; returns the port.
+ */
+unsigned int harness__start_server(const char *what, const char *log,
+				   const char *ready_path,
+				   const char *const *argv, pid_t *pid,
+				   double timeout_s);
+
+/* SIGTERM pid (if > 0) and reap it; *pid = -1. */
+void harness__stop(pid_t *pid);
 
 #endif

@@ -11,17 +11,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
-#include <arpa/inet.h>
 #include <dirent.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -42,56 +38,12 @@ static double now(void)
 	return t.tv_sec + t.tv_nsec / 1e9;
 }
 
-/* Whole output of a shell command (malloc'd); *status its exit status. */
-static char *run_cmd(const char *cmd, int *status)
-{
-	size_t cap = 1 << 16, len = 0, r;
-	char *out = malloc(cap);
-	FILE *p = popen(cmd, "r");
-
-	assert_non_null(out);
-	assert_non_null(p);
-	while ((r = fread(out + len, 1, cap - len - 1, p)) > 0) {
-		len += r;
-		if (len + 1 == cap) {
-			cap *= 2;
-			out = realloc(out, cap);
-			assert_non_null(out);
-		}
-	}
-	out[len] = '\0';
-	*status = pclose(p);
-	return out;
-}
-
-/* The whole file, or "" when it does not exist yet (malloc'd). */
-static char *read_file(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	size_t cap = 1 << 16, len = 0, r;
-	char *out = malloc(cap);
-
-	assert_non_null(out);
-	while (f && (r = fread(out + len, 1, cap - len - 1, f)) > 0) {
-		len += r;
-		if (len + 1 == cap) {
-			cap *= 2;
-			out = realloc(out, cap);
-			assert_non_null(out);
-		}
-	}
-	if (f)
-		fclose(f);
-	out[len] = '\0';
-	return out;
-}
-
 static void fail_if_exited(pid_t pid, const char *what, const char *log)
 {
 	int status;
 
 	if (waitpid(pid, &status, WNOHANG) == pid) {
-		char *text = read_file(log);
+		char *text = harness__read_file(log);
 
 		if (pid == prom_pid)
 			prom_pid = -1;
@@ -99,60 +51,6 @@ static void fail_if_exited(pid_t pid, const char *what, const char *log)
 			probe_pid = -1;
 		fail_msg("%s exited early (status 0x%x); its log:\n%s", what,
 			 status, text);
-	}
-}
-
-/* A port the kernel just handed out on loopback (for Prometheus' --web). */
-static unsigned int free_port(void)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	socklen_t len = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	assert_true(fd >= 0);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
-	close(fd);
-	return ntohs(sa.sin_port);
-}
-
-static pid_t spawn_logged(const char *log, char *const *argv)
-{
-	pid_t pid = fork();
-
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-		if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
-			_exit(127);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	return pid;
-}
-
-/* Poll the probe's stderr for the address it really bound. */
-static void wait_probe_address(const char *log, char *addr, size_t len)
-{
-	double end = now() + WAIT_S;
-
-	for (;;) {
-		char *text = read_file(log), *p;
-
-		p = strstr(text, "serving metrics at http://");
-		if (p && sscanf(p, "serving metrics at http://%63[^/]", addr) == 1 &&
-		    strlen(addr) < len) {
-			free(text);
-			return;
-		}
-		free(text);
-		fail_if_exited(probe_pid, "driftprobe", log);
-		if (now() > end)
-			fail_msg("driftprobe did not report its address in %.0f s",
-				 WAIT_S);
-		usleep(50000);
 	}
 }
 
@@ -166,7 +64,7 @@ static char *wait_body(const char *url, const char *needle, pid_t pid,
 	snprintf(cmd, sizeof(cmd), "curl -sf --max-time 10 '%s'", url);
 	for (;;) {
 		int status;
-		char *body = run_cmd(cmd, &status);
+		char *body = harness__sh(cmd, &status);
 
 		if (status == 0 && strstr(body, needle))
 			return body;
@@ -209,7 +107,7 @@ static void check_live_exposition(const char *text, const char *path)
 	fputs(text, f);
 	assert_int_equal(fclose(f), 0);
 	snprintf(cmd, sizeof(cmd), "promtool check metrics < '%s' 2>&1", path);
-	out = run_cmd(cmd, &status);
+	out = harness__sh(cmd, &status);
 	if (status)
 		fail_msg("promtool check metrics on the live scrape:\n%s", out);
 	free(out);
@@ -276,7 +174,7 @@ static void check_signal_masks(pid_t pid)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/task/%s/status",
 			 (int)pid, de->d_name);
-		status = read_file(path);
+		status = harness__read_file(path);
 		p = strstr(status, "\nSigBlk:");
 		assert_non_null(p);
 		blocked = strtoull(p + 8, NULL, 16);
@@ -303,7 +201,7 @@ static json_object *query(unsigned int port, const char *promql,
 	snprintf(cmd, sizeof(cmd), "curl -sf --max-time 10 -G "
 		 "'http://127.0.0.1:%u/api/v1/query' --data-urlencode "
 		 "'query=%s'", port, promql);
-	body = run_cmd(cmd, &status);
+	body = harness__sh(cmd, &status);
 	*doc = status ? NULL : json_tokener_parse(body);
 	free(body);
 	if (!*doc)
@@ -360,7 +258,7 @@ static void expand_variables(const char *expr, char *out, size_t len)
 {
 	static const struct { const char *var, *value; } vars[] = {
 		{ "$__rate_interval", "1m" }, { "$instance", ".*" },
-		{ "$feature", ".*" },
+		{ "$feature", ".*" }, { "$workload", ".*" },
 	};
 	size_t o = 0;
 
@@ -434,7 +332,7 @@ static int check_exprs(json_object *o, unsigned int port, const char *scrape)
 static void check_dashboard(unsigned int port, const char *scrape_path)
 {
 	json_object *dash = json_object_from_file("contrib/grafana/driftprobe.json");
-	char *scrape = read_file(scrape_path);
+	char *scrape = harness__read_file(scrape_path);
 
 	if (!dash)
 		fail_msg("contrib/grafana/driftprobe.json: not valid JSON: %s",
@@ -447,7 +345,7 @@ static void check_dashboard(unsigned int port, const char *scrape_path)
 /* driftprobe(8) documents every metric family the probe exports. */
 static void check_man_page(const char *scrape_path)
 {
-	char *scrape = read_file(scrape_path), *man = read_file("driftprobe.8");
+	char *scrape = harness__read_file(scrape_path), *man = harness__read_file("driftprobe.8");
 	int families = 0;
 
 	assert_true(man[0] != '\0');
@@ -463,51 +361,6 @@ static void check_man_page(const char *scrape_path)
 	assert_true(families >= 15);
 	free(scrape);
 	free(man);
-}
-
-/*
- * Start Prometheus on a free loopback port and wait until it is ready.
- * The port is free when picked but another process may take it before
- * Prometheus binds; then Prometheus exits and we try another port.
- */
-static unsigned int start_prometheus(const char *conf, const char *data,
-				     const char *log)
-{
-	for (int attempt = 1;; attempt++) {
-		char cf[PATH_MAX + 16], tsdb[PATH_MAX + 32], web[64];
-		char *const argv[] = { "prometheus", cf, tsdb, web, NULL };
-		unsigned int port = free_port();
-		double end = now() + WAIT_S;
-		char cmd[256];
-		int status;
-
-		snprintf(cf, sizeof(cf), "--config.file=%s", conf);
-		snprintf(tsdb, sizeof(tsdb), "--storage.tsdb.path=%s", data);
-		snprintf(web, sizeof(web), "--web.listen-address=127.0.0.1:%u",
-			 port);
-		prom_pid = spawn_logged(log, argv);
-		snprintf(cmd, sizeof(cmd), "curl -sf --max-time 10 -o /dev/null "
-			 "http://127.0.0.1:%u/-/ready", port);
-		for (;;) {
-			char *out = run_cmd(cmd, &status);
-
-			free(out);
-			if (status == 0)
-				return port;
-			if (waitpid(prom_pid, &status, WNOHANG) == prom_pid)
-				break;
-			if (now() > end)
-				fail_msg("prometheus not ready after %.0f s; see %s",
-					 WAIT_S, log);
-			usleep(250000);
-		}
-		prom_pid = -1;
-		if (attempt == 3) {
-			char *text = read_file(log);
-
-			fail_msg("prometheus exited 3 times; last log:\n%s", text);
-		}
-	}
 }
 
 static void prometheus_scrapes_the_probe(void **state)
@@ -541,9 +394,9 @@ static void prometheus_scrapes_the_probe(void **state)
 		char *const argv[] = { (char *)harness__binary(), "run",
 			"--config", conf, "--learn", "3", NULL };
 
-		probe_pid = spawn_logged(probe_log, argv);
+		probe_pid = harness__spawn_cmd(probe_log, argv);
 	}
-	wait_probe_address(probe_log, addr, sizeof(addr));
+	harness__probe_address(probe_pid, probe_log, addr, sizeof(addr), WAIT_S);
 	snprintf(url, sizeof(url), "http://%s/metrics", addr);
 	body = wait_body(url, "driftprobe_verdict{", probe_pid, "driftprobe",
 			 probe_log);
@@ -560,7 +413,16 @@ static void prometheus_scrapes_the_probe(void **state)
 		"scrape_configs:\n  - job_name: driftprobe\n"
 		"    static_configs:\n      - targets: ['%s']\n", rules, addr);
 	assert_int_equal(fclose(f), 0);
-	port = start_prometheus(conf, data, prom_log);
+	{
+		char cf[PATH_MAX + 16], tsdb[PATH_MAX + 32];
+		const char *argv[] = { "prometheus", cf, tsdb,
+			"--web.listen-address=127.0.0.1:{port}", NULL };
+
+		snprintf(cf, sizeof(cf), "--config.file=%s", conf);
+		snprintf(tsdb, sizeof(tsdb), "--storage.tsdb.path=%s", data);
+		port = harness__start_server("prometheus", prom_log, "/-/ready",
+					     argv, &prom_pid, WAIT_S);
+	}
 
 	/* The scrape job is up and a driftprobe series came through it. */
 	r = wait_query(port, "up{job=\"driftprobe\"} == 1", 1, &doc, prom_log);
@@ -584,7 +446,7 @@ static void prometheus_scrapes_the_probe(void **state)
 	/* The shipped alert rules loaded (they would refuse to start else). */
 	body = wait_body((snprintf(url, sizeof(url), "http://127.0.0.1:%u/api/"
 				   "v1/rules", port), url),
-			 "DriftprobeAnomaly", prom_pid, "prometheus", prom_log);
+			 "DriftprobeIncident", prom_pid, "prometheus", prom_log);
 	free(body);
 	check_dashboard(port, scrape);
 
