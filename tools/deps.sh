@@ -6,7 +6,8 @@ set -eu
 PKGS="clang llvm make gcc pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev
 libjson-c-dev libcmocka-dev linux-libc-dev python3 python3-numpy python3-scipy
 python3-sklearn valgrind stress-ng iproute2 libmicrohttpd-dev libinih-dev
-prometheus man-db groff-base curl"
+prometheus man-db groff-base curl libyaml-dev libcrypt-dev
+libgnutls28-dev openssl"
 # `make bench` also measures the peers users would run instead.
 [ "${1:-}" = bench ] && PKGS="$PKGS bpftrace libbpf-tools"
 # `make eval-record` attacks with real tools (sshd is the brute-forced service).
