@@ -25,7 +25,7 @@ fuzz_config_SRCS     = $(test_config_SRCS)
 fuzz_config_LIBS    := -linih
 fuzz_baseline_SRCS   = $(test_baseline_SRCS)
 fuzz_http_SRCS       = $(test_exporter_SRCS)
-fuzz_http_LIBS      := -lmicrohttpd -lpthread
+fuzz_http_LIBS      := -lmicrohttpd -lpthread -lcrypt -lgnutls
 
 .PHONY: fuzz fuzz-replay
 
