@@ -3,12 +3,15 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -174,6 +177,61 @@ char *harness__capture(const char *args, int *status)
 	*status = pclose(p);
 	*status = WIFEXITED(*status) ? WEXITSTATUS(*status) : -1;
 	return out;
+}
+
+/* All of f (popen'd or fopen'd), NUL-terminated, growing as needed. */
+static char *slurp(FILE *f)
+{
+	size_t cap = 1 << 16, len = 0, r;
+	char *out = malloc(cap);
+
+	assert_non_null(out);
+	while (f && (r = fread(out + len, 1, cap - len - 1, f)) > 0) {
+		len += r;
+		if (len + 1 == cap) {
+			cap *= 2;
+			out = realloc(out, cap);
+			assert_non_null(out);
+		}
+	}
+	out[len] = '\0';
+	return out;
+}
+
+char *harness__sh(const char *cmd, int *status)
+{
+	FILE *p = popen(cmd, "r");
+	char *out;
+
+	assert_non_null(p);
+	out = slurp(p);
+	*status = pclose(p);
+	*status = WIFEXITED(*status) ? WEXITSTATUS(*status) : -1;
+	return out;
+}
+
+char *harness__read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *out = slurp(f);
+
+	if (f)
+		fclose(f);
+	return out;
+}
+
+unsigned int harness__free_port(void)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(fd >= 0);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+	close(fd);
+	return ntohs(sa.sin_port);
 }
 
 void harness__cgroup2_mount(char *buf, size_t len)

@@ -72,6 +72,15 @@ int harness__coupling_lines(const char *path, const char *feature,
  */
 char *harness__capture(const char *args, int *status);
 
+/* Whole output of a shell command (malloc'd); *status its exit status. */
+char *harness__sh(const char *cmd, int *status);
+
+/* The whole file, or "" when it does not exist (malloc'd). */
+char *harness__read_file(const char *path);
+
+/* A TCP port the kernel just handed out on loopback (free when picked). */
+unsigned int harness__free_port(void);
+
 /* Where cgroup v2 is mounted (fails the test when it is not). */
 void harness__cgroup2_mount(char *buf, size_t len);
 
