@@ -4,7 +4,8 @@
  * what they say (relative paths against the file's directory, defaults
  * where keys are left out); each bad key or value is refused with
  * FILE:LINE, the key and what was expected; bcrypt hashes are checked for
- * form; web_config__load applies safe_file's checks.
+ * form; web_config__load applies safe_file's checks; the shipped
+ * contrib/web-config.yml parses (run from the repository root).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -259,6 +260,25 @@ static void load__file_checks_and_paths(void **state)
 	assert_int_equal(test_tmpdir__remove(dir), 0);
 }
 
+/* The example that ships parses, as a TLS config without users. */
+static void shipped_example__parses(void **state)
+{
+	char err[512];
+	struct web_config *wc;
+
+	(void)state;
+	wc = web_config__load("contrib/web-config.yml", err, sizeof(err));
+	if (!wc)
+		fail_msg("%s", err);
+	assert_true(wc->tls);
+	assert_string_equal(wc->cert_file, "contrib/driftprobe.crt");
+	assert_string_equal(wc->key_file, "contrib/driftprobe.key");
+	assert_int_equal(wc->client_auth, WEB_CLIENT_AUTH_NONE);
+	assert_int_equal(wc->min_version, WEB_TLS12);
+	assert_int_equal(wc->nusers, 0);	/* no published password */
+	web_config__free(wc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,6 +287,7 @@ int main(void)
 		cmocka_unit_test(bad__each_key_and_value__one_line_naming_it),
 		cmocka_unit_test(is_bcrypt__forms),
 		cmocka_unit_test(load__file_checks_and_paths),
+		cmocka_unit_test(shipped_example__parses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
