@@ -16,6 +16,12 @@
  * An unknown user pays a bcrypt against the first user's setting, so the
  * reply time does not say which names exist; a request without
  * credentials pays nothing.
+ *
+ * bcrypt runs on the server's one thread, so guessing passwords would
+ * also stall every scrape. Bcrypts are rationed instead: a bucket of
+ * BCRYPT_BURST that refills at BCRYPT_PER_S; a check that would need one
+ * while it is empty is refused at once. A scraper already in the cache
+ * does not notice; a new one may need a retry while someone guesses.
  */
 #include <crypt.h>
 #include <errno.h>
@@ -23,10 +29,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 #include <gnutls/crypto.h>
 #include "basic_auth.h"
 
 #define TAG_LEN 32	/* SHA-256 */
+#define BCRYPT_PER_S	10.0
+#define BCRYPT_BURST	10.0
 
 struct cache_entry {
 	bool used;
@@ -39,7 +48,8 @@ struct basic_auth {
 	size_t n;
 	struct basic_auth_user *users;	/* copies */
 	unsigned char key[32];
-	unsigned long clock, hits, bcrypts;
+	unsigned long clock, hits, bcrypts, rationed;
+	double tokens, refilled;	/* the bcrypt ration, as of when */
 	struct cache_entry cache[BASIC_AUTH_CACHE_N];
 	struct crypt_data crypt;	/* 32 KiB: one, not on the stack */
 };
@@ -110,6 +120,31 @@ static void remember(struct basic_auth *a, size_t user,
 	memcpy(victim->tag, tag, TAG_LEN);
 }
 
+static double monotonic_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Whether a bcrypt may run now (it then takes one from the ration). */
+static bool bcrypt_allowed(struct basic_auth *a)
+{
+	double t = monotonic_s();
+
+	a->tokens += (t - a->refilled) * BCRYPT_PER_S;
+	if (a->tokens > BCRYPT_BURST)
+		a->tokens = BCRYPT_BURST;
+	a->refilled = t;
+	if (a->tokens < 1) {
+		a->rationed++;
+		return false;
+	}
+	a->tokens -= 1;
+	return true;
+}
+
 /* bcrypt(password, hash's setting) == hash, in constant time. */
 static bool bcrypt_matches(struct basic_auth *a, const char *hash,
 			   const char *password)
@@ -138,17 +173,21 @@ bool basic_auth__check(struct basic_auth *a, const char *user,
 		if (!strcmp(a->users[i].name, user))
 			break;
 	if (!password || i == a->n) {
-		bcrypt_matches(a, a->users[0].hash, password ? password : "");
+		if (bcrypt_allowed(a))
+			bcrypt_matches(a, a->users[0].hash,
+				       password ? password : "");
 		return false;
 	}
 	if (tag_of(a, i, password, tag))
-		return bcrypt_matches(a, a->users[i].hash, password);
+		return bcrypt_allowed(a) &&
+		       bcrypt_matches(a, a->users[i].hash, password);
 	if ((e = cached(a, i, tag))) {
 		e->last_use = ++a->clock;
 		a->hits++;
 		return true;
 	}
-	if (!bcrypt_matches(a, a->users[i].hash, password))
+	if (!bcrypt_allowed(a) ||
+	    !bcrypt_matches(a, a->users[i].hash, password))
 		return false;
 	remember(a, i, tag);
 	explicit_bzero(tag, sizeof(tag));
@@ -169,6 +208,8 @@ struct basic_auth *basic_auth__new(const struct basic_auth_user *users,
 		errno = err;
 		return NULL;
 	}
+	a->tokens = BCRYPT_BURST;
+	a->refilled = monotonic_s();
 	a->users = calloc(n ? n : 1, sizeof(*a->users));
 	if (!a->users)
 		goto nomem;
@@ -188,10 +229,11 @@ nomem:
 }
 
 void basic_auth__stats(const struct basic_auth *a, unsigned long *hits,
-		       unsigned long *bcrypts)
+		       unsigned long *bcrypts, unsigned long *rationed)
 {
 	*hits = a->hits;
 	*bcrypts = a->bcrypts;
+	*rationed = a->rationed;
 }
 
 void basic_auth__free(struct basic_auth *a)

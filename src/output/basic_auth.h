@@ -28,14 +28,20 @@ struct basic_auth *basic_auth__new(const struct basic_auth_user *users,
 /*
  * Whether user (NULL: no credentials) may in with password. An unknown
  * user costs a bcrypt too, so timing does not tell which names exist.
- * False, without a bcrypt, when there are no credentials or no users.
+ * False, without a bcrypt, when there are no credentials or no users, or
+ * when bcrypt's ration is spent and the credentials are not cached.
  */
 bool basic_auth__check(struct basic_auth *a, const char *user,
 		       const char *password);
 
-/* Checks answered from the cache, and by bcrypt, since basic_auth__new. */
+/*
+ * Since basic_auth__new: checks answered from the cache, bcrypts run, and
+ * checks refused without one because the ration was spent (basic_auth.c:
+ * at most 10 bcrypts a second, in bursts of 10, so that guessing cannot
+ * stall the server's thread).
+ */
 void basic_auth__stats(const struct basic_auth *a, unsigned long *hits,
-		       unsigned long *bcrypts);
+		       unsigned long *bcrypts, unsigned long *rationed);
 
 /* NULL is fine; wipes the cache. */
 void basic_auth__free(struct basic_auth *a);

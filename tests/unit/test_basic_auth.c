@@ -6,7 +6,8 @@
  * accepted prefix; the cache: successes only, a hit costs no bcrypt, a
  * changed password or another user is no hit, it holds at most
  * BASIC_AUTH_CACHE_N entries (the least recently used goes); unknown users
- * cost a bcrypt, missing credentials none. Prints what a hit saves.
+ * cost a bcrypt, missing credentials none; bcrypts are rationed so that
+ * guessing cannot stall a cached scraper. Prints what a hit saves.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,8 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include "basic_auth.h"
+
+/* Long enough for the bcrypt ration (10 a second) to give one more. */
+#define RATION_WAIT_US 110000
 
 static const struct {
 	const char *hash, *password;
@@ -93,18 +98,18 @@ static void bcrypt__prefixes_2b_2y(void **state)
 static void cache__hits_cost_no_bcrypt_failures_are_not_kept(void **state)
 {
 	struct basic_auth *a = one_user("prometheus", vectors[0].hash);
-	unsigned long hits, bcrypts;
+	unsigned long hits, bcrypts, rationed;
 
 	(void)state;
 	assert_false(basic_auth__check(a, NULL, NULL));	/* no credentials */
-	basic_auth__stats(a, &hits, &bcrypts);
+	basic_auth__stats(a, &hits, &bcrypts, &rationed);
 	assert_int_equal(hits, 0);
 	assert_int_equal(bcrypts, 0);
 
 	for (int i = 0; i < 3; i++)
 		assert_false(basic_auth__check(a, "prometheus", "wrong"));
 	assert_false(basic_auth__check(a, "nobody", "U*U"));
-	basic_auth__stats(a, &hits, &bcrypts);
+	basic_auth__stats(a, &hits, &bcrypts, &rationed);
 	assert_int_equal(hits, 0);
 	assert_int_equal(bcrypts, 4);	/* each failure paid, none kept */
 
@@ -112,7 +117,7 @@ static void cache__hits_cost_no_bcrypt_failures_are_not_kept(void **state)
 	for (int i = 0; i < 5; i++)
 		assert_true(basic_auth__check(a, "prometheus", "U*U"));
 	assert_false(basic_auth__check(a, "prometheus", "U*U "));
-	basic_auth__stats(a, &hits, &bcrypts);
+	basic_auth__stats(a, &hits, &bcrypts, &rationed);
 	assert_int_equal(hits, 5);
 	assert_int_equal(bcrypts, 6);
 	basic_auth__free(a);
@@ -126,7 +131,7 @@ static void cache__bounded_lru(void **state)
 	char names[N][8], passwords[N][16], hashes[N][64];
 	char salt[CRYPT_GENSALT_OUTPUT_SIZE];
 	struct crypt_data cd;
-	unsigned long hits, bcrypts;
+	unsigned long hits, bcrypts, rationed;
 	struct basic_auth *a;
 
 	(void)state;
@@ -143,20 +148,60 @@ static void cache__bounded_lru(void **state)
 	}
 	a = basic_auth__new(users, N);
 	assert_non_null(a);
-	for (int i = 0; i < N; i++)	/* u0 and u1 fall out */
+	for (int i = 0; i < N; i++) {	/* u0 and u1 fall out */
+		usleep(RATION_WAIT_US);
 		assert_true(basic_auth__check(a, names[i], passwords[i]));
+	}
+	usleep(RATION_WAIT_US);
 	assert_false(basic_auth__check(a, "u1", "pw-2"));	/* not crossed */
-	basic_auth__stats(a, &hits, &bcrypts);
+	basic_auth__stats(a, &hits, &bcrypts, &rationed);
 	assert_int_equal(hits, 0);
 	assert_int_equal(bcrypts, N + 1);
 	for (int i = 2; i < N; i++)
 		assert_true(basic_auth__check(a, names[i], passwords[i]));
-	basic_auth__stats(a, &hits, &bcrypts);
+	basic_auth__stats(a, &hits, &bcrypts, &rationed);
 	assert_int_equal(hits, N - 2);
+	usleep(RATION_WAIT_US);
 	assert_true(basic_auth__check(a, "u0", "pw-0"));
-	basic_auth__stats(a, &hits, &bcrypts);
+	basic_auth__stats(a, &hits, &bcrypts, &rationed);
 	assert_int_equal(hits, N - 2);
 	assert_int_equal(bcrypts, N + 2);
+	assert_int_equal(rationed, 0);
+	basic_auth__free(a);
+}
+
+/*
+ * Guessing: bcrypts are rationed (a burst of 10, then 10 a second), the
+ * rest refused at once; a scraper in the cache gets in all along, and once
+ * the ration refills a new right password is checked and accepted.
+ */
+static void ration__guessing_cannot_stall_a_cached_scraper(void **state)
+{
+	static const struct basic_auth_user users[] = {
+		{ "prometheus", "$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW" },
+		{ "other", "$2a$05$CCCCCCCCCCCCCCCCCCCCC.VGOzA784oUp/Z0DY336zx7pLYAy0lwK" },
+	};
+	struct basic_auth *a = basic_auth__new(users, 2);
+	unsigned long hits, bcrypts, rationed;
+	double t0 = now(), spent;
+
+	(void)state;
+	assert_non_null(a);
+	assert_true(basic_auth__check(a, "prometheus", "U*U"));	/* cached */
+	for (int i = 0; i < 40; i++) {
+		assert_false(basic_auth__check(a, "prometheus", "guess"));
+		assert_false(basic_auth__check(a, "nobody", "guess"));
+		assert_true(basic_auth__check(a, "prometheus", "U*U"));
+	}
+	spent = now() - t0;
+	basic_auth__stats(a, &hits, &bcrypts, &rationed);
+	assert_int_equal(hits, 40);
+	/* the burst, the first success's included, and the refill meanwhile */
+	assert_true(bcrypts >= 10);
+	assert_true(bcrypts <= 10 + (unsigned long)(spent * 10) + 1);
+	assert_int_equal(bcrypts + rationed, 81);
+	usleep(RATION_WAIT_US);
+	assert_true(basic_auth__check(a, "other", "U*U*"));
 	basic_auth__free(a);
 }
 
@@ -196,6 +241,7 @@ int main(void)
 		cmocka_unit_test(cache__hits_cost_no_bcrypt_failures_are_not_kept),
 		cmocka_unit_test(cache__bounded_lru),
 		cmocka_unit_test(cache__hit_is_far_cheaper_than_bcrypt),
+		cmocka_unit_test(ration__guessing_cannot_stall_a_cached_scraper),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
