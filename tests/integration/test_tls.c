@@ -8,7 +8,8 @@
  *      file's paths relative to it): curl over https with the right
  *      credentials gets 200 and the exposition; without credentials, with a
  *      wrong password or an unknown user 401 with WWW-Authenticate; plain
- *      http and TLS 1.1 get nothing. Then a real Prometheus (Debian's, a
+ *      http and TLS 1.1 get nothing; 70 connections that never finish a
+ *      handshake do not keep a scrape out. Then a real Prometheus (Debian's, a
  *      temp config and TSDB, loopback only) scrapes it over TLS with
  *      basic_auth: its query API says up == 1 and returns driftprobe
  *      series from that job.
@@ -24,12 +25,15 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <arpa/inet.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,6 +44,7 @@
 #define WAIT_S 180.0	/* generous: the machine is shared and slow */
 #define USER "prometheus"
 #define PASSWORD "dp-scrape-secret"
+#define IDLE_CONNS 70	/* more than the exporter's budget and limit */
 
 static char dir[] = "/tmp/dptls.XXXXXX";
 static pid_t probe_pid = -1, prom_pid = -1;
@@ -242,6 +247,37 @@ static void expect(const char *opts, const char *addr, int want,
 	free(out);
 }
 
+/*
+ * Slowloris over TLS: IDLE_CONNS connections that never start their
+ * handshake (one byte, then silence) must not keep a scraper out: the
+ * accept policy cuts the oldest still waiting. A scrape is answered 200
+ * within 5 s while they are held.
+ */
+static void scrape_despite_idle_connections(const char *addr)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	int fds[IDLE_CONNS], http, exit;
+	double t0;
+	char *out;
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sa.sin_port = htons((uint16_t)atoi(strrchr(addr, ':') + 1));
+	for (int i = 0; i < IDLE_CONNS; i++) {
+		fds[i] = socket(AF_INET, SOCK_STREAM, 0);
+		assert_true(fds[i] >= 0);
+		if (connect(fds[i], (struct sockaddr *)&sa, sizeof(sa)) == 0)
+			(void)!write(fds[i], "\x16", 1);	/* a record begins */
+	}
+	t0 = now();
+	out = curl("--cacert ca.crt -u " USER ":" PASSWORD, addr, &http, &exit);
+	if (http != 200 || now() - t0 > 5)
+		fail_msg("with %d idle connections held: status %d after %.1f s"
+			 ":\n%s", IDLE_CONNS, http, now() - t0, out);
+	free(out);
+	for (int i = 0; i < IDLE_CONNS; i++)
+		close(fds[i]);
+}
+
 /* Prometheus' instant query: the result vector (caller frees doc). */
 static json_object *query(unsigned int port, const char *promql,
 			  json_object **doc)
@@ -373,6 +409,7 @@ static void basic_auth__curl_and_prometheus_scrape_over_tls(void **state)
 		   PASSWORD, addr, &http, &exit);
 	assert_int_equal(http, 200);
 	free(out);
+	scrape_despite_idle_connections(addr);
 
 	/* A real Prometheus scrapes it over TLS with basic auth. */
 	snprintf(conf, sizeof(conf), "%s/prometheus.yml", dir);

@@ -128,7 +128,7 @@ static void cache__bounded_lru(void **state)
 {
 	enum { N = BASIC_AUTH_CACHE_N + 2 };
 	struct basic_auth_user users[N];
-	char names[N][8], passwords[N][16], hashes[N][64];
+	char names[N][16], passwords[N][16], hashes[N][64];
 	char salt[CRYPT_GENSALT_OUTPUT_SIZE];
 	struct crypt_data cd;
 	unsigned long hits, bcrypts, rationed;
