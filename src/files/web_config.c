@@ -46,12 +46,14 @@ static int fail(const struct walk *w, const yaml_node_t *n,
 /* A plain empty, "~" or "null" scalar: YAML's null. */
 static bool is_null(const yaml_node_t *n)
 {
-	const char *v = (const char *)n->data.scalar.value;
+	const char *v;
 
-	return n->type == YAML_SCALAR_NODE &&
-	       n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-	       (!*v || !strcmp(v, "~") || !strcmp(v, "null") ||
-		!strcmp(v, "Null") || !strcmp(v, "NULL"));
+	if (n->type != YAML_SCALAR_NODE ||
+	    n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return false;
+	v = (const char *)n->data.scalar.value;
+	return !*v || !strcmp(v, "~") || !strcmp(v, "null") ||
+	       !strcmp(v, "Null") || !strcmp(v, "NULL");
 }
 
 /* Node n as a non-empty string without NUL bytes; key names it. */
