@@ -41,7 +41,8 @@ LAYERS   := core kernel stats files output cmd
 override CFLAGS += $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude \
 	    $(addprefix -Isrc/,$(LAYERS)) -I$(OUTPUT) \
 	    $(shell pkg-config --cflags json-c 2>/dev/null)
-LDLIBS   += -lbpf -lelf -lz -ljson-c -lm -lmicrohttpd -linih -lpthread
+LDLIBS   += -lbpf -lelf -lz -ljson-c -lm -lmicrohttpd -linih -lpthread \
+	    -lyaml -lcrypt -lgnutls
 # -Wextra but unused parameters: BPF_PROG() programs get every argument of
 # their hook, and a ctx, whether they read them or not.
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra \

@@ -67,6 +67,8 @@ char LICENSE[] SEC("license") = "GPL";
 /* 0 = every network namespace; else the inode of the one to watch. */
 const volatile __u32 netns_ino = 0;
 const volatile bool per_cgroup = false;
+/* Keep the last endpoint, port and command per bin (off: --no-exemplars). */
+const volatile bool exemplars = false;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -201,7 +203,9 @@ static __always_inline void count_comm_dport(struct hists *x,
 	if (cell >= DP_COMM_ROWS * DP_PORT_CLASS_N)	/* verifier */
 		return;
 	add(x, DP_OFF_NET_COMM_DPORT + cell, 1);
-	__builtin_memcpy(x->h->comm_dport_last[cell], comm, sizeof(comm));
+	if (exemplars)
+		__builtin_memcpy(x->h->comm_dport_last[cell], comm,
+				 sizeof(comm));
 }
 
 /* A TCP state change of a socket of cgroup cgid; dport in host order. */
@@ -218,7 +222,8 @@ static __always_inline void count_state(__u64 cgid, int oldstate,
 		if (bin >= DP_NET_DPORT_BINS)	/* cannot happen; verifier */
 			return;
 		add(&x, DP_OFF_NET_DPORT + bin, 1);
-		x.h->dport_last[bin] = dport;
+		if (exemplars)
+			x.h->dport_last[bin] = dport;
 		count_comm_dport(&x, dport);
 		ev = DP_TCP_EV_CONNECT;
 	} else if (oldstate == TCP_SYN_RECV && newstate == TCP_ESTABLISHED) {
@@ -296,7 +301,7 @@ static __always_inline void count_egress(__u64 cgid, const void *nh,
 					 bool direct)
 {
 	struct dp_net_endpoint *last;
-	unsigned int bin, l4, w1 = 0, w2 = 0, w3 = 0, addr_len = 4;
+	unsigned int bin, l4, w1 = 0, w2 = 0, w3 = 0, addr_len = 4, port = 0;
 	struct pkt_head ph;
 	struct hists x;
 	__u8 ipproto;
@@ -332,23 +337,25 @@ static __always_inline void count_egress(__u64 cgid, const void *nh,
 	if (bin >= DP_NET_PEER_BINS)	/* cannot happen; for the verifier */
 		return;
 	add(&x, DP_OFF_NET_PEER + bin, len);
-	last = &x.h->peer_last[bin];
-	__builtin_memcpy(last->addr, d, 4);
-	if (addr_len == 16)
-		__builtin_memcpy(last->addr + 4, d + 4, 12);
-	last->family = proto == ETH_P_IP ? AF_INET : AF_INET6;
-	last->port = 0;
-	if (ipproto != PROTO_TCP && ipproto != PROTO_UDP)
-		return;
-	last->port = be16_at(&ph.b[l4 + 2]);
+	if (ipproto == PROTO_TCP || ipproto == PROTO_UDP)
+		port = be16_at(&ph.b[l4 + 2]);
+	if (exemplars) {
+		last = &x.h->peer_last[bin];
+		__builtin_memcpy(last->addr, d, 4);
+		if (addr_len == 16)
+			__builtin_memcpy(last->addr + 4, d + 4, 12);
+		last->family = proto == ETH_P_IP ? AF_INET : AF_INET6;
+		last->port = port;
+	}
 	if (ipproto != PROTO_UDP)
 		return;
-	bin = dp_bucket_port(last->port);
+	bin = dp_bucket_port(port);
 	if (bin >= DP_NET_DPORT_BINS)	/* cannot happen; for the verifier */
 		return;
 	add(&x, DP_OFF_NET_UDP_DPORT + bin, 1);
-	x.h->udp_dport_last[bin] = last->port;
-	if (last->port == DNS_PORT)
+	if (exemplars)
+		x.h->udp_dport_last[bin] = port;
+	if (port == DNS_PORT)
 		add(&x, DP_OFF_NET_DNS_LEN +
 			dp_bucket_loglin(be16_at(&ph.b[l4 + 4]) - 8,
 					 DP_NET_DNS_BINS), 1);

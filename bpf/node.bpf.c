@@ -30,6 +30,8 @@ char LICENSE[] SEC("license") = "GPL";
 #define TASK_RUNNING	0
 
 const volatile bool per_cgroup = false;
+/* Keep the last command per proc.exec bin (off: --no-exemplars). */
+const volatile bool exemplars = false;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -118,7 +120,8 @@ int BPF_PROG(node_exec, struct task_struct *p, pid_t old_pid,
 		return 0;
 	count(h, per_cgroup ? bpf_get_current_cgroup_id() : 0,
 	      DP_OFF_PROC_EXEC + bin);
-	__builtin_memcpy(h->exec_last[bin], comm, sizeof(comm));
+	if (exemplars)
+		__builtin_memcpy(h->exec_last[bin], comm, sizeof(comm));
 	return 0;
 }
 

@@ -5,8 +5,9 @@ set -eu
 
 PKGS="clang llvm make gcc pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev
 libjson-c-dev libcmocka-dev linux-libc-dev python3 python3-numpy python3-scipy
-python3-sklearn python3-yaml valgrind stress-ng iproute2 libmicrohttpd-dev libinih-dev
-prometheus prometheus-alertmanager man-db groff-base curl"
+python3-sklearn python3-yaml valgrind stress-ng iproute2 libmicrohttpd-dev
+libinih-dev prometheus prometheus-alertmanager man-db groff-base curl
+libyaml-dev libcrypt-dev libgnutls28-dev openssl"
 # `make bench` also measures the peers users would run instead.
 [ "${1:-}" = bench ] && PKGS="$PKGS bpftrace libbpf-tools"
 # `make eval-record` attacks with real tools (sshd is the brute-forced service).

@@ -79,7 +79,7 @@ int cmd_record(int argc, char **argv)
 	struct record_args a = {
 		.live = { .interval_s = 10,
 			  .probe = { .hooks = PROBE_HOOKS_AUTO,
-				     .proc_exemplars = true } },
+				     .exemplars = true } },
 	};
 	int ret;
 

@@ -24,6 +24,7 @@
 #include "metrics.h"
 #include "report.h"
 #include "safe_file.h"
+#include "serve.h"
 #include "window_io.h"
 
 /* What the command line (and the config file) asked for. */
@@ -32,8 +33,9 @@ struct run_opts {
 	struct detector_opts det;
 	struct metrics_opts metrics;	/* with --listen */
 	struct incident_output_opts incidents;
-	const char *baseline_path, *save_path, *record_path, *listen;
+	const char *baseline_path, *save_path, *record_path;
 	const char *persist_path;
+	struct serve_opts serve;	/* --listen, --web-config, ... */
 	double learn_s;
 	unsigned long learn_windows;	/* learn_s in windows */
 	bool json;
@@ -56,7 +58,8 @@ struct run_state {
 
 enum {
 	OPT_LEARN = 0x300, OPT_SAVE, OPT_RECORD, OPT_LISTEN, OPT_CONFIG,
-	OPT_PERSIST, OPT_METRICS_TOP, OPT_METRICS_GRACE,
+	OPT_PERSIST, OPT_METRICS_TOP, OPT_METRICS_GRACE, OPT_WEB_CONFIG,
+	OPT_INSECURE_LISTEN,
 };
 
 static const struct argp_option run_options[] = {
@@ -70,8 +73,13 @@ static const struct argp_option run_options[] = {
 	{ "record", OPT_RECORD, "FILE", 0, "Also append every window's records "
 					   "to FILE", 0 },
 	{ "listen", OPT_LISTEN, "[ADDR:]PORT", 0, "Serve Prometheus metrics at "
-		"http://ADDR:PORT/metrics (default off; no ADDR = 127.0.0.1)",
-	  0 },
+		"http://ADDR:PORT/metrics (default off; no ADDR = 127.0.0.1; "
+		"beyond loopback only with TLS)", 0 },
+	{ "web-config", OPT_WEB_CONFIG, "FILE", 0, "TLS and basic auth for "
+		"--listen: a Prometheus exporter-toolkit web config (YAML: "
+		"tls_server_config, basic_auth_users)", 0 },
+	{ "insecure-listen", OPT_INSECURE_LISTEN, NULL, 0, "Allow --listen "
+		"beyond loopback without TLS (metrics in clear)", 0 },
 	{ "metrics-top", OPT_METRICS_TOP, "N", 0, "With --listen, export the "
 		"per-cgroup detail of the N highest-scoring series besides "
 		"the host's and those in open incidents (default 20; 0: only "
@@ -128,7 +136,13 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 		a->record_path = arg;
 		return 0;
 	case OPT_LISTEN:
-		a->listen = arg;
+		a->serve.listen = arg;
+		return 0;
+	case OPT_WEB_CONFIG:
+		a->serve.web_config = arg;
+		return 0;
+	case OPT_INSECURE_LISTEN:
+		a->serve.insecure_listen = true;
 		return 0;
 	case OPT_CONFIG:		/* read by config__merge already */
 		return 0;
@@ -162,6 +176,13 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 				a->baseline_path = a->persist_path;
 			else
 				a->save_path = a->persist_path;
+		}
+		if ((a->serve.web_config || a->serve.insecure_listen) &&
+		    !a->serve.listen) {
+			argp_error(state, "--%s goes with --listen",
+				   a->serve.web_config ? "web-config" :
+							 "insecure-listen");
+			return EINVAL;
 		}
 		if (a->baseline_path && a->save_path) {
 			argp_error(state, "--save-baseline goes with learning, "
@@ -205,6 +226,7 @@ static const struct argp run_argp = {
 	"  driftprobe run --learn 600 --save-baseline /var/lib/driftprobe/baseline.json\n"
 	"  driftprobe run --baseline /var/lib/driftprobe/baseline.json --json\n"
 	"  driftprobe run --listen 9811                    # /metrics on loopback\n"
+	"  driftprobe run --listen 0.0.0.0:9811 --web-config /etc/driftprobe/web.yml\n"
 	"  driftprobe run --persist-baseline /var/lib/driftprobe/baseline.json\n"
 	"  driftprobe run --syslog --incident-log /var/log/driftprobe/incidents.jsonl",
 	run_children, NULL, NULL,
@@ -363,34 +385,17 @@ static int on_window(const struct window *w, const struct probe_status *st,
 /* Bind --listen before attaching: a taken port fails fast. */
 static int start_exporter(struct run_state *a, const struct config_args *ca)
 {
-	struct sockaddr_storage addr;
-	char err[256];
+	int status;
 
-	if (exporter__parse_listen(a->o->listen, &addr, err, sizeof(err))) {
-		char where[PATH_MAX + 16];
-
-		cli__error("%s%s", config__origin(ca, a->o->listen, where,
-						  sizeof(where)), err);
-		return EXIT_INPUT;
-	}
 	a->metrics = metrics__new(DRIFTPROBE_VERSION, &a->o->metrics);
 	if (!a->metrics) {
 		cli__error("metrics: out of memory");
 		return EXIT_RUNTIME;
 	}
 	metrics__set_baseline(a->metrics, a->baseline);
-	a->exporter = exporter__start(&addr, err, sizeof(err));
-	if (!a->exporter) {
-		cli__error("%s", err);
-		return EXIT_RUNTIME;
-	}
-	fprintf(stderr, "serving metrics at http://%s/metrics\n",
-		exporter__address(a->exporter));
-	if (!exporter__is_loopback(&addr))
-		cli__error("warning: --listen %s: metrics are served beyond "
-			   "this host, unauthenticated and in clear; bind "
-			   "127.0.0.1 or firewall the port",
-			   exporter__address(a->exporter));
+	a->exporter = serve__start(&a->o->serve, ca, &status);
+	if (!a->exporter)
+		return status;
 	return publish_metrics(a) ? EXIT_RUNTIME : EXIT_OK;
 }
 
@@ -432,7 +437,7 @@ int cmd_run(int argc, char **argv)
 	struct run_opts o = {
 		.live = { .interval_s = 10,
 			  .probe = { .hooks = PROBE_HOOKS_AUTO,
-				     .proc_exemplars = true } },
+				     .exemplars = true } },
 		.learn_s = 60,
 		.metrics = { .top = METRICS_TOP_DEFAULT,
 			     .grace_s = METRICS_GRACE_DEFAULT },
@@ -467,7 +472,7 @@ int cmd_run(int argc, char **argv)
 				      o.live.interval_s, err, sizeof(err)))
 			cli__error("warning: %s: %s", o.baseline_path, err);
 	}
-	if (o.listen) {
+	if (o.serve.listen) {
 		ret = start_exporter(&a, &ca);
 		if (ret != EXIT_OK)
 			goto cleanup;

@@ -222,9 +222,9 @@ static const struct argp_option live_options[] = {
 	{ "hooks", OPT_HOOKS, "KIND", 0, "auto (default), tp_btf or tracepoint "
 					 "(no node features: they are tp_btf "
 					 "only)", 0 },
-	{ "no-exemplars", OPT_NO_EXEMPLARS, NULL, 0, "Do not sample which "
-						     "processes fill the syscall "
-						     "bins", 0 },
+	{ "no-exemplars", OPT_NO_EXEMPLARS, NULL, 0, "Keep no exemplar at all: "
+		"no pids or commands of processes, no remote addresses or "
+		"ports (privacy)", 0 },
 	{ "latency-sample", OPT_LATENCY_SAMPLE, "N", 0, "Time one syscall in N, "
 						       "each chosen at random "
 						       "(default 16; 1 = every "
@@ -263,7 +263,7 @@ static error_t live_parse(int key, char *arg, struct argp_state *state)
 		}
 		return 0;
 	case OPT_NO_EXEMPLARS:
-		o->probe.proc_exemplars = false;
+		o->probe.exemplars = false;
 		return 0;
 	case OPT_PER_CGROUP:
 		o->probe.per_cgroup = true;

@@ -4,7 +4,8 @@
  * the CPUs, diff against the previous snapshot, and hand out a window. The
  * kernel counters are cumulative, so nothing is lost at window edges. The
  * net group's value also carries the last endpoint per bin, which becomes
- * the bin's exemplars.
+ * the bin's exemplars, unless the probe keeps none (--no-exemplars: then
+ * the kernel writes none and nothing here reads them).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -80,6 +81,7 @@ struct collector {
 	uint64_t health[HEALTH_N];	/* since start */
 	uint64_t resets;
 	bool primed;
+	bool exemplars;		/* the probe keeps them (--no-exemplars) */
 	struct cgroup_paths *cgroup_paths;	/* per-cgroup or exemplars */
 	/* --per-cgroup only, per group with a cgroup map (NULL: none) */
 	struct cgroup_collector *cgroups[DP_GROUP_COUNT];
@@ -121,6 +123,7 @@ struct collector *collector__new(struct probe *p)
 		return NULL;
 	c->probe = p;
 	c->ncpus = probe__ncpus(p);
+	c->exemplars = probe__exemplars(p);
 	c->ex = exemplars__new();
 	if (!c->ex)
 		goto nomem;
@@ -354,9 +357,9 @@ static int read_maps(struct collector *c)
 
 	for (int i = 0; i < DP_GROUP_COUNT && !err; i++)
 		err = c->g[i].fd < 0 ? 0 : read_group(c, i);
-	if (!err && c->g[DP_GROUP_NET].fd >= 0)
+	if (!err && c->exemplars && c->g[DP_GROUP_NET].fd >= 0)
 		err = note_net_exemplars(c);
-	if (!err && c->g[DP_GROUP_NODE].fd >= 0)
+	if (!err && c->exemplars && c->g[DP_GROUP_NODE].fd >= 0)
 		err = note_node_exemplars(c);
 	return err;
 }

@@ -42,7 +42,7 @@ struct probe {
 	struct probe_hook hooks[MAX_HOOKS];
 	size_t nhooks;
 	int ncpus;
-	bool per_cgroup, proc_exemplars;
+	bool per_cgroup, exemplars;
 	unsigned int latency_sample_period;
 	unsigned int netns_ino;
 };
@@ -128,13 +128,13 @@ static void syscall_configure(const struct probe *p, void *skel, bool use_btf)
 	bpf_map__set_autocreate(s->maps.task_start, use_btf);
 	bpf_map__set_autocreate(s->maps.tid_start, !use_btf);
 	s->rodata->per_cgroup = p->per_cgroup;
-	s->rodata->proc_exemplars = p->proc_exemplars;
+	s->rodata->proc_exemplars = p->exemplars;
 	s->rodata->latency_sample_period = p->latency_sample_period;
 	s->rodata->latency_threshold = coin_threshold(p->latency_sample_period);
 	/* the top 1/period of the range, away from latency's bottom */
 	s->rodata->exemplar_threshold = UINT32_MAX -
 					coin_threshold(DP_PROC_SAMPLE_PERIOD);
-	if (!p->proc_exemplars)	/* unused, the LRU map still preallocates */
+	if (!p->exemplars)	/* unused, the LRU map still preallocates */
 		bpf_map__set_max_entries(s->maps.proc_exemplar, p->ncpus);
 }
 
@@ -145,6 +145,7 @@ static void net_configure(const struct probe *p, void *skel, bool use_btf)
 	(void)use_btf;
 	n->rodata->netns_ino = p->netns_ino;
 	n->rodata->per_cgroup = p->per_cgroup;
+	n->rodata->exemplars = p->exemplars;
 }
 
 static void node_configure(const struct probe *p, void *skel, bool use_btf)
@@ -153,6 +154,7 @@ static void node_configure(const struct probe *p, void *skel, bool use_btf)
 
 	(void)use_btf;
 	n->rodata->per_cgroup = p->per_cgroup;
+	n->rodata->exemplars = p->exemplars;
 }
 
 /* The tracefs event subsystems each group's classic flavour attaches to. */
@@ -302,7 +304,7 @@ struct probe *probe__open(const struct probe_opts *o)
 	if (!p)
 		return NULL;
 	p->per_cgroup = o->per_cgroup;
-	p->proc_exemplars = o->proc_exemplars;
+	p->exemplars = o->exemplars;
 	p->latency_sample_period = o->latency_sample_period ?
 		o->latency_sample_period : DP_LATENCY_SAMPLE_PERIOD;
 	p->netns_ino = o->netns_ino;
@@ -368,9 +370,14 @@ int probe__cgroup_map_fd(const struct probe *p, enum dp_group g)
 
 int probe__proc_map_fd(const struct probe *p)
 {
-	return p->proc_exemplars ?
+	return p->exemplars ?
 		bpf_object__find_map_fd_by_name(p->g[DP_GROUP_SYSCALL].obj,
 						"proc_exemplar") : -1;
+}
+
+bool probe__exemplars(const struct probe *p)
+{
+	return p->exemplars;
 }
 
 int probe__check_access(const struct probe *p)

@@ -34,7 +34,12 @@ struct probe_opts {
 	enum probe_hooks hooks;
 	unsigned int netns_ino;	/* 0: network features see every netns */
 	bool per_cgroup;	/* also a histogram per cgroup v2 */
-	bool proc_exemplars;	/* sample which processes fill syscall bins */
+	/*
+	 * Every exemplar, or none (--no-exemplars): the processes sampled in
+	 * syscall bins, and the last remote endpoint, port and command the
+	 * kernel keeps per net and node bin.
+	 */
+	bool exemplars;
 	/* time one syscall in N (1: every one; 0: DP_LATENCY_SAMPLE_PERIOD) */
 	unsigned int latency_sample_period;
 	bool verbose;
@@ -69,6 +74,9 @@ int probe__cgroup_map_fd(const struct probe *p, enum dp_group g);
 
 /* The sampled (process, bin) map (struct dp_proc_val), or -1 if off. */
 int probe__proc_map_fd(const struct probe *p);
+
+/* Whether the kernel keeps exemplars (struct probe_opts' exemplars). */
+bool probe__exemplars(const struct probe *p);
 
 /*
  * 0 if this process can still use the probe's maps with the capabilities it

@@ -18,6 +18,13 @@
  * is served before anyone can cut it. CONN_MAX, libmicrohttpd's own hard
  * limit, stays far enough above CONN_BUDGET that it never refuses first.
  * Every callback runs on the daemon's one polling thread: no lock.
+ *
+ * TLS is libmicrohttpd's (GnuTLS underneath): the certificate and key are
+ * handed over in memory, the minimum version is a GnuTLS priority string.
+ * libmicrohttpd asks for a client certificate when given a CA but does
+ * not judge it, so each request's certificate is verified here, against
+ * that CA, before anything is answered. The accept policy above sees TLS
+ * connections like any other: a handshake counts against HEADER_S.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -30,7 +37,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <gnutls/gnutls.h>
 #include <microhttpd.h>
+#include "basic_auth.h"
 #include "exporter.h"
 
 #define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
@@ -40,6 +49,11 @@
 #define CONN_PER_IP	8
 #define HEADER_S	3.0
 #define IDLE_S		5u	/* no byte either way for that long: closed */
+#define REALM		"driftprobe"
+
+/* GnuTLS priorities: its defaults, but no protocol before the minimum. */
+#define TLS12_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
+#define TLS13_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3"
 
 /* One open connection, as the accept policy sees it. */
 struct conn {
@@ -57,6 +71,9 @@ struct exporter {
 	char *text;
 	size_t len;
 	char address[64];
+	bool tls;
+	enum exporter_client_auth client_auth;
+	struct basic_auth *auth;	/* NULL: no basic auth */
 	struct conn conns[CONN_MAX];
 };
 
@@ -102,6 +119,8 @@ int exporter__parse_listen(const char *s, struct sockaddr_storage *addr,
 		goto bad;
 	memcpy(host, s, hlen);
 	host[hlen] = '\0';
+	if (!strcmp(host, "localhost"))
+		hlen = 0;		/* numeric below, this one name only */
 	if (hlen >= 2 && host[0] == '[' && host[hlen - 1] == ']') {
 		host[hlen - 1] = '\0';
 		in6->sin6_family = AF_INET6;
@@ -120,8 +139,8 @@ int exporter__parse_listen(const char *s, struct sockaddr_storage *addr,
 	return 0;
 bad:
 	msg(err, errlen, "--listen: bad value '%s'; expected [ADDR]:PORT with "
-	    "a numeric IPv4 address or [IPv6] and a port from 0 to 65535 "
-	    "(no address = 127.0.0.1)", s);
+	    "a numeric IPv4 address, [IPv6] or localhost, and a port from 0 "
+	    "to 65535 (no address = 127.0.0.1)", s);
 	return -EINVAL;
 }
 
@@ -276,6 +295,61 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned int status,
 	return ret;
 }
 
+/* The client's certificate, as client_auth asks: 0 or a reason to refuse. */
+static const char *client_cert_refused(const struct exporter *e,
+				       struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *i;
+	unsigned int status = 0;
+	int ret;
+
+	if (!e->tls || e->client_auth == EXPORTER_CLIENT_CERT_NONE)
+		return NULL;
+	i = MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	if (!i || !i->tls_session)
+		return "no TLS session\n";
+	ret = gnutls_certificate_verify_peers2(i->tls_session, &status);
+	if (ret == GNUTLS_E_NO_CERTIFICATE_FOUND ||
+	    !gnutls_certificate_get_peers(i->tls_session, NULL))
+		return e->client_auth == EXPORTER_CLIENT_CERT_REQUIRE ?
+		       "a client certificate is required\n" : NULL;
+	return ret || status ? "client certificate not trusted\n" : NULL;
+}
+
+/* Basic auth as configured: whether the request may go on. */
+static bool authorized(struct exporter *e, struct MHD_Connection *c)
+{
+	char *user, *password = NULL;
+	bool ok;
+
+	if (!e->auth)
+		return true;
+	user = MHD_basic_auth_get_username_password(c, &password);
+	ok = basic_auth__check(e->auth, user, password);
+	if (password) {
+		explicit_bzero(password, strlen(password));
+		MHD_free(password);
+	}
+	MHD_free(user);
+	return ok;
+}
+
+static enum MHD_Result refuse_unauthorized(struct MHD_Connection *c)
+{
+	static const char body[] = "authentication required\n";
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	r = MHD_create_response_from_buffer(sizeof(body) - 1, (void *)body,
+					    MHD_RESPMEM_PERSISTENT);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain");
+	ret = MHD_queue_basic_auth_fail_response(c, REALM, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 				  const char *url, const char *method,
 				  const char *version, const char *upload,
@@ -285,10 +359,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	static const char not_found[] = "not found; try /metrics\n";
 	static const char bad_method[] = "only GET and HEAD\n";
 	struct exporter *e = cls;
+	const char *refused;
 	enum MHD_Result ret;
 
 	(void)version, (void)upload, (void)upload_len, (void)req_cls;
 	set_busy(c, true);
+	if ((refused = client_cert_refused(e, c)))
+		return reply(c, MHD_HTTP_FORBIDDEN, "text/plain", refused,
+			     strlen(refused));
+	if (!authorized(e, c))
+		return refuse_unauthorized(c);
 	if (strcmp(method, MHD_HTTP_METHOD_GET) &&
 	    strcmp(method, MHD_HTTP_METHOD_HEAD))
 		return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain",
@@ -324,7 +404,47 @@ static void format_address(const struct sockaddr_storage *a, char *buf,
 	}
 }
 
+/*
+ * The TLS and auth part of e's setup: options appended to opts (*n of
+ * them so far), the flags to add in *flags. 0, or -errno with err set.
+ */
+static int secure(struct exporter *e, const struct exporter_security *sec,
+		  struct MHD_OptionItem *opts, size_t *n, unsigned int *flags,
+		  const char *want, char *err, size_t errlen)
+{
+	if (sec->nusers &&
+	    !(e->auth = basic_auth__new(sec->users, sec->nusers))) {
+		msg(err, errlen, "--listen %s: basic auth: %s", want,
+		    strerror(errno));
+		return -errno;
+	}
+	if (!sec->cert_pem)
+		return 0;
+	if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+		msg(err, errlen, "--web-config: this libmicrohttpd is built "
+		    "without TLS; expected one with GnuTLS (Debian's "
+		    "libmicrohttpd12 has it)");
+		return -ENOTSUP;
+	}
+	e->tls = true;
+	e->client_auth = sec->client_auth;
+	*flags |= MHD_USE_TLS;
+	opts[(*n)++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0,
+						(void *)sec->cert_pem };
+	opts[(*n)++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0,
+						(void *)sec->key_pem };
+	opts[(*n)++] = (struct MHD_OptionItem){
+		MHD_OPTION_HTTPS_PRIORITIES, 0,
+		sec->tls13_only ? TLS13_PRIORITIES : TLS12_PRIORITIES };
+	if (sec->client_auth != EXPORTER_CLIENT_CERT_NONE)
+		opts[(*n)++] = (struct MHD_OptionItem){
+			MHD_OPTION_HTTPS_MEM_TRUST, 0,
+			(void *)sec->client_ca_pem };
+	return 0;
+}
+
 struct exporter *exporter__start(const struct sockaddr_storage *addr,
+				 const struct exporter_security *sec,
 				 char *err, size_t errlen)
 {
 	struct exporter *e = calloc(1, sizeof(*e));
@@ -333,6 +453,8 @@ struct exporter *exporter__start(const struct sockaddr_storage *addr,
 	sigset_t block, old;
 	struct sockaddr_storage bound;
 	socklen_t blen = sizeof(bound);
+	struct MHD_OptionItem opts[16];
+	size_t n = 0;
 	char want[64];
 
 	format_address(addr, want, sizeof(want));
@@ -342,6 +464,24 @@ struct exporter *exporter__start(const struct sockaddr_storage *addr,
 		return NULL;
 	}
 	pthread_mutex_init(&e->lock, NULL);
+	if (sec && secure(e, sec, opts, &n, &flags, want, err, errlen)) {
+		int saved = errno;
+
+		exporter__stop(e);
+		errno = saved;
+		return NULL;
+	}
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_SOCK_ADDR, 0,
+					     (void *)addr };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT,
+					     CONN_MAX, NULL };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT,
+					     IDLE_S, NULL };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_CONNECTION,
+					     (intptr_t)on_connection, e };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_COMPLETED,
+					     (intptr_t)on_completed, e };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
 	if (addr->ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	sigemptyset(&block);
@@ -350,23 +490,17 @@ struct exporter *exporter__start(const struct sockaddr_storage *addr,
 	pthread_sigmask(SIG_BLOCK, &block, &old);	/* inherited */
 	errno = 0;
 	e->daemon = MHD_start_daemon(flags, 0, on_accept, e, on_request, e,
-				     MHD_OPTION_SOCK_ADDR, addr,
-				     MHD_OPTION_CONNECTION_LIMIT,
-				     (unsigned int)CONN_MAX,
-				     MHD_OPTION_CONNECTION_TIMEOUT, IDLE_S,
-				     MHD_OPTION_NOTIFY_CONNECTION,
-				     on_connection, e,
-				     MHD_OPTION_NOTIFY_COMPLETED,
-				     on_completed, e,
-				     MHD_OPTION_END);
+				     MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
 	if (!e->daemon && !errno)
 		errno = EADDRNOTAVAIL;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (!e->daemon) {
 		int saved = errno;
 
-		msg(err, errlen, "--listen %s: cannot serve metrics there: %s",
-		    want, strerror(saved));
+		msg(err, errlen, "--listen %s: cannot serve metrics there: %s%s",
+		    want, strerror(saved), e->tls ? " (or TLS refused the "
+		    "certificate, the key or the client CA: are they PEM, "
+		    "and does the key match the certificate?)" : "");
 		exporter__stop(e);
 		errno = saved;
 		return NULL;
@@ -397,12 +531,18 @@ const char *exporter__address(const struct exporter *e)
 	return e->address;
 }
 
+bool exporter__tls(const struct exporter *e)
+{
+	return e->tls;
+}
+
 void exporter__stop(struct exporter *e)
 {
 	if (!e)
 		return;
 	if (e->daemon)
 		MHD_stop_daemon(e->daemon);
+	basic_auth__free(e->auth);
 	pthread_mutex_destroy(&e->lock);
 	free(e->text);
 	free(e);

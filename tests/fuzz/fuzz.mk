@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
-# libFuzzer targets for every file driftprobe reads and for the HTTP
-# requests of run --listen (tests/fuzz/fuzz_*.c), and a replayer that runs their seed corpus and kept crash inputs through
+# libFuzzer targets for every file driftprobe reads (the web config too)
+# and for the HTTP requests of run --listen (tests/fuzz/fuzz_*.c), and a
+# replayer that runs their seed corpus and kept crash inputs through
 # the ordinary compiler.
 #
 #   make fuzz                 each target for FUZZ_SECONDS (default 60)
@@ -13,7 +14,7 @@
 
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := window_io baseline config http
+FUZZ_TARGETS := window_io baseline config http web_config
 FUZZ_CFLAGS  := -g -O1 -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined $(WARN) -std=gnu11 \
 		-D_GNU_SOURCE -Iinclude $(addprefix -Isrc/,$(LAYERS)) -I$(OUTPUT) \
@@ -25,7 +26,9 @@ fuzz_config_SRCS     = $(test_config_SRCS)
 fuzz_config_LIBS    := -linih
 fuzz_baseline_SRCS   = $(test_baseline_SRCS)
 fuzz_http_SRCS       = $(test_exporter_SRCS)
-fuzz_http_LIBS      := -lmicrohttpd -lpthread
+fuzz_web_config_SRCS = $(test_web_config_SRCS)
+fuzz_web_config_LIBS := -lyaml
+fuzz_http_LIBS      := -lmicrohttpd -lpthread -lcrypt -lgnutls
 
 .PHONY: fuzz fuzz-replay
 

@@ -39,7 +39,7 @@ static void start(void)
 	if (e)
 		return;
 	if (exporter__parse_listen("127.0.0.1:0", &a, err, sizeof(err)) ||
-	    !(e = exporter__start(&a, err, sizeof(err)))) {
+	    !(e = exporter__start(&a, NULL, err, sizeof(err)))) {
 		fprintf(stderr, "fuzz_http: %s\n", err);
 		abort();
 	}

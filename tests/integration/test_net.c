@@ -236,12 +236,13 @@ static const char *const net_features[] = {
  * Run driftprobe on the saved baseline, let BEFORE windows pass, inject,
  * and return once the run ended; out holds its analysis lines.
  */
-static void run_scenario(const char *name, const char *const *inject,
-			 char *out, size_t outlen)
+static void run_scenario_with(const char *name, const char *const *inject,
+			      const char *option, char *out, size_t outlen)
 {
 	const char *args[] = { "run", "--interval", "1", "--duration",
 			       SCENARIO_S, "--json", "--baseline",
-			       baseline_path, "--netns", ns_client_path, NULL };
+			       baseline_path, "--netns", ns_client_path,
+			       option, NULL };
 	pid_t probe;
 
 	if (access(baseline_path, R_OK))
@@ -252,6 +253,29 @@ static void run_scenario(const char *name, const char *const *inject,
 	harness__wait_lines(out, BEFORE * DP_F_COUNT, 60);
 	run_to_end(ns_client, inject);
 	wait_probe(probe, 60);
+}
+
+static void run_scenario(const char *name, const char *const *inject,
+			 char *out, size_t outlen)
+{
+	run_scenario_with(name, inject, NULL, out, outlen);
+}
+
+/* How many times the file at path holds needle. */
+static int occurrences(const char *path, const char *needle)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	int n = 0;
+
+	assert_non_null(f);
+	while (getline(&line, &cap, f) > 0)
+		for (char *p = line; (p = strstr(p, needle)); p++)
+			n++;
+	free(line);
+	fclose(f);
+	return n;
 }
 
 /* No net anomaly before the injection; print what each feature did. */
@@ -328,6 +352,25 @@ static void exfiltration__new_peer_and_port__flagged_and_named(void **state)
 	expect_detection(out, "net.tx_bytes", &v);
 }
 
+/*
+ * Privacy: the same exfiltration with --no-exemplars is still flagged, and
+ * the run's JSON names no endpoint, port, process or command at all.
+ */
+static void exfiltration__no_exemplars__flagged_without_any_exemplar(void **state)
+{
+	const char *inject[] = { "upload", exfil_addr, "4444", "32", NULL };
+	char out[320];
+	struct net_verdicts v;
+
+	(void)state;
+	run_scenario_with("exfil-private", inject, "--no-exemplars", out,
+			  sizeof(out));
+	expect_detection(out, "net.peer", &v);
+	assert_int_equal(occurrences(out, "\"exemplars\""), 0);
+	assert_int_equal(occurrences(out, exfil_addr), 0);
+	assert_int_equal(occurrences(out, SERVER), 0);
+}
+
 static void dns_tunnel__large_queries__flagged_on_dns_len(void **state)
 {
 	const char *inject[] = { "dns", SERVER, "400", "230", NULL };
@@ -385,25 +428,32 @@ static int lines_in(const char *path)
 }
 
 /*
- * record with hooks (--netns the client's when netns, else none), inject
+ * record with hooks (--netns the client's when netns, else none) and
+ * option (NULL: none) into out, inject
  * after the first window, stop two full windows after the injection ended
  * (a window cut short by SIGINT is dropped, and holds none of it), and sum
  * the records into *t: 100 UDP payloads of 230 bytes to :53 from the
  * client, then a scan of 50 closed server ports.
  */
 static void record_injection(const char *hooks, bool netns,
-			     struct harness_totals *t)
+			     const char *option, struct harness_totals *t,
+			     char *out, size_t outlen)
 {
-	const char *args[] = { "record", "--interval", "1", "--hooks", hooks,
-			       netns ? "--netns" : NULL, ns_client_path, NULL };
+	const char *args[9] = { "record", "--interval", "1", "--hooks", hooks };
 	const char *dns[] = { "dns", SERVER, "100", "230", NULL };
 	const char *scan[] = { "scan", SERVER, "20000", "20049", NULL };
-	char out[320];
+	int n = 5, lines;
 	pid_t probe;
-	int lines;
 
-	snprintf(out, sizeof(out), "%s/record-%s%s.jsonl", dir, hooks,
-		 netns ? "" : "-every-netns");
+	if (netns) {
+		args[n++] = "--netns";
+		args[n++] = ns_client_path;
+	}
+	if (option)
+		args[n++] = option;
+
+	snprintf(out, outlen, "%s/record-%s%s%s.jsonl", dir, hooks,
+		 netns ? "" : "-every-netns", option ? option : "");
 	probe = track(harness__spawn(out, args));
 	harness__wait_lines(out, DP_F_COUNT, 60);
 	run_to_end(ns_client, dns);
@@ -432,7 +482,9 @@ static void record_counts_exactly(const char *hooks)
 	static struct harness_totals t;
 	uint64_t registered = 0;
 
-	record_injection(hooks, true, &t);
+	char out[320];
+
+	record_injection(hooks, true, NULL, &t, out, sizeof(out));
 	for (uint32_t b = DP_PORT_REGISTERED_OFF; b < DP_PORT_EPHEMERAL_OFF; b++)
 		registered += t.counts[DP_F_NET_DPORT][b];
 	/* [224,256) is bin 27; the steady queries are 28..59 bytes. */
@@ -471,10 +523,12 @@ static void record__no_netns_filter__both_flavours_count_every_netns(void **stat
 {
 	static const char *const flavours[] = { "tp_btf", "tracepoint" };
 	static struct harness_totals t;
+	char out[320];
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(flavours) / sizeof(flavours[0]); i++) {
-		record_injection(flavours[i], false, &t);
+		record_injection(flavours[i], false, NULL, &t, out,
+				 sizeof(out));
 		assert_true(t.counts[DP_F_NET_DNS_LEN][27] >= 100);
 		assert_true(t.counts[DP_F_TCP_EVENT]
 				    [DP_TCP_EV_RESET_RECEIVED] >= 50);
@@ -482,6 +536,32 @@ static void record__no_netns_filter__both_flavours_count_every_netns(void **stat
 				    [DP_TCP_EV_RESET_SENT] >= 50);
 		assert_true(t.counts[DP_F_NET_DPORT][DP_PORT_HTTP_ALT] > 0);
 	}
+}
+
+/*
+ * Privacy: record's windows carry every exemplar the probe keeps (a
+ * control: the server's address and port 8080 of the steady workload,
+ * netload as the connecting command); with --no-exemplars the same
+ * traffic, counted alike, leaves none at all: no process, endpoint, port
+ * or command.
+ */
+static void record__no_exemplars__no_exemplar_in_any_window(void **state)
+{
+	static struct harness_totals t;
+	char out[320];
+
+	(void)state;
+	record_injection("tp_btf", true, NULL, &t, out, sizeof(out));
+	assert_true(occurrences(out, "\"exemplars\"") > 0);
+	assert_true(occurrences(out, SERVER ":8080") > 0);
+	assert_true(occurrences(out, "netload") > 0);
+
+	record_injection("tp_btf", true, "--no-exemplars", &t, out, sizeof(out));
+	assert_int_equal(t.counts[DP_F_TCP_EVENT][DP_TCP_EV_RESET_RECEIVED], 50);
+	assert_true(t.total[DP_F_NET_PEER] > 0);
+	assert_int_equal(occurrences(out, "\"exemplars\""), 0);
+	assert_int_equal(occurrences(out, SERVER), 0);
+	assert_int_equal(occurrences(out, "netload"), 0);
 }
 
 /* An address on the server whose net.peer bin differs from SERVER's. */
@@ -597,11 +677,13 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(quiet__steady_workload_for_30_windows__no_net_anomaly),
 		cmocka_unit_test(exfiltration__new_peer_and_port__flagged_and_named),
+		cmocka_unit_test(exfiltration__no_exemplars__flagged_without_any_exemplar),
 		cmocka_unit_test(dns_tunnel__large_queries__flagged_on_dns_len),
 		cmocka_unit_test(port_scan__closed_ports__flagged_on_tcp_event_and_dport),
 		cmocka_unit_test(record__tp_btf__counts_injected_events_exactly),
 		cmocka_unit_test(record__tracepoint_fallback__counts_injected_events_exactly),
 		cmocka_unit_test(record__no_netns_filter__both_flavours_count_every_netns),
+		cmocka_unit_test(record__no_exemplars__no_exemplar_in_any_window),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -26,6 +26,7 @@ static uint64_t fake_percpu[NCPUS][WORDS];
 static struct dp_net_hist fake_net[NCPUS];
 static int fake_lookup_errno;
 static int fake_net_fd = NET_FD;	/* -1: the net hooks did not load */
+static bool fake_exemplars = true;	/* false: --no-exemplars */
 
 size_t probe__ncpus(const struct probe *p)
 {
@@ -53,6 +54,12 @@ int probe__proc_map_fd(const struct probe *p)
 {
 	(void)p;
 	return -1;
+}
+
+bool probe__exemplars(const struct probe *p)
+{
+	(void)p;
+	return fake_exemplars;
 }
 
 /* Features of the groups these tests load (the node group is not faked). */
@@ -194,6 +201,40 @@ static void collector__net_group__counts_and_recent_peers_per_bin(void **state)
 	collector__free(c);
 }
 
+/*
+ * --no-exemplars: even endpoints and ports that a kernel wrote anyway (an
+ * older object, say) become no exemplar; the counts are all there.
+ */
+static void collector__no_exemplars__counts_without_any_exemplar(void **state)
+{
+	unsigned int eph = DP_PORT_EPHEMERAL_OFF + 2;
+	struct collector *c;
+	struct window *w;
+
+	fake_exemplars = false;
+	c = collector__new((struct probe *)state);
+	assert_non_null(c);
+	memset(fake_percpu, 0, sizeof(fake_percpu));
+	memset(fake_net, 0, sizeof(fake_net));
+	assert_null(collector__next(c, 1.0, 1, "h"));
+	fake_net[1].counts[DP_OFF_NET_PEER + 5] += 3000;
+	set_peer(1, 5, "10.200.7.2", 4444);
+	fake_net[2].counts[DP_OFF_NET_DPORT + eph] += 1;
+	fake_net[2].dport_last[eph] = 50001;
+	memcpy(fake_net[2].comm_dport_last[3], "curl", 5);
+	fake_net[2].counts[DP_OFF_NET_COMM_DPORT + 3] += 1;
+	w = collector__next(c, 2.0, 1, "h");
+	assert_non_null(w);
+	assert_int_equal(window__find(w, DP_F_NET_PEER, "/")->counts[5], 3000);
+	assert_int_equal(window__find(w, DP_F_NET_DPORT, "/")->counts[eph], 1);
+	for (size_t i = 0; i < w->n; i++)
+		for (uint32_t b = 0; b < w->hists[i].nbins; b++)
+			assert_null(window_hist__exemplar(&w->hists[i], b));
+	window__free(w);
+	collector__free(c);
+	fake_exemplars = true;
+}
+
 static void collector__net_hooks_off__windows_hold_syscall_features_only(void **state)
 {
 	struct collector *c;
@@ -232,6 +273,8 @@ int main(void)
 		cmocka_unit_test_prestate(collector__first_read_primes_then_windows_hold_deltas,
 					  &dummy_probe),
 		cmocka_unit_test_prestate(collector__net_group__counts_and_recent_peers_per_bin,
+					  &dummy_probe),
+		cmocka_unit_test_prestate(collector__no_exemplars__counts_without_any_exemplar,
 					  &dummy_probe),
 		cmocka_unit_test_prestate(collector__net_hooks_off__windows_hold_syscall_features_only,
 					  &dummy_probe),

@@ -5,7 +5,11 @@
  * real libmicrohttpd server on an ephemeral loopback port: /metrics serves
  * exactly what was published last with Prometheus' content type, other
  * paths are 404 and other methods 405; which addresses are loopback only
- * (anything else earns `run` a warning).
+ * (anything else `run` refuses without TLS); basic auth: 401 with
+ * WWW-Authenticate without or with wrong credentials, on every path, and
+ * the exposition with the right ones; TLS refusing a key that is no PEM.
+ * (TLS itself, client certificates and a real Prometheus scraping over
+ * it: tests/integration/test_tls.c.)
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +24,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "basic_auth.h"
 #include "exporter.h"
 
 static void parse_listen__forms(void **state)
@@ -39,6 +44,12 @@ static void parse_listen__forms(void **state)
 	assert_int_equal(ntohl(in4->sin_addr.s_addr), INADDR_LOOPBACK);
 	assert_int_equal(ntohs(in4->sin_port), 0);
 
+	assert_int_equal(exporter__parse_listen("localhost:9811", &a, err,
+						sizeof(err)), 0);
+	assert_int_equal(in4->sin_family, AF_INET);
+	assert_int_equal(ntohl(in4->sin_addr.s_addr), INADDR_LOOPBACK);
+	assert_int_equal(ntohs(in4->sin_port), 9811);
+
 	assert_int_equal(exporter__parse_listen("0.0.0.0:65535", &a, err,
 						sizeof(err)), 0);
 	assert_int_equal(in4->sin_addr.s_addr, htonl(INADDR_ANY));
@@ -55,7 +66,8 @@ static void parse_listen__forms(void **state)
 static void parse_listen__bad_forms_are_refused(void **state)
 {
 	static const char *const bad[] = {
-		"", ":", "65536", "-1", "+80", "9x", "localhost:80",
+		"", ":", "65536", "-1", "+80", "9x", "localhost6:80",
+		"example.com:80", "[localhost]:80",
 		"1.2.3:80", "1.2.3.4:", "::1:80", "[::1]", "[::1]:",
 		"[nope]:80", "1.2.3.4:80:", "[1.2.3.4]:80",
 	};
@@ -133,7 +145,7 @@ static void server__serves_last_publication(void **state)
 	(void)state;
 	assert_int_equal(exporter__parse_listen("127.0.0.1:0", &a, err,
 						sizeof(err)), 0);
-	e = exporter__start(&a, err, sizeof(err));
+	e = exporter__start(&a, NULL, err, sizeof(err));
 	if (!e)
 		fail_msg("%s", err);
 	assert_int_equal(strncmp(exporter__address(e), "127.0.0.1:", 10), 0);
@@ -169,15 +181,76 @@ static void server__taken_port__fails_naming_the_address(void **state)
 	(void)state;
 	assert_int_equal(exporter__parse_listen("127.0.0.1:0", &a, err,
 						sizeof(err)), 0);
-	e1 = exporter__start(&a, err, sizeof(err));
+	e1 = exporter__start(&a, NULL, err, sizeof(err));
 	assert_non_null(e1);
 	snprintf(spec, sizeof(spec), "%s", exporter__address(e1));
 	assert_int_equal(exporter__parse_listen(spec, &a, err, sizeof(err)), 0);
-	e2 = exporter__start(&a, err, sizeof(err));
+	e2 = exporter__start(&a, NULL, err, sizeof(err));
 	assert_null(e2);
 	assert_non_null(strstr(err, spec));
 	assert_non_null(strstr(err, "--listen"));
 	exporter__stop(e1);
+}
+
+/* "prometheus:U*U", base64 (RFC 7617). */
+#define CREDENTIALS "cHJvbWV0aGV1czpVKlU="
+#define WRONG "cHJvbWV0aGV1czpVKlY="	/* prometheus:U*V */
+
+static void server__basic_auth__401_unless_right_credentials(void **state)
+{
+	static const struct basic_auth_user users[] = {
+		{ "prometheus",
+		  "$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW" },
+	};
+	struct exporter_security sec = { .users = users, .nusers = 1 };
+	static const char *const refused[] = {
+		"GET /metrics HTTP/1.0\r\n\r\n",
+		"GET / HTTP/1.0\r\n\r\n",
+		"GET /metrics HTTP/1.0\r\nAuthorization: Basic " WRONG "\r\n\r\n",
+		"GET /metrics HTTP/1.0\r\nAuthorization: Basic bm9ib2R5OlUqVQ==\r\n\r\n",
+		"GET /metrics HTTP/1.0\r\nAuthorization: Bearer " CREDENTIALS "\r\n\r\n",
+	};
+	struct sockaddr_storage a;
+	struct exporter *e;
+	char err[256], *resp;
+
+	(void)state;
+	assert_int_equal(exporter__parse_listen("127.0.0.1:0", &a, err,
+						sizeof(err)), 0);
+	e = exporter__start(&a, &sec, err, sizeof(err));
+	if (!e)
+		fail_msg("%s", err);
+	assert_false(exporter__tls(e));
+	exporter__publish(e, strdup("metric_a 1\n"), 11);
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		resp = http(exporter__address(e), refused[i]);
+		if (!strstr(resp, " 401 ") ||
+		    !strcasestr(resp, "WWW-Authenticate: Basic realm=\"driftprobe\"") ||
+		    strstr(resp, "metric_a"))
+			fail_msg("request %zu:\n%s", i, resp);
+		free(resp);
+	}
+	resp = http(exporter__address(e), "GET /metrics HTTP/1.0\r\n"
+		    "Authorization: Basic " CREDENTIALS "\r\n\r\n");
+	assert_non_null(strstr(resp, " 200 "));
+	assert_non_null(strstr(resp, "\r\n\r\nmetric_a 1\n"));
+	free(resp);
+	exporter__stop(e);
+}
+
+static void server__tls_with_bad_pem__refused_naming_tls(void **state)
+{
+	struct exporter_security sec = { .cert_pem = "not a certificate",
+					 .key_pem = "not a key" };
+	struct sockaddr_storage a;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(exporter__parse_listen("127.0.0.1:0", &a, err,
+						sizeof(err)), 0);
+	assert_null(exporter__start(&a, &sec, err, sizeof(err)));
+	assert_non_null(strstr(err, "--listen 127.0.0.1:0"));
+	assert_non_null(strstr(err, "TLS refused"));
 }
 
 int main(void)
@@ -188,6 +261,8 @@ int main(void)
 		cmocka_unit_test(is_loopback__only_this_hosts_addresses),
 		cmocka_unit_test(server__serves_last_publication),
 		cmocka_unit_test(server__taken_port__fails_naming_the_address),
+		cmocka_unit_test(server__basic_auth__401_unless_right_credentials),
+		cmocka_unit_test(server__tls_with_bad_pem__refused_naming_tls),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

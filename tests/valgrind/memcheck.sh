@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # valgrind memcheck over the commands that matter, on success and error
 # paths: record, baseline build, analyze, a short run (learning, saving,
-# then judging), and a run stopped by SIGTERM. Any memory error or any
+# then judging), a run serving /metrics over TLS with basic auth (and its
+# refusals), and a run stopped by SIGTERM. Any memory error or any
 # definite/indirect/possible leak fails the test (exit 97 from valgrind);
 # each command must also exit with the status it is expected to.
 #
@@ -66,6 +67,22 @@ chmod 600 "$DIR/torn.json"
 check analyze-bad-baseline 2 analyze --baseline "$DIR/torn.json" \
 	"$DIR/w.jsonl"
 check bad-option 2 run --interval 0
+
+# /metrics over TLS with basic auth (web config, PEM files, the exporter's
+# TLS and auth state), its refusals, and a listener refused beyond loopback.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+	-keyout "$DIR/tls.key" -out "$DIR/tls.crt" -days 2 -subj /CN=127.0.0.1 \
+	2>/dev/null
+printf 'tls_server_config:\n  cert_file: tls.crt\n  key_file: tls.key\n'\
+'basic_auth_users:\n  p: $2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW\n' \
+	> "$DIR/web.yml"
+printf 'tls_server_config:\n  cert_file: tls.crt\n  cipher_suites: []\n' \
+	> "$DIR/web-bad.yml"
+chmod 600 "$DIR/tls.key" "$DIR/tls.crt" "$DIR/web.yml" "$DIR/web-bad.yml"
+check run-tls 0 run --baseline "$DIR/b.json" --interval 0.5 --duration 1 \
+	--listen 127.0.0.1:0 --web-config "$DIR/web.yml"
+check web-config-bad 2 run --listen 127.0.0.1:0 --web-config "$DIR/web-bad.yml"
+check listen-beyond-loopback 2 run --listen 0.0.0.0:0
 
 # SIGTERM in the middle of learning: cleanup runs on the signal path too.
 $VG "$BIN" run --learn 60 --interval 0.5 --record "$DIR/t.jsonl" \
