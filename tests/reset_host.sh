@@ -5,7 +5,9 @@
 #
 # Only what this project makes is touched: every test resource is named
 # dp* (cgroups, network namespaces, veth links, temp directories).
-#   - driftprobe and the test drivers/load generators still running: killed;
+#   - driftprobe, the test drivers/load generators and the servers they
+#     started (Prometheus, Alertmanager, a webhook receiver) still
+#     running: killed;
 #   - tracefs and debugfs: unmounted (a fresh machine has neither);
 #   - network namespaces dp* and veth links dp*: deleted;
 #   - cgroups dp* (v2 and every v1 hierarchy): emptied and removed;
@@ -17,8 +19,11 @@ set -u
 say() { echo "reset_host: $*"; }
 
 # Processes first: they hold cgroups, namespaces and mounts.
+# The servers the ecosystem tests start (Prometheus, Alertmanager, the
+# webhook receiver) are found by their temp directories.
 procs=$(pgrep -x 'driftprobe|netload|tcp_loop|hold|getppid_loop' 2>/dev/null;
-	pgrep -f '(^|/)itest_[a-z_]+' 2>/dev/null)
+	pgrep -f '(^|/)itest_[a-z_]+' 2>/dev/null;
+	pgrep -f '(prometheus|alertmanager|python3) .*/tmp/dp' 2>/dev/null)
 if [ -n "$procs" ]; then
 	say "killing leftover processes: $(echo $procs)"
 	kill -9 $procs 2>/dev/null
