@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -305,6 +306,37 @@ void harness__file_storm(const char *path)
 	}
 }
 
+void harness__file_storm_in(const char *dir)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/storm", dir);
+	close(open(path, O_CREAT | O_WRONLY, 0600));
+	harness__file_storm(path);
+}
+
+pid_t harness__spawn_in_cgroup(const char *path, void (*work)(void))
+{
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		harness__cgroup_join(path, 0);
+		work();
+		_exit(0);
+	}
+	return pid;
+}
+
+void harness__kill_child(pid_t *pid)
+{
+	if (*pid > 0) {
+		kill(*pid, SIGKILL);
+		waitpid(*pid, NULL, 0);
+	}
+	*pid = -1;
+}
+
 void harness__cgroup_remove(const char *path)
 {
 	char procs[4400];
@@ -426,12 +458,11 @@ pid_t harness__spawn_cmd(const char *log, char *const *argv)
 	return pid;
 }
 
-/* Fail (with its log) if pid has exited; *pid = -1 then. */
-static void fail_if_exited(pid_t *pid, const char *what, const char *log)
+void harness__fail_if_exited(pid_t *pid, const char *what, const char *log)
 {
 	int status;
 
-	if (waitpid(*pid, &status, WNOHANG) == *pid) {
+	if (*pid > 0 && waitpid(*pid, &status, WNOHANG) == *pid) {
 		char *text = harness__read_file(log);
 
 		*pid = -1;
@@ -456,7 +487,7 @@ void harness__probe_address(pid_t pid, const char *log, char *addr,
 			return;
 		}
 		free(text);
-		fail_if_exited(&pid, "driftprobe", log);
+		harness__fail_if_exited(&pid, "driftprobe", log);
 		if (now() > end)
 			fail_msg("driftprobe did not report its address in %.0f s",
 				 timeout_s);

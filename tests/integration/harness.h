@@ -101,6 +101,15 @@ void harness__steady_syscalls(void) __attribute__((noreturn));
 /* ... and a tight openat/fstat/close loop on path. */
 void harness__file_storm(const char *path) __attribute__((noreturn));
 
+/* The file storm on <dir>/storm, a file it creates first. */
+void harness__file_storm_in(const char *dir) __attribute__((noreturn));
+
+/* fork; the child joins the cgroup at path and runs work (never returns). */
+pid_t harness__spawn_in_cgroup(const char *path, void (*work)(void));
+
+/* SIGKILL pid (if > 0) and reap it; *pid = -1. */
+void harness__kill_child(pid_t *pid);
+
 /* Kill whatever is left in the cgroup at path, then remove it. */
 void harness__cgroup_remove(const char *path);
 
@@ -112,6 +121,12 @@ void harness__cgroup_remove(const char *path);
 
 /* fork+execvp argv (PATH searched) with stdout and stderr to log. */
 pid_t harness__spawn_cmd(const char *log, char *const *argv);
+
+/*
+ * Fail the test, with what's log, if *pid (> 0) has exited (reaped);
+ * *pid = -1 then, so that teardown does not wait for it again.
+ */
+void harness__fail_if_exited(pid_t *pid, const char *what, const char *log);
 
 /*
  * Poll the probe's log (its stderr) for "serving metrics at http://ADDR/"

@@ -77,36 +77,9 @@ static const char receiver_py[] =
 	"http.server.HTTPServer(('127.0.0.1', int(sys.argv[1])), H)"
 	".serve_forever()\n";
 
-/* fork; the child joins the work cgroup and runs work, never returns. */
-static pid_t start_in_cgroup(void (*work)(void))
-{
-	pid_t pid = fork();
-
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		harness__cgroup_join(work_cg, 0);
-		work();
-		_exit(0);
-	}
-	return pid;
-}
-
 static void file_storm(void)
 {
-	char path[320];
-
-	snprintf(path, sizeof(path), "%s/storm", dir);
-	close(open(path, O_CREAT | O_WRONLY, 0600));
-	harness__file_storm(path);
-}
-
-static void stop_child(pid_t *pid)
-{
-	if (*pid > 0) {
-		kill(*pid, SIGKILL);
-		waitpid(*pid, NULL, 0);
-	}
-	*pid = -1;
+	harness__file_storm_in(dir);
 }
 
 static const char *get(json_object *o, const char *key)
@@ -304,7 +277,7 @@ static void storm__one_alert_through_alertmanager(void **state)
 	snprintf(cmd, sizeof(cmd), "dp_itest_am_%d", (int)getpid());
 	harness__cgroup_create(cmd, work_cg, sizeof(work_cg), work_name,
 			       sizeof(work_name));
-	steady = start_in_cgroup(harness__steady_syscalls);
+	steady = harness__spawn_in_cgroup(work_cg, harness__steady_syscalls);
 
 	/* The webhook receiver. */
 	write_file(hook_py, receiver_py);
@@ -378,7 +351,7 @@ static void storm__one_alert_through_alertmanager(void **state)
 	wait_log(probe_log, done_learning, probe_pid);
 	scan_received(received_path, &r);
 	assert_int_equal(r.alerts, 0);	/* nothing for it before the storm */
-	storm = start_in_cgroup(file_storm);
+	storm = harness__spawn_in_cgroup(work_cg, file_storm);
 
 	wait_received(received_path, &r, fired,
 		      "DriftprobeIncident notification for the storm's cgroup",
@@ -429,7 +402,7 @@ static void storm__one_alert_through_alertmanager(void **state)
 	}
 
 	/* The storm stops: the same incident resolves. */
-	stop_child(&storm);
+	harness__kill_child(&storm);
 	wait_received(received_path, &r, resolved,
 		      "resolved notification of the storm's incident", WAIT_S);
 	assert_int_equal(r.nids, 1);
@@ -445,8 +418,8 @@ static int teardown(void **state)
 	char cmd[PATH_MAX];
 
 	(void)state;
-	stop_child(&storm);
-	stop_child(&steady);
+	harness__kill_child(&storm);
+	harness__kill_child(&steady);
 	harness__stop(&prom_pid);
 	harness__stop(&am_pid);
 	harness__stop(&hook_pid);

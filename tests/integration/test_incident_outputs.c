@@ -39,35 +39,9 @@ static char work_cg[4400], work_name[64];
 static pid_t steady = -1, storm = -1;
 static int server = -1;
 
-static pid_t start_in_cgroup(void (*work)(void))
-{
-	pid_t pid = fork();
-
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		harness__cgroup_join(work_cg, 0);
-		work();
-		_exit(0);
-	}
-	return pid;
-}
-
 static void file_storm(void)
 {
-	char path[320];
-
-	snprintf(path, sizeof(path), "%s/storm", dir);
-	close(open(path, O_CREAT | O_WRONLY, 0600));
-	harness__file_storm(path);
-}
-
-static void stop_child(pid_t *pid)
-{
-	if (*pid > 0) {
-		kill(*pid, SIGKILL);
-		waitpid(*pid, NULL, 0);
-	}
-	*pid = -1;
+	harness__file_storm_in(dir);
 }
 
 /* The work cgroup's incident lines of path: count, opened, first id. */
@@ -157,15 +131,15 @@ static void incident_outputs__storm_logged_and_sent_to_syslog(void **state)
 	assert_int_equal(bind(server, (struct sockaddr *)&a, sizeof(a)), 0);
 	setenv("DRIFTPROBE_SYSLOG_SOCKET", sock, 1);
 
-	steady = start_in_cgroup(harness__steady_syscalls);
+	steady = harness__spawn_in_cgroup(work_cg, harness__steady_syscalls);
 	probe = harness__spawn(out, args);
 	unsetenv("DRIFTPROBE_SYSLOG_SOCKET");
 	sleep(LEARN_WINDOWS + 1);
-	storm = start_in_cgroup(file_storm);
+	storm = harness__spawn_in_cgroup(work_cg, file_storm);
 	sleep(5);
-	stop_child(&storm);	/* the incident resolves before the end */
+	harness__kill_child(&storm);	/* the incident resolves before the end */
 	status = harness__wait_exit(probe, 60);
-	stop_child(&steady);
+	harness__kill_child(&steady);
 	assert_int_equal(status, 0);
 
 	scan_incidents(out, &json_lines);
@@ -232,8 +206,8 @@ static int teardown(void **state)
 	char cmd[300];
 
 	(void)state;
-	stop_child(&storm);
-	stop_child(&steady);
+	harness__kill_child(&storm);
+	harness__kill_child(&steady);
 	if (server >= 0)
 		close(server);
 	harness__cgroup_remove(work_cg);

@@ -243,10 +243,7 @@ static int teardown(void **state)
 	char cmd[PATH_MAX + 16];
 
 	(void)state;
-	if (attack > 0) {
-		kill(attack, SIGKILL);
-		waitpid(attack, NULL, 0);
-	}
+	harness__kill_child(&attack);
 	if (probe > 0) {
 		kill(probe, SIGINT);
 		if (harness__wait_exit(probe, 60))
@@ -279,9 +276,7 @@ static void scrapes_under(unsigned int (*attackers)(int), unsigned int from,
 		while (now() < t + 1)
 			usleep(50000);
 	}
-	kill(attack, SIGKILL);
-	waitpid(attack, NULL, 0);
-	attack = -1;
+	harness__kill_child(&attack);
 	assert_int_equal(ok, SCRAPES);
 }
 
