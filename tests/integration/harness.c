@@ -562,3 +562,50 @@ void harness__stop(pid_t *pid)
 	waitpid(*pid, &status, 0);
 	*pid = -1;
 }
+
+struct json_object *harness__prom_query(unsigned int port, const char *promql,
+					struct json_object **doc)
+{
+	struct json_object *data, *result, *st;
+	char cmd[1024], *body;
+	int status;
+
+	snprintf(cmd, sizeof(cmd), "curl -sf --max-time 10 -G "
+		 "'http://127.0.0.1:%u/api/v1/query' --data-urlencode "
+		 "'query=%s'", port, promql);
+	body = harness__sh(cmd, &status);
+	*doc = status ? NULL : json_tokener_parse(body);
+	free(body);
+	if (!*doc)
+		return NULL;
+	if (!json_object_object_get_ex(*doc, "status", &st) ||
+	    strcmp(json_object_get_string(st), "success") ||
+	    !json_object_object_get_ex(*doc, "data", &data) ||
+	    !json_object_object_get_ex(data, "result", &result))
+		fail_msg("unexpected query answer: %s",
+			 json_object_to_json_string(*doc));
+	return result;
+}
+
+struct json_object *harness__prom_wait_query(unsigned int port,
+					     const char *promql, size_t n,
+					     struct json_object **doc,
+					     pid_t *pid, const char *log,
+					     double timeout_s)
+{
+	double end = now() + timeout_s;
+
+	for (;;) {
+		struct json_object *r = harness__prom_query(port, promql, doc);
+
+		if (r && json_object_array_length(r) >= n)
+			return r;
+		json_object_put(*doc);
+		harness__fail_if_exited(pid, "prometheus", log);
+		if (now() > end)
+			fail_msg("prometheus: '%s' had fewer than %zu series "
+				 "after %.0f s; see %s", promql, n, timeout_s,
+				 log);
+		usleep(250000);
+	}
+}

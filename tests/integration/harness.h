@@ -149,4 +149,24 @@ unsigned int harness__start_server(const char *what, const char *log,
 /* SIGTERM pid (if > 0) and reap it; *pid = -1. */
 void harness__stop(pid_t *pid);
 
+/*
+ * Prometheus' instant query (/api/v1/query) of promql on the loopback
+ * port: the result vector, *doc the whole answer (the caller puts it);
+ * NULL (and *doc NULL) when the request failed. Fails the test on an
+ * answer that is not "status":"success" with data.result.
+ */
+struct json_object *harness__prom_query(unsigned int port, const char *promql,
+					struct json_object **doc);
+
+/*
+ * Poll harness__prom_query until it returns at least n series (every
+ * 250 ms); fail when *pid (Prometheus, its output in log) exits first or
+ * after timeout_s.
+ */
+struct json_object *harness__prom_wait_query(unsigned int port,
+					     const char *promql, size_t n,
+					     struct json_object **doc,
+					     pid_t *pid, const char *log,
+					     double timeout_s);
+
 #endif

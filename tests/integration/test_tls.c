@@ -129,19 +129,6 @@ static void bcrypt_hash(char *out, size_t len)
 	free(h);
 }
 
-static void fail_if_exited(pid_t *pid, const char *what, const char *log)
-{
-	int status;
-
-	if (*pid > 0 && waitpid(*pid, &status, WNOHANG) == *pid) {
-		char *text = harness__read_file(log);
-
-		*pid = -1;
-		fail_msg("%s exited early (status 0x%x); its log:\n%s", what,
-			 status, text);
-	}
-}
-
 static pid_t spawn_logged(const char *log, char *const *argv)
 {
 	pid_t pid = fork();
@@ -178,7 +165,7 @@ static void start_probe(const char *web_config, const char *log, char *addr,
 			return;
 		}
 		free(text);
-		fail_if_exited(&probe_pid, "driftprobe", log);
+		harness__fail_if_exited(&probe_pid, "driftprobe", log);
 		if (now() > end)
 			fail_msg("driftprobe did not report an https address "
 				 "in %.0f s", WAIT_S);
@@ -224,7 +211,7 @@ static char *wait_exposition(const char *opts, const char *addr,
 		if (http == 200 && strstr(out, needle))
 			return out;
 		free(out);
-		fail_if_exited(&probe_pid, "driftprobe", log);
+		harness__fail_if_exited(&probe_pid, "driftprobe", log);
 		if (now() > end)
 			fail_msg("https://%s/metrics (curl %s) never served '%s'",
 				 addr, opts, needle);
@@ -276,48 +263,6 @@ static void scrape_despite_idle_connections(const char *addr)
 	free(out);
 	for (int i = 0; i < IDLE_CONNS; i++)
 		close(fds[i]);
-}
-
-/* Prometheus' instant query: the result vector (caller frees doc). */
-static json_object *query(unsigned int port, const char *promql,
-			  json_object **doc)
-{
-	char cmd[1024], *body;
-	json_object *data, *result;
-	int status;
-
-	snprintf(cmd, sizeof(cmd), "curl -sf --max-time 10 -G "
-		 "'http://127.0.0.1:%u/api/v1/query' --data-urlencode "
-		 "'query=%s'", port, promql);
-	body = harness__sh(cmd, &status);
-	*doc = status ? NULL : json_tokener_parse(body);
-	free(body);
-	if (!*doc)
-		return NULL;
-	if (!json_object_object_get_ex(*doc, "data", &data) ||
-	    !json_object_object_get_ex(data, "result", &result))
-		fail_msg("unexpected query answer: %s",
-			 json_object_to_json_string(*doc));
-	return result;
-}
-
-static json_object *wait_query(unsigned int port, const char *promql,
-			       json_object **doc, const char *log)
-{
-	double end = now() + WAIT_S;
-
-	for (;;) {
-		json_object *r = query(port, promql, doc);
-
-		if (r && json_object_array_length(r) >= 1)
-			return r;
-		json_object_put(*doc);
-		fail_if_exited(&prom_pid, "prometheus", log);
-		if (now() > end)
-			fail_msg("prometheus: '%s' returned nothing after "
-				 "%.0f s; see %s", promql, WAIT_S, log);
-		usleep(250000);
-	}
 }
 
 /* Prometheus on a free loopback port, ready (another port if it lost it). */
@@ -424,10 +369,12 @@ static void basic_auth__curl_and_prometheus_scrape_over_tls(void **state)
 	write_file("prometheus.yml", text);
 	snprintf(plog, sizeof(plog), "%s/prometheus.log", dir);
 	port = start_prometheus(conf, plog);
-	r = wait_query(port, "up{job=\"driftprobe\"} == 1", &doc, plog);
+	r = harness__prom_wait_query(port, "up{job=\"driftprobe\"} == 1", 1,
+				     &doc, &prom_pid, plog, WAIT_S);
 	json_object_put(doc);
-	r = wait_query(port, "driftprobe_build_info{job=\"driftprobe\"}", &doc,
-		       plog);
+	r = harness__prom_wait_query(port,
+				     "driftprobe_build_info{job=\"driftprobe\"}",
+				     1, &doc, &prom_pid, plog, WAIT_S);
 	assert_int_equal(json_object_array_length(r), 1);
 	json_object_put(doc);
 	kill(prom_pid, SIGTERM);
