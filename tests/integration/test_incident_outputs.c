@@ -25,12 +25,12 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include <json-c/json.h>
 #include "harness.h"
+#include "../unit/test_unix_socket.h"
 
 #define LEARN_WINDOWS 6
 
@@ -110,7 +110,6 @@ static void incident_outputs__storm_logged_and_sent_to_syslog(void **state)
 	const char *args[] = { "run", "--per-cgroup", "--interval", "1",
 			       "--learn", "6", "--duration", "16", "--json",
 			       "--incident-log", log, "--syslog", NULL };
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	struct incident_lines json_lines, logged;
 	struct stat st;
 	int status, opens = 0, nmsgs = 0;
@@ -124,11 +123,7 @@ static void incident_outputs__storm_logged_and_sent_to_syslog(void **state)
 	snprintf(log, sizeof(log), "%s/incidents.jsonl", dir);
 	snprintf(sock, sizeof(sock), "%s/log", dir);
 	snprintf(msgs, sizeof(msgs), "%s/syslog.txt", dir);
-	server = socket(AF_UNIX, SOCK_DGRAM, 0);
-	assert_true(server >= 0);
-	assert_true(strlen(sock) < sizeof(a.sun_path));
-	memcpy(a.sun_path, sock, strlen(sock) + 1);
-	assert_int_equal(bind(server, (struct sockaddr *)&a, sizeof(a)), 0);
+	server = test_unix_socket__bind(sock);
 	setenv("DRIFTPROBE_SYSLOG_SOCKET", sock, 1);
 
 	steady = harness__spawn_in_cgroup(work_cg, harness__steady_syscalls);
