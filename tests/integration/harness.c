@@ -563,6 +563,18 @@ void harness__stop(pid_t *pid)
 	*pid = -1;
 }
 
+int harness__interrupt(pid_t *pid, double timeout_s)
+{
+	int status;
+
+	if (*pid <= 0)
+		return 0;
+	kill(*pid, SIGINT);
+	status = harness__wait_exit(*pid, timeout_s);
+	*pid = -1;
+	return status;
+}
+
 struct json_object *harness__prom_query(unsigned int port, const char *promql,
 					struct json_object **doc)
 {

@@ -150,6 +150,12 @@ unsigned int harness__start_server(const char *what, const char *log,
 void harness__stop(pid_t *pid);
 
 /*
+ * SIGINT driftprobe's *pid (if > 0) and wait for it: its exit status (0
+ * when *pid <= 0), *pid = -1. Fails the test as harness__wait_exit does.
+ */
+int harness__interrupt(pid_t *pid, double timeout_s);
+
+/*
  * Prometheus' instant query (/api/v1/query) of promql on the loopback
  * port: the result vector, *doc the whole answer (the caller puts it);
  * NULL (and *doc NULL) when the request failed. Fails the test on an

@@ -257,7 +257,6 @@ static void storm__one_alert_through_alertmanager(void **state)
 	char arg2[PATH_MAX + 32], port_s[16], done_learning[64];
 	unsigned int hook_port, am_port;
 	struct received r;
-	int status;
 
 	(void)state;
 	harness__require_root();
@@ -407,10 +406,7 @@ static void storm__one_alert_through_alertmanager(void **state)
 		      "resolved notification of the storm's incident", WAIT_S);
 	assert_int_equal(r.nids, 1);
 
-	kill(probe_pid, SIGINT);
-	status = harness__wait_exit(probe_pid, 60);
-	probe_pid = -1;
-	assert_int_equal(status, 0);
+	assert_int_equal(harness__interrupt(&probe_pid, 60), 0);
 }
 
 static int teardown(void **state)
@@ -423,11 +419,8 @@ static int teardown(void **state)
 	harness__stop(&prom_pid);
 	harness__stop(&am_pid);
 	harness__stop(&hook_pid);
-	if (probe_pid > 0) {
-		kill(probe_pid, SIGINT);
-		if (harness__wait_exit(probe_pid, 60) != 0)
-			fprintf(stderr, "driftprobe exited non-zero\n");
-	}
+	if (harness__interrupt(&probe_pid, 60) != 0)
+		fprintf(stderr, "driftprobe exited non-zero\n");
 	if (work_cg[0])
 		harness__cgroup_remove(work_cg);
 	if (strcmp(dir, "/tmp/dpeco-am.XXXXXX")) {

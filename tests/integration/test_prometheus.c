@@ -393,26 +393,17 @@ static void prometheus_scrapes_the_probe(void **state)
 	free(body);
 	check_dashboard(port, scrape);
 
-	kill(probe_pid, SIGINT);
-	assert_int_equal(harness__wait_exit(probe_pid, 60), 0);
-	probe_pid = -1;
+	assert_int_equal(harness__interrupt(&probe_pid, 60), 0);
 }
 
 static int teardown(void **state)
 {
-	int status;
 	char cmd[PATH_MAX];
 
 	(void)state;
-	if (prom_pid > 0) {
-		kill(prom_pid, SIGTERM);
-		waitpid(prom_pid, &status, 0);
-	}
-	if (probe_pid > 0) {
-		kill(probe_pid, SIGINT);
-		if (harness__wait_exit(probe_pid, 60) != 0)
-			fprintf(stderr, "driftprobe exited non-zero\n");
-	}
+	harness__stop(&prom_pid);
+	if (harness__interrupt(&probe_pid, 60) != 0)
+		fprintf(stderr, "driftprobe exited non-zero\n");
 	if (strcmp(dir, "/tmp/dpeco-prom.XXXXXX")) {
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 		if (system(cmd))

@@ -244,11 +244,8 @@ static int teardown(void **state)
 
 	(void)state;
 	harness__kill_child(&attack);
-	if (probe > 0) {
-		kill(probe, SIGINT);
-		if (harness__wait_exit(probe, 60))
-			print_error("driftprobe exited non-zero\n");
-	}
+	if (harness__interrupt(&probe, 60))
+		print_error("driftprobe exited non-zero\n");
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	return system(cmd);
 }

@@ -173,13 +173,6 @@ static void start_probe(const char *web_config, const char *log, char *addr,
 	}
 }
 
-static void stop_probe(void)
-{
-	kill(probe_pid, SIGINT);
-	assert_int_equal(harness__wait_exit(probe_pid, 60), 0);
-	probe_pid = -1;
-}
-
 /*
  * curl with opts against https://addr/metrics (or the url in opts): the
  * response (headers and body), *http the status code curl saw (0: none),
@@ -380,7 +373,7 @@ static void basic_auth__curl_and_prometheus_scrape_over_tls(void **state)
 	kill(prom_pid, SIGTERM);
 	assert_int_equal(harness__wait_exit(prom_pid, 60), 0);
 	prom_pid = -1;
-	stop_probe();
+	assert_int_equal(harness__interrupt(&probe_pid, 60), 0);
 }
 
 static void client_cert__required_and_verified_tls13(void **state)
@@ -412,7 +405,7 @@ static void client_cert__required_and_verified_tls13(void **state)
 	/* TLS 1.2 is below min_version TLS13 */
 	expect("--cacert ca.crt --cert client.crt --key client.key "
 	       "--tlsv1.2 --tls-max 1.2", addr, 0, NULL);
-	stop_probe();
+	assert_int_equal(harness__interrupt(&probe_pid, 60), 0);
 }
 
 static void beyond_loopback_without_tls__refused_exit_2(void **state)
@@ -479,14 +472,8 @@ static int teardown(void **state)
 	int ret;
 
 	(void)state;
-	if (probe_pid > 0) {
-		kill(probe_pid, SIGKILL);
-		waitpid(probe_pid, NULL, 0);
-	}
-	if (prom_pid > 0) {
-		kill(prom_pid, SIGKILL);
-		waitpid(prom_pid, NULL, 0);
-	}
+	harness__kill_child(&probe_pid);
+	harness__kill_child(&prom_pid);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	ret = system(cmd);
 	return ret ? -1 : 0;
