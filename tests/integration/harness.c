@@ -71,7 +71,7 @@ pid_t harness__spawn_logged(const char *out_path, const char *err_path,
 	return pid;
 }
 
-static double now(void)
+double harness__now(void)
 {
 	struct timespec t;
 
@@ -94,10 +94,10 @@ static int count_lines(const char *path)
 
 void harness__wait_lines(const char *out_path, int n, double timeout_s)
 {
-	double end = now() + timeout_s;
+	double end = harness__now() + timeout_s;
 
 	while (count_lines(out_path) < n) {
-		if (now() > end)
+		if (harness__now() > end)
 			fail_msg("%s: fewer than %d lines after %.0f s", out_path,
 				 n, timeout_s);
 		usleep(20000);
@@ -106,7 +106,7 @@ void harness__wait_lines(const char *out_path, int n, double timeout_s)
 
 int harness__wait_exit(pid_t pid, double timeout_s)
 {
-	double end = now() + timeout_s;
+	double end = harness__now() + timeout_s;
 	int status;
 
 	for (;;) {
@@ -114,7 +114,7 @@ int harness__wait_exit(pid_t pid, double timeout_s)
 
 		if (r == pid)
 			break;
-		if (now() > end) {
+		if (harness__now() > end) {
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
 			fail_msg("driftprobe did not exit within %.0f s",
@@ -474,7 +474,7 @@ void harness__fail_if_exited(pid_t *pid, const char *what, const char *log)
 void harness__probe_address(pid_t pid, const char *log, char *addr,
 			    size_t len, double timeout_s)
 {
-	double end = now() + timeout_s;
+	double end = harness__now() + timeout_s;
 
 	for (;;) {
 		char *text = harness__read_file(log), *p, got[64];
@@ -488,7 +488,7 @@ void harness__probe_address(pid_t pid, const char *log, char *addr,
 		}
 		free(text);
 		harness__fail_if_exited(&pid, "driftprobe", log);
-		if (now() > end)
+		if (harness__now() > end)
 			fail_msg("driftprobe did not report its address in %.0f s",
 				 timeout_s);
 		usleep(50000);
@@ -517,7 +517,7 @@ unsigned int harness__start_server(const char *what, const char *log,
 {
 	for (int attempt = 1;; attempt++) {
 		unsigned int port = harness__free_port();
-		double end = now() + timeout_s;
+		double end = harness__now() + timeout_s;
 		char *args[32], cmd[512];
 		size_t n = 0;
 		int status;
@@ -538,7 +538,7 @@ unsigned int harness__start_server(const char *what, const char *log,
 				return port;
 			if (waitpid(*pid, &status, WNOHANG) == *pid)
 				break;
-			if (now() > end)
+			if (harness__now() > end)
 				fail_msg("%s not ready after %.0f s; see %s",
 					 what, timeout_s, log);
 			usleep(250000);
@@ -605,7 +605,7 @@ struct json_object *harness__prom_wait_query(unsigned int port,
 					     pid_t *pid, const char *log,
 					     double timeout_s)
 {
-	double end = now() + timeout_s;
+	double end = harness__now() + timeout_s;
 
 	for (;;) {
 		struct json_object *r = harness__prom_query(port, promql, doc);
@@ -614,7 +614,7 @@ struct json_object *harness__prom_wait_query(unsigned int port,
 			return r;
 		json_object_put(*doc);
 		harness__fail_if_exited(pid, "prometheus", log);
-		if (now() > end)
+		if (harness__now() > end)
 			fail_msg("prometheus: '%s' had fewer than %zu series "
 				 "after %.0f s; see %s", promql, n, timeout_s,
 				 log);

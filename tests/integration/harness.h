@@ -11,6 +11,9 @@
 #include <sys/types.h>
 #include <driftprobe/features.h>
 
+/* Seconds on the monotonic clock: deadlines of bounded polling. */
+double harness__now(void);
+
 /* Fail unless euid is 0: these tests load BPF programs. */
 void harness__require_root(void);
 

@@ -42,14 +42,6 @@ static char work_cg[4400], work_name[64];
 static pid_t probe_pid = -1, prom_pid = -1, am_pid = -1, hook_pid = -1;
 static pid_t steady = -1, storm = -1;
 
-static double now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
-}
-
 static void write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
@@ -200,13 +192,13 @@ static void wait_received(const char *path, struct received *r,
 			  bool (*done)(const struct received *r),
 			  const char *what, double timeout_s)
 {
-	double end = now() + timeout_s;
+	double end = harness__now() + timeout_s;
 
 	for (;;) {
 		scan_received(path, r);
 		if (done(r))
 			return;
-		if (now() > end) {
+		if (harness__now() > end) {
 			char *text = harness__read_file(path);
 
 			fail_msg("no %s within %.0f s; the receiver got:\n%s",
@@ -228,7 +220,7 @@ static bool resolved(const struct received *r)
 
 static void wait_log(const char *log, const char *needle, pid_t pid)
 {
-	double end = now() + WAIT_S;
+	double end = harness__now() + WAIT_S;
 
 	for (;;) {
 		char *text = harness__read_file(log);
@@ -240,7 +232,7 @@ static void wait_log(const char *log, const char *needle, pid_t pid)
 		if (waitpid(pid, NULL, WNOHANG) == pid)
 			fail_msg("driftprobe exited before '%s'; see %s", needle,
 				 log);
-		if (now() > end)
+		if (harness__now() > end)
 			fail_msg("'%s' not in %s after %.0f s", needle, log,
 				 WAIT_S);
 		usleep(100000);

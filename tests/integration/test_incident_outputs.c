@@ -132,7 +132,8 @@ static void incident_outputs__storm_logged_and_sent_to_syslog(void **state)
 	sleep(LEARN_WINDOWS + 1);
 	storm = harness__spawn_in_cgroup(work_cg, file_storm);
 	sleep(5);
-	harness__kill_child(&storm);	/* the incident resolves before the end */
+	/* The incident resolves before the end. */
+	harness__kill_child(&storm);
 	status = harness__wait_exit(probe, 60);
 	harness__kill_child(&steady);
 	assert_int_equal(status, 0);

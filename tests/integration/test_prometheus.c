@@ -30,19 +30,11 @@
 static char dir[] = "/tmp/dpeco-prom.XXXXXX";
 static pid_t probe_pid = -1, prom_pid = -1;
 
-static double now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
-}
-
 /* Poll until the body of url contains needle; returns the body. */
 static char *wait_body(const char *url, const char *needle, pid_t *pid,
 		       const char *what, const char *log)
 {
-	double end = now() + WAIT_S;
+	double end = harness__now() + WAIT_S;
 	char cmd[1024];
 
 	snprintf(cmd, sizeof(cmd), "curl -sf --max-time 10 '%s'", url);
@@ -54,7 +46,7 @@ static char *wait_body(const char *url, const char *needle, pid_t *pid,
 			return body;
 		free(body);
 		harness__fail_if_exited(pid, what, log);
-		if (now() > end)
+		if (harness__now() > end)
 			fail_msg("%s never contained '%s' within %.0f s", url,
 				 needle, WAIT_S);
 		usleep(250000);
@@ -389,7 +381,8 @@ static void prometheus_scrapes_the_probe(void **state)
 	/* The shipped alert rules loaded (they would refuse to start else). */
 	body = wait_body((snprintf(url, sizeof(url), "http://127.0.0.1:%u/api/"
 				   "v1/rules", port), url),
-			 "DriftprobeIncident", &prom_pid, "prometheus", prom_log);
+			 "DriftprobeIncident", &prom_pid, "prometheus",
+			 prom_log);
 	free(body);
 	check_dashboard(port, scrape);
 

@@ -49,14 +49,6 @@
 static char dir[] = "/tmp/dptls.XXXXXX";
 static pid_t probe_pid = -1, prom_pid = -1;
 
-static double now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
-}
-
 /* Run a shell command in dir; fail (with its output) unless it exits 0. */
 static void sh(const char *fmt, ...)
 {
@@ -152,7 +144,7 @@ static void start_probe(const char *web_config, const char *log, char *addr,
 	char *const argv[] = { (char *)harness__binary(), "run", "--interval",
 			       "1", "--learn", "3", "--listen", "127.0.0.1:0",
 			       "--web-config", (char *)web_config, NULL };
-	double end = now() + WAIT_S;
+	double end = harness__now() + WAIT_S;
 
 	probe_pid = spawn_logged(log, argv);
 	for (;;) {
@@ -166,7 +158,7 @@ static void start_probe(const char *web_config, const char *log, char *addr,
 		}
 		free(text);
 		harness__fail_if_exited(&probe_pid, "driftprobe", log);
-		if (now() > end)
+		if (harness__now() > end)
 			fail_msg("driftprobe did not report an https address "
 				 "in %.0f s", WAIT_S);
 		usleep(50000);
@@ -195,7 +187,7 @@ static char *curl(const char *opts, const char *addr, int *http, int *exit)
 static char *wait_exposition(const char *opts, const char *addr,
 			     const char *needle, const char *log)
 {
-	double end = now() + WAIT_S;
+	double end = harness__now() + WAIT_S;
 
 	for (;;) {
 		int http, exit;
@@ -205,7 +197,7 @@ static char *wait_exposition(const char *opts, const char *addr,
 			return out;
 		free(out);
 		harness__fail_if_exited(&probe_pid, "driftprobe", log);
-		if (now() > end)
+		if (harness__now() > end)
 			fail_msg("https://%s/metrics (curl %s) never served '%s'",
 				 addr, opts, needle);
 		usleep(250000);
@@ -248,11 +240,11 @@ static void scrape_despite_idle_connections(const char *addr)
 		if (connect(fds[i], (struct sockaddr *)&sa, sizeof(sa)) == 0)
 			(void)!write(fds[i], "\x16", 1);	/* a record begins */
 	}
-	t0 = now();
+	t0 = harness__now();
 	out = curl("--cacert ca.crt -u " USER ":" PASSWORD, addr, &http, &exit);
-	if (http != 200 || now() - t0 > 5)
+	if (http != 200 || harness__now() - t0 > 5)
 		fail_msg("with %d idle connections held: status %d after %.1f s"
-			 ":\n%s", IDLE_CONNS, http, now() - t0, out);
+			 ":\n%s", IDLE_CONNS, http, harness__now() - t0, out);
 	free(out);
 	for (int i = 0; i < IDLE_CONNS; i++)
 		close(fds[i]);
@@ -265,7 +257,7 @@ static unsigned int start_prometheus(const char *conf, const char *log)
 		char cf[PATH_MAX + 16], tsdb[PATH_MAX + 32], web[64], cmd[256];
 		char *const argv[] = { "prometheus", cf, tsdb, web, NULL };
 		unsigned int port = harness__free_port();
-		double end = now() + WAIT_S;
+		double end = harness__now() + WAIT_S;
 		int status;
 
 		snprintf(cf, sizeof(cf), "--config.file=%s", conf);
@@ -281,7 +273,7 @@ static unsigned int start_prometheus(const char *conf, const char *log)
 				return port;
 			if (waitpid(prom_pid, &status, WNOHANG) == prom_pid)
 				break;
-			if (now() > end)
+			if (harness__now() > end)
 				fail_msg("prometheus not ready after %.0f s; "
 					 "see %s", WAIT_S, log);
 			usleep(250000);
@@ -365,9 +357,9 @@ static void basic_auth__curl_and_prometheus_scrape_over_tls(void **state)
 	r = harness__prom_wait_query(port, "up{job=\"driftprobe\"} == 1", 1,
 				     &doc, &prom_pid, plog, WAIT_S);
 	json_object_put(doc);
-	r = harness__prom_wait_query(port,
-				     "driftprobe_build_info{job=\"driftprobe\"}",
-				     1, &doc, &prom_pid, plog, WAIT_S);
+	r = harness__prom_wait_query(port, "driftprobe_build_info"
+				     "{job=\"driftprobe\"}", 1, &doc, &prom_pid,
+				     plog, WAIT_S);
 	assert_int_equal(json_object_array_length(r), 1);
 	json_object_put(doc);
 	kill(prom_pid, SIGTERM);
@@ -427,7 +419,7 @@ static void beyond_loopback_without_tls__refused_exit_2(void **state)
 	write_file("listen.conf", "interval = 1\nlisten = 0.0.0.0:0\n");
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *out;
-		double t0 = now();
+		double t0 = harness__now();
 
 		snprintf(args, sizeof(args), cases[i], dir);
 		out = harness__capture(args, &status);
@@ -439,7 +431,7 @@ static void beyond_loopback_without_tls__refused_exit_2(void **state)
 		if (i == 4 && !strstr(out, "listen.conf:2: "))
 			fail_msg("the config file's line is not named:\n%s", out);
 		/* refused before attaching: no probe start, no learning */
-		assert_true(now() - t0 < 10);
+		assert_true(harness__now() - t0 < 10);
 		free(out);
 	}
 	/* Forced: it serves in clear, saying so, and runs to the end. */
