@@ -211,6 +211,17 @@ char *harness__sh(const char *cmd, int *status)
 	return out;
 }
 
+int harness__remove_dir(const char *dir)
+{
+	size_t n = strlen(dir);
+	char cmd[PATH_MAX + 16];
+
+	if (n >= 6 && !strcmp(dir + n - 6, "XXXXXX"))
+		return 0;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) ? -1 : 0;
+}
+
 char *harness__read_file(const char *path)
 {
 	FILE *f = fopen(path, "r");

@@ -78,6 +78,12 @@ char *harness__capture(const char *args, int *status);
 /* Whole output of a shell command (malloc'd); *status its exit status. */
 char *harness__sh(const char *cmd, int *status);
 
+/*
+ * rm -rf dir, a directory mkdtemp made (left alone while it still ends in
+ * XXXXXX: mkdtemp never ran). 0, or -1 when rm failed.
+ */
+int harness__remove_dir(const char *dir);
+
 /* The whole file, or "" when it does not exist (malloc'd). */
 char *harness__read_file(const char *path);
 

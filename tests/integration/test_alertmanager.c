@@ -403,8 +403,6 @@ static void storm__one_alert_through_alertmanager(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[PATH_MAX];
-
 	(void)state;
 	harness__kill_child(&storm);
 	harness__kill_child(&steady);
@@ -415,11 +413,8 @@ static int teardown(void **state)
 		fprintf(stderr, "driftprobe exited non-zero\n");
 	if (work_cg[0])
 		harness__cgroup_remove(work_cg);
-	if (strcmp(dir, "/tmp/dpeco-am.XXXXXX")) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-		if (system(cmd))
-			fprintf(stderr, "could not remove %s\n", dir);
-	}
+	if (harness__remove_dir(dir))
+		fprintf(stderr, "could not remove %s\n", dir);
 	return 0;
 }
 

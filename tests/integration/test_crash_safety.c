@@ -485,11 +485,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[PATH_MAX + 16];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
-	return system(cmd) ? -1 : 0;
+	return harness__remove_dir(top);
 }
 
 int main(void)

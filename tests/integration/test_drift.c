@@ -522,14 +522,11 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[300];
-
 	(void)state;
 	harness__kill_child(&neighbour);
 	harness__cgroup_remove(neighbour_cg);
 	harness__cgroup_remove(work_cg);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd);
+	return harness__remove_dir(dir);
 }
 
 int main(void)

@@ -125,14 +125,11 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[PATH_MAX + 16];
-
 	(void)state;
 	harness__kill_child(&storm);
 	if (rmdir(group) && errno != ENOENT)
 		print_error("rmdir %s: %s\n", group, strerror(errno));
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd);
+	return harness__remove_dir(dir);
 }
 
 static void run__hostile_names__escaped_in_text(void **state)

@@ -199,16 +199,13 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[300];
-
 	(void)state;
 	harness__kill_child(&storm);
 	harness__kill_child(&steady);
 	if (server >= 0)
 		close(server);
 	harness__cgroup_remove(work_cg);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd);
+	return harness__remove_dir(dir);
 }
 
 int main(void)

@@ -261,8 +261,7 @@ static int teardown(void **state)
 		snprintf(cmd, sizeof(cmd), "%s/%s", cgroup_root, groups[g]);
 		rmdir(cmd);
 	}
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd);
+	return harness__remove_dir(dir);
 }
 
 int main(void)

@@ -391,17 +391,12 @@ static void prometheus_scrapes_the_probe(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[PATH_MAX];
-
 	(void)state;
 	harness__stop(&prom_pid);
 	if (harness__interrupt(&probe_pid, 60) != 0)
 		fprintf(stderr, "driftprobe exited non-zero\n");
-	if (strcmp(dir, "/tmp/dpeco-prom.XXXXXX")) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-		if (system(cmd))
-			fprintf(stderr, "could not remove %s\n", dir);
-	}
+	if (harness__remove_dir(dir))
+		fprintf(stderr, "could not remove %s\n", dir);
 	return 0;
 }
 

@@ -232,14 +232,11 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[PATH_MAX + 16];
-
 	(void)state;
 	harness__kill_child(&attack);
 	if (harness__interrupt(&probe, 60))
 		print_error("driftprobe exited non-zero\n");
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd);
+	return harness__remove_dir(dir);
 }
 
 /* Scrape SCRAPES times from 127.0.0.from while the attack goes on. */

@@ -460,15 +460,10 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[PATH_MAX];
-	int ret;
-
 	(void)state;
 	harness__kill_child(&probe_pid);
 	harness__kill_child(&prom_pid);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ret = system(cmd);
-	return ret ? -1 : 0;
+	return harness__remove_dir(dir);
 }
 
 int main(void)
