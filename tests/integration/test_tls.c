@@ -121,22 +121,6 @@ static void bcrypt_hash(char *out, size_t len)
 	free(h);
 }
 
-static pid_t spawn_logged(const char *log, char *const *argv)
-{
-	pid_t pid = fork();
-
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		FILE *f = freopen(log, "w", stdout);
-
-		if (!f || dup2(1, 2) < 0)
-			_exit(127);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	return pid;
-}
-
 /* Start run with extra args; wait for "serving metrics at https://ADDR". */
 static void start_probe(const char *web_config, const char *log, char *addr,
 			size_t len)
@@ -146,7 +130,7 @@ static void start_probe(const char *web_config, const char *log, char *addr,
 			       "--web-config", (char *)web_config, NULL };
 	double end = harness__now() + WAIT_S;
 
-	probe_pid = spawn_logged(log, argv);
+	probe_pid = harness__spawn_cmd(log, argv);
 	for (;;) {
 		char *text = harness__read_file(log), *p;
 
@@ -253,35 +237,14 @@ static void scrape_despite_idle_connections(const char *addr)
 /* Prometheus on a free loopback port, ready (another port if it lost it). */
 static unsigned int start_prometheus(const char *conf, const char *log)
 {
-	for (int attempt = 1; attempt <= 3; attempt++) {
-		char cf[PATH_MAX + 16], tsdb[PATH_MAX + 32], web[64], cmd[256];
-		char *const argv[] = { "prometheus", cf, tsdb, web, NULL };
-		unsigned int port = harness__free_port();
-		double end = harness__now() + WAIT_S;
-		int status;
+	char cf[PATH_MAX + 16], tsdb[PATH_MAX + 32];
+	const char *argv[] = { "prometheus", cf, tsdb,
+		"--web.listen-address=127.0.0.1:{port}", NULL };
 
-		snprintf(cf, sizeof(cf), "--config.file=%s", conf);
-		snprintf(tsdb, sizeof(tsdb), "--storage.tsdb.path=%s/tsdb", dir);
-		snprintf(web, sizeof(web), "--web.listen-address=127.0.0.1:%u",
-			 port);
-		prom_pid = spawn_logged(log, argv);
-		snprintf(cmd, sizeof(cmd), "curl -sf --max-time 10 -o /dev/null "
-			 "http://127.0.0.1:%u/-/ready", port);
-		for (;;) {
-			free(harness__sh(cmd, &status));
-			if (status == 0)
-				return port;
-			if (waitpid(prom_pid, &status, WNOHANG) == prom_pid)
-				break;
-			if (harness__now() > end)
-				fail_msg("prometheus not ready after %.0f s; "
-					 "see %s", WAIT_S, log);
-			usleep(250000);
-		}
-		prom_pid = -1;
-	}
-	fail_msg("prometheus exited 3 times; see %s", log);
-	return 0;
+	snprintf(cf, sizeof(cf), "--config.file=%s", conf);
+	snprintf(tsdb, sizeof(tsdb), "--storage.tsdb.path=%s/tsdb", dir);
+	return harness__start_server("prometheus", log, "/-/ready", argv,
+				     &prom_pid, WAIT_S);
 }
 
 static void basic_auth__curl_and_prometheus_scrape_over_tls(void **state)
