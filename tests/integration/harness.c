@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* Integration test plumbing: child processes, output files, record sums. */
+/*
+ * Integration test plumbing: child processes, output files, record sums,
+ * cgroup workloads, loopback servers and Prometheus queries (harness.h).
+ */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Helpers for the root integration tests: run the driftprobe binary as a
- * child, wait for its output, sum recorded windows. Every helper fails the
- * test (never skips) when something needed is missing.
+ * child, wait for its output, sum recorded windows, run workloads in a
+ * cgroup, start and query servers on loopback (Prometheus). Every helper
+ * fails the test (never skips) when something needed is missing.
  */
 #ifndef DRIFTPROBE_TEST_HARNESS_H
 #define DRIFTPROBE_TEST_HARNESS_H
