@@ -13,39 +13,44 @@
 
 #define LABEL_LEN 64
 
-void incident_json__bin(struct jsonw_line *l, const char *label,
-			const char *exemplars,
-			const struct bin_contribution *c)
-{
-	jsonw_line__raw(l, "{\"bin\":");
-	jsonw_line__u64(l, c->bin);
-	jsonw_line__raw(l, ",\"label\":");
-	jsonw_line__string(l, label);
-	if (exemplars) {
-		jsonw_line__raw(l, ",\"exemplars\":");
-		jsonw_line__string(l, exemplars);
-	}
-	jsonw_line__raw(l, ",\"baseline_p\":");
-	jsonw_line__number(l, c->baseline_p);
-	jsonw_line__raw(l, ",\"window_p\":");
-	jsonw_line__number(l, c->window_p);
-	jsonw_line__raw(l, ",\"contribution\":");
-	jsonw_line__number(l, c->contribution);
-	jsonw_line__raw(l, "}");
-}
-
+/* key (its leading comma or brace included) and a value: the three kinds. */
 static void number(struct jsonw_line *l, const char *key, double v)
 {
 	jsonw_line__raw(l, key);
 	jsonw_line__number(l, v);
 }
 
+static void u64(struct jsonw_line *l, const char *key, uint64_t v)
+{
+	jsonw_line__raw(l, key);
+	jsonw_line__u64(l, v);
+}
+
+static void string(struct jsonw_line *l, const char *key, const char *v)
+{
+	jsonw_line__raw(l, key);
+	jsonw_line__string(l, v);
+}
+
+void incident_json__bin(struct jsonw_line *l, const char *label,
+			const char *exemplars,
+			const struct bin_contribution *c)
+{
+	u64(l, "{\"bin\":", c->bin);
+	string(l, ",\"label\":", label);
+	if (exemplars)
+		string(l, ",\"exemplars\":", exemplars);
+	number(l, ",\"baseline_p\":", c->baseline_p);
+	number(l, ",\"window_p\":", c->window_p);
+	number(l, ",\"contribution\":", c->contribution);
+	jsonw_line__raw(l, "}");
+}
+
 static void member(struct jsonw_line *l, const struct incident_member *m)
 {
 	char label[LABEL_LEN];
 
-	jsonw_line__raw(l, "{\"feature\":");
-	jsonw_line__string(l, feature_table[m->feature].name);
+	string(l, "{\"feature\":", feature_table[m->feature].name);
 	number(l, ",\"score\":", m->score);
 	number(l, ",\"threshold\":", m->threshold);
 	number(l, ",\"critical\":", m->critical);
@@ -65,18 +70,12 @@ static void member(struct jsonw_line *l, const struct incident_member *m)
 
 static void culprit(struct jsonw_line *l, const struct incident_culprit *c)
 {
-	jsonw_line__raw(l, "{\"pid\":");
-	jsonw_line__u64(l, c->pid);
-	if (c->ppid) {
-		jsonw_line__raw(l, ",\"ppid\":");
-		jsonw_line__u64(l, c->ppid);
-	}
-	jsonw_line__raw(l, ",\"comm\":");
-	jsonw_line__string(l, c->comm);
-	jsonw_line__raw(l, ",\"samples\":");
-	jsonw_line__u64(l, c->samples);
-	jsonw_line__raw(l, ",\"moved_samples\":");
-	jsonw_line__u64(l, c->moved_samples);
+	u64(l, "{\"pid\":", c->pid);
+	if (c->ppid)
+		u64(l, ",\"ppid\":", c->ppid);
+	string(l, ",\"comm\":", c->comm);
+	u64(l, ",\"samples\":", c->samples);
+	u64(l, ",\"moved_samples\":", c->moved_samples);
 	jsonw_line__raw(l, c->new_pid ? ",\"new\":true" : ",\"new\":false");
 	jsonw_line__raw(l, c->new_comm ? ",\"new_comm\":true" :
 			",\"new_comm\":false");
@@ -93,26 +92,18 @@ void incident_json__line(struct jsonw_line *l, const struct window *w,
 	snprintf(head, sizeof(head), "{\"type\":\"incident\",\"ts\":%.3f",
 		 w->ts);
 	jsonw_line__raw(l, head);
-	jsonw_line__raw(l, ",\"host\":");
-	jsonw_line__string(l, w->host);
-	jsonw_line__raw(l, ",\"cgroup\":");
-	jsonw_line__string(l, inc->cgroup);
-	jsonw_line__raw(l, ",\"id\":");
-	jsonw_line__u64(l, inc->id);
-	jsonw_line__raw(l, ",\"state\":");
-	jsonw_line__string(l, incident_state__name(inc->state));
-	jsonw_line__raw(l, ",\"severity\":");
-	jsonw_line__string(l, incident_severity__name(inc->severity));
+	string(l, ",\"host\":", w->host);
+	string(l, ",\"cgroup\":", inc->cgroup);
+	u64(l, ",\"id\":", inc->id);
+	string(l, ",\"state\":", incident_state__name(inc->state));
+	string(l, ",\"severity\":", incident_severity__name(inc->severity));
 	number(l, ",\"score\":", inc->score);
 	number(l, ",\"threshold\":", inc->threshold);
-	jsonw_line__raw(l, ",\"windows\":");
-	jsonw_line__u64(l, inc->windows);
+	u64(l, ",\"windows\":", inc->windows);
 	snprintf(head, sizeof(head), ",\"opened_ts\":%.3f", inc->opened_ts);
 	jsonw_line__raw(l, head);
-	jsonw_line__raw(l, ",\"headline\":");
-	jsonw_line__string(l, headline__format(inc, hl, sizeof(hl)));
-	jsonw_line__raw(l, ",\"anomalous_features\":");
-	jsonw_line__u64(l, inc->nanomalous);
+	string(l, ",\"headline\":", headline__format(inc, hl, sizeof(hl)));
+	u64(l, ",\"anomalous_features\":", inc->nanomalous);
 	jsonw_line__raw(l, ",\"features\":[");
 	for (size_t i = 0; i < inc->nmembers; i++) {
 		if (i)

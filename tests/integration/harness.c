@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: MIT
-/* Integration test plumbing: child processes, output files, record sums. */
+/*
+ * Integration test plumbing: child processes, output files, record sums,
+ * cgroup workloads, loopback servers and Prometheus queries (harness.h).
+ */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,7 +74,7 @@ pid_t harness__spawn_logged(const char *out_path, const char *err_path,
 	return pid;
 }
 
-static double now(void)
+double harness__now(void)
 {
 	struct timespec t;
 
@@ -93,10 +97,10 @@ static int count_lines(const char *path)
 
 void harness__wait_lines(const char *out_path, int n, double timeout_s)
 {
-	double end = now() + timeout_s;
+	double end = harness__now() + timeout_s;
 
 	while (count_lines(out_path) < n) {
-		if (now() > end)
+		if (harness__now() > end)
 			fail_msg("%s: fewer than %d lines after %.0f s", out_path,
 				 n, timeout_s);
 		usleep(20000);
@@ -105,7 +109,7 @@ void harness__wait_lines(const char *out_path, int n, double timeout_s)
 
 int harness__wait_exit(pid_t pid, double timeout_s)
 {
-	double end = now() + timeout_s;
+	double end = harness__now() + timeout_s;
 	int status;
 
 	for (;;) {
@@ -113,7 +117,7 @@ int harness__wait_exit(pid_t pid, double timeout_s)
 
 		if (r == pid)
 			break;
-		if (now() > end) {
+		if (harness__now() > end) {
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
 			fail_msg("driftprobe did not exit within %.0f s",
@@ -210,6 +214,17 @@ char *harness__sh(const char *cmd, int *status)
 	return out;
 }
 
+int harness__remove_dir(const char *dir)
+{
+	size_t n = strlen(dir);
+	char cmd[PATH_MAX + 16];
+
+	if (n >= 6 && !strcmp(dir + n - 6, "XXXXXX"))
+		return 0;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) ? -1 : 0;
+}
+
 char *harness__read_file(const char *path)
 {
 	FILE *f = fopen(path, "r");
@@ -303,6 +318,37 @@ void harness__file_storm(const char *path)
 		fstat(fd, &st);
 		close(fd);
 	}
+}
+
+void harness__file_storm_in(const char *dir)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/storm", dir);
+	close(open(path, O_CREAT | O_WRONLY, 0600));
+	harness__file_storm(path);
+}
+
+pid_t harness__spawn_in_cgroup(const char *path, void (*work)(void))
+{
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		harness__cgroup_join(path, 0);
+		work();
+		_exit(0);
+	}
+	return pid;
+}
+
+void harness__kill_child(pid_t *pid)
+{
+	if (*pid > 0) {
+		kill(*pid, SIGKILL);
+		waitpid(*pid, NULL, 0);
+	}
+	*pid = -1;
 }
 
 void harness__cgroup_remove(const char *path)
@@ -426,12 +472,11 @@ pid_t harness__spawn_cmd(const char *log, char *const *argv)
 	return pid;
 }
 
-/* Fail (with its log) if pid has exited; *pid = -1 then. */
-static void fail_if_exited(pid_t *pid, const char *what, const char *log)
+void harness__fail_if_exited(pid_t *pid, const char *what, const char *log)
 {
 	int status;
 
-	if (waitpid(*pid, &status, WNOHANG) == *pid) {
+	if (*pid > 0 && waitpid(*pid, &status, WNOHANG) == *pid) {
 		char *text = harness__read_file(log);
 
 		*pid = -1;
@@ -443,7 +488,7 @@ static void fail_if_exited(pid_t *pid, const char *what, const char *log)
 void harness__probe_address(pid_t pid, const char *log, char *addr,
 			    size_t len, double timeout_s)
 {
-	double end = now() + timeout_s;
+	double end = harness__now() + timeout_s;
 
 	for (;;) {
 		char *text = harness__read_file(log), *p, got[64];
@@ -456,8 +501,8 @@ void harness__probe_address(pid_t pid, const char *log, char *addr,
 			return;
 		}
 		free(text);
-		fail_if_exited(&pid, "driftprobe", log);
-		if (now() > end)
+		harness__fail_if_exited(&pid, "driftprobe", log);
+		if (harness__now() > end)
 			fail_msg("driftprobe did not report its address in %.0f s",
 				 timeout_s);
 		usleep(50000);
@@ -486,7 +531,7 @@ unsigned int harness__start_server(const char *what, const char *log,
 {
 	for (int attempt = 1;; attempt++) {
 		unsigned int port = harness__free_port();
-		double end = now() + timeout_s;
+		double end = harness__now() + timeout_s;
 		char *args[32], cmd[512];
 		size_t n = 0;
 		int status;
@@ -507,7 +552,7 @@ unsigned int harness__start_server(const char *what, const char *log,
 				return port;
 			if (waitpid(*pid, &status, WNOHANG) == *pid)
 				break;
-			if (now() > end)
+			if (harness__now() > end)
 				fail_msg("%s not ready after %.0f s; see %s",
 					 what, timeout_s, log);
 			usleep(250000);
@@ -530,4 +575,63 @@ void harness__stop(pid_t *pid)
 	kill(*pid, SIGTERM);
 	waitpid(*pid, &status, 0);
 	*pid = -1;
+}
+
+int harness__interrupt(pid_t *pid, double timeout_s)
+{
+	int status;
+
+	if (*pid <= 0)
+		return 0;
+	kill(*pid, SIGINT);
+	status = harness__wait_exit(*pid, timeout_s);
+	*pid = -1;
+	return status;
+}
+
+struct json_object *harness__prom_query(unsigned int port, const char *promql,
+					struct json_object **doc)
+{
+	struct json_object *data, *result, *st;
+	char cmd[1024], *body;
+	int status;
+
+	snprintf(cmd, sizeof(cmd), "curl -sf --max-time 10 -G "
+		 "'http://127.0.0.1:%u/api/v1/query' --data-urlencode "
+		 "'query=%s'", port, promql);
+	body = harness__sh(cmd, &status);
+	*doc = status ? NULL : json_tokener_parse(body);
+	free(body);
+	if (!*doc)
+		return NULL;
+	if (!json_object_object_get_ex(*doc, "status", &st) ||
+	    strcmp(json_object_get_string(st), "success") ||
+	    !json_object_object_get_ex(*doc, "data", &data) ||
+	    !json_object_object_get_ex(data, "result", &result))
+		fail_msg("unexpected query answer: %s",
+			 json_object_to_json_string(*doc));
+	return result;
+}
+
+struct json_object *harness__prom_wait_query(unsigned int port,
+					     const char *promql, size_t n,
+					     struct json_object **doc,
+					     pid_t *pid, const char *log,
+					     double timeout_s)
+{
+	double end = harness__now() + timeout_s;
+
+	for (;;) {
+		struct json_object *r = harness__prom_query(port, promql, doc);
+
+		if (r && json_object_array_length(r) >= n)
+			return r;
+		json_object_put(*doc);
+		harness__fail_if_exited(pid, "prometheus", log);
+		if (harness__now() > end)
+			fail_msg("prometheus: '%s' had fewer than %zu series "
+				 "after %.0f s; see %s", promql, n, timeout_s,
+				 log);
+		usleep(250000);
+	}
 }

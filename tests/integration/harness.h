@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Helpers for the root integration tests: run the driftprobe binary as a
- * child, wait for its output, sum recorded windows. Every helper fails the
- * test (never skips) when something needed is missing.
+ * child, wait for its output, sum recorded windows, run workloads in a
+ * cgroup, start and query servers on loopback (Prometheus). Every helper
+ * fails the test (never skips) when something needed is missing.
  */
 #ifndef DRIFTPROBE_TEST_HARNESS_H
 #define DRIFTPROBE_TEST_HARNESS_H
@@ -10,6 +11,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <driftprobe/features.h>
+
+/* Seconds on the monotonic clock: deadlines of bounded polling. */
+double harness__now(void);
 
 /* Fail unless euid is 0: these tests load BPF programs. */
 void harness__require_root(void);
@@ -75,6 +79,12 @@ char *harness__capture(const char *args, int *status);
 /* Whole output of a shell command (malloc'd); *status its exit status. */
 char *harness__sh(const char *cmd, int *status);
 
+/*
+ * rm -rf dir, a directory mkdtemp made (left alone while it still ends in
+ * XXXXXX: mkdtemp never ran). 0, or -1 when rm failed.
+ */
+int harness__remove_dir(const char *dir);
+
 /* The whole file, or "" when it does not exist (malloc'd). */
 char *harness__read_file(const char *path);
 
@@ -101,6 +111,15 @@ void harness__steady_syscalls(void) __attribute__((noreturn));
 /* ... and a tight openat/fstat/close loop on path. */
 void harness__file_storm(const char *path) __attribute__((noreturn));
 
+/* The file storm on <dir>/storm, a file it creates first. */
+void harness__file_storm_in(const char *dir) __attribute__((noreturn));
+
+/* fork; the child joins the cgroup at path and runs work (never returns). */
+pid_t harness__spawn_in_cgroup(const char *path, void (*work)(void));
+
+/* SIGKILL pid (if > 0) and reap it; *pid = -1. */
+void harness__kill_child(pid_t *pid);
+
 /* Kill whatever is left in the cgroup at path, then remove it. */
 void harness__cgroup_remove(const char *path);
 
@@ -112,6 +131,12 @@ void harness__cgroup_remove(const char *path);
 
 /* fork+execvp argv (PATH searched) with stdout and stderr to log. */
 pid_t harness__spawn_cmd(const char *log, char *const *argv);
+
+/*
+ * Fail the test, with what's log, if *pid (> 0) has exited (reaped);
+ * *pid = -1 then, so that teardown does not wait for it again.
+ */
+void harness__fail_if_exited(pid_t *pid, const char *what, const char *log);
 
 /*
  * Poll the probe's log (its stderr) for "serving metrics at http://ADDR/"
@@ -133,5 +158,31 @@ unsigned int harness__start_server(const char *what, const char *log,
 
 /* SIGTERM pid (if > 0) and reap it; *pid = -1. */
 void harness__stop(pid_t *pid);
+
+/*
+ * SIGINT driftprobe's *pid (if > 0) and wait for it: its exit status (0
+ * when *pid <= 0), *pid = -1. Fails the test as harness__wait_exit does.
+ */
+int harness__interrupt(pid_t *pid, double timeout_s);
+
+/*
+ * Prometheus' instant query (/api/v1/query) of promql on the loopback
+ * port: the result vector, *doc the whole answer (the caller puts it);
+ * NULL (and *doc NULL) when the request failed. Fails the test on an
+ * answer that is not "status":"success" with data.result.
+ */
+struct json_object *harness__prom_query(unsigned int port, const char *promql,
+					struct json_object **doc);
+
+/*
+ * Poll harness__prom_query until it returns at least n series (every
+ * 250 ms); fail when *pid (Prometheus, its output in log) exits first or
+ * after timeout_s.
+ */
+struct json_object *harness__prom_wait_query(unsigned int port,
+					     const char *promql, size_t n,
+					     struct json_object **doc,
+					     pid_t *pid, const char *log,
+					     double timeout_s);
 
 #endif

@@ -42,14 +42,6 @@ static char work_cg[4400], work_name[64];
 static pid_t probe_pid = -1, prom_pid = -1, am_pid = -1, hook_pid = -1;
 static pid_t steady = -1, storm = -1;
 
-static double now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
-}
-
 static void write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
@@ -77,36 +69,9 @@ static const char receiver_py[] =
 	"http.server.HTTPServer(('127.0.0.1', int(sys.argv[1])), H)"
 	".serve_forever()\n";
 
-/* fork; the child joins the work cgroup and runs work, never returns. */
-static pid_t start_in_cgroup(void (*work)(void))
-{
-	pid_t pid = fork();
-
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		harness__cgroup_join(work_cg, 0);
-		work();
-		_exit(0);
-	}
-	return pid;
-}
-
 static void file_storm(void)
 {
-	char path[320];
-
-	snprintf(path, sizeof(path), "%s/storm", dir);
-	close(open(path, O_CREAT | O_WRONLY, 0600));
-	harness__file_storm(path);
-}
-
-static void stop_child(pid_t *pid)
-{
-	if (*pid > 0) {
-		kill(*pid, SIGKILL);
-		waitpid(*pid, NULL, 0);
-	}
-	*pid = -1;
+	harness__file_storm_in(dir);
 }
 
 static const char *get(json_object *o, const char *key)
@@ -227,13 +192,13 @@ static void wait_received(const char *path, struct received *r,
 			  bool (*done)(const struct received *r),
 			  const char *what, double timeout_s)
 {
-	double end = now() + timeout_s;
+	double end = harness__now() + timeout_s;
 
 	for (;;) {
 		scan_received(path, r);
 		if (done(r))
 			return;
-		if (now() > end) {
+		if (harness__now() > end) {
 			char *text = harness__read_file(path);
 
 			fail_msg("no %s within %.0f s; the receiver got:\n%s",
@@ -255,7 +220,7 @@ static bool resolved(const struct received *r)
 
 static void wait_log(const char *log, const char *needle, pid_t pid)
 {
-	double end = now() + WAIT_S;
+	double end = harness__now() + WAIT_S;
 
 	for (;;) {
 		char *text = harness__read_file(log);
@@ -267,7 +232,7 @@ static void wait_log(const char *log, const char *needle, pid_t pid)
 		if (waitpid(pid, NULL, WNOHANG) == pid)
 			fail_msg("driftprobe exited before '%s'; see %s", needle,
 				 log);
-		if (now() > end)
+		if (harness__now() > end)
 			fail_msg("'%s' not in %s after %.0f s", needle, log,
 				 WAIT_S);
 		usleep(100000);
@@ -284,7 +249,6 @@ static void storm__one_alert_through_alertmanager(void **state)
 	char arg2[PATH_MAX + 32], port_s[16], done_learning[64];
 	unsigned int hook_port, am_port;
 	struct received r;
-	int status;
 
 	(void)state;
 	harness__require_root();
@@ -304,7 +268,7 @@ static void storm__one_alert_through_alertmanager(void **state)
 	snprintf(cmd, sizeof(cmd), "dp_itest_am_%d", (int)getpid());
 	harness__cgroup_create(cmd, work_cg, sizeof(work_cg), work_name,
 			       sizeof(work_name));
-	steady = start_in_cgroup(harness__steady_syscalls);
+	steady = harness__spawn_in_cgroup(work_cg, harness__steady_syscalls);
 
 	/* The webhook receiver. */
 	write_file(hook_py, receiver_py);
@@ -378,7 +342,7 @@ static void storm__one_alert_through_alertmanager(void **state)
 	wait_log(probe_log, done_learning, probe_pid);
 	scan_received(received_path, &r);
 	assert_int_equal(r.alerts, 0);	/* nothing for it before the storm */
-	storm = start_in_cgroup(file_storm);
+	storm = harness__spawn_in_cgroup(work_cg, file_storm);
 
 	wait_received(received_path, &r, fired,
 		      "DriftprobeIncident notification for the storm's cgroup",
@@ -429,39 +393,28 @@ static void storm__one_alert_through_alertmanager(void **state)
 	}
 
 	/* The storm stops: the same incident resolves. */
-	stop_child(&storm);
+	harness__kill_child(&storm);
 	wait_received(received_path, &r, resolved,
 		      "resolved notification of the storm's incident", WAIT_S);
 	assert_int_equal(r.nids, 1);
 
-	kill(probe_pid, SIGINT);
-	status = harness__wait_exit(probe_pid, 60);
-	probe_pid = -1;
-	assert_int_equal(status, 0);
+	assert_int_equal(harness__interrupt(&probe_pid, 60), 0);
 }
 
 static int teardown(void **state)
 {
-	char cmd[PATH_MAX];
-
 	(void)state;
-	stop_child(&storm);
-	stop_child(&steady);
+	harness__kill_child(&storm);
+	harness__kill_child(&steady);
 	harness__stop(&prom_pid);
 	harness__stop(&am_pid);
 	harness__stop(&hook_pid);
-	if (probe_pid > 0) {
-		kill(probe_pid, SIGINT);
-		if (harness__wait_exit(probe_pid, 60) != 0)
-			fprintf(stderr, "driftprobe exited non-zero\n");
-	}
+	if (harness__interrupt(&probe_pid, 60) != 0)
+		fprintf(stderr, "driftprobe exited non-zero\n");
 	if (work_cg[0])
 		harness__cgroup_remove(work_cg);
-	if (strcmp(dir, "/tmp/dpeco-am.XXXXXX")) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-		if (system(cmd))
-			fprintf(stderr, "could not remove %s\n", dir);
-	}
+	if (harness__remove_dir(dir))
+		fprintf(stderr, "could not remove %s\n", dir);
 	return 0;
 }
 

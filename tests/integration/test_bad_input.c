@@ -892,12 +892,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[PATH_MAX + 16];
-
 	(void)state;
 	free(good_baseline);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
-	return system(cmd) ? -1 : 0;
+	return harness__remove_dir(top);
 }
 
 int main(void)

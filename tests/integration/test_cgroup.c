@@ -600,8 +600,7 @@ static int teardown(void **state)
 		if (system(cmd))
 			fprintf(stderr, "teardown: '%s' failed\n", cmd);
 	}
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd);
+	return harness__remove_dir(dir);
 }
 
 int main(void)

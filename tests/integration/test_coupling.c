@@ -103,15 +103,12 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[300];
-
 	(void)state;
 	for (size_t i = 0; i < nchildren; i++) {
 		kill(children[i], SIGKILL);
 		waitpid(children[i], NULL, 0);
 	}
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd);
+	return harness__remove_dir(dir);
 }
 
 int main(void)

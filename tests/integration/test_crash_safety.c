@@ -44,14 +44,6 @@ static char top[] = "/tmp/dprel-crash.XXXXXX";
 static char path_big[PATH_MAX], path_small[PATH_MAX], path_old[PATH_MAX],
 	    path_ref[PATH_MAX], path_dest[PATH_MAX], path_null[PATH_MAX];
 
-static double now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
-}
-
 static char *slurp(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "r");
@@ -182,11 +174,11 @@ static enum outcome check_dest(const char *dest, const char *old_text,
 static bool wait_for_write(pid_t pid, const char *dest,
 			   const struct stat *before, double timeout_s)
 {
-	double end = now() + timeout_s;
+	double end = harness__now() + timeout_s;
 	siginfo_t si;
 	struct stat st;
 
-	while (now() < end) {
+	while (harness__now() < end) {
 		if (strays(dest, false) ||
 		    (!stat(dest, &st) && (st.st_ino != before->st_ino ||
 					  st.st_size != before->st_size ||
@@ -225,9 +217,9 @@ static void baseline_build__sigkill_at_random__dest_old_or_complete(void **state
 
 	/* How long an uninterrupted build takes, to spread kills over it. */
 	copy_file(path_old, path_dest);
-	t0 = now();
+	t0 = harness__now();
 	assert_int_equal(reap(harness__spawn(path_null, args)), 0);
-	full = now() - t0;
+	full = harness__now() - t0;
 
 	/*
 	 * Even runs: killed at a random moment of the whole run. Odd runs:
@@ -279,9 +271,9 @@ static void run_save_baseline__sigkill_at_random__dest_old_or_complete(void **st
 	old_text = slurp(path_old, &old_len);
 	assert_non_null(old_text);
 	copy_file(path_old, path_dest);
-	t0 = now();
+	t0 = harness__now();
 	assert_int_equal(reap(harness__spawn(path_null, args)), 0);
-	full = now() - t0;
+	full = harness__now() - t0;
 	assert_int_equal(check_dest(path_dest, old_text, old_len, NULL, 2), NEW);
 
 	/* As for baseline build: odd runs are killed as the save begins. */
@@ -415,8 +407,8 @@ static void kill_and_check_detached(const char *what, int sig,
 	else
 		assert_int_equal(harness__wait_exit(pid, 20), 0);
 	/* The kernel frees objects after their last fd closes, not at once. */
-	end = now() + 20;
-	while ((left = still_there(&ids)) && now() < end)
+	end = harness__now() + 20;
+	while ((left = still_there(&ids)) && harness__now() < end)
 		usleep(50000);
 	print_message("%s, %s: held %d prog, %d link, %d map ids; %d left "
 		      "after exit\n", what, strsignal(sig), progs, links,
@@ -493,11 +485,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[PATH_MAX + 16];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
-	return system(cmd) ? -1 : 0;
+	return harness__remove_dir(top);
 }
 
 int main(void)

@@ -50,20 +50,6 @@ static char work_cg[4400], work_name[64];	/* the judged workload's */
 static char neighbour_cg[4400], neighbour_name[64];
 static pid_t neighbour;
 
-/* fork; the child joins cgroup (its own path) and runs work, never returns. */
-static pid_t start_in(const char *cgroup, void (*work)(void))
-{
-	pid_t pid = fork();
-
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		harness__cgroup_join(cgroup, 0);
-		work();
-		_exit(0);
-	}
-	return pid;
-}
-
 /*
  * Light unrelated activity, every 50 ms: a directory walk with a stat per
  * entry, 10 failed opens, and every 4th time a short-lived /bin/true. Stops
@@ -116,11 +102,7 @@ static void steady_work(void)
 /* openat/fstat/close on a temp file, until killed. */
 static void file_storm_work(void)
 {
-	char path[320];
-
-	snprintf(path, sizeof(path), "%s/storm", dir);
-	close(open(path, O_CREAT | O_WRONLY, 0600));
-	harness__file_storm(path);
+	harness__file_storm_in(dir);
 }
 
 /* openat on a path that does not exist, until killed: file/notfound. */
@@ -128,12 +110,6 @@ static void missing_file_storm_work(void)
 {
 	for (;;)
 		open("/nonexistent-driftprobe-test/x", O_RDONLY);
-}
-
-static void stop(pid_t pid)
-{
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
 }
 
 /*
@@ -339,14 +315,14 @@ static void run__file_storm__flagged_within_two_windows_and_analyze_agrees(void 
 	snprintf(rec, sizeof(rec), "%s/windows.jsonl", dir);
 	snprintf(rec_tail, sizeof(rec_tail), "%s/analyzed.jsonl", dir);
 	snprintf(again, sizeof(again), "%s/analyze.jsonl", dir);
-	steady = start_in(work_cg, steady_work);
+	steady = harness__spawn_in_cgroup(work_cg, steady_work);
 	probe = harness__spawn(out, args);
 	/* Learning takes 6 windows after attach; the storm starts ~1 s later. */
 	sleep(LEARN_WINDOWS + 1);
-	storm = start_in(work_cg, file_storm_work);
+	storm = harness__spawn_in_cgroup(work_cg, file_storm_work);
 	int status = harness__wait_exit(probe, 30);
-	stop(storm);
-	stop(steady);
+	harness__kill_child(&storm);
+	harness__kill_child(&steady);
 	assert_int_equal(status, 0);
 
 	scan_analysis(out, "syscall.id", &v);
@@ -446,13 +422,13 @@ static void run__lookup_failures__coupling_stronger_and_mi_reads_session(void **
 	snprintf(out, sizeof(out), "%s/coupling.jsonl", dir);
 	snprintf(rec, sizeof(rec), "%s/coupling-windows.jsonl", dir);
 	snprintf(mi_out, sizeof(mi_out), "%s/mi.jsonl", dir);
-	steady = start_in(work_cg, steady_work);
+	steady = harness__spawn_in_cgroup(work_cg, steady_work);
 	probe = harness__spawn(out, args);
 	sleep(LEARN_WINDOWS + 1);
-	storm = start_in(work_cg, missing_file_storm_work);
+	storm = harness__spawn_in_cgroup(work_cg, missing_file_storm_work);
 	status = harness__wait_exit(probe, 30);
-	stop(storm);
-	stop(steady);
+	harness__kill_child(&storm);
+	harness__kill_child(&steady);
 	assert_int_equal(status, 0);
 	hits = harness__coupling_lines(out, "syscall.group_errno", work_name,
 				       "stronger", "file/notfound", NULL);
@@ -496,10 +472,10 @@ static void run__steady_workload_for_30_windows__no_anomaly(void **state)
 	(void)state;
 	harness__require_root();
 	snprintf(out, sizeof(out), "%s/quiet.jsonl", dir);
-	steady = start_in(work_cg, steady_work);
+	steady = harness__spawn_in_cgroup(work_cg, steady_work);
 	probe = harness__spawn(out, args);
 	status = harness__wait_exit(probe, 130);
-	stop(steady);
+	harness__kill_child(&steady);
 	assert_int_equal(status, 0);
 	scan_cgroup(out, "sched.runq_latency", "/", &host);
 	print_message("quiet: host-wide run-queue latency alarmed in %d of %d "
@@ -540,20 +516,17 @@ static int setup(void **state)
 	snprintf(name, sizeof(name), "dp_itest_neighbour_%d", (int)getpid());
 	harness__cgroup_create(name, neighbour_cg, sizeof(neighbour_cg),
 			       neighbour_name, sizeof(neighbour_name));
-	neighbour = start_in(neighbour_cg, neighbour_work);
+	neighbour = harness__spawn_in_cgroup(neighbour_cg, neighbour_work);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	char cmd[300];
-
 	(void)state;
-	stop(neighbour);
+	harness__kill_child(&neighbour);
 	harness__cgroup_remove(neighbour_cg);
 	harness__cgroup_remove(work_cg);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd);
+	return harness__remove_dir(dir);
 }
 
 int main(void)

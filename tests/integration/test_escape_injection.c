@@ -61,15 +61,6 @@ static pid_t start_storm(void)
 	return pid;
 }
 
-static void stop_storm(void)
-{
-	if (storm > 0) {
-		kill(storm, SIGKILL);
-		waitpid(storm, NULL, 0);
-		storm = -1;
-	}
-}
-
 /* Read a whole file (the caller frees); *len its length. */
 static char *slurp(const char *path, size_t *len)
 {
@@ -134,14 +125,11 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[PATH_MAX + 16];
-
 	(void)state;
-	stop_storm();
+	harness__kill_child(&storm);
 	if (rmdir(group) && errno != ENOENT)
 		print_error("rmdir %s: %s\n", group, strerror(errno));
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd);
+	return harness__remove_dir(dir);
 }
 
 static void run__hostile_names__escaped_in_text(void **state)
@@ -160,7 +148,7 @@ static void run__hostile_names__escaped_in_text(void **state)
 	storm = start_storm();
 	probe = harness__spawn_logged(out, err, args);
 	assert_int_equal(harness__wait_exit(probe, 30), 0);
-	stop_storm();
+	harness__kill_child(&storm);
 
 	/* The NEW cgroup line and the getppid exemplar name them both. */
 	text = slurp(out, &len);

@@ -25,12 +25,12 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include <json-c/json.h>
 #include "harness.h"
+#include "../unit/test_unix_socket.h"
 
 #define LEARN_WINDOWS 6
 
@@ -39,35 +39,9 @@ static char work_cg[4400], work_name[64];
 static pid_t steady = -1, storm = -1;
 static int server = -1;
 
-static pid_t start_in_cgroup(void (*work)(void))
-{
-	pid_t pid = fork();
-
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		harness__cgroup_join(work_cg, 0);
-		work();
-		_exit(0);
-	}
-	return pid;
-}
-
 static void file_storm(void)
 {
-	char path[320];
-
-	snprintf(path, sizeof(path), "%s/storm", dir);
-	close(open(path, O_CREAT | O_WRONLY, 0600));
-	harness__file_storm(path);
-}
-
-static void stop_child(pid_t *pid)
-{
-	if (*pid > 0) {
-		kill(*pid, SIGKILL);
-		waitpid(*pid, NULL, 0);
-	}
-	*pid = -1;
+	harness__file_storm_in(dir);
 }
 
 /* The work cgroup's incident lines of path: count, opened, first id. */
@@ -136,7 +110,6 @@ static void incident_outputs__storm_logged_and_sent_to_syslog(void **state)
 	const char *args[] = { "run", "--per-cgroup", "--interval", "1",
 			       "--learn", "6", "--duration", "16", "--json",
 			       "--incident-log", log, "--syslog", NULL };
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	struct incident_lines json_lines, logged;
 	struct stat st;
 	int status, opens = 0, nmsgs = 0;
@@ -150,22 +123,19 @@ static void incident_outputs__storm_logged_and_sent_to_syslog(void **state)
 	snprintf(log, sizeof(log), "%s/incidents.jsonl", dir);
 	snprintf(sock, sizeof(sock), "%s/log", dir);
 	snprintf(msgs, sizeof(msgs), "%s/syslog.txt", dir);
-	server = socket(AF_UNIX, SOCK_DGRAM, 0);
-	assert_true(server >= 0);
-	assert_true(strlen(sock) < sizeof(a.sun_path));
-	memcpy(a.sun_path, sock, strlen(sock) + 1);
-	assert_int_equal(bind(server, (struct sockaddr *)&a, sizeof(a)), 0);
+	server = test_unix_socket__bind(sock);
 	setenv("DRIFTPROBE_SYSLOG_SOCKET", sock, 1);
 
-	steady = start_in_cgroup(harness__steady_syscalls);
+	steady = harness__spawn_in_cgroup(work_cg, harness__steady_syscalls);
 	probe = harness__spawn(out, args);
 	unsetenv("DRIFTPROBE_SYSLOG_SOCKET");
 	sleep(LEARN_WINDOWS + 1);
-	storm = start_in_cgroup(file_storm);
+	storm = harness__spawn_in_cgroup(work_cg, file_storm);
 	sleep(5);
-	stop_child(&storm);	/* the incident resolves before the end */
+	/* The incident resolves before the end. */
+	harness__kill_child(&storm);
 	status = harness__wait_exit(probe, 60);
-	stop_child(&steady);
+	harness__kill_child(&steady);
 	assert_int_equal(status, 0);
 
 	scan_incidents(out, &json_lines);
@@ -229,16 +199,13 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[300];
-
 	(void)state;
-	stop_child(&storm);
-	stop_child(&steady);
+	harness__kill_child(&storm);
+	harness__kill_child(&steady);
 	if (server >= 0)
 		close(server);
 	harness__cgroup_remove(work_cg);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd);
+	return harness__remove_dir(dir);
 }
 
 int main(void)

@@ -79,8 +79,7 @@ static void terminal_gets_the_view_a_file_gets_lines(void **state)
 	assert_int_equal(count(text, "features checked"), 4);
 	free(text);
 
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(harness__remove_dir(dir), 0);
 }
 
 int main(void)

@@ -632,8 +632,7 @@ static int cleanup(void)
 		ns_client[0] = '\0';
 	}
 	if (strcmp(dir + strlen(dir) - 6, "XXXXXX")) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-		ret |= system(cmd);
+		ret |= harness__remove_dir(dir);
 		strcpy(dir + strlen(dir) - 6, "XXXXXX");
 	}
 	return ret ? -1 : 0;

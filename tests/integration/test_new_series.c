@@ -129,8 +129,7 @@ static void analyze__new_cgroup_once__new_feature_of_known_cgroup_once_each(
 	assert_int_equal(count_lines(out, "NEW syscall.errno in cgroup "
 				     "/a.service", NULL), 1);
 	free(out);
-	snprintf(args, sizeof(args), "rm -rf '%s'", dir);
-	assert_int_equal(system(args), 0);
+	assert_int_equal(harness__remove_dir(dir), 0);
 }
 
 int main(void)

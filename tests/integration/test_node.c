@@ -225,8 +225,7 @@ static void record_per_cgroup__each_event_charged_to_its_owner(void **state)
 	contend(1.0);
 	join(getpid(), NULL);
 	assert_int_equal(harness__wait_exit(probe, 30), 0);
-	kill(sleeper, SIGKILL);
-	waitpid(sleeper, NULL, 0);
+	harness__kill_child(&sleeper);
 	snprintf(busy, sizeof(busy), "/%s", groups[BUSY]);
 	snprintf(quiet, sizeof(quiet), "/%s", groups[QUIET]);
 	sum(out, busy, &b);
@@ -262,8 +261,7 @@ static int teardown(void **state)
 		snprintf(cmd, sizeof(cmd), "%s/%s", cgroup_root, groups[g]);
 		rmdir(cmd);
 	}
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd);
+	return harness__remove_dir(dir);
 }
 
 int main(void)

@@ -30,35 +30,11 @@
 static char dir[] = "/tmp/dpeco-prom.XXXXXX";
 static pid_t probe_pid = -1, prom_pid = -1;
 
-static double now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
-}
-
-static void fail_if_exited(pid_t pid, const char *what, const char *log)
-{
-	int status;
-
-	if (waitpid(pid, &status, WNOHANG) == pid) {
-		char *text = harness__read_file(log);
-
-		if (pid == prom_pid)
-			prom_pid = -1;
-		else
-			probe_pid = -1;
-		fail_msg("%s exited early (status 0x%x); its log:\n%s", what,
-			 status, text);
-	}
-}
-
 /* Poll until the body of url contains needle; returns the body. */
-static char *wait_body(const char *url, const char *needle, pid_t pid,
+static char *wait_body(const char *url, const char *needle, pid_t *pid,
 		       const char *what, const char *log)
 {
-	double end = now() + WAIT_S;
+	double end = harness__now() + WAIT_S;
 	char cmd[1024];
 
 	snprintf(cmd, sizeof(cmd), "curl -sf --max-time 10 '%s'", url);
@@ -69,8 +45,8 @@ static char *wait_body(const char *url, const char *needle, pid_t pid,
 		if (status == 0 && strstr(body, needle))
 			return body;
 		free(body);
-		fail_if_exited(pid, what, log);
-		if (now() > end)
+		harness__fail_if_exited(pid, what, log);
+		if (harness__now() > end)
 			fail_msg("%s never contained '%s' within %.0f s", url,
 				 needle, WAIT_S);
 		usleep(250000);
@@ -190,51 +166,6 @@ static void check_signal_masks(pid_t pid)
 	assert_true(others >= 1);	/* the HTTP thread exists */
 }
 
-/* Prometheus' instant query: the result vector (caller frees doc). */
-static json_object *query(unsigned int port, const char *promql,
-			  json_object **doc)
-{
-	char cmd[1024], *body;
-	json_object *data, *result, *st;
-	int status;
-
-	snprintf(cmd, sizeof(cmd), "curl -sf --max-time 10 -G "
-		 "'http://127.0.0.1:%u/api/v1/query' --data-urlencode "
-		 "'query=%s'", port, promql);
-	body = harness__sh(cmd, &status);
-	*doc = status ? NULL : json_tokener_parse(body);
-	free(body);
-	if (!*doc)
-		return NULL;
-	if (!json_object_object_get_ex(*doc, "status", &st) ||
-	    strcmp(json_object_get_string(st), "success") ||
-	    !json_object_object_get_ex(*doc, "data", &data) ||
-	    !json_object_object_get_ex(data, "result", &result))
-		fail_msg("unexpected query answer: %s",
-			 json_object_to_json_string(*doc));
-	return result;
-}
-
-/* Poll a PromQL query until it returns at least n series. */
-static json_object *wait_query(unsigned int port, const char *promql,
-			       size_t n, json_object **doc, const char *log)
-{
-	double end = now() + WAIT_S;
-
-	for (;;) {
-		json_object *r = query(port, promql, doc);
-
-		if (r && json_object_array_length(r) >= n)
-			return r;
-		json_object_put(*doc);
-		fail_if_exited(prom_pid, "prometheus", log);
-		if (now() > end)
-			fail_msg("prometheus: '%s' had fewer than %zu series "
-				 "after %.0f s", promql, n, WAIT_S);
-		usleep(250000);
-	}
-}
-
 static const char *label(json_object *series, const char *name)
 {
 	json_object *metric, *v;
@@ -319,7 +250,7 @@ static int check_exprs(json_object *o, unsigned int port, const char *scrape)
 			check_names(json_object_get_string(val), scrape);
 			expand_variables(json_object_get_string(val), promql,
 					 sizeof(promql));
-			if (!query(port, promql, &doc))
+			if (!harness__prom_query(port, promql, &doc))
 				fail_msg("prometheus refused the dashboard's "
 					 "query: %s", promql);
 			json_object_put(doc);
@@ -398,7 +329,7 @@ static void prometheus_scrapes_the_probe(void **state)
 	}
 	harness__probe_address(probe_pid, probe_log, addr, sizeof(addr), WAIT_S);
 	snprintf(url, sizeof(url), "http://%s/metrics", addr);
-	body = wait_body(url, "driftprobe_verdict{", probe_pid, "driftprobe",
+	body = wait_body(url, "driftprobe_verdict{", &probe_pid, "driftprobe",
 			 probe_log);
 	check_live_exposition(body, scrape);
 	free(body);
@@ -425,9 +356,11 @@ static void prometheus_scrapes_the_probe(void **state)
 	}
 
 	/* The scrape job is up and a driftprobe series came through it. */
-	r = wait_query(port, "up{job=\"driftprobe\"} == 1", 1, &doc, prom_log);
+	r = harness__prom_wait_query(port, "up{job=\"driftprobe\"} == 1", 1,
+				     &doc, &prom_pid, prom_log, WAIT_S);
 	json_object_put(doc);
-	r = wait_query(port, "driftprobe_build_info", 1, &doc, prom_log);
+	r = harness__prom_wait_query(port, "driftprobe_build_info", 1, &doc,
+				     &prom_pid, prom_log, WAIT_S);
 	assert_string_equal(label(json_object_array_get_idx(r, 0), "job"),
 			    "driftprobe");
 	assert_string_equal(label(json_object_array_get_idx(r, 0), "instance"),
@@ -436,8 +369,10 @@ static void prometheus_scrapes_the_probe(void **state)
 	json_object_put(doc);
 
 	/* One verdict per feature, as Prometheus stored it. */
-	r = wait_query(port, "sum by (feature) (driftprobe_verdict)",
-		       DP_F_COUNT, &doc, prom_log);
+	r = harness__prom_wait_query(port,
+				     "sum by (feature) (driftprobe_verdict)",
+				     DP_F_COUNT, &doc, &prom_pid, prom_log,
+				     WAIT_S);
 	assert_int_equal(json_object_array_length(r), DP_F_COUNT);
 	for (size_t i = 0; i < DP_F_COUNT; i++)
 		assert_true(sample_value(json_object_array_get_idx(r, i)) == 1);
@@ -446,35 +381,22 @@ static void prometheus_scrapes_the_probe(void **state)
 	/* The shipped alert rules loaded (they would refuse to start else). */
 	body = wait_body((snprintf(url, sizeof(url), "http://127.0.0.1:%u/api/"
 				   "v1/rules", port), url),
-			 "DriftprobeIncident", prom_pid, "prometheus", prom_log);
+			 "DriftprobeIncident", &prom_pid, "prometheus",
+			 prom_log);
 	free(body);
 	check_dashboard(port, scrape);
 
-	kill(probe_pid, SIGINT);
-	assert_int_equal(harness__wait_exit(probe_pid, 60), 0);
-	probe_pid = -1;
+	assert_int_equal(harness__interrupt(&probe_pid, 60), 0);
 }
 
 static int teardown(void **state)
 {
-	int status;
-	char cmd[PATH_MAX];
-
 	(void)state;
-	if (prom_pid > 0) {
-		kill(prom_pid, SIGTERM);
-		waitpid(prom_pid, &status, 0);
-	}
-	if (probe_pid > 0) {
-		kill(probe_pid, SIGINT);
-		if (harness__wait_exit(probe_pid, 60) != 0)
-			fprintf(stderr, "driftprobe exited non-zero\n");
-	}
-	if (strcmp(dir, "/tmp/dpeco-prom.XXXXXX")) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-		if (system(cmd))
-			fprintf(stderr, "could not remove %s\n", dir);
-	}
+	harness__stop(&prom_pid);
+	if (harness__interrupt(&probe_pid, 60) != 0)
+		fprintf(stderr, "driftprobe exited non-zero\n");
+	if (harness__remove_dir(dir))
+		fprintf(stderr, "could not remove %s\n", dir);
 	return 0;
 }
 

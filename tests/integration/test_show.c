@@ -73,11 +73,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[PATH_MAX + 16];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) ? -1 : 0;
+	return harness__remove_dir(dir);
 }
 
 /* show path draws the steady baseline: its bars and labels. */

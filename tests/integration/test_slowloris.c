@@ -48,14 +48,6 @@ static char dir[] = "/tmp/dp_itest_slowloris.XXXXXX";
 static pid_t probe = -1, attack = -1;
 static struct sockaddr_in server;
 
-static double now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
-}
-
 /* 127.0.0.host as a sockaddr (port 0: any). */
 static struct sockaddr_in loopback(unsigned int host)
 {
@@ -92,11 +84,11 @@ static void slowloris(unsigned int (*from)(int))
 	static const char head[] = "GET /metrics HTTP/1.1\r\nHost: x\r\nX-a: ";
 	int fd[ATTACKERS];
 	size_t sent[ATTACKERS] = { 0 };
-	double end = now() + ATTACK_S;
+	double end = harness__now() + ATTACK_S;
 
 	for (int i = 0; i < ATTACKERS; i++)
 		fd[i] = dial(from(i));
-	while (now() < end) {
+	while (harness__now() < end) {
 		usleep(TRICKLE_MS * 1000);
 		for (int i = 0; i < ATTACKERS; i++) {
 			char c = sent[i] < sizeof(head) - 1 ? head[sent[i]] : 'a';
@@ -139,7 +131,7 @@ static unsigned int from_many(int i)
 static bool scrape(unsigned int from)
 {
 	static const char req[] = "GET /metrics HTTP/1.0\r\n\r\n";
-	double end = now() + SCRAPE_S;
+	double end = harness__now() + SCRAPE_S;
 	int fd = dial(from);
 	char buf[65536];
 	size_t len = 0, off = 0;
@@ -147,7 +139,7 @@ static bool scrape(unsigned int from)
 
 	if (fd < 0)
 		return false;
-	while (!done && now() < end) {
+	while (!done && harness__now() < end) {
 		struct pollfd p = { .fd = fd, .events = off < sizeof(req) - 1 ?
 				    POLLOUT : POLLIN };
 		ssize_t r;
@@ -198,12 +190,12 @@ static unsigned int start_probe(const char *listen, const char *option,
 {
 	const char *args[] = { "run", "--interval", "1", "--learn", "600",
 			       "--listen", listen, option, NULL };
-	double end = now() + START_S;
+	double end = harness__now() + START_S;
 	unsigned int port = 0;
 	char addr[64];
 
 	*pid = harness__spawn_logged("/dev/null", log, args);
-	while (!port && now() < end) {
+	while (!port && harness__now() < end) {
 		FILE *f = fopen(log, "r");
 		char line[512];
 
@@ -240,20 +232,11 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[PATH_MAX + 16];
-
 	(void)state;
-	if (attack > 0) {
-		kill(attack, SIGKILL);
-		waitpid(attack, NULL, 0);
-	}
-	if (probe > 0) {
-		kill(probe, SIGINT);
-		if (harness__wait_exit(probe, 60))
-			print_error("driftprobe exited non-zero\n");
-	}
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd);
+	harness__kill_child(&attack);
+	if (harness__interrupt(&probe, 60))
+		print_error("driftprobe exited non-zero\n");
+	return harness__remove_dir(dir);
 }
 
 /* Scrape SCRAPES times from 127.0.0.from while the attack goes on. */
@@ -270,18 +253,16 @@ static void scrapes_under(unsigned int (*attackers)(int), unsigned int from,
 	}
 	sleep(2);	/* every attacker connected and trickling */
 	for (int i = 0; i < SCRAPES; i++) {
-		double t = now();
+		double t = harness__now();
 		bool good = scrape(from);
 
 		ok += good;
 		print_message("%s: scrape %d %s in %.2f s\n", what, i,
-			      good ? "ok" : "FAILED", now() - t);
-		while (now() < t + 1)
+			      good ? "ok" : "FAILED", harness__now() - t);
+		while (harness__now() < t + 1)
 			usleep(50000);
 	}
-	kill(attack, SIGKILL);
-	waitpid(attack, NULL, 0);
-	attack = -1;
+	harness__kill_child(&attack);
 	assert_int_equal(ok, SCRAPES);
 }
 

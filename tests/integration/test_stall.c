@@ -163,11 +163,8 @@ static void run_json__slow_reader__one_long_window_then_on_schedule(void **state
 
 static int teardown(void **state)
 {
-	char cmd[PATH_MAX];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) ? -1 : 0;
+	return harness__remove_dir(dir);
 }
 
 static int setup(void **state)

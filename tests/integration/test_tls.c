@@ -49,14 +49,6 @@
 static char dir[] = "/tmp/dptls.XXXXXX";
 static pid_t probe_pid = -1, prom_pid = -1;
 
-static double now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
-}
-
 /* Run a shell command in dir; fail (with its output) unless it exits 0. */
 static void sh(const char *fmt, ...)
 {
@@ -129,35 +121,6 @@ static void bcrypt_hash(char *out, size_t len)
 	free(h);
 }
 
-static void fail_if_exited(pid_t *pid, const char *what, const char *log)
-{
-	int status;
-
-	if (*pid > 0 && waitpid(*pid, &status, WNOHANG) == *pid) {
-		char *text = harness__read_file(log);
-
-		*pid = -1;
-		fail_msg("%s exited early (status 0x%x); its log:\n%s", what,
-			 status, text);
-	}
-}
-
-static pid_t spawn_logged(const char *log, char *const *argv)
-{
-	pid_t pid = fork();
-
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		FILE *f = freopen(log, "w", stdout);
-
-		if (!f || dup2(1, 2) < 0)
-			_exit(127);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	return pid;
-}
-
 /* Start run with extra args; wait for "serving metrics at https://ADDR". */
 static void start_probe(const char *web_config, const char *log, char *addr,
 			size_t len)
@@ -165,9 +128,9 @@ static void start_probe(const char *web_config, const char *log, char *addr,
 	char *const argv[] = { (char *)harness__binary(), "run", "--interval",
 			       "1", "--learn", "3", "--listen", "127.0.0.1:0",
 			       "--web-config", (char *)web_config, NULL };
-	double end = now() + WAIT_S;
+	double end = harness__now() + WAIT_S;
 
-	probe_pid = spawn_logged(log, argv);
+	probe_pid = harness__spawn_cmd(log, argv);
 	for (;;) {
 		char *text = harness__read_file(log), *p;
 
@@ -178,19 +141,12 @@ static void start_probe(const char *web_config, const char *log, char *addr,
 			return;
 		}
 		free(text);
-		fail_if_exited(&probe_pid, "driftprobe", log);
-		if (now() > end)
+		harness__fail_if_exited(&probe_pid, "driftprobe", log);
+		if (harness__now() > end)
 			fail_msg("driftprobe did not report an https address "
 				 "in %.0f s", WAIT_S);
 		usleep(50000);
 	}
-}
-
-static void stop_probe(void)
-{
-	kill(probe_pid, SIGINT);
-	assert_int_equal(harness__wait_exit(probe_pid, 60), 0);
-	probe_pid = -1;
 }
 
 /*
@@ -215,7 +171,7 @@ static char *curl(const char *opts, const char *addr, int *http, int *exit)
 static char *wait_exposition(const char *opts, const char *addr,
 			     const char *needle, const char *log)
 {
-	double end = now() + WAIT_S;
+	double end = harness__now() + WAIT_S;
 
 	for (;;) {
 		int http, exit;
@@ -224,8 +180,8 @@ static char *wait_exposition(const char *opts, const char *addr,
 		if (http == 200 && strstr(out, needle))
 			return out;
 		free(out);
-		fail_if_exited(&probe_pid, "driftprobe", log);
-		if (now() > end)
+		harness__fail_if_exited(&probe_pid, "driftprobe", log);
+		if (harness__now() > end)
 			fail_msg("https://%s/metrics (curl %s) never served '%s'",
 				 addr, opts, needle);
 		usleep(250000);
@@ -268,90 +224,27 @@ static void scrape_despite_idle_connections(const char *addr)
 		if (connect(fds[i], (struct sockaddr *)&sa, sizeof(sa)) == 0)
 			(void)!write(fds[i], "\x16", 1);	/* a record begins */
 	}
-	t0 = now();
+	t0 = harness__now();
 	out = curl("--cacert ca.crt -u " USER ":" PASSWORD, addr, &http, &exit);
-	if (http != 200 || now() - t0 > 5)
+	if (http != 200 || harness__now() - t0 > 5)
 		fail_msg("with %d idle connections held: status %d after %.1f s"
-			 ":\n%s", IDLE_CONNS, http, now() - t0, out);
+			 ":\n%s", IDLE_CONNS, http, harness__now() - t0, out);
 	free(out);
 	for (int i = 0; i < IDLE_CONNS; i++)
 		close(fds[i]);
 }
 
-/* Prometheus' instant query: the result vector (caller frees doc). */
-static json_object *query(unsigned int port, const char *promql,
-			  json_object **doc)
-{
-	char cmd[1024], *body;
-	json_object *data, *result;
-	int status;
-
-	snprintf(cmd, sizeof(cmd), "curl -sf --max-time 10 -G "
-		 "'http://127.0.0.1:%u/api/v1/query' --data-urlencode "
-		 "'query=%s'", port, promql);
-	body = harness__sh(cmd, &status);
-	*doc = status ? NULL : json_tokener_parse(body);
-	free(body);
-	if (!*doc)
-		return NULL;
-	if (!json_object_object_get_ex(*doc, "data", &data) ||
-	    !json_object_object_get_ex(data, "result", &result))
-		fail_msg("unexpected query answer: %s",
-			 json_object_to_json_string(*doc));
-	return result;
-}
-
-static json_object *wait_query(unsigned int port, const char *promql,
-			       json_object **doc, const char *log)
-{
-	double end = now() + WAIT_S;
-
-	for (;;) {
-		json_object *r = query(port, promql, doc);
-
-		if (r && json_object_array_length(r) >= 1)
-			return r;
-		json_object_put(*doc);
-		fail_if_exited(&prom_pid, "prometheus", log);
-		if (now() > end)
-			fail_msg("prometheus: '%s' returned nothing after "
-				 "%.0f s; see %s", promql, WAIT_S, log);
-		usleep(250000);
-	}
-}
-
 /* Prometheus on a free loopback port, ready (another port if it lost it). */
 static unsigned int start_prometheus(const char *conf, const char *log)
 {
-	for (int attempt = 1; attempt <= 3; attempt++) {
-		char cf[PATH_MAX + 16], tsdb[PATH_MAX + 32], web[64], cmd[256];
-		char *const argv[] = { "prometheus", cf, tsdb, web, NULL };
-		unsigned int port = harness__free_port();
-		double end = now() + WAIT_S;
-		int status;
+	char cf[PATH_MAX + 16], tsdb[PATH_MAX + 32];
+	const char *argv[] = { "prometheus", cf, tsdb,
+		"--web.listen-address=127.0.0.1:{port}", NULL };
 
-		snprintf(cf, sizeof(cf), "--config.file=%s", conf);
-		snprintf(tsdb, sizeof(tsdb), "--storage.tsdb.path=%s/tsdb", dir);
-		snprintf(web, sizeof(web), "--web.listen-address=127.0.0.1:%u",
-			 port);
-		prom_pid = spawn_logged(log, argv);
-		snprintf(cmd, sizeof(cmd), "curl -sf --max-time 10 -o /dev/null "
-			 "http://127.0.0.1:%u/-/ready", port);
-		for (;;) {
-			free(harness__sh(cmd, &status));
-			if (status == 0)
-				return port;
-			if (waitpid(prom_pid, &status, WNOHANG) == prom_pid)
-				break;
-			if (now() > end)
-				fail_msg("prometheus not ready after %.0f s; "
-					 "see %s", WAIT_S, log);
-			usleep(250000);
-		}
-		prom_pid = -1;
-	}
-	fail_msg("prometheus exited 3 times; see %s", log);
-	return 0;
+	snprintf(cf, sizeof(cf), "--config.file=%s", conf);
+	snprintf(tsdb, sizeof(tsdb), "--storage.tsdb.path=%s/tsdb", dir);
+	return harness__start_server("prometheus", log, "/-/ready", argv,
+				     &prom_pid, WAIT_S);
 }
 
 static void basic_auth__curl_and_prometheus_scrape_over_tls(void **state)
@@ -424,16 +317,18 @@ static void basic_auth__curl_and_prometheus_scrape_over_tls(void **state)
 	write_file("prometheus.yml", text);
 	snprintf(plog, sizeof(plog), "%s/prometheus.log", dir);
 	port = start_prometheus(conf, plog);
-	r = wait_query(port, "up{job=\"driftprobe\"} == 1", &doc, plog);
+	r = harness__prom_wait_query(port, "up{job=\"driftprobe\"} == 1", 1,
+				     &doc, &prom_pid, plog, WAIT_S);
 	json_object_put(doc);
-	r = wait_query(port, "driftprobe_build_info{job=\"driftprobe\"}", &doc,
-		       plog);
+	r = harness__prom_wait_query(port, "driftprobe_build_info"
+				     "{job=\"driftprobe\"}", 1, &doc, &prom_pid,
+				     plog, WAIT_S);
 	assert_int_equal(json_object_array_length(r), 1);
 	json_object_put(doc);
 	kill(prom_pid, SIGTERM);
 	assert_int_equal(harness__wait_exit(prom_pid, 60), 0);
 	prom_pid = -1;
-	stop_probe();
+	assert_int_equal(harness__interrupt(&probe_pid, 60), 0);
 }
 
 static void client_cert__required_and_verified_tls13(void **state)
@@ -465,7 +360,7 @@ static void client_cert__required_and_verified_tls13(void **state)
 	/* TLS 1.2 is below min_version TLS13 */
 	expect("--cacert ca.crt --cert client.crt --key client.key "
 	       "--tlsv1.2 --tls-max 1.2", addr, 0, NULL);
-	stop_probe();
+	assert_int_equal(harness__interrupt(&probe_pid, 60), 0);
 }
 
 static void beyond_loopback_without_tls__refused_exit_2(void **state)
@@ -487,7 +382,7 @@ static void beyond_loopback_without_tls__refused_exit_2(void **state)
 	write_file("listen.conf", "interval = 1\nlisten = 0.0.0.0:0\n");
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *out;
-		double t0 = now();
+		double t0 = harness__now();
 
 		snprintf(args, sizeof(args), cases[i], dir);
 		out = harness__capture(args, &status);
@@ -499,7 +394,7 @@ static void beyond_loopback_without_tls__refused_exit_2(void **state)
 		if (i == 4 && !strstr(out, "listen.conf:2: "))
 			fail_msg("the config file's line is not named:\n%s", out);
 		/* refused before attaching: no probe start, no learning */
-		assert_true(now() - t0 < 10);
+		assert_true(harness__now() - t0 < 10);
 		free(out);
 	}
 	/* Forced: it serves in clear, saying so, and runs to the end. */
@@ -528,21 +423,10 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[PATH_MAX];
-	int ret;
-
 	(void)state;
-	if (probe_pid > 0) {
-		kill(probe_pid, SIGKILL);
-		waitpid(probe_pid, NULL, 0);
-	}
-	if (prom_pid > 0) {
-		kill(prom_pid, SIGKILL);
-		waitpid(prom_pid, NULL, 0);
-	}
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ret = system(cmd);
-	return ret ? -1 : 0;
+	harness__kill_child(&probe_pid);
+	harness__kill_child(&prom_pid);
+	return harness__remove_dir(dir);
 }
 
 int main(void)

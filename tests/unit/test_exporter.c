@@ -136,18 +136,28 @@ static void is_loopback__only_this_hosts_addresses(void **state)
 	}
 }
 
-static void server__serves_last_publication(void **state)
+/* An exporter on a port of 127.0.0.1 the kernel picks (sec may be NULL). */
+static struct exporter *start_loopback(const struct exporter_security *sec)
 {
 	struct sockaddr_storage a;
 	struct exporter *e;
-	char err[256], *resp;
+	char err[256];
 
-	(void)state;
 	assert_int_equal(exporter__parse_listen("127.0.0.1:0", &a, err,
 						sizeof(err)), 0);
-	e = exporter__start(&a, NULL, err, sizeof(err));
+	e = exporter__start(&a, sec, err, sizeof(err));
 	if (!e)
 		fail_msg("%s", err);
+	return e;
+}
+
+static void server__serves_last_publication(void **state)
+{
+	struct exporter *e;
+	char *resp;
+
+	(void)state;
+	e = start_loopback(NULL);
 	assert_int_equal(strncmp(exporter__address(e), "127.0.0.1:", 10), 0);
 	assert_string_not_equal(exporter__address(e), "127.0.0.1:0");
 
@@ -179,10 +189,7 @@ static void server__taken_port__fails_naming_the_address(void **state)
 	char err[256], spec[64];
 
 	(void)state;
-	assert_int_equal(exporter__parse_listen("127.0.0.1:0", &a, err,
-						sizeof(err)), 0);
-	e1 = exporter__start(&a, NULL, err, sizeof(err));
-	assert_non_null(e1);
+	e1 = start_loopback(NULL);
 	snprintf(spec, sizeof(spec), "%s", exporter__address(e1));
 	assert_int_equal(exporter__parse_listen(spec, &a, err, sizeof(err)), 0);
 	e2 = exporter__start(&a, NULL, err, sizeof(err));
@@ -210,16 +217,11 @@ static void server__basic_auth__401_unless_right_credentials(void **state)
 		"GET /metrics HTTP/1.0\r\nAuthorization: Basic bm9ib2R5OlUqVQ==\r\n\r\n",
 		"GET /metrics HTTP/1.0\r\nAuthorization: Bearer " CREDENTIALS "\r\n\r\n",
 	};
-	struct sockaddr_storage a;
 	struct exporter *e;
-	char err[256], *resp;
+	char *resp;
 
 	(void)state;
-	assert_int_equal(exporter__parse_listen("127.0.0.1:0", &a, err,
-						sizeof(err)), 0);
-	e = exporter__start(&a, &sec, err, sizeof(err));
-	if (!e)
-		fail_msg("%s", err);
+	e = start_loopback(&sec);
 	assert_false(exporter__tls(e));
 	exporter__publish(e, strdup("metric_a 1\n"), 11);
 	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {

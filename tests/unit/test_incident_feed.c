@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include <json-c/json.h>
@@ -24,6 +23,7 @@
 #include "incident_feed.h"
 #include "syslog5424.h"
 #include "test_tmpdir.h"
+#include "test_unix_socket.h"
 #include "window.h"
 
 static char dir[] = "/tmp/dp_unit_feed.XXXXXX";
@@ -75,19 +75,6 @@ static struct incident incident(enum incident_state st,
 	return inc;
 }
 
-static int bind_socket(const char *path)
-{
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
-
-	assert_true(fd >= 0);
-	assert_true(strlen(path) < sizeof(a.sun_path));
-	memcpy(a.sun_path, path, strlen(path) + 1);
-	unlink(path);
-	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	return fd;
-}
-
 /* Messages waiting on fd: how many, the last in buf. */
 static int drain(int fd, char *buf, size_t len)
 {
@@ -124,7 +111,7 @@ static void feed__open_escalation_resolution_once_each(void **state)
 
 	(void)state;
 	snprintf(path, sizeof(path), "%s/log", dir);
-	server = bind_socket(path);
+	server = test_unix_socket__bind(path);
 	d.syslog = syslog5424__open(path, err, sizeof(err));
 	assert_non_null(d.syslog);
 	f = incident_feed__new(&d);

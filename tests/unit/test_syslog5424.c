@@ -16,11 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include "syslog5424.h"
 #include "test_tmpdir.h"
+#include "test_unix_socket.h"
 
 static char dir[] = "/tmp/dp_unit_syslog.XXXXXX";
 
@@ -152,19 +152,6 @@ static void syslog5424__format__parses_as_rfc5424(void **state)
 	}
 }
 
-/* A datagram socket of the test's at path. */
-static int bind_socket(const char *path)
-{
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
-
-	assert_true(fd >= 0);
-	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
-	unlink(path);
-	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	return fd;
-}
-
 static void syslog5424__send__reaches_the_socket_and_survives_a_restart(void **state)
 {
 	char path[300], err[512], got[SYSLOG5424_MAX + 1];
@@ -178,7 +165,7 @@ static void syslog5424__send__reaches_the_socket_and_survives_a_restart(void **s
 	assert_non_null(strstr(err, path));
 	assert_non_null(strstr(err, "cannot connect"));
 
-	server = bind_socket(path);
+	server = test_unix_socket__bind(path);
 	s = syslog5424__open(path, err, sizeof(err));
 	assert_non_null(s);
 	assert_int_equal(syslog5424__send(s, "<133>1 - - - - - - one", 22, err,
@@ -190,7 +177,7 @@ static void syslog5424__send__reaches_the_socket_and_survives_a_restart(void **s
 
 	/* journald restarted: a new socket at the same path. */
 	close(server);
-	server = bind_socket(path);
+	server = test_unix_socket__bind(path);
 	assert_int_equal(syslog5424__send(s, "<133>1 - - - - - - two", 22, err,
 					  sizeof(err)), 0);
 	n = recv(server, got, sizeof(got) - 1, MSG_DONTWAIT);
@@ -204,7 +191,7 @@ static void syslog5424__send__reaches_the_socket_and_survives_a_restart(void **s
 	syslog5424__close(s);
 
 	/* The environment variable chooses the socket (tests only). */
-	server = bind_socket(path);
+	server = test_unix_socket__bind(path);
 	setenv(SYSLOG5424_SOCKET_ENV, path, 1);
 	s = syslog5424__open(NULL, err, sizeof(err));
 	unsetenv(SYSLOG5424_SOCKET_ENV);
