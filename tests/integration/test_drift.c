@@ -307,7 +307,7 @@ static void run__file_storm__flagged_within_two_windows_and_analyze_agrees(void 
 			       "--save-baseline", baseline_path, "--record", rec,
 			       NULL };
 	struct verdicts v;
-	pid_t steady, probe, storm;
+	pid_t steady, probe, storm, storm_pid;
 
 	(void)state;
 	harness__require_root();
@@ -319,7 +319,7 @@ static void run__file_storm__flagged_within_two_windows_and_analyze_agrees(void 
 	probe = harness__spawn(out, args);
 	/* Learning takes 6 windows after attach; the storm starts ~1 s later. */
 	sleep(LEARN_WINDOWS + 1);
-	storm = harness__spawn_in_cgroup(work_cg, file_storm_work);
+	storm = storm_pid = harness__spawn_in_cgroup(work_cg, file_storm_work);
 	int status = harness__wait_exit(probe, 30);
 	harness__kill_child(&storm);
 	harness__kill_child(&steady);
@@ -335,11 +335,11 @@ static void run__file_storm__flagged_within_two_windows_and_analyze_agrees(void 
 	assert_true(v.first_anomaly_window <= 2);
 	assert_true(v.openat_on_top);
 	/* Who did it: the storm's pid leads the openat bin's exemplars. */
-	snprintf(who, sizeof(who), "%d ", storm);
+	snprintf(who, sizeof(who), "%d ", storm_pid);
 	print_message("storm: openat exemplars: %s\n", v.openat_exemplars);
 	assert_true(!strncmp(v.openat_exemplars, who, strlen(who)));
 	/* One event, one incident, led by the storm. */
-	check_storm_incident(out, storm);
+	check_storm_incident(out, storm_pid);
 
 	/* The same windows, offline, give the same lines. */
 	tail_lines(rec, rec_tail, learning_records(rec));
