@@ -14,6 +14,7 @@
 #include <string.h>
 #include <yaml.h>
 #include "safe_file.h"
+#include "textesc.h"
 #include "web_config.h"
 
 #define WEB_CONFIG_MAX_FILE (1u << 20)
@@ -26,10 +27,15 @@ struct walk {
 	size_t errlen;
 };
 
-/* "PATH:LINE: ..." for node n; -EINVAL. */
+/*
+ * "PATH:LINE: ..." for node n; -EINVAL. The message quotes values from
+ * the file: escaped (textesc.h), so it stays one line a terminal shows
+ * as it is.
+ */
 static int fail(const struct walk *w, const yaml_node_t *n,
 		const char *fmt, ...)
 {
+	char text[1024];
 	va_list ap;
 	int off;
 
@@ -38,8 +44,9 @@ static int fail(const struct walk *w, const yaml_node_t *n,
 	if (off < 0 || (size_t)off >= w->errlen)
 		return -EINVAL;
 	va_start(ap, fmt);
-	vsnprintf(w->err + off, w->errlen - (size_t)off, fmt, ap);
+	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
+	textesc__str(text, w->err + off, w->errlen - (size_t)off);
 	return -EINVAL;
 }
 
