@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * How driftprobe writes a time for a person: ISO 8601 in UTC, to the
- * second ("2026-11-24T19:06:43Z"), the same in every report and view.
+ * second ("2026-11-24T19:06:43Z"), the same in every report and view;
+ * to the millisecond where a protocol wants it (syslog).
  */
 #ifndef DRIFTPROBE_TIMEFMT_H
 #define DRIFTPROBE_TIMEFMT_H
@@ -19,5 +20,12 @@
  * "out-of-range" for ts outside 0..TIMEFMT_MAX_UNIX or NaN.
  */
 void timefmt__utc(double ts, char *buf, size_t len);
+
+/*
+ * The same to the millisecond, rounded ("YYYY-MM-DDTHH:MM:SS.mmmZ", 25
+ * bytes), as RFC 5424 timestamps want. 0, or -1 (buf untouched) for ts
+ * outside 0..TIMEFMT_MAX_UNIX or NaN.
+ */
+int timefmt__utc_ms(double ts, char *buf, size_t len);
 
 #endif /* DRIFTPROBE_TIMEFMT_H */

@@ -8,10 +8,10 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 #include "syslog5424.h"
 #include "textesc.h"
+#include "timefmt.h"
 
 struct out {
 	char *buf;
@@ -48,23 +48,14 @@ static void header_field(struct out *o, const char *s, size_t max)
 
 static void timestamp(struct out *o, double ts)
 {
-	time_t sec = (time_t)ts;
-	int ms = (int)((ts - (double)sec) * 1000 + 0.5);
-	char buf[64];
-	struct tm tm;
+	char buf[32];
 
-	if (ms >= 1000) {
-		sec++;
-		ms -= 1000;
-	}
-	if (ts < 0 || !gmtime_r(&sec, &tm)) {
+	if (timefmt__utc_ms(ts, buf, sizeof(buf))) {
 		puts_(o, "- ");
 		return;
 	}
-	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ ",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec, ms);
 	puts_(o, buf);
+	puts_(o, " ");
 }
 
 /* PARAM-VALUE: escaped for a person, cut, then '"', '\', ']' escaped. */

@@ -1,1 +1,1 @@
-test_incident_feed_SRCS := src/output/incident_feed.c src/output/incident_json.c src/output/syslog5424.c src/output/headline.c src/stats/incident.c src/core/textesc.c src/core/jsonw.c src/core/numfmt.c src/core/feature.c src/core/window.c src/core/fc_table.c src/core/key_index.c
+test_incident_feed_SRCS := src/output/incident_feed.c src/output/incident_json.c src/output/syslog5424.c src/output/headline.c src/stats/incident.c src/core/textesc.c src/core/jsonw.c src/core/numfmt.c src/core/feature.c src/core/window.c src/core/fc_table.c src/core/key_index.c src/core/timefmt.c
