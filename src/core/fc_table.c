@@ -39,10 +39,16 @@ void *fc_table__get(struct fc_table *t, enum dp_feature_id f,
 	return k;
 }
 
+size_t fc_table__index(const struct fc_table *t, enum dp_feature_id f,
+		       const char *cgroup)
+{
+	return key_index__find(&t->index, t->items, t->elem, f, cgroup);
+}
+
 void *fc_table__find(const struct fc_table *t, enum dp_feature_id f,
 		     const char *cgroup)
 {
-	size_t i = key_index__find(&t->index, t->items, t->elem, f, cgroup);
+	size_t i = fc_table__index(t, f, cgroup);
 
 	return i == SIZE_MAX ? NULL : fc_table__at(t, i);
 }

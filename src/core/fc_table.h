@@ -36,6 +36,10 @@ static inline void *fc_table__at(const struct fc_table *t, size_t i)
 void *fc_table__get(struct fc_table *t, enum dp_feature_id f,
 		    const char *cgroup);
 
+/* The index of (f, cgroup)'s element, or SIZE_MAX when there is none. */
+size_t fc_table__index(const struct fc_table *t, enum dp_feature_id f,
+		       const char *cgroup);
+
 /* The element for (f, cgroup), or NULL when there is none. */
 void *fc_table__find(const struct fc_table *t, enum dp_feature_id f,
 		     const char *cgroup);

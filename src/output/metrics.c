@@ -19,6 +19,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "baseline.h"
@@ -602,14 +603,13 @@ static int select_detail(const struct metrics *m, bool *detail)
 	free(rank);
 	for (size_t i = 0; i < m->nopen; i++)
 		for (int f = 0; f < DP_F_COUNT; f++) {
-			const struct series *s;
+			size_t j;
 
 			if (!(m->open[i].members & (1u << f)))
 				continue;
-			s = fc_table__find(t, f, m->open[i].cgroup);
-			if (s)
-				detail[((const char *)s - (const char *)t->items) /
-				       t->elem] = true;
+			j = fc_table__index(t, f, m->open[i].cgroup);
+			if (j != SIZE_MAX)
+				detail[j] = true;
 		}
 	return 0;
 }
