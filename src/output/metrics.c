@@ -767,12 +767,10 @@ static int write_aggregates(const struct expo *x, FILE *o)
 		return -ENOMEM;
 	for (size_t i = 0; i < m->series.n; i++) {
 		const struct series *s = fc_table__at(&m->series, i);
-		const struct workload *w = fc_table__find(&m->workloads,
-							  WORKLOAD_KEY,
-							  s->key.cgroup);
+		size_t k = fc_table__index(&m->workloads, WORKLOAD_KEY,
+					   s->key.cgroup);
 		enum dp_feature_id f = s->key.feature;
 		double ratio = incident__ratio(s->an.score, s->an.threshold);
-		size_t k;
 
 		if (!s->analysed)
 			continue;
@@ -784,10 +782,8 @@ static int write_aggregates(const struct expo *x, FILE *o)
 			max_score[f] = s->an.score;
 			scored[f] = true;
 		}
-		if (!w)
+		if (k == SIZE_MAX)
 			continue;
-		k = ((const char *)w - (const char *)m->workloads.items) /
-		    m->workloads.elem;
 		wl[k].analysed = true;
 		wl[k].anomalous += s->an.verdict == VERDICT_ANOMALY;
 		if (isfinite(ratio) && ratio > wl[k].ratio)
