@@ -32,8 +32,6 @@
 #include "harness.h"
 #include "../unit/test_unix_socket.h"
 
-#define LEARN_WINDOWS 6
-
 static char dir[] = "/tmp/dp_itest_siem.XXXXXX";
 static char work_cg[4400], work_name[64];
 static pid_t steady = -1, storm = -1;
@@ -44,9 +42,9 @@ static void file_storm(void)
 	harness__file_storm_in(dir);
 }
 
-/* The work cgroup's incident lines of path: count, opened, first id. */
+/* The work cgroup's incident lines of path: count, opened, resolved, id. */
 struct incident_lines {
-	int lines, opened;
+	int lines, opened, resolved;
 	long long id;
 };
 
@@ -73,6 +71,7 @@ static void scan_incidents(const char *path, struct incident_lines *s)
 		s->lines++;
 		json_object_object_get_ex(o, "state", &x);
 		s->opened += !strcmp(json_object_get_string(x), "open");
+		s->resolved += !strcmp(json_object_get_string(x), "resolved");
 		json_object_object_get_ex(o, "id", &x);
 		if (s->id < 0)
 			s->id = json_object_get_int64(x);
@@ -103,12 +102,29 @@ static void check_same_lines(const char *log, const char *out)
 	free(logged);
 }
 
+/* Wait until path holds the work cgroup's resolved line (bounded). */
+static void wait_resolved(const char *path, double timeout_s)
+{
+	double end = harness__now() + timeout_s;
+	struct incident_lines s;
+
+	for (;;) {
+		scan_incidents(path, &s);
+		if (s.resolved)
+			return;
+		if (harness__now() > end)
+			fail_msg("%s: no resolved incident of %s within %.0f s",
+				 path, work_name, timeout_s);
+		usleep(200 * 1000);
+	}
+}
+
 static void incident_outputs__storm_logged_and_sent_to_syslog(void **state)
 {
 	char out[320], log[320], sock[320], msgs[320], cmd[1200];
 	char buf[4096], *parsed, needle[200];
 	const char *args[] = { "run", "--per-cgroup", "--interval", "1",
-			       "--learn", "6", "--duration", "16", "--json",
+			       "--learn", "6", "--duration", "120", "--json",
 			       "--incident-log", log, "--syslog", NULL };
 	struct incident_lines json_lines, logged;
 	struct stat st;
@@ -129,12 +145,18 @@ static void incident_outputs__storm_logged_and_sent_to_syslog(void **state)
 	steady = harness__spawn_in_cgroup(work_cg, harness__steady_syscalls);
 	probe = harness__spawn(out, args);
 	unsetenv("DRIFTPROBE_SYSLOG_SOCKET");
-	sleep(LEARN_WINDOWS + 1);
+	/*
+	 * Each step waits for the probe, not for a fixed time (a slow start,
+	 * under ASan, must not leave the storm in learning or unresolved):
+	 * learnt (its first analysis line), the storm's incident opened (the
+	 * log's first line), then resolved after the storm stops.
+	 */
+	harness__wait_lines(out, 1, 120);
 	storm = harness__spawn_in_cgroup(work_cg, file_storm);
-	sleep(5);
-	/* The incident resolves before the end. */
+	harness__wait_lines(log, 1, 60);
 	harness__kill_child(&storm);
-	status = harness__wait_exit(probe, 60);
+	wait_resolved(log, 60);
+	status = harness__interrupt(&probe, 60);
 	harness__kill_child(&steady);
 	assert_int_equal(status, 0);
 
