@@ -25,6 +25,18 @@
  * tracepoints, the fallback, keep traced syscalls in a per-thread hash.
  * The loader enables exactly one flavour.
  *
+ * syscall.transition counts each syscall's entry with its thread's
+ * previous one, without a per-thread lookup per syscall: the CPU's state
+ * keeps the symbol of the last syscall that entered on it and whose task
+ * that was (its pt_regs address, unique to a live task). A context switch
+ * moves the outgoing task's last symbol into its task storage, and the
+ * first syscall of a task on a CPU (a mismatch) reads it back: one
+ * storage access per switch and per first syscall after one, not per
+ * syscall. A thread's first syscall after we attached has no previous
+ * one and counts no transition. The tracepoint fallback keeps only the
+ * CPU's state, tagged with the tid, and counts no transition across a
+ * context switch to another thread that entered a syscall.
+ *
  * With per_cgroup set (--per-cgroup), every bin is also counted in the
  * current task's cgroup v2 entry of cgroup_hist, as every group counts
  * (count.bpf.h); the entries hold the counts only.
@@ -59,6 +71,13 @@ struct trace {
 #else
 #error "syscall.bpf.c: no syscall number register for this architecture"
 #endif
+
+/* What a task keeps in its storage (tp_btf): its traced syscall's entry,
+ * and its last syscall's symbol + 1 (0: none) while it is switched out. */
+struct task_state {
+	struct trace trace;
+	__u32 seq_last;
+};
 
 /* Per-thread syscall start times for the fallback path. */
 #define START_MAP_ENTRIES 16384
@@ -104,8 +123,8 @@ struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
-	__type(value, struct trace);
-} task_start SEC(".maps");
+	__type(value, struct task_state);
+} task_state SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -174,6 +193,36 @@ static __always_inline __u32 coin(struct dp_syscall_hist *h)
 }
 
 /*
+ * syscall.transition: bin of the thread's previous syscall -> this one
+ * (id) in x, when the previous one is known: the CPU's last if it was this
+ * task's (tag), else what the task's storage kept across its last switch
+ * (tp_btf; stored NULL on the fallback). Then this syscall is the CPU's
+ * last.
+ */
+static __always_inline void count_transition(struct dp_syscall_hist *h,
+					     const struct dp_counts *x,
+					     long id, __u64 tag,
+					     const struct task_state *stored,
+					     bool exemplar)
+{
+	unsigned int next = dp_syscall_symbol_of[
+		dp_bucket_categorical((__u64)id, DP_SYSCALL_ID_BINS)];
+	unsigned int prev = DP_SEQ_SYMBOLS;
+
+	barrier_var(next);	/* as group in count_exit */
+	next &= DP_SEQ_SYMBOLS - 1;
+	if (h->cpu.seq_task == tag)
+		prev = h->cpu.seq_last & (DP_SEQ_SYMBOLS - 1);
+	else if (stored && stored->seq_last)
+		prev = (stored->seq_last - 1) & (DP_SEQ_SYMBOLS - 1);
+	h->cpu.seq_task = tag;
+	h->cpu.seq_last = next;
+	if (prev < DP_SEQ_SYMBOLS)
+		count(x, DP_OFF_SYSCALL_TRANSITION + prev * DP_SEQ_SYMBOLS +
+		      next, exemplar);
+}
+
+/*
  * Count the entry and decide what to trace of this syscall, from one coin
  * flip r: timed when r falls in the lowest 1/latency_sample_period of the
  * range, an exemplar when it falls in the highest 1/DP_PROC_SAMPLE_PERIOD
@@ -182,6 +231,8 @@ static __always_inline __u32 coin(struct dp_syscall_hist *h)
  * anything is traced, i.e. whether the caller must store *t for exit.
  */
 static __always_inline bool count_enter(struct dp_syscall_hist *h, long id,
+					__u64 tag,
+					const struct task_state *stored,
 					struct trace *t)
 {
 	__u32 r = coin(h);
@@ -192,6 +243,7 @@ static __always_inline bool count_enter(struct dp_syscall_hist *h, long id,
 	x = hists_of(h);	/* after the coin: fewer registers spilled */
 	count(&x, DP_OFF_SYSCALL_ID +
 	      dp_bucket_categorical((__u64)id, DP_SYSCALL_ID_BINS), t->exemplar);
+	count_transition(h, &x, id, tag, stored, t->exemplar);
 	if (t->start_ns)
 		t->start_ns = bpf_ktime_get_ns();
 	return t->start_ns || t->exemplar;
@@ -235,12 +287,22 @@ static __always_inline void count_exit(struct dp_syscall_hist *h, long id,
  * First in this file, so that it is attached before sys_enter.
  */
 SEC("tp_btf/sched_switch")
-int BPF_PROG(btf_sched_switch)
+int BPF_PROG(btf_sched_switch, bool preempt, struct task_struct *prev)
 {
 	struct dp_syscall_hist *h = this_cpu_hist();
+	struct task_state *stored;
 
-	if (h)
-		h->cpu.regs = 0;
+	if (!h)
+		return 0;
+	h->cpu.regs = 0;
+	if (!h->cpu.seq_task)
+		return 0;
+	/* The CPU's last syscall was prev's: prev keeps it while away. */
+	h->cpu.seq_task = 0;
+	stored = bpf_task_storage_get(&task_state, prev, 0,
+				      BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (stored)
+		stored->seq_last = h->cpu.seq_last + 1;
 	return 0;
 }
 
@@ -248,19 +310,24 @@ SEC("tp_btf/sys_enter")
 int BPF_PROG(btf_sys_enter, struct pt_regs *regs, long id)
 {
 	struct dp_syscall_hist *h = this_cpu_hist();
-	struct trace t, *stored;
+	struct task_state *stored = NULL;
+	struct trace t;
 
 	if (!h)
 		return 0;
-	if (!count_enter(h, id, &t)) {
+	/* The first syscall here since a switch: what the task kept. */
+	if (h->cpu.seq_task != (__u64)regs)
+		stored = bpf_task_storage_get(&task_state,
+					      bpf_get_current_task_btf(), 0, 0);
+	if (!count_enter(h, id, (__u64)regs, stored, &t)) {
 		h->cpu.regs = (__u64)regs;
 		return 0;
 	}
 	h->cpu.regs = 0;	/* traced: exit reads task storage */
-	stored = bpf_task_storage_get(&task_start, bpf_get_current_task_btf(), 0,
-				      BPF_LOCAL_STORAGE_GET_F_CREATE);
+	stored = bpf_task_storage_get(&task_state, bpf_get_current_task_btf(),
+				      0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (stored)
-		*stored = t;
+		stored->trace = t;
 	else
 		h->health[DP_SH_START_STORE_FAILED]++;
 	return 0;
@@ -276,17 +343,18 @@ int BPF_PROG(btf_sys_enter, struct pt_regs *regs, long id)
 static __always_inline struct trace
 entry_decision(struct dp_syscall_hist *h, struct pt_regs *regs)
 {
-	struct trace t = {}, *stored;
+	struct trace t = {};
+	struct task_state *stored;
 	bool here = h->cpu.regs == (__u64)regs;
 
 	h->cpu.regs = 0;
 	if (here)
 		return t;
-	stored = bpf_task_storage_get(&task_start, bpf_get_current_task_btf(),
+	stored = bpf_task_storage_get(&task_state, bpf_get_current_task_btf(),
 				      0, 0);
-	if (stored && (stored->start_ns || stored->exemplar)) {
-		t = *stored;
-		*stored = (struct trace){};
+	if (stored && (stored->trace.start_ns || stored->trace.exemplar)) {
+		t = stored->trace;
+		stored->trace = (struct trace){};
 	}
 	return t;
 }
@@ -311,7 +379,7 @@ int tp_sys_enter(struct trace_event_raw_sys_enter *ctx)
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct trace t;
 
-	if (!h || !count_enter(h, ctx->id, &t))
+	if (!h || !count_enter(h, ctx->id, tid, NULL, &t))
 		return 0;
 	if (bpf_map_update_elem(&tid_start, &tid, &t, BPF_ANY))
 		h->health[DP_SH_START_STORE_FAILED]++;

@@ -1,11 +1,14 @@
 #!/bin/sh
 # Emit the syscall number -> dp_syscall_group table (rows of the joint
-# feature syscall.group_errno) from the build target's kernel UAPI header
-# (tools/syscall_numbers.sh), by name (features.h, or $1, gives the table
-# size). Included by the BPF program and by userspace, so both agree.
+# feature syscall.group_errno) and the syscall number -> dp_seq_symbol
+# table (rows and columns of syscall.transition) from the build target's
+# kernel UAPI header (tools/syscall_numbers.sh), by name (features.h, or
+# $1, gives the table size). Included by the BPF program and by userspace,
+# so both agree.
 set -eu
 nr=$(tools/syscall_numbers.sh)
 echo "/* generated from <asm/unistd.h> by tools/gen_syscall_groups.sh; do not edit */"
+bins=$(sed -n 's/^#define DP_SYSCALL_ID_BINS[ \t]*\([0-9]*\).*/\1/p' "${1:-include/driftprobe/features.h}")
 echo "static const unsigned char dp_syscall_group_of[DP_SYSCALL_ID_BINS] = {"
 echo "$nr" |
 awk '
@@ -27,5 +30,51 @@ END {
 		g = (i in name) ? group(name[i]) : ""
 		printf "\t[%d] = DP_SG_%s,\t/* %s */\n", i, g == "" ? "OTHER" : g, (i in name) ? name[i] : "-"
 	}
-}' bins="$(sed -n 's/^#define DP_SYSCALL_ID_BINS[ \t]*\([0-9]*\).*/\1/p' "${1:-include/driftprobe/features.h}")"
+}' bins="$bins"
+echo "};"
+echo
+echo "static const unsigned char dp_syscall_symbol_of[DP_SYSCALL_ID_BINS] = {"
+echo "$nr" |
+awk '
+function symbol(n) {
+	if (n ~ /^(read|pread64|readv|preadv|preadv2)$/) return "READ"
+	if (n ~ /^(write|pwrite64|writev|pwritev|pwritev2)$/) return "WRITE"
+	if (n ~ /^(open|openat|openat2|creat|open_by_handle_at)$/) return "OPEN"
+	if (n ~ /^(close|close_range)$/) return "CLOSE"
+	if (n ~ /^(stat|fstat|lstat|newfstatat|statx|access|faccessat|faccessat2|readlink|readlinkat)$/) return "STAT"
+	if (n ~ /^(getdents|getdents64)$/) return "GETDENTS"
+	if (n ~ /^(unlink|unlinkat|rename|renameat|renameat2|mkdir|mkdirat|rmdir|link|linkat|symlink|symlinkat|truncate|ftruncate|chmod|fchmod|fchmodat|chown|fchown|fchownat|lchown|mknod|mknodat|.*setxattr|.*removexattr)$/) return "FS_CHANGE"
+	if (n ~ /^(setuid|setgid|setreuid|setregid|setresuid|setresgid|setfsuid|setfsgid|setgroups|capset|ptrace|unshare|setns|mount|umount2|pivot_root|chroot|init_module|finit_module|delete_module|bpf|process_vm_readv|process_vm_writev|kexec_load|kexec_file_load|open_tree|move_mount|fsopen|fsmount)$/) return "PRIVILEGED"
+	if (n ~ /^(mmap|mremap)$/) return "MMAP"
+	if (n ~ /^(mprotect|pkey_mprotect)$/) return "MPROTECT"
+	if (n ~ /^(munmap|brk|madvise|mlock|mlock2|munlock|msync|mincore)$/) return "MEMORY"
+	if (n ~ /^(memfd_create|memfd_secret)$/) return "MEMFD"
+	if (n ~ /^ioctl$/) return "IOCTL"
+	if (n ~ /^(fcntl|flock)$/) return "FCNTL"
+	if (n ~ /^(dup|dup2|dup3)$/) return "DUP"
+	if (n ~ /^(pipe|pipe2)$/) return "PIPE"
+	if (n ~ /^(socket|socketpair)$/) return "SOCKET"
+	if (n ~ /^connect$/) return "CONNECT"
+	if (n ~ /^(bind|listen)$/) return "BIND"
+	if (n ~ /^(accept|accept4)$/) return "ACCEPT"
+	if (n ~ /^(sendto|sendmsg|sendmmsg|sendfile)$/) return "SEND"
+	if (n ~ /^(recvfrom|recvmsg|recvmmsg)$/) return "RECV"
+	if (n ~ /^(setsockopt|getsockopt|getsockname|getpeername|shutdown)$/) return "SOCKOPT"
+	if (n ~ /^(poll|ppoll|select|pselect6|epoll_wait|epoll_pwait|epoll_pwait2|epoll_ctl|epoll_create|epoll_create1)$/) return "POLL"
+	if (n ~ /^(futex|futex_waitv)$/) return "FUTEX"
+	if (n ~ /^(nanosleep|clock_nanosleep)$/) return "SLEEP"
+	if (n ~ /^(clone|clone3|fork|vfork)$/) return "CLONE"
+	if (n ~ /^(execve|execveat)$/) return "EXECVE"
+	if (n ~ /^(exit|exit_group)$/) return "EXIT"
+	if (n ~ /^(wait4|waitid)$/) return "WAIT"
+	if (n ~ /^(rt_sigaction|rt_sigprocmask|rt_sigreturn|rt_sigsuspend|rt_sigpending|rt_sigtimedwait|rt_sigqueueinfo|rt_tgsigqueueinfo|kill|tkill|tgkill|sigaltstack|pidfd_send_signal)$/) return "SIGNAL"
+	return ""
+}
+{ name[$1] = $2 }
+END {
+	for (i = 0; i < bins; i++) {
+		s = (i in name) ? symbol(name[i]) : ""
+		printf "\t[%d] = DP_SEQ_%s,\t/* %s */\n", i, s == "" ? "OTHER" : s, (i in name) ? name[i] : "-"
+	}
+}' bins="$bins"
 echo "};"

@@ -68,6 +68,34 @@ enum dp_errno_class {
 };
 
 /*
+ * syscall.transition, a joint feature: the symbol of a thread's previous
+ * syscall (rows) x the symbol of its next one (columns), so that order is
+ * seen, not only counts: a server that starts doing open -> connect, a
+ * shell whose execve follows a dup. 32 x 32 = 1,024 cells. A symbol is a
+ * syscall, or a few that do the same thing (read and pread64 and readv
+ * are "read"); the table from syscall name to symbol is generated like
+ * the groups (tools/gen_syscall_groups.sh). X(id, label)
+ */
+#define DP_SEQ_SYMBOL_TABLE(X)							\
+	X(READ, "read") X(WRITE, "write") X(OPEN, "open") X(CLOSE, "close")	\
+	X(STAT, "stat") X(GETDENTS, "getdents") X(FS_CHANGE, "fs_change")	\
+	X(PRIVILEGED, "privileged") X(MMAP, "mmap") X(MPROTECT, "mprotect")	\
+	X(MEMORY, "memory") X(MEMFD, "memfd") X(IOCTL, "ioctl")		\
+	X(FCNTL, "fcntl") X(DUP, "dup") X(PIPE, "pipe") X(SOCKET, "socket")	\
+	X(CONNECT, "connect") X(BIND, "bind") X(ACCEPT, "accept")		\
+	X(SEND, "send") X(RECV, "recv") X(SOCKOPT, "sockopt") X(POLL, "poll")	\
+	X(FUTEX, "futex") X(SLEEP, "sleep") X(CLONE, "clone")			\
+	X(EXECVE, "execve") X(EXIT, "exit") X(WAIT, "wait")			\
+	X(SIGNAL, "signal") X(OTHER, "other")
+
+enum dp_seq_symbol {
+#define DP_X_SEQ_ID(id, label) DP_SEQ_##id,
+	DP_SEQ_SYMBOL_TABLE(DP_X_SEQ_ID)
+#undef DP_X_SEQ_ID
+	DP_SEQ_SYMBOLS		/* a power of two: the BPF side masks with it */
+};
+
+/*
  * X(id, name, kind, rows, cols, unit)
  * id: C identifier suffix; name: what users see; rows x cols bins (rows is 1
  * for an ordinary histogram); unit: of the bucketed value.
@@ -80,7 +108,9 @@ enum dp_errno_class {
 	X(SYSCALL_ERRNO, "syscall.errno", DP_BUCKET_ERRNO,			\
 	  1, DP_SYSCALL_ERRNO_BINS, "errno")					\
 	X(SYSCALL_GROUP_ERRNO, "syscall.group_errno", DP_BUCKET_JOINT,	\
-	  DP_SYSCALL_GROUPS, DP_ERRNO_CLASSES, "group x errno class")
+	  DP_SYSCALL_GROUPS, DP_ERRNO_CLASSES, "group x errno class")	\
+	X(SYSCALL_TRANSITION, "syscall.transition", DP_BUCKET_JOINT,		\
+	  DP_SEQ_SYMBOLS, DP_SEQ_SYMBOLS, "previous x next syscall")
 
 /*
  * Network features. Service ports with a name get a bin each (in this
@@ -266,7 +296,7 @@ enum dp_syscall_health {
  * --per-cgroup: every group's bins per cgroup v2 id, each in an LRU hash
  * of at most DP_CGROUP_MAX entries (not per CPU: increments are atomic),
  * whose values are the group's counts (struct dp_*_cgroup_hist). Memory is
- * DP_CGROUP_MAX * (6,912 B syscall + 3,992 B net + 1,152 B node) = ~11.8
+ * DP_CGROUP_MAX * (15,104 B syscall + 3,992 B net + 1,152 B node) = ~19.8
  * MiB whatever the number of CPUs. The cgroup_dropped health counters count events that
  * found no entry even after inserting; userspace counts the entries the
  * LRU evicted (they vanish between two reads).
@@ -311,6 +341,13 @@ struct dp_proc_val {
 struct dp_syscall_cpu {
 	unsigned long long rng;
 	unsigned long long regs;
+	/*
+	 * syscall.transition: the task whose syscall entered last on this
+	 * CPU (its pt_regs address; its tid on the tracepoint fallback), 0
+	 * after a context switch, and that syscall's symbol.
+	 */
+	unsigned long long seq_task;
+	unsigned int seq_last;
 };
 
 /* The single value of the syscall group's per-CPU map. */

@@ -109,6 +109,12 @@ static const char *const syscall_group_names[DP_SYSCALL_GROUPS] = {
 	[DP_SG_OTHER] = "other",
 };
 
+static const char *const seq_symbol_names[DP_SEQ_SYMBOLS] = {
+#define DP_X_SEQ_NAME(id, label) [DP_SEQ_##id] = label,
+	DP_SEQ_SYMBOL_TABLE(DP_X_SEQ_NAME)
+#undef DP_X_SEQ_NAME
+};
+
 static const char *const errno_class_names[DP_ERRNO_CLASSES] = {
 	[DP_EC_OK] = "ok", [DP_EC_RETRY] = "retry",
 	[DP_EC_NOTFOUND] = "notfound", [DP_EC_DENIED] = "denied",
@@ -134,6 +140,14 @@ static int label_group_errno(uint32_t bin, char *buf, size_t len)
 	return snprintf(buf, len, "%s/%s",
 			syscall_group_names[bin / DP_ERRNO_CLASSES],
 			errno_class_names[bin % DP_ERRNO_CLASSES]);
+}
+
+/* "open→connect": the previous syscall, then the next. */
+static int label_transition(uint32_t bin, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s\u2192%s",
+			seq_symbol_names[bin / DP_SEQ_SYMBOLS],
+			seq_symbol_names[bin % DP_SEQ_SYMBOLS]);
 }
 
 static int label_loglin(uint32_t bin, uint32_t bins, char *buf, size_t len)
@@ -183,6 +197,11 @@ bool feature__bins_are_kinds(enum dp_feature_id f)
 	default:
 		return true;
 	}
+}
+
+bool feature__is_sequence(enum dp_feature_id f)
+{
+	return f == DP_F_SYSCALL_TRANSITION;
 }
 
 int feature__bin_edges(enum dp_feature_id f, uint32_t bin, double *lo,
@@ -239,6 +258,9 @@ int feature__label(enum dp_feature_id f, uint32_t bin, char *buf, size_t len)
 		break;
 	case DP_F_SYSCALL_GROUP_ERRNO:
 		n = label_group_errno(bin, buf, len);
+		break;
+	case DP_F_SYSCALL_TRANSITION:
+		n = label_transition(bin, buf, len);
 		break;
 	case DP_F_NET_COMM_DPORT:
 		n = label_comm_dport(bin, buf, len);

@@ -24,8 +24,11 @@ struct feature_info {
 
 extern const struct feature_info feature_table[DP_F_COUNT];
 
-/* No feature has more bins (feature.c checks each at compile time). */
-#define FEATURE_MAX_BINS	DP_SYSCALL_ID_BINS
+/*
+ * No feature has more bins (feature.c checks each at compile time): the
+ * widest is syscall.transition's table.
+ */
+#define FEATURE_MAX_BINS	(DP_SEQ_SYMBOLS * DP_SEQ_SYMBOLS)
 
 /* Feature id for a user-visible name, or -ENOENT. */
 int feature__by_name(const char *name);
@@ -54,6 +57,14 @@ const uint64_t *feature__score_counts(enum dp_feature_id f,
  * the learnt ones is a magnitude the effect already weighs.
  */
 bool feature__bins_are_kinds(enum dp_feature_id f);
+
+/*
+ * Whether f is an order of events, a table of previous x next
+ * (syscall.transition): its windows are scored by how surprising their
+ * transitions are under a sequence model of the baseline (sequence.h),
+ * not by the divergence of the two histograms.
+ */
+bool feature__is_sequence(enum dp_feature_id f);
 
 /*
  * The values bin of a magnitude feature (log-linear or log2 buckets, the

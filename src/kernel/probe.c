@@ -122,10 +122,9 @@ static void syscall_configure(const struct probe *p, void *skel, bool use_btf)
 {
 	struct syscall_bpf *s = skel;
 
-	/* Only sampled latency has untraced exits to take the shortcut. */
-	bpf_program__set_autoload(s->progs.btf_sched_switch,
-				  use_btf && p->latency_sample_period > 1);
-	bpf_map__set_autocreate(s->maps.task_start, use_btf);
+	/* A switch keeps the outgoing task's last syscall (transitions). */
+	bpf_program__set_autoload(s->progs.btf_sched_switch, use_btf);
+	bpf_map__set_autocreate(s->maps.task_state, use_btf);
 	bpf_map__set_autocreate(s->maps.tid_start, !use_btf);
 	s->rodata->per_cgroup = p->per_cgroup;
 	s->rodata->proc_exemplars = p->exemplars;

@@ -148,6 +148,58 @@ static void syscall_groups__known_syscalls__land_in_their_group(void **state)
 		assert_true(dp_syscall_group_of[nr] < DP_SYSCALL_GROUPS);
 }
 
+static void syscall_symbols__known_syscalls__land_on_their_symbol(
+	void **state)
+{
+	static const struct { int nr; enum dp_seq_symbol s; } known[] = {
+		{ SYS_read, DP_SEQ_READ }, { SYS_pread64, DP_SEQ_READ },
+		{ SYS_writev, DP_SEQ_WRITE }, { SYS_openat, DP_SEQ_OPEN },
+		{ SYS_close, DP_SEQ_CLOSE }, { SYS_newfstatat, DP_SEQ_STAT },
+		{ SYS_getdents64, DP_SEQ_GETDENTS },
+		{ SYS_unlinkat, DP_SEQ_FS_CHANGE },
+		{ SYS_setuid, DP_SEQ_PRIVILEGED }, { SYS_ptrace, DP_SEQ_PRIVILEGED },
+		{ SYS_mmap, DP_SEQ_MMAP }, { SYS_mprotect, DP_SEQ_MPROTECT },
+		{ SYS_brk, DP_SEQ_MEMORY }, { SYS_memfd_create, DP_SEQ_MEMFD },
+		{ SYS_ioctl, DP_SEQ_IOCTL }, { SYS_fcntl, DP_SEQ_FCNTL },
+		{ SYS_dup2, DP_SEQ_DUP }, { SYS_pipe2, DP_SEQ_PIPE },
+		{ SYS_socket, DP_SEQ_SOCKET }, { SYS_connect, DP_SEQ_CONNECT },
+		{ SYS_listen, DP_SEQ_BIND }, { SYS_accept4, DP_SEQ_ACCEPT },
+		{ SYS_sendto, DP_SEQ_SEND }, { SYS_recvmsg, DP_SEQ_RECV },
+		{ SYS_setsockopt, DP_SEQ_SOCKOPT }, { SYS_epoll_wait, DP_SEQ_POLL },
+		{ SYS_futex, DP_SEQ_FUTEX }, { SYS_clock_nanosleep, DP_SEQ_SLEEP },
+		{ SYS_clone3, DP_SEQ_CLONE }, { SYS_execve, DP_SEQ_EXECVE },
+		{ SYS_exit_group, DP_SEQ_EXIT }, { SYS_wait4, DP_SEQ_WAIT },
+		{ SYS_rt_sigaction, DP_SEQ_SIGNAL }, { SYS_getppid, DP_SEQ_OTHER },
+	};
+	bool used[DP_SEQ_SYMBOLS] = { false };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		assert_int_equal(dp_syscall_symbol_of[known[i].nr], known[i].s);
+		used[known[i].s] = true;
+	}
+	/* Every symbol is some syscall's: the list above names each. */
+	for (int s = 0; s < DP_SEQ_SYMBOLS; s++)
+		assert_true(used[s]);
+	assert_int_equal(dp_syscall_symbol_of[DP_SYSCALL_ID_BINS - 1],
+			 DP_SEQ_OTHER);
+	for (int nr = 0; nr < DP_SYSCALL_ID_BINS; nr++)
+		assert_true(dp_syscall_symbol_of[nr] < DP_SEQ_SYMBOLS);
+}
+
+static void label__transition__previous_arrow_next(void **state)
+{
+	(void)state;
+	label(DP_F_SYSCALL_TRANSITION, 0, "read\u2192read");
+	label(DP_F_SYSCALL_TRANSITION, DP_SEQ_OPEN * DP_SEQ_SYMBOLS +
+	      DP_SEQ_CONNECT, "open\u2192connect");
+	label(DP_F_SYSCALL_TRANSITION, DP_SEQ_SYMBOLS * DP_SEQ_SYMBOLS - 1,
+	      "other\u2192other");
+	assert_true(feature__is_sequence(DP_F_SYSCALL_TRANSITION));
+	assert_false(feature__is_sequence(DP_F_SYSCALL_ID));
+	assert_false(feature__is_sequence(DP_F_SYSCALL_GROUP_ERRNO));
+}
+
 static void label__bad_bin__is_rejected(void **state)
 {
 	char buf[8];
@@ -265,6 +317,9 @@ int main(void)
 		cmocka_unit_test(label__loglin__ranges),
 		cmocka_unit_test(label__group_errno__row_slash_column),
 		cmocka_unit_test(syscall_groups__known_syscalls__land_in_their_group),
+		cmocka_unit_test(
+		syscall_symbols__known_syscalls__land_on_their_symbol),
+		cmocka_unit_test(label__transition__previous_arrow_next),
 		cmocka_unit_test(label__comm_dport__row_hash_and_port_class),
 		cmocka_unit_test(label__bad_bin__is_rejected),
 		cmocka_unit_test(

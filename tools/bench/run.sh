@@ -45,7 +45,7 @@ declare -A cmd=(
 	[syscount-L]="syscount -L"
 )
 # programs each config attaches (to know when it is live)
-declare -A progs=([none]=0 [floor]=3 [driftprobe]=17 [dp-no-exemplars]=17 [dp-latency-exact]=16 [dp-per-cgroup]=17 [bpftrace-count]=1
+declare -A progs=([none]=0 [floor]=3 [driftprobe]=17 [dp-no-exemplars]=17 [dp-latency-exact]=17 [dp-per-cgroup]=17 [bpftrace-count]=1
 	[bpftrace-latency]=2 [syscount]=2 [syscount-L]=2)
 order=(none floor driftprobe dp-no-exemplars dp-latency-exact dp-per-cgroup bpftrace-count bpftrace-latency syscount syscount-L)
 
