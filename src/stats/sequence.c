@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The transition model of sequence features (sequence.h): the Witten-Bell
+ * bigram fitted to a baseline's transition table, a window's excess
+ * surprise under it, and the transitions that carry the excess. Pure
+ * functions, no allocation.
+ *
+ * Precision: a count reaches 2^63 and a row or column of 32 of them 2^68,
+ * so sums are 128-bit integers and probabilities long double. A dominant
+ * transition has p(x|c) within 1e-19 of 1, where ln p computed from p would
+ * be all rounding: 1 - p is formed from exact integer differences instead
+ * (the other counts of its row and column), and ln p = log1p(-(1 - p)).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdbool.h>
+#include <string.h>
+#include "sequence.h"
+
+typedef unsigned __int128 u128;
+
+/* u128 to long double; the common case (below 2^64) without a libcall. */
+static long double sequence__ld(u128 x)
+{
+	return x >> 64 ? (long double)x : (long double)(uint64_t)x;
+}
+
+/* ln p from p and its complement q = 1 - p, each exact to rounding. */
+static long double sequence__log(long double p, long double q)
+{
+	return p > 0.5L ? log1pl(-q) : logl(p);
+}
+
+static bool sequence__valid(const struct sequence_model *m)
+{
+	return m && m->k >= 2 && m->k <= SEQUENCE_MAX_SYMBOLS;
+}
+
+/* -ln p(x|c) - H(c): how much more surprising than its row's average. */
+static long double sequence__surprise(const struct sequence_model *m,
+				      uint32_t c, uint32_t bin)
+{
+	return -(long double)m->logp[bin] - m->entropy[c];
+}
+
+int sequence__fit(struct sequence_model *m, const uint64_t *counts, uint32_t k)
+{
+	/* p1(x) and 1 - p1(x). */
+	long double p1[SEQUENCE_MAX_SYMBOLS], q1[SEQUENCE_MAX_SYMBOLS];
+	u128 col[SEQUENCE_MAX_SYMBOLS] = { 0 }, n = 0;
+	uint32_t t = 0;
+
+	if (!m || !counts || k < 2 || k > SEQUENCE_MAX_SYMBOLS)
+		return -EINVAL;
+	for (uint32_t c = 0; c < k; c++)
+		for (uint32_t x = 0; x < k; x++)
+			col[x] += counts[c * k + x];
+	for (uint32_t x = 0; x < k; x++) {
+		n += col[x];
+		t += col[x] != 0;
+	}
+	for (uint32_t x = 0; x < k; x++) {
+		long double den = sequence__ld(n + t);
+
+		if (!n) {
+			p1[x] = 1.0L / k;
+			q1[x] = (k - 1.0L) / k;
+			continue;
+		}
+		p1[x] = (sequence__ld(col[x]) + (long double)t / k) / den;
+		q1[x] = (sequence__ld(n - col[x]) +
+			 (long double)t * (k - 1) / k) / den;
+	}
+
+	memset(m, 0, sizeof(*m));
+	m->k = k;
+	for (uint32_t c = 0; c < k; c++) {
+		const uint64_t *row = counts + (size_t)c * k;
+		long double den, h = 0;
+		u128 rn = 0;
+		uint32_t tc = 0;
+
+		for (uint32_t x = 0; x < k; x++) {
+			rn += row[x];
+			tc += row[x] != 0;
+		}
+		den = sequence__ld(rn + tc);
+		for (uint32_t x = 0; x < k; x++) {
+			long double p = p1[x], q = q1[x], lp;
+
+			if (rn) {
+				p = ((long double)row[x] + tc * p1[x]) / den;
+				q = (sequence__ld(rn - row[x]) + tc * q1[x]) /
+				    den;
+			}
+			lp = sequence__log(p, q);
+			m->logp[c * k + x] = (double)lp;
+			h -= p * lp;
+		}
+		m->entropy[c] = (double)h;
+	}
+	return 0;
+}
+
+int sequence__excess(const struct sequence_model *m, const uint64_t *window,
+		     double *excess)
+{
+	long double sum = 0;	/* of up to 1024 terms of either sign */
+	u128 n = 0;
+
+	if (!sequence__valid(m) || !window || !excess)
+		return -EINVAL;
+	for (uint32_t c = 0; c < m->k; c++) {
+		for (uint32_t x = 0; x < m->k; x++) {
+			uint32_t bin = c * m->k + x;
+
+			if (!window[bin])
+				continue;
+			n += window[bin];
+			sum += window[bin] * sequence__surprise(m, c, bin);
+		}
+	}
+	if (!n)
+		return -ENODATA;
+	*excess = (double)(sum / sequence__ld(n));
+	return 0;
+}
+
+/*
+ * Keep bin among the ntop largest terms in top[0..*n), largest first, ties
+ * by bin index (bins arrive in increasing order).
+ */
+static void sequence__rank(struct bin_contribution *top, size_t *n,
+			   size_t ntop, const struct bin_contribution *bin)
+{
+	size_t pos = *n;
+
+	/* Insert after every larger-or-equal (hence earlier) bin. */
+	while (pos && top[pos - 1].contribution < bin->contribution)
+		pos--;
+	if (pos == ntop)
+		return;
+	if (*n < ntop)
+		(*n)++;
+	for (size_t j = *n - 1; j > pos; j--)
+		top[j] = top[j - 1];
+	top[pos] = *bin;
+}
+
+size_t sequence__top(const struct sequence_model *m, const uint64_t *window,
+		     struct bin_contribution *top, size_t ntop)
+{
+	long double positive = 0;	/* the sum of all positive terms */
+	size_t n = 0;
+
+	if (!sequence__valid(m) || !window || (ntop && !top))
+		return 0;
+	for (uint32_t c = 0; c < m->k; c++) {
+		const uint64_t *row = window + (size_t)c * m->k;
+		u128 wc = 0;
+
+		for (uint32_t x = 0; x < m->k; x++)
+			wc += row[x];
+		for (uint32_t x = 0; x < m->k; x++) {
+			uint32_t bin = c * m->k + x;
+			long double d = sequence__surprise(m, c, bin);
+			double term;
+
+			if (!row[x] || !(d > SEQUENCE_EPS))
+				continue;
+			term = (double)(row[x] * d);
+			positive += term;
+			/* Most bins do not beat the last of a full top. */
+			if (ntop &&
+			    (n < ntop || term > top[ntop - 1].contribution))
+				sequence__rank(top, &n, ntop,
+					&(struct bin_contribution){
+						.bin = bin,
+						.baseline_p = exp(m->logp[bin]),
+						.window_p = (double)(row[x] /
+							sequence__ld(wc)),
+						.contribution = term,
+					});
+		}
+	}
+	for (size_t j = 0; j < n; j++)
+		top[j].contribution = (double)(top[j].contribution / positive);
+	return n;
+}
+
+int sequence__judge(const uint64_t *against, const uint64_t *window,
+		    uint32_t k, double *effect, struct bin_contribution *top,
+		    size_t ntop)
+{
+	struct sequence_model m;
+	double excess;
+	int err = sequence__fit(&m, against, k);
+
+	if (err)
+		return err;
+	err = sequence__excess(&m, window, &excess);
+	if (err && err != -ENODATA)
+		return err;
+	*effect = err || excess < 0 ? 0 : excess;
+	return err ? 0 : (int)sequence__top(&m, window, top, ntop);
+}
