@@ -14,6 +14,7 @@ static const struct {
 	{ "syscall.latency", "syscall latency" },
 	{ "syscall.errno", "syscall errors" },
 	{ "syscall.group_errno", "errors per kind of syscall" },
+	{ "syscall.transition", "the order of syscalls" },
 	{ "net.tx_bytes", "bytes sent" },
 	{ "net.rx_bytes", "bytes received" },
 	{ "net.dport", "destination ports" },

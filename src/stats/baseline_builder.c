@@ -35,6 +35,7 @@
 #include "modes.h"
 #include "nearest.h"
 #include "score.h"
+#include "sequence.h"
 #include "window.h"
 
 /* The non-zero bins of one learning window, kept for held-out scoring. */
@@ -361,7 +362,12 @@ static int calib__held_out(const struct baseline_builder *b,
 		err = nearest__modes(modes, k, s->one, nbins, b->alpha, true,
 				     s->mix, &near);
 	*effect = near.effect;
-	return err;
+	if (err || !feature__is_sequence(be->feature))
+		return err;
+	err = sequence__judge(near.other != near.mode ? s->mix :
+			      modes[near.mode], s->one,
+			      feature_table[be->feature].rows, effect, NULL, 0);
+	return err < 0 ? err : 0;
 }
 
 /*

@@ -22,6 +22,7 @@
 #include "detector.h"
 #include "feature.h"
 #include "nearest.h"
+#include "sequence.h"
 
 const char *verdict__name(enum verdict v)
 {
@@ -136,8 +137,12 @@ static int detector__nearest(const struct detector_opts *o,
 		out->mode = near.mode;
 		against = near.other != near.mode ? mix : modes[near.mode];
 	}
-	return divergence__compute_top(against, window, e->nbins, o->alpha,
-				       &out->d, out->top, ANALYSIS_TOP);
+	err = divergence__compute_top(against, window, e->nbins, o->alpha,
+				      &out->d, out->top, ANALYSIS_TOP);
+	if (err < 0 || !feature__is_sequence(e->feature))
+		return err;
+	return sequence__judge(against, window, feature_table[e->feature].rows,
+			       &out->d.effect, out->top, ANALYSIS_TOP);
 }
 
 /*

@@ -1,1 +1,1 @@
-test_metrics_SRCS := src/output/metrics.c src/stats/incident.c src/core/textesc.c src/core/fc_table.c src/core/key_index.c src/stats/detector.c src/stats/divergence.c src/stats/stats.c src/core/window.c src/core/feature.c src/stats/score.c src/stats/evt.c src/stats/nearest.c
+test_metrics_SRCS := src/output/metrics.c src/stats/incident.c src/core/textesc.c src/core/fc_table.c src/core/key_index.c src/stats/detector.c src/stats/divergence.c src/stats/stats.c src/core/window.c src/core/feature.c src/stats/score.c src/stats/evt.c src/stats/nearest.c src/stats/sequence.c
