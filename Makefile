@@ -300,7 +300,9 @@ bench: deps $(BIN) bench-tools
 EVAL_OLD_COMMIT ?= b260492
 EVAL_OLD_DIR    := $(OUTPUT)/eval-old-$(EVAL_OLD_COMMIT)
 EVAL_OLD        := $(EVAL_OLD_DIR)/driftprobe
-EVAL_DETECTORS ?= --detector old $(EVAL_OLD) "" --detector new ./$(BIN) ""
+EVAL_DETECTORS ?= --detector old $(EVAL_OLD) "" \
+	--detector counts ./$(BIN) "" --without counts syscall.transition \
+	--detector new ./$(BIN) ""
 
 # MAKEFLAGS emptied: the old tree builds with its own defaults, whatever
 # OUTPUT or variables this make was given.

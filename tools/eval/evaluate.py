@@ -25,7 +25,11 @@ judged on them instead, from the same analyze --json output:
           are ranked too)
 A detector is NAME BINARY [ANALYZE-OPTIONS]: `--detector old ./driftprobe ""`;
 `make eval` puts the detector as of commit b260492 (before issue 19) as "old"
-next to this tree's as "new". Exit 0 with the table whatever the numbers; 2 when a
+next to this tree's as "new", and this tree's again without the syscall
+sequences (issue 20) as "counts". A detector sees only the features its
+binary knows (`features --json`: the old one has no syscall.transition),
+and `--without NAME FEATURE` hides one more from detector NAME's learning
+and judging alike. Exit 0 with the table whatever the numbers; 2 when a
 recording is missing or malformed (driftprobe's own exit 2 included), 1 when
 driftprobe fails otherwise.
 """
@@ -123,14 +127,25 @@ def ratio(line):
     return sc / th if th and th > 0 else sc
 
 
-def score(binary, opts, lab, phase, lines, tmp):
-    """Replay one recording through one detector; returns the row's numbers."""
+def detector_features(binary, without):
+    """The features a detector sees: what its binary knows, less those in
+    without."""
+    known = {f["name"] for f in json.loads(run([binary, "features", "--json"]))}
+    if without - known:
+        fail(2, f"--without: {', '.join(sorted(without - known))}: not a feature of {binary}")
+    return known - without
+
+
+def score(binary, opts, seen, lab, phase, lines, tmp):
+    """Replay one recording through one detector, which sees only the
+    features in seen; returns the row's numbers."""
     learn = os.path.join(tmp, "learn.jsonl")
     test = os.path.join(tmp, "test.jsonl")
     base = os.path.join(tmp, "baseline.json")
     with open(learn, "w") as fl, open(test, "w") as ft:
         for ts in sorted(lines):
-            (fl if phase[ts] == "learn" else ft).writelines(lines[ts])
+            (fl if phase[ts] == "learn" else ft).writelines(
+                ln for ln in lines[ts] if json.loads(ln)["feature"] in seen)
     if os.path.exists(base):
         os.unlink(base)
     run([binary, "baseline", "build", "-o", base, learn])
@@ -151,7 +166,7 @@ def score(binary, opts, lab, phase, lines, tmp):
                       for ls in judged.values() for ln in ls)
     attackers = {c[:15] for c in lab["attacker_comms"]}  # comm is 15 chars at most
     normal = learnt_exemplars(phase, lines)
-    y, s, detect, culprit, fa, nquiet, k = [], [], None, False, 0, 0, 0
+    y, s, detect, culprit, fa, nquiet, k, hits = [], [], None, False, 0, 0, 0, 0
     leader = False
     for ts in sorted(judged):
         ls = judged[ts]
@@ -173,6 +188,7 @@ def score(binary, opts, lab, phase, lines, tmp):
             fa += bool(anomalies)
             continue
         k += 1
+        hits += bool(anomalies)
         if anomalies and detect is None:
             detect = k
         # The culprit is named when a flagged line's top bins (an
@@ -191,7 +207,7 @@ def score(binary, opts, lab, phase, lines, tmp):
                       for i in (anomalies if by_incident else [])
                       for c in i.get("culprits", []))
     return {"detect": detect, "culprit": culprit, "fa": fa, "nquiet": nquiet,
-            "nattack": k, "auc": roc_auc_score(y, s), "y": y, "s": s,
+            "nattack": k, "hits": hits, "auc": roc_auc_score(y, s), "y": y, "s": s,
             "by_incident": by_incident, "leader": leader}
 
 
@@ -207,8 +223,13 @@ def main():
     p.add_argument("--recordings", default="tests/eval/recordings")
     p.add_argument("--detector", nargs=3, action="append",
                    metavar=("NAME", "BINARY", "OPTS"))
+    p.add_argument("--without", nargs=2, action="append", default=[],
+                   metavar=("NAME", "FEATURE"))
     a = p.parse_args()
     detectors = a.detector or [["old", "./driftprobe", ""]]
+    for det, _ in a.without:
+        if det not in {d for d, _, _ in detectors}:
+            fail(2, f"--without {det}: no such detector")
     if not os.path.isdir(a.recordings):
         fail(2, f"{a.recordings}: no recordings (run `make eval-record` as root)")
     names = sorted(d for d in os.listdir(a.recordings)
@@ -220,8 +241,9 @@ def main():
     results = {}
     with tempfile.TemporaryDirectory(prefix="dpeval.") as tmp:
         for det, binary, opts in detectors:
+            seen = detector_features(binary, {f for d, f in a.without if d == det})
             for n in names:
-                results[det, n] = score(binary, shlex.split(opts), *recs[n], tmp)
+                results[det, n] = score(binary, shlex.split(opts), seen, *recs[n], tmp)
 
     col = "  detect culprit FA/100   AUC"
     head = f"{'scenario':<12} {'quiet':>5} {'attack':>6} " + " |".join(
@@ -234,6 +256,8 @@ def main():
             fmt_row(det, results[det, n]) for det, _, _ in detectors))
     # Overall: attacks detected, culprits named, false alarms over every quiet
     # window, AUC of the scores pooled over every scenario.
+    nq = sum(results[detectors[0][0], n]["nquiet"] for n in names)
+    na = sum(results[detectors[0][0], n]["nattack"] for n in names)
     cells, early, named, fas, aucs = [], [], [], [], []
     for det, _, _ in detectors:
         rs = [results[det, n] for n in names]
@@ -248,12 +272,14 @@ def main():
         named.append(f"{det} {culprits}/{len(rs)}")
         fas.append(f"{det} {fa:.1f}")
         aucs.append(f"{det} {auc:.2f}")
-    nq = sum(results[detectors[0][0], n]["nquiet"] for n in names)
-    na = sum(results[detectors[0][0], n]["nattack"] for n in names)
+
     print(f"{'overall':<12} {nq:>5} {na:>6} " + " |".join(cells))
     print("detected within 2 windows: " + ", ".join(early))
     print("culprit named: " + ", ".join(named))
     print("false alarms per 100 quiet windows: " + ", ".join(fas))
+    print("attack windows flagged: " + ", ".join(
+        f"{det} {100.0 * sum(results[det, n]['hits'] for n in names) / na:.0f}%"
+        for det, _, _ in detectors))
     print("ROC AUC (pooled): " + ", ".join(aucs))
     print("incident leader is an attacker's process: " + ", ".join(
         f"{det} {sum(results[det, n]['leader'] for n in names)}/{len(names)}"
