@@ -9,6 +9,10 @@
 # table of medians, minimums and the ratios of added costs with their
 # intervals. Cleans up what it starts.
 #
+# BENCH_COMPARE=BINARY adds another build's driftprobe (defaults) as the
+# config dp-compare, a target too: a change's cost against the build
+# before it, measured in the same rounds.
+#
 # usage: tools/bench/run.sh [MIN_ROUNDS] [CALLS]    (root, from the repo)
 set -euo pipefail
 
@@ -48,6 +52,11 @@ declare -A cmd=(
 declare -A progs=([none]=0 [floor]=3 [driftprobe]=17 [dp-no-exemplars]=17 [dp-latency-exact]=17 [dp-per-cgroup]=17 [bpftrace-count]=1
 	[bpftrace-latency]=2 [syscount]=2 [syscount-L]=2)
 order=(none floor driftprobe dp-no-exemplars dp-latency-exact dp-per-cgroup bpftrace-count bpftrace-latency syscount syscount-L)
+if [ -n "${BENCH_COMPARE:-}" ]; then
+	cmd[dp-compare]="$BENCH_COMPARE record --interval 3600 -o /dev/null"
+	progs[dp-compare]=17
+	order+=(dp-compare)
+fi
 
 available() {
 	case $1 in
@@ -70,6 +79,7 @@ measure() {
 rows=(none)
 for name in "${order[@]:1}"; do rows+=("$name/floor"); done
 targets=(--target driftprobe --target dp-per-cgroup)
+[ -z "${BENCH_COMPARE:-}" ] || targets+=(--target dp-compare)
 
 echo "syscall path: at least $MIN_ROUNDS rounds x ${#order[@]} configs, until" \
 	"each target ratio is known within +-$PRECISION (95%) or $BENCH_MAX_S s;" \
