@@ -157,18 +157,27 @@ size_t sequence__top(const struct sequence_model *m, const uint64_t *window,
 		return 0;
 	for (uint32_t c = 0; c < m->k; c++) {
 		const uint64_t *row = window + (size_t)c * m->k;
-		u128 wc = 0;
+		long double wc;
+		u128 sum = 0;
 
 		for (uint32_t x = 0; x < m->k; x++)
-			wc += row[x];
+			sum += row[x];
+		if (!sum)
+			continue;
+		wc = sequence__ld(sum);
 		for (uint32_t x = 0; x < m->k; x++) {
 			uint32_t bin = c * m->k + x;
 			long double d = sequence__surprise(m, c, bin);
+			long double p = expl((long double)m->logp[bin]);
 			double term;
 
-			if (!row[x] || !(d > SEQUENCE_EPS))
+			if (!(fabsl(d) > SEQUENCE_EPS))
 				continue;
-			term = (double)(row[x] * d);
+			/* More often than expected and more surprising than
+			 * the row's average, or less often and less. */
+			term = (double)(((long double)row[x] - wc * p) * d);
+			if (!(term > 0))
+				continue;
 			positive += term;
 			/* Most bins do not beat the last of a full top. */
 			if (ntop &&
@@ -176,9 +185,8 @@ size_t sequence__top(const struct sequence_model *m, const uint64_t *window,
 				sequence__rank(top, &n, ntop,
 					&(struct bin_contribution){
 						.bin = bin,
-						.baseline_p = exp(m->logp[bin]),
-						.window_p = (double)(row[x] /
-							sequence__ld(wc)),
+						.baseline_p = (double)p,
+						.window_p = (double)(row[x] / wc),
 						.contribution = term,
 					});
 		}

@@ -28,10 +28,10 @@
 #define SEQUENCE_MAX_SYMBOLS 32
 
 /*
- * A transition is more surprising than its row's entropy only by more than
- * this many nats: -ln p(x|c) and H(c) are each exact to ~1e-14, and where
- * they are equal (a uniform row) their rounded difference is noise, not a
- * transition to name.
+ * A transition is more (or less) surprising than its row's entropy only by
+ * more than this many nats: -ln p(x|c) and H(c) are each exact to ~1e-14,
+ * and where they are equal (a uniform row) their rounded difference is
+ * noise, not a transition to name.
  */
 #define SEQUENCE_EPS 1e-12
 
@@ -62,16 +62,20 @@ int sequence__excess(const struct sequence_model *m, const uint64_t *window,
 		     double *excess);
 
 /*
- * The ntop transitions with the largest positive share of the excess,
- * w(c,x) [-ln p(x|c) - H(c)], largest first, ties by bin index; each
+ * The ntop transitions that carry the most of the excess, largest first,
+ * ties by bin index. The excess is N times the sum over transitions of
+ * (w(c,x) - w(c) p(x|c)) [-ln p(x|c) - H(c)] (the expected part adds up to
+ * 0 in every row), and a term is positive for a transition both more
+ * frequent than the model expects and more surprising than its row's
+ * average (what the window does that normal did not), or both less
+ * frequent and less surprising (a usual transition that stopped). Each is
  * written as struct bin_contribution (divergence.h): bin = c*K + x,
  * baseline_p = p(x|c), window_p = w(c,x)/w(c) (the window's own
- * conditional share), contribution = that transition's term / the sum of
- * all positive terms (in (0,1]).
- * Bins with a term <= 0 are left out, and so are those whose -ln p(x|c)
- * exceeds H(c) by SEQUENCE_EPS or less (rounding). Returns how many were
- * written (0 for an empty window, a NULL pointer or a model not fitted;
- * top may be NULL when ntop is 0).
+ * conditional share), contribution = that term / the sum of all positive
+ * terms (in (0,1]). Terms <= 0 are left out, and so are transitions whose
+ * -ln p(x|c) is within SEQUENCE_EPS of H(c) (rounding). Returns how many
+ * were written (0 for an empty window, a NULL pointer or a model not
+ * fitted; top may be NULL when ntop is 0).
  */
 size_t sequence__top(const struct sequence_model *m, const uint64_t *window,
 		     struct bin_contribution *top, size_t ntop);

@@ -86,15 +86,20 @@ def excess(logp, h, w):
 
 
 def top(p, logp, h, w, ntop):
-    """(bin, p(x|c), w(c,x)/w(c), share) of the positive terms, ranked."""
+    """(bin, p(x|c), w(c,x)/w(c), share) of the positive terms
+    (w(c,x) - w(c) p(x|c)) d(c,x), d = -ln p(x|c) - H(c), |d| > EPS, ranked."""
     k = p.shape[0]
     d = (-logp - h[:, None]).ravel()
-    wf = w.ravel().astype(float)
-    pos = np.flatnonzero((w.ravel() > 0) & (d > EPS))
-    terms = wf[pos] * d[pos]
+    wc = w.sum(axis=1)
+    # w(c,x) - w(c) p(x|c) exactly (p is a Fraction), then in float.
+    over = np.array([float(int(w[c, x]) - int(wc[c]) * p[c, x])
+                     for c in range(k) for x in range(k)])
+    terms_all = over * d
+    pos = np.flatnonzero((np.abs(d) > EPS) & (terms_all > 0) &
+                         (np.repeat(wc, k) > 0))
+    terms = terms_all[pos]
     order = np.lexsort((pos, -terms))
     total = math.fsum(terms)
-    wc = w.sum(axis=1)
     out = []
     for i in order[:ntop + 8]:
         b = int(pos[i])
