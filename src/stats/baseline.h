@@ -36,7 +36,8 @@ struct window;
 #define BASELINE_FORMAT		"driftprobe-baseline"
 /*
  * The largest baseline file read (a larger one is refused before parsing):
- * 1,024 cgroups with every per-cgroup bin at 20 digits make ~32 MiB.
+ * 1,024 cgroups of 2,531 per-cgroup bins each, a tenth of them used at 12
+ * digits, the pool and two modes per series, make ~24 MiB.
  */
 #define BASELINE_MAX_FILE	(64ull << 20)
 /* Modes per series at most; a mode holds at least BASELINE_MODE_MIN_SHARE
