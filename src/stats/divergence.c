@@ -298,12 +298,8 @@ divergence__column(uint64_t b, uint64_t w, const struct divergence_totals *t,
 	};
 }
 
-/*
- * Keep bin among the ntop largest g_i in top[0..*n), largest first, ties
- * by bin index (bins arrive in increasing order).
- */
-static void divergence__rank(struct bin_contribution *top, size_t *n,
-			     size_t ntop, const struct bin_contribution *bin)
+void divergence__rank_top(struct bin_contribution *top, size_t *n, size_t ntop,
+			  const struct bin_contribution *bin)
 {
 	size_t pos = *n;
 
@@ -394,7 +390,7 @@ int divergence__compute_top(const uint64_t *b, const uint64_t *w, size_t k,
 			/* Most bins do not beat the last of a full top. */
 			if (gi != 0 && ntop &&
 			    (n < ntop || gi > top[ntop - 1].contribution))
-				divergence__rank(top, &n, ntop,
+				divergence__rank_top(top, &n, ntop,
 					&(struct bin_contribution){
 						.bin = i, .baseline_p = p,
 						.window_p = q,

@@ -111,6 +111,16 @@ struct bin_contribution {
 };
 
 /*
+ * Keep *bin among the ntop largest contributions in top[0..*n): largest
+ * first, ties by bin index provided bins are offered in increasing bin
+ * order (an equal one goes after those already kept). *n is how many are
+ * kept (<= ntop) and grows until top is full; then the smallest drops out.
+ * The ranking of divergence__top_bins, shared with sequence__top.
+ */
+void divergence__rank_top(struct bin_contribution *top, size_t *n, size_t ntop,
+			  const struct bin_contribution *bin);
+
+/*
  * The ntop bins with the largest G contributions, largest first, ties by
  * bin index. g_i = 2 [b_i ln(b_i/E_bi) + w_i ln(w_i/E_wi)] is >= 0 for every
  * column and the g_i add up to g. Returns how many were written (<= ntop;

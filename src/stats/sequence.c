@@ -126,27 +126,6 @@ int sequence__excess(const struct sequence_model *m, const uint64_t *window,
 	return 0;
 }
 
-/*
- * Keep bin among the ntop largest terms in top[0..*n), largest first, ties
- * by bin index (bins arrive in increasing order).
- */
-static void sequence__rank(struct bin_contribution *top, size_t *n,
-			   size_t ntop, const struct bin_contribution *bin)
-{
-	size_t pos = *n;
-
-	/* Insert after every larger-or-equal (hence earlier) bin. */
-	while (pos && top[pos - 1].contribution < bin->contribution)
-		pos--;
-	if (pos == ntop)
-		return;
-	if (*n < ntop)
-		(*n)++;
-	for (size_t j = *n - 1; j > pos; j--)
-		top[j] = top[j - 1];
-	top[pos] = *bin;
-}
-
 size_t sequence__top(const struct sequence_model *m, const uint64_t *window,
 		     struct bin_contribution *top, size_t ntop)
 {
@@ -182,7 +161,7 @@ size_t sequence__top(const struct sequence_model *m, const uint64_t *window,
 			/* Most bins do not beat the last of a full top. */
 			if (ntop &&
 			    (n < ntop || term > top[ntop - 1].contribution))
-				sequence__rank(top, &n, ntop,
+				divergence__rank_top(top, &n, ntop,
 					&(struct bin_contribution){
 						.bin = bin,
 						.baseline_p = (double)p,
