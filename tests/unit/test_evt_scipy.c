@@ -45,7 +45,9 @@
 #define MIN_POT		100
 #define MAX_REPORTED	20
 
-static const char *ref_path;
+static struct ref_file ref = {
+	.usage = "test_evt_scipy REFERENCE_FILE (from gen_evt.py)",
+};
 
 static void next_word(struct cursor *c, char *buf, size_t len)
 {
@@ -132,7 +134,7 @@ static void check_fit(struct cursor *c, struct tally *t)
 	se = next_double(c);
 	y = next_doubles(c, n);
 	if (!c->ok)
-		fail_msg("%s: malformed fit line %zu", ref_path, id);
+		fail_msg("%s: malformed fit line %zu", ref.path, id);
 	(void)xi;
 	(void)sigma;
 	t->fits++;
@@ -203,7 +205,7 @@ static void check_sf(struct cursor *c, struct tally *t, bool inverse)
 	x = next_double(c);
 	want = next_double(c);
 	if (!c->ok)
-		fail_msg("%s: malformed %s line", ref_path, inverse ? "I" : "S");
+		fail_msg("%s: malformed %s line", ref.path, inverse ? "I" : "S");
 	got = inverse ? evt__gpd_isf(&g, x) : evt__gpd_sf(&g, x);
 	if (inverse) {
 		t->isf++;
@@ -229,7 +231,7 @@ static void check_pot(struct cursor *c, struct tally *t)
 	x = next_doubles(c, n);
 	u = next_double(c);
 	if (!c->ok)
-		fail_msg("%s: malformed pot line %zu", ref_path, id);
+		fail_msg("%s: malformed pot line %zu", ref.path, id);
 	t->pot++;
 	scratch = calloc(n, sizeof(*scratch));
 	if (!scratch)
@@ -253,42 +255,37 @@ static void check_pot(struct cursor *c, struct tally *t)
 	free(x);
 }
 
+/* One record of any tag; comments and blank lines pass. */
+static void evt_record(struct cursor *c, size_t line, void *arg)
+{
+	struct tally *t = arg;
+
+	(void)line;
+	switch (c->tag) {
+	case 'F':
+		check_fit(c, t);
+		break;
+	case 'S':
+	case 'I':
+		check_sf(c, t, c->tag == 'I');
+		break;
+	case 'P':
+		check_pot(c, t);
+		break;
+	case '#':
+	case '\n':
+		break;
+	default:
+		fail_msg("%s: unknown record '%c'", ref.path, c->tag);
+	}
+}
+
 static void evt__scipy_reference__matches_every_record(void **state)
 {
 	struct tally t = { 0 };
-	char *line = NULL;
-	size_t cap = 0;
-	FILE *f;
 
 	(void)state;
-	if (!ref_path)
-		fail_msg("usage: test_evt_scipy REFERENCE_FILE");
-	f = fopen(ref_path, "r");
-	if (!f)
-		fail_msg("cannot open reference file %s", ref_path);
-	while (getline(&line, &cap, f) > 0) {
-		struct cursor c = { .p = line + 1, .ok = true };
-
-		switch (line[0]) {
-		case 'F':
-			check_fit(&c, &t);
-			break;
-		case 'S':
-		case 'I':
-			check_sf(&c, &t, line[0] == 'I');
-			break;
-		case 'P':
-			check_pot(&c, &t);
-			break;
-		case '#':
-		case '\n':
-			break;
-		default:
-			fail_msg("%s: unknown record '%c'", ref_path, line[0]);
-		}
-	}
-	free(line);
-	fclose(f);
+	for_each_record(&ref, 0, evt_record, &t);
 
 	print_message("fits: %lu (%lu interior, %lu other: %lu -EDOM, the "
 		      "rest max |xi - polished| %.2e)\n", t.fits, t.interior,
@@ -305,7 +302,7 @@ static void evt__scipy_reference__matches_every_record(void **state)
 	assert_int_equal(t.bad, 0);
 	if (t.fits < MIN_FITS || t.interior < MIN_INTERIOR || t.sf < MIN_SF ||
 	    t.isf < MIN_ISF || t.pot < MIN_POT)
-		fail_msg("%s: too few records", ref_path);
+		fail_msg("%s: too few records", ref.path);
 }
 
 int main(int argc, char **argv)
@@ -314,6 +311,6 @@ int main(int argc, char **argv)
 		cmocka_unit_test(evt__scipy_reference__matches_every_record),
 	};
 
-	ref_path = argc > 1 ? argv[1] : NULL;
+	ref.path = argc > 1 ? argv[1] : NULL;
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -42,7 +42,9 @@
 #define PAM_MIN_EXACT 0.97	/* share of (case, k) exactly optimal */
 #define PAM_MIN_EXACT_SMALL 0.95	/* the same for m <= SMALL_M */
 
-static const char *ref_path;
+static struct ref_file ref = {
+	.usage = "test_modes_sklearn REFERENCE_FILE (from gen_modes.py)",
+};
 
 /* One case as read so far. */
 struct refcase {
@@ -277,51 +279,49 @@ static void case_end(struct refcase *rc, struct cursor *c, size_t line,
 	t->cases++;
 }
 
+/* The case being read and the totals, for the record callback. */
+struct reading {
+	struct refcase *rc;
+	struct totals *t;
+};
+
+/* One record of any tag, in the order of the file. */
+static void case_record(struct cursor *c, size_t line, void *arg)
+{
+	struct reading *r = arg;
+
+	switch (c->tag) {
+	case 'C':
+		case_start(r->rc, c, line);
+		break;
+	case 'W':
+		case_window(r->rc, c, line);
+		break;
+	case 'D':
+		case_distances(r->rc, c, line, r->t);
+		break;
+	case 'O':
+		case_optimum(r->rc, c, line, r->t);
+		break;
+	case 'L':
+		case_labelling(r->rc, c, line, r->t);
+		break;
+	case 'K':
+		case_end(r->rc, c, line, r->t);
+		break;
+	default:
+		fail_msg("reference line %zu: unknown record", line);
+	}
+}
+
 static void modes__match_scipy_sklearn_and_brute_force(void **state)
 {
 	struct refcase rc = { 0 };
 	struct totals t = { 0 };
-	size_t cap = 0, line = 0;
-	char *buf = NULL;
-	FILE *f;
 
 	(void)state;
-	if (!ref_path)
-		fail_msg("usage: test_modes_sklearn REFERENCE_FILE "
-			 "(from gen_modes.py)");
-	f = fopen(ref_path, "r");
-	if (!f)
-		fail_msg("reference '%s': failed to open: %s", ref_path,
-			 strerror(errno));
-	while (getline(&buf, &cap, f) > 0) {
-		struct cursor c = { buf + 1, true };
-
-		line++;
-		switch (buf[0]) {
-		case 'C':
-			case_start(&rc, &c, line);
-			break;
-		case 'W':
-			case_window(&rc, &c, line);
-			break;
-		case 'D':
-			case_distances(&rc, &c, line, &t);
-			break;
-		case 'O':
-			case_optimum(&rc, &c, line, &t);
-			break;
-		case 'L':
-			case_labelling(&rc, &c, line, &t);
-			break;
-		case 'K':
-			case_end(&rc, &c, line, &t);
-			break;
-		default:
-			fail_msg("reference line %zu: unknown record", line);
-		}
-	}
-	free(buf);
-	fclose(f);
+	for_each_record(&ref, 0, case_record,
+			&(struct reading){ .rc = &rc, .t = &t });
 	case_free(&rc);
 
 	print_message("  %zu cases; distances: %zu compared, max abs error "
@@ -355,6 +355,6 @@ int main(int argc, char **argv)
 		cmocka_unit_test(modes__match_scipy_sklearn_and_brute_force),
 	};
 
-	ref_path = argc > 1 ? argv[1] : NULL;
+	ref.path = argc > 1 ? argv[1] : NULL;
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

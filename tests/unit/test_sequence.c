@@ -32,7 +32,9 @@
 #define REL_TOL 1e-9
 #define ABS_TOL 1e-12
 
-static const char *ref_path;
+static struct ref_file ref = {
+	.usage = "test_sequence REFERENCE_FILE (from gen_sequence.py)",
+};
 
 static void fit__k_out_of_range__einval(void **state)
 {
@@ -388,74 +390,8 @@ static void excess__sampled_from_model__mean_zero(void **state)
 	assert_true(usum / WINDOWS > 100 * se);
 }
 
-/* Largest errors seen per quantity, for the summary line. */
-struct err_stat {
-	const char *name;
-	double abs_tol;		/* 0: relative only */
-	size_t n;
-	double max_rel;		/* where the reference is non-zero (and
-				   >= 1e-6 when abs_tol allows) */
-	double max_abs;
-};
-
 enum { ST_LOGP, ST_ENTROPY, ST_EXCESS, ST_TOP_BIN, ST_TOP_BASE,
        ST_TOP_WINDOW, ST_TOP_SHARE, ST_EXPECT, ST_COUNT };
-
-static void check_close(struct err_stat *s, double got, double want,
-			size_t line)
-{
-	double diff = fabs(got - want);
-
-	if (want != 0 && (!s->abs_tol || fabs(want) >= 1e-6))
-		s->max_rel = fmax(s->max_rel, diff / fabs(want));
-	s->max_abs = fmax(s->max_abs, diff);
-	s->n++;
-	if (!(diff <= REL_TOL * fabs(want) + s->abs_tol))
-		fail_msg("%s, line %zu: got %.17g, reference %.17g", s->name,
-			 line, got, want);
-}
-
-static void print_stats(const struct err_stat *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		print_message("  %-14s %6zu compared, max rel error %.2g, "
-			      "max abs error %.2g\n", s[i].name, s[i].n,
-			      s[i].max_rel, s[i].max_abs);
-}
-
-/*
- * Call fn on every record whose tag is tag; returns how many. Fails if the
- * reference file cannot be opened.
- */
-static size_t for_each_record(char tag,
-			      void (*fn)(struct cursor *c, size_t line,
-					 void *ctx),
-			      void *ctx)
-{
-	size_t cap = 0, lineno = 0, count = 0;
-	char *buf = NULL;
-	FILE *f;
-
-	if (!ref_path)
-		fail_msg("usage: test_sequence REFERENCE_FILE (from "
-			 "gen_sequence.py)");
-	f = fopen(ref_path, "r");
-	if (!f)
-		fail_msg("reference '%s': failed to open: %s", ref_path,
-			 strerror(errno));
-	while (getline(&buf, &cap, f) > 0) {
-		struct cursor c = { buf + 1, true };
-
-		lineno++;
-		if (buf[0] != tag)
-			continue;
-		fn(&c, lineno, ctx);
-		count++;
-	}
-	free(buf);
-	fclose(f);
-	return count;
-}
 
 static uint32_t read_k(struct cursor *c)
 {
@@ -597,19 +533,22 @@ static void enumeration_record(struct cursor *c, size_t line, void *arg)
 static void references__exact_fractions__agree(void **state)
 {
 	struct err_stat s[ST_COUNT] = {
-		{ .name = "logp" }, { .name = "entropy" },
-		{ .name = "excess", .abs_tol = ABS_TOL },
-		{ .name = "top bin" }, { .name = "top baseline_p" },
-		{ .name = "top window_p" },
-		{ .name = "top share", .abs_tol = ABS_TOL },
-		{ .name = "E[excess]", .abs_tol = ABS_TOL },
+		{ .name = "logp", .rel_tol = REL_TOL },
+		{ .name = "entropy", .rel_tol = REL_TOL },
+		{ .name = "excess", .rel_tol = REL_TOL, .abs_tol = ABS_TOL },
+		{ .name = "top bin" },
+		{ .name = "top baseline_p", .rel_tol = REL_TOL },
+		{ .name = "top window_p", .rel_tol = REL_TOL },
+		{ .name = "top share", .rel_tol = REL_TOL, .abs_tol = ABS_TOL },
+		{ .name = "E[excess]", .rel_tol = REL_TOL, .abs_tol = ABS_TOL },
 	};
 	struct table_ctx ctx = { .s = s };
 	size_t tables, enumerated;
 
 	(void)state;
-	tables = for_each_record('S', table_record, &ctx);
-	enumerated = for_each_record('E', enumeration_record, &s[ST_EXPECT]);
+	tables = for_each_record(&ref, 'S', table_record, &ctx);
+	enumerated = for_each_record(&ref, 'E', enumeration_record,
+				     &s[ST_EXPECT]);
 	print_message("%zu tables, %zu windows (%zu empty, %zu near-ties "
 		      "ranked apart), %zu enumerations\n", tables, ctx.windows,
 		      ctx.empty, ctx.ties, enumerated);
@@ -635,6 +574,6 @@ int main(int argc, char **argv)
 		cmocka_unit_test(references__exact_fractions__agree),
 	};
 
-	ref_path = argc > 1 ? argv[1] : NULL;
+	ref.path = argc > 1 ? argv[1] : NULL;
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,48 +25,57 @@
 #define MIN_OPEN	800	/* open-ended last bin */
 #define MAX_REPORTED	20
 
-static const char *ref_path;
+static struct ref_file ref = {
+	.usage = "test_stats_numpy REFERENCE_FILE (from gen_hist_quantile.py)",
+};
+
+struct tally {
+	size_t cases, open_ended, bad;
+};
+
+static void quantile_record(struct cursor *c, size_t line, void *arg)
+{
+	struct tally *t = arg;
+	double q, want, got, *edges;
+	uint64_t *counts;
+	size_t n;
+
+	if (c->tag != 'H')
+		fail_msg("reference line %zu: unknown record", line);
+	n = next_size(c);
+	q = next_double(c);
+	want = next_double(c);
+	edges = calloc(n + 1, sizeof(*edges));
+	counts = calloc(n ? n : 1, sizeof(*counts));
+	assert_true(edges && counts && n > 0);
+	for (size_t i = 0; i <= n; i++)
+		edges[i] = next_double(c);
+	for (size_t i = 0; i < n; i++)
+		counts[i] = next_u64(c);
+	record_end(c, line);
+	got = stats__hist_quantile(counts, edges, n, q);
+	t->open_ended += isinf(edges[n]);
+	if (!(fabs(got - want) <= REL_TOL * fabs(want)) &&
+	    t->bad++ < MAX_REPORTED)
+		fprintf(stderr, "line %zu: n %zu q %.17g: got %.17g, "
+			"numpy %.17g\n", line, n, q, got, want);
+	t->cases++;
+	free(edges);
+	free(counts);
+}
 
 static void hist_quantile__matches_numpy(void **state)
 {
-	FILE *f = fopen(ref_path, "r");
-	char *line = NULL;
-	size_t cap = 0, lineno = 0, cases = 0, open_ended = 0, bad = 0;
+	struct tally t = { 0 };
 
 	(void)state;
-	if (!f)
-		fail_msg("%s: cannot open the numpy reference", ref_path);
-	while (getline(&line, &cap, f) > 0) {
-		struct cursor c = { line + 2, line[0] == 'H' };
-		size_t n = next_size(&c);
-		double q = next_double(&c), want = next_double(&c), got;
-		double *edges = calloc(n + 1, sizeof(*edges));
-		uint64_t *counts = calloc(n ? n : 1, sizeof(*counts));
-
-		lineno++;
-		assert_true(edges && counts && n > 0);
-		for (size_t i = 0; i <= n; i++)
-			edges[i] = next_double(&c);
-		for (size_t i = 0; i < n; i++)
-			counts[i] = next_u64(&c);
-		record_end(&c, lineno);
-		got = stats__hist_quantile(counts, edges, n, q);
-		open_ended += isinf(edges[n]);
-		if (!(fabs(got - want) <= REL_TOL * fabs(want)) &&
-		    bad++ < MAX_REPORTED)
-			fprintf(stderr, "line %zu: n %zu q %.17g: got %.17g, "
-				"numpy %.17g\n", lineno, n, q, got, want);
-		cases++;
-		free(edges);
-		free(counts);
-	}
-	free(line);
-	fclose(f);
-	if (bad)
-		fail_msg("%zu of %zu quantiles differ from numpy", bad, cases);
-	if (cases < MIN_CASES || open_ended < MIN_OPEN)
+	for_each_record(&ref, 0, quantile_record, &t);
+	if (t.bad)
+		fail_msg("%zu of %zu quantiles differ from numpy", t.bad,
+			 t.cases);
+	if (t.cases < MIN_CASES || t.open_ended < MIN_OPEN)
 		fail_msg("%s: %zu cases (%zu open-ended); expected at least "
-			 "%d (%d)", ref_path, cases, open_ended, MIN_CASES,
+			 "%d (%d)", ref.path, t.cases, t.open_ended, MIN_CASES,
 			 MIN_OPEN);
 }
 
@@ -102,6 +111,6 @@ int main(int argc, char **argv)
 			argv[0]);
 		return 2;
 	}
-	ref_path = argv[1];
+	ref.path = argv[1];
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
