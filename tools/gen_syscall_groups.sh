@@ -9,7 +9,6 @@ set -eu
 nr=$(tools/syscall_numbers.sh)
 echo "/* generated from <asm/unistd.h> by tools/gen_syscall_groups.sh; do not edit */"
 bins=$(sed -n 's/^#define DP_SYSCALL_ID_BINS[ \t]*\([0-9]*\).*/\1/p' "${1:-include/driftprobe/features.h}")
-echo "static const unsigned char dp_syscall_group_of[DP_SYSCALL_ID_BINS] = {"
 echo "$nr" |
 awk '
 function group(n) {
@@ -22,20 +21,6 @@ function group(n) {
 	if (n ~ /^(read|write|open|openat|openat2|creat|close|close_range|stat|fstat|lstat|newfstatat|statx|statfs|fstatfs|lseek|pread64|pwrite64|readv|writev|preadv|pwritev|preadv2|pwritev2|access|faccessat|faccessat2|dup|dup2|dup3|fcntl|flock|fsync|fdatasync|sync|syncfs|sync_file_range|truncate|ftruncate|getdents|getdents64|getcwd|chdir|fchdir|chroot|rename|renameat|renameat2|mkdir|mkdirat|rmdir|link|linkat|unlink|unlinkat|symlink|symlinkat|readlink|readlinkat|chmod|fchmod|fchmodat|chown|fchown|fchownat|lchown|umask|mknod|mknodat|utime|utimes|utimensat|futimesat|sendfile|splice|tee|vmsplice|copy_file_range|fadvise64|fallocate|readahead|name_to_handle_at|open_by_handle_at|.*xattr|ioctl|mount|umount2|pivot_root|open_tree|move_mount|fsopen|fsconfig|fsmount|fspick|mount_setattr|quotactl|quotactl_fd)$/) return "FILE"
 	return ""
 }
-{ name[$1] = $2 }
-END {
-	# Every slot spelt out: numbers without a syscall, names no rule
-	# matches and the open last bin are OTHER.
-	for (i = 0; i < bins; i++) {
-		g = (i in name) ? group(name[i]) : ""
-		printf "\t[%d] = DP_SG_%s,\t/* %s */\n", i, g == "" ? "OTHER" : g, (i in name) ? name[i] : "-"
-	}
-}' bins="$bins"
-echo "};"
-echo
-echo "static const unsigned char dp_syscall_symbol_of[DP_SYSCALL_ID_BINS] = {"
-echo "$nr" |
-awk '
 function symbol(n) {
 	if (n ~ /^(read|pread64|readv|preadv|preadv2)$/) return "READ"
 	if (n ~ /^(write|pwrite64|writev|pwritev|pwritev2)$/) return "WRITE"
@@ -70,11 +55,19 @@ function symbol(n) {
 	if (n ~ /^(rt_sigaction|rt_sigprocmask|rt_sigreturn|rt_sigsuspend|rt_sigpending|rt_sigtimedwait|rt_sigqueueinfo|rt_tgsigqueueinfo|kill|tkill|tgkill|sigaltstack|pidfd_send_signal)$/) return "SIGNAL"
 	return ""
 }
+# One table: every slot spelt out; numbers without a syscall, names no
+# rule matches and the open last bin are OTHER.
+function table(cname, prefix, kind,	i, c) {
+	printf "static const unsigned char %s[DP_SYSCALL_ID_BINS] = {\n", cname
+	for (i = 0; i < bins; i++) {
+		c = !(i in name) ? "" : kind == "group" ? group(name[i]) : symbol(name[i])
+		printf "\t[%d] = %s%s,\t/* %s */\n", i, prefix, c == "" ? "OTHER" : c, (i in name) ? name[i] : "-"
+	}
+	print "};"
+}
 { name[$1] = $2 }
 END {
-	for (i = 0; i < bins; i++) {
-		s = (i in name) ? symbol(name[i]) : ""
-		printf "\t[%d] = DP_SEQ_%s,\t/* %s */\n", i, s == "" ? "OTHER" : s, (i in name) ? name[i] : "-"
-	}
+	table("dp_syscall_group_of", "DP_SG_", "group")
+	print ""
+	table("dp_syscall_symbol_of", "DP_SEQ_", "symbol")
 }' bins="$bins"
-echo "};"
