@@ -6,10 +6,17 @@
  * functions, no allocation.
  *
  * Precision: a count reaches 2^63 and a row or column of 32 of them 2^68,
- * so sums are 128-bit integers and probabilities long double. A dominant
- * transition has p(x|c) within 1e-19 of 1, where ln p computed from p would
- * be all rounding: 1 - p is formed from exact integer differences instead
- * (the other counts of its row and column), and ln p = log1p(-(1 - p)).
+ * so sums are 128-bit integers and probabilities formed in long double. A
+ * dominant transition has p(x|c) within 1e-19 of 1, where ln p computed
+ * from p would be all rounding: 1 - p is formed from exact integer
+ * differences instead (the other counts of its row and column), and ln p =
+ * log1p(-(1 - p)). The logarithms themselves are double's (a long double
+ * logarithm costs several times more, and a double's 1e-16 is far below
+ * what any score can tell).
+ *
+ * Cost: judging a window fits only the rows (previous symbols) the window
+ * used, a few dozen logarithms each, since the window's excess and top
+ * transitions read nothing else.
  */
 #include <errno.h>
 #include <math.h>
@@ -26,9 +33,9 @@ static long double sequence__ld(u128 x)
 }
 
 /* ln p from p and its complement q = 1 - p, each exact to rounding. */
-static long double sequence__log(long double p, long double q)
+static double sequence__log(long double p, long double q)
 {
-	return p > 0.5L ? log1pl(-q) : logl(p);
+	return p > 0.5L ? log1p(-(double)q) : log((double)p);
 }
 
 static bool sequence__valid(const struct sequence_model *m)
@@ -43,15 +50,13 @@ static long double sequence__surprise(const struct sequence_model *m,
 	return -(long double)m->logp[bin] - m->entropy[c];
 }
 
-int sequence__fit(struct sequence_model *m, const uint64_t *counts, uint32_t k)
+/* The unigram level: p1(x) and 1 - p1(x), into p1[0..k), q1[0..k). */
+static void sequence__unigram(const uint64_t *counts, uint32_t k,
+			      long double *p1, long double *q1)
 {
-	/* p1(x) and 1 - p1(x). */
-	long double p1[SEQUENCE_MAX_SYMBOLS], q1[SEQUENCE_MAX_SYMBOLS];
 	u128 col[SEQUENCE_MAX_SYMBOLS] = { 0 }, n = 0;
 	uint32_t t = 0;
 
-	if (!m || !counts || k < 2 || k > SEQUENCE_MAX_SYMBOLS)
-		return -EINVAL;
 	for (uint32_t c = 0; c < k; c++)
 		for (uint32_t x = 0; x < k; x++)
 			col[x] += counts[c * k + x];
@@ -71,35 +76,69 @@ int sequence__fit(struct sequence_model *m, const uint64_t *counts, uint32_t k)
 		q1[x] = (sequence__ld(n - col[x]) +
 			 (long double)t * (k - 1) / k) / den;
 	}
+}
 
-	memset(m, 0, sizeof(*m));
+/* Row c of m (the bigram after c) from counts and the unigram level. */
+static void sequence__fit_row(struct sequence_model *m, const uint64_t *counts,
+			      uint32_t c, const long double *p1,
+			      const long double *q1)
+{
+	uint32_t k = m->k, tc = 0;
+	const uint64_t *row = counts + (size_t)c * k;
+	long double den, h = 0;
+	u128 rn = 0;
+
+	for (uint32_t x = 0; x < k; x++) {
+		rn += row[x];
+		tc += row[x] != 0;
+	}
+	den = sequence__ld(rn + tc);
+	for (uint32_t x = 0; x < k; x++) {
+		long double p = p1[x], q = q1[x];
+		double lp;
+
+		if (rn) {
+			p = ((long double)row[x] + tc * p1[x]) / den;
+			q = (sequence__ld(rn - row[x]) + tc * q1[x]) / den;
+		}
+		lp = sequence__log(p, q);
+		m->p[c * k + x] = (double)p;
+		m->logp[c * k + x] = lp;
+		h -= p * lp;
+	}
+	m->entropy[c] = (double)h;
+}
+
+/*
+ * Fit m to counts (k x k): every row, or with used non-NULL only the rows
+ * where used (a window, k x k) has transitions; the others are left as
+ * they were.
+ */
+static int sequence__fit_rows(struct sequence_model *m, const uint64_t *counts,
+			      uint32_t k, const uint64_t *used)
+{
+	long double p1[SEQUENCE_MAX_SYMBOLS], q1[SEQUENCE_MAX_SYMBOLS];
+
+	if (!m || !counts || k < 2 || k > SEQUENCE_MAX_SYMBOLS)
+		return -EINVAL;
+	sequence__unigram(counts, k, p1, q1);
 	m->k = k;
 	for (uint32_t c = 0; c < k; c++) {
-		const uint64_t *row = counts + (size_t)c * k;
-		long double den, h = 0;
-		u128 rn = 0;
-		uint32_t tc = 0;
+		bool any = !used;
 
-		for (uint32_t x = 0; x < k; x++) {
-			rn += row[x];
-			tc += row[x] != 0;
-		}
-		den = sequence__ld(rn + tc);
-		for (uint32_t x = 0; x < k; x++) {
-			long double p = p1[x], q = q1[x], lp;
-
-			if (rn) {
-				p = ((long double)row[x] + tc * p1[x]) / den;
-				q = (sequence__ld(rn - row[x]) + tc * q1[x]) /
-				    den;
-			}
-			lp = sequence__log(p, q);
-			m->logp[c * k + x] = (double)lp;
-			h -= p * lp;
-		}
-		m->entropy[c] = (double)h;
+		for (uint32_t x = 0; !any && x < k; x++)
+			any = used[c * k + x] != 0;
+		if (any)
+			sequence__fit_row(m, counts, c, p1, q1);
 	}
 	return 0;
+}
+
+int sequence__fit(struct sequence_model *m, const uint64_t *counts, uint32_t k)
+{
+	if (m)
+		memset(m, 0, sizeof(*m));
+	return sequence__fit_rows(m, counts, k, NULL);
 }
 
 int sequence__excess(const struct sequence_model *m, const uint64_t *window,
@@ -147,7 +186,7 @@ size_t sequence__top(const struct sequence_model *m, const uint64_t *window,
 		for (uint32_t x = 0; x < m->k; x++) {
 			uint32_t bin = c * m->k + x;
 			long double d = sequence__surprise(m, c, bin);
-			long double p = expl((long double)m->logp[bin]);
+			long double p = m->p[bin];
 			double term;
 
 			if (!(fabsl(d) > SEQUENCE_EPS))
@@ -181,7 +220,7 @@ int sequence__judge(const uint64_t *against, const uint64_t *window,
 {
 	struct sequence_model m;
 	double excess;
-	int err = sequence__fit(&m, against, k);
+	int err = window ? sequence__fit_rows(&m, against, k, window) : -EINVAL;
 
 	if (err)
 		return err;

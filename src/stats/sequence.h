@@ -38,14 +38,15 @@
 /* Witten-Bell interpolated bigram model fitted to a K x K transition table. */
 struct sequence_model {
 	uint32_t k;
-	/* ln p(next | prev), row-major: bin = prev * k + next */
+	/* p(next | prev) and its logarithm, row-major: bin = prev * k + next */
+	double p[SEQUENCE_MAX_SYMBOLS * SEQUENCE_MAX_SYMBOLS];
 	double logp[SEQUENCE_MAX_SYMBOLS * SEQUENCE_MAX_SYMBOLS];
 	double entropy[SEQUENCE_MAX_SYMBOLS];	/* H(p(. | prev)), nats */
 };
 
 /*
  * Fit m to counts[0..k*k) (any counts up to 2^64 - 1; sums are exact).
- * Entries of m->logp past k*k are 0. Returns 0, or -EINVAL for a NULL
+ * Entries of m->p and m->logp past k*k are 0. Returns 0, or -EINVAL for a NULL
  * pointer or k outside [2, SEQUENCE_MAX_SYMBOLS].
  */
 int sequence__fit(struct sequence_model *m, const uint64_t *counts, uint32_t k);

@@ -264,8 +264,10 @@ static void top__rounding_noise__left_out(void **state)
 	struct bin_contribution top[4];
 
 	(void)state;
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 4; i++) {
+		m.p[i] = 0.5;
 		m.logp[i] = -M_LN2;
+	}
 	m.entropy[0] = m.entropy[1] = M_LN2 - SEQUENCE_EPS / 4;
 	assert_int_equal(sequence__top(&m, w, top, 4), 0);
 	m.entropy[1] = M_LN2 - 4 * SEQUENCE_EPS;
@@ -499,6 +501,15 @@ static void table_record(struct cursor *c, size_t line, void *arg)
 			fail_msg("top, line %zu: %zu bins, reference %zu", line,
 				 n, nref < ntop ? nref : ntop);
 		check_top(s, top, n, ref, nref, line, &ctx->ties);
+		/* judge, which fits only the rows the window uses: the same
+		 * top list, and the excess as the effect (0 if not > 0). */
+		assert_int_equal(sequence__judge(t, w, k, &e, top, ntop),
+				 (int)n);
+		check_top(s, top, n, ref, nref, line, &ctx->ties);
+		if (isnan(want) || want <= 0)
+			assert_true(e == 0 || (want <= 0 && e < 1e-12));
+		else
+			check_close(&s[ST_EXCESS], e, want, line);
 		ctx->windows++;
 	}
 	record_end(c, line);
