@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <driftprobe/features.h>
+#include "feature.h"
 
 /* Seconds on the monotonic clock: deadlines of bounded polling. */
 double harness__now(void);
@@ -45,7 +46,7 @@ int harness__is_incident(struct json_object *o);
 /* Sum of all windows in a record file, per feature (host-wide cgroup). */
 struct harness_totals {
 	uint64_t windows;
-	uint64_t counts[DP_F_COUNT][DP_SYSCALL_ID_BINS];
+	uint64_t counts[DP_F_COUNT][FEATURE_MAX_BINS];
 	uint64_t total[DP_F_COUNT];
 };
 void harness__sum_records(const char *path, struct harness_totals *t);

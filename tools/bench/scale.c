@@ -54,7 +54,7 @@ static bool kept_per_cgroup(int f)
 static struct window *synthetic(double ts, unsigned int cgroups, uint64_t *seed)
 {
 	struct window *w = window__new(ts, 10, "bench");
-	uint64_t *counts = calloc(DP_SYSCALL_ID_BINS, sizeof(*counts));
+	uint64_t *counts = calloc(FEATURE_MAX_BINS, sizeof(*counts));
 	char name[64];
 
 	if (!w || !counts)
