@@ -29,6 +29,9 @@
 # the 95% interval of every target ratio is within +-PRECISION, or until
 # BENCH_MAX_S seconds have passed for it, which the output then says.
 # Cleans up every process and the namespace; changes no sysctl.
+# BENCH_COMPARE_OBJS=SYSCALL.o,NET.o,NODE.o adds another build's three
+# objects to the first table as dp-compare, a target too: a change's cost
+# against the build before it, in the same cycles.
 #
 # usage: tools/bench/net_path.sh [MIN_ROUNDS] [CYCLES]
 #        (root, from the repo, after `make driftprobe bench-tools`)
@@ -145,13 +148,22 @@ enough() {
 }
 
 inproc=(none floor-net/floor-net dp-net/floor-net floor-all/floor-all
-	dp-all/floor-all --target dp-net --target dp-all)
+	dp-all/floor-all)
+targets=(--target dp-net --target dp-all)
+compare=()
+if [ -n "${BENCH_COMPARE_OBJS:-}" ]; then
+	compare=("dp-compare=$BENCH_COMPARE_OBJS")
+	inproc+=(dp-compare/floor-all)
+	targets+=(--target dp-compare)
+fi
+inproc+=("${targets[@]}")
 echo "in one process: blocks of $CYCLES cycles of none, floor-net, dp-net," \
-	"floor-all, dp-all"
+	"floor-all, dp-all${compare:+, dp-compare}"
 start=$SECONDS
 for ((block = 0; ; block++)); do
 	loads "$CYCLES" none "floor-net=$OUT/floor_net.bpf.o" \
-		"dp-net=.output/net.bpf.o" "floor-all=$floors" "dp-all=$groups" |
+		"dp-net=.output/net.bpf.o" "floor-all=$floors" "dp-all=$groups" \
+		"${compare[@]}" |
 		awk -v b="$block" '{print $1, $2, $3, b * 100000 + $4}' >> "$ab"
 	echo "  block $((block + 1)) done ($((SECONDS - start)) s)"
 	enough "$ab" "${inproc[@]}" && break || [ $? -eq 1 ] || break
