@@ -180,20 +180,21 @@ struct program_id {
 };
 
 /*
- * The current task's program: its executable (none for a task without
- * one) and its thread group leader's name; and the key that hashes them
- * (FNV-1a, never 0).
+ * The current task's program: its executable *exe (NULL for a task
+ * without one) and its thread group leader's name in id; and the key that
+ * hashes them (FNV-1a, never 0; not the tgid).
  */
-static __always_inline __u64 program_of(struct program_id *id)
+static __always_inline __u64 program_of(struct program_id *id,
+					struct file **exe)
 {
 	struct task_struct *task = (void *)bpf_get_current_task();
-	struct file *exe = BPF_CORE_READ(task, mm, exe_file);
 	const unsigned char *b = (const void *)id;
 	__u64 hash = 0xcbf29ce484222325ULL;
 
-	if (exe) {
-		id->ino = BPF_CORE_READ(exe, f_inode, i_ino);
-		id->dev = BPF_CORE_READ(exe, f_inode, i_sb, s_dev);
+	*exe = BPF_CORE_READ(task, mm, exe_file);
+	if (*exe) {
+		id->ino = BPF_CORE_READ(*exe, f_inode, i_ino);
+		id->dev = BPF_CORE_READ(*exe, f_inode, i_sb, s_dev);
 	}
 	BPF_CORE_READ_INTO(&id->comm, task, group_leader, comm);
 	id->tgid = bpf_get_current_pid_tgid() >> 32;
@@ -208,13 +209,15 @@ static __always_inline __u64 program_of(struct program_id *id)
  * The counts of the current task's program entry (per_program; NULL
  * without): its key cached in the CPU's state for the task tagged tag,
  * else computed and cached. A new entry is inserted from zero, then told
- * what names it; a known program's entry learns the latest tgid.
+ * what names it (the executable's file name once); a known program's
+ * entry learns the latest tgid.
  */
 static __always_inline __u64 *program_counts(struct dp_syscall_hist *h,
 					     __u64 tag)
 {
 	struct dp_syscall_program_hist *e;
 	struct program_id id = {};
+	struct file *exe;
 	__u64 key;
 
 	if (!per_program)
@@ -225,7 +228,7 @@ static __always_inline __u64 *program_counts(struct dp_syscall_hist *h,
 		if (e)
 			return e->counts;
 	}
-	key = program_of(&id);
+	key = program_of(&id, &exe);
 	h->cpu.prog_task = tag;
 	h->cpu.prog_key = key;
 	e = dp_keyed_entry(&program_hist, key, &zero_program_hist,
@@ -236,6 +239,10 @@ static __always_inline __u64 *program_counts(struct dp_syscall_hist *h,
 	e->dev = id.dev;
 	e->tgid = id.tgid;
 	__builtin_memcpy(e->comm, id.comm, sizeof(e->comm));
+	if (exe && !e->file[0])
+		bpf_probe_read_kernel_str(e->file, sizeof(e->file),
+					  BPF_CORE_READ(exe, f_path.dentry,
+							d_name.name));
 	return e->counts;
 }
 

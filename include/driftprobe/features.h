@@ -310,7 +310,7 @@ enum dp_syscall_health {
  * keyed by a 64-bit identity of the executable (its inode number and
  * filesystem) and the process's name (its thread group leader's comm),
  * hashed; the values are struct dp_syscall_program_hist. Memory is
- * DP_PROGRAM_MAX * 15,136 B = ~3.7 MiB whatever the number of CPUs. The
+ * DP_PROGRAM_MAX * 15,168 B = ~3.7 MiB whatever the number of CPUs. The
  * program_dropped health counter counts events that found no entry even
  * after inserting; userspace counts the entries the LRU evicted.
  */
@@ -387,9 +387,10 @@ struct dp_syscall_cgroup_hist {
 
 /*
  * The value of the syscall group's --per-program map: the counts, then
- * what names the program (userspace resolves /proc/<tgid>/exe once per
- * key and checks it is the same file).
+ * what names the program (userspace finds its path once per key and
+ * checks it is the same file: program_name.h).
  */
+#define DP_PROGRAM_FILE_LEN	32
 struct dp_syscall_program_hist {
 	unsigned long long counts[DP_SYSCALL_BINS];
 	unsigned long long ino;	/* the executable's inode; 0: none */
@@ -397,6 +398,8 @@ struct dp_syscall_program_hist {
 				   (major << 20 | minor) */
 	unsigned int tgid;	/* a process of the program seen lately */
 	char comm[DP_COMM_LEN];	/* its thread group leader's name */
+	char file[DP_PROGRAM_FILE_LEN];	/* the executable's file name (its
+					   dentry's), cut; "": none */
 };
 
 /* Health counters of the node group: start times we could not keep. */

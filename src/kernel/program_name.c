@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Program keys -> series names; see program_name.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -123,33 +124,111 @@ void program_names__free(struct program_names *pn)
 	free(pn);
 }
 
-/*
- * The path of v's executable, from /proc/<tgid>/exe when that is still the
- * file the kernel counted, into path[PATH_MAX]; NULL when it is not.
- */
-static const char *exe_path(const struct program_names *pn,
-			    const struct dp_syscall_program_hist *v,
-			    char *path)
+/* Whether the file at path is v's executable (same inode and device). */
+static bool is_exe(const char *path, const struct dp_syscall_program_hist *v)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISREG(st.st_mode) && st.st_ino == v->ino &&
+	       major(st.st_dev) == v->dev >> 20 &&
+	       minor(st.st_dev) == (v->dev & 0xfffff);
+}
+
+/* The canonical path of candidate into path[PATH_MAX] if it is v's. */
+static const char *canonical_exe(const char *candidate,
+				 const struct dp_syscall_program_hist *v,
+				 char *path)
+{
+	return realpath(candidate, path) && is_exe(path, v) ? path : NULL;
+}
+
+/* /proc/<tgid>/exe, readable while we may trace the process. */
+static const char *from_exe_link(const struct program_names *pn,
+				 const struct dp_syscall_program_hist *v,
+				 char *path)
 {
 	static const char deleted[] = " (deleted)";
 	char link[PATH_MAX];
-	struct stat st;
 	ssize_t n;
 
-	if (!v->ino || !v->tgid ||
-	    snprintf(link, sizeof(link), "%s/%u/exe", pn->proc, v->tgid) >=
+	if (snprintf(link, sizeof(link), "%s/%u/exe", pn->proc, v->tgid) >=
 	    (int)sizeof(link))
 		return NULL;
 	n = readlink(link, path, PATH_MAX - 1);
-	if (n <= 0 || path[0] != '/' || stat(link, &st) ||
-	    st.st_ino != v->ino || major(st.st_dev) != v->dev >> 20 ||
-	    minor(st.st_dev) != (v->dev & 0xfffff))
+	if (n <= 0 || path[0] != '/' || !is_exe(link, v))
 		return NULL;
 	path[n] = '\0';
 	if ((size_t)n > sizeof(deleted) - 1 &&
 	    !strcmp(path + n - (sizeof(deleted) - 1), deleted))
 		path[n - (sizeof(deleted) - 1)] = '\0';
 	return path;
+}
+
+/* The process's argv[0], when it is an absolute path to the file. */
+static const char *from_argv0(const struct program_names *pn,
+			      const struct dp_syscall_program_hist *v,
+			      char *path)
+{
+	char name[PATH_MAX], argv0[PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	if (snprintf(name, sizeof(name), "%s/%u/cmdline", pn->proc,
+		     v->tgid) >= (int)sizeof(name))
+		return NULL;
+	fd = open(name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	n = read(fd, argv0, sizeof(argv0) - 1);
+	close(fd);
+	if (n <= 0 || argv0[0] != '/')
+		return NULL;
+	argv0[n] = '\0';
+	return canonical_exe(argv0, v, path);
+}
+
+/* The executable's file name in the usual directories of programs. */
+static const char *from_file_name(const struct dp_syscall_program_hist *v,
+				  char *path)
+{
+	static const char *const dirs[] = {
+		"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin",
+		"/sbin", "/bin", "/usr/libexec", "/usr/lib/systemd",
+	};
+	char file[DP_PROGRAM_FILE_LEN + 1], candidate[PATH_MAX];
+
+	memcpy(file, v->file, DP_PROGRAM_FILE_LEN);
+	file[DP_PROGRAM_FILE_LEN] = '\0';
+	if (!file[0] || strchr(file, '/') || !strcmp(file, ".") ||
+	    !strcmp(file, ".."))
+		return NULL;
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(candidate, sizeof(candidate), "%s/%s", dirs[i], file);
+		if (canonical_exe(candidate, v, path))
+			return path;
+	}
+	return NULL;
+}
+
+/*
+ * The path of v's executable into path[PATH_MAX], checked to be the file
+ * the kernel counted: its /proc/<tgid>/exe link (the collector has
+ * dropped its capabilities, so only for processes it may trace), else
+ * the process's argv[0] when absolute, else its file name in the usual
+ * directories of programs; NULL when none is.
+ */
+static const char *exe_path(const struct program_names *pn,
+			    const struct dp_syscall_program_hist *v,
+			    char *path)
+{
+	const char *p;
+
+	if (!v->ino)
+		return NULL;
+	p = v->tgid ? from_exe_link(pn, v, path) : NULL;
+	if (!p && v->tgid)
+		p = from_argv0(pn, v, path);
+	return p ? p : from_file_name(v, path);
 }
 
 /*
