@@ -23,16 +23,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
-#include <arpa/inet.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -58,23 +55,6 @@ static void on_usr1(int sig)
 	changed_phase = 1;
 }
 
-/* Accept loopback connections and drain them, until killed (or 2 min). */
-static void sink_work(int lfd)
-{
-	char buf[256];
-
-	alarm(120);
-	for (;;) {
-		int c = accept(lfd, NULL, NULL);
-
-		if (c < 0)
-			continue;
-		while (read(c, buf, sizeof(buf)) > 0)
-			;
-		close(c);
-	}
-}
-
 /* open, read, close */
 static void read_file(const char *path)
 {
@@ -83,23 +63,6 @@ static void read_file(const char *path)
 
 	(void)!read(fd, buf, sizeof(buf));
 	close(fd);
-}
-
-/* socket, connect, write, close: one line to the sink. */
-static void send_line(unsigned short port)
-{
-	struct sockaddr_in a = {
-		.sin_family = AF_INET,
-		.sin_port = htons(port),
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-	};
-	int s = socket(AF_INET, SOCK_STREAM, 0);
-
-	if (s < 0)
-		return;
-	if (!connect(s, (struct sockaddr *)&a, sizeof(a)))
-		(void)!write(s, "x\n", 2);
-	close(s);
 }
 
 /*
@@ -122,15 +85,15 @@ static int worker_main(char **argv)
 			read_file(file);
 			read_file(file);
 			read_file(file);
-			send_line(port);
+			harness__send_line(port);
 		} else if (alpha || !beta) {		/* F F */
 			read_file(file);
 			read_file(file);
 		} else {				/* F N F N */
 			read_file(file);
-			send_line(port);
+			harness__send_line(port);
 			read_file(file);
-			send_line(port);
+			harness__send_line(port);
 		}
 		/* beta changed: half as often, the same mix at half volume */
 		nanosleep(beta && changed_phase ? &slow : &tick, NULL);
@@ -159,15 +122,6 @@ static pid_t spawn(int role, bool in_cgroup)
 	if (pid == 0)
 		exec_role();
 	return pid;
-}
-
-/* The wall clock, as window records' ts read. */
-static double wall_now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_REALTIME, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
 }
 
 /* The series of scope name (program:<exe>, or the cgroup). */
@@ -301,14 +255,12 @@ static void per_program__one_program_changes__only_it_is_flagged(void **state)
 	char rec[PATH_MAX], phase_path[3][PATH_MAX], err[PATH_MAX];
 	char bl[PATH_MAX], args[3 * PATH_MAX], names[3][PATH_MAX + 16], *out;
 	const char *scopes[NSCOPES];
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t alen = sizeof(a);
 	struct judged q[NSCOPES], c[NSCOPES];
 	int seen[NSCOPES][3] = { { 0 } };
 	pid_t sink, work[3] = { -1, -1, -1 }, rec_pid;
 	double start, changed;
 	FILE *files[3];
-	int lfd, st;
+	int st;
 
 	(void)state;
 	harness__require_root();
@@ -325,18 +277,8 @@ static void per_program__one_program_changes__only_it_is_flagged(void **state)
 		scopes[i] = names[i];
 	}
 
-	lfd = socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(lfd >= 0);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(lfd, (struct sockaddr *)&a, sizeof(a)), 0);
-	assert_int_equal(listen(lfd, 128), 0);
-	assert_int_equal(getsockname(lfd, (struct sockaddr *)&a, &alen), 0);
-	snprintf(port_arg, sizeof(port_arg), "%u", ntohs(a.sin_port));
-	sink = fork();
-	assert_true(sink >= 0);
-	if (sink == 0)
-		sink_work(lfd);
-	close(lfd);
+	snprintf(port_arg, sizeof(port_arg), "%u",
+		 harness__loopback_sink(&sink));
 
 	harness__cgroup_create("dp_itest_program", work_cg, sizeof(work_cg),
 			       work_name, sizeof(work_name));
@@ -354,12 +296,12 @@ static void per_program__one_program_changes__only_it_is_flagged(void **state)
 		rec_pid = harness__spawn_logged("/dev/null", err, argv);
 	}
 	harness__wait_lines(rec, 1, 30);
-	start = wall_now();
+	start = harness__wall_now();
 	work[ALPHA] = spawn(ALPHA, true);
 	work[BETA] = spawn(BETA, true);
-	while (wall_now() < start + LEARN_S + QUIET_S + 1)
+	while (harness__wall_now() < start + LEARN_S + QUIET_S + 1)
 		usleep(100000);
-	changed = wall_now();
+	changed = harness__wall_now();
 	assert_int_equal(kill(work[ALPHA], SIGUSR1), 0);
 	assert_int_equal(kill(work[BETA], SIGUSR1), 0);
 	work[GAMMA] = spawn(GAMMA, false);
