@@ -9,7 +9,9 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -159,12 +161,58 @@ static void names__resolved_checked_remembered(void **state)
 	assert_int_equal(test_tmpdir__remove(root), 0);
 }
 
+/*
+ * A process gone (or never readable): its executable's file name, which
+ * the kernel keeps, found in the usual program directories, canonical;
+ * the same name elsewhere is not taken for it.
+ */
+static void names__file_name_found_in_program_directories(void **state)
+{
+	struct dp_syscall_program_hist sh = { 0 }, other = { 0 };
+	struct program_names *pn = program_names__new("/nonexistent");
+	char real[PATH_MAX], want[PATH_MAX + 16];
+	const char *base;
+	struct stat st;
+
+	(void)state;
+	assert_non_null(pn);
+	assert_non_null(realpath("/bin/sh", real));
+	assert_int_equal(stat(real, &st), 0);
+	base = strrchr(real, '/') + 1;
+	sh.ino = st.st_ino;
+	sh.dev = major(st.st_dev) << 20 | minor(st.st_dev);
+	sh.tgid = 4000000;		/* no such process */
+	memcpy(sh.file, base, strnlen(base, DP_PROGRAM_FILE_LEN));
+	memcpy(sh.comm, base, strnlen(base, DP_COMM_LEN - 1));
+	snprintf(want, sizeof(want), "program:%s", real);
+	assert_string_equal(program_names__name(pn, 1, &sh), want);
+	/* Same file name, another file: not it. */
+	other = sh;
+	other.ino = sh.ino + 1;
+	memcpy(other.comm, "x", 2);
+	assert_string_equal(program_names__name(pn, 2, &other), "program:[x]");
+	/* Another key of the file found: its path, and its own name. */
+	other.ino = sh.ino;
+	memcpy(other.comm, "y", 2);
+	snprintf(want, sizeof(want), "program:%s[y]", real);
+	assert_string_equal(program_names__name(pn, 3, &other), want);
+	program_names__free(pn);
+	/* A file name is one component: no path through it. */
+	pn = program_names__new("/nonexistent");
+	assert_non_null(pn);
+	snprintf(other.file, sizeof(other.file), "../bin/%s", base);
+	assert_string_equal(program_names__name(pn, 3, &other), "program:[y]");
+	program_names__free(pn);
+}
+
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(format__name_shown_only_when_not_the_basename),
 		cmocka_unit_test(format__brackets_and_backslashes_escaped_others_kept),
 		cmocka_unit_test(names__resolved_checked_remembered),
+		cmocka_unit_test(names__file_name_found_in_program_directories),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
