@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -70,6 +71,18 @@ static void read_file(const char *path)
  * ms, the role's work of the phase (the second after SIGUSR1); 2 min at
  * most.
  */
+/* The counter role: exactly COUNTER_CALLS getppid(), then wait. */
+#define COUNTER_CALLS	100000
+
+static int counter_main(void)
+{
+	for (int i = 0; i < COUNTER_CALLS; i++)
+		syscall(SYS_getppid);
+	alarm(60);
+	pause();	/* alive when the probe names it */
+	return 0;
+}
+
 static int worker_main(char **argv)
 {
 	struct timespec tick = { 0, 5000000 }, slow = { 0, 10000000 };
@@ -78,6 +91,8 @@ static int worker_main(char **argv)
 	unsigned short port = (unsigned short)atoi(argv[3]);
 	const char *file = argv[4];
 
+	if (!strcmp(argv[2], "counter"))
+		return counter_main();
 	signal(SIGUSR1, on_usr1);
 	alarm(120);
 	for (;;) {
@@ -99,6 +114,16 @@ static int worker_main(char **argv)
 		nanosleep(beta && changed_phase ? &slow : &tick, NULL);
 	}
 	return 0;
+}
+
+/* The counter: the copy at exe_counter, as role "counter". */
+static char exe_counter[PATH_MAX];
+
+static void exec_counter(void)
+{
+	execl(exe_counter, exe_counter, WORKER_ARG, "counter", "0", "-",
+	      (char *)NULL);
+	_exit(127);
 }
 
 /* In the forked child, in the cgroup: become the copy of spawn_role. */
@@ -369,9 +394,70 @@ static void per_program__one_program_changes__only_it_is_flagged(void **state)
 	assert_int_equal(harness__remove_dir(dir), 0);
 }
 
+/*
+ * Every syscall counted for its program, exactly, with each hook flavour:
+ * a copy of this binary, forked then exec'd (so the count must follow the
+ * task from the test's program to the copy's at execve), makes exactly
+ * COUNTER_CALLS getppid(); its program's records hold exactly that many,
+ * and the program the fork came from none of them.
+ */
+static void record_counts(const char *hooks)
+{
+	char rec[PATH_MAX], name[PATH_MAX + 16], self[PATH_MAX + 16];
+	char cdir[] = "/tmp/dp_itest_program_count.XXXXXX";
+	struct harness_totals t;
+	pid_t rec_pid, counter;
+	ssize_t n;
+	const char *argv[] = { "record", "--per-program", "--hooks", hooks,
+			       "-i", "1", "-d", "4", "-o", rec, NULL };
+
+	harness__require_root();
+	assert_non_null(mkdtemp(cdir));
+	snprintf(exe_counter, sizeof(exe_counter), "%s/counter", cdir);
+	copy_self(exe_counter);
+	snprintf(name, sizeof(name), "program:%s", exe_counter);
+	strcpy(self, "program:");
+	n = readlink("/proc/self/exe", self + 8, sizeof(self) - 9);
+	assert_true(n > 0);
+	self[8 + n] = '\0';
+	snprintf(rec, sizeof(rec), "%s/windows.jsonl", cdir);
+	rec_pid = harness__spawn_logged("/dev/null", NULL, argv);
+	harness__wait_lines(rec, 1, 30);
+	counter = fork();
+	assert_true(counter >= 0);
+	if (counter == 0)
+		exec_counter();
+	assert_int_equal(harness__wait_exit(rec_pid, 30), 0);
+	harness__kill_child(&counter);
+	harness__sum_cgroup_records(rec, name, &t);
+	print_message("hooks %s: %s getppid %llu of %d\n", hooks, name,
+		      (unsigned long long)t.counts[DP_F_SYSCALL_ID][SYS_getppid],
+		      COUNTER_CALLS);
+	assert_int_equal(t.counts[DP_F_SYSCALL_ID][SYS_getppid], COUNTER_CALLS);
+	harness__sum_cgroup_records(rec, self, &t);
+	assert_int_equal(t.counts[DP_F_SYSCALL_ID][SYS_getppid], 0);
+	assert_int_equal(harness__remove_dir(cdir), 0);
+}
+
+static void record__tp_btf__each_call_counted_for_its_program(void **state)
+{
+	(void)state;
+	record_counts("tp_btf");
+}
+
+static void record__tracepoint__each_call_counted_for_its_program(void **state)
+{
+	(void)state;
+	record_counts("tracepoint");
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(
+			record__tp_btf__each_call_counted_for_its_program),
+		cmocka_unit_test(
+			record__tracepoint__each_call_counted_for_its_program),
 		cmocka_unit_test(
 			per_program__one_program_changes__only_it_is_flagged),
 	};
