@@ -8,7 +8,9 @@
  * cgroup shared by all CPUs (atomic adds), which bounds memory whatever
  * the number of CPUs. Both start with the group's counts[] (features.h).
  * Which cgroup owns an event is each group's own business (the current
- * task, a socket, a block request, the task about to run).
+ * task, a socket, a block request, the task about to run). The syscall
+ * group also counts, with --per-program, in the entry of the current
+ * task's program (the same way: an LRU hash shared by all CPUs).
  */
 #ifndef DRIFTPROBE_COUNT_BPF_H
 #define DRIFTPROBE_COUNT_BPF_H
@@ -17,23 +19,24 @@
 struct dp_counts {
 	__u64 *cpu;	/* this CPU's slot's counts */
 	__u64 *cg;	/* the owning cgroup's entry's counts; NULL: none */
+	__u64 *prog;	/* the owning program's entry's counts; NULL: none */
 };
 
 /*
- * The entry of cgroup cgid in map, inserted from zero (a static value:
- * entries are too big for the BPF stack) when missing; NULL when it could
- * not be had, which is counted in *dropped.
+ * The entry of key (a cgroup id, a program identity) in map, inserted
+ * from zero (a static value: entries are too big for the BPF stack) when
+ * missing; NULL when it could not be had, which is counted in *dropped.
  */
-static __always_inline void *dp_cgroup_entry(void *map, __u64 cgid,
-					     const void *zero,
-					     unsigned long long *dropped)
+static __always_inline void *dp_keyed_entry(void *map, __u64 key,
+					    const void *zero,
+					    unsigned long long *dropped)
 {
-	void *entry = bpf_map_lookup_elem(map, &cgid);
+	void *entry = bpf_map_lookup_elem(map, &key);
 
 	if (entry)
 		return entry;
-	bpf_map_update_elem(map, &cgid, zero, BPF_NOEXIST);
-	entry = bpf_map_lookup_elem(map, &cgid);
+	bpf_map_update_elem(map, &key, zero, BPF_NOEXIST);
+	entry = bpf_map_lookup_elem(map, &key);
 	if (!entry)
 		(*dropped)++;
 	return entry;
@@ -52,12 +55,12 @@ dp_counts_of(__u64 *cpu, void *cgroup_map, __u64 cgid, const void *zero,
 	struct dp_counts x = { .cpu = cpu };
 
 	if (cgid)
-		x.cg = dp_cgroup_entry(cgroup_map, cgid, zero, dropped);
+		x.cg = dp_keyed_entry(cgroup_map, cgid, zero, dropped);
 	return x;
 }
 
 /*
- * counts[idx] += n in both of x's histograms. nbins is the group's bin
+ * counts[idx] += n in each of x's histograms. nbins is the group's bin
  * count: an idx at or past it is not counted (bucket helpers never give
  * one; the check is the verifier's bound).
  */
@@ -70,6 +73,8 @@ static __always_inline void dp_count(const struct dp_counts *x,
 	x->cpu[idx] += n;
 	if (x->cg)
 		__sync_fetch_and_add(&x->cg[idx], n);
+	if (x->prog)
+		__sync_fetch_and_add(&x->prog[idx], n);
 }
 
 #endif /* DRIFTPROBE_COUNT_BPF_H */

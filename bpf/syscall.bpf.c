@@ -40,9 +40,20 @@
  * With per_cgroup set (--per-cgroup), every bin is also counted in the
  * current task's cgroup v2 entry of cgroup_hist, as every group counts
  * (count.bpf.h); the entries hold the counts only.
+ *
+ * With per_program set (--per-program), every bin is also counted in the
+ * current task's program entry of program_hist: its key hashes the
+ * executable's identity (inode, filesystem) with the process's name (the
+ * thread group leader's comm), read through BTF. The key is cached in the
+ * CPU's state with the task's tag, as the transition's last syscall is,
+ * and recomputed only for another task (a tag change, a context switch)
+ * or after an execve or prctl (same task, maybe a new executable or
+ * name): two pointer chases and a hash per first syscall after a switch,
+ * one hash lookup per event.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include <driftprobe/buckets.h>
 #include "count.bpf.h"
@@ -72,6 +83,17 @@ struct trace {
 #error "syscall.bpf.c: no syscall number register for this architecture"
 #endif
 
+/* The syscalls after which the task's program may have changed. */
+#if defined(__TARGET_ARCH_x86)
+#define NR_EXECVE	59
+#define NR_EXECVEAT	322
+#define NR_PRCTL	157
+#elif defined(__TARGET_ARCH_arm64)
+#define NR_EXECVE	221
+#define NR_EXECVEAT	281
+#define NR_PRCTL	167
+#endif
+
 /* What a task keeps in its storage (tp_btf): its traced syscall's entry,
  * and its last syscall's symbol + 1 (0: none) while it is switched out. */
 struct task_state {
@@ -83,6 +105,7 @@ struct task_state {
 #define START_MAP_ENTRIES 16384
 
 const volatile bool per_cgroup = false;
+const volatile bool per_program = false;
 const volatile bool proc_exemplars = false;
 /*
  * 1: time every syscall; N > 1: a syscall with probability ~1/N, when a
@@ -116,8 +139,16 @@ struct {
 	__type(value, struct dp_proc_val);
 } proc_exemplar SEC(".maps");
 
-/* The value a new cgroup entry starts from (too big for the BPF stack). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, DP_PROGRAM_MAX);
+	__type(key, __u64);
+	__type(value, struct dp_syscall_program_hist);
+} program_hist SEC(".maps");
+
+/* The values new entries start from (too big for the BPF stack). */
 static const struct dp_syscall_cgroup_hist zero_cgroup_hist;
+static const struct dp_syscall_program_hist zero_program_hist;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -140,16 +171,97 @@ static __always_inline struct dp_syscall_hist *this_cpu_hist(void)
 	return bpf_map_lookup_elem(&syscall_hist, &zero);
 }
 
+/* What identifies the current task's program (struct dp_syscall_program_hist). */
+struct program_id {
+	__u64 ino;
+	__u32 dev;
+	__u32 tgid;
+	char comm[DP_COMM_LEN];
+};
+
 /*
- * The histograms of the current syscall: this CPU's slot h and, with
- * per_cgroup, the current task's cgroup entry.
+ * The current task's program: its executable *exe (NULL for a task
+ * without one) and its thread group leader's name in id; and the key that
+ * hashes them (FNV-1a, never 0; not the tgid).
  */
-static __always_inline struct dp_counts hists_of(struct dp_syscall_hist *h)
+static __always_inline __u64 program_of(struct program_id *id,
+					struct file **exe)
 {
-	return dp_counts_of(h->counts, &cgroup_hist,
-			    per_cgroup ? bpf_get_current_cgroup_id() : 0,
-			    &zero_cgroup_hist,
-			    &h->health[DP_SH_CGROUP_DROPPED]);
+	struct task_struct *task = (void *)bpf_get_current_task();
+	const unsigned char *b = (const void *)id;
+	__u64 hash = 0xcbf29ce484222325ULL;
+
+	*exe = BPF_CORE_READ(task, mm, exe_file);
+	if (*exe) {
+		id->ino = BPF_CORE_READ(*exe, f_inode, i_ino);
+		id->dev = BPF_CORE_READ(*exe, f_inode, i_sb, s_dev);
+	}
+	BPF_CORE_READ_INTO(&id->comm, task, group_leader, comm);
+	id->tgid = bpf_get_current_pid_tgid() >> 32;
+#pragma unroll
+	for (int i = 0; i < (int)sizeof(*id); i++)
+		if (i < 12 || i >= 16)	/* not the tgid */
+			hash = (hash ^ b[i]) * 0x100000001b3ULL;
+	return hash | 1;
+}
+
+/*
+ * The counts of the current task's program entry (per_program; NULL
+ * without): its key cached in the CPU's state for the task tagged tag,
+ * else computed and cached. A new entry is inserted from zero, then told
+ * what names it (the executable's file name once); a known program's
+ * entry learns the latest tgid.
+ */
+static __always_inline __u64 *program_counts(struct dp_syscall_hist *h,
+					     __u64 tag)
+{
+	struct dp_syscall_program_hist *e;
+	struct program_id id = {};
+	struct file *exe;
+	__u64 key;
+
+	if (!per_program)
+		return NULL;
+	if (h->cpu.prog_task == tag && h->cpu.prog_key) {
+		key = h->cpu.prog_key;
+		e = bpf_map_lookup_elem(&program_hist, &key);
+		if (e)
+			return e->counts;
+	}
+	key = program_of(&id, &exe);
+	h->cpu.prog_task = tag;
+	h->cpu.prog_key = key;
+	e = dp_keyed_entry(&program_hist, key, &zero_program_hist,
+			   &h->health[DP_SH_PROGRAM_DROPPED]);
+	if (!e)
+		return NULL;
+	e->ino = id.ino;
+	e->dev = id.dev;
+	e->tgid = id.tgid;
+	__builtin_memcpy(e->comm, id.comm, sizeof(e->comm));
+	if (exe && !e->file[0])
+		bpf_probe_read_kernel_str(e->file, sizeof(e->file),
+					  BPF_CORE_READ(exe, f_path.dentry,
+							d_name.name));
+	return e->counts;
+}
+
+/*
+ * The histograms of the current syscall of the task tagged tag: this
+ * CPU's slot h and, with per_cgroup, the current task's cgroup entry,
+ * with per_program its program's.
+ */
+static __always_inline struct dp_counts hists_of(struct dp_syscall_hist *h,
+						 __u64 tag)
+{
+	struct dp_counts x = dp_counts_of(h->counts, &cgroup_hist,
+					  per_cgroup ?
+					  bpf_get_current_cgroup_id() : 0,
+					  &zero_cgroup_hist,
+					  &h->health[DP_SH_CGROUP_DROPPED]);
+
+	x.prog = program_counts(h, tag);
+	return x;
 }
 
 /* One sampled event of bin idx for the current process. */
@@ -240,7 +352,7 @@ static __always_inline bool count_enter(struct dp_syscall_hist *h, long id,
 
 	t->exemplar = proc_exemplars && r >= exemplar_threshold;
 	t->start_ns = latency_sample_period == 1 || r < latency_threshold;
-	x = hists_of(h);	/* after the coin: fewer registers spilled */
+	x = hists_of(h, tag);	/* after the coin: fewer registers spilled */
 	count(&x, DP_OFF_SYSCALL_ID +
 	      dp_bucket_categorical((__u64)id, DP_SYSCALL_ID_BINS), t->exemplar);
 	count_transition(h, &x, id, tag, stored, t->exemplar);
@@ -252,15 +364,22 @@ static __always_inline bool count_enter(struct dp_syscall_hist *h, long id,
 /*
  * t: what entry stored, zero when this syscall was not traced, or when the
  * thread entered before we attached or storing failed (told apart only
- * when every syscall is timed).
+ * when every syscall is timed). tag: the task's, as at entry. After an
+ * execve or a prctl the task's program is recomputed (its exit is counted
+ * in the new one).
  */
 static __always_inline void count_exit(struct dp_syscall_hist *h, long id,
-				       long ret, const struct trace *t)
+				       long ret, const struct trace *t,
+				       __u64 tag)
 {
-	struct dp_counts x = hists_of(h);
-	unsigned int group = dp_syscall_group_of[
-		dp_bucket_categorical((__u64)id, DP_SYSCALL_ID_BINS)];
+	struct dp_counts x;
+	unsigned int group;
 
+	if (id == NR_EXECVE || id == NR_EXECVEAT || id == NR_PRCTL)
+		h->cpu.prog_task = 0;
+	x = hists_of(h, tag);
+	group = dp_syscall_group_of[
+		dp_bucket_categorical((__u64)id, DP_SYSCALL_ID_BINS)];
 	/*
 	 * clang knows every table entry is < DP_SYSCALL_GROUPS and would drop
 	 * a bound check; the verifier does not (a read-only map value is any
@@ -295,6 +414,7 @@ int BPF_PROG(btf_sched_switch, bool preempt, struct task_struct *prev)
 	if (!h)
 		return 0;
 	h->cpu.regs = 0;
+	h->cpu.prog_task = 0;
 	if (!h->cpu.seq_task)
 		return 0;
 	/* The CPU's last syscall was prev's: prev keeps it while away. */
@@ -368,7 +488,7 @@ int BPF_PROG(btf_sys_exit, struct pt_regs *regs, long ret)
 	if (!h)
 		return 0;
 	t = entry_decision(h, regs);
-	count_exit(h, SYSCALL_NR(regs), ret, &t);
+	count_exit(h, SYSCALL_NR(regs), ret, &t, (__u64)regs);
 	return 0;
 }
 
@@ -400,6 +520,6 @@ int tp_sys_exit(struct trace_event_raw_sys_exit *ctx)
 		t = *stored;
 		bpf_map_delete_elem(&tid_start, &tid);
 	}
-	count_exit(h, ctx->id, ctx->ret, &t);
+	count_exit(h, ctx->id, ctx->ret, &t, tid);
 	return 0;
 }

@@ -283,7 +283,8 @@ enum dp_node_offsets { DP_FEATURES_NODE(DP_X_OFF) DP_NODE_BINS };
 #define DP_SYSCALL_HEALTH(X)							\
 	X(START_STORE_FAILED, "start_store_failed")				\
 	X(EXIT_WITHOUT_START, "exit_without_start")				\
-	X(CGROUP_DROPPED, "cgroup_dropped")
+	X(CGROUP_DROPPED, "cgroup_dropped")					\
+	X(PROGRAM_DROPPED, "program_dropped")
 
 enum dp_syscall_health {
 #define DP_X_HEALTH(id, name) DP_SH_##id,
@@ -302,6 +303,18 @@ enum dp_syscall_health {
  * LRU evicted (they vanish between two reads).
  */
 #define DP_CGROUP_MAX	1024
+
+/*
+ * --per-program: the syscall group's bins per program, in an LRU hash of
+ * at most DP_PROGRAM_MAX entries (not per CPU: increments are atomic)
+ * keyed by a 64-bit identity of the executable (its inode number and
+ * filesystem) and the process's name (its thread group leader's comm),
+ * hashed; the values are struct dp_syscall_program_hist. Memory is
+ * DP_PROGRAM_MAX * 15,168 B = ~3.7 MiB whatever the number of CPUs. The
+ * program_dropped health counter counts events that found no entry even
+ * after inserting; userspace counts the entries the LRU evicted.
+ */
+#define DP_PROGRAM_MAX	256
 
 /*
  * Process exemplars of the syscall group: a syscall is an exemplar with
@@ -348,6 +361,13 @@ struct dp_syscall_cpu {
 	 */
 	unsigned long long seq_task;
 	unsigned int seq_last;
+	unsigned int pad;
+	/*
+	 * --per-program: the task whose program key is prog_key (its tag, as
+	 * seq_task), 0 after a context switch or an execve.
+	 */
+	unsigned long long prog_task;
+	unsigned long long prog_key;
 };
 
 /* The single value of the syscall group's per-CPU map. */
@@ -363,6 +383,23 @@ struct dp_syscall_hist {
  */
 struct dp_syscall_cgroup_hist {
 	unsigned long long counts[DP_SYSCALL_BINS];
+};
+
+/*
+ * The value of the syscall group's --per-program map: the counts, then
+ * what names the program (userspace finds its path once per key and
+ * checks it is the same file: program_name.h).
+ */
+#define DP_PROGRAM_FILE_LEN	32
+struct dp_syscall_program_hist {
+	unsigned long long counts[DP_SYSCALL_BINS];
+	unsigned long long ino;	/* the executable's inode; 0: none */
+	unsigned int dev;	/* its filesystem's, as the kernel encodes it
+				   (major << 20 | minor) */
+	unsigned int tgid;	/* a process of the program seen lately */
+	char comm[DP_COMM_LEN];	/* its thread group leader's name */
+	char file[DP_PROGRAM_FILE_LEN];	/* the executable's file name (its
+					   dentry's), cut; "": none */
 };
 
 /* Health counters of the node group: start times we could not keep. */

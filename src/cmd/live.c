@@ -213,7 +213,7 @@ cleanup:
 /* ---- options ---------------------------------------------------------- */
 
 enum { OPT_HOOKS = 0x280, OPT_NETNS, OPT_PER_CGROUP, OPT_NO_EXEMPLARS,
-       OPT_USER, OPT_LATENCY_SAMPLE };
+       OPT_USER, OPT_LATENCY_SAMPLE, OPT_PER_PROGRAM };
 
 static const struct argp_option live_options[] = {
 	{ "interval", 'i', "SEC", 0, "Window length in seconds (default 10)", 0 },
@@ -233,8 +233,13 @@ static const struct argp_option live_options[] = {
 	{ "per-cgroup", OPT_PER_CGROUP, NULL, 0, "Also keep every feature but "
 						 "net.pkt_rx per cgroup v2 "
 						 "(at most 1024 cgroups, "
-						 "~12 MiB of kernel memory)",
+						 "~20 MiB of kernel memory)",
 	  0 },
+	{ "per-program", OPT_PER_PROGRAM, NULL, 0, "Also keep the syscall "
+						   "features per program "
+						   "(executable and process "
+						   "name; at most 256, ~3.7 "
+						   "MiB of kernel memory)", 0 },
 	{ "netns", OPT_NETNS, "PATH", 0, "Network features count only this "
 					 "network namespace (/run/netns/NAME)", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's log", 0 },
@@ -267,6 +272,9 @@ static error_t live_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_PER_CGROUP:
 		o->probe.per_cgroup = true;
+		return 0;
+	case OPT_PER_PROGRAM:
+		o->probe.per_program = true;
 		return 0;
 	case OPT_LATENCY_SAMPLE: {
 		unsigned long n;

@@ -12,9 +12,41 @@
 #include <driftprobe/features.h>
 #include "key_index.h"
 
+/*
+ * A histogram's scope (its "cgroup" string): "/" for host-wide, a cgroup
+ * path (which always starts with "/", --per-cgroup), or a program's name
+ * after WINDOW_PROGRAM_PREFIX (--per-program, program_name.h).
+ */
+#define WINDOW_PROGRAM_PREFIX	"program:"
+
+/* Whether scope names a program (else the host or a cgroup). */
+static inline int window__is_program(const char *scope)
+{
+	const char *p = WINDOW_PROGRAM_PREFIX;
+
+	while (*p && *scope == *p)
+		p++, scope++;
+	return !*p;
+}
+
+/* What scope is, for a person: "program" or "cgroup". */
+static inline const char *window__scope_kind(const char *scope)
+{
+	return window__is_program(scope) ? "program" : "cgroup";
+}
+
+/*
+ * What to print before scope in text: "cgroup " ("cgroup /a.slice"), and
+ * nothing for a program's, which says what it is ("program:/bin/sh").
+ */
+static inline const char *window__scope_label(const char *scope)
+{
+	return window__is_program(scope) ? "" : "cgroup ";
+}
+
 struct window_hist {
 	enum dp_feature_id feature;
-	char *cgroup;		/* "/" for host-wide */
+	char *cgroup;		/* scope: "/", a cgroup, a program */
 	uint32_t nbins;
 	uint64_t *counts;
 	char **exemplars;	/* NULL, or nbins entries: NULL or "a, b" */

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
-#include "cgroup_collect.h"
+#include "keyed_collect.h"
 #include "cgroup_path.h"
 #include "collect.h"
 #include "counters.h"
@@ -20,6 +20,7 @@
 #include "feature.h"
 #include "probe.h"
 #include "proc_exemplar.h"
+#include "program_name.h"
 #include "window.h"
 
 /* What the collector needs to know about each group's map values. */
@@ -52,7 +53,8 @@ static const struct group_desc group_descs[DP_GROUP_COUNT] = {
 /* The kernel's health counters, then the ones userspace keeps. */
 #define HEALTH_KERNEL (DP_SYSCALL_HEALTH_N + DP_NET_HEALTH_N + DP_NODE_HEALTH_N)
 #define HEALTH_EVICTED HEALTH_KERNEL	/* --per-cgroup entries evicted */
-#define HEALTH_N (HEALTH_KERNEL + 1)
+#define HEALTH_PROGRAM_EVICTED (HEALTH_KERNEL + 1)	/* --per-program's */
+#define HEALTH_N (HEALTH_KERNEL + 2)
 
 /* Group by group, in enum dp_group order. */
 static const char *const health_names[HEALTH_N] = {
@@ -62,6 +64,7 @@ static const char *const health_names[HEALTH_N] = {
 	DP_NODE_HEALTH(DP_X_HEALTH_NAME)
 #undef DP_X_HEALTH_NAME
 	[HEALTH_EVICTED] = "cgroup_entries_evicted",	/* every group's */
+	[HEALTH_PROGRAM_EVICTED] = "program_entries_evicted",
 };
 
 struct group_state {
@@ -84,10 +87,21 @@ struct collector {
 	bool exemplars;		/* the probe keeps them (--no-exemplars) */
 	struct cgroup_paths *cgroup_paths;	/* per-cgroup or exemplars */
 	/* --per-cgroup only, per group with a cgroup map (NULL: none) */
-	struct cgroup_collector *cgroups[DP_GROUP_COUNT];
+	struct keyed_collector *cgroups[DP_GROUP_COUNT];
 	uint64_t evicted_reported[DP_GROUP_COUNT];
+	/* --per-program only: the syscall group's per-program map */
+	struct program_names *program_names;
+	struct keyed_collector *programs;
+	uint64_t programs_evicted_reported;
 	struct proc_exemplars *procs;		/* unless --no-exemplars */
 };
+
+/* A keyed_namer_fn for cgroup maps: the cgroup's path. */
+static const char *cgroup_name(void *paths, uint64_t id, const void *value)
+{
+	(void)value;
+	return cgroup_paths__name(paths, id);
+}
 
 /* Whether any group keeps per-cgroup counts. */
 static bool any_cgroup_map(const struct probe *p)
@@ -99,20 +113,40 @@ static bool any_cgroup_map(const struct probe *p)
 }
 
 /* A collector for each group's per-cgroup map. 0, or -1 + errno. */
-static int new_cgroup_collectors(struct collector *c)
+static int new_keyed_collectors(struct collector *c)
 {
 	for (int i = 0; i < DP_GROUP_COUNT; i++) {
 		const struct group_desc *d = &group_descs[i];
 		int fd = probe__cgroup_map_fd(c->probe, i);
-		struct cgroup_map_desc md = { i, d->bins, d->cgroup_value_size };
+		struct keyed_map_desc md = { i, d->bins, d->cgroup_value_size };
 
 		if (fd < 0)
 			continue;
-		c->cgroups[i] = cgroup_collector__new(fd, &md, c->cgroup_paths);
+		c->cgroups[i] = keyed_collector__new(fd, &md, cgroup_name,
+						     c->cgroup_paths);
 		if (!c->cgroups[i])
 			return -1;
 	}
 	return 0;
+}
+
+/* The collector of the per-program map, if any. 0, or -1 + errno. */
+static int new_program_collector(struct collector *c)
+{
+	static const struct keyed_map_desc md = {
+		DP_GROUP_SYSCALL, DP_SYSCALL_BINS,
+		sizeof(struct dp_syscall_program_hist),
+	};
+	int fd = probe__program_map_fd(c->probe);
+
+	if (fd < 0)
+		return 0;
+	c->program_names = program_names__new("/proc");
+	if (!c->program_names)
+		return -1;
+	c->programs = keyed_collector__new(fd, &md, program_names__name,
+					   c->program_names);
+	return c->programs ? 0 : -1;
 }
 
 struct collector *collector__new(struct probe *p)
@@ -147,7 +181,7 @@ struct collector *collector__new(struct probe *p)
 	if ((any_cgroup_map(p) || probe__proc_map_fd(p) >= 0) &&
 	    !(c->cgroup_paths = cgroup_paths__new(NULL)))
 		goto fail;
-	if (new_cgroup_collectors(c))
+	if (new_keyed_collectors(c) || new_program_collector(c))
 		goto fail;
 	if (probe__proc_map_fd(p) >= 0 &&
 	    !(c->procs = proc_exemplars__new(probe__proc_map_fd(p),
@@ -178,8 +212,10 @@ void collector__free(struct collector *c)
 		free(c->g[i].cur);
 		free(c->g[i].prev);
 		free(c->g[i].delta);
-		cgroup_collector__free(c->cgroups[i]);
+		keyed_collector__free(c->cgroups[i]);
 	}
+	keyed_collector__free(c->programs);
+	program_names__free(c->program_names);
 	exemplars__free(c->ex);
 	proc_exemplars__free(c->procs);
 	cgroup_paths__free(c->cgroup_paths);
@@ -198,8 +234,8 @@ static int read_cgroups(struct collector *c, struct window *w)
 	for (int i = 0; i < DP_GROUP_COUNT && !err; i++) {
 		if (!c->cgroups[i])
 			continue;
-		err = cgroup_collector__read(c->cgroups[i], w);
-		evicted = cgroup_collector__evicted(c->cgroups[i]);
+		err = keyed_collector__read(c->cgroups[i], w);
+		evicted = keyed_collector__evicted(c->cgroups[i]);
 		total += evicted;
 		if (evicted > c->evicted_reported[i]) {
 			fprintf(stderr, "driftprobe: %llu cgroup entries "
@@ -216,9 +252,33 @@ static int read_cgroups(struct collector *c, struct window *w)
 	return err;
 }
 
+/* Per-program histograms into w (NULL: prime); evictions said once each. */
+static int read_programs(struct collector *c, struct window *w)
+{
+	uint64_t evicted;
+	int err;
+
+	if (!c->programs)
+		return 0;
+	err = keyed_collector__read(c->programs, w);
+	evicted = keyed_collector__evicted(c->programs);
+	if (evicted > c->programs_evicted_reported) {
+		fprintf(stderr, "driftprobe: %llu program entries evicted "
+			"from the kernel's syscall map (more than %d live "
+			"programs); their counts since the previous window "
+			"are lost\n",
+			(unsigned long long)(evicted -
+					     c->programs_evicted_reported),
+			DP_PROGRAM_MAX);
+		c->programs_evicted_reported = evicted;
+	}
+	c->health[HEALTH_PROGRAM_EVICTED] = evicted;
+	return err;
+}
+
 /*
- * The hash maps keyed by cgroup or process, into w (NULL: prime): cgroups
- * first, so that process exemplars find their cgroup's histograms.
+ * The hash maps keyed by cgroup, program or process, into w (NULL: prime):
+ * cgroups first, so that process exemplars find their cgroup's histograms.
  */
 static int read_keyed_maps(struct collector *c, struct window *w)
 {
@@ -228,6 +288,8 @@ static int read_keyed_maps(struct collector *c, struct window *w)
 	if (c->cgroup_paths)
 		cgroup_paths__new_window(c->cgroup_paths);
 	err = read_cgroups(c, w);
+	if (!err)
+		err = read_programs(c, w);
 
 	return err || !c->procs ? err : proc_exemplars__read(c->procs, w);
 }

@@ -42,7 +42,7 @@ struct probe {
 	struct probe_hook hooks[MAX_HOOKS];
 	size_t nhooks;
 	int ncpus;
-	bool per_cgroup, exemplars;
+	bool per_cgroup, per_program, exemplars;
 	unsigned int latency_sample_period;
 	unsigned int netns_ino;
 };
@@ -127,6 +127,7 @@ static void syscall_configure(const struct probe *p, void *skel, bool use_btf)
 	bpf_map__set_autocreate(s->maps.task_state, use_btf);
 	bpf_map__set_autocreate(s->maps.tid_start, !use_btf);
 	s->rodata->per_cgroup = p->per_cgroup;
+	s->rodata->per_program = p->per_program;
 	s->rodata->proc_exemplars = p->exemplars;
 	s->rodata->latency_sample_period = p->latency_sample_period;
 	s->rodata->latency_threshold = coin_threshold(p->latency_sample_period);
@@ -135,6 +136,8 @@ static void syscall_configure(const struct probe *p, void *skel, bool use_btf)
 					coin_threshold(DP_PROC_SAMPLE_PERIOD);
 	if (!p->exemplars)	/* unused, the LRU map still preallocates */
 		bpf_map__set_max_entries(s->maps.proc_exemplar, p->ncpus);
+	if (!p->per_program)
+		bpf_map__set_max_entries(s->maps.program_hist, p->ncpus);
 }
 
 static void net_configure(const struct probe *p, void *skel, bool use_btf)
@@ -303,6 +306,7 @@ struct probe *probe__open(const struct probe_opts *o)
 	if (!p)
 		return NULL;
 	p->per_cgroup = o->per_cgroup;
+	p->per_program = o->per_program;
 	p->exemplars = o->exemplars;
 	p->latency_sample_period = o->latency_sample_period ?
 		o->latency_sample_period : DP_LATENCY_SAMPLE_PERIOD;
@@ -365,6 +369,13 @@ int probe__cgroup_map_fd(const struct probe *p, enum dp_group g)
 	return p->per_cgroup && p->g[g].obj ?
 		bpf_object__find_map_fd_by_name(p->g[g].obj, "cgroup_hist") :
 		-1;
+}
+
+int probe__program_map_fd(const struct probe *p)
+{
+	return p->per_program ?
+		bpf_object__find_map_fd_by_name(p->g[DP_GROUP_SYSCALL].obj,
+						"program_hist") : -1;
 }
 
 int probe__proc_map_fd(const struct probe *p)

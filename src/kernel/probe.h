@@ -34,6 +34,7 @@ struct probe_opts {
 	enum probe_hooks hooks;
 	unsigned int netns_ino;	/* 0: network features see every netns */
 	bool per_cgroup;	/* also a histogram per cgroup v2 */
+	bool per_program;	/* also the syscall group's per program */
 	/*
 	 * Every exemplar, or none (--no-exemplars): the processes sampled in
 	 * syscall bins, and the last remote endpoint, port and command the
@@ -71,6 +72,12 @@ int probe__map_fd(const struct probe *p, enum dp_group g);
  * the group's counts), or -1 when --per-cgroup is off or the group is.
  */
 int probe__cgroup_map_fd(const struct probe *p, enum dp_group g);
+
+/*
+ * The syscall group's per-program map (program key -> struct
+ * dp_syscall_program_hist), or -1 when --per-program is off.
+ */
+int probe__program_map_fd(const struct probe *p);
 
 /* The sampled (process, bin) map (struct dp_proc_val), or -1 if off. */
 int probe__proc_map_fd(const struct probe *p);

@@ -309,11 +309,11 @@ static void write_coupling_block(struct report *r, const struct window *w,
 	char when[32];
 
 	timefmt__utc(w->ts, when, sizeof(when));
-	fprintf(r->out, "\n%s COUPLING %s %s (cgroup %s)\n  MI %.4g nats "
+	fprintf(r->out, "\n%s COUPLING %s %s (%s%s)\n  MI %.4g nats "
 		"(%g%% interval [%.4g, %.4g]), learnt per window [%.4g, %.4g], "
 		"NMI %.3f\n  cells that moved: ", when,
 		coupling__change_name(cv->change), feature_table[f].name,
-		TEXTESC(cgroup), cv->now.mi, COUPLING_LEVEL * 100, cv->now.lo,
+		window__scope_label(cgroup), TEXTESC(cgroup), cv->now.mi, COUPLING_LEVEL * 100, cv->now.lo,
 		cv->now.hi, cv->band.min, cv->band.max, cv->now.nmi);
 	write_top_bins(r, f, h, an, ANALYSIS_TOP);
 	fputs("\n\n", r->out);
@@ -328,8 +328,9 @@ static void write_anomaly_block(struct report *r, const struct window *w,
 	char when[32], buf[REPORT_LABEL_LEN], reason[REASON_LEN];
 
 	timefmt__utc(w->ts, when, sizeof(when));
-	fprintf(r->out, "\n%s ANOMALY %s (cgroup %s, %llu events)\n", when,
-		feature_table[f].name, TEXTESC(cgroup),
+	fprintf(r->out, "\n%s ANOMALY %s (%s%s, %llu events)\n", when,
+		feature_table[f].name, window__scope_label(cgroup),
+		TEXTESC(cgroup),
 		(unsigned long long)d->n_window);
 	fprintf(r->out, "  %s\n", reason__format(an, reason, sizeof(reason)));
 	fprintf(r->out, "  kl_wb %.4g  kl_bw %.4g  js %.4g  psi %.4g  "
@@ -423,8 +424,13 @@ static int report__new_series(void *ctx, const struct window *w,
 		jsonw_line__u64(&r->line, n);
 		jsonw_line__raw(&r->line, ",\"verdict\":\"new\",\"reason\":\"");
 		jsonw_line__raw(&r->line, cgroup_known ?
-				"no events of this feature in the cgroup's "
-				"baseline" : "cgroup not in the baseline");
+				"no events of this feature in the " :
+				window__scope_kind(cgroup));
+		jsonw_line__raw(&r->line, cgroup_known ?
+				window__scope_kind(cgroup) :
+				" not in the baseline");
+		if (cgroup_known)
+			jsonw_line__raw(&r->line, "'s baseline");
 		jsonw_line__raw(&r->line, ": reported once, not judged\"}\n");
 		jsonw_line__flush(&r->line, r->out);
 		break;
@@ -435,14 +441,16 @@ static int report__new_series(void *ctx, const struct window *w,
 	case REPORT_TEXT_LIVE:
 		timefmt__utc(w->ts, when, sizeof(when));
 		if (cgroup_known)
-			fprintf(r->out, "%s NEW %s in cgroup %s: %llu events; "
+			fprintf(r->out, "%s NEW %s in %s%s: %llu events; "
 				"none while learning, so not judged (relearn "
 				"to include it)\n", when, feature_table[f].name,
-				TEXTESC(cgroup), (unsigned long long)n);
+				window__scope_label(cgroup), TEXTESC(cgroup),
+				(unsigned long long)n);
 		else
-			fprintf(r->out, "%s NEW cgroup %s: %llu %s events; not "
+			fprintf(r->out, "%s NEW %s%s: %llu %s events; not "
 				"in the baseline, so not judged (relearn to "
-				"include it)\n", when, TEXTESC(cgroup),
+				"include it)\n", when,
+				window__scope_label(cgroup), TEXTESC(cgroup),
 				(unsigned long long)n, feature_table[f].name);
 		break;
 	}

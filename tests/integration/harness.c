@@ -249,6 +249,66 @@ unsigned int harness__free_port(void)
 	return ntohs(sa.sin_port);
 }
 
+double harness__wall_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* Accept connections on lfd and drain them, until killed (or 2 min). */
+static void __attribute__((noreturn)) sink_work(int lfd)
+{
+	char buf[256];
+
+	alarm(120);
+	for (;;) {
+		int c = accept(lfd, NULL, NULL);
+
+		if (c < 0)
+			continue;
+		while (read(c, buf, sizeof(buf)) > 0)
+			;
+		close(c);
+	}
+}
+
+unsigned short harness__loopback_sink(pid_t *pid)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t alen = sizeof(a);
+	int lfd = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(lfd >= 0);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(lfd, 128), 0);
+	assert_int_equal(getsockname(lfd, (struct sockaddr *)&a, &alen), 0);
+	*pid = fork();
+	assert_true(*pid >= 0);
+	if (*pid == 0)
+		sink_work(lfd);
+	close(lfd);
+	return ntohs(a.sin_port);
+}
+
+void harness__send_line(unsigned short port)
+{
+	struct sockaddr_in a = {
+		.sin_family = AF_INET,
+		.sin_port = htons(port),
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (s < 0)
+		return;
+	if (!connect(s, (struct sockaddr *)&a, sizeof(a)))
+		(void)!write(s, "x\n", 2);
+	close(s);
+}
+
 void harness__cgroup2_mount(char *buf, size_t len)
 {
 	FILE *f = fopen("/proc/self/mountinfo", "r");

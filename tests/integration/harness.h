@@ -92,6 +92,18 @@ char *harness__read_file(const char *path);
 /* A TCP port the kernel just handed out on loopback (free when picked). */
 unsigned int harness__free_port(void);
 
+/* The wall clock (unix seconds), as window records' ts read. */
+double harness__wall_now(void);
+
+/*
+ * A child (*pid) that accepts loopback TCP connections and drains them
+ * until killed (2 min at most); returns its port.
+ */
+unsigned short harness__loopback_sink(pid_t *pid);
+
+/* socket, connect, write, close: one line to the sink at port. */
+void harness__send_line(unsigned short port);
+
 /* Where cgroup v2 is mounted (fails the test when it is not). */
 void harness__cgroup2_mount(char *buf, size_t len);
 

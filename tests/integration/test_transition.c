@@ -21,16 +21,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
-#include <arpa/inet.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -54,40 +51,6 @@ static void on_usr1(int sig)
 	reordered = 1;
 }
 
-/* Accept loopback connections and drain them, until killed (or 2 min). */
-static void sink_work(int lfd)
-{
-	char buf[256];
-
-	alarm(120);
-	for (;;) {
-		int c = accept(lfd, NULL, NULL);
-
-		if (c < 0)
-			continue;
-		while (read(c, buf, sizeof(buf)) > 0)
-			;
-		close(c);
-	}
-}
-
-/* socket, connect, write, close: one line to the sink. */
-static void send_line(void)
-{
-	struct sockaddr_in a = {
-		.sin_family = AF_INET,
-		.sin_port = htons(sink_port),
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-	};
-	int s = socket(AF_INET, SOCK_STREAM, 0);
-
-	if (s < 0)
-		return;
-	if (!connect(s, (struct sockaddr *)&a, sizeof(a)))
-		(void)!write(s, "x\n", 2);
-	close(s);
-}
-
 /* The worker: the first order until SIGUSR1, then the second (2 min). */
 static void worker(void)
 {
@@ -100,23 +63,14 @@ static void worker(void)
 		int fd;
 
 		if (!reordered)
-			send_line();
+			harness__send_line(sink_port);
 		fd = open(file_path, O_RDONLY);
 		(void)!read(fd, buf, sizeof(buf));
 		if (reordered)
-			send_line();	/* the file still open */
+			harness__send_line(sink_port);	/* the file still open */
 		close(fd);
 		nanosleep(&tick, NULL);
 	}
-}
-
-/* The wall clock, as window records' ts read. */
-static double wall_now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_REALTIME, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
 }
 
 /* Copy the records of cgroup from src into the phase file of their ts. */
@@ -171,7 +125,10 @@ static bool has_worker(struct json_object *exemplars, pid_t pid)
 	return exemplars && strstr(json_object_get_string(exemplars), needle);
 }
 
-/* Does a feature entry's top list lead with ... include read→socket? */
+/*
+ * Whether an analysis line names read→socket among its top bins, the
+ * worker among its exemplars.
+ */
 static bool top_names(struct json_object *line, pid_t pid)
 {
 	struct json_object *top, *t, *v, *ex;
@@ -262,12 +219,10 @@ static void transition__reordered_calls__flagged_with_the_transition_named(
 	char rec[PATH_MAX], learn[PATH_MAX], quiet[PATH_MAX], after[PATH_MAX];
 	char err[PATH_MAX], bl[PATH_MAX], args[3 * PATH_MAX], *out;
 	double start, changed;
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t alen = sizeof(a);
 	struct judged q, c;
 	pid_t sink, work, rec_pid, work_pid;
 	FILE *fl, *fq, *fa;
-	int lfd, st;
+	int st;
 
 	(void)state;
 	harness__require_root();
@@ -278,18 +233,7 @@ static void transition__reordered_calls__flagged_with_the_transition_named(
 	fputs("what the worker reads\n", fl);
 	assert_int_equal(fclose(fl), 0);
 
-	lfd = socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(lfd >= 0);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(lfd, (struct sockaddr *)&a, sizeof(a)), 0);
-	assert_int_equal(listen(lfd, 128), 0);
-	assert_int_equal(getsockname(lfd, (struct sockaddr *)&a, &alen), 0);
-	sink_port = ntohs(a.sin_port);
-	sink = fork();
-	assert_true(sink >= 0);
-	if (sink == 0)
-		sink_work(lfd);
-	close(lfd);
+	sink_port = harness__loopback_sink(&sink);
 
 	harness__cgroup_create("dp_itest_transition", work_cg, sizeof(work_cg),
 			       work_name, sizeof(work_name));
@@ -305,12 +249,12 @@ static void transition__reordered_calls__flagged_with_the_transition_named(
 		rec_pid = harness__spawn_logged("/dev/null", err, argv);
 	}
 	harness__wait_lines(rec, 1, 30);
-	start = wall_now();
+	start = harness__wall_now();
 	work = harness__spawn_in_cgroup(work_cg, worker);
 	work_pid = work;
-	while (wall_now() < start + LEARN_S + QUIET_S)
+	while (harness__wall_now() < start + LEARN_S + QUIET_S)
 		usleep(100000);
-	changed = wall_now();
+	changed = harness__wall_now();
 	assert_int_equal(kill(work, SIGUSR1), 0);
 	assert_int_equal(harness__wait_exit(rec_pid, CHANGED_S + 30), 0);
 	harness__kill_child(&work);

@@ -42,11 +42,17 @@ int probe__map_fd(const struct probe *p, enum dp_group g)
 	       g == DP_GROUP_NET     ? fake_net_fd : -1;
 }
 
-/* --per-cgroup is off in these tests (test_cgroup_collect covers it). */
+/* --per-cgroup is off in these tests (test_keyed_collect covers it). */
 int probe__cgroup_map_fd(const struct probe *p, enum dp_group g)
 {
 	(void)p;
 	(void)g;
+	return -1;
+}
+
+int probe__program_map_fd(const struct probe *p)
+{
+	(void)p;
 	return -1;
 }
 
@@ -120,12 +126,18 @@ static void collector__first_read_primes_then_windows_hold_deltas(void **state)
 	assert_int_equal(window_hist__total(id), 10);
 	assert_int_equal(lat->counts[40], 2);
 	assert_int_equal(window_hist__total(lat), 2);
-	/* Every kernel counter, then the cgroup evictions userspace counts. */
+	/*
+	 * Every kernel counter, then the cgroup and program evictions
+	 * userspace counts.
+	 */
 	assert_int_equal(collector__health(c, &names, &health),
 			 DP_SYSCALL_HEALTH_N + DP_NET_HEALTH_N +
-			 DP_NODE_HEALTH_N + 1);
+			 DP_NODE_HEALTH_N + 2);
 	assert_string_equal(names[DP_SYSCALL_HEALTH_N + DP_NET_HEALTH_N +
 				  DP_NODE_HEALTH_N], "cgroup_entries_evicted");
+	assert_string_equal(names[DP_SYSCALL_HEALTH_N + DP_NET_HEALTH_N +
+				  DP_NODE_HEALTH_N + 1],
+			    "program_entries_evicted");
 	assert_string_equal(names[DP_SH_EXIT_WITHOUT_START],
 			    "exit_without_start");
 	assert_int_equal(health[DP_SH_EXIT_WITHOUT_START], 4);

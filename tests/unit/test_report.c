@@ -159,6 +159,39 @@ static void report_json__new_series__one_line(void **state)
 	window__free(w);
 }
 
+/* A program's scope is said as a program's, in JSON and in text. */
+static void report__new_program__said_as_a_program(void **state)
+{
+	struct window *w = window__new(7.5, 10, "h");
+	struct out o;
+	char *text;
+
+	(void)state;
+	open_report(&o, REPORT_JSON);
+	assert_int_equal(o.sink.new_series(o.sink.ctx, w, DP_F_SYSCALL_ID,
+					   "program:/usr/bin/nc", 60, false), 0);
+	assert_int_equal(o.sink.new_series(o.sink.ctx, w, DP_F_SYSCALL_ERRNO,
+					   "program:/bin/sh[x]", 70, true), 0);
+	text = close_report(&o);
+	assert_non_null(strstr(text, "\"cgroup\":\"program:/usr/bin/nc\",\"n\":60,"
+			       "\"verdict\":\"new\",\"reason\":\"program not in "
+			       "the baseline: reported once, not judged\"}\n"));
+	assert_non_null(strstr(text, "\"no events of this feature in the "
+			       "program's baseline: reported once"));
+	free(text);
+	open_report(&o, REPORT_TEXT);
+	assert_int_equal(o.sink.new_series(o.sink.ctx, w, DP_F_SYSCALL_ID,
+					   "program:/usr/bin/nc", 60, false), 0);
+	assert_int_equal(o.sink.new_series(o.sink.ctx, w, DP_F_SYSCALL_ID,
+					   "/a.slice", 60, false), 0);
+	text = close_report(&o);
+	assert_non_null(strstr(text, " NEW program:/usr/bin/nc: 60 syscall.id "
+			       "events; not in the baseline"));
+	assert_non_null(strstr(text, " NEW cgroup /a.slice: 60 syscall.id "));
+	free(text);
+	window__free(w);
+}
+
 static void report_text__anomaly_line_only__then_summary(void **state)
 {
 	uint64_t b[K] = { [0] = 900, [2] = 100 };
@@ -217,6 +250,7 @@ int main(void)
 		cmocka_unit_test(report_json__analysis_line__fields_in_order),
 		cmocka_unit_test(report_json__nothing_defined__undefined_listed_by_bit),
 		cmocka_unit_test(report_json__new_series__one_line),
+		cmocka_unit_test(report__new_program__said_as_a_program),
 		cmocka_unit_test(report_text__anomaly_line_only__then_summary),
 		cmocka_unit_test(report_live__status_line_per_window),
 	};

@@ -4,7 +4,7 @@
 # measured interleaved (A B C A B C ...) round by round in one run, so the
 # shared machine's noise hits every column alike, each paired with the bare
 # run of its round. Rounds are added until the 95% interval of every target
-# ratio (driftprobe, dp-per-cgroup) is within +-PRECISION, or until
+# ratio (driftprobe, dp-per-cgroup, dp-per-program) is within +-PRECISION, or until
 # BENCH_MAX_S seconds have passed, which the output then says. Prints one
 # table of medians, minimums and the ratios of added costs with their
 # intervals. Cleans up what it starts.
@@ -43,15 +43,16 @@ declare -A cmd=(
 	[dp-no-exemplars]="$DP record --no-exemplars --interval 3600 -o /dev/null"
 	[dp-latency-exact]="$DP record --latency-sample 1 --interval 3600 -o /dev/null"
 	[dp-per-cgroup]="$DP record --per-cgroup --interval 3600 -o /dev/null"
+	[dp-per-program]="$DP record --per-program --interval 3600 -o /dev/null"
 	[bpftrace-count]="bpftrace -e 'tracepoint:raw_syscalls:sys_enter { @[args->id] = count(); }'"
 	[bpftrace-latency]="bpftrace -e 'tracepoint:raw_syscalls:sys_enter { @s[tid] = nsecs; } tracepoint:raw_syscalls:sys_exit /@s[tid]/ { @ = hist(nsecs - @s[tid]); delete(@s[tid]); }'"
 	[syscount]="syscount"
 	[syscount-L]="syscount -L"
 )
 # programs each config attaches (to know when it is live)
-declare -A progs=([none]=0 [floor]=3 [driftprobe]=17 [dp-no-exemplars]=17 [dp-latency-exact]=17 [dp-per-cgroup]=17 [bpftrace-count]=1
+declare -A progs=([none]=0 [floor]=3 [driftprobe]=17 [dp-no-exemplars]=17 [dp-latency-exact]=17 [dp-per-cgroup]=17 [dp-per-program]=17 [bpftrace-count]=1
 	[bpftrace-latency]=2 [syscount]=2 [syscount-L]=2)
-order=(none floor driftprobe dp-no-exemplars dp-latency-exact dp-per-cgroup bpftrace-count bpftrace-latency syscount syscount-L)
+order=(none floor driftprobe dp-no-exemplars dp-latency-exact dp-per-cgroup dp-per-program bpftrace-count bpftrace-latency syscount syscount-L)
 if [ -n "${BENCH_COMPARE:-}" ]; then
 	cmd[dp-compare]="$BENCH_COMPARE record --interval 3600 -o /dev/null"
 	progs[dp-compare]=17
@@ -78,7 +79,7 @@ measure() {
 
 rows=(none)
 for name in "${order[@]:1}"; do rows+=("$name/floor"); done
-targets=(--target driftprobe --target dp-per-cgroup)
+targets=(--target driftprobe --target dp-per-cgroup --target dp-per-program)
 [ -z "${BENCH_COMPARE:-}" ] || targets+=(--target dp-compare)
 
 echo "syscall path: at least $MIN_ROUNDS rounds x ${#order[@]} configs, until" \

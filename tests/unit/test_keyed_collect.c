@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * Per-cgroup collection against a fake kernel map (bpf_map_get_next_key and
+ * Keyed collection against a fake kernel map (bpf_map_get_next_key and
  * bpf_map_lookup_elem wrapped): per-cgroup deltas between reads, a new
  * cgroup counted from zero, an evicted one counted and forgotten, a walk
- * that restarts mid-way read once, empty histograms left out; and cgroup
- * id -> path on a directory tree made by the test.
+ * that restarts mid-way read once, empty histograms left out; cgroup id ->
+ * path on a directory tree made by the test; and the per-program map,
+ * its entries named by program_name.c from a fake /proc.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,12 +17,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include <bpf/bpf.h>
-#include "cgroup_collect.h"
+#include "keyed_collect.h"
 #include "cgroup_path.h"
 #include "feature.h"
+#include "program_name.h"
 #include "window.h"
 #include "test_tmpdir.h"
 
@@ -30,14 +33,26 @@
 union cg_value {
 	struct dp_syscall_cgroup_hist sys;
 	struct dp_net_cgroup_hist net;
+	struct dp_syscall_program_hist prog;
 };
 
-static const struct cgroup_map_desc sys_desc = {
+static const struct keyed_map_desc sys_desc = {
 	DP_GROUP_SYSCALL, DP_SYSCALL_BINS, sizeof(struct dp_syscall_cgroup_hist),
 };
-static const struct cgroup_map_desc net_desc = {
+static const struct keyed_map_desc net_desc = {
 	DP_GROUP_NET, DP_NET_BINS, sizeof(struct dp_net_cgroup_hist),
 };
+static const struct keyed_map_desc prog_desc = {
+	DP_GROUP_SYSCALL, DP_SYSCALL_BINS,
+	sizeof(struct dp_syscall_program_hist),
+};
+
+/* The cgroup maps' namer, as collect.c's. */
+static const char *cgroup_name(void *paths, uint64_t id, const void *value)
+{
+	(void)value;
+	return cgroup_paths__name(paths, id);
+}
 
 static struct {
 	size_t n;
@@ -181,7 +196,7 @@ static const struct window_hist *find(const struct window *w,
 static void read__deltas_new_evicted_restart_and_empty(void **state)
 {
 	struct cgroup_paths *cp = cgroup_paths__new(root);
-	struct cgroup_collector *cc = cgroup_collector__new(3, &sys_desc, cp);
+	struct keyed_collector *cc = keyed_collector__new(3, &sys_desc, cgroup_name, cp);
 	uint32_t getppid = DP_OFF_SYSCALL_ID + 110;
 	struct window *w;
 
@@ -193,7 +208,7 @@ static void read__deltas_new_evicted_restart_and_empty(void **state)
 	fake.keys[1] = ino_b;
 	fake.vals[0].sys.counts[getppid] = 100;
 	fake.vals[1].sys.counts[getppid] = 7;
-	assert_int_equal(cgroup_collector__read(cc, NULL), 0);	/* prime */
+	assert_int_equal(keyed_collector__read(cc, NULL), 0);	/* prime */
 
 	fake.vals[0].sys.counts[getppid] = 150;	/* +50 */
 	fake.vals[1].sys.counts[getppid] = 7;	/* +0: no histogram */
@@ -202,13 +217,13 @@ static void read__deltas_new_evicted_restart_and_empty(void **state)
 	fake.n = 3;
 	fake.restart_after = 2;			/* walk restarts once */
 	w = window__new(1, 1, "h");
-	assert_int_equal(cgroup_collector__read(cc, w), 0);
+	assert_int_equal(keyed_collector__read(cc, w), 0);
 	assert_int_equal(find(w, DP_F_SYSCALL_ID, "/a")->counts[110], 50);
 	assert_null(find(w, DP_F_SYSCALL_ID, "/b.slice"));
 	assert_null(find(w, DP_F_SYSCALL_LATENCY, "/a"));
 	assert_int_equal(find(w, DP_F_SYSCALL_ERRNO, "cgroup:999")->counts[9], 4);
 	assert_int_equal(w->n, 2);
-	assert_int_equal(cgroup_collector__evicted(cc), 0);
+	assert_int_equal(keyed_collector__evicted(cc), 0);
 	window__free(w);
 
 	/* /a evicted: counted once, and a returning /a starts from zero. */
@@ -217,8 +232,8 @@ static void read__deltas_new_evicted_restart_and_empty(void **state)
 	fake.vals[0] = fake.vals[2];
 	fake.n = 2;
 	w = window__new(2, 1, "h");
-	assert_int_equal(cgroup_collector__read(cc, w), 0);
-	assert_int_equal(cgroup_collector__evicted(cc), 1);
+	assert_int_equal(keyed_collector__read(cc, w), 0);
+	assert_int_equal(keyed_collector__evicted(cc), 1);
 	assert_int_equal(w->n, 0);
 	window__free(w);
 	fake.keys[2] = ino_a;
@@ -226,11 +241,11 @@ static void read__deltas_new_evicted_restart_and_empty(void **state)
 	fake.vals[2].sys.counts[getppid] = 30;
 	fake.n = 3;
 	w = window__new(3, 1, "h");
-	assert_int_equal(cgroup_collector__read(cc, w), 0);
+	assert_int_equal(keyed_collector__read(cc, w), 0);
 	assert_int_equal(find(w, DP_F_SYSCALL_ID, "/a")->counts[110], 30);
-	assert_int_equal(cgroup_collector__evicted(cc), 1);
+	assert_int_equal(keyed_collector__evicted(cc), 1);
 	window__free(w);
-	cgroup_collector__free(cc);
+	keyed_collector__free(cc);
 	cgroup_paths__free(cp);
 }
 
@@ -238,7 +253,7 @@ static void read__deltas_new_evicted_restart_and_empty(void **state)
 static void read__batched__same_deltas(void **state)
 {
 	struct cgroup_paths *cp = cgroup_paths__new(root);
-	struct cgroup_collector *cc = cgroup_collector__new(3, &sys_desc, cp);
+	struct keyed_collector *cc = keyed_collector__new(3, &sys_desc, cgroup_name, cp);
 	uint32_t getppid = DP_OFF_SYSCALL_ID + 110;
 	struct window *w;
 
@@ -252,17 +267,17 @@ static void read__batched__same_deltas(void **state)
 	fake.keys[2] = 777;
 	for (int i = 0; i < 3; i++)
 		fake.vals[i].sys.counts[getppid] = 10 * (i + 1);
-	assert_int_equal(cgroup_collector__read(cc, NULL), 0);
+	assert_int_equal(keyed_collector__read(cc, NULL), 0);
 	for (int i = 0; i < 3; i++)
 		fake.vals[i].sys.counts[getppid] += (uint64_t)i + 1;
 	w = window__new(1, 1, "h");
-	assert_int_equal(cgroup_collector__read(cc, w), 0);
+	assert_int_equal(keyed_collector__read(cc, w), 0);
 	assert_int_equal(find(w, DP_F_SYSCALL_ID, "/a")->counts[110], 1);
 	assert_int_equal(find(w, DP_F_SYSCALL_ID, "/b.slice")->counts[110], 2);
 	assert_int_equal(find(w, DP_F_SYSCALL_ID, "cgroup:777")->counts[110], 3);
 	assert_int_equal(w->n, 3);
 	window__free(w);
-	cgroup_collector__free(cc);
+	keyed_collector__free(cc);
 	cgroup_paths__free(cp);
 }
 
@@ -273,7 +288,7 @@ static void read__batched__same_deltas(void **state)
 static void read__net_group__net_features_at_their_offsets(void **state)
 {
 	struct cgroup_paths *cp = cgroup_paths__new(root);
-	struct cgroup_collector *cc = cgroup_collector__new(4, &net_desc, cp);
+	struct keyed_collector *cc = keyed_collector__new(4, &net_desc, cgroup_name, cp);
 	uint32_t accept = DP_OFF_TCP_EVENT + DP_TCP_EV_ACCEPT;
 	uint32_t tx_1k = DP_OFF_NET_TX_BYTES + 10;
 	struct window *w;
@@ -288,12 +303,12 @@ static void read__net_group__net_features_at_their_offsets(void **state)
 	fake.keys[1] = ino_b;
 	fake.vals[0].net.counts[accept] = 5;
 	fake.vals[1].net.counts[tx_1k] = 9;
-	assert_int_equal(cgroup_collector__read(cc, NULL), 0);
+	assert_int_equal(keyed_collector__read(cc, NULL), 0);
 	fake.vals[0].net.counts[accept] += 3;
 	fake.vals[1].net.counts[tx_1k] += 4;
 	fake.vals[1].net.counts[DP_NET_BINS - 1] += 2;	/* last comm_dport cell */
 	w = window__new(1, 1, "h");
-	assert_int_equal(cgroup_collector__read(cc, w), 0);
+	assert_int_equal(keyed_collector__read(cc, w), 0);
 	assert_int_equal(find(w, DP_F_TCP_EVENT, "/a")->counts[DP_TCP_EV_ACCEPT],
 			 3);
 	assert_int_equal(find(w, DP_F_NET_TX_BYTES, "/b.slice")->counts[10], 4);
@@ -308,22 +323,112 @@ static void read__net_group__net_features_at_their_offsets(void **state)
 	fake.vals[0] = fake.vals[1];
 	fake.vals[0].net.counts[tx_1k] += 1;
 	w = window__new(2, 1, "h");
-	assert_int_equal(cgroup_collector__read(cc, w), 0);
-	assert_int_equal(cgroup_collector__evicted(cc), 1);
+	assert_int_equal(keyed_collector__read(cc, w), 0);
+	assert_int_equal(keyed_collector__evicted(cc), 1);
 	assert_int_equal(find(w, DP_F_NET_TX_BYTES, "/b.slice")->counts[10], 1);
 	assert_int_equal(w->n, 1);
 	window__free(w);
-	cgroup_collector__free(cc);
+	keyed_collector__free(cc);
 	cgroup_paths__free(cp);
+}
+
+/*
+ * A program's value as the kernel fills it: run from the file at rel
+ * under root (none: NULL) by process tgid named comm.
+ */
+static void program_value(struct dp_syscall_program_hist *v, const char *rel,
+			  unsigned int tgid, const char *comm)
+{
+	char path[300];
+	struct stat st;
+
+	memset(v, 0, sizeof(*v));
+	if (rel) {
+		snprintf(path, sizeof(path), "%s%s", root, rel);
+		assert_int_equal(stat(path, &st), 0);
+		v->ino = st.st_ino;
+		v->dev = major(st.st_dev) << 20 | minor(st.st_dev);
+	}
+	v->tgid = tgid;
+	memcpy(v->comm, comm, strnlen(comm, sizeof(v->comm)));
+}
+
+/*
+ * The per-program map: deltas per program key, each named by its
+ * executable's path (and name when it is not the path's basename), a
+ * program whose process is gone by its name alone; an eviction counted.
+ */
+static void read__program_keys__named_by_executable(void **state)
+{
+	struct program_names *pn;
+	struct keyed_collector *cc;
+	uint32_t getppid = DP_OFF_SYSCALL_ID + 110;
+	char proc[300], path[300], name[400];
+	struct window *w;
+	FILE *f;
+
+	(void)state;
+	snprintf(proc, sizeof(proc), "%s/proc", root);
+	assert_int_equal(mkdir(proc, 0700), 0);
+	snprintf(path, sizeof(path), "%s/srv", root);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/proc/41", root);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/proc/41/exe", root);
+	snprintf(name, sizeof(name), "%s/srv", root);
+	assert_int_equal(symlink(name, path), 0);
+	pn = program_names__new(proc);
+	cc = keyed_collector__new(5, &prog_desc, program_names__name, pn);
+	assert_non_null(cc);
+	memset(&fake, 0, sizeof(fake));
+	fake.value_size = sizeof(struct dp_syscall_program_hist);
+	fake.batch = true;
+	fake.n = 3;
+	fake.keys[0] = 0x1001;		/* /srv, as srv */
+	fake.keys[1] = 0x2001;		/* /srv, renamed worker */
+	fake.keys[2] = 0x3001;		/* gone: its name only */
+	program_value(&fake.vals[0].prog, "/srv", 41, "srv");
+	program_value(&fake.vals[1].prog, "/srv", 41, "worker");
+	program_value(&fake.vals[2].prog, NULL, 99, "sh");
+	assert_int_equal(keyed_collector__read(cc, NULL), 0);
+	for (int i = 0; i < 3; i++)
+		fake.vals[i].prog.counts[getppid] += (uint64_t)i + 1;
+	w = window__new(1, 1, "h");
+	assert_int_equal(keyed_collector__read(cc, w), 0);
+	snprintf(name, sizeof(name), "program:%s/srv", root);
+	assert_int_equal(find(w, DP_F_SYSCALL_ID, name)->counts[110], 1);
+	snprintf(name, sizeof(name), "program:%s/srv[worker]", root);
+	assert_int_equal(find(w, DP_F_SYSCALL_ID, name)->counts[110], 2);
+	assert_int_equal(find(w, DP_F_SYSCALL_ID, "program:[sh]")->counts[110],
+			 3);
+	assert_int_equal(w->n, 3);
+	window__free(w);
+
+	/* The renamed worker evicted: counted; the others' deltas go on. */
+	fake.keys[1] = fake.keys[2];
+	fake.vals[1] = fake.vals[2];
+	fake.n = 2;
+	fake.vals[0].prog.counts[getppid] += 5;
+	w = window__new(2, 1, "h");
+	assert_int_equal(keyed_collector__read(cc, w), 0);
+	assert_int_equal(keyed_collector__evicted(cc), 1);
+	snprintf(name, sizeof(name), "program:%s/srv", root);
+	assert_int_equal(find(w, DP_F_SYSCALL_ID, name)->counts[110], 5);
+	assert_int_equal(w->n, 1);
+	window__free(w);
+	keyed_collector__free(cc);
+	program_names__free(pn);
 }
 
 static void new__value_smaller_than_its_bins__einval(void **state)
 {
-	struct cgroup_map_desc d = net_desc;
+	struct keyed_map_desc d = net_desc;
 
 	(void)state;
 	d.value_size = DP_NET_BINS * sizeof(uint64_t) - 1;
-	assert_null(cgroup_collector__new(4, &d, NULL));
+	assert_null(keyed_collector__new(4, &d, cgroup_name, NULL));
 	assert_int_equal(errno, EINVAL);
 }
 
@@ -334,6 +439,7 @@ int main(void)
 		cmocka_unit_test(read__deltas_new_evicted_restart_and_empty),
 		cmocka_unit_test(read__batched__same_deltas),
 		cmocka_unit_test(read__net_group__net_features_at_their_offsets),
+		cmocka_unit_test(read__program_keys__named_by_executable),
 		cmocka_unit_test(new__value_smaller_than_its_bins__einval),
 	};
 

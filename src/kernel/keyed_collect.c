@@ -1,40 +1,40 @@
 // SPDX-License-Identifier: MIT
-/* Per-cgroup snapshots of the kernel's cgroup map; see cgroup_collect.h. */
+/* Per-key snapshots of a kernel LRU hash; see keyed_collect.h. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
-#include "cgroup_collect.h"
-#include "cgroup_path.h"
+#include "keyed_collect.h"
 #include "counters.h"
 #include "feature.h"
 #include "key_index.h"
 #include "map_walk.h"
 #include "window.h"
 
-struct cgroup_snapshot {
+struct key_snapshot {
 	uint64_t id;		/* first: key_index__find_id */
 	bool seen;		/* in the current read */
 };
 
-struct cgroup_collector {
+struct keyed_collector {
 	int map_fd;
-	struct cgroup_map_desc d;
-	struct cgroup_paths *paths;
+	struct keyed_map_desc d;
+	keyed_namer_fn name;
+	void *name_ctx;
 	size_t n, cap;
-	struct cgroup_snapshot *snaps;
+	struct key_snapshot *snaps;
 	uint64_t *counts;		/* snaps[i]'s at i * d.bins, last read */
 	struct key_index index;		/* id -> snaps[] */
 	uint64_t evicted;
 	uint64_t *delta;		/* d.bins */
 };
 
-struct cgroup_collector *cgroup_collector__new(int map_fd,
-					       const struct cgroup_map_desc *d,
-					       struct cgroup_paths *paths)
+struct keyed_collector *keyed_collector__new(int map_fd,
+					     const struct keyed_map_desc *d,
+					     keyed_namer_fn name, void *ctx)
 {
-	struct cgroup_collector *cc;
+	struct keyed_collector *cc;
 
 	if (d->value_size < d->bins * sizeof(uint64_t)) {
 		errno = EINVAL;
@@ -45,7 +45,8 @@ struct cgroup_collector *cgroup_collector__new(int map_fd,
 		return NULL;
 	cc->map_fd = map_fd;
 	cc->d = *d;
-	cc->paths = paths;
+	cc->name = name;
+	cc->name_ctx = ctx;
 	cc->delta = calloc(d->bins, sizeof(uint64_t));
 	if (!cc->delta) {
 		free(cc);
@@ -54,7 +55,7 @@ struct cgroup_collector *cgroup_collector__new(int map_fd,
 	return cc;
 }
 
-void cgroup_collector__free(struct cgroup_collector *cc)
+void keyed_collector__free(struct keyed_collector *cc)
 {
 	if (!cc)
 		return;
@@ -65,13 +66,13 @@ void cgroup_collector__free(struct cgroup_collector *cc)
 	free(cc);
 }
 
-static uint64_t *counts_of(struct cgroup_collector *cc, size_t i)
+static uint64_t *counts_of(struct keyed_collector *cc, size_t i)
 {
 	return cc->counts + i * cc->d.bins;
 }
 
 /* Room for one more snapshot. 0 or -ENOMEM. */
-static int grow(struct cgroup_collector *cc)
+static int grow(struct keyed_collector *cc)
 {
 	size_t cap = cc->cap ? 2 * cc->cap : 64;
 	void *p;
@@ -90,13 +91,13 @@ static int grow(struct cgroup_collector *cc)
 	return 0;
 }
 
-uint64_t cgroup_collector__evicted(const struct cgroup_collector *cc)
+uint64_t keyed_collector__evicted(const struct keyed_collector *cc)
 {
 	return cc->evicted;
 }
 
 /* The snapshot of id; a new one starts at zero (counted since insertion). */
-static struct cgroup_snapshot *snapshot(struct cgroup_collector *cc,
+static struct key_snapshot *snapshot(struct keyed_collector *cc,
 					uint64_t id)
 {
 	size_t i = key_index__find_id(&cc->index, cc->snaps,
@@ -106,16 +107,16 @@ static struct cgroup_snapshot *snapshot(struct cgroup_collector *cc,
 		return &cc->snaps[i];
 	if (grow(cc) || key_index__add(&cc->index, id, cc->n))
 		return NULL;
-	cc->snaps[cc->n] = (struct cgroup_snapshot){ .id = id };
+	cc->snaps[cc->n] = (struct key_snapshot){ .id = id };
 	memset(counts_of(cc, cc->n), 0, cc->d.bins * sizeof(uint64_t));
 	return &cc->snaps[cc->n++];
 }
 
-/* The window's histograms of one cgroup: non-empty features only. */
-static int add_hists(struct cgroup_collector *cc, struct window *w,
-		     uint64_t id)
+/* The window's histograms of one entry: non-empty features only. */
+static int add_hists(struct keyed_collector *cc, struct window *w,
+		     uint64_t id, const void *value)
 {
-	const char *path = cgroup_paths__name(cc->paths, id);
+	const char *path = cc->name(cc->name_ctx, id, value);
 
 	for (int f = 0; f < DP_F_COUNT; f++) {
 		const struct feature_info *fi = &feature_table[f];
@@ -137,7 +138,7 @@ static int add_hists(struct cgroup_collector *cc, struct window *w,
 }
 
 /* Forget snapshots not seen in this read: their entries were evicted. */
-static int drop_unseen(struct cgroup_collector *cc)
+static int drop_unseen(struct keyed_collector *cc)
 {
 	struct key_index fresh = { 0 };
 	size_t kept = 0;
@@ -164,16 +165,16 @@ static int drop_unseen(struct cgroup_collector *cc)
 }
 
 struct read_ctx {
-	struct cgroup_collector *cc;
+	struct keyed_collector *cc;
 	struct window *w;
 };
 
 static int read_one(const void *key, const void *value, void *ctx)
 {
 	struct read_ctx *r = ctx;
-	struct cgroup_collector *cc = r->cc;
+	struct keyed_collector *cc = r->cc;
 	uint64_t id = *(const uint64_t *)key;
-	struct cgroup_snapshot *s = snapshot(cc, id);
+	struct key_snapshot *s = snapshot(cc, id);
 	uint64_t *prev;
 
 	if (!s)
@@ -184,10 +185,10 @@ static int read_one(const void *key, const void *value, void *ctx)
 	prev = counts_of(cc, (size_t)(s - cc->snaps));
 	counters__diff(prev, value, cc->d.bins, cc->delta);
 	memcpy(prev, value, cc->d.bins * sizeof(uint64_t));
-	return r->w ? add_hists(cc, r->w, id) : 0;
+	return r->w ? add_hists(cc, r->w, id, value) : 0;
 }
 
-int cgroup_collector__read(struct cgroup_collector *cc, struct window *w)
+int keyed_collector__read(struct keyed_collector *cc, struct window *w)
 {
 	struct read_ctx r = { cc, w };
 	int err;
