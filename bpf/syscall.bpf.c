@@ -29,13 +29,18 @@
  * previous one, without a per-thread lookup per syscall: the CPU's state
  * keeps the symbol of the last syscall that entered on it and whose task
  * that was (its pt_regs address, unique to a live task). A context switch
- * moves the outgoing task's last symbol into its task storage, and the
- * first syscall of a task on a CPU (a mismatch) reads it back: one
- * storage access per switch and per first syscall after one, not per
- * syscall. A thread's first syscall after we attached has no previous
- * one and counts no transition. The tracepoint fallback keeps only the
- * CPU's state, tagged with the tid, and counts no transition across a
- * context switch to another thread that entered a syscall.
+ * moves the outgoing task's last symbol into seq_saved, a direct-mapped
+ * table indexed by tid (an array: its lookup is an address computation,
+ * no hashing, no task storage), and the first syscall of a task on a CPU
+ * (a mismatch) reads it back if its tid is still the entry's. Task
+ * storage there cost ~40 ns per switch and per first syscall after one,
+ * +7% on a ping-pong that switches at every message (BENCHMARKS.md). Two
+ * threads whose tids share an entry while both are away lose one's
+ * transition, never count a wrong one (tid and symbol are stored in one
+ * 8-byte word). A thread's first syscall after we attached has no
+ * previous one and counts no transition. The tracepoint fallback keeps
+ * only the CPU's state, tagged with the tid, and counts no transition
+ * across a context switch to another thread that entered a syscall.
  *
  * With per_cgroup set (--per-cgroup), every bin is also counted in the
  * current task's cgroup v2 entry of cgroup_hist, as every group counts
@@ -94,12 +99,12 @@ struct trace {
 #define NR_PRCTL	167
 #endif
 
-/* What a task keeps in its storage (tp_btf): its traced syscall's entry,
- * and its last syscall's symbol + 1 (0: none) while it is switched out. */
-struct task_state {
-	struct trace trace;
-	__u32 seq_last;
-};
+/*
+ * seq_saved's entries (a power of two): a thread switched out keeps its
+ * last syscall's symbol in entry tid & (SEQ_SAVED_ENTRIES - 1), as one
+ * word: tid << 32 | symbol. 128 KiB.
+ */
+#define SEQ_SAVED_ENTRIES 16384
 
 /* Per-thread syscall start times for the fallback path. */
 #define START_MAP_ENTRIES 16384
@@ -154,8 +159,15 @@ struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
-	__type(value, struct task_state);
-} task_state SEC(".maps");
+	__type(value, struct trace);
+} task_start SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SEQ_SAVED_ENTRIES);
+	__type(key, __u32);
+	__type(value, __u64);
+} seq_saved SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -304,29 +316,47 @@ static __always_inline __u32 coin(struct dp_syscall_hist *h)
 	return dp_coin(&h->cpu.rng);
 }
 
+/* seq_saved's entry for thread tid. */
+static __always_inline __u64 *seq_saved_of(__u32 tid)
+{
+	__u32 idx = tid & (SEQ_SAVED_ENTRIES - 1);
+
+	return bpf_map_lookup_elem(&seq_saved, &idx);
+}
+
+/*
+ * The symbol the current thread (tid) kept in seq_saved when it was last
+ * switched out, or DP_SEQ_SYMBOLS when the entry is another thread's.
+ */
+static __always_inline unsigned int seq_saved_symbol(__u32 tid)
+{
+	__u64 *e = seq_saved_of(tid);
+	__u64 v = e ? *e : 0;
+
+	return v >> 32 == tid ? (unsigned int)v & (DP_SEQ_SYMBOLS - 1) :
+				DP_SEQ_SYMBOLS;
+}
+
 /*
  * syscall.transition: bin of the thread's previous syscall -> this one
  * (id) in x, when the previous one is known: the CPU's last if it was this
- * task's (tag), else what the task's storage kept across its last switch
- * (tp_btf; stored NULL on the fallback). Then this syscall is the CPU's
- * last.
+ * task's (tag), else saved, what the thread kept across its last switch
+ * (DP_SEQ_SYMBOLS: nothing, always on the fallback). Then this syscall is
+ * the CPU's last.
  */
 static __always_inline void count_transition(struct dp_syscall_hist *h,
 					     const struct dp_counts *x,
 					     long id, __u64 tag,
-					     const struct task_state *stored,
-					     bool exemplar)
+					     unsigned int saved, bool exemplar)
 {
 	unsigned int next = dp_syscall_symbol_of[
 		dp_bucket_categorical((__u64)id, DP_SYSCALL_ID_BINS)];
-	unsigned int prev = DP_SEQ_SYMBOLS;
+	unsigned int prev = saved;
 
 	barrier_var(next);	/* as group in count_exit */
 	next &= DP_SEQ_SYMBOLS - 1;
 	if (h->cpu.seq_task == tag)
 		prev = h->cpu.seq_last & (DP_SEQ_SYMBOLS - 1);
-	else if (stored && stored->seq_last)
-		prev = (stored->seq_last - 1) & (DP_SEQ_SYMBOLS - 1);
 	h->cpu.seq_task = tag;
 	h->cpu.seq_last = next;
 	if (prev < DP_SEQ_SYMBOLS)
@@ -343,8 +373,7 @@ static __always_inline void count_transition(struct dp_syscall_hist *h,
  * anything is traced, i.e. whether the caller must store *t for exit.
  */
 static __always_inline bool count_enter(struct dp_syscall_hist *h, long id,
-					__u64 tag,
-					const struct task_state *stored,
+					__u64 tag, unsigned int saved,
 					struct trace *t)
 {
 	__u32 r = coin(h);
@@ -355,7 +384,7 @@ static __always_inline bool count_enter(struct dp_syscall_hist *h, long id,
 	x = hists_of(h, tag);	/* after the coin: fewer registers spilled */
 	count(&x, DP_OFF_SYSCALL_ID +
 	      dp_bucket_categorical((__u64)id, DP_SYSCALL_ID_BINS), t->exemplar);
-	count_transition(h, &x, id, tag, stored, t->exemplar);
+	count_transition(h, &x, id, tag, saved, t->exemplar);
 	if (t->start_ns)
 		t->start_ns = bpf_ktime_get_ns();
 	return t->start_ns || t->exemplar;
@@ -409,7 +438,8 @@ SEC("tp_btf/sched_switch")
 int BPF_PROG(btf_sched_switch, bool preempt, struct task_struct *prev)
 {
 	struct dp_syscall_hist *h = this_cpu_hist();
-	struct task_state *stored;
+	__u32 tid;
+	__u64 *e;
 
 	if (!h)
 		return 0;
@@ -419,10 +449,10 @@ int BPF_PROG(btf_sched_switch, bool preempt, struct task_struct *prev)
 		return 0;
 	/* The CPU's last syscall was prev's: prev keeps it while away. */
 	h->cpu.seq_task = 0;
-	stored = bpf_task_storage_get(&task_state, prev, 0,
-				      BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (stored)
-		stored->seq_last = h->cpu.seq_last + 1;
+	tid = prev->pid;
+	e = seq_saved_of(tid);
+	if (e)
+		*e = (__u64)tid << 32 | h->cpu.seq_last;
 	return 0;
 }
 
@@ -430,24 +460,23 @@ SEC("tp_btf/sys_enter")
 int BPF_PROG(btf_sys_enter, struct pt_regs *regs, long id)
 {
 	struct dp_syscall_hist *h = this_cpu_hist();
-	struct task_state *stored = NULL;
-	struct trace t;
+	unsigned int saved = DP_SEQ_SYMBOLS;
+	struct trace t, *stored;
 
 	if (!h)
 		return 0;
-	/* The first syscall here since a switch: what the task kept. */
+	/* The first syscall here since a switch: what the thread kept. */
 	if (h->cpu.seq_task != (__u64)regs)
-		stored = bpf_task_storage_get(&task_state,
-					      bpf_get_current_task_btf(), 0, 0);
-	if (!count_enter(h, id, (__u64)regs, stored, &t)) {
+		saved = seq_saved_symbol((__u32)bpf_get_current_pid_tgid());
+	if (!count_enter(h, id, (__u64)regs, saved, &t)) {
 		h->cpu.regs = (__u64)regs;
 		return 0;
 	}
 	h->cpu.regs = 0;	/* traced: exit reads task storage */
-	stored = bpf_task_storage_get(&task_state, bpf_get_current_task_btf(),
+	stored = bpf_task_storage_get(&task_start, bpf_get_current_task_btf(),
 				      0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (stored)
-		stored->trace = t;
+		*stored = t;
 	else
 		h->health[DP_SH_START_STORE_FAILED]++;
 	return 0;
@@ -463,18 +492,17 @@ int BPF_PROG(btf_sys_enter, struct pt_regs *regs, long id)
 static __always_inline struct trace
 entry_decision(struct dp_syscall_hist *h, struct pt_regs *regs)
 {
-	struct trace t = {};
-	struct task_state *stored;
+	struct trace t = {}, *stored;
 	bool here = h->cpu.regs == (__u64)regs;
 
 	h->cpu.regs = 0;
 	if (here)
 		return t;
-	stored = bpf_task_storage_get(&task_state, bpf_get_current_task_btf(),
+	stored = bpf_task_storage_get(&task_start, bpf_get_current_task_btf(),
 				      0, 0);
-	if (stored && (stored->trace.start_ns || stored->trace.exemplar)) {
-		t = stored->trace;
-		stored->trace = (struct trace){};
+	if (stored && (stored->start_ns || stored->exemplar)) {
+		t = *stored;
+		*stored = (struct trace){};
 	}
 	return t;
 }
@@ -499,7 +527,7 @@ int tp_sys_enter(struct trace_event_raw_sys_enter *ctx)
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct trace t;
 
-	if (!h || !count_enter(h, ctx->id, tid, NULL, &t))
+	if (!h || !count_enter(h, ctx->id, tid, DP_SEQ_SYMBOLS, &t))
 		return 0;
 	if (bpf_map_update_elem(&tid_start, &tid, &t, BPF_ANY))
 		h->health[DP_SH_START_STORE_FAILED]++;

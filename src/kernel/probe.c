@@ -124,7 +124,8 @@ static void syscall_configure(const struct probe *p, void *skel, bool use_btf)
 
 	/* A switch keeps the outgoing task's last syscall (transitions). */
 	bpf_program__set_autoload(s->progs.btf_sched_switch, use_btf);
-	bpf_map__set_autocreate(s->maps.task_state, use_btf);
+	bpf_map__set_autocreate(s->maps.task_start, use_btf);
+	bpf_map__set_autocreate(s->maps.seq_saved, use_btf);
 	bpf_map__set_autocreate(s->maps.tid_start, !use_btf);
 	s->rodata->per_cgroup = p->per_cgroup;
 	s->rodata->per_program = p->per_program;
