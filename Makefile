@@ -296,13 +296,16 @@ bench: deps $(BIN) bench-tools
 # eval replays tests/eval/recordings through each detector (EVAL_DETECTORS:
 # NAME BINARY "ANALYZE OPTIONS" triples); eval-record (root) regenerates them.
 # "old" is the detector as it was before issue 19 (commit EVAL_OLD_COMMIT),
-# built once from git history into $(EVAL_OLD_DIR); "new" is this tree's.
+# built once from git history into $(EVAL_OLD_DIR); "new" is this tree's;
+# "counts" is new without syscall sequences (issue 20), "programs" new with
+# the per-program series of the scenario's workload judged too.
 EVAL_OLD_COMMIT ?= b260492
 EVAL_OLD_DIR    := $(OUTPUT)/eval-old-$(EVAL_OLD_COMMIT)
 EVAL_OLD        := $(EVAL_OLD_DIR)/driftprobe
 EVAL_DETECTORS ?= --detector old $(EVAL_OLD) "" \
 	--detector counts ./$(BIN) "" --without counts syscall.transition \
-	--detector new ./$(BIN) ""
+	--detector new ./$(BIN) "" \
+	--detector programs ./$(BIN) "" --programs programs
 
 # MAKEFLAGS emptied: the old tree builds with its own defaults, whatever
 # OUTPUT or variables this make was given.

@@ -1,8 +1,17 @@
 #!/usr/bin/python3
-"""Turn one raw `driftprobe record --per-cgroup` file into a benchmark
-recording: OUT/windows.jsonl.gz (the scenario cgroup's records of the used
-windows, byte for byte as recorded) and OUT/labels.json (each window's
-phase, the attacker's process names). Called by tools/eval/record.sh."""
+"""Turn one raw `driftprobe record --per-cgroup --per-program` file into a
+benchmark recording: OUT/windows.jsonl.gz (the scenario cgroup's records of
+the used windows, and those of the programs its processes ran while
+learning, byte for byte as recorded) and OUT/labels.json (each window's
+phase, the attacker's process names, the programs kept). Called by
+tools/eval/record.sh.
+
+A program series (scope "program:PATH[NAME]", host-wide per executable and
+process name) is kept when its process name (NAME, else PATH's basename,
+cut to 15 bytes as the kernel keeps names) is one that the scenario
+cgroup's exemplars named in a learning window: the workload's own programs,
+which the attack may make behave differently. Other programs on the host
+are left out."""
 import argparse
 import gzip
 import json
@@ -25,6 +34,31 @@ def phase(ts, interval, a):
     return "after"
 
 
+def program_comm(scope):
+    """The process name of a program scope: program:/usr/bin/python3.11[w.py]
+    -> w.py, program:/usr/sbin/nginx -> nginx, program:[cron] -> cron."""
+    name = scope[len("program:"):]
+    if name.endswith("]") and "[" in name:
+        return name[name.rindex("[") + 1:-1][:15]
+    return os.path.basename(name)[:15]
+
+
+def learnt_comms(raw, cgroup, windows):
+    """Process names the cgroup's exemplars name in learning windows."""
+    comms = set()
+    with open(raw) as f:
+        for line in f:
+            rec = json.loads(line)
+            if rec["cgroup"] != cgroup or windows.get(rec["ts"]) != "learn":
+                continue
+            for text in rec.get("exemplars", {}).values():
+                for ex in text.split(", "):
+                    parts = ex.split()
+                    if len(parts) >= 2:
+                        comms.add(parts[1])
+    return comms
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--raw", required=True)
@@ -38,16 +72,25 @@ def main():
     p.add_argument("--desc", default="")
     a = p.parse_args()
 
-    windows, kept = {}, []
+    windows, kept, programs = {}, [], set()
     with open(a.raw) as f:
         for line in f:
             rec = json.loads(line)
-            ts = rec["ts"]
-            if ts not in windows:
-                windows[ts] = phase(ts, rec["interval_s"], a)
+            if rec["ts"] not in windows:
+                windows[rec["ts"]] = phase(rec["ts"], rec["interval_s"], a)
                 interval = rec["interval_s"]
-            if rec["cgroup"] == a.cgroup and windows[ts] not in ("warmup", "after"):
-                kept.append(line)
+    comms = learnt_comms(a.raw, a.cgroup, windows)
+    with open(a.raw) as f:
+        for line in f:
+            rec = json.loads(line)
+            if windows[rec["ts"]] in ("warmup", "after"):
+                continue
+            scope = rec["cgroup"]
+            if scope.startswith("program:") and program_comm(scope) in comms:
+                programs.add(scope)
+            elif scope != a.cgroup:
+                continue
+            kept.append(line)
     used = {k: v for k, v in sorted(windows.items()) if v not in ("warmup", "after")}
     labels = {
         "scenario": a.scenario,
@@ -56,6 +99,7 @@ def main():
         "cgroup": a.cgroup,
         "interval_s": interval,
         "attacker_comms": a.attacker.split(),
+        "programs": sorted(programs),
         "attack_start": a.attack[0],
         "attack_end": a.attack[1],
         "windows": [[ts, ph] for ts, ph in used.items()],
@@ -69,7 +113,8 @@ def main():
         json.dump(labels, f, indent=1)
         f.write("\n")
     counts = {ph: sum(1 for v in used.values() if v == ph) for ph in ("learn", "quiet", "attack")}
-    print(f"compact: {a.scenario}: {len(kept)} records, windows {counts}")
+    print(f"compact: {a.scenario}: {len(kept)} records, windows {counts}, "
+          f"{len(programs)} programs")
 
 
 if __name__ == "__main__":

@@ -29,7 +29,10 @@ next to this tree's as "new", and this tree's again without the syscall
 sequences (issue 20) as "counts". A detector sees only the features its
 binary knows (`features --json`: the old one has no syscall.transition),
 and `--without NAME FEATURE` hides one more from detector NAME's learning
-and judging alike. Exit 0 with the table whatever the numbers; 2 when a
+and judging alike. A recording also holds the series of the programs the
+scenario's workload ran (labels.json "programs", --per-program; see
+tools/eval/compact.py); a detector sees them, and is judged on their
+incidents as on the cgroup's, only with `--programs NAME`. Exit 0 with the table whatever the numbers; 2 when a
 recording is missing or malformed (driftprobe's own exit 2 included), 1 when
 driftprobe fails otherwise.
 """
@@ -76,7 +79,9 @@ def load_recording(path):
         with gzip.open(win_path, "rt") as f:
             for n, line in enumerate(f, 1):
                 rec = json.loads(line)
-                if rec.get("cgroup") != cgroup or rec.get("ts") not in phase:
+                if (rec.get("cgroup") != cgroup and
+                        rec.get("cgroup") not in lab.get("programs", [])) or \
+                        rec.get("ts") not in phase:
                     fail(2, f"{win_path}:{n}: record of another cgroup or an unlabelled window")
                 lines.setdefault(rec["ts"], []).append(line)
     except (ValueError, AttributeError) as e:
@@ -136,16 +141,20 @@ def detector_features(binary, without):
     return known - without
 
 
-def score(binary, opts, seen, lab, phase, lines, tmp):
+def score(binary, opts, seen, programs, lab, phase, lines, tmp):
     """Replay one recording through one detector, which sees only the
-    features in seen; returns the row's numbers."""
+    features in seen, and the program series only when programs; returns
+    the row's numbers."""
     learn = os.path.join(tmp, "learn.jsonl")
     test = os.path.join(tmp, "test.jsonl")
     base = os.path.join(tmp, "baseline.json")
+    scopes = {lab["cgroup"], *(lab.get("programs", []) if programs else [])}
     with open(learn, "w") as fl, open(test, "w") as ft:
         for ts in sorted(lines):
-            (fl if phase[ts] == "learn" else ft).writelines(
-                ln for ln in lines[ts] if json.loads(ln)["feature"] in seen)
+            for ln in lines[ts]:
+                rec = json.loads(ln)
+                if rec["feature"] in seen and rec["cgroup"] in scopes:
+                    (fl if phase[ts] == "learn" else ft).write(ln)
     if os.path.exists(base):
         os.unlink(base)
     run([binary, "baseline", "build", "-o", base, learn])
@@ -155,7 +164,7 @@ def score(binary, opts, seen, lab, phase, lines, tmp):
     incidents = {ts: [] for ts in judged}
     for text in out.splitlines():
         line = json.loads(text)
-        if line.get("cgroup") != lab["cgroup"] or line.get("ts") not in judged:
+        if line.get("cgroup") not in scopes or line.get("ts") not in judged:
             continue
         if line.get("type") == "incident":
             incidents[line["ts"]].append(line)
@@ -225,11 +234,12 @@ def main():
                    metavar=("NAME", "BINARY", "OPTS"))
     p.add_argument("--without", nargs=2, action="append", default=[],
                    metavar=("NAME", "FEATURE"))
+    p.add_argument("--programs", action="append", default=[], metavar="NAME")
     a = p.parse_args()
     detectors = a.detector or [["old", "./driftprobe", ""]]
-    for det, _ in a.without:
+    for det in [d for d, _ in a.without] + a.programs:
         if det not in {d for d, _, _ in detectors}:
-            fail(2, f"--without {det}: no such detector")
+            fail(2, f"--without/--programs {det}: no such detector")
     if not os.path.isdir(a.recordings):
         fail(2, f"{a.recordings}: no recordings (run `make eval-record` as root)")
     names = sorted(d for d in os.listdir(a.recordings)
@@ -243,7 +253,8 @@ def main():
         for det, binary, opts in detectors:
             seen = detector_features(binary, {f for d, f in a.without if d == det})
             for n in names:
-                results[det, n] = score(binary, shlex.split(opts), seen, *recs[n], tmp)
+                results[det, n] = score(binary, shlex.split(opts), seen,
+                                        det in a.programs, *recs[n], tmp)
 
     col = "  detect culprit FA/100   AUC"
     head = f"{'scenario':<12} {'quiet':>5} {'attack':>6} " + " |".join(

@@ -4,7 +4,8 @@
 # Root; run it under `flock /tmp/dp-itest.lock` (tools/eval/record_all.sh
 # does), since it loads BPF and makes cgroups and namespaces.
 #
-# Timeline (1 s windows, `record --per-cgroup -i 1`, to keep it short):
+# Timeline (1 s windows, `record --per-cgroup --per-program -i 1`, to keep
+# it short):
 #   WARMUP s of normal activity (not used), LEARN s (the baseline),
 #   QUIET s more of the same normal activity (false alarms are counted
 #   there), then the attack for ATTACK s while the normal activity goes on.
@@ -13,8 +14,8 @@
 # dpev_SCENARIO, in cgroup dp_eval_SCENARIO_peer. A scenario file sources its
 # workload (tools/eval/workloads/W.sh: sc_setup, sc_normal END [, sc_cleanup])
 # and adds the attack (sc_attack END [, sc_attack_setup]) and its labels.
-# OUTDIR gets windows.jsonl.gz (the scenario cgroup's records only) and
-# labels.json (tools/eval/compact.py).
+# OUTDIR gets windows.jsonl.gz (the scenario cgroup's records, and its
+# programs': tools/eval/compact.py) and labels.json.
 set -u
 [ $# -eq 3 ] || { echo "usage: $0 DRIFTPROBE SCENARIO OUTDIR" >&2; exit 2; }
 DP=$(realpath "$1") SCENARIO=$2 OUT=$3
@@ -40,7 +41,7 @@ dpev_netns "dpev_$SCENARIO" "$SC_IDX"
 export CG CG_PEER NETNS HOST_IP PEER_IP
 
 total=$((WARMUP + LEARN + QUIET + ATTACK + 10))
-"$DP" record --per-cgroup -i 1 -d "$total" -o "$WORK/raw.jsonl" \
+"$DP" record --per-cgroup --per-program -i 1 -d "$total" -o "$WORK/raw.jsonl" \
 	2> "$WORK/record.err" &
 REC_PID=$!
 i=0
