@@ -695,3 +695,46 @@ struct json_object *harness__prom_wait_query(unsigned int port,
 		usleep(250000);
 	}
 }
+
+int harness__scope_index(const char *name, const char *const *scopes, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(name, scopes[i]))
+			return i;
+	return -1;
+}
+
+void harness__split_records(const char *src, const char *const *scopes,
+			  int n, double learn_from, double learn_end,
+			  double changed, FILE *out[3], int seen[][3])
+{
+	FILE *in = fopen(src, "r");
+	char *line = NULL;
+	size_t cap = 0;
+
+	assert_non_null(in);
+	while (getline(&line, &cap, in) > 0) {
+		struct json_object *o = json_tokener_parse(line), *v;
+		int s, phase = -1;
+		double ts;
+
+		assert_non_null(o);
+		assert_true(json_object_object_get_ex(o, "cgroup", &v));
+		s = harness__scope_index(json_object_get_string(v), scopes, n);
+		assert_true(json_object_object_get_ex(o, "ts", &v));
+		ts = json_object_get_double(v);
+		json_object_put(o);
+		if (s < 0 || ts <= learn_from)				continue;
+		if (ts <= learn_end)
+			phase = 0;
+		else if (ts <= changed)
+			phase = 1;
+		else if (ts > changed + 1.0)				phase = 2;
+		if (phase < 0)
+			continue;
+		fputs(line, out[phase]);
+		seen[s][phase]++;
+	}
+	free(line);
+	fclose(in);
+}

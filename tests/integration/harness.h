@@ -9,6 +9,7 @@
 #define DRIFTPROBE_TEST_HARNESS_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 #include <driftprobe/features.h>
 #include "feature.h"
@@ -197,5 +198,19 @@ struct json_object *harness__prom_wait_query(unsigned int port,
 					     struct json_object **doc,
 					     pid_t *pid, const char *log,
 					     double timeout_s);
+
+/* The index of name among scopes[0..n) (cgroups, program:...), or -1. */
+int harness__scope_index(const char *name, const char *const *scopes, int n);
+
+/*
+ * Copy the records of the scopes from the record file src into the phase
+ * file of their window's ts: out[0] learning (learn_from < ts <=
+ * learn_end: the first, partial windows left out), out[1] quiet (up to
+ * changed), out[2] after (from the window after the one changed fell in);
+ * seen[i][phase] counts scope i's records of each phase.
+ */
+void harness__split_records(const char *src, const char *const *scopes,
+			    int n, double learn_from, double learn_end,
+			    double changed, FILE *out[3], int seen[][3]);
 
 #endif

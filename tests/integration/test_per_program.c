@@ -149,56 +149,6 @@ static pid_t spawn(int role, bool in_cgroup)
 	return pid;
 }
 
-/* The series of scope name (program:<exe>, or the cgroup). */
-static int scope_of(const char *name, const char *const *scopes, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (!strcmp(name, scopes[i]))
-			return i;
-	return -1;
-}
-
-/*
- * Copy the records of the scopes from src into the phase file of their
- * ts; *seen[i] counts scope i's records of each phase (0 learn, 1 quiet,
- * 2 after).
- */
-static void split_records(const char *src, const char *const *scopes,
-			  int n, double learn_from, double learn_end,
-			  double changed, FILE *out[3], int seen[][3])
-{
-	FILE *in = fopen(src, "r");
-	char *line = NULL;
-	size_t cap = 0;
-
-	assert_non_null(in);
-	while (getline(&line, &cap, in) > 0) {
-		struct json_object *o = json_tokener_parse(line), *v;
-		int s, phase = -1;
-		double ts;
-
-		assert_non_null(o);
-		assert_true(json_object_object_get_ex(o, "cgroup", &v));
-		s = scope_of(json_object_get_string(v), scopes, n);
-		assert_true(json_object_object_get_ex(o, "ts", &v));
-		ts = json_object_get_double(v);
-		json_object_put(o);
-		if (s < 0 || ts <= learn_from)	/* partial first windows */
-			continue;
-		if (ts <= learn_end)
-			phase = 0;
-		else if (ts <= changed)
-			phase = 1;
-		else if (ts > changed + 1.0)	/* not the window it began in */
-			phase = 2;
-		if (phase < 0)
-			continue;
-		fputs(line, out[phase]);
-		seen[s][phase]++;
-	}
-	free(line);
-	fclose(in);
-}
 
 struct judged {
 	int windows;	/* syscall.id lines */
@@ -230,7 +180,7 @@ static void judge(const char *baseline, const char *windows,
 			json_object_put(o);
 			continue;
 		}
-		s = scope_of(json_object_get_string(v), scopes, n);
+		s = harness__scope_index(json_object_get_string(v), scopes, n);
 		if (s < 0) {
 			json_object_put(o);
 			continue;
@@ -342,7 +292,7 @@ static void per_program__one_program_changes__only_it_is_flagged(void **state)
 		files[i] = fopen(phase_path[i], "w");
 		assert_non_null(files[i]);
 	}
-	split_records(rec, scopes, NSCOPES, start + 2, start + 1 + LEARN_S,
+	harness__split_records(rec, scopes, NSCOPES, start + 2, start + 1 + LEARN_S,
 		      changed, files, seen);
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(fclose(files[i]), 0);

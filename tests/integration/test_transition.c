@@ -73,40 +73,6 @@ static void worker(void)
 	}
 }
 
-/* Copy the records of cgroup from src into the phase file of their ts. */
-static void split_records(const char *src, const char *cgroup,
-			  double learn_end, double quiet_end, double changed,
-			  FILE *learn, FILE *quiet, FILE *after)
-{
-	FILE *in = fopen(src, "r");
-	char *line = NULL;
-	size_t cap = 0;
-
-	assert_non_null(in);
-	while (getline(&line, &cap, in) > 0) {
-		struct json_object *o = json_tokener_parse(line), *v;
-		double ts;
-
-		assert_non_null(o);
-		assert_true(json_object_object_get_ex(o, "cgroup", &v));
-		if (strcmp(json_object_get_string(v), cgroup)) {
-			json_object_put(o);
-			continue;
-		}
-		assert_true(json_object_object_get_ex(o, "ts", &v));
-		ts = json_object_get_double(v);
-		if (ts <= learn_end)
-			fputs(line, learn);
-		else if (ts <= quiet_end)
-			fputs(line, quiet);
-		else if (ts > changed + 1.0)	/* not the window it began in */
-			fputs(line, after);
-		json_object_put(o);
-	}
-	free(line);
-	fclose(in);
-}
-
 struct judged {
 	int windows;		/* of syscall.transition */
 	int transition;		/* anomalous windows of syscall.transition */
@@ -217,11 +183,13 @@ static void transition__reordered_calls__flagged_with_the_transition_named(
 	void **state)
 {
 	char rec[PATH_MAX], learn[PATH_MAX], quiet[PATH_MAX], after[PATH_MAX];
-	char err[PATH_MAX], bl[PATH_MAX], args[3 * PATH_MAX], *out;
+	char err[PATH_MAX], bl[PATH_MAX], args[3 * PATH_MAX], *text;
 	double start, changed;
 	struct judged q, c;
 	pid_t sink, work, rec_pid, work_pid;
-	FILE *fl, *fq, *fa;
+	const char *scopes[] = { work_name };
+	int seen[1][3] = { { 0 } };
+	FILE *files[3], *fl;
 	int st;
 
 	(void)state;
@@ -265,18 +233,20 @@ static void transition__reordered_calls__flagged_with_the_transition_named(
 	snprintf(quiet, sizeof(quiet), "%s/quiet.jsonl", dir);
 	snprintf(after, sizeof(after), "%s/after.jsonl", dir);
 	snprintf(bl, sizeof(bl), "%s/baseline.json", dir);
-	fl = fopen(learn, "w");
-	fq = fopen(quiet, "w");
-	fa = fopen(after, "w");
-	assert_true(fl && fq && fa);
+	files[0] = fopen(learn, "w");
+	files[1] = fopen(quiet, "w");
+	files[2] = fopen(after, "w");
+	assert_true(files[0] && files[1] && files[2]);
 	/* The first window of the worker is a partial one: not learnt. */
-	split_records(rec, work_name, start + LEARN_S, changed, changed,
-		      fl, fq, fa);
-	assert_int_equal(fclose(fl) | fclose(fq) | fclose(fa), 0);
+	harness__split_records(rec, scopes, 1, start + 1, start + LEARN_S,
+			       changed, files, seen);
+	assert_int_equal(fclose(files[0]) | fclose(files[1]) |
+			 fclose(files[2]), 0);
+	assert_in_range(seen[0][0], 5 * LEARN_S, 30 * LEARN_S);
 
 	snprintf(args, sizeof(args), "baseline build -o %s %s", bl, learn);
-	out = harness__capture(args, &st);
-	free(out);
+	text = harness__capture(args, &st);
+	free(text);
 	assert_int_equal(st, 0);
 	judge(bl, quiet, work_pid, &q);
 	judge(bl, after, work_pid, &c);
