@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # valgrind memcheck over the commands that matter, on success and error
-# paths: record, baseline build, analyze, a short run (learning, saving,
+# paths: record (also --per-cgroup --per-program), baseline build, analyze, a short run (learning, saving,
 # then judging), a run serving /metrics over TLS with basic auth (and its
 # refusals), and a run stopped by SIGTERM. Any memory error or any
 # definite/indirect/possible leak fails the test (exit 97 from valgrind);
@@ -37,6 +37,8 @@ check() {
 }
 
 check record 0 record --interval 0.5 --duration 6 -o "$DIR/w.jsonl"
+check record-per-program 0 record --per-cgroup --per-program --interval 0.5 \
+	--duration 4 -o "$DIR/p.jsonl"
 check baseline-build 0 baseline build -o "$DIR/b.json" "$DIR/w.jsonl"
 check analyze 0 analyze --baseline "$DIR/b.json" "$DIR/w.jsonl"
 check analyze-json 0 analyze --json --baseline "$DIR/b.json" "$DIR/w.jsonl"
