@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # valgrind memcheck over the commands that matter, on success and error
-# paths: record (also --per-cgroup --per-program), baseline build, analyze, a short run (learning, saving,
-# then judging), a run serving /metrics over TLS with basic auth (and its
+# paths: record (also --per-cgroup --per-program), baseline build,
+# analyze, a short run (learning, saving, then judging), a run serving /metrics over TLS with basic auth (and its
 # refusals), and a run stopped by SIGTERM. Any memory error or any
 # definite/indirect/possible leak fails the test (exit 97 from valgrind);
 # each command must also exit with the status it is expected to.
