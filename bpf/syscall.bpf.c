@@ -37,10 +37,12 @@
  * +7% on a ping-pong that switches at every message (BENCHMARKS.md). Two
  * threads whose tids share an entry while both are away lose one's
  * transition, never count a wrong one (tid and symbol are stored in one
- * 8-byte word). A thread's first syscall after we attached has no
- * previous one and counts no transition. The tracepoint fallback keeps
- * only the CPU's state, tagged with the tid, and counts no transition
- * across a context switch to another thread that entered a syscall.
+ * 8-byte word); only a tid reused after the pid space wrapped, finding
+ * its predecessor's entry untouched, could. A thread's first syscall
+ * after we attached has no previous one and counts no transition. The
+ * tracepoint fallback keeps only the CPU's state, tagged with the tid,
+ * and counts no transition across a context switch to another thread
+ * that entered a syscall.
  *
  * With per_cgroup set (--per-cgroup), every bin is also counted in the
  * current task's cgroup v2 entry of cgroup_hist, as every group counts
