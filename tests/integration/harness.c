@@ -738,3 +738,26 @@ void harness__split_records(const char *src, const char *const *scopes,
 	free(line);
 	fclose(in);
 }
+
+void harness__each_analysis(const char *baseline, const char *windows,
+			    void (*fn)(struct json_object *o, const char *line,
+				       void *ctx),
+			    void *ctx)
+{
+	char args[2 * PATH_MAX], *out, *save = NULL;
+	int st;
+
+	snprintf(args, sizeof(args), "analyze --json -b %s %s", baseline,
+		 windows);
+	out = harness__capture(args, &st);
+	assert_int_equal(st, 0);
+	for (char *l = strtok_r(out, "\n", &save); l;
+	     l = strtok_r(NULL, "\n", &save)) {
+		struct json_object *o = json_tokener_parse(l);
+
+		assert_non_null(o);
+		fn(o, l, ctx);
+		json_object_put(o);
+	}
+	free(out);
+}

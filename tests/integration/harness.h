@@ -213,4 +213,13 @@ void harness__split_records(const char *src, const char *const *scopes,
 			    int n, double learn_from, double learn_end,
 			    double changed, FILE *out[3], int seen[][3]);
 
+/*
+ * Run `analyze --json -b baseline windows` (it must exit 0) and call fn on
+ * every line, parsed (o, freed after fn) and as written (line).
+ */
+void harness__each_analysis(const char *baseline, const char *windows,
+			    void (*fn)(struct json_object *o, const char *line,
+				       void *ctx),
+			    void *ctx);
+
 #endif

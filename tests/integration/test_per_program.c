@@ -157,58 +157,57 @@ struct judged {
 	int incidents;	/* open incident lines */
 };
 
+struct judge_ctx {
+	const char *const *scopes;
+	int n;
+	struct judged *j;
+};
+
+/* One line of analyze --json, counted for its scope. */
+static void judge_line(struct json_object *o, const char *line, void *arg)
+{
+	struct judge_ctx *ctx = arg;
+	const char *feature = "", *verdict = "";
+	struct json_object *v;
+	struct judged *j;
+	int s;
+
+	if (!json_object_object_get_ex(o, "cgroup", &v))
+		return;
+	s = harness__scope_index(json_object_get_string(v), ctx->scopes,
+				 ctx->n);
+	if (s < 0)
+		return;
+	j = &ctx->j[s];
+	if (harness__is_incident(o)) {
+		j->incidents += json_object_object_get_ex(o, "state", &v) &&
+				!strcmp(json_object_get_string(v), "open");
+		return;
+	}
+	if (json_object_object_get_ex(o, "feature", &v))
+		feature = json_object_get_string(v);
+	if (json_object_object_get_ex(o, "verdict", &v))
+		verdict = json_object_get_string(v);
+	if (!strcmp(verdict, "new")) {
+		/* a program's said as a program's */
+		j->new_lines++;
+		if (!strncmp(ctx->scopes[s], "program:", 8))
+			assert_non_null(strstr(line,
+					       "program not in the baseline"));
+	} else if (!strcmp(feature, "syscall.id")) {
+		j->windows++;
+		j->anomalous += !strcmp(verdict, "anomaly");
+	}
+}
+
 /* analyze --json's verdicts on windows, per scope. */
 static void judge(const char *baseline, const char *windows,
 		  const char *const *scopes, int n, struct judged *j)
 {
-	char args[2 * PATH_MAX], *out, *save = NULL;
-	int st;
+	struct judge_ctx ctx = { scopes, n, j };
 
 	memset(j, 0, n * sizeof(*j));
-	snprintf(args, sizeof(args), "analyze --json -b %s %s", baseline,
-		 windows);
-	out = harness__capture(args, &st);
-	assert_int_equal(st, 0);
-	for (char *l = strtok_r(out, "\n", &save); l;
-	     l = strtok_r(NULL, "\n", &save)) {
-		struct json_object *o = json_tokener_parse(l), *v;
-		const char *feature = "", *verdict = "";
-		int s;
-
-		assert_non_null(o);
-		if (!json_object_object_get_ex(o, "cgroup", &v)) {
-			json_object_put(o);
-			continue;
-		}
-		s = harness__scope_index(json_object_get_string(v), scopes, n);
-		if (s < 0) {
-			json_object_put(o);
-			continue;
-		}
-		if (harness__is_incident(o)) {
-			j[s].incidents +=
-				json_object_object_get_ex(o, "state", &v) &&
-				!strcmp(json_object_get_string(v), "open");
-			json_object_put(o);
-			continue;
-		}
-		if (json_object_object_get_ex(o, "feature", &v))
-			feature = json_object_get_string(v);
-		if (json_object_object_get_ex(o, "verdict", &v))
-			verdict = json_object_get_string(v);
-		if (!strcmp(verdict, "new")) {
-			/* a program's said as a program's */
-			j[s].new_lines++;
-			if (!strncmp(scopes[s], "program:", 8))
-				assert_non_null(strstr(
-					l, "program not in the baseline"));
-		} else if (!strcmp(feature, "syscall.id")) {
-			j[s].windows++;
-			j[s].anomalous += !strcmp(verdict, "anomaly");
-		}
-		json_object_put(o);
-	}
-	free(out);
+	harness__each_analysis(baseline, windows, judge_line, &ctx);
 }
 
 static void copy_self(const char *to)

@@ -139,44 +139,46 @@ static bool incident_names(struct json_object *o, pid_t pid)
 	return feature && culprit;
 }
 
+struct judge_ctx {
+	pid_t pid;
+	struct judged *j;
+};
+
+/* One line of analyze --json (the worker's cgroup's only: split so). */
+static void judge_line(struct json_object *o, const char *line, void *arg)
+{
+	struct judge_ctx *ctx = arg;
+	struct judged *j = ctx->j;
+	const char *feature = "";
+	struct json_object *v;
+	bool anomaly;
+
+	(void)line;
+	if (harness__is_incident(o)) {
+		j->incidents += incident_names(o, ctx->pid);
+		return;
+	}
+	if (json_object_object_get_ex(o, "feature", &v))
+		feature = json_object_get_string(v);
+	anomaly = json_object_object_get_ex(o, "verdict", &v) &&
+		  !strcmp(json_object_get_string(v), "anomaly");
+	if (!strcmp(feature, "syscall.transition")) {
+		j->windows++;
+		j->transition += anomaly;
+		j->named += anomaly && top_names(o, ctx->pid);
+	} else if (!strcmp(feature, "syscall.id")) {
+		j->id += anomaly;
+	}
+}
+
 /* analyze's --json verdicts on windows, the worker's cgroup's. */
 static void judge(const char *baseline, const char *windows, pid_t pid,
 		  struct judged *j)
 {
-	char args[2 * PATH_MAX], *out, *save = NULL;
-	int st;
+	struct judge_ctx ctx = { pid, j };
 
 	*j = (struct judged){ 0 };
-	snprintf(args, sizeof(args), "analyze --json -b %s %s", baseline,
-		 windows);
-	out = harness__capture(args, &st);
-	assert_int_equal(st, 0);
-	for (char *l = strtok_r(out, "\n", &save); l;
-	     l = strtok_r(NULL, "\n", &save)) {
-		struct json_object *o = json_tokener_parse(l), *v;
-		const char *feature = "";
-		bool anomaly;
-
-		assert_non_null(o);
-		if (harness__is_incident(o)) {
-			j->incidents += incident_names(o, pid);
-			json_object_put(o);
-			continue;
-		}
-		if (json_object_object_get_ex(o, "feature", &v))
-			feature = json_object_get_string(v);
-		anomaly = json_object_object_get_ex(o, "verdict", &v) &&
-			  !strcmp(json_object_get_string(v), "anomaly");
-		if (!strcmp(feature, "syscall.transition")) {
-			j->windows++;
-			j->transition += anomaly;
-			j->named += anomaly && top_names(o, pid);
-		} else if (!strcmp(feature, "syscall.id")) {
-			j->id += anomaly;
-		}
-		json_object_put(o);
-	}
-	free(out);
+	harness__each_analysis(baseline, windows, judge_line, &ctx);
 }
 
 static void transition__reordered_calls__flagged_with_the_transition_named(
