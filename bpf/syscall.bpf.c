@@ -406,7 +406,8 @@ static __always_inline void count_exit(struct dp_syscall_hist *h, long id,
 	struct dp_counts x;
 	unsigned int group;
 
-	if (id == NR_EXECVE || id == NR_EXECVEAT || id == NR_PRCTL)
+	if (per_program &&
+	    (id == NR_EXECVE || id == NR_EXECVEAT || id == NR_PRCTL))
 		h->cpu.prog_task = 0;
 	x = hists_of(h, tag);
 	group = dp_syscall_group_of[
