@@ -106,8 +106,9 @@ static void detector__raised(const struct detector_opts *o,
  * than the clear level or the accumulation's allowance, the mixtures of
  * two modes are tried too (a window that straddles a change of mode); the
  * scores of windows nearer than that decide nothing, neither alone nor
- * accumulated, so the search is spared. Returns what
- * divergence__compute_top does.
+ * accumulated, so the search is spared. A sequence feature's effect and
+ * top bins are then those of sequence__judge against the same counts.
+ * Returns the number of top bins, or a negative errno.
  */
 static int detector__nearest(const struct detector_opts *o,
 			     const struct baseline_entry *e,
@@ -118,6 +119,7 @@ static int detector__nearest(const struct detector_opts *o,
 	uint64_t mix[FEATURE_MAX_BINS];
 	const uint64_t *against = e->modes[0].counts;
 	struct nearest near;
+	bool seq;
 	int err;
 
 	out->mode = 0;
@@ -137,9 +139,12 @@ static int detector__nearest(const struct detector_opts *o,
 		out->mode = near.mode;
 		against = near.other != near.mode ? mix : modes[near.mode];
 	}
+	/* A sequence's effect and top bins are its model's (sequence.h):
+	 * its divergence gives the G-test, no ranking of bins. */
+	seq = feature__is_sequence(e->feature);
 	err = divergence__compute_top(against, window, e->nbins, o->alpha,
-				      &out->d, out->top, ANALYSIS_TOP);
-	if (err < 0 || !feature__is_sequence(e->feature))
+				      &out->d, out->top, seq ? 0 : ANALYSIS_TOP);
+	if (err < 0 || !seq)
 		return err;
 	return sequence__judge(against, window, feature_table[e->feature].rows,
 			       &out->d.effect, out->top, ANALYSIS_TOP);
