@@ -223,8 +223,32 @@ void collector__free(struct collector *c)
 }
 
 /*
+ * One keyed map's histograms into w (NULL: prime): its entries the
+ * kernel's LRU evicted since the last read (more live keys than max) are
+ * said once, as "N <what> entries evicted from the kernel's <map> map".
+ * *evicted: its total since the start. 0 or -errno.
+ */
+static int read_keyed(struct keyed_collector *kc, struct window *w,
+		      const char *what, const char *map, int max,
+		      uint64_t *reported, uint64_t *evicted)
+{
+	int err = keyed_collector__read(kc, w);
+
+	*evicted = keyed_collector__evicted(kc);
+	if (*evicted > *reported) {
+		fprintf(stderr, "driftprobe: %llu %s entries evicted from the "
+			"kernel's %s map (more than %d live %ss); their counts "
+			"since the previous window are lost\n",
+			(unsigned long long)(*evicted - *reported), what, map,
+			max, what);
+		*reported = *evicted;
+	}
+	return err;
+}
+
+/*
  * Per-cgroup histograms of every group into w (NULL: prime); evictions
- * said once each, and summed over the groups in the health counter.
+ * summed over the groups in the health counter.
  */
 static int read_cgroups(struct collector *c, struct window *w)
 {
@@ -234,46 +258,23 @@ static int read_cgroups(struct collector *c, struct window *w)
 	for (int i = 0; i < DP_GROUP_COUNT && !err; i++) {
 		if (!c->cgroups[i])
 			continue;
-		err = keyed_collector__read(c->cgroups[i], w);
-		evicted = keyed_collector__evicted(c->cgroups[i]);
+		err = read_keyed(c->cgroups[i], w, "cgroup",
+				 group_descs[i].name, DP_CGROUP_MAX,
+				 &c->evicted_reported[i], &evicted);
 		total += evicted;
-		if (evicted > c->evicted_reported[i]) {
-			fprintf(stderr, "driftprobe: %llu cgroup entries "
-				"evicted from the kernel's %s map (more than "
-				"%d live cgroups); their counts since the "
-				"previous window are lost\n",
-				(unsigned long long)(evicted -
-						     c->evicted_reported[i]),
-				group_descs[i].name, DP_CGROUP_MAX);
-			c->evicted_reported[i] = evicted;
-		}
 	}
 	c->health[HEALTH_EVICTED] = total;
 	return err;
 }
 
-/* Per-program histograms into w (NULL: prime); evictions said once each. */
+/* Per-program histograms into w (NULL: prime). */
 static int read_programs(struct collector *c, struct window *w)
 {
-	uint64_t evicted;
-	int err;
-
 	if (!c->programs)
 		return 0;
-	err = keyed_collector__read(c->programs, w);
-	evicted = keyed_collector__evicted(c->programs);
-	if (evicted > c->programs_evicted_reported) {
-		fprintf(stderr, "driftprobe: %llu program entries evicted "
-			"from the kernel's syscall map (more than %d live "
-			"programs); their counts since the previous window "
-			"are lost\n",
-			(unsigned long long)(evicted -
-					     c->programs_evicted_reported),
-			DP_PROGRAM_MAX);
-		c->programs_evicted_reported = evicted;
-	}
-	c->health[HEALTH_PROGRAM_EVICTED] = evicted;
-	return err;
+	return read_keyed(c->programs, w, "program", "syscall",
+			  DP_PROGRAM_MAX, &c->programs_evicted_reported,
+			  &c->health[HEALTH_PROGRAM_EVICTED]);
 }
 
 /*
