@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <driftprobe/features.h>
 #include "key_index.h"
 
@@ -22,11 +23,8 @@
 /* Whether scope names a program (else the host or a cgroup). */
 static inline int window__is_program(const char *scope)
 {
-	const char *p = WINDOW_PROGRAM_PREFIX;
-
-	while (*p && *scope == *p)
-		p++, scope++;
-	return !*p;
+	return !strncmp(scope, WINDOW_PROGRAM_PREFIX,
+			sizeof(WINDOW_PROGRAM_PREFIX) - 1);
 }
 
 /* What scope is, for a person: "program" or "cgroup". */

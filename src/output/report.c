@@ -313,8 +313,9 @@ static void write_coupling_block(struct report *r, const struct window *w,
 		"(%g%% interval [%.4g, %.4g]), learnt per window [%.4g, %.4g], "
 		"NMI %.3f\n  cells that moved: ", when,
 		coupling__change_name(cv->change), feature_table[f].name,
-		window__scope_label(cgroup), TEXTESC(cgroup), cv->now.mi, COUPLING_LEVEL * 100, cv->now.lo,
-		cv->now.hi, cv->band.min, cv->band.max, cv->now.nmi);
+		window__scope_label(cgroup), TEXTESC(cgroup), cv->now.mi,
+		COUPLING_LEVEL * 100, cv->now.lo, cv->now.hi, cv->band.min,
+		cv->band.max, cv->now.nmi);
 	write_top_bins(r, f, h, an, ANALYSIS_TOP);
 	fputs("\n\n", r->out);
 }
@@ -414,7 +415,7 @@ static int report__new_series(void *ctx, const struct window *w,
 			      uint64_t n, bool cgroup_known)
 {
 	struct report *r = ctx;
-	char when[32];
+	char when[32], reason[64];
 
 	switch (r->mode) {
 	case REPORT_JSON:
@@ -422,15 +423,12 @@ static int report__new_series(void *ctx, const struct window *w,
 				 feature_table[f].name, cgroup);
 		jsonw_line__raw(&r->line, ",\"n\":");
 		jsonw_line__u64(&r->line, n);
+		snprintf(reason, sizeof(reason), cgroup_known ?
+			 "no events of this feature in the %s's baseline" :
+			 "%s not in the baseline",
+			 window__scope_kind(cgroup));
 		jsonw_line__raw(&r->line, ",\"verdict\":\"new\",\"reason\":\"");
-		jsonw_line__raw(&r->line, cgroup_known ?
-				"no events of this feature in the " :
-				window__scope_kind(cgroup));
-		jsonw_line__raw(&r->line, cgroup_known ?
-				window__scope_kind(cgroup) :
-				" not in the baseline");
-		if (cgroup_known)
-			jsonw_line__raw(&r->line, "'s baseline");
+		jsonw_line__raw(&r->line, reason);
 		jsonw_line__raw(&r->line, ": reported once, not judged\"}\n");
 		jsonw_line__flush(&r->line, r->out);
 		break;
