@@ -33,8 +33,8 @@
  * table indexed by tid (an array: its lookup is an address computation,
  * no hashing, no task storage), and the first syscall of a task on a CPU
  * (a mismatch) reads it back if its tid is still the entry's. Task
- * storage there cost ~40 ns per switch and per first syscall after one,
- * +7% on a ping-pong that switches at every message (BENCHMARKS.md). Two
+ * storage there cost +170 ns per round trip of a ping-pong that switches
+ * at every message, +7% of the probe's added cost (BENCHMARKS.md). Two
  * threads whose tids share an entry while both are away lose one's
  * transition, never count a wrong one (tid and symbol are stored in one
  * 8-byte word); only a tid reused after the pid space wrapped, finding
