@@ -90,17 +90,6 @@ struct trace {
 #error "syscall.bpf.c: no syscall number register for this architecture"
 #endif
 
-/* The syscalls after which the task's program may have changed. */
-#if defined(__TARGET_ARCH_x86)
-#define NR_EXECVE	59
-#define NR_EXECVEAT	322
-#define NR_PRCTL	157
-#elif defined(__TARGET_ARCH_arm64)
-#define NR_EXECVE	221
-#define NR_EXECVEAT	281
-#define NR_PRCTL	167
-#endif
-
 /*
  * seq_saved's entries (a power of two): a thread switched out keeps its
  * last syscall's symbol in entry tid & (SEQ_SAVED_ENTRIES - 1), as one
@@ -407,7 +396,7 @@ static __always_inline void count_exit(struct dp_syscall_hist *h, long id,
 	unsigned int group;
 
 	if (per_program &&
-	    (id == NR_EXECVE || id == NR_EXECVEAT || id == NR_PRCTL))
+	    (id == DP_NR_EXECVE || id == DP_NR_EXECVEAT || id == DP_NR_PRCTL))
 		h->cpu.prog_task = 0;
 	x = hists_of(h, tag);
 	group = dp_syscall_group_of[

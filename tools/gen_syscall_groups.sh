@@ -1,7 +1,8 @@
 #!/bin/sh
 # Emit the syscall number -> dp_syscall_group table (rows of the joint
-# feature syscall.group_errno) and the syscall number -> dp_seq_symbol
-# table (rows and columns of syscall.transition) from the build target's
+# feature syscall.group_errno), the syscall number -> dp_seq_symbol table
+# (rows and columns of syscall.transition) and the numbers of the syscalls
+# that change a task's program (--per-program) from the build target's
 # kernel UAPI header (tools/syscall_numbers.sh), by name (features.h, or
 # $1, gives the table size). Included by the BPF program and by userspace,
 # so both agree.
@@ -70,4 +71,9 @@ END {
 	table("dp_syscall_group_of", "DP_SG_", "group")
 	print ""
 	table("dp_syscall_symbol_of", "DP_SEQ_", "symbol")
+	print ""
+	print "/* The syscalls after which a task may run another program. */"
+	for (i = 0; i < bins; i++)
+		if (name[i] ~ /^(execve|execveat|prctl)$/)
+			printf "#define DP_NR_%s\t%d\n", toupper(name[i]), i
 }' bins="$bins"
