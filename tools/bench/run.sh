@@ -4,10 +4,10 @@
 # measured interleaved (A B C A B C ...) round by round in one run, so the
 # shared machine's noise hits every column alike, each paired with the bare
 # run of its round. Rounds are added until the 95% interval of every target
-# ratio (driftprobe, dp-per-cgroup, dp-per-program) is within +-PRECISION, or until
-# BENCH_MAX_S seconds have passed, which the output then says. Prints one
-# table of medians, minimums and the ratios of added costs with their
-# intervals. Cleans up what it starts.
+# ratio (driftprobe, dp-per-cgroup, dp-per-program) is within +-PRECISION,
+# or until BENCH_MAX_S seconds have passed, which the output then says.
+# Prints one table of medians, minimums and the ratios of added costs with
+# their intervals. Cleans up what it starts.
 #
 # BENCH_COMPARE=BINARY adds another build's driftprobe (defaults) as the
 # config dp-compare, a target too: a change's cost against the build

@@ -32,9 +32,9 @@ and `--without NAME FEATURE` hides one more from detector NAME's learning
 and judging alike. A recording also holds the series of the programs the
 scenario's workload ran (labels.json "programs", --per-program; see
 tools/eval/compact.py); a detector sees them, and is judged on their
-incidents as on the cgroup's, only with `--programs NAME`. Exit 0 with the table whatever the numbers; 2 when a
-recording is missing or malformed (driftprobe's own exit 2 included), 1 when
-driftprobe fails otherwise.
+incidents as on the cgroup's, only with `--programs NAME`. Exit 0 with the
+table whatever the numbers; 2 when a recording is missing or malformed
+(driftprobe's own exit 2 included), 1 when driftprobe fails otherwise.
 """
 import argparse
 import gzip
