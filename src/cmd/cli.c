@@ -13,6 +13,7 @@
 #include "detector.h"
 #include "textesc.h"
 #include "window_io.h"
+#include "workload_node.h"
 
 /*
  * The arguments cli__parse_config_args is parsing, so that the option
@@ -117,6 +118,8 @@ enum {
 	OPT_CONSECUTIVE,
 	OPT_CLEAR,
 	OPT_BUDGET,
+	OPT_WORKLOAD_RULE,
+	OPT_HOST_ROOT,
 };
 
 static const struct argp_option detector_options[] = {
@@ -173,18 +176,84 @@ const struct argp cli__detector_argp = {
 	detector_options, detector_parse, NULL, NULL, NULL, NULL, NULL,
 };
 
+static const struct argp_option workload_options[] = {
+	{ "workload-rule", OPT_WORKLOAD_RULE, "'REGEX => NAME'", 0, "Name the "
+		"workload of cgroups whose path matches REGEX (POSIX "
+		"extended; \\1..\\9 in NAME are its groups) before the "
+		"built-in rules; repeatable, the first match wins", 3 },
+	{ "host-root", OPT_HOST_ROOT, "DIR", 0, "Where the host's / is, for "
+		"the kubelet's pod logs and docker's container configs that "
+		"name workloads (default /)", 3 },
+	{},
+};
+
+static error_t workload_parse(int key, char *arg, struct argp_state *state)
+{
+	struct workload_opts *o = state->input;
+	char err[512];
+
+	switch (key) {
+	case OPT_WORKLOAD_RULE:
+		if (workload_rules__add(&o->rules, arg, err, sizeof(err))) {
+			cli__error("%s--workload-rule: %s", cli__origin(arg),
+				   err);
+			return EINVAL;
+		}
+		return 0;
+	case OPT_HOST_ROOT:
+		o->host_root = arg;
+		return 0;
+	}
+	return ARGP_ERR_UNKNOWN;
+}
+
+const struct argp cli__workload_argp = {
+	workload_options, workload_parse, NULL, NULL, NULL, NULL, NULL,
+};
+
 static void warn_input(const char *what)
 {
 	cli__error("warning: %s", what);
 }
 
+/* What cli__for_each_window hands each window to. */
+struct labelled_reader {
+	struct workload_names *names;
+	int (*fn)(const struct window *w, void *ctx);
+	void *ctx;
+};
+
+/*
+ * Name the workloads of a window read (records that carry one keep it):
+ * the reader made w and frees it after, so it may be written here.
+ */
+static int label_window(const struct window *w, void *ctx)
+{
+	struct labelled_reader *lr = ctx;
+
+	if (lr->names && workload_names__label(lr->names, (struct window *)w)) {
+		cli__error("workloads: out of memory");
+		return -ENOMEM;
+	}
+	return lr->fn(w, lr->ctx);
+}
+
 int cli__for_each_window(char *const *paths, int npaths,
+			 const struct workload_opts *wo,
 			 int (*fn)(const struct window *w, void *ctx),
 			 void *ctx)
 {
+	struct labelled_reader lr = { .fn = fn, .ctx = ctx };
 	char err[512];
-	int ret = window_io__read_files(paths, npaths, fn, warn_input, ctx,
-					err, sizeof(err));
+	int ret;
+
+	if (wo && !(lr.names = workload_names__new(wo))) {
+		cli__error("workloads: out of memory");
+		return EXIT_RUNTIME;
+	}
+	ret = window_io__read_files(paths, npaths, label_window, warn_input,
+				    &lr, err, sizeof(err));
+	workload_names__free(lr.names);
 
 	if (ret == -ECANCELED)
 		return EXIT_RUNTIME;

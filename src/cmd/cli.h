@@ -60,15 +60,25 @@ int cli__parse_config_args(const struct argp *argp,
  */
 extern const struct argp cli__detector_argp;
 
+/*
+ * --workload-rule and --host-root (workload_node.h), as an argp child
+ * whose input is a struct workload_opts.
+ */
+extern const struct argp cli__workload_argp;
+
 
 /*
- * window_io__read_files for a command, printing the readers' warnings:
+ * window_io__read_files for a command, printing the readers' warnings,
+ * every window's workloads named first with wo (workload_node.h; NULL:
+ * only those the records carry):
  * EXIT_OK, EXIT_INPUT after printing the bad file:line (fn returning
  * -EOVERFLOW: pooled counts past 2^64, said with the window's file:line),
  * or EXIT_RUNTIME when fn returns another error or memory runs out.
  */
 struct window;
+struct workload_opts;
 int cli__for_each_window(char *const *paths, int npaths,
+			 const struct workload_opts *wo,
 			 int (*fn)(const struct window *w, void *ctx),
 			 void *ctx);
 

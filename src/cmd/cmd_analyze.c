@@ -10,11 +10,13 @@
 #include "cli.h"
 #include "report.h"
 #include "window.h"
+#include "workload_node.h"
 
 struct analyze_args {
 	const char *baseline;
 	bool json;
 	struct detector_opts det;
+	struct workload_opts workload;
 	char **paths;
 	int npaths;
 	const struct baseline *bl;
@@ -42,6 +44,7 @@ static error_t analyze_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &a->det;
+		state->child_inputs[1] = &a->workload;
 		return 0;
 	case ARGP_KEY_ARGS:
 		a->paths = state->argv + state->next;
@@ -64,6 +67,7 @@ static error_t analyze_parse(int key, char *arg, struct argp_state *state)
 
 static const struct argp_child analyze_children[] = {
 	{ &cli__detector_argp, 0, "Detection:", 1 },
+	{ &cli__workload_argp, 0, "Workloads:", 3 },
 	{},
 };
 
@@ -125,12 +129,14 @@ int cmd_analyze(int argc, char **argv)
 	}
 	sink = report__sink(a.report);
 	analyzer__add_sink(a.analyzer, &sink);
-	ret = cli__for_each_window(a.paths, a.npaths, analyze_window, &a);
+	ret = cli__for_each_window(a.paths, a.npaths, &a.workload,
+				   analyze_window, &a);
 	if (ret == EXIT_OK)
 		report__summary(a.report);
 cleanup:
 	report__free(a.report);
 	analyzer__free(a.analyzer);
 	baseline__free(bl);
+	workload_rules__free(&a.workload.rules);
 	return ret;
 }

@@ -10,10 +10,12 @@
 #include "baseline.h"
 #include "cli.h"
 #include "safe_file.h"
+#include "workload_node.h"
 
 struct baseline_args {
 	const char *output;
 	double alpha;
+	struct workload_opts workload;
 	char **paths;
 	int npaths;
 	struct baseline_builder *builder;
@@ -37,6 +39,9 @@ static error_t baseline_parse(int key, char *arg, struct argp_state *state)
 	case 'a':
 		return cli__parse_double("--alpha", arg, 0, 1e6, &a->alpha) ?
 			       EINVAL : 0;
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->workload;
+		return 0;
 	case ARGP_KEY_ARGS:
 		if (strcmp(state->argv[state->next], "build")) {
 			argp_error(state, "unknown action '%s'; expected 'build'",
@@ -58,6 +63,11 @@ static error_t baseline_parse(int key, char *arg, struct argp_state *state)
 	return ARGP_ERR_UNKNOWN;
 }
 
+static const struct argp_child baseline_children[] = {
+	{ &cli__workload_argp, 0, "Workloads:", 3 },
+	{},
+};
+
 static const struct argp baseline_argp = {
 	baseline_options, baseline_parse, "build WINDOWS.jsonl...",
 	"Learn a baseline from recorded windows: per feature and cgroup, the "
@@ -67,7 +77,7 @@ static const struct argp baseline_argp = {
 	"EXAMPLES:\n"
 	"  driftprobe record -i 10 -d 600 -o quiet.jsonl\n"
 	"  driftprobe baseline build -o baseline.json quiet.jsonl",
-	NULL, NULL, NULL,
+	baseline_children, NULL, NULL,
 };
 
 static int add_window(const struct window *w, void *ctx)
@@ -107,7 +117,8 @@ int cmd_baseline(int argc, char **argv)
 		cli__error("baseline: out of memory");
 		return EXIT_RUNTIME;
 	}
-	ret = cli__for_each_window(a.paths, a.npaths, add_window, &a);
+	ret = cli__for_each_window(a.paths, a.npaths, &a.workload, add_window,
+				   &a);
 	if (ret)
 		goto cleanup;
 	bl = baseline_builder__finish(a.builder, err, sizeof(err));
@@ -127,5 +138,6 @@ int cmd_baseline(int argc, char **argv)
 cleanup:
 	baseline__free(bl);
 	baseline_builder__free(a.builder);
+	workload_rules__free(&a.workload.rules);
 	return ret;
 }

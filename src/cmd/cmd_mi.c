@@ -465,7 +465,7 @@ int cmd_mi(int argc, char **argv)
 			return EXIT_INPUT;
 		}
 	}
-	ret = cli__for_each_window(a.paths, a.npaths, mi_window, &a);
+	ret = cli__for_each_window(a.paths, a.npaths, NULL, mi_window, &a);
 	if (ret == EXIT_OK)
 		ret = print_signals(&a);
 	for (size_t i = 0; i < a.nsig; i++) {

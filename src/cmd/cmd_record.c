@@ -83,8 +83,10 @@ int cmd_record(int argc, char **argv)
 	};
 	int ret;
 
-	if (argp_parse(&record_argp, argc, argv, 0, NULL, &a))
+	if (argp_parse(&record_argp, argc, argv, 0, NULL, &a)) {
+		workload_rules__free(&a.live.workload.rules);
 		return EXIT_INPUT;
+	}
 	a.out = STDOUT_FILENO;
 	if (a.output) {
 		char err[512];
@@ -92,6 +94,7 @@ int cmd_record(int argc, char **argv)
 		a.out = window_io__open_append(a.output, err, sizeof(err));
 		if (a.out < 0) {
 			cli__error("%s", err);
+			workload_rules__free(&a.live.workload.rules);
 			return EXIT_INPUT;
 		}
 	}
@@ -101,5 +104,6 @@ int cmd_record(int argc, char **argv)
 			   strerror(errno));
 		ret = EXIT_RUNTIME;
 	}
+	workload_rules__free(&a.live.workload.rules);
 	return ret;
 }

@@ -456,6 +456,7 @@ int cmd_run(int argc, char **argv)
 	if (cli__parse_config_args(&run_argp, &ca, &o) ||
 	    check_files(&o, &ca)) {
 		config__release(&ca);
+		workload_rules__free(&o.live.workload.rules);
 		return EXIT_INPUT;
 	}
 	if (o.baseline_path) {
@@ -465,6 +466,7 @@ int cmd_run(int argc, char **argv)
 							  where, sizeof(where)),
 				   err);
 			config__release(&ca);
+			workload_rules__free(&o.live.workload.rules);
 			return EXIT_INPUT;
 		}
 		if (uname(&u) == 0 &&
@@ -516,5 +518,6 @@ cleanup:
 	baseline__free(a.baseline);
 	baseline_builder__free(a.builder);
 	config__release(&ca);
+	workload_rules__free(&o.live.workload.rules);
 	return ret;
 }

@@ -209,7 +209,7 @@ static int read_windows(struct show_args *a)
 		cli__error("show: out of memory");
 		return EXIT_RUNTIME;
 	}
-	ret = cli__for_each_window(a->paths, a->npaths, pool_window, a);
+	ret = cli__for_each_window(a->paths, a->npaths, NULL, pool_window, a);
 	if (ret != EXIT_OK)
 		return ret;
 	if (a->window && a->windows_used == 0) {

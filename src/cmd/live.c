@@ -140,6 +140,7 @@ int live__run(const struct live_opts *o, live_window_fn fn, void *ctx)
 {
 	struct probe *probe = NULL;
 	struct collector *col = NULL;
+	struct workload_names *names = workload_names__new(&o->workload);
 	struct timespec prev, deadline;	/* last snapshot, next tick */
 	struct probe_status st;
 	double last_ts = 0;
@@ -152,6 +153,10 @@ int live__run(const struct live_opts *o, live_window_fn fn, void *ctx)
 		max_windows = (unsigned long long)(o->duration_s /
 						   o->interval_s + 1e-9);
 
+	if (!names) {
+		cli__error("workloads: out of memory");
+		goto cleanup;
+	}
 	probe = probe__open(&o->probe);
 	if (!probe)
 		goto cleanup;
@@ -191,6 +196,11 @@ int live__run(const struct live_opts *o, live_window_fn fn, void *ctx)
 				   strerror(errno));
 			goto cleanup;
 		}
+		if (workload_names__label(names, w)) {
+			window__free(w);
+			cli__error("workloads: out of memory");
+			goto cleanup;
+		}
 		st.nhooks = probe__hooks(probe, &st.hooks);
 		st.nhealth = collector__health(col, &st.health_names,
 					       &st.health);
@@ -207,6 +217,7 @@ int live__run(const struct live_opts *o, live_window_fn fn, void *ctx)
 cleanup:
 	collector__free(col);
 	probe__destroy(probe);
+	workload_names__free(names);
 	return ret;
 }
 
@@ -307,6 +318,9 @@ static error_t live_parse(int key, char *arg, struct argp_state *state)
 		}
 		return 0;
 	}
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &o->workload;
+		return 0;
 	case ARGP_KEY_END:
 		if (o->duration_s && o->duration_s < o->interval_s) {
 			cli__error("--duration %g is shorter than --interval "
@@ -319,6 +333,11 @@ static error_t live_parse(int key, char *arg, struct argp_state *state)
 	return ARGP_ERR_UNKNOWN;
 }
 
+static const struct argp_child live_children[] = {
+	{ &cli__workload_argp, 0, "Workloads:", 3 },
+	{},
+};
+
 const struct argp live__argp = {
-	live_options, live_parse, NULL, NULL, NULL, NULL, NULL,
+	live_options, live_parse, NULL, NULL, live_children, NULL, NULL,
 };

@@ -21,6 +21,7 @@
 #include "privdrop.h"
 #include "probe.h"
 #include "probe_status.h"
+#include "workload_node.h"
 
 struct window;
 
@@ -29,6 +30,7 @@ struct live_opts {
 	double duration_s;	/* 0 = until signalled */
 	struct probe_opts probe;
 	struct privdrop_user user;	/* --user: switch to it after attach */
+	struct workload_opts workload;	/* how cgroups' workloads are named */
 };
 
 /*
@@ -41,8 +43,9 @@ typedef int (*live_window_fn)(const struct window *w,
 
 /*
  * The live commands' options (--interval, --duration, --hooks, --netns,
- * --per-cgroup, --latency-sample, --no-exemplars, --verbose, --user), as
- * an argp child whose input is a struct live_opts.
+ * --per-cgroup, --latency-sample, --no-exemplars, --verbose, --user, and
+ * cli__workload_argp's), as an argp child whose input is a struct
+ * live_opts.
  */
 extern const struct argp live__argp;
 

@@ -37,11 +37,13 @@ void window__free(struct window *w)
 			free(h->exemplars[b]);
 		free(h->exemplars);
 		free(h->cgroup);
+		free(h->workload);
 		free(h->counts);
 	}
 	free(w->hists);
 	free(w->host);
 	key_index__free(&w->index);
+	key_index__free(&w->by_workload);
 	free(w);
 }
 
@@ -61,6 +63,7 @@ int window__add(struct window *w, enum dp_feature_id f, const char *cgroup,
 	}
 	h = &w->hists[w->n];
 	h->exemplars = NULL;
+	h->workload = NULL;
 	h->feature = f;
 	h->nbins = nbins;
 	h->cgroup = strdup(cgroup);
@@ -76,6 +79,10 @@ int window__add(struct window *w, enum dp_feature_id f, const char *cgroup,
 		free(h->counts);
 		return -ENOMEM;
 	}
+	/* Without room there, lookups by key scan (window__next_of_key). */
+	if (!w->by_workload_stale &&
+	    key_index__add(&w->by_workload, key_index__hash(f, cgroup), w->n))
+		w->by_workload_stale = 1;
 	w->n++;
 	return 0;
 }
@@ -90,6 +97,77 @@ const struct window_hist *window__find(const struct window *w,
 				   cgroup);
 
 	return i == SIZE_MAX ? NULL : &w->hists[i];
+}
+
+int window__set_workload(struct window *w, enum dp_feature_id f,
+			 const char *cgroup, const char *workload)
+{
+	struct window_hist *h = (struct window_hist *)window__find(w, f, cgroup);
+	char *copy = NULL;
+
+	if (!h)
+		return -ENOENT;
+	if (workload && strcmp(workload, cgroup)) {
+		copy = strdup(workload);
+		if (!copy)
+			return -ENOMEM;
+	}
+	if (!copy && !h->workload)
+		return 0;
+	free(h->workload);
+	h->workload = copy;
+	w->by_workload_stale = 1;
+	return 0;
+}
+
+int window__index_workloads(struct window *w)
+{
+	struct key_index fresh = { 0 };
+
+	if (!w->by_workload_stale)
+		return 0;
+	for (size_t i = 0; i < w->n; i++) {
+		const struct window_hist *h = &w->hists[i];
+
+		if (key_index__add(&fresh, key_index__hash(h->feature,
+							   window_hist__key(h)),
+				   i)) {
+			key_index__free(&fresh);
+			return -ENOMEM;
+		}
+	}
+	key_index__free(&w->by_workload);
+	w->by_workload = fresh;
+	w->by_workload_stale = 0;
+	return 0;
+}
+
+const struct window_hist *window__next_of_key(const struct window *w,
+					      enum dp_feature_id f,
+					      const char *key, size_t *cursor)
+{
+	if (w->by_workload_stale) {	/* not indexed yet: a scan */
+		for (; *cursor < w->n; (*cursor)++) {
+			const struct window_hist *h = &w->hists[*cursor];
+
+			if (h->feature == f && !strcmp(window_hist__key(h), key)) {
+				(*cursor)++;
+				return h;
+			}
+		}
+		return NULL;
+	}
+	for (;;) {
+		size_t i = key_index__next(&w->by_workload,
+					   key_index__hash(f, key), cursor);
+		const struct window_hist *h;
+
+		if (i == SIZE_MAX)
+			return NULL;
+		h = &w->hists[i];
+		if (h->feature == f && !strcmp(window_hist__key(h), key))
+			return h;
+	}
 }
 
 int window__set_exemplar(struct window *w, enum dp_feature_id f,

@@ -45,6 +45,8 @@ static inline const char *window__scope_label(const char *scope)
 struct window_hist {
 	enum dp_feature_id feature;
 	char *cgroup;		/* scope: "/", a cgroup, a program */
+	char *workload;		/* its workload (workload.h), NULL: the
+				   scope itself */
 	uint32_t nbins;
 	uint64_t *counts;
 	char **exemplars;	/* NULL, or nbins entries: NULL or "a, b" */
@@ -58,6 +60,10 @@ struct window {
 	size_t cap;
 	struct window_hist *hists;
 	struct key_index index;	/* (feature, cgroup) -> hists[] */
+	/* (feature, workload) -> hists[]: several cgroups (replicas,
+	   restarts) may share one workload */
+	struct key_index by_workload;
+	int by_workload_stale;	/* a workload was set since it was built */
 };
 
 /* NULL + errno on allocation failure. */
@@ -67,6 +73,34 @@ void window__free(struct window *w);
 /* Append a copy of counts[0..nbins). Returns 0 or -ENOMEM. */
 int window__add(struct window *w, enum dp_feature_id f, const char *cgroup,
 		const uint64_t *counts, uint32_t nbins);
+
+/*
+ * Set the workload of the histogram of (f, cgroup) (NULL or equal to
+ * cgroup: the scope itself). Call window__index_workloads after the
+ * last. 0, -ENOENT (no such histogram), or -ENOMEM.
+ */
+int window__set_workload(struct window *w, enum dp_feature_id f,
+			 const char *cgroup, const char *workload);
+
+/* Rebuild the workload index after window__set_workload. 0 or -ENOMEM. */
+int window__index_workloads(struct window *w);
+
+/*
+ * The series key of h, under which its baseline entry is kept: its
+ * workload, or its scope.
+ */
+static inline const char *window_hist__key(const struct window_hist *h)
+{
+	return h->workload ? h->workload : h->cgroup;
+}
+
+/*
+ * The histograms of feature f whose key (window_hist__key) is key: start
+ * with *cursor = 0 and call until NULL.
+ */
+const struct window_hist *window__next_of_key(const struct window *w,
+					      enum dp_feature_id f,
+					      const char *key, size_t *cursor);
 
 /*
  * Attach the exemplar text of one bin (who was behind it, e.g.

@@ -20,6 +20,7 @@
 #include "safe_file.h"
 #include "timefmt.h"
 #include "window_io.h"
+#include "workload.h"
 
 /* A record line longer than this is not one of ours. */
 #define MAX_LINE (16u << 20)
@@ -55,6 +56,10 @@ int window_io__write(FILE *f, const struct window *w)
 		jsonw__string(f, w->host);
 		fputs(",\"cgroup\":", f);
 		jsonw__string(f, h->cgroup);
+		if (h->workload) {
+			fputs(",\"workload\":", f);
+			jsonw__string(f, h->workload);
+		}
 		fputs(",\"feature\":", f);
 		jsonw__string(f, feature_table[h->feature].name);
 		if (feature_table[h->feature].rows > 1)
@@ -98,6 +103,7 @@ struct record {
 	double interval_s;
 	char *host;
 	char *cgroup;
+	char *workload;		/* NULL: none given */
 	enum dp_feature_id feature;
 	uint64_t *counts;
 	uint32_t nbins;
@@ -123,6 +129,7 @@ static void record_clear(struct record *r)
 {
 	free(r->host);
 	free(r->cgroup);
+	free(r->workload);
 	free(r->counts);
 	json_object_put(r->exemplars);
 	memset(r, 0, sizeof(*r));
@@ -330,7 +337,8 @@ static int parse_record(struct window_reader *r, const char *line,
 {
 	struct json_tokener *tok = json_tokener_new();
 	struct json_object *o = NULL, *counts = NULL;
-	const char *feature, *host, *cgroup;
+	const char *feature, *host, *cgroup, *workload;
+	struct json_object *wl;
 	int f, ret;
 
 	if (!tok)
@@ -379,13 +387,23 @@ static int parse_record(struct window_reader *r, const char *line,
 					   "'driftprobe features'", feature);
 		goto out;
 	}
+	workload = get_string(o, "workload");
+	if (json_object_object_get_ex(o, "workload", &wl) &&
+	    (!workload || !*workload || strlen(workload) >= WORKLOAD_NAME_MAX ||
+	     window__is_program(workload) != window__is_program(cgroup))) {
+		ret = fail(r, err, errlen, "\"workload\" is not a name; expected "
+			   "a non-empty string of at most %d bytes, a program "
+			   "scope only for a program", WORKLOAD_NAME_MAX - 1);
+		goto out;
+	}
 	rec->feature = f;
 	ret = check_shape(r, o, f, err, errlen);
 	if (ret)
 		goto out;
 	rec->host = strdup(host);
 	rec->cgroup = strdup(cgroup);
-	if (!rec->host || !rec->cgroup) {
+	rec->workload = workload ? strdup(workload) : NULL;
+	if (!rec->host || !rec->cgroup || (workload && !rec->workload)) {
 		ret = oom(r, err, errlen);
 		goto out;
 	}
@@ -547,6 +565,10 @@ int window_reader__next(struct window_reader *r, struct window **out,
 				  r->pending.counts, r->pending.nbins);
 		if (!ret)
 			ret = add_exemplars(w, &r->pending);
+		if (!ret)
+			ret = window__set_workload(w, r->pending.feature,
+						   r->pending.cgroup,
+						   r->pending.workload);
 		if (ret) {
 			ret = oom(r, err, errlen);
 			goto fail;
@@ -554,6 +576,10 @@ int window_reader__next(struct window_reader *r, struct window **out,
 		r->window_line = r->line;
 		record_clear(&r->pending);
 		r->has_pending = false;
+	}
+	if (w && window__index_workloads(w)) {
+		ret = oom(r, err, errlen);
+		goto fail;
 	}
 	*out = w;
 	return w ? 1 : 0;

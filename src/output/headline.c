@@ -155,7 +155,7 @@ const char *headline__format(const struct incident *inc, char *buf,
 		return buf;
 	buf[0] = '\0';
 	put(&o, "%s: %s: ", incident_severity__name(inc->severity),
-	    inc->cgroup);
+	    incident__workload(inc));
 	what_moved(&o, inc);
 	which(&o, inc);
 	who(&o, inc);

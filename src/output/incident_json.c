@@ -94,6 +94,7 @@ void incident_json__line(struct jsonw_line *l, const struct window *w,
 	jsonw_line__raw(l, head);
 	string(l, ",\"host\":", w->host);
 	string(l, ",\"cgroup\":", inc->cgroup);
+	string(l, ",\"workload\":", incident__workload(inc));
 	u64(l, ",\"id\":", inc->id);
 	string(l, ",\"state\":", incident_state__name(inc->state));
 	string(l, ",\"severity\":", incident_severity__name(inc->severity));

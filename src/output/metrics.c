@@ -66,11 +66,35 @@ struct probe_copy {
 	uint64_t counter_resets;
 };
 
-/* A cgroup (workload) and the end of the latest window that had it. */
+/* A cgroup, its workload, and the end of the latest window that had it. */
 struct workload {
 	struct fc_key key;	/* first: an fc_table element (WORKLOAD_KEY) */
 	double last_seen;
+	char *name;		/* its workload (workload.h), NULL: itself */
 };
+
+/* The workload label of wl. */
+static const char *workload_name(const struct workload *wl)
+{
+	return wl->name ? wl->name : wl->key.cgroup;
+}
+
+/* wl's workload is h's now. 0 or -ENOMEM. */
+static int workload_seen(struct workload *wl, const struct window_hist *h,
+			 double ts)
+{
+	char *copy;
+
+	wl->last_seen = ts;
+	if (!h->workload || (wl->name && !strcmp(wl->name, h->workload)))
+		return 0;
+	copy = strdup(h->workload);
+	if (!copy)
+		return -ENOMEM;
+	free(wl->name);
+	wl->name = copy;
+	return 0;
+}
 
 /*
  * An incident open as of the latest window. Its labels (host, features,
@@ -80,7 +104,7 @@ struct workload {
  */
 struct open_row {
 	uint64_t id;
-	char *cgroup, *host, *features, *culprit;
+	char *cgroup, *workload, *host, *features, *culprit;
 	enum incident_severity severity;
 	double score, threshold;
 	uint32_t members;	/* bit f: feature f is a member now */
@@ -189,6 +213,7 @@ static void probe_copy__free(struct probe_copy *p)
 static void open_row__free(struct open_row *r)
 {
 	free(r->cgroup);
+	free(r->workload);
 	free(r->host);
 	free(r->features);
 	free(r->culprit);
@@ -200,6 +225,8 @@ void metrics__free(struct metrics *m)
 		return;
 	probe_copy__free(&m->probe);
 	fc_table__clear(&m->series);
+	for (size_t i = 0; i < m->workloads.n; i++)
+		free(((struct workload *)fc_table__at(&m->workloads, i))->name);
 	fc_table__clear(&m->workloads);
 	for (size_t i = 0; i < m->nopen; i++)
 		open_row__free(&m->open[i]);
@@ -290,6 +317,8 @@ static bool workload_stays(const void *elem, void *ctx)
 	bool stays = !stale(g->m, wl, g->cutoff);
 
 	g->dropped += !stays;
+	if (!stays)	/* its own pointer is ours to free; retain drops it */
+		free(((struct workload *)elem)->name);
 	return stays;
 }
 
@@ -342,9 +371,8 @@ int metrics__window(struct metrics *m, const struct window *w,
 		struct workload *wl = fc_table__get(&m->workloads, WORKLOAD_KEY,
 						    h->cgroup);
 
-		if (!s || !wl)
+		if (!s || !wl || workload_seen(wl, h, w->ts))
 			return -ENOMEM;
-		wl->last_seen = w->ts;
 		s->window_events = window_hist__total(h);
 		if (is_latency(h->feature))
 			latency_quantiles(s, h);
@@ -403,9 +431,8 @@ static int metrics__on_analysis(void *ctx, const struct window *w,
 
 	if (h) {
 		wl = fc_table__get(&m->workloads, WORKLOAD_KEY, cgroup);
-		if (!wl)
+		if (!wl || workload_seen(wl, h, w->ts))
 			return -ENOMEM;
-		wl->last_seen = w->ts;
 	} else if (!fc_table__find(&m->workloads, WORKLOAD_KEY, cgroup)) {
 		return 0;
 	}
@@ -422,13 +449,14 @@ static int open_row__init(struct open_row *r, const char *host,
 	*r = (struct open_row){
 		.id = inc->id,
 		.cgroup = strdup(inc->cgroup),
+		.workload = strdup(incident__workload(inc)),
 		.host = strdup(host ? host : ""),
 		.features = strdup(incident__feature_list(inc,
 				INCIDENT_LIST_FEATURES, features, sizeof(features))),
 		.culprit = strdup(incident__culprit_name(inc, culprit,
 							  sizeof(culprit))),
 	};
-	if (r->cgroup && r->host && r->features && r->culprit)
+	if (r->cgroup && r->workload && r->host && r->features && r->culprit)
 		return 0;
 	open_row__free(r);
 	return -ENOMEM;
@@ -528,11 +556,11 @@ static void series_labels(FILE *o, const struct series *s)
 	label_value(o, s->key.cgroup);
 }
 
-/* A workload's labels, workload (the cgroup, for now) and cgroup. */
+/* A cgroup's labels, its workload and itself. */
 static void workload_labels(FILE *o, const struct workload *w)
 {
 	fputs("{workload=", o);
-	label_value(o, w->key.cgroup);
+	label_value(o, workload_name(w));
 	fputs(",cgroup=", o);
 	label_value(o, w->key.cgroup);
 	fputc('}', o);
@@ -1041,7 +1069,7 @@ static void write_incidents(const struct metrics *m, FILE *o)
 		fputs("driftprobe_incident_active{cgroup=", o);
 		label_value(o, r->cgroup);
 		fputs(",workload=", o);
-		label_value(o, r->cgroup);
+		label_value(o, r->workload);
 		fprintf(o, ",id=\"%llu\",severity=\"%s\",host=",
 			(unsigned long long)r->id,
 			incident_severity__name(r->severity));

@@ -183,6 +183,10 @@ static void write_json(struct report *r, const struct window *w,
 
 	jsonw_line__head(l, "analysis", w->ts, w->host, feature_table[f].name,
 			 cgroup);
+	if (h && h->workload) {		/* a cgroup judged as its workload */
+		jsonw_line__raw(l, ",\"workload\":");
+		jsonw_line__string(l, h->workload);
+	}
 	jsonw_line__raw(l, ",\"n\":");
 	jsonw_line__u64(l, d->n_window);
 	for (int m = 0; m < DIVM_COUNT; m++) {
@@ -507,6 +511,8 @@ static void write_incident_text(struct report *r, const struct window *w,
 	fprintf(o, "%s INCIDENT #%llu %s, window %u: %s\n", when,
 		(unsigned long long)inc->id, incident_state__name(inc->state),
 		inc->windows, TEXTESC(hl));
+	if (strcmp(incident__workload(inc), inc->cgroup))
+		fprintf(o, "  cgroup %s\n", TEXTESC(inc->cgroup));
 	for (size_t i = 0; i < inc->nmembers; i++) {
 		const struct incident_member *m = &inc->members[i];
 

@@ -11,10 +11,13 @@
  * Every window's anomalies are also fused per cgroup into incidents
  * (incident.c), handed to the sinks before the window's end.
  *
- * A cgroup the baseline has never seen (started after learning) is not
- * judged against nothing: once it has --min-count events in a feature it
- * is reported as new, once, and left alone after that; so is a known
- * cgroup's feature that had no events while learning, once per feature.
+ * Entries are keyed by workload (workload.h): every cgroup of a workload
+ * (its replicas, or the one a restart made) is judged against the entry,
+ * each with its own detector state and incidents. A workload the baseline
+ * has never seen (started after learning) is not judged against nothing:
+ * once it has --min-count events in a feature it is reported as new,
+ * once, and left alone after that; so is a known workload's feature that
+ * had no events while learning, once per feature.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -34,7 +37,10 @@ struct analyzer {
 	struct analysis_sink sinks[ANALYZER_MAX_SINKS];
 	size_t nsinks;
 	struct detector_opts opts;
-	struct detector_state *states;	/* one per baseline entry */
+	struct detector_state *states;	/* per entry: of its own scope */
+	struct fc_table replicas;	/* of struct replica_state: of a
+					   workload's cgroups besides */
+	unsigned long windows;		/* judged so far */
 	uint64_t *zeros;		/* stands in for a missing histogram */
 	uint32_t max_bins;
 	struct fc_table cgroups;	/* of struct cgroup_seen, feature 0 */
@@ -57,6 +63,13 @@ struct cgroup_seen {
 	bool reported;
 };
 
+/* The detector state of a cgroup judged under another's key. */
+struct replica_state {
+	struct fc_key key;	/* first: (feature, cgroup) */
+	struct detector_state st;
+	unsigned long window;	/* the last judged in */
+};
+
 struct analyzer *analyzer__new(const struct baseline *bl,
 			       const struct detector_opts *opts)
 {
@@ -67,6 +80,7 @@ struct analyzer *analyzer__new(const struct baseline *bl,
 	a->bl = bl;
 	a->cgroups = (struct fc_table)FC_TABLE_INIT(struct cgroup_seen);
 	a->new_series = (struct fc_table)FC_TABLE_INIT(struct cgroup_seen);
+	a->replicas = (struct fc_table)FC_TABLE_INIT(struct replica_state);
 	a->opts = *opts;
 	a->opts.tests = bl->n ? (unsigned int)bl->n : 1;
 	for (size_t i = 0; i < bl->n; i++)
@@ -102,6 +116,7 @@ void analyzer__free(struct analyzer *a)
 	incidents__free(a->incidents);
 	fc_table__clear(&a->cgroups);
 	fc_table__clear(&a->new_series);
+	fc_table__clear(&a->replicas);
 	free(a);
 }
 
@@ -115,13 +130,14 @@ static int analyzer__report_once(struct analyzer *a,
 				 const struct window_hist *h,
 				 bool *cgroup_known)
 {
-	struct cgroup_seen *c = fc_table__get(&a->cgroups, 0, h->cgroup);
+	const char *key = window_hist__key(h);
+	struct cgroup_seen *c = fc_table__get(&a->cgroups, 0, key);
 
 	if (!c)
 		return -ENOMEM;
 	*cgroup_known = c->in_baseline;
 	if (c->in_baseline)
-		c = fc_table__get(&a->new_series, h->feature, h->cgroup);
+		c = fc_table__get(&a->new_series, h->feature, key);
 	if (!c)
 		return -ENOMEM;
 	if (c->reported)
@@ -144,7 +160,7 @@ static int analyzer__new_series(struct analyzer *a, const struct window *w)
 		int fresh;
 
 		if (a->judged[i] ||
-		    baseline__find(a->bl, h->feature, h->cgroup))
+		    baseline__find(a->bl, h->feature, window_hist__key(h)))
 			continue;
 		n = window_hist__total(h);
 		if (n < a->opts.min_count)
@@ -245,17 +261,20 @@ static int analyzer__clear_judged(struct analyzer *a, const struct window *w)
 	return 0;
 }
 
-/* Entry i's histogram in w (NULL if none, or past the last entry). */
+/*
+ * Entry i's next histogram in w from *cursor (start at 0): NULL when no
+ * more, or past the last entry.
+ */
 static const struct window_hist *analyzer__hist(const struct analyzer *a,
 						const struct window *w,
-						size_t i)
+						size_t i, size_t *cursor)
 {
 	const struct baseline_entry *e;
 
 	if (i >= a->bl->n)
 		return NULL;
 	e = &a->bl->entries[i];
-	return window__find(w, e->feature, e->cgroup);
+	return window__next_of_key(w, e->feature, e->cgroup, cursor);
 }
 
 /*
@@ -279,51 +298,106 @@ static void analyzer__prefetch(const struct analyzer *a, size_t i,
 	}
 }
 
+/*
+ * The detector state of cgroup judged under entry i: the entry's own when
+ * cgroup is its key, else the replica's. NULL: no memory.
+ */
+static struct detector_state *analyzer__state(struct analyzer *a, size_t i,
+					      const char *cgroup)
+{
+	const struct baseline_entry *e = &a->bl->entries[i];
+	struct replica_state *r;
+
+	if (!strcmp(cgroup, e->cgroup))
+		return &a->states[i];
+	r = fc_table__get(&a->replicas, e->feature, cgroup);
+	if (!r)
+		return NULL;
+	r->window = a->windows;
+	return &r->st;
+}
+
+static bool replica_judged_now(const void *elem, void *ctx)
+{
+	return ((const struct replica_state *)elem)->window ==
+	       *(const unsigned long *)ctx;
+}
+
+/*
+ * Judge cgroup's histogram h (NULL: none in w, its counts zero) against
+ * entry i, and hand the verdict to the incidents and the sinks. Returns
+ * 1 for an anomaly, 0, or -errno.
+ */
+static int analyzer__judge(struct analyzer *a, const struct window *w,
+			   size_t i, const char *cgroup,
+			   const struct window_hist *h, double threshold)
+{
+	const struct baseline_entry *e = &a->bl->entries[i];
+	struct detector_state *st = analyzer__state(a, i, cgroup);
+	struct coupling_verdict cv;
+	struct analysis an;
+	int joint, err;
+
+	if (!st)
+		return -ENOMEM;
+	if (h)
+		a->judged[h - w->hists] = true;
+	err = detector__judge(&a->opts, st, e, h ? h->counts : a->zeros,
+			      threshold, &an);
+	if (err)
+		return err;
+	joint = analyzer__coupling(e, h, &cv);
+	if (joint < 0)
+		return joint;
+	err = incidents__add(a->incidents, e->feature, cgroup, h, &an);
+	for (size_t s = 0; !err && s < a->nsinks; s++) {
+		const struct analysis_sink *k = &a->sinks[s];
+
+		err = k->analysis ?
+		      k->analysis(k->ctx, w, e->feature, cgroup, h, &an,
+				  joint ? &cv : NULL) : 0;
+	}
+	return err ? err : an.verdict == VERDICT_ANOMALY;
+}
+
 int analyzer__window(struct analyzer *a, const struct window *w)
 {
+	size_t cursor = 0, next_cursor = 0;
 	int anomalies = 0, err = analyzer__clear_judged(a, w);
-	const struct window_hist *next = analyzer__hist(a, w, 0);
+	const struct window_hist *next = analyzer__hist(a, w, 0, &next_cursor);
 	double threshold = score__threshold(a->opts.budget, w->interval_s,
 					    a->bl->n);
 
 	if (err)
 		return err;
+	a->windows++;
 	incidents__begin(a->incidents);
 	for (size_t i = 0; i < a->bl->n; i++) {
 		const struct baseline_entry *e = &a->bl->entries[i];
 		const struct window_hist *h = next;
-		const uint64_t *counts = h ? h->counts : a->zeros;
-		struct coupling_verdict cv;
-		struct analysis an;
-		int joint;
 
-		next = analyzer__hist(a, w, i + 1);
+		cursor = next_cursor;
+		next_cursor = 0;
+		next = analyzer__hist(a, w, i + 1, &next_cursor);
 		analyzer__prefetch(a, i + 1, next);
-		if (h)
-			a->judged[h - w->hists] = true;
-		err = detector__judge(&a->opts, &a->states[i], e, counts,
-				      threshold, &an);
-		if (err)
-			return err;
-		joint = analyzer__coupling(e, h, &cv);
-		if (joint < 0)
-			return joint;
-		anomalies += an.verdict == VERDICT_ANOMALY;
-		err = incidents__add(a->incidents, e->feature, e->cgroup, h,
-				     &an);
-		if (err)
-			return err;
-		for (size_t s = 0; s < a->nsinks; s++) {
-			const struct analysis_sink *k = &a->sinks[s];
-
-			err = k->analysis ?
-			      k->analysis(k->ctx, w, e->feature, e->cgroup, h,
-					  &an, joint ? &cv : NULL) : 0;
-			if (err)
-				return err;
+		/* Without a histogram the entry is judged as itself, its
+		   counts zero: that may hold a raised alarm, or clear it. */
+		if (!h)
+			err = analyzer__judge(a, w, i, e->cgroup, NULL,
+					      threshold);
+		for (; h && err >= 0; h = analyzer__hist(a, w, i, &cursor)) {
+			anomalies += err;
+			err = analyzer__judge(a, w, i, h->cgroup, h, threshold);
 		}
+		if (err < 0)
+			return err;
+		anomalies += err;
+		err = 0;
 	}
-	err = analyzer__new_series(a, w);
+	/* Replicas not in this window are gone: their state with them. */
+	err = fc_table__retain(&a->replicas, replica_judged_now, &a->windows);
+	if (!err)
+		err = analyzer__new_series(a, w);
 	if (!err)
 		err = analyzer__incidents(a, w);
 	if (err)

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Learning: pooling windows per (feature, cgroup) into modes, and the
- * score model of each (baseline.h, score.h).
+ * Learning: pooling windows per (feature, workload) into modes, and the
+ * score model of each (baseline.h, score.h). The cgroups of one workload
+ * (replicas, restarts: workload.h) are learnt as one: each cgroup's
+ * histogram of a window is one learning sample of the workload's entry.
  *
  * Per entry: the windows with events are clustered into modes (modes.h:
  * k-medoids in Hellinger geometry, K from the data, at most
@@ -148,7 +150,7 @@ static int builder__check(struct baseline_builder *b, const struct window *w,
 	/* Repeated: the window's own index finds another one first. */
 	if (window__find(w, h->feature, h->cgroup) != h)
 		return -EINVAL;
-	e = builder__find(b, h->feature, h->cgroup);
+	e = builder__find(b, h->feature, window_hist__key(h));
 	for (uint32_t k = 0; k < h->nbins; k++)
 		if (__builtin_add_overflow(total, h->counts[k], &total) ||
 		    (e && __builtin_add_overflow(total, e->pooled[k], &total)))
@@ -159,7 +161,8 @@ static int builder__check(struct baseline_builder *b, const struct window *w,
 static struct builder_entry *builder__entry(struct baseline_builder *b,
 					    const struct window_hist *h)
 {
-	struct builder_entry *e = builder__find(b, h->feature, h->cgroup);
+	const char *key = window_hist__key(h);
+	struct builder_entry *e = builder__find(b, h->feature, key);
 
 	if (e)
 		return e;
@@ -168,10 +171,10 @@ static struct builder_entry *builder__entry(struct baseline_builder *b,
 		return NULL;
 	e = &b->entries[b->n];
 	*e = (struct builder_entry){ .feature = h->feature };
-	e->cgroup = strdup(h->cgroup);
+	e->cgroup = strdup(key);
 	e->pooled = calloc(h->nbins, sizeof(*e->pooled));
 	if (!e->cgroup || !e->pooled ||
-	    key_index__add(&b->index, key_index__hash(h->feature, h->cgroup),
+	    key_index__add(&b->index, key_index__hash(h->feature, key),
 			   b->n)) {
 		free(e->cgroup);
 		free(e->pooled);

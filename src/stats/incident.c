@@ -33,10 +33,12 @@ struct cg_state {
 	size_t ncomms, comm_next;
 	struct open_incident *open;	/* NULL: none */
 	bool anomalous;			/* in the current window */
+	char *workload;			/* as of its latest incident */
 };
 
 struct member_rec {
 	const char *cgroup;
+	const char *workload;
 	double ratio;
 	bool critical;
 	struct incident_member m;
@@ -157,6 +159,8 @@ void incidents__free(struct incidents *b)
 		return;
 	for (size_t i = 0; i < b->nopen; i++)
 		free(b->open[i]);
+	for (size_t i = 0; i < b->cgroups.n; i++)
+		free(((struct cg_state *)fc_table__at(&b->cgroups, i))->workload);
 	fc_table__clear(&b->cgroups);
 	free(b->members);
 	free(b->sources);
@@ -242,6 +246,7 @@ int incidents__add(struct incidents *b, enum dp_feature_id f,
 	r = &b->members[b->nm++];
 	memset(r, 0, sizeof(*r));
 	r->cgroup = cgroup;
+	r->workload = h ? window_hist__key(h) : cgroup;
 	r->ratio = incident__ratio(an->score, an->threshold);
 	r->critical = an->score >= an->critical;
 	r->m.feature = f;
@@ -580,6 +585,24 @@ static int cg_index(struct incidents *b, const char *cgroup, size_t *i)
 	return 0;
 }
 
+/*
+ * c's workload is now workload, unless an incident is open (its peak
+ * copy points at the old name, which stays). 0 or -ENOMEM.
+ */
+static int set_workload(struct cg_state *c, const char *workload)
+{
+	char *copy;
+
+	if (c->workload && (c->open || !strcmp(c->workload, workload)))
+		return 0;
+	copy = strdup(workload);
+	if (!copy)
+		return -ENOMEM;
+	free(c->workload);
+	c->workload = copy;
+	return 0;
+}
+
 /* Group the sorted members by cgroup. Returns the number of groups. */
 static int make_groups(struct incidents *b, size_t *ngroups)
 {
@@ -601,7 +624,8 @@ static int make_groups(struct incidents *b, size_t *ngroups)
 				     .ratio = b->members[i].ratio };
 		for (size_t k = i; k < i + n; k++)
 			g->critical |= b->members[k].critical;
-		if (cg_index(b, b->members[i].cgroup, &g->cg))
+		if (cg_index(b, b->members[i].cgroup, &g->cg) ||
+		    set_workload(cg_at(b, g->cg), b->members[i].workload))
 			return -ENOMEM;
 		i += n;
 	}
@@ -623,6 +647,7 @@ static void build(struct incidents *b, const struct group *g,
 	inc->state = o->windows ? INCIDENT_ONGOING : INCIDENT_OPEN;
 	inc->severity = g->critical ? INCIDENT_CRITICAL : INCIDENT_WARNING;
 	inc->cgroup = cg_at(b, g->cg)->key.cgroup;
+	inc->workload = cg_at(b, g->cg)->workload;
 	inc->ts = ts;
 	inc->opened_ts = o->opened_ts;
 	inc->windows = ++o->windows;

@@ -106,6 +106,8 @@ struct incident {
 	enum incident_state state;
 	enum incident_severity severity; /* resolved: the highest reached */
 	const char *cgroup;
+	const char *workload;		/* its workload (workload.h); NULL:
+					   the cgroup itself */
 	double ts;			/* this window's end */
 	double opened_ts;		/* the first window's end */
 	unsigned int windows;		/* anomalous windows so far */
@@ -135,6 +137,12 @@ const char *incident__feature_list(const struct incident *inc, size_t max,
 				   char *buf, size_t len);
 const char *incident__culprit_name(const struct incident *inc, char *buf,
 				   size_t len);
+
+/* The incident's workload (its cgroup when it has none). */
+static inline const char *incident__workload(const struct incident *inc)
+{
+	return inc->workload ? inc->workload : inc->cgroup;
+}
 
 /* score / threshold, with a threshold <= 0 ranking by score alone. */
 double incident__ratio(double score, double threshold);

@@ -221,6 +221,37 @@ static void analyzer_window__sink_error__stops_and_returns_it(void **state)
 	window__free(w);
 }
 
+/*
+ * Two cgroups of the workload the entry "/a" was learnt for (a replica,
+ * and the cgroup a restart made) are each judged against it, each on its
+ * own: the one that moved is the anomaly, neither is new.
+ */
+static void analyzer_window__replicas_judged_against_their_workload(
+	void **state)
+{
+	struct fixture *fx = *state;
+	struct window *w = window__new(100, 10, "h");
+	uint64_t same[K] = { [0] = 900, [2] = 100 };
+	uint64_t moved[K] = { [0] = 100, [2] = 900 };
+
+	assert_non_null(w);
+	assert_int_equal(window__add(w, DP_F_SYSCALL_ERRNO, "/", same, K), 0);
+	assert_int_equal(window__add(w, DP_F_SYSCALL_ERRNO, "/a-1", same, K), 0);
+	assert_int_equal(window__add(w, DP_F_SYSCALL_ERRNO, "/a-2", moved, K), 0);
+	assert_int_equal(window__set_workload(w, DP_F_SYSCALL_ERRNO, "/a-1",
+					      "/a"), 0);
+	assert_int_equal(window__set_workload(w, DP_F_SYSCALL_ERRNO, "/a-2",
+					      "/a"), 0);
+	assert_int_equal(window__index_workloads(w), 0);
+	assert_int_equal(analyzer__window(fx->a, w), 1);
+	assert_string_equal(fx->r.log,
+		"analysis syscall.errno / h=yes normal cv=no\n"
+		"analysis syscall.errno /a-1 h=yes normal cv=no\n"
+		"analysis syscall.errno /a-2 h=yes anomaly cv=no\n"
+		"done 100\n");
+	window__free(w);
+}
+
 static void analyzer_add_sink__past_the_limit__enospc(void **state)
 {
 	struct fixture *fx = *state;
@@ -241,6 +272,9 @@ int main(void)
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			analyzer_window__sink_error__stops_and_returns_it,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			analyzer_window__replicas_judged_against_their_workload,
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			analyzer_add_sink__past_the_limit__enospc,

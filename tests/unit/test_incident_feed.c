@@ -131,13 +131,15 @@ static void feed__open_escalation_resolution_once_each(void **state)
 	assert_string_equal(field(o, "severity"), "warning");
 	assert_string_equal(field(o, "host"), "h1");
 	assert_string_equal(field(o, "cgroup"), "/web");
+	assert_string_equal(field(o, "workload"), "/web");
 	assert_string_equal(field(o, "id"), "7");
 	json_object_put(o);
 	assert_non_null(strstr(msg, "<132>1 2023-11-14T22:13:20.500Z h1 "
 				    "driftprobe "));
 	assert_non_null(strstr(msg, " incident [driftprobe@32473 id=\"7\" "
 				    "state=\"open\" severity=\"warning\" "
-				    "cgroup=\"/web\" features=\"net.dport,"
+				    "cgroup=\"/web\" workload=\"/web\" "
+				    "features=\"net.dport,"
 				    "syscall.id\" culprit=\"nc[1234\\]\"] "));
 
 	/* Ongoing at the same severity: nothing. */
