@@ -163,7 +163,9 @@ assert sc.get("readOnlyRootFilesystem") is True
 assert sc["capabilities"]["drop"] == ["ALL"], sc["capabilities"]
 assert sorted(sc["capabilities"]["add"]) == ["BPF", "PERFMON", "SYS_RESOURCE"], sc
 mounts = {m["mountPath"]: m for m in c["volumeMounts"]}
-for path in ["/sys/fs/cgroup", "/sys/kernel/btf", "/sys/kernel/tracing"]:
+for path in ["/sys/fs/cgroup", "/sys/kernel/btf", "/sys/kernel/tracing",
+             "/host/var/log/pods", "/host/var/log/containers",
+             "/host/var/lib/docker/containers"]:
     assert mounts[path].get("readOnly") is True, path
 volumes = {v["name"]: v for v in spec["volumes"]}
 assert volumes[mounts["/var/lib/driftprobe"]["name"]]["hostPath"]
