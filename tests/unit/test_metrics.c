@@ -852,6 +852,48 @@ static void sink__first_window_of_a_new_cgroup_is_kept(void **state)
 	metrics__free(m);
 }
 
+/*
+ * A replica's cgroup is labelled with its workload, and so is its
+ * incident: the label every replica and restart of it shares.
+ */
+static void workload_label__a_cgroups_workload_name(void **state)
+{
+	static struct baseline bl = { .windows = 6, .created = 1e9 };
+	struct metrics_opts o = { .top = 20, .grace_s = 0 };
+	struct metrics *m = metrics__new("1.0", &o);
+	struct analysis_sink sink = metrics__sink(m);
+	struct analysis an = fixture_analysis(VERDICT_ANOMALY, 0);
+	struct window *w = fixture_window(50, 1);
+	struct incident inc;
+	char *t;
+
+	(void)state;
+	metrics__set_baseline(m, &bl);
+	assert_int_equal(window__set_workload(w, DP_F_SYSCALL_ID,
+					      "/odd\"q\\b\nx", "k8s:ns/web/app"), 0);
+	assert_int_equal(window__index_workloads(w), 0);
+	for (size_t i = 0; i < w->n; i++)
+		assert_int_equal(sink.analysis(sink.ctx, w, w->hists[i].feature,
+					       w->hists[i].cgroup, &w->hists[i],
+					       &an, NULL), 0);
+	memset(&inc, 0, sizeof(inc));
+	inc.id = 3;
+	inc.cgroup = "/kp/pod1/c1";
+	inc.workload = "k8s:ns/web/app";
+	assert_int_equal(metrics__incident(m, "h1", &inc), 0);
+	assert_int_equal(metrics__window(m, w, 0), 0);
+	t = render(m);
+	assert_line(t, "driftprobe_workload_anomalous_features{workload="
+		    "\"k8s:ns/web/app\",cgroup=\"/odd\\\"q\\\\b\\nx\"} 1");
+	assert_line(t, "driftprobe_workload_anomalous_features{workload="
+		    "\"/\",cgroup=\"/\"} 2");
+	assert_non_null(strstr(t, "driftprobe_incident_active{cgroup="
+			       "\"/kp/pod1/c1\",workload=\"k8s:ns/web/app\","));
+	free(t);
+	window__free(w);
+	metrics__free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -870,6 +912,7 @@ int main(void)
 		cmocka_unit_test(latency__percentiles_of_the_latest_window),
 		cmocka_unit_test(grace__unseen_cgroups_dropped_incident_ones_kept),
 		cmocka_unit_test(sink__first_window_of_a_new_cgroup_is_kept),
+		cmocka_unit_test(workload_label__a_cgroups_workload_name),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

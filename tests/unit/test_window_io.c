@@ -69,6 +69,9 @@ static void write_read__round_trip_is_exact(void **state)
 	assert_int_equal(window__add(w, DP_F_SYSCALL_ERRNO, "/", er, DP_SYSCALL_ERRNO_BINS), 0);
 	assert_int_equal(window__add(w, DP_F_SYSCALL_GROUP_ERRNO, "/", ge,
 				     DP_SYSCALL_GROUPS * DP_ERRNO_CLASSES), 0);
+	assert_int_equal(window__set_workload(w, DP_F_SYSCALL_LATENCY, "/a/b",
+					      "k8s:ns/w\"x/c"), 0);
+	assert_int_equal(window__index_workloads(w), 0);
 	snprintf(path, sizeof(path), "%s/rt.jsonl", tmpdir);
 	f = fopen(path, "w");
 	assert_int_equal(window_io__write(f, w), 0);
@@ -88,6 +91,10 @@ static void write_read__round_trip_is_exact(void **state)
 				    id, sizeof(id));
 		assert_memory_equal(window__find(back, DP_F_SYSCALL_LATENCY, "/a/b")->counts,
 				    lat, sizeof(lat));
+		/* the workload travels; a scope that is its own has none */
+		assert_string_equal(window__find(back, DP_F_SYSCALL_LATENCY,
+						 "/a/b")->workload, "k8s:ns/w\"x/c");
+		assert_null(window__find(back, DP_F_SYSCALL_ID, "/")->workload);
 		assert_memory_equal(window__find(back, DP_F_SYSCALL_ERRNO, "/")->counts,
 				    er, sizeof(er));
 		assert_memory_equal(window__find(back, DP_F_SYSCALL_GROUP_ERRNO, "/")->counts,
@@ -198,6 +205,9 @@ static void read__bad_lines__fail_with_file_line_and_reason(void **state)
 		{ "{\"ts\":1,\"interval_s\":10,\"host\":\"h\",\"cgroup\":\"/\",\"feature\":\"syscall.errno\",\"counts\":%s,\"exemplars\":{\"136\":\"x\"}}", "exemplars key \"136\" is not a bin of syscall.errno" },
 		{ "{\"ts\":1,\"interval_s\":10,\"host\":\"h\",\"cgroup\":\"/\",\"feature\":\"syscall.errno\",\"counts\":%s,\"exemplars\":{\"-1\":\"x\"}}", "exemplars key \"-1\"" },
 		{ "{\"ts\":1,\"interval_s\":10,\"host\":\"h\",\"cgroup\":\"/\",\"feature\":\"syscall.errno\",\"counts\":%s,\"exemplars\":{\"3\":7}}", "exemplars[\"3\"] is not a string" },
+		{ "{\"ts\":1,\"interval_s\":10,\"host\":\"h\",\"cgroup\":\"/a\",\"workload\":\"\",\"feature\":\"syscall.errno\",\"counts\":%s}", "\"workload\" is not a name" },
+		{ "{\"ts\":1,\"interval_s\":10,\"host\":\"h\",\"cgroup\":\"/a\",\"workload\":7,\"feature\":\"syscall.errno\",\"counts\":%s}", "\"workload\" is not a name" },
+		{ "{\"ts\":1,\"interval_s\":10,\"host\":\"h\",\"cgroup\":\"/a\",\"workload\":\"program:/bin/sh\",\"feature\":\"syscall.errno\",\"counts\":%s}", "a program scope only for a program" },
 	};
 	char counts[8192], line[16384], err[512];
 
