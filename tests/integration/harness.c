@@ -235,6 +235,14 @@ char *harness__read_file(const char *path)
 	return out;
 }
 
+void harness__write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || fputs(text, f) < 0 || fclose(f))
+		fail_msg("cannot write %s: %s", path, strerror(errno));
+}
+
 unsigned int harness__free_port(void)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET };

@@ -91,6 +91,9 @@ int harness__remove_dir(const char *dir);
 char *harness__read_file(const char *path);
 
 /* A TCP port the kernel just handed out on loopback (free when picked). */
+/* Write text to path (created or truncated); fails the test if it cannot. */
+void harness__write_file(const char *path, const char *text);
+
 unsigned int harness__free_port(void);
 
 /* The wall clock (unix seconds), as window records' ts read. */

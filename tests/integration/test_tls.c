@@ -69,13 +69,9 @@ static void sh(const char *fmt, ...)
 static void write_file(const char *name, const char *text)
 {
 	char path[PATH_MAX];
-	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
+	harness__write_file(path, text);
 	sh("chmod 600 '%s'", name);
 }
 

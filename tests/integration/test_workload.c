@@ -71,14 +71,10 @@ static void mkdirs(const char *base, const char *rel)
 
 static void put_file(const char *rel, const char *text)
 {
-	char path[PATH_MAX + 512];
-	FILE *f;
+	char path[2 * PATH_MAX + 2];
 
 	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
+	harness__write_file(path, text);
 }
 
 /* The kubelet's files of a pod of Deployment web in shop, container app. */

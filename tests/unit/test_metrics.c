@@ -818,6 +818,16 @@ static void grace__unseen_cgroups_dropped_incident_ones_kept(void **state)
 	metrics__free(m);
 }
 
+/* Every histogram of w through the sink, as analysed an. */
+static void analyse_all(const struct analysis_sink *sink, const struct window *w,
+			const struct analysis *an)
+{
+	for (size_t i = 0; i < w->n; i++)
+		assert_int_equal(sink->analysis(sink->ctx, w, w->hists[i].feature,
+						w->hists[i].cgroup, &w->hists[i],
+						an, NULL), 0);
+}
+
 /*
  * Through the sink, as run feeds it: a new cgroup's analyses come before
  * metrics__window of their window, and are kept (the histogram says the
@@ -836,10 +846,7 @@ static void sink__first_window_of_a_new_cgroup_is_kept(void **state)
 
 	(void)state;
 	metrics__set_baseline(m, &bl);
-	for (size_t i = 0; i < w->n; i++)
-		assert_int_equal(sink.analysis(sink.ctx, w, w->hists[i].feature,
-					       w->hists[i].cgroup, &w->hists[i],
-					       &an, NULL), 0);
+	analyse_all(&sink, w, &an);
 	assert_int_equal(metrics__window(m, w, 0), 0);
 	t = render(m);
 	assert_line(t, "driftprobe_workload_anomalous_features{workload="
@@ -872,10 +879,7 @@ static void workload_label__a_cgroups_workload_name(void **state)
 	assert_int_equal(window__set_workload(w, DP_F_SYSCALL_ID,
 					      "/odd\"q\\b\nx", "k8s:ns/web/app"), 0);
 	assert_int_equal(window__index_workloads(w), 0);
-	for (size_t i = 0; i < w->n; i++)
-		assert_int_equal(sink.analysis(sink.ctx, w, w->hists[i].feature,
-					       w->hists[i].cgroup, &w->hists[i],
-					       &an, NULL), 0);
+	analyse_all(&sink, w, &an);
 	memset(&inc, 0, sizeof(inc));
 	inc.id = 3;
 	inc.cgroup = "/kp/pod1/c1";
