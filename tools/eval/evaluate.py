@@ -32,7 +32,13 @@ and `--without NAME FEATURE` hides one more from detector NAME's learning
 and judging alike. A recording also holds the series of the programs the
 scenario's workload ran (labels.json "programs", --per-program; see
 tools/eval/compact.py); a detector sees them, and is judged on their
-incidents as on the cgroup's, only with `--programs NAME`. Exit 0 with the
+incidents as on the cgroup's, only with `--programs NAME`.
+Every detector is also scored after a restart (issue 21): the quiet and
+attack windows' records of the scenario's cgroup are renamed to another
+cgroup (as a restarted container's would be) that names the learnt one as
+its "workload"; a detector that keys baselines by cgroup path sees a new
+cgroup it never judges, one that keys them by workload judges it as
+before. Exit 0 with the
 table whatever the numbers; 2 when a recording is missing or malformed
 (driftprobe's own exit 2 included), 1 when driftprobe fails otherwise.
 """
@@ -141,10 +147,21 @@ def detector_features(binary, without):
     return known - without
 
 
-def score(binary, opts, seen, programs, lab, phase, lines, tmp):
+RESTARTED = "-restarted"
+
+
+def restarted(rec, cgroup):
+    """rec as the restarted container's cgroup records it: another path,
+    the learnt cgroup its workload."""
+    return json.dumps({**rec, "cgroup": cgroup + RESTARTED,
+                       "workload": cgroup}) + "\n"
+
+
+def score(binary, opts, seen, programs, restart, lab, phase, lines, tmp):
     """Replay one recording through one detector, which sees only the
-    features in seen, and the program series only when programs; returns
-    the row's numbers."""
+    features in seen, and the program series only when programs; with
+    restart, its cgroup renamed after learning; returns the row's
+    numbers."""
     learn = os.path.join(tmp, "learn.jsonl")
     test = os.path.join(tmp, "test.jsonl")
     base = os.path.join(tmp, "baseline.json")
@@ -153,8 +170,16 @@ def score(binary, opts, seen, programs, lab, phase, lines, tmp):
         for ts in sorted(lines):
             for ln in lines[ts]:
                 rec = json.loads(ln)
-                if rec["feature"] in seen and rec["cgroup"] in scopes:
-                    (fl if phase[ts] == "learn" else ft).write(ln)
+                if rec["feature"] not in seen or rec["cgroup"] not in scopes:
+                    continue
+                if phase[ts] == "learn":
+                    fl.write(ln)
+                elif restart and rec["cgroup"] == lab["cgroup"]:
+                    ft.write(restarted(rec, lab["cgroup"]))
+                else:
+                    ft.write(ln)
+    if restart:
+        scopes.add(lab["cgroup"] + RESTARTED)
     if os.path.exists(base):
         os.unlink(base)
     run([binary, "baseline", "build", "-o", base, learn])
@@ -248,13 +273,15 @@ def main():
         fail(2, f"{a.recordings}: no recordings (run `make eval-record` as root)")
     recs = {n: load_recording(os.path.join(a.recordings, n)) for n in names}
 
-    results = {}
+    results, restarts = {}, {}
     with tempfile.TemporaryDirectory(prefix="dpeval.") as tmp:
         for det, binary, opts in detectors:
             seen = detector_features(binary, {f for d, f in a.without if d == det})
             for n in names:
                 results[det, n] = score(binary, shlex.split(opts), seen,
-                                        det in a.programs, *recs[n], tmp)
+                                        det in a.programs, False, *recs[n], tmp)
+                restarts[det, n] = score(binary, shlex.split(opts), seen,
+                                         det in a.programs, True, *recs[n], tmp)
 
     col = "  detect culprit FA/100   AUC"
     head = f"{'scenario':<12} {'quiet':>5} {'attack':>6} " + " |".join(
@@ -295,6 +322,12 @@ def main():
     print("incident leader is an attacker's process: " + ", ".join(
         f"{det} {sum(results[det, n]['leader'] for n in names)}/{len(names)}"
         for det, _, _ in detectors if results[det, names[0]]["by_incident"]))
+    print("after a restart (the scenario's cgroup renamed after learning, "
+          "same workload): " + "; ".join(
+              f"{det} detected {sum(restarts[det, n]['detect'] is not None for n in names)}/{len(names)}, "
+              f"FA/100 {100.0 * sum(restarts[det, n]['fa'] for n in names) / nq:.1f}, "
+              f"flagged {100.0 * sum(restarts[det, n]['hits'] for n in names) / na:.0f}%"
+              for det, _, _ in detectors))
     print("judged on: " + ", ".join(
         f"{det} {'incidents' if results[det, names[0]]['by_incident'] else 'per-feature anomalies'}"
         for det, _, _ in detectors))
