@@ -86,61 +86,74 @@ static uint64_t counts__total(const uint64_t *c, uint32_t nbins)
 }
 
 /*
- * The inputs agree with in[0]: format version, features (which have
- * series, with how many bins) and, all of them, window length. 0 or
- * -EINVAL with the message.
+ * The features bl watched: those of its host-wide series ("/", which has
+ * every watched feature, events or not), or of all its series when it has
+ * none (a cgroup's series has only the features it used). 0, or -EINVAL
+ * for a feature id out of range.
+ */
+static int features__watched(const struct baseline *bl, bool has[DP_F_COUNT])
+{
+	bool host_wide = false;
+
+	for (size_t j = 0; j < bl->n; j++) {
+		if ((unsigned int)bl->entries[j].feature >= DP_F_COUNT)
+			return -EINVAL;
+		host_wide |= !strcmp(bl->entries[j].cgroup, "/");
+	}
+	memset(has, 0, DP_F_COUNT * sizeof(*has));
+	for (size_t j = 0; j < bl->n; j++)
+		if (!host_wide || !strcmp(bl->entries[j].cgroup, "/"))
+			has[bl->entries[j].feature] = true;
+	return 0;
+}
+
+/*
+ * The inputs agree with in[0]: format version, features watched, bins of
+ * each feature, and, all of them, window length. 0 or -EINVAL with the
+ * message.
  */
 static int merge__check(const struct baseline *const *in,
 			const char *const *names, size_t n, char *err,
 			size_t errlen)
 {
-	uint32_t ref[DP_F_COUNT] = { 0 };
-	size_t lo = 0, hi = 0;
+	bool ref[DP_F_COUNT], has[DP_F_COUNT];
+	uint32_t bins[DP_F_COUNT] = { 0 };
+	size_t lo = 0, hi = 0, from[DP_F_COUNT] = { 0 };
 
 	for (size_t i = 0; i < n; i++) {
-		bool has[DP_F_COUNT] = { false };
-
 		if (in[i]->version != in[0]->version) {
 			snprintf(err, errlen, "%s: baseline version %u, expected "
 				 "%u as in %s", names[i], in[i]->version,
 				 in[0]->version, names[0]);
 			return -EINVAL;
 		}
+		if (features__watched(in[i], i ? has : ref)) {
+			snprintf(err, errlen, "%s: a feature id out of range, "
+				 "expected below %d", names[i], DP_F_COUNT);
+			return -EINVAL;
+		}
+		for (int f = 0; i && f < DP_F_COUNT; f++) {
+			if (ref[f] == has[f])
+				continue;
+			snprintf(err, errlen, "%s: %s %s, %s %s; expected the "
+				 "same features watched", names[i],
+				 has[f] ? "watched" : "did not watch",
+				 feature_table[f].name, names[0],
+				 ref[f] ? "did" : "did not");
+			return -EINVAL;
+		}
 		for (size_t j = 0; j < in[i]->n; j++) {
 			const struct baseline_entry *e = &in[i]->entries[j];
 
-			if ((unsigned int)e->feature >= DP_F_COUNT) {
-				snprintf(err, errlen, "%s: series %s has feature "
-					 "id %u, expected below %d", names[i],
-					 e->cgroup, (unsigned int)e->feature,
-					 DP_F_COUNT);
-				return -EINVAL;
-			}
-			if (!i && !ref[e->feature])
-				ref[e->feature] = e->nbins;
-			has[e->feature] = true;
-			if (!ref[e->feature]) {
-				snprintf(err, errlen, "%s: has series of %s, %s "
-					 "has none; expected the same features",
-					 names[i], feature_table[e->feature].name,
-					 names[0]);
-				return -EINVAL;
-			}
-			if (e->nbins != ref[e->feature]) {
+			if (!bins[e->feature]) {
+				bins[e->feature] = e->nbins;
+				from[e->feature] = i;
+			} else if (e->nbins != bins[e->feature]) {
 				snprintf(err, errlen, "%s: %s %s has %" PRIu32
 					 " bins, expected %" PRIu32 " as in %s",
 					 names[i], feature_table[e->feature].name,
-					 e->cgroup, e->nbins, ref[e->feature],
-					 names[0]);
-				return -EINVAL;
-			}
-		}
-		for (int f = 0; f < DP_F_COUNT; f++) {
-			if (ref[f] && !has[f]) {
-				snprintf(err, errlen, "%s: has no series of %s, "
-					 "%s has; expected the same features",
-					 names[i], feature_table[f].name,
-					 names[0]);
+					 e->cgroup, e->nbins, bins[e->feature],
+					 names[from[e->feature]]);
 				return -EINVAL;
 			}
 		}

@@ -35,9 +35,11 @@ struct baseline_merge_stats {
  * Pool in[0..n) (n >= 2; names[i] names in[i] in messages) into one
  * baseline labelled host, created at `created` (unix seconds).
  *
- * Refused (EINVAL), naming the input that differs from in[0] and how:
- * another format version, another set of features (a feature with series
- * in one and none in the other), another bin count for a feature, and
+ * Refused (EINVAL), naming the input that differs and how: another
+ * format version than in[0]'s; other features watched than in[0] (the
+ * features of the host-wide series "/", which has every watched feature
+ * with events or not; an input without one: the features of all its
+ * series); a feature's bin count other than where it was first seen; and
  * window lengths more than BASELINE_MERGE_INTERVAL_TOL apart (naming the
  * shortest and the longest). EOVERFLOW when a pooled count or a window
  * count would pass 2^64 (naming the series); ENOMEM.

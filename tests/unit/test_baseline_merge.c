@@ -302,32 +302,56 @@ static void merge__mismatches__refused_naming_the_file(void **state)
 {
 	static const uint64_t c[NB] = { 1, 2, 3, 4 };
 	struct baseline *a = bl_new(10, "6.1"), *b = bl_new(10, "6.1"), *m;
-	const struct baseline *one[] = { a };
+	const struct baseline *one[1];
 	char err[256];
 
 	(void)state;
+	one[0] = a;
 	entry_one(a, DP_F_SYSCALL_ID, "/", 10, c);
 	entry_one(a, DP_F_SYSCALL_ERRNO, "/", 10, c);
 	entry_one(b, DP_F_SYSCALL_ID, "/", 10, c);
 	assert_null(baseline__merge(one, names, 1, "fleet", 0, NULL, err,
 				    sizeof(err)));
 	assert_int_equal(errno, EINVAL);
-	/* Features: b lacks one, then has one a lacks. */
-	assert_refused(a, b, "b.json: has no series of syscall.errno",
-		       "a.json has");
+	/* Features watched (host-wide): b lacks one, then has one more. */
+	assert_refused(a, b, "b.json: did not watch syscall.errno",
+		       "a.json did;");
 	entry_one(b, DP_F_SYSCALL_ERRNO, "/x", 10, c);
+	assert_refused(a, b, "b.json: did not watch syscall.errno",
+		       "a.json did;");
+	entry_one(b, DP_F_SYSCALL_ERRNO, "/", 10, c);
+	/* A cgroup's feature that "/" of the other lacks: fine. */
+	entry_one(b, DP_F_SYSCALL_LATENCY, "/x", 10, c);
 	m = merge2(a, b, NULL, err, sizeof(err));
-	assert_non_null(m);	/* the same features, other keys: fine */
+	assert_non_null(m);
+	assert_int_equal(m->n, 4);
 	baseline__free(m);
 	entry_one(b, DP_F_SYSCALL_LATENCY, "/", 10, c);
-	assert_refused(a, b, "b.json: has series of syscall.latency",
-		       "a.json has none");
+	assert_refused(a, b, "b.json: watched syscall.latency",
+		       "a.json did not;");
+	drop_last(b);
+	drop_last(b);
+	drop_last(b);
+	baseline__free(a);
+	baseline__free(b);
+	/* Without host-wide series: the features of all their series. */
+	a = bl_new(10, "6.1");
+	b = bl_new(10, "6.1");
+	entry_one(a, DP_F_SYSCALL_ID, "/y", 10, c);
+	entry_one(b, DP_F_SYSCALL_ID, "/x", 10, c);
+	entry_one(b, DP_F_SYSCALL_LATENCY, "/x", 10, c);
+	assert_refused(a, b, "b.json: watched syscall.latency",
+		       "a.json did not;");
 	drop_last(b);
 	/* Bins. */
 	b->entries[0].nbins = 100;
-	assert_refused(a, b, "b.json: syscall.id / has 100 bins",
+	assert_refused(a, b, "b.json: syscall.id /x has 100 bins",
 		       "expected 512 as in a.json");
 	b->entries[0].nbins = feature_table[DP_F_SYSCALL_ID].bins;
+	a->entries[0].nbins = 100;
+	assert_refused(a, b, "b.json: syscall.id /x has 512 bins",
+		       "expected 100 as in a.json");
+	a->entries[0].nbins = feature_table[DP_F_SYSCALL_ID].bins;
 	/* Version. */
 	b->version = BASELINE_VERSION + 1;
 	assert_refused(a, b, "b.json: baseline version 3", "as in a.json");
