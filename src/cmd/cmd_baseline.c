@@ -128,8 +128,7 @@ static const struct argp baseline_argp = {
 	"EXAMPLES:\n"
 	"  driftprobe record -i 10 -d 600 -o quiet.jsonl\n"
 	"  driftprobe baseline build -o baseline.json quiet.jsonl\n"
-	"  driftprobe baseline merge --role web -o fleet.json web1.json "
-	"web2.json web3.json",
+	"  driftprobe baseline merge --role web -o fleet.json w1.json w2.json",
 	NULL, NULL, NULL,
 };
 
