@@ -141,7 +141,7 @@ static struct baseline *compare_baseline(const struct analyze_args *a,
 	out = baseline__aliased(bl, a->compare, a->ncompare, err, sizeof(err));
 	baseline__free(bl);
 	if (!out) {
-		cli__error("--compare %s: %s", a->baseline, err);
+		cli__error("%s: --compare %s", a->baseline, err);
 		*ret = errno == ENOMEM ? EXIT_RUNTIME : EXIT_INPUT;
 		return NULL;
 	}

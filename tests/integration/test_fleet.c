@@ -16,6 +16,9 @@
  *   (c) with --compare v2=web and canary=web: flag the canary's syscall.id
  *       in (almost) every window and v2 in none; without --compare the
  *       canary is judged against its own (host a's) series: normal.
+ * And, offline: inputs that do not agree are refused with one line naming
+ * both files (exit 2, nothing written); so is a --compare whose OLD the
+ * baseline lacks.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -316,6 +319,72 @@ static void fleet__two_hosts_merged__new_host_judged_and_canary_compared(
 	assert_int_equal(behaviour_anomalies(&cmp[WEB], "web"), 0);
 }
 
+/* Lines of text (a last line without '\n' counts). */
+static int lines_of(const char *text)
+{
+	int n = 0;
+
+	for (const char *p = text; *p; p++)
+		n += *p == '\n' || !p[1];
+	return n;
+}
+
+static void merge__inputs_that_differ__one_line_exit_2_nothing_written(
+	void **state)
+{
+	char w1[PATH_MAX], w10[PATH_MAX], b1[PATH_MAX], b1c[PATH_MAX];
+	char b10[PATH_MAX], out[PATH_MAX], err_path[PATH_MAX];
+	char args[6 * PATH_MAX], *text;
+	int st;
+
+	(void)state;
+	snprintf(w1, sizeof(w1), "%s/w1.jsonl", dir);
+	snprintf(w10, sizeof(w10), "%s/w10.jsonl", dir);
+	snprintf(b1, sizeof(b1), "%s/one.json", dir);
+	snprintf(b1c, sizeof(b1c), "%s/one-again.json", dir);
+	snprintf(b10, sizeof(b10), "%s/ten.json", dir);
+	snprintf(out, sizeof(out), "%s/refused.json", dir);
+	snprintf(err_path, sizeof(err_path), "%s/refused.err", dir);
+	harness__write_windows(w1, 12);
+	snprintf(args, sizeof(args), "sed 's/\"interval_s\":1,/\"interval_s\""
+		 ":10,/' %s > %s", w1, w10);
+	free(harness__sh(args, &st));
+	assert_int_equal(st, 0);
+	build(b1, w1);
+	build(b1c, w1);
+	build(b10, w10);
+
+	snprintf(args, sizeof(args), "baseline merge -o %s %s %s 2>%s", out, b1,
+		 b10, err_path);
+	free(harness__capture(args, &st));
+	text = harness__read_file(err_path);
+	print_message("refused: %s", text);
+	assert_int_equal(st, 2);
+	assert_int_equal(lines_of(text), 1);
+	assert_non_null(strstr(text, "one.json: 1 s windows"));
+	assert_non_null(strstr(text, "ten.json: 10 s; expected window lengths "
+				     "within 5%"));
+	assert_int_equal(access(out, F_OK), -1);
+	free(text);
+
+	/* The same host's baseline twice agrees with itself: merged. */
+	snprintf(args, sizeof(args), "baseline merge -o %s %s %s 2>%s", out, b1,
+		 b1c, err_path);
+	free(harness__capture(args, &st));
+	assert_int_equal(st, 0);
+	assert_int_equal(access(out, F_OK), 0);
+
+	snprintf(args, sizeof(args), "analyze -b %s --compare /x=/nope %s "
+		 "2>%s", out, w1, err_path);
+	free(harness__capture(args, &st));
+	text = harness__read_file(err_path);
+	print_message("refused: %s", text);
+	assert_int_equal(st, 2);
+	assert_int_equal(lines_of(text), 1);
+	assert_non_null(strstr(text, "the baseline has no series of /nope"));
+	free(text);
+}
+
 static int setup(void **state)
 {
 	static const char *const what[NSCOPES] = { NULL, "web", "v2",
@@ -347,6 +416,8 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(
+		merge__inputs_that_differ__one_line_exit_2_nothing_written),
 		cmocka_unit_test(
 		fleet__two_hosts_merged__new_host_judged_and_canary_compared),
 	};
