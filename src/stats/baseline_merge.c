@@ -425,7 +425,8 @@ static int merged__header(struct baseline *out, const struct baseline *const *in
 		}
 		weighted += in[i]->interval_s * (double)in[i]->windows;
 	}
-	out->interval_s = weighted / (double)out->windows;
+	out->interval_s = out->windows ? weighted / (double)out->windows :
+					 in[0]->interval_s;
 	out->created = created;
 	out->host = strdup(host);
 	out->kernel = strdup(kernel);
@@ -472,7 +473,7 @@ struct baseline *baseline__merge(const struct baseline *const *in,
 				s = &series[found - out->entries];
 				ret = series__fold(e, s, ie, names[i], err,
 						   errlen);
-			} else {
+			} else {	/* the first input to have it */
 				s = &series[out->n];
 				ret = entry__append(out, ie, ie->cgroup, &e);
 				s->banded = !ret &&
