@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
  * `driftprobe analyze`: recorded windows against a baseline, offline, with
- * the same analyzer `run` uses live.
+ * the same analyzer `run` uses live; --compare NEW=OLD judges one
+ * workload's windows against another's baseline (the canary against the
+ * old version) by giving the baseline's series of OLD to NEW as well.
  */
 #include <argp.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "analyzer.h"
+#include "baseline_merge.h"
 #include "cli.h"
 #include "report.h"
 #include "window.h"
@@ -17,6 +22,8 @@ struct analyze_args {
 	bool json;
 	struct detector_opts det;
 	struct workload_opts workload;
+	struct baseline_alias *compare;	/* --compare NEW=OLD pairs */
+	size_t ncompare;
 	char **paths;
 	int npaths;
 	const struct baseline *bl;
@@ -25,9 +32,14 @@ struct analyze_args {
 	unsigned long anomalies, windows;
 };
 
+enum { OPT_COMPARE = 0x100 };
+
 static const struct argp_option analyze_options[] = {
 	{ "baseline", 'b', "FILE", 0, "Baseline to compare with (required)", 0 },
 	{ "json", 'j', NULL, 0, "One JSON line per window x feature", 0 },
+	{ "compare", OPT_COMPARE, "NEW=OLD", 0, "Judge the windows of series "
+	  "key NEW (a cgroup, a workload) against the baseline's series of "
+	  "OLD instead of NEW's own; repeatable", 0 },
 	{},
 };
 
@@ -42,6 +54,20 @@ static error_t analyze_parse(int key, char *arg, struct argp_state *state)
 	case 'j':
 		a->json = true;
 		return 0;
+	case OPT_COMPARE: {
+		char *eq = strchr(arg, '=');
+
+		if (!eq || eq == arg || !eq[1]) {
+			argp_error(state, "--compare '%s': expected NEW=OLD, two "
+					  "series keys (e.g. /web-v2=/web-v1)",
+				   arg);
+			return EINVAL;
+		}
+		*eq = '\0';	/* argv is ours to cut */
+		a->compare[a->ncompare++] = (struct baseline_alias){ arg,
+								     eq + 1 };
+		return 0;
+	}
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &a->det;
 		state->child_inputs[1] = &a->workload;
@@ -79,7 +105,10 @@ static const struct argp analyze_argp = {
 	"EXAMPLES:\n"
 	"  driftprobe analyze --baseline baseline.json today.jsonl\n"
 	"  driftprobe analyze -b baseline.json --json today.jsonl | "
-	"jq 'select(.verdict==\"anomaly\")'",
+	"jq 'select(.verdict==\"anomaly\")'\n"
+	"  driftprobe analyze -b fleet.json new-host.jsonl\n"
+	"  driftprobe analyze -b baseline.json --compare "
+	"/web-v2.service=/web-v1.service canary.jsonl",
 	analyze_children, NULL, NULL,
 };
 
@@ -103,22 +132,57 @@ static int analyze_window(const struct window *w, void *ctx)
 	return 0;
 }
 
+/*
+ * The baseline with each --compare NEW given OLD's series (NEW's own
+ * dropped): NULL after saying why, *ret the exit code.
+ */
+static struct baseline *compare_baseline(const struct analyze_args *a,
+					 struct baseline *bl, int *ret)
+{
+	struct baseline *out;
+	char err[512];
+
+	out = baseline__aliased(bl, a->compare, a->ncompare, err, sizeof(err));
+	baseline__free(bl);
+	if (!out) {
+		cli__error("%s: --compare %s", a->baseline, err);
+		*ret = errno == ENOMEM ? EXIT_RUNTIME : EXIT_INPUT;
+		return NULL;
+	}
+	for (size_t i = 0; i < a->ncompare; i++)
+		fprintf(stderr, "analyze: the windows of %s judged against the "
+			"baseline of %s\n", a->compare[i].now, a->compare[i].as);
+	return out;
+}
+
 int cmd_analyze(int argc, char **argv)
 {
 	struct analyze_args a = {};
 	struct analysis_sink sink;
 	struct baseline *bl;
 	char err[512];
-	int ret;
+	int ret = EXIT_RUNTIME;
 
 	detector_opts__defaults(&a.det);
-	if (argp_parse(&analyze_argp, argc, argv, 0, NULL, &a))
+	a.compare = calloc((size_t)argc + 1, sizeof(*a.compare));
+	if (!a.compare) {
+		cli__error("analyze: out of memory");
+		return EXIT_RUNTIME;
+	}
+	if (argp_parse(&analyze_argp, argc, argv, 0, NULL, &a)) {
+		free(a.compare);
 		return EXIT_INPUT;
+	}
 	bl = baseline__load(a.baseline, err, sizeof(err));
 	if (!bl) {
 		cli__error("%s", err);
-		return EXIT_INPUT;
+		ret = EXIT_INPUT;
+	} else if (a.ncompare) {
+		bl = compare_baseline(&a, bl, &ret);
 	}
+	free(a.compare);	/* the baseline has its own copies */
+	if (!bl)
+		return ret;
 	a.bl = bl;
 	a.analyzer = analyzer__new(bl, &a.det);
 	a.report = report__new(stdout, a.json ? REPORT_JSON : REPORT_TEXT, 0);
