@@ -60,6 +60,7 @@ struct mute_rule {
 	char *reason;		/* or NULL */
 	char *spec;		/* the rule as text (normalised) */
 	bool active;		/* at the time of mute_set__at */
+	unsigned long id;	/* in the mute file, or 0 */
 };
 
 struct mute_set {
