@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include "cli.h"
+#include "live.h"
 #include "mute_file.h"
 #include "timefmt.h"
 
@@ -126,14 +126,6 @@ static const struct argp mute_argp = {
 	NULL, NULL, NULL,
 };
 
-static double now_s(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_REALTIME, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 /* The options as a spec (mute.h): key="value" for each one given. */
 static char *make_spec(const struct mute_opts *o)
 {
@@ -188,7 +180,7 @@ int cmd_mute(int argc, char **argv)
 	struct mute_set s = { 0 };
 	char err[1024], *spec = NULL;
 	unsigned long next_id = 1;
-	double now = now_s();
+	double now = live__realtime();
 	int ret = EXIT_INPUT;
 	size_t i;
 

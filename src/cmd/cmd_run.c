@@ -4,14 +4,21 @@
  * one from --learn seconds of windows (optionally saving it), then judges
  * every window with the analyzer `analyze` uses offline. With --listen it
  * also serves every verdict and the probe's health to Prometheus.
+ *
+ * Mutes and the watch policy (mute.h) come from --mute, --threshold and
+ * --features (the config's lines, re-read on SIGHUP) and from the mute
+ * file `driftprobe mute` edits (re-read when it changes, checked once a
+ * window).
  */
 #include <argp.h>
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,6 +29,7 @@
 #include "incident_outputs.h"
 #include "live.h"
 #include "metrics.h"
+#include "mute_file.h"
 #include "report.h"
 #include "safe_file.h"
 #include "serve.h"
@@ -39,6 +47,11 @@ struct run_opts {
 	double learn_s;
 	unsigned long learn_windows;	/* learn_s in windows */
 	bool json;
+	const char *mute_path;		/* --mute-file */
+	/* --mute, --threshold, --features typed on the command line (the
+	   config's are read from the file, again on SIGHUP) */
+	struct watch_arg { int key; const char *value; } *typed;
+	size_t ntyped;
 };
 
 /* What a run holds while it goes. */
@@ -54,12 +67,20 @@ struct run_state {
 	struct analyzer *analyzer;	/* once judging */
 	struct report *report;
 	struct incident_outputs incidents;	/* --incident-log, --syslog */
+	int argc;			/* cmd_run's, for SIGHUP's re-read */
+	char **argv;
+	struct mute_set config_mutes;	/* --mute (config, command line) */
+	struct mute_set file_mutes;	/* the mute file's */
+	struct mute_set mutes;		/* both: what the analyzer applies */
+	struct watch_policy watch;	/* --features, --threshold */
+	struct stat mute_file_st;	/* as last read (st_ino 0: none) */
 };
 
 enum {
 	OPT_LEARN = 0x300, OPT_SAVE, OPT_RECORD, OPT_LISTEN, OPT_CONFIG,
 	OPT_PERSIST, OPT_METRICS_TOP, OPT_METRICS_GRACE, OPT_WEB_CONFIG,
-	OPT_INSECURE_LISTEN,
+	OPT_INSECURE_LISTEN, OPT_MUTE, OPT_MUTE_FILE, OPT_THRESHOLD,
+	OPT_FEATURES,
 };
 
 static const struct argp_option run_options[] = {
@@ -90,6 +111,18 @@ static const struct argp_option run_options[] = {
 	{ "persist-baseline", OPT_PERSIST, "FILE", 0, "Load the baseline from "
 		"FILE if it exists, else learn one and save it there (for "
 		"services: a restart does not relearn)", 0 },
+	{ "mute", OPT_MUTE, "SPEC", 0, "Neither alert on nor learn what SPEC "
+		"covers: feature=, workload=GLOB, bin=, until=, for=, "
+		"schedule=\"M H DOM MON DOW\", reason= (repeatable; see "
+		"'driftprobe mute')", 0 },
+	{ "mute-file", OPT_MUTE_FILE, "FILE", 0, "Follow the mutes "
+		"'driftprobe mute' writes to FILE (default " MUTE_FILE_DEFAULT
+		"), re-read when it changes", 0 },
+	{ "threshold", OPT_THRESHOLD, "FEATURE=LEVEL", 0, "Judge FEATURE at "
+		"LEVEL (decades of surprise) instead of the budget's level "
+		"(repeatable)", 0 },
+	{ "features", OPT_FEATURES, "LIST", 0, "Judge and report only these "
+		"features (comma-separated names)", 0 },
 	{ "config", OPT_CONFIG, "FILE", 0, "Read options from FILE first "
 		"(default " CONFIG_DEFAULT_PATH ", if it exists); options "
 		"given here override it", 0 },
@@ -146,6 +179,23 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_CONFIG:		/* read by config__merge already */
 		return 0;
+	case OPT_MUTE_FILE:
+		a->mute_path = arg;
+		return 0;
+	case OPT_MUTE:
+	case OPT_THRESHOLD:
+	case OPT_FEATURES: {		/* checked by apply_watch_args */
+		struct watch_arg *grown;
+
+		if (*cli__origin(arg))	/* the config's: read from it */
+			return 0;
+		grown = realloc(a->typed, (a->ntyped + 1) * sizeof(*grown));
+		if (!grown)
+			return ENOMEM;
+		a->typed = grown;
+		a->typed[a->ntyped++] = (struct watch_arg){ key, arg };
+		return 0;
+	}
 	case OPT_PERSIST:
 		a->persist_path = arg;
 		return 0;
@@ -232,6 +282,182 @@ static const struct argp run_argp = {
 	run_children, NULL, NULL,
 };
 
+static volatile sig_atomic_t reload_requested;
+
+static void on_sighup(int sig)
+{
+	(void)sig;
+	reload_requested = 1;
+}
+
+/*
+ * One --mute, --threshold or --features value into mutes or watch; where
+ * ("FILE:LINE: " or "") starts the message in err. 0 or -errno.
+ */
+static int apply_watch_arg(int key, const char *value, const char *where,
+			   double now, struct mute_set *mutes,
+			   struct watch_policy *watch, char *err,
+			   size_t errlen)
+{
+	char msg[768];
+	int ret;
+
+	if (key == OPT_MUTE)
+		ret = mute_set__add(mutes, value, now, msg, sizeof(msg));
+	else if (key == OPT_THRESHOLD)
+		ret = watch_policy__threshold(watch, value, msg, sizeof(msg));
+	else
+		ret = watch_policy__features(watch, value, msg, sizeof(msg));
+	if (ret)
+		snprintf(err, errlen, "%s%s", where, msg);
+	return ret;
+}
+
+/*
+ * The config's mute, threshold and features lines (ca's entries, in
+ * order), then the command line's, into *mutes and *watch (made anew).
+ * 0, or -errno with the first bad one in err (*mutes then empty).
+ */
+static int apply_watch_args(const struct run_opts *o,
+			    const struct config_args *ca, double now,
+			    struct mute_set *mutes, struct watch_policy *watch,
+			    char *err, size_t errlen)
+{
+	static const struct { const char *key; int opt; } keys[] = {
+		{ "mute", OPT_MUTE }, { "threshold", OPT_THRESHOLD },
+		{ "features", OPT_FEATURES },
+	};
+	char where[PATH_MAX + 16];
+	int ret = 0;
+
+	*mutes = (struct mute_set){ 0 };
+	*watch = (struct watch_policy){ 0 };
+	for (size_t i = 0; !ret && i < ca->n; i++) {
+		const struct config_arg *c = &ca->args[i];
+
+		for (size_t k = 0; !ret && c->text && k < 3; k++) {
+			if (strcmp(c->key, keys[k].key))
+				continue;
+			snprintf(where, sizeof(where), "%s:%u: ", ca->path,
+				 c->line);
+			/* text is "--KEY=VALUE" */
+			ret = apply_watch_arg(keys[k].opt,
+					      c->text + strlen(c->key) + 3,
+					      where, now, mutes, watch, err,
+					      errlen);
+		}
+	}
+	for (size_t i = 0; !ret && i < o->ntyped; i++)
+		ret = apply_watch_arg(o->typed[i].key, o->typed[i].value, "",
+				      now, mutes, watch, err, errlen);
+	if (ret)
+		mute_set__clear(mutes);
+	return ret;
+}
+
+/*
+ * a->mutes made anew from the options' and the file's rules (their specs
+ * are absolute: the same rules), handed to the analyzer, and said.
+ */
+static void join_mutes(struct run_state *a, double now)
+{
+	const struct mute_set *from[2] = { &a->config_mutes, &a->file_mutes };
+	char err[768];
+
+	mute_set__clear(&a->mutes);
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; i < from[k]->n; i++)
+			if (mute_set__add(&a->mutes, from[k]->rules[i].spec,
+					  now, err, sizeof(err)))
+				cli__error("run: %s", err);
+	mute_set__at(&a->mutes, now);
+	if (a->analyzer)
+		analyzer__set_mutes(a->analyzer, &a->mutes, &a->watch);
+	fprintf(stderr, "mutes: %zu from the options, %zu from %s, %zu "
+		"active\n", a->config_mutes.n, a->file_mutes.n,
+		a->o->mute_path, a->mutes.active);
+}
+
+static bool same_file_version(const struct stat *x, const struct stat *y)
+{
+	return x->st_ino == y->st_ino && x->st_dev == y->st_dev &&
+	       x->st_size == y->st_size &&
+	       x->st_mtim.tv_sec == y->st_mtim.tv_sec &&
+	       x->st_mtim.tv_nsec == y->st_mtim.tv_nsec &&
+	       x->st_ctim.tv_sec == y->st_ctim.tv_sec &&
+	       x->st_ctim.tv_nsec == y->st_ctim.tv_nsec;
+}
+
+/*
+ * Re-read the mute file if it changed (came, went, was replaced) since
+ * the last read: one stat a window. 1 when its rules changed, 0 when not,
+ * -EINVAL when it is bad (said in err; the rules read before stay).
+ */
+static int follow_mute_file(struct run_state *a, double now, char *err,
+			    size_t errlen)
+{
+	struct mute_set m = { 0 };
+	struct stat st;
+
+	if (stat(a->o->mute_path, &st))
+		memset(&st, 0, sizeof(st));	/* none: no mutes */
+	if (same_file_version(&st, &a->mute_file_st))
+		return 0;
+	a->mute_file_st = st;
+	if (st.st_ino && mute_file__read(a->o->mute_path, now, &m, err,
+					 errlen))
+		return -EINVAL;
+	mute_set__clear(&a->file_mutes);
+	a->file_mutes = m;
+	return 1;
+}
+
+/*
+ * SIGHUP: the config's mutes, thresholds and features again. A bad
+ * config keeps the previous ones and says so in one line. 1 when they
+ * changed, else 0.
+ */
+static int reload_config(struct run_state *a, double now)
+{
+	struct config_args ca;
+	struct watch_policy watch;
+	struct mute_set mutes;
+	char err[1024];
+
+	if (config__merge(&run_argp, a->argc, a->argv, &ca, err, sizeof(err)) ||
+	    apply_watch_args(a->o, &ca, now, &mutes, &watch, err,
+			     sizeof(err))) {
+		cli__error("run: SIGHUP: %s; keeping the previous mutes, "
+			   "thresholds and features", err);
+		config__release(&ca);
+		return 0;
+	}
+	config__release(&ca);
+	mute_set__clear(&a->config_mutes);
+	a->config_mutes = mutes;
+	a->watch = watch;
+	return 1;
+}
+
+/* Once a window: SIGHUP's reload, the mute file's changes. */
+static void follow_mutes(struct run_state *a, double now)
+{
+	char err[1024];
+	int changed = 0, file;
+
+	if (reload_requested) {
+		reload_requested = 0;
+		changed = reload_config(a, now);
+	}
+	file = follow_mute_file(a, now, err, sizeof(err));
+	if (file < 0)
+		cli__error("run: %s; keeping its previous mutes", err);
+	if (changed || file > 0)
+		join_mutes(a, now);
+	else
+		mute_set__at(&a->mutes, now);
+}
+
 static void show_progress(const struct run_state *a)
 {
 	if (isatty(STDERR_FILENO))
@@ -267,6 +493,7 @@ static int start_analyzing(struct run_state *a)
 		cli__error("run: out of memory");
 		return -ENOMEM;
 	}
+	analyzer__set_mutes(a->analyzer, &a->mutes, &a->watch);
 	sink = report__sink(a->report);
 	analyzer__add_sink(a->analyzer, &sink);
 	if (a->metrics) {
@@ -368,10 +595,13 @@ static int on_window(const struct window *w, const struct probe_status *st,
 {
 	struct run_state *a = ctx;
 	double start = monotonic_now();
-	int err = judge_or_learn(a, w);
+	int err;
 
+	follow_mutes(a, w->ts);
+	err = judge_or_learn(a, w);
 	if (err || !a->metrics)
 		return err;
+	metrics__set_mutes(a->metrics, a->mutes.active);
 	err = metrics__set_probe(a->metrics, st);
 	if (!err)
 		err = metrics__window(a->metrics, w, monotonic_now() - start);
@@ -442,9 +672,12 @@ int cmd_run(int argc, char **argv)
 		.metrics = { .top = METRICS_TOP_DEFAULT,
 			     .grace_s = METRICS_GRACE_DEFAULT },
 	};
-	struct run_state a = { .o = &o, .record = -1 };
+	struct run_state a = { .o = &o, .record = -1, .argc = argc,
+			       .argv = argv };
+	struct sigaction hup = { .sa_handler = on_sighup,
+				 .sa_flags = SA_RESTART };
 	struct config_args ca;
-	char err[512], where[PATH_MAX + 16];
+	char err[1024], where[PATH_MAX + 16];
 	int ret = EXIT_RUNTIME;
 	struct utsname u;
 
@@ -455,9 +688,22 @@ int cmd_run(int argc, char **argv)
 	}
 	if (cli__parse_config_args(&run_argp, &ca, &o) ||
 	    check_files(&o, &ca)) {
+		free(o.typed);
 		config__release(&ca);
 		return EXIT_INPUT;
 	}
+	if (!o.mute_path)
+		o.mute_path = MUTE_FILE_DEFAULT;
+	if (apply_watch_args(&o, &ca, live__realtime(), &a.config_mutes,
+			     &a.watch, err, sizeof(err)) ||
+	    follow_mute_file(&a, live__realtime(), err, sizeof(err)) < 0) {
+		cli__error("%s", err);
+		free(o.typed);
+		mute_set__clear(&a.config_mutes);
+		config__release(&ca);
+		return EXIT_INPUT;
+	}
+	join_mutes(&a, live__realtime());
 	if (o.baseline_path) {
 		a.baseline = baseline__load(o.baseline_path, err, sizeof(err));
 		if (!a.baseline) {
@@ -501,6 +747,8 @@ int cmd_run(int argc, char **argv)
 			goto cleanup;
 		}
 	}
+	sigemptyset(&hup.sa_mask);
+	sigaction(SIGHUP, &hup, NULL);
 	ret = live__run(&o.live, on_window, &a);
 	if (ret == EXIT_OK && a.phase == RUN_LEARNING)
 		fprintf(stderr, "run: stopped after %lu of %lu learning windows; "
@@ -515,6 +763,10 @@ cleanup:
 	incident_outputs__close(&a.incidents);
 	baseline__free(a.baseline);
 	baseline_builder__free(a.builder);
+	mute_set__clear(&a.mutes);
+	mute_set__clear(&a.config_mutes);
+	mute_set__clear(&a.file_mutes);
+	free(o.typed);
 	config__release(&ca);
 	return ret;
 }
