@@ -32,6 +32,7 @@ static const struct argp_option options[] = {
 	{ "json", 'j', NULL, 0, "json", 0 },
 	{ "verbose", 'v', NULL, 0, "verbose", 0 },
 	{ "config", 0x300, "FILE", 0, "config", 0 },
+	{ "mute", 0x301, "SPEC", 0, "mute", 0 },
 	{},
 };
 static const struct argp test_argp = { options, NULL, NULL, NULL, children,
@@ -179,6 +180,22 @@ static void unsafe_or_missing_file__refused(void **state)
 	assert_non_null(strstr(last_error, "cannot open"));
 }
 
+/* mute (and threshold) may repeat: each line one more argument. */
+static void mute_lines__repeat(void **state)
+{
+	struct config_args ca;
+
+	(void)state;
+	write_config("mute = for=1m\ninterval = 2\nmute = feature=syscall.id "
+		     "for=2m\n", 0600);
+	assert_int_equal(merge(NULL, &ca), 0);
+	assert_int_equal(ca.argc, 6);
+	assert_string_equal(ca.argv[1], "--mute=for=1m");
+	assert_string_equal(ca.argv[3], "--mute=feature=syscall.id for=2m");
+	config__release(&ca);
+	unlink(path);
+}
+
 static void config_option_forms(void **state)
 {
 	char *eq_form[] = { "prog", NULL }, arg[80], *dangling[] = {
@@ -209,6 +226,7 @@ int main(void)
 		cmocka_unit_test(overlong_line__refused),
 		cmocka_unit_test(unsafe_or_missing_file__refused),
 		cmocka_unit_test(config_option_forms),
+		cmocka_unit_test(mute_lines__repeat),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
