@@ -243,6 +243,22 @@ static char *dup_or_null(const char *s, bool *failed)
 	return d;
 }
 
+/* Seconds in the largest unit that divides them: 5400 -> "90m". */
+static void format_duration(double d, char *buf, size_t len)
+{
+	static const struct { double s; char unit; } units[] = {
+		{ 86400, 'd' }, { 3600, 'h' }, { 60, 'm' },
+	};
+
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (d >= units[i].s && fmod(d, units[i].s) == 0) {
+			snprintf(buf, len, "%.0f%c", d / units[i].s,
+				 units[i].unit);
+			return;
+		}
+	snprintf(buf, len, "%gs", d);
+}
+
 /* The rule back as text: every field that is set, times absolute. */
 static char *normalise(const struct mute_rule *r, const char *schedule)
 {
@@ -271,7 +287,7 @@ static char *normalise(const struct mute_rule *r, const char *schedule)
 		fprintf(f, " until=%s", t);
 	}
 	if (r->scheduled) {
-		snprintf(fordur, sizeof(fordur), "%gs", r->duration_s);
+		format_duration(r->duration_s, fordur, sizeof(fordur));
 		fprintf(f, " schedule=\"%s\" for=%s", schedule, fordur);
 	}
 	if (r->reason)

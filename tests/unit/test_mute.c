@@ -92,7 +92,7 @@ static void parse__spec__normalised_and_stable(void **state)
 	parse_ok("  workload=\"systemd:backup*\"  schedule=\"0 2 * * * 90m\" "
 		 "reason=\"nightly backup\" ", MON, &r);
 	assert_string_equal(r.spec, "workload=\"systemd:backup*\" "
-			    "schedule=\"0 2 * * *\" for=5400s "
+			    "schedule=\"0 2 * * *\" for=90m "
 			    "reason=\"nightly backup\"");
 	parse_ok(r.spec, MON, &again);
 	assert_string_equal(again.spec, r.spec);
