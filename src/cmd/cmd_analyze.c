@@ -8,7 +8,9 @@
 #include <string.h>
 #include "analyzer.h"
 #include "cli.h"
+#include "live.h"
 #include "report.h"
+#include "watch_args.h"
 #include "window.h"
 
 struct analyze_args {
@@ -21,6 +23,9 @@ struct analyze_args {
 	struct analyzer *analyzer;
 	struct report *report;
 	unsigned long anomalies, windows;
+	struct watch_args watch_args;	/* --mute, --threshold, --features */
+	struct mute_set mutes;
+	struct watch_policy watch;
 };
 
 static const struct argp_option analyze_options[] = {
@@ -42,6 +47,7 @@ static error_t analyze_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &a->det;
+		state->child_inputs[1] = &a->watch_args;
 		return 0;
 	case ARGP_KEY_ARGS:
 		a->paths = state->argv + state->next;
@@ -64,6 +70,7 @@ static error_t analyze_parse(int key, char *arg, struct argp_state *state)
 
 static const struct argp_child analyze_children[] = {
 	{ &cli__detector_argp, 0, "Detection:", 1 },
+	{ &watch_args__argp, 0, "Mutes and watched features:", 2 },
 	{},
 };
 
@@ -103,17 +110,24 @@ int cmd_analyze(int argc, char **argv)
 {
 	struct analyze_args a = {};
 	struct analysis_sink sink;
-	struct baseline *bl;
-	char err[512];
+	struct baseline *bl = NULL;
+	char err[1024];
 	int ret;
 
 	detector_opts__defaults(&a.det);
 	if (argp_parse(&analyze_argp, argc, argv, 0, NULL, &a))
 		return EXIT_INPUT;
+	if (watch_args__apply(&a.watch_args, NULL, live__realtime(), &a.mutes,
+			      &a.watch, err, sizeof(err))) {
+		cli__error("%s", err);
+		watch_args__free(&a.watch_args);
+		return EXIT_INPUT;
+	}
 	bl = baseline__load(a.baseline, err, sizeof(err));
 	if (!bl) {
 		cli__error("%s", err);
-		return EXIT_INPUT;
+		ret = EXIT_INPUT;
+		goto cleanup;
 	}
 	a.bl = bl;
 	a.analyzer = analyzer__new(bl, &a.det);
@@ -123,6 +137,7 @@ int cmd_analyze(int argc, char **argv)
 		ret = EXIT_RUNTIME;
 		goto cleanup;
 	}
+	analyzer__set_mutes(a.analyzer, &a.mutes, &a.watch);
 	sink = report__sink(a.report);
 	analyzer__add_sink(a.analyzer, &sink);
 	ret = cli__for_each_window(a.paths, a.npaths, analyze_window, &a);
@@ -132,5 +147,7 @@ cleanup:
 	report__free(a.report);
 	analyzer__free(a.analyzer);
 	baseline__free(bl);
+	mute_set__clear(&a.mutes);
+	watch_args__free(&a.watch_args);
 	return ret;
 }

@@ -33,6 +33,7 @@
 #include "report.h"
 #include "safe_file.h"
 #include "serve.h"
+#include "watch_args.h"
 #include "window_io.h"
 
 /* What the command line (and the config file) asked for. */
@@ -48,10 +49,7 @@ struct run_opts {
 	unsigned long learn_windows;	/* learn_s in windows */
 	bool json;
 	const char *mute_path;		/* --mute-file */
-	/* --mute, --threshold, --features typed on the command line (the
-	   config's are read from the file, again on SIGHUP) */
-	struct watch_arg { int key; const char *value; } *typed;
-	size_t ntyped;
+	struct watch_args watch;	/* --mute, --threshold, --features */
 };
 
 /* What a run holds while it goes. */
@@ -79,8 +77,7 @@ struct run_state {
 enum {
 	OPT_LEARN = 0x300, OPT_SAVE, OPT_RECORD, OPT_LISTEN, OPT_CONFIG,
 	OPT_PERSIST, OPT_METRICS_TOP, OPT_METRICS_GRACE, OPT_WEB_CONFIG,
-	OPT_INSECURE_LISTEN, OPT_MUTE, OPT_MUTE_FILE, OPT_THRESHOLD,
-	OPT_FEATURES,
+	OPT_INSECURE_LISTEN, OPT_MUTE_FILE,
 };
 
 static const struct argp_option run_options[] = {
@@ -111,18 +108,9 @@ static const struct argp_option run_options[] = {
 	{ "persist-baseline", OPT_PERSIST, "FILE", 0, "Load the baseline from "
 		"FILE if it exists, else learn one and save it there (for "
 		"services: a restart does not relearn)", 0 },
-	{ "mute", OPT_MUTE, "SPEC", 0, "Neither alert on nor learn what SPEC "
-		"covers: feature=, workload=GLOB, bin=, until=, for=, "
-		"schedule=\"M H DOM MON DOW\", reason= (repeatable; see "
-		"'driftprobe mute')", 0 },
 	{ "mute-file", OPT_MUTE_FILE, "FILE", 0, "Follow the mutes "
 		"'driftprobe mute' writes to FILE (default " MUTE_FILE_DEFAULT
 		"), re-read when it changes", 0 },
-	{ "threshold", OPT_THRESHOLD, "FEATURE=LEVEL", 0, "Judge FEATURE at "
-		"LEVEL (decades of surprise) instead of the budget's level "
-		"(repeatable)", 0 },
-	{ "features", OPT_FEATURES, "LIST", 0, "Judge and report only these "
-		"features (comma-separated names)", 0 },
 	{ "config", OPT_CONFIG, "FILE", 0, "Read options from FILE first "
 		"(default " CONFIG_DEFAULT_PATH ", if it exists); options "
 		"given here override it", 0 },
@@ -182,20 +170,7 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 	case OPT_MUTE_FILE:
 		a->mute_path = arg;
 		return 0;
-	case OPT_MUTE:
-	case OPT_THRESHOLD:
-	case OPT_FEATURES: {		/* checked by apply_watch_args */
-		struct watch_arg *grown;
 
-		if (*cli__origin(arg))	/* the config's: read from it */
-			return 0;
-		grown = realloc(a->typed, (a->ntyped + 1) * sizeof(*grown));
-		if (!grown)
-			return ENOMEM;
-		a->typed = grown;
-		a->typed[a->ntyped++] = (struct watch_arg){ key, arg };
-		return 0;
-	}
 	case OPT_PERSIST:
 		a->persist_path = arg;
 		return 0;
@@ -209,6 +184,7 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 		state->child_inputs[0] = &a->det;
 		state->child_inputs[1] = &a->live;
 		state->child_inputs[2] = &a->incidents;
+		state->child_inputs[3] = &a->watch;
 		return 0;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
@@ -264,6 +240,8 @@ static const struct argp_child run_children[] = {
 	{ &cli__detector_argp, 0, "Detection:", 1 },
 	{ &live__argp, 0, NULL, 0 },
 	{ &incident_outputs__argp, 0, "Incident outputs (for SIEMs):", 2 },
+	{ &watch_args__argp, 0, "Mutes and watched features (re-read from "
+	  "the config on SIGHUP):", 3 },
 	{},
 };
 
@@ -288,71 +266,6 @@ static void on_sighup(int sig)
 {
 	(void)sig;
 	reload_requested = 1;
-}
-
-/*
- * One --mute, --threshold or --features value into mutes or watch; where
- * ("FILE:LINE: " or "") starts the message in err. 0 or -errno.
- */
-static int apply_watch_arg(int key, const char *value, const char *where,
-			   double now, struct mute_set *mutes,
-			   struct watch_policy *watch, char *err,
-			   size_t errlen)
-{
-	char msg[768];
-	int ret;
-
-	if (key == OPT_MUTE)
-		ret = mute_set__add(mutes, value, now, msg, sizeof(msg));
-	else if (key == OPT_THRESHOLD)
-		ret = watch_policy__threshold(watch, value, msg, sizeof(msg));
-	else
-		ret = watch_policy__features(watch, value, msg, sizeof(msg));
-	if (ret)
-		snprintf(err, errlen, "%s%s", where, msg);
-	return ret;
-}
-
-/*
- * The config's mute, threshold and features lines (ca's entries, in
- * order), then the command line's, into *mutes and *watch (made anew).
- * 0, or -errno with the first bad one in err (*mutes then empty).
- */
-static int apply_watch_args(const struct run_opts *o,
-			    const struct config_args *ca, double now,
-			    struct mute_set *mutes, struct watch_policy *watch,
-			    char *err, size_t errlen)
-{
-	static const struct { const char *key; int opt; } keys[] = {
-		{ "mute", OPT_MUTE }, { "threshold", OPT_THRESHOLD },
-		{ "features", OPT_FEATURES },
-	};
-	char where[PATH_MAX + 16];
-	int ret = 0;
-
-	*mutes = (struct mute_set){ 0 };
-	*watch = (struct watch_policy){ 0 };
-	for (size_t i = 0; !ret && i < ca->n; i++) {
-		const struct config_arg *c = &ca->args[i];
-
-		for (size_t k = 0; !ret && c->text && k < 3; k++) {
-			if (strcmp(c->key, keys[k].key))
-				continue;
-			snprintf(where, sizeof(where), "%s:%u: ", ca->path,
-				 c->line);
-			/* text is "--KEY=VALUE" */
-			ret = apply_watch_arg(keys[k].opt,
-					      c->text + strlen(c->key) + 3,
-					      where, now, mutes, watch, err,
-					      errlen);
-		}
-	}
-	for (size_t i = 0; !ret && i < o->ntyped; i++)
-		ret = apply_watch_arg(o->typed[i].key, o->typed[i].value, "",
-				      now, mutes, watch, err, errlen);
-	if (ret)
-		mute_set__clear(mutes);
-	return ret;
 }
 
 /*
@@ -425,8 +338,8 @@ static int reload_config(struct run_state *a, double now)
 	char err[1024];
 
 	if (config__merge(&run_argp, a->argc, a->argv, &ca, err, sizeof(err)) ||
-	    apply_watch_args(a->o, &ca, now, &mutes, &watch, err,
-			     sizeof(err))) {
+	    watch_args__apply(&a->o->watch, &ca, now, &mutes, &watch, err,
+			      sizeof(err))) {
 		cli__error("run: SIGHUP: %s; keeping the previous mutes, "
 			   "thresholds and features", err);
 		config__release(&ca);
@@ -688,17 +601,17 @@ int cmd_run(int argc, char **argv)
 	}
 	if (cli__parse_config_args(&run_argp, &ca, &o) ||
 	    check_files(&o, &ca)) {
-		free(o.typed);
+		watch_args__free(&o.watch);
 		config__release(&ca);
 		return EXIT_INPUT;
 	}
 	if (!o.mute_path)
 		o.mute_path = MUTE_FILE_DEFAULT;
-	if (apply_watch_args(&o, &ca, live__realtime(), &a.config_mutes,
-			     &a.watch, err, sizeof(err)) ||
+	if (watch_args__apply(&o.watch, &ca, live__realtime(),
+			      &a.config_mutes, &a.watch, err, sizeof(err)) ||
 	    follow_mute_file(&a, live__realtime(), err, sizeof(err)) < 0) {
 		cli__error("%s", err);
-		free(o.typed);
+		watch_args__free(&o.watch);
 		mute_set__clear(&a.config_mutes);
 		config__release(&ca);
 		return EXIT_INPUT;
@@ -766,7 +679,7 @@ cleanup:
 	mute_set__clear(&a.mutes);
 	mute_set__clear(&a.config_mutes);
 	mute_set__clear(&a.file_mutes);
-	free(o.typed);
+	watch_args__free(&o.watch);
 	config__release(&ca);
 	return ret;
 }
