@@ -282,9 +282,11 @@ static char *normalise(const struct mute_rule *r, const char *schedule)
 		else
 			fprintf(f, " bin=%lld", (long long)r->bin);
 	}
-	if (r->until > 0) {
+	if (r->until > 0 && r->until == floor(r->until)) {
 		timefmt__utc(r->until, t, sizeof(t));
 		fprintf(f, " until=%s", t);
+	} else if (r->until > 0) {	/* ISO 8601 here is to the second */
+		fprintf(f, " until=@%.3f", r->until);
 	}
 	if (r->scheduled) {
 		format_duration(r->duration_s, fordur, sizeof(fordur));
@@ -469,7 +471,7 @@ int mute__parse(const char *spec, double now, struct mute_rule *r, char *err,
 				  "one (for= goes with schedule=)");
 			goto fail;
 		}
-		r->until = now + dur;
+		r->until = ceil(now + dur);	/* a whole second: readable */
 	}
 	if (!r->scheduled && r->until <= 0) {
 		ret = bad(&e, "no end; expected until=, for= or schedule=");

@@ -16,7 +16,8 @@
  *                      features` prints it, or its index): the rest of
  *                      the series is still judged
  *   until=TIME         muted until TIME (2026-12-07T05:00:00Z, or @UNIX)
- *   for=DURATION       muted for DURATION from now (90s, 10m, 2h, 1d), or
+ *   for=DURATION       muted for DURATION from now (90s, 10m, 2h, 1d; the
+ *                      end rounded up to a whole second), or
  *                      with schedule= how long each occurrence lasts
  *   schedule="M H DOM MON DOW [DURATION]"
  *                      cron-like: occurrences start at the minutes the five

@@ -112,6 +112,14 @@ static void parse__spec__normalised_and_stable(void **state)
 	assert_true(again.until == r.until);
 	mute_rule__clear(&again);
 	mute_rule__clear(&r);
+	/* A time to the ms stays one (ISO 8601 is written to the second). */
+	parse_ok("until=@1796601601.750", 0, &r);
+	assert_string_equal(r.spec, "until=@1796601601.750");
+	mute_rule__clear(&r);
+	/* for= ends at a whole second, rounded up. */
+	parse_ok("for=1.5s", MON + 0.25, &r);
+	assert_string_equal(r.spec, "until=2026-12-07T00:00:02Z");
+	mute_rule__clear(&r);
 	parse_ok("feature=syscall.id bin=39 until=@1796605200", 0, &r);
 	assert_int_equal(r.bin, 39);
 	assert_true(r.until == MON + 3600);
