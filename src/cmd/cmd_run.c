@@ -72,6 +72,7 @@ struct run_state {
 	struct mute_set mutes;		/* both: what the analyzer applies */
 	struct watch_policy watch;	/* --features, --threshold */
 	struct stat mute_file_st;	/* as last read (st_ino 0: none) */
+	size_t mutes_said;		/* rules in the last "mutes:" line */
 };
 
 enum {
@@ -170,7 +171,6 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 	case OPT_MUTE_FILE:
 		a->mute_path = arg;
 		return 0;
-
 	case OPT_PERSIST:
 		a->persist_path = arg;
 		return 0;
@@ -270,7 +270,8 @@ static void on_sighup(int sig)
 
 /*
  * a->mutes made anew from the options' and the file's rules (their specs
- * are absolute: the same rules), handed to the analyzer, and said.
+ * are absolute: the same rules), handed to the analyzer, and said (unless
+ * there were none and are none).
  */
 static void join_mutes(struct run_state *a, double now)
 {
@@ -286,9 +287,11 @@ static void join_mutes(struct run_state *a, double now)
 	mute_set__at(&a->mutes, now);
 	if (a->analyzer)
 		analyzer__set_mutes(a->analyzer, &a->mutes, &a->watch);
-	fprintf(stderr, "mutes: %zu from the options, %zu from %s, %zu "
-		"active\n", a->config_mutes.n, a->file_mutes.n,
-		a->o->mute_path, a->mutes.active);
+	if (a->mutes.n || a->mutes_said)
+		fprintf(stderr, "mutes: %zu from the options, %zu from %s, "
+			"%zu active\n", a->config_mutes.n, a->file_mutes.n,
+			a->o->mute_path, a->mutes.active);
+	a->mutes_said = a->mutes.n;
 }
 
 static bool same_file_version(const struct stat *x, const struct stat *y)
@@ -617,6 +620,8 @@ int cmd_run(int argc, char **argv)
 		return EXIT_INPUT;
 	}
 	join_mutes(&a, live__realtime());
+	sigemptyset(&hup.sa_mask);
+	sigaction(SIGHUP, &hup, NULL);
 	if (o.baseline_path) {
 		a.baseline = baseline__load(o.baseline_path, err, sizeof(err));
 		if (!a.baseline) {
@@ -660,8 +665,6 @@ int cmd_run(int argc, char **argv)
 			goto cleanup;
 		}
 	}
-	sigemptyset(&hup.sa_mask);
-	sigaction(SIGHUP, &hup, NULL);
 	ret = live__run(&o.live, on_window, &a);
 	if (ret == EXIT_OK && a.phase == RUN_LEARNING)
 		fprintf(stderr, "run: stopped after %lu of %lu learning windows; "

@@ -257,13 +257,13 @@ static unsigned int analyzer__mask(struct analyzer *a,
 {
 	size_t bytes = e->nbins * sizeof(uint64_t);
 	uint64_t *win = a->masked, *pool = win + e->nbins;
-	unsigned int n;
+	unsigned int n = mute__mask_bins(a->mutes, e->feature, e->cgroup,
+					 NULL, e->nbins, by);
 
-	memcpy(win, *counts, bytes);
-	n = mute__mask_bins(a->mutes, e->feature, e->cgroup, win, e->nbins,
-			    by);
-	if (!n)
+	if (!n)			/* the usual case: copy nothing */
 		return 0;
+	memcpy(win, *counts, bytes);
+	mute__mask_bins(a->mutes, e->feature, e->cgroup, win, e->nbins, NULL);
 	*counts = win;
 	*masked = *e;
 	memcpy(pool, e->counts, bytes);

@@ -607,7 +607,8 @@ unsigned int mute__mask_bins(const struct mute_set *s, enum dp_feature_id f,
 			continue;
 		if (by && !*by)
 			*by = r;
-		counts[r->bin] = 0;
+		if (counts)
+			counts[r->bin] = 0;
 		n++;
 	}
 	return n;

@@ -108,7 +108,7 @@ const struct mute_rule *mute__covers(const struct mute_set *s,
 /*
  * Zero in counts[0..nbins) each bin an active bin rule mutes for (f, key).
  * Returns how many bins were zeroed (0: counts untouched); the first rule
- * that zeroed one in *by (may be NULL).
+ * that zeroed one in *by (may be NULL). counts NULL: only count them.
  */
 unsigned int mute__mask_bins(const struct mute_set *s, enum dp_feature_id f,
 			     const char *key, uint64_t *counts, uint32_t nbins,

@@ -263,6 +263,9 @@ static void covers__feature_glob_bin(void **state)
 	assert_int_equal(mute__mask_bins(&s, dport, "/", counts,
 					 feature_table[dport].bins, &by), 1);
 	assert_true(by == &s.rules[1]);
+	/* Counting only, counts NULL. */
+	assert_int_equal(mute__mask_bins(&s, dport, "/", NULL,
+					 feature_table[dport].bins, NULL), 1);
 	assert_true(counts[14] == 0 && counts[13] == 3);
 	assert_int_equal(mute__mask_bins(&s, id, "/", counts, 512, &by), 0);
 	assert_null(by);

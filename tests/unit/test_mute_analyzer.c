@@ -218,6 +218,29 @@ static void bin_mute__left_out_of_both_sides(void **state)
 	}
 }
 
+/* A bin the baseline has, muted: out of the entry's pool and modes too. */
+static void bin_mute__learnt_bin__out_of_the_entry_too(void **state)
+{
+	struct fixture *fx = *state;
+	struct window *w = window__new(T0 + 10, 10, "h");
+	uint64_t c[K] = { 0 };
+
+	add_mute(fx, "feature=syscall.errno bin=ENOENT for=1h");
+	c[0] = 900;
+	c[2] = 9000;	/* ENOENT ten times what was learnt: muted */
+	window__add(w, DP_F_SYSCALL_ERRNO, "/", c, K);
+	window__add(w, DP_F_SYSCALL_ERRNO, "/a", c, K);
+	memset(&fx->seen, 0, sizeof(fx->seen));
+	assert_int_equal(analyzer__window(fx->a, w), 0);
+	window__free(w);
+	assert_int_equal(fx->seen.a.muted_bins, 1);
+	/* Success alone on both sides: nothing differs. */
+	assert_true(fx->seen.a.d.effect < 1e-9);
+	assert_false(fx->seen.a.exceeds);
+	/* The baseline itself is untouched. */
+	assert_true(fx->bl->entries[1].counts[2] == 1000);
+}
+
 static void watch_policy__features_and_threshold(void **state)
 {
 	struct fixture *fx = *state;
@@ -246,6 +269,9 @@ int main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(
 			bin_mute__left_out_of_both_sides, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			bin_mute__learnt_bin__out_of_the_entry_too, setup,
+			teardown),
 		cmocka_unit_test_setup_teardown(
 			watch_policy__features_and_threshold, setup, teardown),
 	};
