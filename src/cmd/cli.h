@@ -96,5 +96,6 @@ int cmd_analyze(int argc, char **argv);
 int cmd_mi(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_mute(int argc, char **argv);
 
 #endif /* DRIFTPROBE_CLI_H */

@@ -13,7 +13,9 @@
 #include "analyzer.h"
 #include "baseline_merge.h"
 #include "cli.h"
+#include "live.h"
 #include "report.h"
+#include "watch_args.h"
 #include "window.h"
 #include "workload_node.h"
 
@@ -30,6 +32,9 @@ struct analyze_args {
 	struct analyzer *analyzer;
 	struct report *report;
 	unsigned long anomalies, windows;
+	struct watch_args watch_args;	/* --mute, --threshold, --features */
+	struct mute_set mutes;
+	struct watch_policy watch;
 };
 
 enum { OPT_COMPARE = 0x100 };
@@ -70,7 +75,8 @@ static error_t analyze_parse(int key, char *arg, struct argp_state *state)
 	}
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &a->det;
-		state->child_inputs[1] = &a->workload;
+		state->child_inputs[1] = &a->watch_args;
+		state->child_inputs[2] = &a->workload;
 		return 0;
 	case ARGP_KEY_ARGS:
 		a->paths = state->argv + state->next;
@@ -93,6 +99,7 @@ static error_t analyze_parse(int key, char *arg, struct argp_state *state)
 
 static const struct argp_child analyze_children[] = {
 	{ &cli__detector_argp, 0, "Detection:", 1 },
+	{ &watch_args__argp, 0, "Mutes and watched features:", 2 },
 	{ &cli__workload_argp, 0, "Workloads:", 3 },
 	{},
 };
@@ -159,9 +166,9 @@ int cmd_analyze(int argc, char **argv)
 {
 	struct analyze_args a = {};
 	struct analysis_sink sink;
-	struct baseline *bl;
-	char err[512];
-	int ret = EXIT_RUNTIME;
+	struct baseline *bl = NULL;
+	char err[1024];
+	int ret = EXIT_INPUT;
 
 	detector_opts__defaults(&a.det);
 	a.compare = calloc((size_t)argc + 1, sizeof(*a.compare));
@@ -169,20 +176,20 @@ int cmd_analyze(int argc, char **argv)
 		cli__error("analyze: out of memory");
 		return EXIT_RUNTIME;
 	}
-	if (argp_parse(&analyze_argp, argc, argv, 0, NULL, &a)) {
-		free(a.compare);
-		return EXIT_INPUT;
+	if (argp_parse(&analyze_argp, argc, argv, 0, NULL, &a))
+		goto cleanup;
+	if (watch_args__apply(&a.watch_args, NULL, live__realtime(), &a.mutes,
+			      &a.watch, err, sizeof(err))) {
+		cli__error("%s", err);
+		goto cleanup;
 	}
 	bl = baseline__load(a.baseline, err, sizeof(err));
 	if (!bl) {
 		cli__error("%s", err);
-		ret = EXIT_INPUT;
-	} else if (a.ncompare) {
-		bl = compare_baseline(&a, bl, &ret);
+		goto cleanup;
 	}
-	free(a.compare);	/* the baseline has its own copies */
-	if (!bl)
-		return ret;
+	if (a.ncompare && !(bl = compare_baseline(&a, bl, &ret)))
+		goto cleanup;
 	a.bl = bl;
 	a.analyzer = analyzer__new(bl, &a.det);
 	a.report = report__new(stdout, a.json ? REPORT_JSON : REPORT_TEXT, 0);
@@ -191,6 +198,7 @@ int cmd_analyze(int argc, char **argv)
 		ret = EXIT_RUNTIME;
 		goto cleanup;
 	}
+	analyzer__set_mutes(a.analyzer, &a.mutes, &a.watch);
 	sink = report__sink(a.report);
 	analyzer__add_sink(a.analyzer, &sink);
 	ret = cli__for_each_window(a.paths, a.npaths, &a.workload,
@@ -201,6 +209,9 @@ cleanup:
 	report__free(a.report);
 	analyzer__free(a.analyzer);
 	baseline__free(bl);
+	free(a.compare);	/* the baseline has its own copies */
+	mute_set__clear(&a.mutes);
+	watch_args__free(&a.watch_args);
 	workload_rules__free(&a.workload.rules);
 	return ret;
 }

@@ -4,14 +4,21 @@
  * one from --learn seconds of windows (optionally saving it), then judges
  * every window with the analyzer `analyze` uses offline. With --listen it
  * also serves every verdict and the probe's health to Prometheus.
+ *
+ * Mutes and the watch policy (mute.h) come from --mute, --threshold and
+ * --features (the config's lines, re-read on SIGHUP) and from the mute
+ * file `driftprobe mute` edits (re-read when it changes, checked once a
+ * window).
  */
 #include <argp.h>
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,9 +29,11 @@
 #include "incident_outputs.h"
 #include "live.h"
 #include "metrics.h"
+#include "mute_file.h"
 #include "report.h"
 #include "safe_file.h"
 #include "serve.h"
+#include "watch_args.h"
 #include "window_io.h"
 
 /* What the command line (and the config file) asked for. */
@@ -39,6 +48,8 @@ struct run_opts {
 	double learn_s;
 	unsigned long learn_windows;	/* learn_s in windows */
 	bool json;
+	const char *mute_path;		/* --mute-file */
+	struct watch_args watch;	/* --mute, --threshold, --features */
 };
 
 /* What a run holds while it goes. */
@@ -54,12 +65,20 @@ struct run_state {
 	struct analyzer *analyzer;	/* once judging */
 	struct report *report;
 	struct incident_outputs incidents;	/* --incident-log, --syslog */
+	int argc;			/* cmd_run's, for SIGHUP's re-read */
+	char **argv;
+	struct mute_set config_mutes;	/* --mute (config, command line) */
+	struct mute_set file_mutes;	/* the mute file's */
+	struct mute_set mutes;		/* both: what the analyzer applies */
+	struct watch_policy watch;	/* --features, --threshold */
+	struct stat mute_file_st;	/* as last read (st_ino 0: none) */
+	size_t mutes_said;		/* rules in the last "mutes:" line */
 };
 
 enum {
 	OPT_LEARN = 0x300, OPT_SAVE, OPT_RECORD, OPT_LISTEN, OPT_CONFIG,
 	OPT_PERSIST, OPT_METRICS_TOP, OPT_METRICS_GRACE, OPT_WEB_CONFIG,
-	OPT_INSECURE_LISTEN,
+	OPT_INSECURE_LISTEN, OPT_MUTE_FILE,
 };
 
 static const struct argp_option run_options[] = {
@@ -90,6 +109,9 @@ static const struct argp_option run_options[] = {
 	{ "persist-baseline", OPT_PERSIST, "FILE", 0, "Load the baseline from "
 		"FILE if it exists, else learn one and save it there (for "
 		"services: a restart does not relearn)", 0 },
+	{ "mute-file", OPT_MUTE_FILE, "FILE", 0, "Follow the mutes "
+		"'driftprobe mute' writes to FILE (default " MUTE_FILE_DEFAULT
+		"), re-read when it changes", 0 },
 	{ "config", OPT_CONFIG, "FILE", 0, "Read options from FILE first "
 		"(default " CONFIG_DEFAULT_PATH ", if it exists); options "
 		"given here override it", 0 },
@@ -146,6 +168,9 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_CONFIG:		/* read by config__merge already */
 		return 0;
+	case OPT_MUTE_FILE:
+		a->mute_path = arg;
+		return 0;
 	case OPT_PERSIST:
 		a->persist_path = arg;
 		return 0;
@@ -159,6 +184,7 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 		state->child_inputs[0] = &a->det;
 		state->child_inputs[1] = &a->live;
 		state->child_inputs[2] = &a->incidents;
+		state->child_inputs[3] = &a->watch;
 		return 0;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
@@ -214,6 +240,8 @@ static const struct argp_child run_children[] = {
 	{ &cli__detector_argp, 0, "Detection:", 1 },
 	{ &live__argp, 0, NULL, 0 },
 	{ &incident_outputs__argp, 0, "Incident outputs (for SIEMs):", 2 },
+	{ &watch_args__argp, 0, "Mutes and watched features (re-read from "
+	  "the config on SIGHUP):", 3 },
 	{},
 };
 
@@ -231,6 +259,120 @@ static const struct argp run_argp = {
 	"  driftprobe run --syslog --incident-log /var/log/driftprobe/incidents.jsonl",
 	run_children, NULL, NULL,
 };
+
+static volatile sig_atomic_t reload_requested;
+
+static void on_sighup(int sig)
+{
+	(void)sig;
+	reload_requested = 1;
+}
+
+/*
+ * a->mutes made anew from the options' and the file's rules (their specs
+ * are absolute: the same rules), handed to the analyzer, and said (unless
+ * there were none and are none).
+ */
+static void join_mutes(struct run_state *a, double now)
+{
+	const struct mute_set *from[2] = { &a->config_mutes, &a->file_mutes };
+	char err[768];
+
+	mute_set__clear(&a->mutes);
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; i < from[k]->n; i++)
+			if (mute_set__add(&a->mutes, from[k]->rules[i].spec,
+					  now, err, sizeof(err)))
+				cli__error("run: %s", err);
+	mute_set__at(&a->mutes, now);
+	if (a->analyzer)
+		analyzer__set_mutes(a->analyzer, &a->mutes, &a->watch);
+	if (a->mutes.n || a->mutes_said)
+		fprintf(stderr, "mutes: %zu from the options, %zu from %s, "
+			"%zu active\n", a->config_mutes.n, a->file_mutes.n,
+			a->o->mute_path, a->mutes.active);
+	a->mutes_said = a->mutes.n;
+}
+
+static bool same_file_version(const struct stat *x, const struct stat *y)
+{
+	return x->st_ino == y->st_ino && x->st_dev == y->st_dev &&
+	       x->st_size == y->st_size &&
+	       x->st_mtim.tv_sec == y->st_mtim.tv_sec &&
+	       x->st_mtim.tv_nsec == y->st_mtim.tv_nsec &&
+	       x->st_ctim.tv_sec == y->st_ctim.tv_sec &&
+	       x->st_ctim.tv_nsec == y->st_ctim.tv_nsec;
+}
+
+/*
+ * Re-read the mute file if it changed (came, went, was replaced) since
+ * the last read: one stat a window. 1 when its rules changed, 0 when not,
+ * -EINVAL when it is bad (said in err; the rules read before stay).
+ */
+static int follow_mute_file(struct run_state *a, double now, char *err,
+			    size_t errlen)
+{
+	struct mute_set m = { 0 };
+	struct stat st;
+
+	if (stat(a->o->mute_path, &st))
+		memset(&st, 0, sizeof(st));	/* none: no mutes */
+	if (same_file_version(&st, &a->mute_file_st))
+		return 0;
+	a->mute_file_st = st;
+	if (st.st_ino && mute_file__read(a->o->mute_path, now, &m, err,
+					 errlen))
+		return -EINVAL;
+	mute_set__clear(&a->file_mutes);
+	a->file_mutes = m;
+	return 1;
+}
+
+/*
+ * SIGHUP: the config's mutes, thresholds and features again. A bad
+ * config keeps the previous ones and says so in one line. 1 when they
+ * changed, else 0.
+ */
+static int reload_config(struct run_state *a, double now)
+{
+	struct config_args ca;
+	struct watch_policy watch;
+	struct mute_set mutes;
+	char err[1024];
+
+	if (config__merge(&run_argp, a->argc, a->argv, &ca, err, sizeof(err)) ||
+	    watch_args__apply(&a->o->watch, &ca, now, &mutes, &watch, err,
+			      sizeof(err))) {
+		cli__error("run: SIGHUP: %s; keeping the previous mutes, "
+			   "thresholds and features", err);
+		config__release(&ca);
+		return 0;
+	}
+	config__release(&ca);
+	mute_set__clear(&a->config_mutes);
+	a->config_mutes = mutes;
+	a->watch = watch;
+	return 1;
+}
+
+/* Once a window: SIGHUP's reload, the mute file's changes. */
+static void follow_mutes(struct run_state *a, double now)
+{
+	char err[1024];
+	int changed = 0, file;
+
+	if (reload_requested) {
+		reload_requested = 0;
+		changed = reload_config(a, now);
+	}
+	file = follow_mute_file(a, now, err, sizeof(err));
+	if (file < 0)
+		cli__error("run: %s; keeping its previous mutes", err);
+	if (changed || file > 0)
+		join_mutes(a, now);
+	else
+		mute_set__at(&a->mutes, now);
+}
 
 static void show_progress(const struct run_state *a)
 {
@@ -267,6 +409,7 @@ static int start_analyzing(struct run_state *a)
 		cli__error("run: out of memory");
 		return -ENOMEM;
 	}
+	analyzer__set_mutes(a->analyzer, &a->mutes, &a->watch);
 	sink = report__sink(a->report);
 	analyzer__add_sink(a->analyzer, &sink);
 	if (a->metrics) {
@@ -368,10 +511,13 @@ static int on_window(const struct window *w, const struct probe_status *st,
 {
 	struct run_state *a = ctx;
 	double start = monotonic_now();
-	int err = judge_or_learn(a, w);
+	int err;
 
+	follow_mutes(a, w->ts);
+	err = judge_or_learn(a, w);
 	if (err || !a->metrics)
 		return err;
+	metrics__set_mutes(a->metrics, a->mutes.active);
 	err = metrics__set_probe(a->metrics, st);
 	if (!err)
 		err = metrics__window(a->metrics, w, monotonic_now() - start);
@@ -442,9 +588,12 @@ int cmd_run(int argc, char **argv)
 		.metrics = { .top = METRICS_TOP_DEFAULT,
 			     .grace_s = METRICS_GRACE_DEFAULT },
 	};
-	struct run_state a = { .o = &o, .record = -1 };
+	struct run_state a = { .o = &o, .record = -1, .argc = argc,
+			       .argv = argv };
+	struct sigaction hup = { .sa_handler = on_sighup,
+				 .sa_flags = SA_RESTART };
 	struct config_args ca;
-	char err[512], where[PATH_MAX + 16];
+	char err[1024], where[PATH_MAX + 16];
 	int ret = EXIT_RUNTIME;
 	struct utsname u;
 
@@ -455,10 +604,25 @@ int cmd_run(int argc, char **argv)
 	}
 	if (cli__parse_config_args(&run_argp, &ca, &o) ||
 	    check_files(&o, &ca)) {
+		watch_args__free(&o.watch);
 		config__release(&ca);
 		workload_rules__free(&o.live.workload.rules);
 		return EXIT_INPUT;
 	}
+	if (!o.mute_path)
+		o.mute_path = MUTE_FILE_DEFAULT;
+	if (watch_args__apply(&o.watch, &ca, live__realtime(),
+			      &a.config_mutes, &a.watch, err, sizeof(err)) ||
+	    follow_mute_file(&a, live__realtime(), err, sizeof(err)) < 0) {
+		cli__error("%s", err);
+		watch_args__free(&o.watch);
+		mute_set__clear(&a.config_mutes);
+		config__release(&ca);
+		return EXIT_INPUT;
+	}
+	join_mutes(&a, live__realtime());
+	sigemptyset(&hup.sa_mask);
+	sigaction(SIGHUP, &hup, NULL);
 	if (o.baseline_path) {
 		a.baseline = baseline__load(o.baseline_path, err, sizeof(err));
 		if (!a.baseline) {
@@ -517,6 +681,10 @@ cleanup:
 	incident_outputs__close(&a.incidents);
 	baseline__free(a.baseline);
 	baseline_builder__free(a.builder);
+	mute_set__clear(&a.mutes);
+	mute_set__clear(&a.config_mutes);
+	mute_set__clear(&a.file_mutes);
+	watch_args__free(&o.watch);
 	config__release(&ca);
 	workload_rules__free(&o.live.workload.rules);
 	return ret;

@@ -88,7 +88,7 @@ static double window_span(const struct live_opts *o, struct timespec *prev,
 	return span;
 }
 
-static double realtime_now(void)
+double live__realtime(void)
 {
 	struct timespec t;
 
@@ -189,7 +189,7 @@ int live__run(const struct live_opts *o, live_window_fn fn, void *ctx)
 		span = window_span(o, &prev, &deadline);
 		/* ts are written to the ms: never two windows at one ts, even
 		 * when the wall clock steps back. */
-		last_ts = fmax(realtime_now(), last_ts + 0.001);
+		last_ts = fmax(live__realtime(), last_ts + 0.001);
 		w = collector__next(col, last_ts, span, live__hostname());
 		if (!w) {
 			cli__error("collector: failed to read the maps: %s",

@@ -49,6 +49,9 @@ typedef int (*live_window_fn)(const struct window *w,
  */
 extern const struct argp live__argp;
 
+/* Now, in unix seconds (CLOCK_REALTIME), as windows' ts are. */
+double live__realtime(void);
+
 /* This host's name, as records carry it. */
 const char *live__hostname(void);
 

@@ -26,6 +26,7 @@ static const struct command commands[] = {
 	{ "mi", cmd_mi, "mutual information: coupling and redundant signals" },
 	{ "run", cmd_run, "live: learn or load a baseline, report drift" },
 	{ "show", cmd_show, "draw a baseline or windows as terminal histograms" },
+	{ "mute", cmd_mute, "mute a feature, workload, bin or time; list, clear" },
 };
 
 static void usage(FILE *f)

@@ -76,6 +76,16 @@ static const struct argp_option *find_option(const struct argp *argp,
 	return NULL;
 }
 
+/*
+ * Keys that may be given on several lines, each line adding one (their
+ * option parsers accumulate: `run --mute SPEC --mute SPEC`).
+ */
+static bool repeatable(const char *key)
+{
+	return !strcmp(key, "mute") || !strcmp(key, "threshold") ||
+	       !strcmp(key, "workload-rule");
+}
+
 static int fail(struct parse *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -152,7 +162,7 @@ static int on_entry(void *user, const char *section, const char *key,
 		return fail(p, "unknown key '%s'; expected a long option of "
 			    "'driftprobe run' without its dashes (see "
 			    "driftprobe(8))", key);
-	for (size_t i = 0; i < p->made->n; i++)
+	for (size_t i = 0; i < p->made->n && !repeatable(key); i++)
 		if (!strcmp(p->made->args[i].key, key))
 			return fail(p, "'%s' is set twice (first on line %u)",
 				    key, p->made->args[i].line);

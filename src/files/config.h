@@ -36,7 +36,8 @@ struct config_args {
  * else CONFIG_DEFAULT_PATH if it exists. Keys are checked against argp's
  * long options (and its children's); "config" itself is not a key.
  * Refuses a file that is not safe to trust (see safe_file.h), syntax
- * errors, sections, unknown or repeated keys, empty values and non-boolean
+ * errors, sections, unknown or repeated keys (but mute, threshold and
+ * workload-rule, which may be given on several lines), empty values and non-boolean
  * values for flags: returns -EINVAL (or the system's -errno) with
  * "FILE:LINE: ..." or the file's problem in err. 0 otherwise; free out
  * with config__release.

@@ -135,6 +135,7 @@ struct metrics {
 	struct fc_table workloads;	/* of struct workload */
 	bool orphans;	/* series of a cgroup without a workload entry */
 	uint64_t cgroups_dropped_total;
+	size_t mutes_active;		/* metrics__set_mutes */
 };
 
 struct metrics *metrics__new(const char *version,
@@ -232,6 +233,11 @@ void metrics__free(struct metrics *m)
 		open_row__free(&m->open[i]);
 	free(m->version);
 	free(m);
+}
+
+void metrics__set_mutes(struct metrics *m, size_t active)
+{
+	m->mutes_active = active;
 }
 
 void metrics__set_baseline(struct metrics *m, const struct baseline *bl)
@@ -716,6 +722,9 @@ static void write_windows(const struct metrics *m, FILE *o)
 	family(o, "baseline_ready", "gauge", "1 when a baseline is loaded or "
 	       "learnt and windows are being judged, 0 while learning.");
 	fprintf(o, "driftprobe_baseline_ready %d\n", m->bl != NULL);
+	family(o, "mutes_active", "gauge", "Mute rules (config, --mute, the "
+	       "mute file) in force as of the latest window.");
+	fprintf(o, "driftprobe_mutes_active %zu\n", m->mutes_active);
 	if (!m->bl)
 		return;
 	family(o, "baseline_windows", "gauge", "Learning windows pooled into "
@@ -785,6 +794,7 @@ static int write_aggregates(const struct expo *x, FILE *o)
 {
 	const struct metrics *m = x->m;
 	uint64_t verdicts[DP_F_COUNT][VERDICTS] = { { 0 } };
+	uint64_t muted[DP_F_COUNT] = { 0 };
 	double max_score[DP_F_COUNT];
 	bool any[DP_F_COUNT] = { false }, scored[DP_F_COUNT] = { false };
 	struct { bool analysed; double ratio; unsigned int anomalous; } *wl;
@@ -805,6 +815,7 @@ static int write_aggregates(const struct expo *x, FILE *o)
 		any_analysed = any[f] = true;
 		if ((unsigned int)s->an.verdict < VERDICTS)
 			verdicts[f][s->an.verdict]++;
+		muted[f] += s->an.muted;
 		if (isfinite(s->an.score) &&
 		    (!scored[f] || s->an.score > max_score[f])) {
 			max_score[f] = s->an.score;
@@ -828,6 +839,16 @@ static int write_aggregates(const struct expo *x, FILE *o)
 					verdict__name(v),
 					(unsigned long long)verdicts[f][v]);
 			}
+		family(o, "feature_series_muted", "gauge", "(feature, cgroup) "
+		       "series a mute covered in the latest analyses, per "
+		       "feature (counted in feature_series too).");
+		for (int f = 0; f < DP_F_COUNT; f++) {
+			if (!any[f])
+				continue;
+			fputs("driftprobe_feature_series_muted{feature=", o);
+			label_value(o, feature_table[f].name);
+			fprintf(o, "} %llu\n", (unsigned long long)muted[f]);
+		}
 		family(o, "feature_max_score", "gauge", "Highest score of the "
 		       "feature over every cgroup in the latest analyses.");
 		for (int f = 0; f < DP_F_COUNT; f++) {

@@ -51,6 +51,9 @@ void metrics__free(struct metrics *m);
 /* The baseline analysis now uses (NULL: still learning). Not copied. */
 void metrics__set_baseline(struct metrics *m, const struct baseline *bl);
 
+/* How many mute rules are in force as of the latest window (mute.h). */
+void metrics__set_mutes(struct metrics *m, size_t active);
+
 /*
  * Probe status as of the latest window (hooks, health counters), copied:
  * st need not outlive the call. 0 or -ENOMEM (the previous status stays).

@@ -50,7 +50,8 @@ static void reason__within(const struct analysis *a, char *buf, size_t len)
 	snprintf(buf, len, "%s", tmp);
 }
 
-const char *reason__format(const struct analysis *an, char *buf, size_t len)
+/* What the detector's rule said, in words. */
+static void reason__verdict(const struct analysis *an, char *buf, size_t len)
 {
 	const struct verdict_reason *r = &an->reason;
 	char prefix[64];
@@ -94,5 +95,21 @@ const char *reason__format(const struct analysis *an, char *buf, size_t len)
 		snprintf(buf, len, "unknown");
 		break;
 	}
+}
+
+const char *reason__format(const struct analysis *an, char *buf, size_t len)
+{
+	char rest[REASON_LEN];
+
+	if (!an->muted && !an->muted_bins) {
+		reason__verdict(an, buf, len);
+		return buf;
+	}
+	reason__verdict(an, rest, sizeof(rest));
+	if (an->muted)
+		snprintf(buf, len, "muted (%s): %s", an->muted_by, rest);
+	else
+		snprintf(buf, len, "%u bin%s muted (%s): %s", an->muted_bins,
+			 an->muted_bins == 1 ? "" : "s", an->muted_by, rest);
 	return buf;
 }

@@ -18,7 +18,8 @@ struct analysis;
  * Write an's reason into buf (REASON_LEN bytes, truncated if smaller) and
  * return buf, e.g. "score 9.3 > threshold 6.1 (effect 0.84 nats, G=.. df=..
  * p=.. < ..)" or "score 7.04 > threshold 6 (3 bins never seen while
- * learning)".
+ * learning)". A muted analysis (mute.h) says so first: "muted (nightly
+ * backup): score ...", "1 bin muted (deploy): score ...".
  */
 const char *reason__format(const struct analysis *an, char *buf, size_t len);
 

@@ -209,6 +209,12 @@ static void write_json(struct report *r, const struct window *w,
 	jsonw_line__string(l, verdict__name(an->verdict));
 	jsonw_line__raw(l, ",\"reason\":");
 	jsonw_line__string(l, reason__format(an, reason, sizeof(reason)));
+	if (an->muted)
+		jsonw_line__raw(l, ",\"muted\":true");
+	if (an->muted_bins) {
+		jsonw_line__raw(l, ",\"muted_bins\":");
+		jsonw_line__u64(l, an->muted_bins);
+	}
 	jsonw_line__raw(l, ",\"top\":[");
 	for (size_t i = 0; i < an->ntop; i++) {
 		if (i)
@@ -271,15 +277,16 @@ static void write_top_bins(struct report *r, enum dp_feature_id f,
 	write_bins(r, r->out, f, h, an->top, an->ntop < max ? an->ntop : max);
 }
 
+/* An anomaly, or what would be one but for a mute (what: "MUTED"). */
 static void write_anomaly_line(struct report *r, const struct window *w,
 			       enum dp_feature_id f, const char *cgroup,
 			       const struct window_hist *h,
-			       const struct analysis *an)
+			       const struct analysis *an, const char *what)
 {
 	char when[32], reason[REASON_LEN];
 
 	timefmt__utc(w->ts, when, sizeof(when));
-	fprintf(r->out, "%s ANOMALY %s cgroup=%s n=%llu: %s; moved: ", when,
+	fprintf(r->out, "%s %s %s cgroup=%s n=%llu: %s; moved: ", when, what,
 		feature_table[f].name, TEXTESC(cgroup),
 		(unsigned long long)an->d.n_window,
 		reason__format(an, reason, sizeof(reason)));
@@ -389,13 +396,17 @@ static int report__analysis(void *ctx, const struct window *w,
 		break;
 	case REPORT_TEXT:
 		if (an->verdict == VERDICT_ANOMALY)
-			write_anomaly_line(r, w, f, cgroup, h, an);
+			write_anomaly_line(r, w, f, cgroup, h, an, "ANOMALY");
+		if (an->muted && an->exceeds)
+			write_anomaly_line(r, w, f, cgroup, h, an, "MUTED");
 		if (coupling_moved)
 			write_coupling_line(r, w, f, cgroup, h, an, cv);
 		break;
 	case REPORT_TEXT_LIVE:
 		if (an->verdict == VERDICT_ANOMALY)
 			write_anomaly_block(r, w, f, cgroup, h, an);
+		if (an->muted && an->exceeds)
+			write_anomaly_line(r, w, f, cgroup, h, an, "MUTED");
 		if (coupling_moved)
 			write_coupling_block(r, w, f, cgroup, h, an, cv);
 		break;

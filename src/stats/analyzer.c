@@ -18,8 +18,13 @@
  * once it has --min-count events in a feature it is reported as new,
  * once, and left alone after that; so is a known workload's feature that
  * had no events while learning, once per feature.
+ *
+ * Mutes (mute.h) act in one place, analyzer__detect: a muted series is
+ * judged and reported but is never an anomaly, and a muted bin is left
+ * out of both sides of the comparison.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +34,7 @@
 #include "score.h"
 #include "feature.h"
 #include "incident.h"
+#include "mute.h"
 #include "sink.h"
 #include "window.h"
 
@@ -50,6 +56,12 @@ struct analyzer {
 	size_t judged_cap;
 	struct incidents *incidents;	/* per-cgroup fusion, life cycle */
 	const struct window *emitting;	/* the window incidents come from */
+	struct mute_set *mutes;		/* the caller's, or NULL */
+	const struct watch_policy *watch;	/* the caller's, or NULL */
+	double mutes_ts;		/* the window mutes were last set for */
+	uint64_t *masked;		/* a window and an entry's pool and
+					   modes with muted bins zeroed:
+					   (2 + BASELINE_MAX_MODES) x max_bins */
 };
 
 /*
@@ -88,8 +100,10 @@ struct analyzer *analyzer__new(const struct baseline *bl,
 			a->max_bins = bl->entries[i].nbins;
 	a->states = calloc(bl->n ? bl->n : 1, sizeof(*a->states));
 	a->zeros = calloc(a->max_bins ? a->max_bins : 1, sizeof(uint64_t));
+	a->masked = calloc((2 + BASELINE_MAX_MODES) *
+			   (a->max_bins ? a->max_bins : 1), sizeof(uint64_t));
 	a->incidents = incidents__new();
-	if (!a->states || !a->zeros || !a->incidents)
+	if (!a->states || !a->zeros || !a->masked || !a->incidents)
 		goto nomem;
 	for (size_t i = 0; i < bl->n; i++) {
 		struct cgroup_seen *c = fc_table__get(&a->cgroups, 0,
@@ -112,6 +126,7 @@ void analyzer__free(struct analyzer *a)
 		return;
 	free(a->states);
 	free(a->zeros);
+	free(a->masked);
 	free(a->judged);
 	incidents__free(a->incidents);
 	fc_table__clear(&a->cgroups);
@@ -160,6 +175,7 @@ static int analyzer__new_series(struct analyzer *a, const struct window *w)
 		int fresh;
 
 		if (a->judged[i] ||
+		    !watch_policy__watches(a->watch, h->feature) ||
 		    baseline__find(a->bl, h->feature, window_hist__key(h)))
 			continue;
 		n = window_hist__total(h);
@@ -234,6 +250,109 @@ static int analyzer__incidents(struct analyzer *a, const struct window *w)
 	err = incidents__end(a->incidents, w->ts, analyzer__emit_incident, a);
 	a->emitting = NULL;
 	return err;
+}
+
+void analyzer__set_mutes(struct analyzer *a, struct mute_set *mutes,
+			 const struct watch_policy *watch)
+{
+	a->mutes = mutes;
+	a->watch = watch;
+	a->mutes_ts = NAN;
+}
+
+/*
+ * Entry e and the window's counts with the bins an active mute covers
+ * zeroed on both sides (in a->masked; *masked shares the rest of e).
+ * How many bins were muted: 0 leaves *counts and *masked alone.
+ */
+static unsigned int analyzer__mask(struct analyzer *a,
+				   const struct baseline_entry *e,
+				   const uint64_t **counts,
+				   struct baseline_entry *masked,
+				   const struct mute_rule **by)
+{
+	size_t bytes = e->nbins * sizeof(uint64_t);
+	uint64_t *win = a->masked, *pool = win + e->nbins;
+	unsigned int n = mute__mask_bins(a->mutes, e->feature, e->cgroup,
+					 NULL, e->nbins, by);
+
+	if (!n)			/* the usual case: copy nothing */
+		return 0;
+	memcpy(win, *counts, bytes);
+	mute__mask_bins(a->mutes, e->feature, e->cgroup, win, e->nbins, NULL);
+	*counts = win;
+	*masked = *e;
+	memcpy(pool, e->counts, bytes);
+	mute__mask_bins(a->mutes, e->feature, e->cgroup, pool, e->nbins, NULL);
+	masked->counts = pool;
+	for (unsigned int k = 0; k < e->nmodes; k++) {
+		uint64_t *mode = pool + (1 + k) * e->nbins;
+
+		if (e->modes[k].counts == e->counts) {
+			masked->modes[k].counts = pool;
+			continue;
+		}
+		memcpy(mode, e->modes[k].counts, bytes);
+		mute__mask_bins(a->mutes, e->feature, e->cgroup, mode,
+				e->nbins, NULL);
+		masked->modes[k].counts = mode;
+	}
+	return n;
+}
+
+/*
+ * detector__judge for entry i (state st) as the watch policy and the
+ * mutes say: a
+ * feature not watched is not judged at all (1); a --threshold of its own
+ * replaces the budget's level; the bins a mute covers are left out of the
+ * window and of the entry alike (its pool and modes: the score model
+ * stays the one learnt with them); a series a mute covers is judged for
+ * the report, but its verdict is never an anomaly and its detector state
+ * is left as it was before the window. 0, 1 or -errno.
+ */
+static int analyzer__detect(struct analyzer *a, size_t i,
+			    struct detector_state *st, const struct window *w,
+			    const uint64_t *counts, double threshold,
+			    struct analysis *an)
+{
+	const struct baseline_entry *e = &a->bl->entries[i];
+	struct detector_state before = *st;
+	const struct mute_rule *by = NULL;
+	struct baseline_entry masked;
+	unsigned int nmasked = 0;
+	int err;
+
+	if (!watch_policy__watches(a->watch, e->feature))
+		return 1;
+	if (a->watch && a->watch->level[e->feature] > 0)
+		threshold = a->watch->level[e->feature];
+	if (a->mutes && a->mutes_ts != w->ts) {
+		mute_set__at(a->mutes, w->ts);
+		a->mutes_ts = w->ts;
+	}
+	if (a->mutes && a->mutes->active)
+		nmasked = analyzer__mask(a, e, &counts, &masked, &by);
+	err = detector__judge(&a->opts, st, nmasked ? &masked : e, counts,
+			      threshold, an);
+	if (err)
+		return err;
+	an->muted_bins = nmasked;
+	if (a->mutes && a->mutes->active) {
+		const struct mute_rule *whole = mute__covers(a->mutes,
+							     e->feature,
+							     e->cgroup);
+		if (whole) {
+			by = whole;
+			*st = before;
+			an->muted = true;
+			an->held = false;
+			if (an->verdict == VERDICT_ANOMALY)
+				an->verdict = VERDICT_NORMAL;
+		}
+	}
+	if (by)
+		an->muted_by = by->reason ? by->reason : by->spec;
+	return 0;
 }
 
 int analyzer__add_sink(struct analyzer *a, const struct analysis_sink *s)
@@ -342,10 +461,10 @@ static int analyzer__judge(struct analyzer *a, const struct window *w,
 		return -ENOMEM;
 	if (h)
 		a->judged[h - w->hists] = true;
-	err = detector__judge(&a->opts, st, e, h ? h->counts : a->zeros,
-			      threshold, &an);
-	if (err)
-		return err;
+	err = analyzer__detect(a, i, st, w, h ? h->counts : a->zeros,
+			       threshold, &an);
+	if (err)	/* an error, or a feature not watched (1) */
+		return err < 0 ? err : 0;
 	joint = analyzer__coupling(e, h, &cv);
 	if (joint < 0)
 		return joint;

@@ -11,6 +11,8 @@
 #include "detector.h"
 
 struct analysis_sink;
+struct mute_set;
+struct watch_policy;
 struct window;
 struct analyzer;
 
@@ -27,6 +29,14 @@ void analyzer__free(struct analyzer *a);
  * 0, or -ENOSPC past ANALYZER_MAX_SINKS.
  */
 int analyzer__add_sink(struct analyzer *a, const struct analysis_sink *s);
+
+/*
+ * Apply mutes and the watch policy (mute.h) from the next window on: both
+ * stay the caller's and may be NULL. Call again after changing either
+ * (a reload). The mutes' active flags are set for each window's ts.
+ */
+void analyzer__set_mutes(struct analyzer *a, struct mute_set *mutes,
+			 const struct watch_policy *watch);
 
 /* Judge every entry, tell the sinks. Returns anomalies found, or -errno. */
 int analyzer__window(struct analyzer *a, const struct window *w);

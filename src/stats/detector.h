@@ -104,6 +104,16 @@ struct analysis {
 				   this window; an insufficient window
 				   leaves a raised anomaly raised */
 	struct verdict_reason reason;	/* which test decided, and why */
+	/*
+	 * Set by the analyzer (mute.h): a mute covers the series now, so it
+	 * is never an anomaly, never in an incident, never learnt (the
+	 * verdict the numbers gave is kept in exceeds); muted_bins of its
+	 * bins were left out of both sides. muted_by: the covering rule's
+	 * reason, else its spec (valid until the next window).
+	 */
+	bool muted;
+	unsigned int muted_bins;
+	const char *muted_by;
 	size_t ntop;
 	struct bin_contribution top[ANALYSIS_TOP]; /* largest shares of G */
 };

@@ -230,6 +230,8 @@ int incidents__add(struct incidents *b, enum dp_feature_id f,
 {
 	struct member_rec *r;
 
+	if (an->muted)		/* neither a member nor a culprit's source */
+		return 0;
 	if (h && h->exemplars && is_process_feature(f)) {
 		if (reserve((void **)&b->sources, &b->caps, b->ns,
 			    sizeof(*b->sources)))

@@ -162,7 +162,8 @@ void incidents__begin(struct incidents *b);
 /*
  * One judged series of the current window: h is its histogram (NULL when
  * the window had none). cgroup and h are not copied: they must stay
- * valid until incidents__end. 0 or -ENOMEM.
+ * valid until incidents__end. A muted analysis (an->muted) is left out
+ * whole. 0 or -ENOMEM.
  */
 int incidents__add(struct incidents *b, enum dp_feature_id f,
 		   const char *cgroup, const struct window_hist *h,

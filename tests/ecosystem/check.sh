@@ -193,7 +193,7 @@ warnings=$(MANWIDTH=80 man --warnings -l driftprobe.8 2>&1 >/dev/null)
 warnings=$(groff -man -ww -z driftprobe.8 2>&1)
 [ -z "$warnings" ] && ok "groff -ww: no warnings" || fail "groff: $warnings"
 
-for cmd in features record "baseline build" analyze mi run show; do
+for cmd in features record "baseline build" analyze mi run show mute; do
 	# shellcheck disable=SC2086 # cmd is two words for baseline build
 	for opt in $($DP $cmd --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
 		man_opt=$(printf '%s' "$opt" | sed 's/-/\\\\-/g')

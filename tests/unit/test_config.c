@@ -32,6 +32,8 @@ static const struct argp_option options[] = {
 	{ "json", 'j', NULL, 0, "json", 0 },
 	{ "verbose", 'v', NULL, 0, "verbose", 0 },
 	{ "config", 0x300, "FILE", 0, "config", 0 },
+	{ "mute", 0x301, "SPEC", 0, "mute", 0 },
+	{ "workload-rule", 0x302, "RULE", 0, "rule", 0 },
 	{},
 };
 static const struct argp test_argp = { options, NULL, NULL, NULL, children,
@@ -179,6 +181,32 @@ static void unsafe_or_missing_file__refused(void **state)
 	assert_non_null(strstr(last_error, "cannot open"));
 }
 
+/*
+ * mute (threshold, workload-rule) may repeat: each line one more
+ * argument, in order; interval may not.
+ */
+static void mute_lines__repeat(void **state)
+{
+	struct config_args ca;
+
+	(void)state;
+	write_config("mute = for=1m\ninterval = 2\nmute = feature=syscall.id "
+		     "for=2m\nworkload-rule = ^/a => x\nworkload-rule = ^/b "
+		     "=> y\n", 0600);
+	assert_int_equal(merge(NULL, &ca), 0);
+	assert_int_equal(ca.argc, 8);
+	assert_string_equal(ca.argv[1], "--mute=for=1m");
+	assert_string_equal(ca.argv[3], "--mute=feature=syscall.id for=2m");
+	assert_string_equal(ca.argv[4], "--workload-rule=^/a => x");
+	assert_string_equal(ca.argv[5], "--workload-rule=^/b => y");
+	config__release(&ca);
+	write_config("interval = 1\nmute = for=1m\ninterval = 2\n", 0600);
+	assert_int_equal(merge(NULL, &ca), -EINVAL);
+	assert_non_null(strstr(last_error, ":3: 'interval' is set twice"));
+	config__release(&ca);
+	unlink(path);
+}
+
 static void config_option_forms(void **state)
 {
 	char *eq_form[] = { "prog", NULL }, arg[80], *dangling[] = {
@@ -209,6 +237,7 @@ int main(void)
 		cmocka_unit_test(overlong_line__refused),
 		cmocka_unit_test(unsafe_or_missing_file__refused),
 		cmocka_unit_test(config_option_forms),
+		cmocka_unit_test(mute_lines__repeat),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
