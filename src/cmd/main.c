@@ -21,7 +21,7 @@ struct command {
 static const struct command commands[] = {
 	{ "features", cmd_features, "list features, bins, labels, attach status" },
 	{ "record", cmd_record, "write window records (JSON Lines) live" },
-	{ "baseline", cmd_baseline, "build a baseline from recorded windows" },
+	{ "baseline", cmd_baseline, "build a baseline from recorded windows; merge baselines of a fleet" },
 	{ "analyze", cmd_analyze, "compare recorded windows with a baseline" },
 	{ "mi", cmd_mi, "mutual information: coupling and redundant signals" },
 	{ "run", cmd_run, "live: learn or load a baseline, report drift" },
