@@ -478,6 +478,21 @@ static double monotonic_now(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* Add w to the baseline being learnt, less what a mute covers now. */
+static int learn(struct run_state *a, const struct window *w)
+{
+	struct window *unmuted;
+	int err;
+
+	mute_set__at(&a->mutes, w->ts);
+	unmuted = mute__learnable(&a->mutes, w);
+	if (!unmuted && errno)
+		return -errno;
+	err = baseline_builder__add(a->builder, unmuted ? unmuted : w);
+	window__free(unmuted);
+	return err;
+}
+
 static int judge_or_learn(struct run_state *a, const struct window *w)
 {
 	int err;
@@ -496,7 +511,7 @@ static int judge_or_learn(struct run_state *a, const struct window *w)
 			err = -EIO;	/* stop now; cli__finish_stdout says it */
 		return err < 0 ? err : 0;
 	}
-	err = baseline_builder__add(a->builder, w);
+	err = learn(a, w);
 	if (err) {
 		cli__error("baseline: failed to add a window: %s", strerror(-err));
 		return err;

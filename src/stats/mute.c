@@ -16,6 +16,7 @@
 #include "feature.h"
 #include "mute.h"
 #include "timefmt.h"
+#include "window.h"
 
 #define MUTE_FIELDS "feature=, workload=, bin=, until=, for=, schedule=, " \
 		    "reason="
@@ -612,6 +613,52 @@ unsigned int mute__mask_bins(const struct mute_set *s, enum dp_feature_id f,
 		n++;
 	}
 	return n;
+}
+
+/* Does a rule mute h, whole or a bin of it? */
+static bool hist_muted(const struct mute_set *s, const struct window_hist *h)
+{
+	const char *key = window_hist__key(h);
+
+	return mute__covers(s, h->feature, key) ||
+	       mute__mask_bins(s, h->feature, key, NULL, h->nbins, NULL);
+}
+
+struct window *mute__learnable(const struct mute_set *s,
+			       const struct window *w)
+{
+	uint64_t counts[FEATURE_MAX_BINS];
+	struct window *out;
+	size_t i = 0;
+
+	while (i < w->n && !hist_muted(s, &w->hists[i]))
+		i++;
+	errno = 0;
+	if (i == w->n)
+		return NULL;
+	out = window__new(w->ts, w->interval_s, w->host);
+	for (i = 0; out && i < w->n; i++) {
+		const struct window_hist *h = &w->hists[i];
+		const char *key = window_hist__key(h);
+
+		if (mute__covers(s, h->feature, key))
+			continue;
+		memcpy(counts, h->counts, h->nbins * sizeof(*counts));
+		mute__mask_bins(s, h->feature, key, counts, h->nbins, NULL);
+		if (window__add(out, h->feature, h->cgroup, counts, h->nbins) ||
+		    window__set_workload(out, h->feature, h->cgroup,
+					 h->workload)) {
+			window__free(out);
+			out = NULL;
+		}
+	}
+	if (out && window__index_workloads(out)) {
+		window__free(out);
+		out = NULL;
+	}
+	if (!out)
+		errno = ENOMEM;
+	return out;
 }
 
 int watch_policy__features(struct watch_policy *p, const char *list,

@@ -114,6 +114,17 @@ unsigned int mute__mask_bins(const struct mute_set *s, enum dp_feature_id f,
 			     const char *key, uint64_t *counts, uint32_t nbins,
 			     const struct mute_rule **by);
 
+struct window;
+
+/*
+ * What of w learning may take, as of mute_set__at: w without the series
+ * an active rule mutes whole, the bins one mutes zeroed (exemplars left
+ * behind). NULL with errno 0 when nothing of w is muted (learn w itself);
+ * NULL with errno ENOMEM.
+ */
+struct window *mute__learnable(const struct mute_set *s,
+			       const struct window *w);
+
 /*
  * How each feature is watched: --features (judged or not at all) and
  * --threshold FEATURE=LEVEL (a level in decades of surprise replacing the

@@ -5,6 +5,7 @@
  * bounded on both sides and against Python's datetime (tests/ref/
  * gen_mute.py, path in argv[1]), in UTC.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -17,6 +18,7 @@
 #include "test_ref.h"
 #include "feature.h"
 #include "mute.h"
+#include "window.h"
 
 static struct ref_file ref = { .usage = "test_mute REFERENCE (gen_mute.py)" };
 
@@ -277,6 +279,60 @@ static void covers__feature_glob_bin(void **state)
 	assert_int_equal(s.n, 0);
 }
 
+/*
+ * What learning may take: a muted series left out, a muted bin zeroed,
+ * the rest (and workload names) as they were; nothing muted: NULL,
+ * errno 0 (learn the window itself).
+ */
+static void learnable__muted_series_and_bins_left_out(void **state)
+{
+	struct mute_set s = { 0 };
+	enum dp_feature_id id = feature__by_name("syscall.id"),
+			   dport = feature__by_name("net.dport");
+	uint64_t counts[FEATURE_MAX_BINS] = { [13] = 3, [14] = 7 };
+	struct window *w = window__new(MON + 1, 10, "h"), *l;
+	const struct window_hist *h;
+	char err[256];
+
+	(void)state;
+	assert_non_null(w);
+	assert_int_equal(window__add(w, id, "/dp-x.slice/backup", counts,
+				     feature_table[id].bins), 0);
+	assert_int_equal(window__add(w, dport, "/kp/pod1/c1", counts,
+				     feature_table[dport].bins), 0);
+	assert_int_equal(window__add(w, id, "/web", counts,
+				     feature_table[id].bins), 0);
+	assert_int_equal(window__set_workload(w, dport, "/kp/pod1/c1",
+					      "k8s:ns/web/app"), 0);
+	assert_int_equal(window__index_workloads(w), 0);
+	assert_int_equal(mute_set__add(&s, "workload=\"/dp-*.slice/*\" "
+				       "for=10m", MON, err, sizeof(err)), 0);
+	assert_int_equal(mute_set__add(&s, "feature=net.dport bin=443/https "
+				       "workload=k8s:ns/* for=1h", MON, err,
+				       sizeof(err)), 0);
+	mute_set__at(&s, MON + 1);
+	l = mute__learnable(&s, w);
+	assert_non_null(l);
+	assert_int_equal(l->n, 2);
+	assert_null(window__find(l, id, "/dp-x.slice/backup"));
+	h = window__find(l, dport, "/kp/pod1/c1");
+	assert_non_null(h);
+	assert_string_equal(window_hist__key(h), "k8s:ns/web/app");
+	assert_true(h->counts[14] == 0 && h->counts[13] == 3);
+	h = window__find(l, id, "/web");
+	assert_non_null(h);
+	assert_memory_equal(h->counts, counts, feature_table[id].bins *
+			    sizeof(*counts));
+	window__free(l);
+	/* an hour later both have ended: nothing to leave out */
+	mute_set__at(&s, MON + 3601);
+	errno = EINVAL;
+	assert_null(mute__learnable(&s, w));
+	assert_int_equal(errno, 0);
+	window__free(w);
+	mute_set__clear(&s);
+}
+
 static void watch_policy__features_and_levels(void **state)
 {
 	struct watch_policy p = { 0 };
@@ -311,6 +367,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(schedule__hand_worked__bounded_both_sides),
 		cmocka_unit_test(schedule__python_datetime__agrees),
 		cmocka_unit_test(covers__feature_glob_bin),
+		cmocka_unit_test(learnable__muted_series_and_bins_left_out),
 		cmocka_unit_test(watch_policy__features_and_levels),
 	};
 
