@@ -42,7 +42,7 @@ struct series {
 	struct score_model start;	/* the model the run started with */
 };
 
-/* A scope (the analyses' cgroup string): its guard. */
+/* A scope (the analyses' cgroup string) in an incident or its guard. */
 struct scope {
 	struct fc_key key;		/* first: an fc_table element */
 	uint64_t guard_until;		/* folds wait until this window */
@@ -52,10 +52,11 @@ struct scope {
 
 /* A normal window of a series, folded at the window's end if allowed. */
 struct candidate {
-	size_t entry, scope;
+	size_t entry;
 	unsigned int mode;
 	double effect;
-	const uint64_t *counts;		/* the window's, valid until then */
+	const char *scope;		/* the window's, valid until then */
+	const uint64_t *counts;
 };
 
 struct refresher {
@@ -406,10 +407,10 @@ static int refresher__analysis(void *ctx, const struct window *w,
 	e = baseline__find(r->bl, f, h ? window_hist__key(h) : cgroup);
 	if (!e)
 		return 0;
-	sc = fc_table__get(&r->scopes, 0, cgroup);
-	if (!sc)
-		return -ENOMEM;
 	if (alarm) {
+		sc = fc_table__get(&r->scopes, 0, cgroup);
+		if (!sc)
+			return -ENOMEM;
 		sc->alarm = true;
 		sc->series_key = e->cgroup;
 		return 0;
@@ -428,9 +429,9 @@ static int refresher__analysis(void *ctx, const struct window *w,
 	c = &r->cand[r->ncand++];
 	*c = (struct candidate){
 		.entry = (size_t)(e - r->bl->entries),
-		.scope = fc_table__index(&r->scopes, 0, cgroup),
 		.mode = an->mode,
 		.effect = an->d.effect,
+		.scope = cgroup,
 		.counts = h->counts,
 	};
 	return 0;
@@ -468,9 +469,10 @@ static int refresher__window_done(void *ctx, const struct window *w)
 	}
 	for (size_t i = 0; i < r->ncand && !err; i++) {
 		const struct candidate *c = &r->cand[i];
-		const struct scope *sc = fc_table__at(&r->scopes, c->scope);
+		const struct scope *sc = fc_table__find(&r->scopes, 0,
+							c->scope);
 
-		if (sc->guard_until > r->seq)
+		if (sc && sc->guard_until > r->seq)
 			r->stats.guarded++;
 		else
 			err = refresher__fold(r, c);

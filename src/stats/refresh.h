@@ -31,8 +31,9 @@
  * Memory, per series that folded a window: 3 x modes x bins doubles
  * (shadow and two pending epochs; bins x 24 B with one mode, three times
  * the entry's counts at most) and REFRESH_RING x 8 B of effects, allocated
- * on its first fold; per scope seen, ~40 B. Proportional to the baseline,
- * not to the time run nor to the guard.
+ * on its first fold; ~40 B per scope in an incident or its guard (forgotten
+ * at the next schedule after). Proportional to the baseline, not to the
+ * time run nor to the guard.
  *
  * Pure: no I/O. Errors are negative errno.
  */
