@@ -34,7 +34,9 @@
 
 /* What the series' verdicts were, counted by a sink. */
 struct tally {
+	unsigned long windows;		/* judged */
 	unsigned long anomalies;	/* windows with an anomaly */
+	unsigned long first;		/* window of the first (if any) */
 	bool alarm;			/* this window: anomaly or held */
 };
 
@@ -47,7 +49,9 @@ static int on_analysis(void *ctx, const struct window *w, enum dp_feature_id f,
 
 	(void)w, (void)f, (void)cgroup, (void)h, (void)cv;
 	t->alarm = an->verdict == VERDICT_ANOMALY || an->held;
-	t->anomalies += an->verdict == VERDICT_ANOMALY;
+	if (an->verdict == VERDICT_ANOMALY && !t->anomalies++)
+		t->first = t->windows;
+	t->windows++;
 	return 0;
 }
 
@@ -179,26 +183,54 @@ static double sim__share(const struct sim *sm, uint32_t lo, uint32_t hi)
 #define SIM_EVERY	10.0
 #define SIM_SETTLE	(3 * (unsigned long)SIM_H)
 
+/* Where a drift starts: the share of P1 that a doubling drift starts at. */
+#define SIM_SEED_SHARE	1e-4
+
 /*
- * A ramp of total shift `shift` spread over ramp windows, then SIM_SETTLE
- * windows at its end: the anomalies raised on the way.
+ * A drift of total shift `shift` (of P0's mass to P1's): linear over ramp
+ * windows, or with doubling > 0 growing from SIM_SEED_SHARE, doubling
+ * every `doubling` windows, until it reaches shift; then SIM_SETTLE
+ * windows at its end. Returns the anomalies raised on the way, and in
+ * *first_share (may be NULL) the share moved when the first was.
  */
-static unsigned long sim__ramp(uint64_t seed, double half_life, double ramp,
-			       double shift, bool fresh)
+static double sim__share_at(double t, double ramp, double doubling,
+			    double shift)
+{
+	double s = doubling > 0 ? SIM_SEED_SHARE * exp2(t / doubling) :
+		   shift * t / ramp;
+
+	return shift > 0 ? fmin(shift, s) : 0;
+}
+
+static unsigned long sim__drift(uint64_t seed, double half_life, double ramp,
+				double doubling, double shift, bool fresh,
+				double *first_share)
 {
 	struct sim sm;
 	unsigned long n;
 
+	if (doubling > 0)
+		ramp = doubling * log2(shift / SIM_SEED_SHARE);
 	sim__init(&sm, seed, half_life, SIM_G, SIM_EVERY);
 	for (unsigned long t = 0; t < (unsigned long)ramp + SIM_SETTLE; t++) {
-		struct mix m = { .s = shift * fmin(1, t / ramp),
+		struct mix m = { .s = sim__share_at(t, ramp, doubling, shift),
 				 .fresh = fresh };
 
 		sim__step(&sm, &m);
 	}
 	n = sm.t.anomalies;
+	if (first_share)
+		*first_share = n ? sim__share_at(sm.t.first, ramp, doubling,
+						 shift) : NAN;
 	sim__fini(&sm);
 	return n;
+}
+
+/* A linear ramp (sim__drift). */
+static unsigned long sim__ramp(uint64_t seed, double half_life, double ramp,
+			       double shift, bool fresh)
+{
+	return sim__drift(seed, half_life, ramp, 0, shift, fresh, NULL);
 }
 
 static void refresh_lambda__half_life__halves(void **state)
@@ -415,8 +447,31 @@ static void print_row(double ramp)
 	fflush(stdout);
 }
 
+static void print_doubling(double d)
+{
+	unsigned long n = 0, runs = 0, windows = 0;
+	double first, lo = 1, hi = 0;
+
+	for (uint64_t seed = 1; seed <= 5; seed++) {
+		unsigned long a = sim__drift(seed, SIM_H, 0, d * SIM_H, 0.8,
+					     true, &first);
+
+		n += a;
+		lo = a ? fmin(lo, first) : lo;
+		hi = a ? fmax(hi, first) : hi;
+		runs += a > 0;
+		windows = (unsigned long)(d * SIM_H * log2(0.8 /
+							   SIM_SEED_SHARE)) +
+			  SIM_SETTLE;
+	}
+	printf("%-8g %lu/5 %10.2f %10lu   %.3g%%-%.3g%%\n", d, runs,
+	       1000.0 * n / (5.0 * windows), windows, 100 * lo, 100 * hi);
+	fflush(stdout);
+}
+
 static int print_table(void)
 {
+	static const double doublings[] = { 0.5, 1, 2, 3, 4, 6, 8 };
 	static const double ramps[] = { 0.5, 1, 2, 4, 8, 12, 16, 20, 24, 32,
 					48, 64 };
 
@@ -428,6 +483,11 @@ static int print_table(void)
 	       "H=400", "fresh bins", "none");
 	for (size_t i = 0; i < sizeof(ramps) / sizeof(ramps[0]); i++)
 		print_row(ramps[i]);
+	printf("\nnew bins growing from %g%% of the mass to 80%%, doubling "
+	       "every D half-lives (H=100), 5 seeds:\nD        runs  "
+	       "anomalous/1000  windows   share when first raised\n", 100 * SIM_SEED_SHARE);
+	for (size_t i = 0; i < sizeof(doublings) / sizeof(doublings[0]); i++)
+		print_doubling(doublings[i]);
 	return 0;
 }
 
