@@ -457,11 +457,17 @@ static int start_analyzing(struct run_state *a)
 		analyzer__add_sink(a->analyzer, &sink);
 	if (a->o->refresh.half_life_s) {
 		a->refresher = refresher__new(a->baseline, &a->o->refresh);
-		sink = a->refresher ? refresher__sink(a->refresher) : sink;
-		if (!a->refresher || analyzer__add_sink(a->analyzer, &sink)) {
+		if (!a->refresher) {
 			cli__error("run: failed to start the refresh: %s",
-				   strerror(a->refresher ? ENOSPC : errno));
-			return -ENOMEM;
+				   strerror(errno));
+			return -errno;
+		}
+		sink = refresher__sink(a->refresher);
+		if (analyzer__add_sink(a->analyzer, &sink)) {
+			cli__error("run: no room for the refresh's sink; "
+				   "expected at most %d sinks",
+				   ANALYZER_MAX_SINKS);
+			return -ENOSPC;
 		}
 	}
 	a->phase = RUN_JUDGING;
