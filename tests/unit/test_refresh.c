@@ -22,6 +22,7 @@
 #include "feature.h"
 #include "refresh.h"
 #include "rng.h"
+#include "score.h"
 #include "sink.h"
 #include "window.h"
 
@@ -404,6 +405,39 @@ static void refresher__refreshed_baseline__saves_and_loads(void **state)
 }
 
 /*
+ * Windows noisier than learning's, mostly judged normal (a share of 0 to 6%
+ * moved, in turn) get the score model refitted wider, but never to an
+ * alarm level past twice the starting one: the refits that would go
+ * further are refused.
+ */
+static void refresher__noisier_windows__level_widens_at_most_twice(void **state)
+{
+	double level = score__threshold(SCORE_DEFAULT_BUDGET, INTERVAL, 1);
+	double start, now;
+	struct refresh_stats st;
+	struct sim sm;
+
+	(void)state;
+	sim__init(&sm, 9, SIM_H, SIM_G, SIM_EVERY);
+	start = score__effect_at(&sim__entry(&sm)->score, level);
+	for (int i = 0; i < 400; i++) {
+		struct mix m = { .s = 0.06 * (i % 7) / 6 };
+
+		sim__step(&sm, &m);
+	}
+	refresher__stats(sm.r, &st);
+	now = score__effect_at(&sim__entry(&sm)->score, level);
+	print_message("level %.4f -> %.4f nats: %llu refits, %llu refused\n",
+		      start, now, (unsigned long long)st.refits,
+		      (unsigned long long)st.refused);
+	assert_true(st.refits >= 1);
+	assert_true(st.refused >= 1);
+	assert_true(now > 1.2 * start);
+	assert_true(now <= REFRESH_WIDEN_MAX * start);
+	sim__fini(&sm);
+}
+
+/*
  * The absorption rule both ways, at the default ratio of guard and
  * schedule to half-life: 80% of the mass moved over one half-life is
  * raised; with refresh off, over 64 half-lives too; with refresh on, over
@@ -499,6 +533,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(refresher__steady_windows__forgotten_exponentially),
 		cmocka_unit_test(refresher__incident_and_guard__never_learnt),
 		cmocka_unit_test(refresher__refreshed_baseline__saves_and_loads),
+		cmocka_unit_test(refresher__noisier_windows__level_widens_at_most_twice),
 		cmocka_unit_test(refresher__slow_drift__absorbed_fast_one_raised),
 	};
 
