@@ -40,6 +40,7 @@ struct series {
 	uint32_t ring_seq[REFRESH_RING];	/* their windows */
 	unsigned int ring_head, ring_n;
 	struct score_model start;	/* the model the run started with */
+	double level;			/* its alarm level, last learnt */
 };
 
 /* A scope (the analyses' cgroup string) in an incident or its guard. */
@@ -54,7 +55,7 @@ struct scope {
 struct candidate {
 	size_t entry;
 	unsigned int mode;
-	double effect;
+	double effect, level;
 	const char *scope;		/* the window's, valid until then */
 	const uint64_t *counts;
 };
@@ -69,7 +70,6 @@ struct refresher {
 	struct candidate *cand;
 	size_t ncand, capcand;
 	uint64_t seq;			/* windows ended */
-	double threshold;		/* the last analysis' level */
 	bool recalibrated;
 	struct refresh_stats stats;
 	double scratch[3 * REFRESH_RING];
@@ -103,7 +103,6 @@ struct refresher *refresher__new(struct baseline *bl,
 	r->guard = g < 1 ? 1 : (uint64_t)g;
 	r->every_s = o->every_s;
 	r->next_ts = NAN;
-	r->threshold = NAN;
 	r->scopes = (struct fc_table)FC_TABLE_INIT(struct scope);
 	r->series = calloc(bl->n ? bl->n : 1, sizeof(*r->series));
 	if (!r->series) {
@@ -304,6 +303,7 @@ static int refresher__fold(struct refresher *r, const struct candidate *c)
 		p->folds++;
 	s->last_seq = r->seq + 1;
 	p->mode_windows[c->mode]++;
+	s->level = c->level;
 	f = pow(r->lambda, -(double)p->folds);
 	acc = p->acc + (size_t)c->mode * e->nbins;
 	for (uint32_t b = 0; b < e->nbins; b++)
@@ -337,9 +337,8 @@ static void refresher__refit(struct refresher *r, size_t i)
 	if (n < REFRESH_FIT_MIN || score__fit(&m, eff, n, r->scratch +
 					       REFRESH_RING))
 		return;
-	if (isfinite(r->threshold) &&
-	    score__effect_at(&m, r->threshold) >
-	    REFRESH_WIDEN_MAX * score__effect_at(&s->start, r->threshold)) {
+	if (score__effect_at(&m, s->level) >
+	    REFRESH_WIDEN_MAX * score__effect_at(&s->start, s->level)) {
 		r->stats.refused++;
 		return;
 	}
@@ -400,9 +399,9 @@ static int refresher__analysis(void *ctx, const struct window *w,
 
 	(void)w;
 	(void)cv;
-	r->threshold = an->threshold;
+	/* A mute is neither alerted nor learnt, whole or of some bins. */
 	if (!alarm && (an->verdict != VERDICT_NORMAL || an->exceeds ||
-		       an->muted || !h))
+		       an->muted || an->muted_bins || !h))
 		return 0;
 	e = baseline__find(r->bl, f, h ? window_hist__key(h) : cgroup);
 	if (!e)
@@ -431,6 +430,7 @@ static int refresher__analysis(void *ctx, const struct window *w,
 		.entry = (size_t)(e - r->bl->entries),
 		.mode = an->mode,
 		.effect = an->d.effect,
+		.level = an->threshold,
 		.scope = cgroup,
 		.counts = h->counts,
 	};

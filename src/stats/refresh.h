@@ -5,7 +5,8 @@
  * live, mutable baseline the analyzer judges against:
  *
  * - Folding. A window of a series judged normal (verdict normal, not past
- *   the level, not held, not muted) is folded into its nearest mode and
+ *   the level, not held, no mute covering it or any of its bins) is
+ *   folded into its nearest mode and
  *   the pool by exponential forgetting, c <- lambda c + w with lambda =
  *   2^(-1/H), H the half-life in learnt windows of that series (replicas
  *   of one workload folded in the same window count once). Each mode's
@@ -24,9 +25,10 @@
  *   fitted again (score__fit) to the effects of its last REFRESH_RING
  *   committed normal windows, each scored against the modes before it was
  *   folded (out of sample, as learning's held-out effects). A refit that
- *   would put the alarm level, in nats, past REFRESH_WIDEN_MAX times the
- *   level of the model the run started with is refused: windows just
- *   under the level cannot ratchet it up.
+ *   would put the alarm level (the series' last, a --threshold's if set)
+ *   in nats past REFRESH_WIDEN_MAX times that of the model the run
+ *   started with is refused: windows just under the level cannot ratchet
+ *   it up.
  *
  * Memory, per series that folded a window: 3 x modes x bins doubles
  * (shadow and two pending epochs; bins x 24 B with one mode, three times

@@ -371,6 +371,49 @@ static void refresher__incident_and_guard__never_learnt(void **state)
 	sim__fini(&sm);
 }
 
+/*
+ * Windows handed over muted (a mute covering the series, or some of its
+ * bins) are not learnt; the same windows unmuted are. Straight through the
+ * sink, as the analyzer hands them.
+ */
+static void refresher__muted_windows__never_learnt(void **state)
+{
+	(void)state;
+	for (int muted = 0; muted < 3; muted++) {
+		struct sim sm;
+		struct mix m = { .marker = 100, .marker_events = 1 };
+		struct refresh_stats st;
+		struct analysis_sink k;
+
+		sim__init(&sm, 13, SIM_H, SIM_G, SIM_EVERY);
+		k = refresher__sink(sm.r);
+		for (int i = 0; i < 4 * (int)SIM_G; i++) {
+			struct window *w = sim__window(&sm, &m);
+			struct analysis an = {
+				.verdict = VERDICT_NORMAL,
+				.threshold = 3.9,
+				.muted = muted == 1,
+				.muted_bins = muted == 2,
+			};
+
+			assert_int_equal(k.analysis(k.ctx, w, F, SVC,
+						    &w->hists[0], &an, NULL), 0);
+			assert_int_equal(k.window_done(k.ctx, w), 0);
+			window__free(w);
+		}
+		refresher__commit(sm.r);
+		refresher__stats(sm.r, &st);
+		if (muted) {
+			assert_int_equal(st.folded, 0);
+			assert_int_equal(sim__entry(&sm)->counts[100], 0);
+		} else {
+			assert_int_equal(st.folded, 3 * SIM_G);
+			assert_in_range(sim__entry(&sm)->counts[100], 10, 15);
+		}
+		sim__fini(&sm);
+	}
+}
+
 /* A refreshed baseline is still a valid file, and the score models were
  * refitted on schedule. */
 static void refresher__refreshed_baseline__saves_and_loads(void **state)
@@ -532,6 +575,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(refresher_new__bad_options__einval),
 		cmocka_unit_test(refresher__steady_windows__forgotten_exponentially),
 		cmocka_unit_test(refresher__incident_and_guard__never_learnt),
+		cmocka_unit_test(refresher__muted_windows__never_learnt),
 		cmocka_unit_test(refresher__refreshed_baseline__saves_and_loads),
 		cmocka_unit_test(refresher__noisier_windows__level_widens_at_most_twice),
 		cmocka_unit_test(refresher__slow_drift__absorbed_fast_one_raised),
