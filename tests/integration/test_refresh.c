@@ -58,19 +58,15 @@ static int count_in(const char *path, const char *needle)
 	return n;
 }
 
-/* Wait until path holds at least n needles (fail past timeout_s). */
-static void wait_count(const char *path, const char *needle, int n,
-		       double timeout_s)
+/* Scheduled refreshes, and saves of the baseline, said on stderr. */
+static int refreshes(void)
 {
-	double deadline = harness__now() + timeout_s;
-	struct timespec tick = { 0, 100000000 };
+	return count_in(err_path, "baseline refreshed:");
+}
 
-	while (count_in(path, needle) < n) {
-		if (harness__now() > deadline)
-			fail_msg("%s: fewer than %d \"%s\" after %g s", path,
-				 n, needle, timeout_s);
-		nanosleep(&tick, NULL);
-	}
+static int saves(void)
+{
+	return count_in(err_path, "baseline saved to");
 }
 
 /* What the saved baseline says of the workload's syscall.id series. */
@@ -147,45 +143,57 @@ static void check_valid(void)
 	assert_int_equal(status, 0);
 }
 
-/* Anomaly lines of the workload's syscall.id with openat on top. */
-static int openat_anomalies(void)
+/* Lines of the run's JSON holding every needle (NULL-terminated). */
+static int lines_with(const char *first, ...)
 {
 	FILE *f = fopen(out, "r");
-	char *line = NULL, needle[128];
+	char *line = NULL;
 	size_t cap = 0;
 	int n = 0;
 
 	assert_non_null(f);
-	snprintf(needle, sizeof(needle), "\"feature\":\"syscall.id\","
-		 "\"cgroup\":\"%s\"", work_name);
-	while (getline(&line, &cap, f) > 0)
-		n += strstr(line, needle) && strstr(line, "\"verdict\":"
-						    "\"anomaly\"") &&
-		     strstr(line, "\"label\":\"openat\"");
+	while (getline(&line, &cap, f) > 0) {
+		const char *needle = first;
+		bool all = true;
+		va_list ap;
+
+		va_start(ap, first);
+		for (; needle && all; needle = va_arg(ap, const char *))
+			all = strstr(line, needle) != NULL;
+		va_end(ap);
+		n += all;
+	}
 	free(line);
 	fclose(f);
 	return n;
 }
 
-/* Lines of the run's JSON about the workload's syscall.id. */
+/* The workload's cgroup as JSON lines name it. */
+static char work_json[96];
+
+/* Its syscall.id analysis lines. */
 static int work_lines(void)
 {
-	char needle[128];
-
-	snprintf(needle, sizeof(needle), "\"feature\":\"syscall.id\","
-		 "\"cgroup\":\"%s\"", work_name);
-	return count_in(out, needle);
+	return lines_with("\"feature\":\"syscall.id\"", work_json, NULL);
 }
 
-static void wait_work_lines(int n, double timeout_s)
+/* Its incident lines. */
+static int work_incidents(void)
+{
+	return lines_with("\"type\":\"incident\"", work_json, NULL);
+}
+
+/* Wait until count() reaches n (fail past timeout_s). */
+static void wait_for(int (*count)(void), int n, const char *what,
+		     double timeout_s)
 {
 	double deadline = harness__now() + timeout_s;
 	struct timespec tick = { 0, 100000000 };
 
-	while (work_lines() < n) {
+	while (count() < n) {
 		if (harness__now() > deadline)
-			fail_msg("%s: fewer than %d syscall.id lines of %s "
-				 "after %g s", out, n, work_name, timeout_s);
+			fail_msg("fewer than %d %s after %g s", n, what,
+				 timeout_s);
 		nanosleep(&tick, NULL);
 	}
 }
@@ -198,10 +206,9 @@ static void run__refresh__saved_on_schedule_and_storm_not_learnt(void **state)
 			       "--refresh-half-life", "60",
 			       "--refresh-guard", "3", "--refresh-every", "4",
 			       NULL };
-	char incident[128];
 	struct entry_view before, after;
 	pid_t steady, probe, storm;
-	int saves, lines, status;
+	int n_saves, lines, incidents, status;
 
 	(void)state;
 	harness__require_root();
@@ -209,30 +216,28 @@ static void run__refresh__saved_on_schedule_and_storm_not_learnt(void **state)
 	probe = harness__spawn_logged(out, err_path, args);
 	/* The learnt baseline, then three scheduled saves: the first comes
 	 * before any window is a guard old, the others learn. */
-	wait_count(err_path, "baseline refreshed:", 3, 40);
-	wait_count(err_path, "baseline saved to", 4, 10);
+	wait_for(refreshes, 3, "refreshes", 40);
+	wait_for(saves, 4, "saves", 10);
 	read_entry(&before);
 	check_valid();
-	saves = count_in(err_path, "baseline saved to");
+	n_saves = saves();
 	lines = work_lines();
 	print_message("before the storm: %d saves, %llu learnt windows, "
-		      "openat %.4f%%\n", saves,
+		      "openat %.4f%%\n", n_saves,
 		      (unsigned long long)before.windows,
 		      100 * before.openat_share);
 	assert_true(before.windows > 6);	/* learnt 6, folded more */
 
+	incidents = work_incidents();
 	storm = harness__spawn_in_cgroup(work_cg, storm_work);
-	/* The workload's incident lines (its analysis lines have
-	 * "feature" before the cgroup). */
-	snprintf(incident, sizeof(incident), "\"cgroup\":\"%s\",\"id\":",
-		 work_name);
-	wait_count(out, incident, 1, 15);
-	wait_work_lines(work_lines() + 5, 15);
+	wait_for(work_incidents, incidents + 1, "incident lines of the "
+		 "workload", 15);
+	wait_for(work_lines, work_lines() + 5, "syscall.id lines of the "
+		 "workload", 15);
 	harness__kill_child(&storm);
 	/* The alarm lets go, the guard passes, windows are learnt again
 	 * and saved: four more schedules. */
-	wait_count(err_path, "baseline refreshed:",
-		   count_in(err_path, "baseline refreshed:") + 4, 30);
+	wait_for(refreshes, refreshes() + 4, "refreshes", 30);
 	lines = work_lines() - lines;
 	read_entry(&after);
 	check_valid();
@@ -244,8 +249,11 @@ static void run__refresh__saved_on_schedule_and_storm_not_learnt(void **state)
 		      (unsigned long long)after.windows,
 		      100 * after.openat_share);
 	assert_int_equal(status, 0);
-	assert_true(count_in(out, incident) >= 1);
-	assert_true(openat_anomalies() >= 1);
+	assert_true(work_incidents() > incidents);
+	/* The storm's windows were anomalous with openat on top. */
+	assert_true(lines_with("\"feature\":\"syscall.id\"", work_json,
+			       "\"verdict\":\"anomaly\"",
+			       "\"label\":\"openat\"", NULL) >= 1);
 	assert_true(strcmp(before.text, after.text) != 0);
 	/* Learning went on after the storm, at most a window per window. */
 	assert_true(after.windows > before.windows);
@@ -272,6 +280,8 @@ static int setup(void **state)
 	snprintf(name, sizeof(name), "dp_itest_refresh_%d", (int)getpid());
 	harness__cgroup_create(name, work_cg, sizeof(work_cg), work_name,
 			       sizeof(work_name));
+	snprintf(work_json, sizeof(work_json), "\"cgroup\":\"%s\"",
+		 work_name);
 	return 0;
 }
 
