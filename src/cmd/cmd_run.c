@@ -458,9 +458,11 @@ static int start_analyzing(struct run_state *a)
 	if (a->o->refresh.half_life_s) {
 		a->refresher = refresher__new(a->baseline, &a->o->refresh);
 		if (!a->refresher) {
+			int err = errno;
+
 			cli__error("run: failed to start the refresh: %s",
-				   strerror(errno));
-			return -errno;
+				   strerror(err));
+			return -err;
 		}
 		sink = refresher__sink(a->refresher);
 		if (analyzer__add_sink(a->analyzer, &sink)) {
