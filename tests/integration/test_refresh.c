@@ -289,7 +289,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	harness__cgroup_remove(work_cg);
-	return getenv("DP_KEEP") ? 0 : harness__remove_dir(dir);
+	return harness__remove_dir(dir);
 }
 
 int main(void)
