@@ -14,7 +14,8 @@
  *   - an openat/fstat/close storm in the same cgroup raises an incident,
  *     and is not learnt: the saved baseline's share of openat in that
  *     entry after the storm (and its guard) is within 1% of its share
- *     before, while the storm's own windows were mostly openat.
+ *     before, while the storm's windows were anomalous with openat among
+ *     their top bins (about a third of their calls).
  * Every wait is bounded polling of the run's output.
  */
 #include <stdarg.h>
