@@ -13,6 +13,7 @@
 #include <argp.h>
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@
 #include "live.h"
 #include "metrics.h"
 #include "mute_file.h"
+#include "refresh.h"
 #include "report.h"
 #include "safe_file.h"
 #include "serve.h"
@@ -45,6 +47,7 @@ struct run_opts {
 	const char *baseline_path, *save_path, *record_path;
 	const char *persist_path;
 	struct serve_opts serve;	/* --listen, --web-config, ... */
+	struct refresh_opts refresh;	/* half_life_s 0: off */
 	double learn_s;
 	unsigned long learn_windows;	/* learn_s in windows */
 	bool json;
@@ -63,6 +66,7 @@ struct run_state {
 	struct baseline_builder *builder;	/* while learning */
 	struct baseline *baseline;
 	struct analyzer *analyzer;	/* once judging */
+	struct refresher *refresher;	/* unless --refresh-half-life 0 */
 	struct report *report;
 	struct incident_outputs incidents;	/* --incident-log, --syslog */
 	int argc;			/* cmd_run's, for SIGHUP's re-read */
@@ -78,7 +82,8 @@ struct run_state {
 enum {
 	OPT_LEARN = 0x300, OPT_SAVE, OPT_RECORD, OPT_LISTEN, OPT_CONFIG,
 	OPT_PERSIST, OPT_METRICS_TOP, OPT_METRICS_GRACE, OPT_WEB_CONFIG,
-	OPT_INSECURE_LISTEN, OPT_MUTE_FILE,
+	OPT_INSECURE_LISTEN, OPT_MUTE_FILE, OPT_REFRESH_HALF_LIFE,
+	OPT_REFRESH_GUARD, OPT_REFRESH_EVERY,
 };
 
 static const struct argp_option run_options[] = {
@@ -112,6 +117,16 @@ static const struct argp_option run_options[] = {
 	{ "mute-file", OPT_MUTE_FILE, "FILE", 0, "Follow the mutes "
 		"'driftprobe mute' writes to FILE (default " MUTE_FILE_DEFAULT
 		"), re-read when it changes", 0 },
+	{ "refresh-half-life", OPT_REFRESH_HALF_LIFE, "SEC", 0, "Fold windows "
+		"judged normal into the baseline, forgetting half its weight "
+		"every SEC seconds of learnt windows (default 604800, 7 days; "
+		"0: never refresh)", 0 },
+	{ "refresh-guard", OPT_REFRESH_GUARD, "SEC", 0, "Never learn the "
+		"windows of an incident nor SEC seconds before and after it "
+		"(default 300)", 0 },
+	{ "refresh-every", OPT_REFRESH_EVERY, "SEC", 0, "Refit the score "
+		"models and save the baseline (--save-baseline, "
+		"--persist-baseline) every SEC seconds (default 3600)", 0 },
 	{ "config", OPT_CONFIG, "FILE", 0, "Read options from FILE first "
 		"(default " CONFIG_DEFAULT_PATH ", if it exists); options "
 		"given here override it", 0 },
@@ -180,6 +195,17 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 	case OPT_METRICS_GRACE:
 		return cli__parse_double("--metrics-grace", arg, 0, 86400 * 365,
 					 &a->metrics.grace_s) ? EINVAL : 0;
+	case OPT_REFRESH_HALF_LIFE:
+		return cli__parse_double("--refresh-half-life", arg, 0,
+					 86400 * 3650.0,
+					 &a->refresh.half_life_s) ? EINVAL : 0;
+	case OPT_REFRESH_GUARD:
+		return cli__parse_double("--refresh-guard", arg, 0, 86400 * 30,
+					 &a->refresh.guard_s) ? EINVAL : 0;
+	case OPT_REFRESH_EVERY:
+		return cli__parse_double("--refresh-every", arg, 1,
+					 86400 * 365, &a->refresh.every_s) ?
+		       EINVAL : 0;
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &a->det;
 		state->child_inputs[1] = &a->live;
@@ -213,6 +239,16 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 		if (a->baseline_path && a->save_path) {
 			argp_error(state, "--save-baseline goes with learning, "
 					  "not with --baseline");
+			return EINVAL;
+		}
+		a->refresh.interval_s = a->live.interval_s;
+		if (a->refresh.half_life_s &&
+		    fmax(a->refresh.guard_s, a->live.interval_s) >
+		    64 * a->refresh.half_life_s) {
+			cli__error("--refresh-guard %g is more than 64 "
+				   "half-lives (--refresh-half-life %g); "
+				   "expected a guard shorter than that",
+				   a->refresh.guard_s, a->refresh.half_life_s);
 			return EINVAL;
 		}
 		a->learn_windows = (unsigned long)(a->learn_s /
@@ -419,6 +455,23 @@ static int start_analyzing(struct run_state *a)
 	}
 	if (incident_outputs__sink(&a->incidents, &sink))
 		analyzer__add_sink(a->analyzer, &sink);
+	if (a->o->refresh.half_life_s) {
+		a->refresher = refresher__new(a->baseline, &a->o->refresh);
+		if (!a->refresher) {
+			int err = errno;
+
+			cli__error("run: failed to start the refresh: %s",
+				   strerror(err));
+			return -err;
+		}
+		sink = refresher__sink(a->refresher);
+		if (analyzer__add_sink(a->analyzer, &sink)) {
+			cli__error("run: no room for the refresh's sink; "
+				   "expected at most %d sinks",
+				   ANALYZER_MAX_SINKS);
+			return -ENOSPC;
+		}
+	}
 	a->phase = RUN_JUDGING;
 	return 0;
 }
@@ -446,6 +499,34 @@ static int finish_learning(struct run_state *a)
 		fprintf(stderr, "baseline saved to %s\n", a->o->save_path);
 	}
 	return start_analyzing(a);
+}
+
+/*
+ * After the refresh's scheduled recalibration: the refreshed baseline to
+ * --save-baseline / --persist-baseline. A failed save is said and the run
+ * goes on (the refresh holds in memory; the next schedule tries again).
+ */
+static void save_refreshed(struct run_state *a)
+{
+	const char *path = a->o->persist_path ? a->o->persist_path :
+			   a->o->save_path;
+	struct refresh_stats st;
+	char err[512];
+
+	refresher__stats(a->refresher, &st);
+	fprintf(stderr, "baseline refreshed: %llu windows learnt, %llu "
+		"dropped and %llu guarded around incidents, %llu score "
+		"models refitted (%llu refused: too wide)\n",
+		(unsigned long long)st.folded, (unsigned long long)st.dropped,
+		(unsigned long long)st.guarded, (unsigned long long)st.refits,
+		(unsigned long long)st.refused);
+	if (!path)
+		return;
+	if (baseline__save(a->baseline, path, err, sizeof(err)))
+		cli__error("warning: %s; the refreshed baseline was not saved",
+			   err);
+	else
+		fprintf(stderr, "baseline saved to %s\n", path);
 }
 
 /* Render the exposition and hand it to the HTTP thread. */
@@ -509,6 +590,8 @@ static int judge_or_learn(struct run_state *a, const struct window *w)
 				   strerror(-err));
 		else if (fflush(stdout) || ferror(stdout))
 			err = -EIO;	/* stop now; cli__finish_stdout says it */
+		else if (a->refresher && refresher__recalibrated(a->refresher))
+			save_refreshed(a);
 		return err < 0 ? err : 0;
 	}
 	err = learn(a, w);
@@ -567,6 +650,7 @@ static int start_exporter(struct run_state *a, const struct config_args *ca)
 static int check_files(const struct run_opts *o, const struct config_args *ca)
 {
 	const char *bl = o->baseline_path ? o->baseline_path : o->save_path;
+	const char *dest = o->save_path;
 	char err[512], where[PATH_MAX + 16];
 
 	if (o->record_path && bl && cli__same_file(o->record_path, bl)) {
@@ -583,10 +667,12 @@ static int check_files(const struct run_opts *o, const struct config_args *ca)
 			   o->incidents.log_path);
 		return -EINVAL;
 	}
-	if (o->save_path && safe_file__check_dest(o->save_path,
-						  "a baseline file", err,
-						  sizeof(err))) {
-		cli__error("%s%s", config__origin(ca, o->save_path, where,
+	/* A persisted baseline is written again by the refresh. */
+	if (!dest && o->refresh.half_life_s)
+		dest = o->persist_path;
+	if (dest && safe_file__check_dest(dest, "a baseline file", err,
+					  sizeof(err))) {
+		cli__error("%s%s", config__origin(ca, dest, where,
 						  sizeof(where)), err);
 		return -EINVAL;
 	}
@@ -600,6 +686,9 @@ int cmd_run(int argc, char **argv)
 			  .probe = { .hooks = PROBE_HOOKS_AUTO,
 				     .exemplars = true } },
 		.learn_s = 60,
+		.refresh = { .half_life_s = REFRESH_HALF_LIFE_S,
+			     .guard_s = REFRESH_GUARD_S,
+			     .every_s = REFRESH_EVERY_S },
 		.metrics = { .top = METRICS_TOP_DEFAULT,
 			     .grace_s = METRICS_GRACE_DEFAULT },
 	};
@@ -693,6 +782,7 @@ cleanup:
 	metrics__free(a.metrics);
 	report__free(a.report);
 	analyzer__free(a.analyzer);
+	refresher__free(a.refresher);
 	incident_outputs__close(&a.incidents);
 	baseline__free(a.baseline);
 	baseline_builder__free(a.builder);

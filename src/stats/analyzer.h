@@ -22,7 +22,7 @@ struct analyzer *analyzer__new(const struct baseline *bl,
 void analyzer__free(struct analyzer *a);
 
 /* At most this many sinks. */
-#define ANALYZER_MAX_SINKS 4
+#define ANALYZER_MAX_SINKS 8
 
 /*
  * Hand every result to s (copied) as well, after the sinks added before.
