@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -374,6 +375,16 @@ void harness__steady_syscalls(void)
 				_exit(1);
 		nanosleep(&ms, NULL);
 	}
+}
+
+void harness__steady_syscalls_on_cpu0(void)
+{
+	cpu_set_t cpu0;
+
+	CPU_ZERO(&cpu0);
+	CPU_SET(0, &cpu0);
+	sched_setaffinity(0, sizeof(cpu0), &cpu0);
+	harness__steady_syscalls();
 }
 
 void harness__file_storm(const char *path)

@@ -125,6 +125,8 @@ void harness__cgroup_join(const char *path, pid_t pid);
 /* Workloads for a forked child, until killed: ~20k syscalls per second of
  * a fixed mix (getppid, read of /dev/zero, 1 ms sleeps)... */
 void harness__steady_syscalls(void) __attribute__((noreturn));
+/* ... the same on CPU 0 only: migrations between cores shift latency. */
+void harness__steady_syscalls_on_cpu0(void) __attribute__((noreturn));
 /* ... and a tight openat/fstat/close loop on path. */
 void harness__file_storm(const char *path) __attribute__((noreturn));
 

@@ -26,7 +26,6 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
@@ -86,17 +85,6 @@ static void neighbour_work(void)
 		}
 		nanosleep(&tick, NULL);
 	}
-}
-
-/* The steady mix, on one core: migrations between cores shift latency. */
-static void steady_work(void)
-{
-	cpu_set_t cpu0;
-
-	CPU_ZERO(&cpu0);
-	CPU_SET(0, &cpu0);
-	sched_setaffinity(0, sizeof(cpu0), &cpu0);
-	harness__steady_syscalls();
 }
 
 /* openat/fstat/close on a temp file, until killed. */
@@ -315,7 +303,7 @@ static void run__file_storm__flagged_within_two_windows_and_analyze_agrees(void 
 	snprintf(rec, sizeof(rec), "%s/windows.jsonl", dir);
 	snprintf(rec_tail, sizeof(rec_tail), "%s/analyzed.jsonl", dir);
 	snprintf(again, sizeof(again), "%s/analyze.jsonl", dir);
-	steady = harness__spawn_in_cgroup(work_cg, steady_work);
+	steady = harness__spawn_in_cgroup(work_cg, harness__steady_syscalls_on_cpu0);
 	probe = harness__spawn(out, args);
 	/* Learning takes 6 windows after attach; the storm starts ~1 s later. */
 	sleep(LEARN_WINDOWS + 1);
@@ -422,7 +410,7 @@ static void run__lookup_failures__coupling_stronger_and_mi_reads_session(void **
 	snprintf(out, sizeof(out), "%s/coupling.jsonl", dir);
 	snprintf(rec, sizeof(rec), "%s/coupling-windows.jsonl", dir);
 	snprintf(mi_out, sizeof(mi_out), "%s/mi.jsonl", dir);
-	steady = harness__spawn_in_cgroup(work_cg, steady_work);
+	steady = harness__spawn_in_cgroup(work_cg, harness__steady_syscalls_on_cpu0);
 	probe = harness__spawn(out, args);
 	sleep(LEARN_WINDOWS + 1);
 	storm = harness__spawn_in_cgroup(work_cg, missing_file_storm_work);
@@ -472,7 +460,7 @@ static void run__steady_workload_for_30_windows__no_anomaly(void **state)
 	(void)state;
 	harness__require_root();
 	snprintf(out, sizeof(out), "%s/quiet.jsonl", dir);
-	steady = harness__spawn_in_cgroup(work_cg, steady_work);
+	steady = harness__spawn_in_cgroup(work_cg, harness__steady_syscalls_on_cpu0);
 	probe = harness__spawn(out, args);
 	status = harness__wait_exit(probe, 130);
 	harness__kill_child(&steady);

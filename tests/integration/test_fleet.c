@@ -24,7 +24,6 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <limits.h>
-#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,17 +45,6 @@ enum { HOST_WIDE, WEB, V2, CANARY, NSCOPES };
 static char dir[] = "/tmp/dp_itest_fleet.XXXXXX";
 static char cg[NSCOPES][4400], name[NSCOPES][64];
 static const char *scopes[NSCOPES];
-
-/* The steady mix, on one core (as test_drift). */
-static void steady_work(void)
-{
-	cpu_set_t cpu0;
-
-	CPU_ZERO(&cpu0);
-	CPU_SET(0, &cpu0);
-	sched_setaffinity(0, sizeof(cpu0), &cpu0);
-	harness__steady_syscalls();
-}
 
 /* Every ms: 20 lookups of a file that does not exist, 20 getppid. */
 static void lookup_work(void)
@@ -228,13 +216,13 @@ static void fleet__two_hosts_merged__new_host_judged_and_canary_compared(
 	snprintf(err_path, sizeof(err_path), "%s/stderr.txt", dir);
 
 	/* Host b: web alone, learnt whole (the first, partial window out). */
-	work[WEB] = harness__spawn_in_cgroup(cg[WEB], steady_work);
+	work[WEB] = harness__spawn_in_cgroup(cg[WEB], harness__steady_syscalls_on_cpu0);
 	rec = record_as("dp-fleet-b", LEARN_S + 2, rec_b, &start);
 	assert_int_equal(harness__wait_exit(rec, LEARN_S + 30), 0);
 	split(rec_b, "b", start, 1e12, 2e12, b_paths, seen_b);
 
 	/* Host a: web, v2 and the canary; then web changes. */
-	work[V2] = harness__spawn_in_cgroup(cg[V2], steady_work);
+	work[V2] = harness__spawn_in_cgroup(cg[V2], harness__steady_syscalls_on_cpu0);
 	work[CANARY] = harness__spawn_in_cgroup(cg[CANARY], lookup_work);
 	rec = record_as("dp-fleet-a", LEARN_S + QUIET_S + CHANGED_S + 3, rec_a,
 			&start);

@@ -19,8 +19,8 @@
 #include "feature.h"
 #include "sink.h"
 #include "window.h"
+#include "analyzer_fixture.h"
 
-#define K DP_SYSCALL_ERRNO_BINS
 
 /* What a sink saw, one line per call. */
 struct record {
@@ -79,42 +79,6 @@ static struct analysis_sink sink_of(struct record *r)
 				       .window_done = on_window_done, .ctx = r };
 }
 
-/* Entries syscall.errno at "/" and "/a", learnt from mostly-bin-0 counts. */
-static struct baseline *make_baseline(void)
-{
-	static const char *const cgroups[2] = { "/", "/a" };
-	struct baseline *bl = calloc(1, sizeof(*bl));
-
-	assert_non_null(bl);
-	bl->windows = 10;
-	bl->entries = calloc(2, sizeof(*bl->entries));
-	assert_non_null(bl->entries);
-	for (size_t i = 0; i < 2; i++) {
-		struct baseline_entry *e = &bl->entries[i];
-
-		e->feature = DP_F_SYSCALL_ERRNO;
-		e->cgroup = strdup(cgroups[i]);
-		e->nbins = K;
-		e->counts = calloc(K, sizeof(*e->counts));
-		assert_non_null(e->cgroup);
-		assert_non_null(e->counts);
-		e->counts[0] = 9000;
-		e->counts[2] = 1000;
-		e->windows = 10;
-		e->nmodes = 1;
-		e->modes[0] = (struct baseline_mode){ .windows = 10,
-						      .counts = e->counts };
-		/* score = effect / (0.01 ln 10): at 1 false alarm a day
-		 * over 2 series of 10 s windows (level 4.24), alarms past
-		 * an effect of ~0.098. */
-		e->score = (struct score_model){
-			.scale = 0.01,
-			.tail = { .rate = 1, .g = { .sigma = 1 } } };
-		bl->n++;
-		assert_int_equal(baseline__index_entry(bl, i), 0);
-	}
-	return bl;
-}
 
 /* A baseline, an analyzer with default options and one recording sink. */
 struct fixture {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Mutes and the watch policy in the analyzer (analyzer__judge), on a
+ * Mutes and the watch policy in the analyzer (analyzer__detect), on a
  * baseline made by hand (syscall.errno of "/" and "/a": 90% success, 10%
  * ENOENT) and windows where "/a" suddenly fails with EACCES too: a muted
  * series is reported, never an anomaly, and its muted windows leave the
@@ -21,8 +21,8 @@
 #include "mute.h"
 #include "sink.h"
 #include "window.h"
+#include "analyzer_fixture.h"
 
-#define K DP_SYSCALL_ERRNO_BINS
 #define T0 1796601600.0		/* 2026-12-07T00:00:00Z */
 
 /* The last window's analysis of "/a" (and how many analyses there were). */
@@ -49,39 +49,6 @@ static int on_analysis(void *ctx, const struct window *w, enum dp_feature_id f,
 			 an->muted_by ? an->muted_by : "");
 	}
 	return 0;
-}
-
-static struct baseline *make_baseline(void)
-{
-	static const char *const cgroups[2] = { "/", "/a" };
-	struct baseline *bl = calloc(1, sizeof(*bl));
-
-	assert_non_null(bl);
-	bl->windows = 10;
-	bl->entries = calloc(2, sizeof(*bl->entries));
-	assert_non_null(bl->entries);
-	for (size_t i = 0; i < 2; i++) {
-		struct baseline_entry *e = &bl->entries[i];
-
-		e->feature = DP_F_SYSCALL_ERRNO;
-		e->cgroup = strdup(cgroups[i]);
-		e->nbins = K;
-		e->counts = calloc(K, sizeof(*e->counts));
-		assert_non_null(e->cgroup);
-		assert_non_null(e->counts);
-		e->counts[0] = 9000;
-		e->counts[2] = 1000;
-		e->windows = 10;
-		e->nmodes = 1;
-		e->modes[0] = (struct baseline_mode){ .windows = 10,
-						      .counts = e->counts };
-		e->score = (struct score_model){
-			.scale = 0.01,
-			.tail = { .rate = 1, .g = { .sigma = 1 } } };
-		bl->n++;
-		assert_int_equal(baseline__index_entry(bl, i), 0);
-	}
-	return bl;
 }
 
 /* "/" as learnt; "/a" as learnt plus eacces EACCES (bin 13) failures. */
