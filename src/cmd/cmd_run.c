@@ -616,6 +616,12 @@ static int on_window(const struct window *w, const struct probe_status *st,
 	if (err || !a->metrics)
 		return err;
 	metrics__set_mutes(a->metrics, a->mutes.active);
+	if (a->refresher) {
+		struct refresh_stats rs;
+
+		refresher__stats(a->refresher, &rs);
+		metrics__set_refresh(a->metrics, &rs);
+	}
 	err = metrics__set_probe(a->metrics, st);
 	if (!err)
 		err = metrics__window(a->metrics, w, monotonic_now() - start);

@@ -29,6 +29,7 @@
 #include "feature.h"
 #include "incident.h"
 #include "metrics.h"
+#include "refresh.h"
 #include "stats.h"
 #include "textesc.h"
 #include "window.h"
@@ -136,6 +137,8 @@ struct metrics {
 	bool orphans;	/* series of a cgroup without a workload entry */
 	uint64_t cgroups_dropped_total;
 	size_t mutes_active;		/* metrics__set_mutes */
+	bool refreshing;		/* metrics__set_refresh was called */
+	struct refresh_stats refresh;
 };
 
 struct metrics *metrics__new(const char *version,
@@ -239,6 +242,13 @@ void metrics__set_mutes(struct metrics *m, size_t active)
 {
 	m->mutes_active = active;
 }
+
+void metrics__set_refresh(struct metrics *m, const struct refresh_stats *st)
+{
+	m->refreshing = true;
+	m->refresh = *st;
+}
+
 
 void metrics__set_baseline(struct metrics *m, const struct baseline *bl)
 {
@@ -654,6 +664,32 @@ static const struct series *detailed(const struct expo *x, size_t i)
 	return x->detail[i] ? fc_table__at(&x->m->series, i) : NULL;
 }
 
+/* The rolling refresh's counters, when it runs. */
+static void write_refresh(const struct metrics *m, FILE *o)
+{
+	const struct refresh_stats *r = &m->refresh;
+
+	if (!m->refreshing)
+		return;
+	family(o, "baseline_refresh_windows_total", "counter", "Windows "
+	       "judged normal, by what the rolling refresh did with them: "
+	       "learnt (folded into the baseline), dropped (pending when an "
+	       "incident opened), guarded (in an incident's guard).");
+	fprintf(o, "driftprobe_baseline_refresh_windows_total{outcome="
+		"\"learnt\"} %llu\n", (unsigned long long)r->folded);
+	fprintf(o, "driftprobe_baseline_refresh_windows_total{outcome="
+		"\"dropped\"} %llu\n", (unsigned long long)r->dropped);
+	fprintf(o, "driftprobe_baseline_refresh_windows_total{outcome="
+		"\"guarded\"} %llu\n", (unsigned long long)r->guarded);
+	family(o, "baseline_refits_total", "counter", "Score models the "
+	       "scheduled recalibration refitted, or refused to (the level "
+	       "would have more than doubled).");
+	fprintf(o, "driftprobe_baseline_refits_total{outcome=\"refitted\"} "
+		"%llu\n", (unsigned long long)r->refits);
+	fprintf(o, "driftprobe_baseline_refits_total{outcome=\"refused\"} "
+		"%llu\n", (unsigned long long)r->refused);
+}
+
 static void write_probe(const struct metrics *m, FILE *o)
 {
 	const struct probe_copy *p = &m->probe;
@@ -735,6 +771,7 @@ static void write_windows(const struct metrics *m, FILE *o)
 	       "the baseline was built.");
 	fputs("driftprobe_baseline_created_timestamp_seconds", o);
 	value(o, m->bl->created);
+	write_refresh(m, o);
 }
 
 static void write_events(const struct expo *x, FILE *o)

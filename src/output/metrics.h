@@ -54,6 +54,10 @@ void metrics__set_baseline(struct metrics *m, const struct baseline *bl);
 /* How many mute rules are in force as of the latest window (mute.h). */
 void metrics__set_mutes(struct metrics *m, size_t active);
 
+/* The rolling refresh's counts so far (refresh.h; never set: it is off). */
+struct refresh_stats;
+void metrics__set_refresh(struct metrics *m, const struct refresh_stats *st);
+
 /*
  * Probe status as of the latest window (hooks, health counters), copied:
  * st need not outlive the call. 0 or -ENOMEM (the previous status stays).

@@ -20,6 +20,7 @@
 #include "coupling.h"
 #include "incident.h"
 #include "metrics.h"
+#include "refresh.h"
 #include "sink.h"
 #include "window.h"
 
@@ -898,6 +899,38 @@ static void workload_label__a_cgroups_workload_name(void **state)
 	metrics__free(m);
 }
 
+/* The refresh's counters: absent while it is off, as set once it runs. */
+static void refresh__counters_by_outcome(void **state)
+{
+	static struct baseline bl = { .windows = 6, .created = 1e9 };
+	struct refresh_stats st = { .folded = 120, .dropped = 7, .guarded = 30,
+				    .refits = 4, .refused = 1 };
+	struct metrics *m = metrics__new("1.0", NULL);
+	char *t;
+
+	(void)state;
+	metrics__set_baseline(m, &bl);
+	t = render(m);
+	assert_null(strstr(t, "driftprobe_baseline_refresh"));
+	assert_null(strstr(t, "driftprobe_baseline_refits"));
+	free(t);
+	metrics__set_refresh(m, &st);
+	t = render(m);
+	assert_line(t, "driftprobe_baseline_refresh_windows_total{outcome="
+		    "\"learnt\"} 120");
+	assert_line(t, "driftprobe_baseline_refresh_windows_total{outcome="
+		    "\"dropped\"} 7");
+	assert_line(t, "driftprobe_baseline_refresh_windows_total{outcome="
+		    "\"guarded\"} 30");
+	assert_line(t, "driftprobe_baseline_refits_total{outcome="
+		    "\"refitted\"} 4");
+	assert_line(t, "driftprobe_baseline_refits_total{outcome="
+		    "\"refused\"} 1");
+	assert_promtool_accepts(t);
+	free(t);
+	metrics__free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -917,6 +950,7 @@ int main(void)
 		cmocka_unit_test(grace__unseen_cgroups_dropped_incident_ones_kept),
 		cmocka_unit_test(sink__first_window_of_a_new_cgroup_is_kept),
 		cmocka_unit_test(workload_label__a_cgroups_workload_name),
+		cmocka_unit_test(refresh__counters_by_outcome),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
