@@ -9,7 +9,11 @@
  * ratios. Every cgroup has every feature --per-cgroup keeps busy, the
  * worst case: a real cgroup rarely uses them all.
  *
- * usage: scale [CGROUPS]   (default 1000)
+ * With "refresh", run's rolling refresh (refresh.h, its defaults) is the
+ * last sink, as in run, and 40 windows are timed: its guard of 30
+ * windows commits once among them.
+ *
+ * usage: scale [CGROUPS [refresh]]   (default 1000, no refresh)
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -20,6 +24,7 @@
 #include "analyzer.h"
 #include "baseline.h"
 #include "feature.h"
+#include "refresh.h"
 #include "report.h"
 #include "window.h"
 
@@ -104,6 +109,13 @@ static double cpu_ms(void)
 int main(int argc, char **argv)
 {
 	unsigned int cgroups = argc > 1 ? (unsigned int)atoi(argv[1]) : 1000;
+	bool refresh = argc > 2 && !strcmp(argv[2], "refresh");
+	int timed = refresh ? 2 * TIMED : TIMED;
+	struct refresh_opts ro = { .half_life_s = REFRESH_HALF_LIFE_S,
+				   .guard_s = REFRESH_GUARD_S,
+				   .every_s = REFRESH_EVERY_S,
+				   .interval_s = 10 };
+	struct refresher *rf = NULL;
 	struct baseline_builder *b = baseline_builder__new(0.5);
 	struct detector_opts opts;
 	struct baseline *bl;
@@ -137,8 +149,15 @@ int main(int argc, char **argv)
 		return 1;
 	sink = report__sink(r);
 	analyzer__add_sink(a, &sink);
+	if (refresh) {
+		rf = refresher__new(bl, &ro);
+		if (!rf)
+			return 1;
+		sink = refresher__sink(rf);
+		analyzer__add_sink(a, &sink);
+	}
 	t0 = 0;
-	for (int i = 0; i < TIMED; i++) {
+	for (int i = 0; i < timed; i++) {
 		struct window *w = synthetic(1000 + i * 10.0, cgroups, &seed);
 		double start = cpu_ms();
 
@@ -147,19 +166,21 @@ int main(int argc, char **argv)
 		t0 += cpu_ms() - start;
 		window__free(w);
 	}
-	per_window = t0 / TIMED;
+	per_window = t0 / timed;
 	getrusage(RUSAGE_SELF, &ru);
 	rss_mb = ru.ru_maxrss / 1024.0;
 	printf("userspace, one window of %u cgroups x the %u per-cgroup "
 	       "features + %d host-wide (%u histograms): analyzer + JSON "
-	       "report\n", cgroups, per_cgroup_features(), DP_F_COUNT,
-	       cgroups * per_cgroup_features() + DP_F_COUNT);
+	       "report%s\n", cgroups, per_cgroup_features(), DP_F_COUNT,
+	       cgroups * per_cgroup_features() + DP_F_COUNT,
+	       refresh ? " + rolling refresh" : "");
 	printf("  cpu per window  %8.2f ms   target %5.1f ms   ratio %.2f\n",
 	       per_window, TARGET_MS, per_window / TARGET_MS);
 	printf("  peak rss        %8.1f MB   target %5.1f MB   ratio %.2f\n",
 	       rss_mb, TARGET_RSS_MB, rss_mb / TARGET_RSS_MB);
 	report__free(r);
 	analyzer__free(a);
+	refresher__free(rf);
 	baseline__free(bl);
 	fclose(devnull);
 	return 0;
