@@ -58,6 +58,26 @@ check run-learn-save 0 run --learn 1 --interval 0.5 --duration 2 \
 check run-baseline 0 run --baseline "$DIR/b.json" --interval 0.5 \
 	--duration 1 --json
 
+# Baselines that live with the host (issue 21): workload rules and the
+# node's files, a fleet merge, --compare, mutes from options and from the
+# mute command, and a run whose rolling refresh folds, refits and saves.
+mkdir -p "$DIR/host/var/log/pods/ns_web-7d9f8c6b5-x2x9k_0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/app"
+check record-workloads 0 record --per-cgroup --interval 0.5 --duration 2 \
+	--host-root "$DIR/host" --workload-rule '^/(system)\.slice/ => \1' \
+	-o "$DIR/wl.jsonl"
+check baseline-merge 0 baseline merge --role memcheck -o "$DIR/fleet.json" \
+	"$DIR/b.json" "$DIR/b.json"
+check analyze-compare-mute 0 analyze --baseline "$DIR/fleet.json" \
+	--compare /memcheck=/ --mute 'feature=syscall.id for=1h reason=x' \
+	--threshold syscall.errno=9 --features syscall.id,syscall.errno \
+	"$DIR/w.jsonl"
+check mute-add 0 mute --mute-file "$DIR/mutes" --for 10m --reason memcheck
+check mute-list 0 mute --mute-file "$DIR/mutes" --list
+check mute-clear 0 mute --mute-file "$DIR/mutes" --clear 1
+check run-refresh 0 run --learn 1 --interval 0.5 --duration 4 \
+	--refresh-half-life 5 --refresh-guard 0.5 --refresh-every 1 \
+	--mute-file "$DIR/mutes" --save-baseline "$DIR/rr.json"
+
 # Error paths free what they allocated, too.
 head -c 700 "$DIR/w.jsonl" > "$DIR/torn.jsonl"
 check baseline-build-bad-input 2 baseline build -o "$DIR/x.json" \
@@ -69,6 +89,12 @@ chmod 600 "$DIR/torn.json"
 check analyze-bad-baseline 2 analyze --baseline "$DIR/torn.json" \
 	"$DIR/w.jsonl"
 check bad-option 2 run --interval 0
+check bad-workload-rule 2 analyze --baseline "$DIR/b.json" \
+	--workload-rule '^/(a => x' "$DIR/w.jsonl"
+check bad-mute 2 analyze --baseline "$DIR/b.json" --mute 'feature=x for=1m' \
+	"$DIR/w.jsonl"
+check baseline-merge-bad-input 2 baseline merge -o "$DIR/y.json" \
+	"$DIR/b.json" "$DIR/torn.json"
 
 # /metrics over TLS with basic auth (web config, PEM files, the exporter's
 # TLS and auth state), its refusals, and a listener refused beyond loopback.
