@@ -263,8 +263,16 @@ static int load__counts(struct loader *l, json_object *obj, uint32_t nbins,
 	if (!*out)
 		return -ENOMEM;
 	switch (json_counts__parse(arr, *out, nbins, &at)) {
-	case JSON_COUNTS_OK:
-		return 0;
+	case JSON_COUNTS_OK: {
+		uint64_t total = 0;
+
+		for (uint32_t b = 0; b < nbins; b++)
+			total += (*out)[b];	/* the parser bounds the sum */
+		if (total < BASELINE_MAX_TOTAL)
+			return 0;
+		return load__fail(l, "counts sum to %" PRIu64 "; expected "
+				  "less than 2^63", total);
+	}
 	case JSON_COUNTS_NOT_ARRAY:	/* load__field checked the type */
 	case JSON_COUNTS_LENGTH:
 		return load__fail(l, "\"counts\" has %zu values, expected %"

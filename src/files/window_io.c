@@ -612,7 +612,7 @@ int window_io__read_files(char *const *paths, int npaths,
 			if (cb == -EOVERFLOW)
 				snprintf(err, errlen, "%s:%lu: counts overflow "
 					 "when added to those of the windows "
-					 "before; expected sums below 2^64",
+					 "before; expected sums below 2^63",
 					 paths[i], window_reader__line(r));
 			if (cb < 0) {
 				window_reader__close(r);

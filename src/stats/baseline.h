@@ -40,6 +40,12 @@ struct window;
  * digits, the pool and two modes per series, make ~24 MiB.
  */
 #define BASELINE_MAX_FILE	(64ull << 20)
+/*
+ * A series' pooled counts total less than this, so that a window of as
+ * many events can always be judged against them (the divergences sum the
+ * two in 64 bits). Learning, merging and loading refuse more.
+ */
+#define BASELINE_MAX_TOTAL	(1ull << 63)
 /* Modes per series at most; a mode holds at least BASELINE_MODE_MIN_SHARE
  * of the series' learning windows, and at least 3 of them. */
 #define BASELINE_MAX_MODES	MODES_MAX
@@ -109,7 +115,8 @@ struct baseline_builder *baseline_builder__new(double alpha);
  * Add one learning window; copies what it needs. -EINVAL for an unknown
  * feature, a bin count other than the feature table's, or the same
  * (feature, cgroup) twice in one window (nothing is added then);
- * -EOVERFLOW if pooled counts would overflow; -ENOMEM, after which the
+ * -EOVERFLOW if a series' pooled counts would total BASELINE_MAX_TOTAL
+ * or more; -ENOMEM, after which the
  * builder refuses to finish.
  */
 int baseline_builder__add(struct baseline_builder *b, const struct window *w);

@@ -135,7 +135,8 @@ static struct builder_entry *builder__find(struct baseline_builder *b,
 
 /*
  * Is h acceptable as histogram i of w: a known feature with this build's
- * bin count, not repeated in w, and not overflowing the pool? 0 or -errno.
+ * bin count, not repeated in w, and not taking the pool to
+ * BASELINE_MAX_TOTAL? 0 or -errno.
  */
 static int builder__check(struct baseline_builder *b, const struct window *w,
 			  size_t i)
@@ -155,7 +156,7 @@ static int builder__check(struct baseline_builder *b, const struct window *w,
 		if (__builtin_add_overflow(total, h->counts[k], &total) ||
 		    (e && __builtin_add_overflow(total, e->pooled[k], &total)))
 			return -EOVERFLOW;
-	return 0;
+	return total < BASELINE_MAX_TOTAL ? 0 : -EOVERFLOW;
 }
 
 static struct builder_entry *builder__entry(struct baseline_builder *b,

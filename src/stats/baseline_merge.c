@@ -361,13 +361,17 @@ static int series__fold(struct baseline_entry *e, struct merge_series *s,
 			__builtin_add_overflow(e->trimmed, ie->trimmed,
 					       &e->trimmed);
 
+	uint64_t total = 0;
+
 	for (uint32_t i = 0; i < e->nbins && !overflow; i++)
 		overflow = __builtin_add_overflow(e->counts[i], ie->counts[i],
-						  &e->counts[i]);
-	if (overflow) {
+						  &e->counts[i]) ||
+			   __builtin_add_overflow(total, e->counts[i], &total);
+	if (overflow || total >= BASELINE_MAX_TOTAL) {
 		snprintf(err, errlen, "%s: %s %s: pooled counts or windows "
-			 "pass 2^64 when added; expected sums that fit in 64 "
-			 "bits", name, feature_table[e->feature].name,
+			 "reach 2^63 or 2^64 when added; expected counts "
+			 "totalling less than 2^63 and windows that fit in "
+			 "64 bits", name, feature_table[e->feature].name,
 			 e->cgroup);
 		return -EOVERFLOW;
 	}

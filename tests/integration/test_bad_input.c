@@ -356,7 +356,7 @@ static void put_two_windows(const char *d, const char *count, double interval2)
 }
 static void s_w_pool_overflow(const char *d)
 {
-	put_two_windows(d, "9223372036854775808", 1);
+	put_two_windows(d, "4611686018427387904", 1);	/* 2^62 each */
 }
 static void s_w_window_lengths(const char *d) { put_two_windows(d, "5", 2); }
 static void s_w_ts_huge(const char *d)
@@ -563,7 +563,7 @@ static const struct bad_case cases[] = {
 	  "/dev/zero" }, 2, "/dev/zero:1: line longer than 16 MiB", 0 },
 	{ "windows ts beyond year 9999", s_w_ts_huge, { ANALYZE("bad.jsonl") },
 	  2, "bad.jsonl:1: \"ts\" missing, bad or out of range", 0 },
-	{ "windows pooled past 2^64", s_w_pool_overflow, { BUILD("bad.jsonl") },
+	{ "windows pooled to 2^63", s_w_pool_overflow, { BUILD("bad.jsonl") },
 	  2, "bad.jsonl:2: counts overflow when added", 0 },
 	{ "windows of two lengths (warned, read)", s_w_window_lengths,
 	  { ANALYZE("bad.jsonl") }, 0,

@@ -5,7 +5,8 @@
  * the union of modes is kept up to BASELINE_MAX_MODES and pooled by
  * closest pair beyond; inputs of another version, feature set, bin count
  * or window length are refused, with the file named; the most tolerant
- * score model wins; overflowing counts are refused at 2^64 and not below;
+ * score model wins; pooled counts are refused at a total of 2^63 and not
+ * below;
  * the merged file loads back; --compare's aliasing replaces one key's
  * series by copies of another's, pairs never chaining.
  */
@@ -411,9 +412,10 @@ static void merge__score_model__most_tolerant_wins_in_either_order(
 	baseline__free(b);
 }
 
-static void merge__counts_past_2_64__refused_and_up_to_it_kept(void **state)
+static void merge__counts_past_2_63__refused_and_up_to_it_kept(void **state)
 {
-	uint64_t ca[NB] = { UINT64_MAX - 5, 0, 0, 0 }, cb[NB] = { 5, 0, 0, 0 };
+	uint64_t ca[NB] = { BASELINE_MAX_TOTAL - 6, 0, 0, 0 },
+		 cb[NB] = { 5, 0, 0, 0 };
 	struct baseline *a = bl_new(10, "6.1"), *b = bl_new(10, "6.1"), *m;
 	char err[256] = "";
 
@@ -422,7 +424,7 @@ static void merge__counts_past_2_64__refused_and_up_to_it_kept(void **state)
 	entry_one(b, DP_F_SYSCALL_ID, "/", 10, cb);
 	m = merge2(a, b, NULL, err, sizeof(err));
 	assert_non_null(m);
-	assert_true(m->entries[0].counts[0] == UINT64_MAX);
+	assert_true(m->entries[0].counts[0] == BASELINE_MAX_TOTAL - 1);
 	baseline__free(m);
 	b->entries[0].counts[0] = 6;
 	errno = 0;
@@ -588,7 +590,7 @@ int main(void)
 		cmocka_unit_test(merge__modes__union_kept_to_four_and_closest_pooled_beyond),
 		cmocka_unit_test(merge__mismatches__refused_naming_the_file),
 		cmocka_unit_test(merge__score_model__most_tolerant_wins_in_either_order),
-		cmocka_unit_test(merge__counts_past_2_64__refused_and_up_to_it_kept),
+		cmocka_unit_test(merge__counts_past_2_63__refused_and_up_to_it_kept),
 		cmocka_unit_test(merge__coupling__widest_band_and_pooled_mi_of_the_sum),
 		cmocka_unit_test(merge__saved__loads_back_equal),
 		cmocka_unit_test(aliased__new_judged_as_old__copies_and_no_chaining),
