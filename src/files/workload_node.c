@@ -310,6 +310,8 @@ int workload_names__label(struct workload_names *wn, struct window *w)
 		k = known(wn, h->cgroup);
 		if (!k)
 			return -ENOMEM;
+		if (!strcmp(k->name, h->cgroup))	/* its own: no lookup */
+			continue;
 		err = window__set_workload(w, h->feature, h->cgroup, k->name);
 		if (err)
 			return err;

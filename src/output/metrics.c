@@ -664,6 +664,14 @@ static const struct series *detailed(const struct expo *x, size_t i)
 	return x->detail[i] ? fc_table__at(&x->m->series, i) : NULL;
 }
 
+/* One sample of a counter family labelled by outcome. */
+static void outcome_sample(FILE *o, const char *name, const char *outcome,
+			   uint64_t v)
+{
+	fprintf(o, "driftprobe_%s{outcome=\"%s\"} %llu\n", name, outcome,
+		(unsigned long long)v);
+}
+
 /* The rolling refresh's counters, when it runs. */
 static void write_refresh(const struct metrics *m, FILE *o)
 {
@@ -675,19 +683,16 @@ static void write_refresh(const struct metrics *m, FILE *o)
 	       "judged normal, by what the rolling refresh did with them: "
 	       "learnt (folded into the baseline), dropped (pending when an "
 	       "incident opened), guarded (in an incident's guard).");
-	fprintf(o, "driftprobe_baseline_refresh_windows_total{outcome="
-		"\"learnt\"} %llu\n", (unsigned long long)r->folded);
-	fprintf(o, "driftprobe_baseline_refresh_windows_total{outcome="
-		"\"dropped\"} %llu\n", (unsigned long long)r->dropped);
-	fprintf(o, "driftprobe_baseline_refresh_windows_total{outcome="
-		"\"guarded\"} %llu\n", (unsigned long long)r->guarded);
+	outcome_sample(o, "baseline_refresh_windows_total", "learnt", r->folded);
+	outcome_sample(o, "baseline_refresh_windows_total", "dropped",
+		       r->dropped);
+	outcome_sample(o, "baseline_refresh_windows_total", "guarded",
+		       r->guarded);
 	family(o, "baseline_refits_total", "counter", "Score models the "
 	       "scheduled recalibration refitted, or refused to (the level "
 	       "would have more than doubled).");
-	fprintf(o, "driftprobe_baseline_refits_total{outcome=\"refitted\"} "
-		"%llu\n", (unsigned long long)r->refits);
-	fprintf(o, "driftprobe_baseline_refits_total{outcome=\"refused\"} "
-		"%llu\n", (unsigned long long)r->refused);
+	outcome_sample(o, "baseline_refits_total", "refitted", r->refits);
+	outcome_sample(o, "baseline_refits_total", "refused", r->refused);
 }
 
 static void write_probe(const struct metrics *m, FILE *o)
