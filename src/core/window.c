@@ -5,6 +5,7 @@
  * (feature, cgroup).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include "window.h"
@@ -79,10 +80,8 @@ int window__add(struct window *w, enum dp_feature_id f, const char *cgroup,
 		free(h->counts);
 		return -ENOMEM;
 	}
-	/* Without room there, lookups by key scan (window__next_of_key). */
-	if (!w->by_workload_stale &&
-	    key_index__add(&w->by_workload, key_index__hash(f, cgroup), w->n))
-		w->by_workload_stale = 1;
+	if (w->keys == WINDOW_KEYS_INDEXED)	/* by_workload lacks it */
+		w->keys = WINDOW_KEYS_STALE;
 	w->n++;
 	return 0;
 }
@@ -116,17 +115,20 @@ int window__set_workload(struct window *w, enum dp_feature_id f,
 		return 0;
 	free(h->workload);
 	h->workload = copy;
-	w->by_workload_stale = 1;
+	w->keys = WINDOW_KEYS_STALE;
 	return 0;
 }
 
 int window__index_workloads(struct window *w)
 {
 	struct key_index fresh = { 0 };
+	bool any = false;
 
-	if (!w->by_workload_stale)
+	if (w->keys != WINDOW_KEYS_STALE)
 		return 0;
-	for (size_t i = 0; i < w->n; i++) {
+	for (size_t i = 0; i < w->n; i++)
+		any |= w->hists[i].workload != NULL;
+	for (size_t i = 0; any && i < w->n; i++) {
 		const struct window_hist *h = &w->hists[i];
 
 		if (key_index__add(&fresh, key_index__hash(h->feature,
@@ -138,7 +140,7 @@ int window__index_workloads(struct window *w)
 	}
 	key_index__free(&w->by_workload);
 	w->by_workload = fresh;
-	w->by_workload_stale = 0;
+	w->keys = any ? WINDOW_KEYS_INDEXED : WINDOW_KEYS_SCOPES;
 	return 0;
 }
 
@@ -146,7 +148,10 @@ const struct window_hist *window__next_of_key(const struct window *w,
 					      enum dp_feature_id f,
 					      const char *key, size_t *cursor)
 {
-	if (w->by_workload_stale) {	/* not indexed yet: a scan */
+	const struct key_index *ki = w->keys == WINDOW_KEYS_INDEXED ?
+				     &w->by_workload : &w->index;
+
+	if (w->keys == WINDOW_KEYS_STALE) {	/* not indexed yet: a scan */
 		for (; *cursor < w->n; (*cursor)++) {
 			const struct window_hist *h = &w->hists[*cursor];
 
@@ -157,9 +162,8 @@ const struct window_hist *window__next_of_key(const struct window *w,
 		}
 		return NULL;
 	}
-	for (;;) {
-		size_t i = key_index__next(&w->by_workload,
-					   key_index__hash(f, key), cursor);
+	for (;;) {	/* a scope's key is itself: index serves it */
+		size_t i = key_index__next(ki, key_index__hash(f, key), cursor);
 		const struct window_hist *h;
 
 		if (i == SIZE_MAX)

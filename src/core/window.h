@@ -60,10 +60,14 @@ struct window {
 	size_t cap;
 	struct window_hist *hists;
 	struct key_index index;	/* (feature, cgroup) -> hists[] */
-	/* (feature, workload) -> hists[]: several cgroups (replicas,
-	   restarts) may share one workload */
+	/*
+	 * How histograms are found by key (window_hist__key): while none has
+	 * a workload, through index; once some have, through by_workload
+	 * (several cgroups, replicas or restarts, may share one workload),
+	 * rebuilt by window__index_workloads; in between, by a scan.
+	 */
+	enum { WINDOW_KEYS_SCOPES, WINDOW_KEYS_INDEXED, WINDOW_KEYS_STALE } keys;
 	struct key_index by_workload;
-	int by_workload_stale;	/* a workload was set since it was built */
 };
 
 /* NULL + errno on allocation failure. */
