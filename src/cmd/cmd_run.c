@@ -559,14 +559,15 @@ static double monotonic_now(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-/* Add w to the baseline being learnt, less what a mute covers now. */
+/*
+ * Add w to the baseline being learnt, less what a mute covers now
+ * (follow_mutes set the mutes for w's time).
+ */
 static int learn(struct run_state *a, const struct window *w)
 {
-	struct window *unmuted;
+	struct window *unmuted = mute__learnable(&a->mutes, w);
 	int err;
 
-	mute_set__at(&a->mutes, w->ts);
-	unmuted = mute__learnable(&a->mutes, w);
 	if (!unmuted && errno)
 		return -errno;
 	err = baseline_builder__add(a->builder, unmuted ? unmuted : w);
