@@ -15,8 +15,10 @@
  * what any score can tell).
  *
  * Cost: judging a window fits only the rows (previous symbols) the window
- * used, a few dozen logarithms each, since the window's excess and top
- * transitions read nothing else.
+ * used, since the window's excess and top transitions read nothing else,
+ * and a row takes one logarithm for the transitions it never saw and one
+ * for each it saw: the logarithms of a fit are about K plus the
+ * transitions in use, not K^2.
  */
 #include <errno.h>
 #include <math.h>
@@ -50,9 +52,12 @@ static long double sequence__surprise(const struct sequence_model *m,
 	return -(long double)m->logp[bin] - m->entropy[c];
 }
 
-/* The unigram level: p1(x) and 1 - p1(x), into p1[0..k), q1[0..k). */
+/*
+ * The unigram level: p1(x) and 1 - p1(x), into p1[0..k), q1[0..k), and
+ * ln p1(x) into l1[0..k).
+ */
 static void sequence__unigram(const uint64_t *counts, uint32_t k,
-			      long double *p1, long double *q1)
+			      long double *p1, long double *q1, double *l1)
 {
 	u128 col[SEQUENCE_MAX_SYMBOLS] = { 0 }, n = 0;
 	uint32_t t = 0;
@@ -70,22 +75,30 @@ static void sequence__unigram(const uint64_t *counts, uint32_t k,
 		if (!n) {
 			p1[x] = 1.0L / k;
 			q1[x] = (k - 1.0L) / k;
-			continue;
+		} else {
+			p1[x] = (sequence__ld(col[x]) + (long double)t / k) /
+				den;
+			q1[x] = (sequence__ld(n - col[x]) +
+				 (long double)t * (k - 1) / k) / den;
 		}
-		p1[x] = (sequence__ld(col[x]) + (long double)t / k) / den;
-		q1[x] = (sequence__ld(n - col[x]) +
-			 (long double)t * (k - 1) / k) / den;
+		l1[x] = sequence__log(p1[x], q1[x]);
 	}
 }
 
-/* Row c of m (the bigram after c) from counts and the unigram level. */
+/*
+ * Row c of m (the bigram after c) from counts and the unigram level. A
+ * transition the row never saw has p = a p1(x), a = T(c) / (n(c) + T(c))
+ * <= 1/2, so ln p = ln a + ln p1(x): one logarithm for all of them, and
+ * one each for those it saw (a row's few).
+ */
 static void sequence__fit_row(struct sequence_model *m, const uint64_t *counts,
 			      uint32_t c, const long double *p1,
-			      const long double *q1)
+			      const long double *q1, const double *l1)
 {
 	uint32_t k = m->k, tc = 0;
 	const uint64_t *row = counts + (size_t)c * k;
 	long double den, h = 0;
+	double la = 0;
 	u128 rn = 0;
 
 	for (uint32_t x = 0; x < k; x++) {
@@ -93,15 +106,18 @@ static void sequence__fit_row(struct sequence_model *m, const uint64_t *counts,
 		tc += row[x] != 0;
 	}
 	den = sequence__ld(rn + tc);
+	if (rn)
+		la = log((double)(tc / den));
 	for (uint32_t x = 0; x < k; x++) {
-		long double p = p1[x], q = q1[x];
-		double lp;
+		long double p = p1[x];
+		double lp = l1[x];
 
 		if (rn) {
 			p = ((long double)row[x] + tc * p1[x]) / den;
-			q = (sequence__ld(rn - row[x]) + tc * q1[x]) / den;
+			lp = row[x] ? sequence__log(p, (sequence__ld(rn - row[x]) +
+						       tc * q1[x]) / den) :
+				      la + l1[x];
 		}
-		lp = sequence__log(p, q);
 		m->p[c * k + x] = (double)p;
 		m->logp[c * k + x] = lp;
 		h -= p * lp;
@@ -118,10 +134,11 @@ static int sequence__fit_rows(struct sequence_model *m, const uint64_t *counts,
 			      uint32_t k, const uint64_t *used)
 {
 	long double p1[SEQUENCE_MAX_SYMBOLS], q1[SEQUENCE_MAX_SYMBOLS];
+	double l1[SEQUENCE_MAX_SYMBOLS];
 
 	if (!m || !counts || k < 2 || k > SEQUENCE_MAX_SYMBOLS)
 		return -EINVAL;
-	sequence__unigram(counts, k, p1, q1);
+	sequence__unigram(counts, k, p1, q1, l1);
 	m->k = k;
 	for (uint32_t c = 0; c < k; c++) {
 		bool any = !used;
@@ -129,7 +146,7 @@ static int sequence__fit_rows(struct sequence_model *m, const uint64_t *counts,
 		for (uint32_t x = 0; !any && x < k; x++)
 			any = used[c * k + x] != 0;
 		if (any)
-			sequence__fit_row(m, counts, c, p1, q1);
+			sequence__fit_row(m, counts, c, p1, q1, l1);
 	}
 	return 0;
 }
