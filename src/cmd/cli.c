@@ -298,3 +298,13 @@ bool cli__same_file(const char *a, const char *b)
 	free(cb);
 	return same;
 }
+
+int cli__parse_normal_lines(struct argp_state *state, const char *arg,
+			    enum report_normal *how)
+{
+	if (!report__parse_normal(arg, how))
+		return 0;
+	argp_error(state, "--normal-lines '%s': expected " REPORT_NORMAL_NAMES,
+		   arg);
+	return EINVAL;
+}

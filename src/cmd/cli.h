@@ -9,6 +9,7 @@
 #include <argp.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include "report.h"
 
 #define DRIFTPROBE_VERSION "0.1.0"
 
@@ -34,6 +35,12 @@ int cli__finish_stdout(int ret);
  */
 int cli__parse_double(const char *opt, const char *arg, double min,
 		      double max, double *out);
+/*
+ * --normal-lines MODE (report.h) into *how: 0, or EINVAL after argp_error
+ * has said what was expected.
+ */
+int cli__parse_normal_lines(struct argp_state *state, const char *arg,
+			    enum report_normal *how);
 int cli__parse_uint(const char *opt, const char *arg, unsigned long min,
 		    unsigned long max, unsigned long *out);
 

@@ -22,6 +22,7 @@
 struct analyze_args {
 	const char *baseline;
 	bool json;
+	enum report_normal normal;	/* --normal-lines */
 	struct detector_opts det;
 	struct workload_opts workload;
 	struct baseline_alias *compare;	/* --compare NEW=OLD pairs */
@@ -37,11 +38,14 @@ struct analyze_args {
 	struct watch_policy watch;
 };
 
-enum { OPT_COMPARE = 0x100 };
+enum { OPT_COMPARE = 0x100, OPT_NORMAL_LINES };
 
 static const struct argp_option analyze_options[] = {
 	{ "baseline", 'b', "FILE", 0, "Baseline to compare with (required)", 0 },
 	{ "json", 'j', NULL, 0, "One JSON line per window x feature", 0 },
+	{ "normal-lines", OPT_NORMAL_LINES, "MODE", 0, "With --json, the "
+	  "line of a normal or insufficient verdict: full (default), compact "
+	  "(n, effect, score, threshold, verdict) or none", 0 },
 	{ "compare", OPT_COMPARE, "NEW=OLD", 0, "Judge the windows of series "
 	  "key NEW (a cgroup, a workload) against the baseline's series of "
 	  "OLD instead of NEW's own; repeatable", 0 },
@@ -59,6 +63,8 @@ static error_t analyze_parse(int key, char *arg, struct argp_state *state)
 	case 'j':
 		a->json = true;
 		return 0;
+	case OPT_NORMAL_LINES:
+		return cli__parse_normal_lines(state, arg, &a->normal);
 	case OPT_COMPARE: {
 		char *eq = strchr(arg, '=');
 
@@ -193,6 +199,8 @@ int cmd_analyze(int argc, char **argv)
 	a.bl = bl;
 	a.analyzer = analyzer__new(bl, &a.det);
 	a.report = report__new(stdout, a.json ? REPORT_JSON : REPORT_TEXT, 0);
+	if (a.report)
+		report__set_normal(a.report, a.normal);
 	if (!a.analyzer || !a.report) {
 		cli__error("analyze: out of memory");
 		ret = EXIT_RUNTIME;

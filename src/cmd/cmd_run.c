@@ -51,6 +51,7 @@ struct run_opts {
 	double learn_s;
 	unsigned long learn_windows;	/* learn_s in windows */
 	bool json;
+	enum report_normal normal;	/* --normal-lines */
 	const char *mute_path;		/* --mute-file */
 	struct watch_args watch;	/* --mute, --threshold, --features */
 };
@@ -83,7 +84,7 @@ enum {
 	OPT_LEARN = 0x300, OPT_SAVE, OPT_RECORD, OPT_LISTEN, OPT_CONFIG,
 	OPT_PERSIST, OPT_METRICS_TOP, OPT_METRICS_GRACE, OPT_WEB_CONFIG,
 	OPT_INSECURE_LISTEN, OPT_MUTE_FILE, OPT_REFRESH_HALF_LIFE,
-	OPT_REFRESH_GUARD, OPT_REFRESH_EVERY,
+	OPT_REFRESH_GUARD, OPT_REFRESH_EVERY, OPT_NORMAL_LINES,
 };
 
 static const struct argp_option run_options[] = {
@@ -94,6 +95,9 @@ static const struct argp_option run_options[] = {
 	{ "save-baseline", OPT_SAVE, "FILE", 0, "Save the learnt baseline "
 						"(atomically, mode 0600)", 0 },
 	{ "json", 'j', NULL, 0, "Print every analysis line as JSON", 0 },
+	{ "normal-lines", OPT_NORMAL_LINES, "MODE", 0, "With --json, the "
+	  "line of a normal or insufficient verdict: full (default), compact "
+	  "(n, effect, score, threshold, verdict) or none", 0 },
 	{ "record", OPT_RECORD, "FILE", 0, "Also append every window's records "
 					   "to FILE", 0 },
 	{ "listen", OPT_LISTEN, "[ADDR:]PORT", 0, "Serve Prometheus metrics at "
@@ -169,6 +173,8 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 	case 'j':
 		a->json = true;
 		return 0;
+	case OPT_NORMAL_LINES:
+		return cli__parse_normal_lines(state, arg, &a->normal);
 	case OPT_RECORD:
 		a->record_path = arg;
 		return 0;
@@ -425,9 +431,14 @@ static void show_progress(const struct run_state *a)
 static struct report *new_report(const struct run_state *a)
 {
 	struct winsize ws;
+	struct report *r;
 
-	if (a->o->json)
-		return report__new(stdout, REPORT_JSON, 0);
+	if (a->o->json) {
+		r = report__new(stdout, REPORT_JSON, 0);
+		if (r)
+			report__set_normal(r, a->o->normal);
+		return r;
+	}
 	if (!isatty(STDOUT_FILENO))
 		return report__new(stdout, REPORT_TEXT_LIVE, 0);
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) || !ws.ws_col)

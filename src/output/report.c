@@ -5,6 +5,7 @@
  * null and named in "undefined", never NaN. Text output is for a person on
  * call: what drifted, how far past its threshold, and which bins moved.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "coupling.h"
@@ -45,6 +46,7 @@ struct report {
 	size_t buflen;
 	unsigned long window_incidents;
 	enum report_mode mode;
+	enum report_normal normal;	/* REPORT_JSON's normal verdicts */
 	struct liveview *view;		/* REPORT_TEXT_TTY */
 	unsigned long window_anomalies, window_features, window_couplings;
 	uint64_t window_events;
@@ -93,6 +95,28 @@ void report__free(struct report *r)
 		free(r->labels[f]);
 	liveview__free(r->view);
 	free(r);
+}
+
+static const char *const report_normal_names[] = {
+	[REPORT_NORMAL_FULL] = "full",
+	[REPORT_NORMAL_COMPACT] = "compact",
+	[REPORT_NORMAL_NONE] = "none",
+};
+
+void report__set_normal(struct report *r, enum report_normal how)
+{
+	r->normal = how;
+}
+
+int report__parse_normal(const char *name, enum report_normal *how)
+{
+	for (size_t i = 0; i < sizeof(report_normal_names) /
+			       sizeof(report_normal_names[0]); i++)
+		if (!strcmp(name, report_normal_names[i])) {
+			*how = (enum report_normal)i;
+			return 0;
+		}
+	return -EINVAL;
 }
 
 /* ,"key":value, or null when its undefined bit is set. */
@@ -170,6 +194,50 @@ static void write_json_top(struct report *r, enum dp_feature_id f,
 			   bin_exemplar(h, c->bin), c);
 }
 
+/*
+ * Whether an is a verdict --normal-lines shortens or leaves out: normal,
+ * or too few events to judge, neither muted nor holding an alarm.
+ */
+static bool is_quiet(const struct analysis *an)
+{
+	return (an->verdict == VERDICT_NORMAL ||
+		an->verdict == VERDICT_INSUFFICIENT) && !an->held && !an->muted;
+}
+
+/* The head of an analysis line: type, ts, host, feature, cgroup, workload. */
+static void write_json_head(struct jsonw_line *l, const struct window *w,
+			    enum dp_feature_id f, const char *cgroup,
+			    const struct window_hist *h)
+{
+	jsonw_line__head(l, "analysis", w->ts, w->host, feature_table[f].name,
+			 cgroup);
+	if (h && h->workload) {		/* a cgroup judged as its workload */
+		jsonw_line__raw(l, ",\"workload\":");
+		jsonw_line__string(l, h->workload);
+	}
+}
+
+/* --normal-lines compact: what a quiet verdict needs, in one short line. */
+static void write_json_compact(struct report *r, const struct window *w,
+			       enum dp_feature_id f, const char *cgroup,
+			       const struct window_hist *h,
+			       const struct analysis *an)
+{
+	struct jsonw_line *l = &r->line;
+
+	write_json_head(l, w, f, cgroup, h);
+	jsonw_line__raw(l, ",\"n\":");
+	jsonw_line__u64(l, an->d.n_window);
+	json_value(l, ",\"effect\":", an->d.effect, an->d.undefined,
+		   divergence_measures[DIVM_effect].undefined);
+	json_value(l, ",\"score\":", an->score, 0, 0);
+	json_value(l, ",\"threshold\":", an->threshold, 0, 0);
+	jsonw_line__raw(l, ",\"verdict\":");
+	jsonw_line__string(l, verdict__name(an->verdict));
+	jsonw_line__raw(l, "}\n");
+	jsonw_line__flush(l, r->out);
+}
+
 static void write_json(struct report *r, const struct window *w,
 		       enum dp_feature_id f, const char *cgroup,
 		       const struct window_hist *h,
@@ -181,12 +249,7 @@ static void write_json(struct report *r, const struct window *w,
 	char reason[REASON_LEN];
 	bool first = true;
 
-	jsonw_line__head(l, "analysis", w->ts, w->host, feature_table[f].name,
-			 cgroup);
-	if (h && h->workload) {		/* a cgroup judged as its workload */
-		jsonw_line__raw(l, ",\"workload\":");
-		jsonw_line__string(l, h->workload);
-	}
+	write_json_head(l, w, f, cgroup, h);
 	jsonw_line__raw(l, ",\"n\":");
 	jsonw_line__u64(l, d->n_window);
 	for (int m = 0; m < DIVM_COUNT; m++) {
@@ -392,7 +455,10 @@ static int report__analysis(void *ctx, const struct window *w,
 
 	switch (r->mode) {
 	case REPORT_JSON:
-		write_json(r, w, f, cgroup, h, an, cv);
+		if (r->normal == REPORT_NORMAL_FULL || !is_quiet(an))
+			write_json(r, w, f, cgroup, h, an, cv);
+		else if (r->normal == REPORT_NORMAL_COMPACT)
+			write_json_compact(r, w, f, cgroup, h, an);
 		break;
 	case REPORT_TEXT:
 		if (an->verdict == VERDICT_ANOMALY)

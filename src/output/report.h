@@ -19,12 +19,35 @@ enum report_mode {
 				   + a block per newly raised anomaly */
 };
 
+/*
+ * What REPORT_JSON writes for a quiet verdict (normal, or too few events
+ * to judge; neither muted nor holding an alarm): the full analysis line
+ * (the default), a compact one (the line's head, n, effect, score,
+ * threshold and verdict), or nothing. At 1,000 cgroups a window is
+ * 17,000 lines, nearly all quiet; anomalies, held and muted verdicts, new
+ * series and incidents always get their full lines.
+ */
+enum report_normal {
+	REPORT_NORMAL_FULL,
+	REPORT_NORMAL_COMPACT,
+	REPORT_NORMAL_NONE,
+};
+
+/* The --normal-lines argument's names, in enum order. */
+#define REPORT_NORMAL_NAMES "full, compact or none"
+
 struct report;
 
 /* cols: terminal width, used by REPORT_TEXT_TTY only. */
 struct report *report__new(FILE *out, enum report_mode mode,
 			   unsigned int cols);
 void report__free(struct report *r);
+
+/* How r writes normal verdicts (REPORT_JSON only; full until set). */
+void report__set_normal(struct report *r, enum report_normal how);
+
+/* name ("full", "compact", "none") into *how: 0, or -EINVAL. */
+int report__parse_normal(const char *name, enum report_normal *how);
 
 /*
  * The sink (sink.h) through which the analyzer hands r every verdict, new

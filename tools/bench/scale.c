@@ -11,9 +11,12 @@
  *
  * With "refresh", run's rolling refresh (refresh.h, its defaults) is the
  * last sink, as in run, and 40 windows are timed: its guard of 30
- * windows commits once among them.
+ * windows commits once among them. With "compact" or "none", the report
+ * writes quiet verdicts as --normal-lines says (report.h); full lines
+ * otherwise.
  *
- * usage: scale [CGROUPS [refresh]]   (default 1000, no refresh)
+ * usage: scale [CGROUPS [refresh|compact|none]...]   (default 1000, full
+ *        lines, no refresh)
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -109,8 +112,9 @@ static double cpu_ms(void)
 int main(int argc, char **argv)
 {
 	unsigned int cgroups = argc > 1 ? (unsigned int)atoi(argv[1]) : 1000;
-	bool refresh = argc > 2 && !strcmp(argv[2], "refresh");
-	int timed = refresh ? 2 * TIMED : TIMED;
+	enum report_normal normal = REPORT_NORMAL_FULL;
+	bool refresh = false;
+	int timed;
 	struct refresh_opts ro = { .half_life_s = REFRESH_HALF_LIFE_S,
 				   .guard_s = REFRESH_GUARD_S,
 				   .every_s = REFRESH_EVERY_S,
@@ -128,6 +132,16 @@ int main(int argc, char **argv)
 	char err[256];
 	FILE *devnull = fopen("/dev/null", "w");
 
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "refresh")) {
+			refresh = true;
+		} else if (report__parse_normal(argv[i], &normal)) {
+			fprintf(stderr, "scale: '%s': expected refresh, "
+				REPORT_NORMAL_NAMES "\n", argv[i]);
+			return 2;
+		}
+	}
+	timed = refresh ? 2 * TIMED : TIMED;
 	for (int i = 0; i < LEARN; i++) {
 		struct window *w = synthetic(i * 10.0, cgroups, &seed);
 
@@ -147,6 +161,7 @@ int main(int argc, char **argv)
 	r = report__new(devnull, REPORT_JSON, 0);
 	if (!a || !r || !devnull)
 		return 1;
+	report__set_normal(r, normal);
 	sink = report__sink(r);
 	analyzer__add_sink(a, &sink);
 	if (refresh) {
@@ -171,8 +186,10 @@ int main(int argc, char **argv)
 	rss_mb = ru.ru_maxrss / 1024.0;
 	printf("userspace, one window of %u cgroups x the %u per-cgroup "
 	       "features + %d host-wide (%u histograms): analyzer + JSON "
-	       "report%s\n", cgroups, per_cgroup_features(), DP_F_COUNT,
-	       cgroups * per_cgroup_features() + DP_F_COUNT,
+	       "report (%s quiet lines)%s\n", cgroups, per_cgroup_features(),
+	       DP_F_COUNT, cgroups * per_cgroup_features() + DP_F_COUNT,
+	       normal == REPORT_NORMAL_FULL ? "full" :
+	       normal == REPORT_NORMAL_COMPACT ? "compact" : "no",
 	       refresh ? " + rolling refresh" : "");
 	printf("  cpu per window  %8.2f ms   target %5.1f ms   ratio %.2f\n",
 	       per_window, TARGET_MS, per_window / TARGET_MS);
