@@ -52,15 +52,39 @@ struct divergence_totals {
  */
 static int divergence__sum(const uint64_t *v, size_t k, uint64_t *sum)
 {
-	uint64_t lo = 0, hi = 0;
+	uint64_t lo[4] = { 0 }, hi[4] = { 0 };
+	size_t i = 0;
 
-	for (size_t i = 0; i < k; i++) {
-		lo += v[i] & 0xffffffff;
-		hi += v[i] >> 32;
+	/* Four sums apart, so that the adds need not wait for each other. */
+	for (; i + 4 <= k; i += 4)
+		for (int j = 0; j < 4; j++) {
+			lo[j] += v[i + j] & 0xffffffff;
+			hi[j] += v[i + j] >> 32;
+		}
+	for (; i < k; i++) {
+		lo[0] += v[i] & 0xffffffff;
+		hi[0] += v[i] >> 32;
 	}
-	if (hi >> 32 || __builtin_add_overflow(hi << 32, lo, sum))
+	lo[0] += lo[1] + lo[2] + lo[3];
+	hi[0] += hi[1] + hi[2] + hi[3];
+	if (hi[0] >> 32 || __builtin_add_overflow(hi[0] << 32, lo[0], sum))
 		return -EOVERFLOW;
 	return 0;
+}
+
+/*
+ * The first column at or after i with b or w non-zero, or k: empty runs
+ * (most of a wide feature's bins) four columns at a test.
+ */
+static inline size_t divergence__next_used(const uint64_t *b, const uint64_t *w,
+					   size_t i, size_t k)
+{
+	while (i + 4 <= k && !(b[i] | b[i + 1] | b[i + 2] | b[i + 3] |
+			       w[i] | w[i + 1] | w[i + 2] | w[i + 3]))
+		i += 4;
+	while (i < k && !b[i] && !w[i])
+		i++;
+	return i;
 }
 
 /* N_B, N_W and N; the columns are counted by the caller's pass. */
@@ -369,12 +393,11 @@ int divergence__compute_top(const uint64_t *b, const uint64_t *w, size_t k,
 	smoothed = alpha != 0 || (t.nb && t.nw);
 	/* G needs both rows non-empty and (below) two columns in use. */
 	g_defined = t.nb && t.nw;
-	for (size_t i = 0; i < k; i++) {
+	for (size_t i = divergence__next_used(b, w, 0, k); i < k;
+	     i = divergence__next_used(b, w, i + 1, k)) {
 		double p, q;
 		struct column c;
 
-		if (!b[i] && !w[i])
-			continue;
 		t.cols++;
 		if (!smoothed && !g_defined)
 			continue;

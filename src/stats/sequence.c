@@ -97,7 +97,7 @@ static void sequence__fit_row(struct sequence_model *m, const uint64_t *counts,
 {
 	uint32_t k = m->k, tc = 0;
 	const uint64_t *row = counts + (size_t)c * k;
-	long double den, h = 0;
+	long double inv_den, h = 0;
 	double la = 0;
 	u128 rn = 0;
 
@@ -105,17 +105,17 @@ static void sequence__fit_row(struct sequence_model *m, const uint64_t *counts,
 		rn += row[x];
 		tc += row[x] != 0;
 	}
-	den = sequence__ld(rn + tc);
+	inv_den = 1 / sequence__ld(rn + tc);
 	if (rn)
-		la = log((double)(tc / den));
+		la = log((double)(tc * inv_den));
 	for (uint32_t x = 0; x < k; x++) {
 		long double p = p1[x];
 		double lp = l1[x];
 
 		if (rn) {
-			p = ((long double)row[x] + tc * p1[x]) / den;
+			p = ((long double)row[x] + tc * p1[x]) * inv_den;
 			lp = row[x] ? sequence__log(p, (sequence__ld(rn - row[x]) +
-						       tc * q1[x]) / den) :
+						       tc * q1[x]) * inv_den) :
 				      la + l1[x];
 		}
 		m->p[c * k + x] = (double)p;
