@@ -220,6 +220,7 @@ static int add_counts(struct mi_args *a, const struct window *w)
 		const struct window_hist *h = &w->hists[i];
 		const struct feature_info *fi = &feature_table[h->feature];
 		struct signal *s = signal_get(a, h->feature, h->cgroup, false);
+		uint64_t dense[FEATURE_MAX_BINS];
 		struct coupling c;
 		int err;
 
@@ -228,8 +229,8 @@ static int add_counts(struct mi_args *a, const struct window *w)
 		s->v[a->windows] = (double)window_hist__total(h);
 		if (fi->rows < 2)
 			continue;
-		err = coupling__measure(h->counts, fi->rows, fi->cols,
-					COUPLING_CI_BOOTSTRAP,
+		err = coupling__measure(window_hist__dense(h, dense), fi->rows,
+					fi->cols, COUPLING_CI_BOOTSTRAP,
 					coupling__seed(w->ts, h->feature,
 						       h->cgroup), &c);
 		if (err == -ENODATA)
@@ -249,6 +250,7 @@ static int add_drift(struct mi_args *a, const struct window *w)
 		const struct window_hist *h = window__find(w, e->feature,
 							   e->cgroup);
 		struct signal *s = signal_get(a, e->feature, e->cgroup, true);
+		uint64_t dense[FEATURE_MAX_BINS];
 		struct divergence d;
 		int err;
 
@@ -256,8 +258,9 @@ static int add_drift(struct mi_args *a, const struct window *w)
 			return -ENOMEM;
 		if (!h)
 			continue;	/* no events: no drift to measure */
-		err = divergence__compute(e->counts, h->counts, e->nbins,
-					  a->alpha, &d);
+		err = divergence__compute(e->counts,
+					  window_hist__dense(h, dense),
+					  e->nbins, a->alpha, &d);
 		if (err)
 			return err;
 		s->v[a->windows] = d.undefined & DIV_UNDEF_G ? 0 : d.effect;

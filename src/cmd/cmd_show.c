@@ -179,22 +179,24 @@ static int pool_window(const struct window *w, void *ctx)
 		const struct window_hist *h = &w->hists[i];
 		const struct window_hist *p = window__find(a->pooled, h->feature,
 							   h->cgroup);
+		uint64_t sum[FEATURE_MAX_BINS];
 
-		if (!p) {
-			if (window__add(a->pooled, h->feature, h->cgroup,
-					h->counts, h->nbins)) {
-				cli__error("show: out of memory");
-				return -ENOMEM;
-			}
-			continue;
-		}
-		for (uint32_t b = 0; b < h->nbins; b++) {
-			if (p->counts[b] + h->counts[b] < p->counts[b]) {
+		window_hist__dense(h, sum);
+		for (uint32_t b = 0; p && b < p->nnz; b++) {
+			if (__builtin_add_overflow(sum[p->nz_bins[b]],
+						   p->nz_counts[b],
+						   &sum[p->nz_bins[b]])) {
 				cli__error("show: counts overflow 64 bits when "
 					   "pooling; pick one with --window");
 				return -EOVERFLOW;
 			}
-			p->counts[b] += h->counts[b];
+		}
+		if (p ? window__set_counts(a->pooled, h->feature, h->cgroup,
+					   sum) :
+			window__add(a->pooled, h->feature, h->cgroup, sum,
+				    h->nbins)) {
+			cli__error("show: out of memory");
+			return -ENOMEM;
 		}
 	}
 	return 0;
@@ -288,13 +290,15 @@ static int show_windows(struct show_args *a)
 	printf("%s: %s\n", TEXTESC(a->paths[0]), span);
 	for (size_t i = 0; i < a->pooled->n; i++) {
 		const struct window_hist *h = &a->pooled->hists[i];
+		uint64_t dense[FEATURE_MAX_BINS];
 
 		if (!wanted(a, h->feature))
 			continue;
 		printf("\n@%s (cgroup %s): %llu events\n",
 		       feature_table[h->feature].name, TEXTESC(h->cgroup),
 		       (unsigned long long)window_hist__total(h));
-		histview__single(stdout, h->feature, h->counts, h->nbins,
+		histview__single(stdout, h->feature,
+				 window_hist__dense(h, dense), h->nbins,
 				 (unsigned int)a->width);
 	}
 	return EXIT_OK;
@@ -328,6 +332,7 @@ static int show_side_by_side(struct show_args *a)
 		struct detector_state st = {};
 		struct analysis an;
 		char reason[REASON_LEN];
+		uint64_t dense[FEATURE_MAX_BINS];
 		const uint64_t *w;
 
 		if (!wanted(a, e->feature))
@@ -336,7 +341,7 @@ static int show_side_by_side(struct show_args *a)
 			ret = EXIT_RUNTIME;
 			goto cleanup;
 		}
-		w = h ? h->counts : zeros;
+		w = h ? window_hist__dense(h, dense) : zeros;
 		if (detector__judge(&a->det, &st, e, w, level, &an)) {
 			cli__error("show: cannot judge %s",
 				   feature_table[e->feature].name);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * struct window: a growable list of per-feature histograms with owned
- * copies, their optional per-bin exemplar texts, and an index by
- * (feature, cgroup).
+ * sparse copies (their non-zero bins), their optional per-bin exemplar
+ * texts, and an index by (feature, cgroup).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -39,7 +39,7 @@ void window__free(struct window *w)
 		free(h->exemplars);
 		free(h->cgroup);
 		free(h->workload);
-		free(h->counts);
+		free(h->nz_counts);
 	}
 	free(w->hists);
 	free(w->host);
@@ -48,11 +48,41 @@ void window__free(struct window *w)
 	free(w);
 }
 
+/*
+ * h's non-zero bins of counts[0..h->nbins), in one allocation: the counts,
+ * then their bins. 0 or -ENOMEM.
+ */
+static int window_hist__keep(struct window_hist *h, const uint64_t *counts)
+{
+	uint32_t n = 0;
+
+	h->total = 0;
+	for (uint32_t i = 0; i < h->nbins; i++) {
+		n += counts[i] != 0;
+		h->total += counts[i];
+	}
+	h->nnz = n;
+	h->nz_counts = malloc(n ? n * (sizeof(uint64_t) + sizeof(uint16_t)) :
+			      1);
+	if (!h->nz_counts)
+		return -ENOMEM;
+	h->nz_bins = (uint16_t *)(h->nz_counts + n);
+	n = 0;
+	for (uint32_t i = 0; i < h->nbins; i++)
+		if (counts[i]) {
+			h->nz_counts[n] = counts[i];
+			h->nz_bins[n++] = (uint16_t)i;
+		}
+	return 0;
+}
+
 int window__add(struct window *w, enum dp_feature_id f, const char *cgroup,
 		const uint64_t *counts, uint32_t nbins)
 {
 	struct window_hist *h;
 
+	if (nbins > FEATURE_MAX_BINS)
+		return -EINVAL;
 	if (w->n == w->cap) {
 		size_t cap = w->cap ? 2 * w->cap : 8;
 		void *p = realloc(w->hists, cap * sizeof(*w->hists));
@@ -67,17 +97,16 @@ int window__add(struct window *w, enum dp_feature_id f, const char *cgroup,
 	h->workload = NULL;
 	h->feature = f;
 	h->nbins = nbins;
+	h->nz_counts = NULL;
 	h->cgroup = strdup(cgroup);
-	h->counts = malloc((nbins ? nbins : 1) * sizeof(*h->counts));
-	if (!h->cgroup || !h->counts) {
+	if (!h->cgroup || window_hist__keep(h, counts)) {
 		free(h->cgroup);
-		free(h->counts);
+		free(h->nz_counts);
 		return -ENOMEM;
 	}
-	memcpy(h->counts, counts, nbins * sizeof(*counts));
 	if (key_index__add(&w->index, key_index__hash(f, cgroup), w->n)) {
 		free(h->cgroup);
-		free(h->counts);
+		free(h->nz_counts);
 		return -ENOMEM;
 	}
 	if (w->keys == WINDOW_KEYS_INDEXED)	/* by_workload lacks it */
@@ -96,6 +125,22 @@ const struct window_hist *window__find(const struct window *w,
 				   cgroup);
 
 	return i == SIZE_MAX ? NULL : &w->hists[i];
+}
+
+int window__set_counts(struct window *w, enum dp_feature_id f,
+		       const char *cgroup, const uint64_t *counts)
+{
+	struct window_hist *h = (struct window_hist *)window__find(w, f, cgroup);
+	struct window_hist fresh;
+
+	if (!h)
+		return -ENOENT;
+	fresh = *h;
+	if (window_hist__keep(&fresh, counts))
+		return -ENOMEM;
+	free(h->nz_counts);
+	*h = fresh;
+	return 0;
 }
 
 int window__set_workload(struct window *w, enum dp_feature_id f,
@@ -200,11 +245,25 @@ const char *window_hist__exemplar(const struct window_hist *h, uint32_t bin)
 	return h->exemplars && bin < h->nbins ? h->exemplars[bin] : NULL;
 }
 
-uint64_t window_hist__total(const struct window_hist *h)
+const uint64_t *window_hist__dense(const struct window_hist *h, uint64_t *buf)
 {
-	uint64_t t = 0;
+	memset(buf, 0, h->nbins * sizeof(*buf));
+	for (uint32_t i = 0; i < h->nnz; i++)
+		buf[h->nz_bins[i]] = h->nz_counts[i];
+	return buf;
+}
 
-	for (uint32_t i = 0; i < h->nbins; i++)
-		t += h->counts[i];
-	return t;
+uint64_t window_hist__count(const struct window_hist *h, uint32_t bin)
+{
+	uint32_t lo = 0, hi = h->nnz;
+
+	while (lo < hi) {	/* the first non-zero bin >= bin */
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (h->nz_bins[mid] < bin)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < h->nnz && h->nz_bins[lo] == bin ? h->nz_counts[lo] : 0;
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <driftprobe/features.h>
+#include "feature.h"
 #include "key_index.h"
 
 /*
@@ -42,13 +43,23 @@ static inline const char *window__scope_label(const char *scope)
 	return window__is_program(scope) ? "" : "cgroup ";
 }
 
+/*
+ * One histogram, sparse: only its non-zero bins are kept, in increasing
+ * order (at 1,000 busy cgroups a window's dense counts are 20 MB, its
+ * non-zero ones a third of that). window_hist__dense gives the dense
+ * form to what needs it.
+ */
 struct window_hist {
 	enum dp_feature_id feature;
 	char *cgroup;		/* scope: "/", a cgroup, a program */
 	char *workload;		/* its workload (workload.h), NULL: the
 				   scope itself */
-	uint32_t nbins;
-	uint64_t *counts;
+	uint32_t nbins;		/* of the feature */
+	uint32_t nnz;		/* non-zero bins */
+	uint64_t *nz_counts;	/* their counts, nnz of them */
+	uint16_t *nz_bins;	/* their bins, increasing; in nz_counts'
+				   allocation */
+	uint64_t total;		/* of the counts */
 	char **exemplars;	/* NULL, or nbins entries: NULL or "a, b" */
 };
 
@@ -74,9 +85,20 @@ struct window {
 struct window *window__new(double ts, double interval_s, const char *host);
 void window__free(struct window *w);
 
-/* Append a copy of counts[0..nbins). Returns 0 or -ENOMEM. */
+/*
+ * Append counts[0..nbins), kept sparse. Returns 0, -ENOMEM, or -EINVAL
+ * when nbins exceeds FEATURE_MAX_BINS.
+ */
 int window__add(struct window *w, enum dp_feature_id f, const char *cgroup,
 		const uint64_t *counts, uint32_t nbins);
+
+/*
+ * Replace the counts of the histogram of (f, cgroup) with counts[0..its
+ * nbins). 0, -ENOENT (no such histogram), or -ENOMEM (it is left as it
+ * was).
+ */
+int window__set_counts(struct window *w, enum dp_feature_id f,
+		       const char *cgroup, const uint64_t *counts);
 
 /*
  * Set the workload of the histogram of (f, cgroup) (NULL or equal to
@@ -119,7 +141,16 @@ const struct window_hist *window__find(const struct window *w,
 				       enum dp_feature_id f,
 				       const char *cgroup);
 
-uint64_t window_hist__total(const struct window_hist *h);
+static inline uint64_t window_hist__total(const struct window_hist *h)
+{
+	return h->total;
+}
+
+/* The counts of h, dense, into buf[0..h->nbins); returns buf. */
+const uint64_t *window_hist__dense(const struct window_hist *h, uint64_t *buf);
+
+/* The count of bin (0 past the last). */
+uint64_t window_hist__count(const struct window_hist *h, uint32_t bin);
 
 /* The exemplar text of bin, or NULL. */
 const char *window_hist__exemplar(const struct window_hist *h, uint32_t bin);

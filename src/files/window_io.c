@@ -45,6 +45,8 @@ static void write_exemplars(FILE *f, const struct window_hist *h)
 
 int window_io__write(FILE *f, const struct window *w)
 {
+	uint64_t dense[FEATURE_MAX_BINS];
+
 	for (size_t i = 0; i < w->n; i++) {
 		const struct window_hist *h = &w->hists[i];
 
@@ -67,7 +69,7 @@ int window_io__write(FILE *f, const struct window *w)
 				feature_table[h->feature].rows,
 				feature_table[h->feature].cols);
 		fputs(",\"counts\":", f);
-		jsonw__u64_array(f, h->counts, h->nbins);
+		jsonw__u64_array(f, window_hist__dense(h, dense), h->nbins);
 		write_exemplars(f, h);
 		fputs("}\n", f);
 	}

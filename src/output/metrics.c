@@ -291,6 +291,7 @@ static bool is_latency(enum dp_feature_id f)
 static void latency_quantiles(struct series *s, const struct window_hist *h)
 {
 	double edges[FEATURE_MAX_BINS + 1], hi = 0;
+	uint64_t dense[FEATURE_MAX_BINS];
 
 	if (!h->nbins)
 		return;
@@ -298,8 +299,9 @@ static void latency_quantiles(struct series *s, const struct window_hist *h)
 		if (feature__bin_edges(h->feature, b, &edges[b], &hi))
 			return;
 	edges[h->nbins] = hi;
+	window_hist__dense(h, dense);
 	for (int q = 0; q < QUANTILES; q++)
-		s->latency_s[q] = stats__hist_quantile(h->counts, edges,
+		s->latency_s[q] = stats__hist_quantile(dense, edges,
 						       h->nbins, quantiles[q]) /
 				  1e9;
 	s->latency = !isnan(s->latency_s[0]);

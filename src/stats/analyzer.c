@@ -198,20 +198,20 @@ static int analyzer__new_series(struct analyzer *a, const struct window *w)
 }
 
 /*
- * A joint feature's coupling in this window against the baseline's band.
- * Returns 1 with cv filled, 0 when there is none (not joint, no events),
+ * A joint feature's coupling in this window (its counts, NULL: none)
+ * against the baseline's band. Returns 1 with cv filled, 0 when there is none (not joint, no events),
  * or -errno.
  */
 static int analyzer__coupling(const struct baseline_entry *e,
-			      const struct window_hist *h,
+			      const uint64_t *counts,
 			      struct coupling_verdict *cv)
 {
 	const struct feature_info *fi = &feature_table[e->feature];
 	int err;
 
-	if (fi->rows < 2 || !h)
+	if (fi->rows < 2 || !counts)
 		return 0;
-	err = coupling__measure(h->counts, fi->rows, fi->cols,
+	err = coupling__measure(counts, fi->rows, fi->cols,
 				COUPLING_CI_ASYMPTOTIC, 0, &cv->now);
 	if (err == -ENODATA)
 		return 0;
@@ -398,23 +398,18 @@ static const struct window_hist *analyzer__hist(const struct analyzer *a,
 
 /*
  * Ask for entry i's counts while the one before it is judged: at 1,000
- * cgroups a window and its baseline are 14 MB that come from memory, and
- * the first miss of each of their 8,000 arrays would otherwise be waited
- * for.
+ * cgroups a baseline is 20 MB that comes from memory, and the first miss
+ * of each of its 17,000 arrays would otherwise be waited for.
  */
-static void analyzer__prefetch(const struct analyzer *a, size_t i,
-			       const struct window_hist *h)
+static void analyzer__prefetch(const struct analyzer *a, size_t i)
 {
 	const struct baseline_entry *e;
 
 	if (i >= a->bl->n)
 		return;
 	e = &a->bl->entries[i];
-	for (uint32_t j = 0; j < e->nbins; j += 64 / sizeof(*e->counts)) {
+	for (uint32_t j = 0; j < e->nbins; j += 64 / sizeof(*e->counts))
 		__builtin_prefetch(e->counts + j);
-		if (h)
-			__builtin_prefetch(h->counts + j);
-	}
 }
 
 /*
@@ -453,6 +448,8 @@ static int analyzer__judge(struct analyzer *a, const struct window *w,
 {
 	const struct baseline_entry *e = &a->bl->entries[i];
 	struct detector_state *st = analyzer__state(a, i, cgroup);
+	uint64_t dense[FEATURE_MAX_BINS];
+	const uint64_t *counts = h ? window_hist__dense(h, dense) : NULL;
 	struct coupling_verdict cv;
 	struct analysis an;
 	int joint, err;
@@ -461,11 +458,11 @@ static int analyzer__judge(struct analyzer *a, const struct window *w,
 		return -ENOMEM;
 	if (h)
 		a->judged[h - w->hists] = true;
-	err = analyzer__detect(a, i, st, w, h ? h->counts : a->zeros,
+	err = analyzer__detect(a, i, st, w, counts ? counts : a->zeros,
 			       threshold, &an);
 	if (err)	/* an error, or a feature not watched (1) */
 		return err < 0 ? err : 0;
-	joint = analyzer__coupling(e, h, &cv);
+	joint = analyzer__coupling(e, counts, &cv);
 	if (joint < 0)
 		return joint;
 	err = incidents__add(a->incidents, e->feature, cgroup, h, &an);
@@ -498,7 +495,7 @@ int analyzer__window(struct analyzer *a, const struct window *w)
 		cursor = next_cursor;
 		next_cursor = 0;
 		next = analyzer__hist(a, w, i + 1, &next_cursor);
-		analyzer__prefetch(a, i + 1, next);
+		analyzer__prefetch(a, i + 1);
 		/* Without a histogram the entry is judged as itself, its
 		   counts zero: that may hold a raised alarm, or clear it. */
 		if (!h)

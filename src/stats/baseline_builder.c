@@ -152,9 +152,11 @@ static int builder__check(struct baseline_builder *b, const struct window *w,
 	if (window__find(w, h->feature, h->cgroup) != h)
 		return -EINVAL;
 	e = builder__find(b, h->feature, window_hist__key(h));
-	for (uint32_t k = 0; k < h->nbins; k++)
-		if (__builtin_add_overflow(total, h->counts[k], &total) ||
-		    (e && __builtin_add_overflow(total, e->pooled[k], &total)))
+	for (uint32_t k = 0; k < h->nnz; k++)
+		if (__builtin_add_overflow(total, h->nz_counts[k], &total))
+			return -EOVERFLOW;
+	for (uint32_t k = 0; e && k < h->nbins; k++)
+		if (__builtin_add_overflow(total, e->pooled[k], &total))
 			return -EOVERFLOW;
 	return total < BASELINE_MAX_TOTAL ? 0 : -EOVERFLOW;
 }
@@ -193,14 +195,15 @@ static int builder__pool(struct baseline_builder *b,
 			 const struct window_hist *h)
 {
 	struct builder_entry *e = builder__entry(b, h);
-	uint64_t folded[FEATURE_MAX_BINS];
+	uint64_t dense[FEATURE_MAX_BINS], folded[FEATURE_MAX_BINS];
 	const uint64_t *counts;
 	struct builder_sample *s;
 	size_t nz = 0;
 
 	if (!e)
 		return -ENOMEM;
-	counts = feature__score_counts(h->feature, h->counts, folded);
+	counts = feature__score_counts(h->feature,
+				       window_hist__dense(h, dense), folded);
 	e->windows++;
 	for (uint32_t k = 0; k < h->nbins; k++) {
 		e->pooled[k] += counts[k];

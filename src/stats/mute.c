@@ -643,7 +643,7 @@ struct window *mute__learnable(const struct mute_set *s,
 
 		if (mute__covers(s, h->feature, key))
 			continue;
-		memcpy(counts, h->counts, h->nbins * sizeof(*counts));
+		window_hist__dense(h, counts);
 		mute__mask_bins(s, h->feature, key, counts, h->nbins, NULL);
 		if (window__add(out, h->feature, h->cgroup, counts, h->nbins) ||
 		    window__set_workload(out, h->feature, h->cgroup,

@@ -57,7 +57,7 @@ struct candidate {
 	unsigned int mode;
 	double effect, level;
 	const char *scope;		/* the window's, valid until then */
-	const uint64_t *counts;
+	const struct window_hist *hist;	/* the window's, valid until then */
 };
 
 struct refresher {
@@ -281,8 +281,10 @@ static void refresher__drop(struct refresher *r, size_t i)
 static int refresher__fold(struct refresher *r, const struct candidate *c)
 {
 	struct baseline_entry *e = &r->bl->entries[c->entry];
-	uint64_t folded[FEATURE_MAX_BINS];
-	const uint64_t *w = feature__score_counts(e->feature, c->counts,
+	uint64_t dense[FEATURE_MAX_BINS], folded[FEATURE_MAX_BINS];
+	const uint64_t *w = feature__score_counts(e->feature,
+						  window_hist__dense(c->hist,
+								     dense),
 						  folded);
 	struct series *s = series__get(r, c->entry);
 	uint64_t epoch = r->seq / r->guard;
@@ -432,7 +434,7 @@ static int refresher__analysis(void *ctx, const struct window *w,
 		.effect = an->d.effect,
 		.level = an->threshold,
 		.scope = cgroup,
-		.counts = h->counts,
+		.hist = h,
 	};
 	return 0;
 }

@@ -155,9 +155,10 @@ void harness__sum_cgroup_records(const char *path, const char *cgroup,
 
 			if (strcmp(h->cgroup, cgroup))
 				continue;
-			for (uint32_t b = 0; b < h->nbins; b++) {
-				t->counts[h->feature][b] += h->counts[b];
-				t->total[h->feature] += h->counts[b];
+			for (uint32_t b = 0; b < h->nnz; b++) {
+				t->counts[h->feature][h->nz_bins[b]] +=
+					h->nz_counts[b];
+				t->total[h->feature] += h->nz_counts[b];
 			}
 		}
 		window__free(w);

@@ -376,9 +376,11 @@ static void builder_add__bad_histograms__einval_and_nothing_added(
 	w = window__new(1, 10, "h");
 	assert_int_equal(window__add(w, DP_F_SYSCALL_ID, "/", c, 512), 0);
 	assert_int_equal(baseline_builder__add(b, w), 0);
-	w->hists[0].counts[1] = UINT64_MAX - 2;
+	c[1] = UINT64_MAX - 2;
+	assert_int_equal(window__set_counts(w, DP_F_SYSCALL_ID, "/", c), 0);
 	assert_int_equal(baseline_builder__add(b, w), -EOVERFLOW);
-	w->hists[0].counts[1] = 5;
+	c[1] = 5;
+	assert_int_equal(window__set_counts(w, DP_F_SYSCALL_ID, "/", c), 0);
 	assert_int_equal(baseline_builder__add(b, w), 0);
 	bl = baseline_builder__finish(b, err, sizeof(err));
 	assert_non_null(bl);

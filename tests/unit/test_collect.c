@@ -122,9 +122,9 @@ static void collector__first_read_primes_then_windows_hold_deltas(void **state)
 	assert_non_null(id);
 	assert_non_null(lat);
 	assert_int_equal(id->nbins, DP_SYSCALL_ID_BINS);
-	assert_int_equal(id->counts[110], 10);
+	assert_int_equal(window_hist__count(id, 110), 10);
 	assert_int_equal(window_hist__total(id), 10);
-	assert_int_equal(lat->counts[40], 2);
+	assert_int_equal(window_hist__count(lat, 40), 2);
 	assert_int_equal(window_hist__total(lat), 2);
 	/*
 	 * Every kernel counter, then the cgroup and program evictions
@@ -193,7 +193,7 @@ static void collector__net_group__counts_and_recent_peers_per_bin(void **state)
 	dport = window__find(w, DP_F_NET_DPORT, "/");
 	assert_non_null(peer);
 	assert_non_null(dport);
-	assert_int_equal(peer->counts[5], 3000);
+	assert_int_equal(window_hist__count(peer, 5), 3000);
 	assert_int_equal(window_hist__total(peer), 3000);
 	assert_string_equal(window_hist__exemplar(peer, 5),
 			    "10.200.7.2:4444, 10.0.0.1:443");
@@ -201,8 +201,8 @@ static void collector__net_group__counts_and_recent_peers_per_bin(void **state)
 	assert_string_equal(window_hist__exemplar(window__find(w, DP_F_NET_UDP_DPORT,
 							       "/"), eph),
 			    "50002");
-	assert_int_equal(window__find(w, DP_F_TCP_EVENT, "/")
-				 ->counts[DP_TCP_EV_RESET_RECEIVED], 9);
+	assert_int_equal(window_hist__count(window__find(w, DP_F_TCP_EVENT, "/"),
+						    DP_TCP_EV_RESET_RECEIVED), 9);
 	window__free(w);
 
 	/* A bin without counts in the window carries no exemplar. */
@@ -237,8 +237,10 @@ static void collector__no_exemplars__counts_without_any_exemplar(void **state)
 	fake_net[2].counts[DP_OFF_NET_COMM_DPORT + 3] += 1;
 	w = collector__next(c, 2.0, 1, "h");
 	assert_non_null(w);
-	assert_int_equal(window__find(w, DP_F_NET_PEER, "/")->counts[5], 3000);
-	assert_int_equal(window__find(w, DP_F_NET_DPORT, "/")->counts[eph], 1);
+	assert_int_equal(window_hist__count(window__find(w, DP_F_NET_PEER, "/"),
+						    5), 3000);
+	assert_int_equal(window_hist__count(window__find(w, DP_F_NET_DPORT, "/"),
+						    eph), 1);
 	for (size_t i = 0; i < w->n; i++)
 		for (uint32_t b = 0; b < w->hists[i].nbins; b++)
 			assert_null(window_hist__exemplar(&w->hists[i], b));

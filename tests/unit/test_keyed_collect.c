@@ -218,10 +218,12 @@ static void read__deltas_new_evicted_restart_and_empty(void **state)
 	fake.restart_after = 2;			/* walk restarts once */
 	w = window__new(1, 1, "h");
 	assert_int_equal(keyed_collector__read(cc, w), 0);
-	assert_int_equal(find(w, DP_F_SYSCALL_ID, "/a")->counts[110], 50);
+	assert_int_equal(window_hist__count(find(w, DP_F_SYSCALL_ID, "/a"),
+						    110), 50);
 	assert_null(find(w, DP_F_SYSCALL_ID, "/b.slice"));
 	assert_null(find(w, DP_F_SYSCALL_LATENCY, "/a"));
-	assert_int_equal(find(w, DP_F_SYSCALL_ERRNO, "cgroup:999")->counts[9], 4);
+	assert_int_equal(window_hist__count(find(w, DP_F_SYSCALL_ERRNO, "cgroup:999"),
+						    9), 4);
 	assert_int_equal(w->n, 2);
 	assert_int_equal(keyed_collector__evicted(cc), 0);
 	window__free(w);
@@ -242,7 +244,8 @@ static void read__deltas_new_evicted_restart_and_empty(void **state)
 	fake.n = 3;
 	w = window__new(3, 1, "h");
 	assert_int_equal(keyed_collector__read(cc, w), 0);
-	assert_int_equal(find(w, DP_F_SYSCALL_ID, "/a")->counts[110], 30);
+	assert_int_equal(window_hist__count(find(w, DP_F_SYSCALL_ID, "/a"),
+						    110), 30);
 	assert_int_equal(keyed_collector__evicted(cc), 1);
 	window__free(w);
 	keyed_collector__free(cc);
@@ -272,9 +275,12 @@ static void read__batched__same_deltas(void **state)
 		fake.vals[i].sys.counts[getppid] += (uint64_t)i + 1;
 	w = window__new(1, 1, "h");
 	assert_int_equal(keyed_collector__read(cc, w), 0);
-	assert_int_equal(find(w, DP_F_SYSCALL_ID, "/a")->counts[110], 1);
-	assert_int_equal(find(w, DP_F_SYSCALL_ID, "/b.slice")->counts[110], 2);
-	assert_int_equal(find(w, DP_F_SYSCALL_ID, "cgroup:777")->counts[110], 3);
+	assert_int_equal(window_hist__count(find(w, DP_F_SYSCALL_ID, "/a"),
+						    110), 1);
+	assert_int_equal(window_hist__count(find(w, DP_F_SYSCALL_ID, "/b.slice"),
+						    110), 2);
+	assert_int_equal(window_hist__count(find(w, DP_F_SYSCALL_ID, "cgroup:777"),
+						    110), 3);
 	assert_int_equal(w->n, 3);
 	window__free(w);
 	keyed_collector__free(cc);
@@ -309,11 +315,13 @@ static void read__net_group__net_features_at_their_offsets(void **state)
 	fake.vals[1].net.counts[DP_NET_BINS - 1] += 2;	/* last comm_dport cell */
 	w = window__new(1, 1, "h");
 	assert_int_equal(keyed_collector__read(cc, w), 0);
-	assert_int_equal(find(w, DP_F_TCP_EVENT, "/a")->counts[DP_TCP_EV_ACCEPT],
+	assert_int_equal(window_hist__count(find(w, DP_F_TCP_EVENT, "/a"),
+						    DP_TCP_EV_ACCEPT),
 			 3);
-	assert_int_equal(find(w, DP_F_NET_TX_BYTES, "/b.slice")->counts[10], 4);
-	assert_int_equal(find(w, DP_F_NET_COMM_DPORT, "/b.slice")
-				 ->counts[DP_COMM_ROWS * DP_PORT_CLASS_N - 1], 2);
+	assert_int_equal(window_hist__count(find(w, DP_F_NET_TX_BYTES, "/b.slice"),
+						    10), 4);
+	assert_int_equal(window_hist__count(find(w, DP_F_NET_COMM_DPORT, "/b.slice"),
+						    DP_COMM_ROWS * DP_PORT_CLASS_N - 1), 2);
 	assert_int_equal(w->n, 3);
 	window__free(w);
 
@@ -325,7 +333,8 @@ static void read__net_group__net_features_at_their_offsets(void **state)
 	w = window__new(2, 1, "h");
 	assert_int_equal(keyed_collector__read(cc, w), 0);
 	assert_int_equal(keyed_collector__evicted(cc), 1);
-	assert_int_equal(find(w, DP_F_NET_TX_BYTES, "/b.slice")->counts[10], 1);
+	assert_int_equal(window_hist__count(find(w, DP_F_NET_TX_BYTES, "/b.slice"),
+						    10), 1);
 	assert_int_equal(w->n, 1);
 	window__free(w);
 	keyed_collector__free(cc);
@@ -398,10 +407,13 @@ static void read__program_keys__named_by_executable(void **state)
 	w = window__new(1, 1, "h");
 	assert_int_equal(keyed_collector__read(cc, w), 0);
 	snprintf(name, sizeof(name), "program:%s/srv", root);
-	assert_int_equal(find(w, DP_F_SYSCALL_ID, name)->counts[110], 1);
+	assert_int_equal(window_hist__count(find(w, DP_F_SYSCALL_ID, name),
+						    110), 1);
 	snprintf(name, sizeof(name), "program:%s/srv[worker]", root);
-	assert_int_equal(find(w, DP_F_SYSCALL_ID, name)->counts[110], 2);
-	assert_int_equal(find(w, DP_F_SYSCALL_ID, "program:[sh]")->counts[110],
+	assert_int_equal(window_hist__count(find(w, DP_F_SYSCALL_ID, name),
+						    110), 2);
+	assert_int_equal(window_hist__count(find(w, DP_F_SYSCALL_ID, "program:[sh]"),
+						    110),
 			 3);
 	assert_int_equal(w->n, 3);
 	window__free(w);
@@ -415,7 +427,8 @@ static void read__program_keys__named_by_executable(void **state)
 	assert_int_equal(keyed_collector__read(cc, w), 0);
 	assert_int_equal(keyed_collector__evicted(cc), 1);
 	snprintf(name, sizeof(name), "program:%s/srv", root);
-	assert_int_equal(find(w, DP_F_SYSCALL_ID, name)->counts[110], 5);
+	assert_int_equal(window_hist__count(find(w, DP_F_SYSCALL_ID, name),
+						    110), 5);
 	assert_int_equal(w->n, 1);
 	window__free(w);
 	keyed_collector__free(cc);

@@ -50,6 +50,17 @@ static char *record_line(const char *feature, double ts, uint64_t hot_count)
 	return s;
 }
 
+/* The dense counts of w's histogram of (f, cgroup), which must exist. */
+static const uint64_t *counts_of(const struct window *w, enum dp_feature_id f,
+				 const char *cgroup)
+{
+	static uint64_t buf[FEATURE_MAX_BINS];
+	const struct window_hist *h = window__find(w, f, cgroup);
+
+	assert_non_null(h);
+	return window_hist__dense(h, buf);
+}
+
 static void write_read__round_trip_is_exact(void **state)
 {
 	struct window *w = window__new(1732262400.5, 10, "host\"1");
@@ -87,17 +98,17 @@ static void write_read__round_trip_is_exact(void **state)
 		assert_string_equal(back->host, "host\"1");
 		assert_true(back->ts == 1732262400.5 + 10 * i);
 		assert_true(back->interval_s == 10);
-		assert_memory_equal(window__find(back, DP_F_SYSCALL_ID, "/")->counts,
+		assert_memory_equal(counts_of(back, DP_F_SYSCALL_ID, "/"),
 				    id, sizeof(id));
-		assert_memory_equal(window__find(back, DP_F_SYSCALL_LATENCY, "/a/b")->counts,
+		assert_memory_equal(counts_of(back, DP_F_SYSCALL_LATENCY, "/a/b"),
 				    lat, sizeof(lat));
 		/* the workload travels; a scope that is its own has none */
 		assert_string_equal(window__find(back, DP_F_SYSCALL_LATENCY,
 						 "/a/b")->workload, "k8s:ns/w\"x/c");
 		assert_null(window__find(back, DP_F_SYSCALL_ID, "/")->workload);
-		assert_memory_equal(window__find(back, DP_F_SYSCALL_ERRNO, "/")->counts,
+		assert_memory_equal(counts_of(back, DP_F_SYSCALL_ERRNO, "/"),
 				    er, sizeof(er));
-		assert_memory_equal(window__find(back, DP_F_SYSCALL_GROUP_ERRNO, "/")->counts,
+		assert_memory_equal(counts_of(back, DP_F_SYSCALL_GROUP_ERRNO, "/"),
 				    ge, sizeof(ge));
 		window__free(back);
 	}
@@ -134,7 +145,7 @@ static void write_read__exemplars_round_trip(void **state)
 	assert_int_equal(window_reader__next(r, &back, err, sizeof(err)), 1);
 	h = window__find(back, DP_F_NET_PEER, "/");
 	assert_non_null(h);
-	assert_int_equal(h->counts[17], 4096);
+	assert_int_equal(window_hist__count(h, 17), 4096);
 	assert_string_equal(window_hist__exemplar(h, 17),
 			    "10.0.0.2:443, [fd00::2]:53");
 	assert_null(window_hist__exemplar(h, 3));
@@ -159,7 +170,7 @@ static void read__blank_lines_skipped_and_ts_splits_windows(void **state)
 	window__free(w);
 	assert_int_equal(window_reader__next(r, &w, err, sizeof(err)), 1);
 	assert_int_equal(w->n, 1);
-	assert_int_equal(w->hists[0].counts[1], 7);
+	assert_int_equal(window_hist__count(&w->hists[0], 1), 7);
 	window__free(w);
 	assert_int_equal(window_reader__next(r, &w, err, sizeof(err)), 0);
 	window_reader__close(r);
