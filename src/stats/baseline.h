@@ -117,14 +117,19 @@ struct baseline_builder *baseline_builder__new(double alpha);
  * (feature, cgroup) twice in one window (nothing is added then);
  * -EOVERFLOW if a series' pooled counts would total BASELINE_MAX_TOTAL
  * or more; -ENOMEM, after which the
- * builder refuses to finish.
+ * builder refuses to finish; -EALREADY once finish has built from it.
  */
 int baseline_builder__add(struct baseline_builder *b, const struct window *w);
 
 /*
- * Pool, find the modes and fit the score models. Needs >= 2 windows: else NULL, errno EINVAL and a
- * message saying how many it got. The builder stays usable (more windows
- * can be added and finish called again).
+ * Pool, find the modes and fit the score models. Needs >= 2 windows: else
+ * NULL, errno EINVAL and a message saying how many it got, and the builder
+ * stays usable (more windows can be added and finish called again). Once
+ * it has started building (a baseline, or an error while building), the
+ * builder is spent: each series' learning windows are freed as soon as
+ * its entry is built, so that learning's peak memory is not the windows
+ * and the baseline both; a spent builder refuses to add or finish
+ * (EALREADY) and is only for baseline_builder__free.
  */
 struct baseline *baseline_builder__finish(struct baseline_builder *b,
 					  char *err, size_t errlen);

@@ -61,6 +61,7 @@ struct baseline_builder {
 	double interval_s;		/* of the first window */
 	char *host;			/* of the first window */
 	int failed;			/* an add ran out of memory */
+	bool spent;			/* finish has built from it */
 	size_t n, cap;
 	struct builder_entry *entries;
 	struct key_index index;		/* (feature, cgroup) -> entries[] */
@@ -102,18 +103,25 @@ struct baseline_builder *baseline_builder__new(double alpha)
 	return b;
 }
 
+/* e's learning windows: its pooled counts and kept samples. */
+static void builder__release(struct builder_entry *e)
+{
+	for (size_t j = 0; j < e->nsamples; j++)
+		free(e->samples[j].bins);
+	free(e->samples);
+	free(e->pooled);
+	e->samples = NULL;
+	e->nsamples = e->capsamples = 0;
+	e->pooled = NULL;
+}
+
 void baseline_builder__free(struct baseline_builder *b)
 {
 	if (!b)
 		return;
 	for (size_t i = 0; i < b->n; i++) {
-		struct builder_entry *e = &b->entries[i];
-
-		for (size_t j = 0; j < e->nsamples; j++)
-			free(e->samples[j].bins);
-		free(e->samples);
-		free(e->pooled);
-		free(e->cgroup);
+		builder__release(&b->entries[i]);
+		free(b->entries[i].cgroup);
 	}
 	free(b->entries);
 	key_index__free(&b->index);
@@ -222,7 +230,7 @@ static int builder__pool(struct baseline_builder *b,
 	for (uint32_t k = 0; k < h->nbins; k++)
 		if (counts[k])
 			s->bins[s->n++] = (struct modes_bin){
-				.bin = k, .count = counts[k] };
+				.bin = (uint16_t)k, .count = counts[k] };
 	e->nsamples++;
 	return 0;
 }
@@ -231,6 +239,8 @@ int baseline_builder__add(struct baseline_builder *b, const struct window *w)
 {
 	int err;
 
+	if (b->spent)
+		return -EALREADY;
 	if (b->failed)
 		return b->failed;
 	/* Check everything first, so a refused window leaves no trace. */
@@ -630,6 +640,11 @@ struct baseline *baseline_builder__finish(struct baseline_builder *b,
 	struct timespec now;
 	int ret = -ENOMEM;
 
+	if (b->spent) {
+		snprintf(err, errlen, "this learning was already built");
+		ret = -EALREADY;
+		goto cleanup;
+	}
 	if (b->failed) {
 		snprintf(err, errlen, "an earlier learning window could not "
 			 "be added: %s", strerror(-b->failed));
@@ -678,10 +693,12 @@ struct baseline *baseline_builder__finish(struct baseline_builder *b,
 		snprintf(err, errlen, "out of memory building the baseline");
 		goto cleanup;
 	}
+	b->spent = true;
 	for (size_t i = 0; i < b->n; i++) {
-		const struct builder_entry *be = &b->entries[i];
+		struct builder_entry *be = &b->entries[i];
 
 		ret = builder__emit(b, be, &bl->entries[i], &s);
+		builder__release(be);
 		bl->n++;	/* even half-filled: baseline__free frees it */
 		if (!ret)
 			ret = baseline__index_entry(bl, i);

@@ -234,7 +234,8 @@ static int mode__sparse(struct merge_mode *m, uint32_t nbins)
 	m->nz = 0;
 	for (uint32_t i = 0; i < nbins; i++)
 		if (m->counts[i])
-			m->bins[m->nz++] = (struct modes_bin){ i, m->counts[i] };
+			m->bins[m->nz++] = (struct modes_bin){
+				.bin = (uint16_t)i, .count = m->counts[i] };
 	return 0;
 }
 

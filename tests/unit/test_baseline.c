@@ -386,6 +386,12 @@ static void builder_add__bad_histograms__einval_and_nothing_added(
 	assert_non_null(bl);
 	assert_int_equal(bl->windows, 2);
 	assert_int_equal(bl->entries[0].counts[1], 10);
+	/* Spent: its windows went into bl and were freed. */
+	errno = 0;
+	assert_null(baseline_builder__finish(b, err, sizeof(err)));
+	assert_int_equal(errno, EALREADY);
+	assert_non_null(strstr(err, "already built"));
+	assert_int_equal(baseline_builder__add(b, w), -EALREADY);
 	baseline__free(bl);
 	window__free(w);
 	baseline_builder__free(b);

@@ -69,7 +69,7 @@ static void series_put(struct series *s, const uint64_t *c, int truth)
 	assert_true(s->m < s->cap);
 	for (size_t i = 0; i < s->nbins; i++)
 		if (c[i])
-			b[nz++] = (struct modes_bin){ (uint32_t)i, c[i] };
+			b[nz++] = (struct modes_bin){ (uint16_t)i, c[i] };
 	s->w[s->m] = (struct modes_window){ nz, b };
 	s->truth[s->m++] = truth;
 }
