@@ -186,7 +186,8 @@ static int feed__incident(void *ctx, const struct window *w,
 
 struct analysis_sink incident_feed__sink(struct incident_feed *f)
 {
-	return (struct analysis_sink){ .incident = feed__incident, .ctx = f };
+	return (struct analysis_sink){ .incident = feed__incident, .ctx = f,
+				       .quiet_lean = true };
 }
 
 uint64_t incident_feed__sent(const struct incident_feed *f)

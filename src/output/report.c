@@ -681,6 +681,9 @@ struct analysis_sink report__sink(struct report *r)
 		.window_done = report__window_done,
 		.incident = report__incident,
 		.ctx = r,
+		/* Only a full JSON line prints a quiet verdict's. */
+		.quiet_lean = r->mode != REPORT_JSON ||
+			      r->normal != REPORT_NORMAL_FULL,
 	};
 }
 

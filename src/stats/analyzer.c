@@ -94,6 +94,7 @@ struct analyzer *analyzer__new(const struct baseline *bl,
 	a->new_series = (struct fc_table)FC_TABLE_INIT(struct cgroup_seen);
 	a->replicas = (struct fc_table)FC_TABLE_INIT(struct replica_state);
 	a->opts = *opts;
+	a->opts.lean = false;	/* until sinks say (analyzer__add_sink) */
 	a->opts.tests = bl->n ? (unsigned int)bl->n : 1;
 	for (size_t i = 0; i < bl->n; i++)
 		if (bl->entries[i].nbins > a->max_bins)
@@ -317,7 +318,8 @@ static int analyzer__detect(struct analyzer *a, size_t i,
 {
 	const struct baseline_entry *e = &a->bl->entries[i];
 	struct detector_state before = *st;
-	const struct mute_rule *by = NULL;
+	const struct mute_rule *by = NULL, *whole = NULL;
+	struct detector_opts opts = a->opts;
 	struct baseline_entry masked;
 	unsigned int nmasked = 0;
 	int err;
@@ -330,25 +332,24 @@ static int analyzer__detect(struct analyzer *a, size_t i,
 		mute_set__at(a->mutes, w->ts);
 		a->mutes_ts = w->ts;
 	}
-	if (a->mutes && a->mutes->active)
+	if (a->mutes && a->mutes->active) {
 		nmasked = analyzer__mask(a, e, &counts, &masked, &by);
-	err = detector__judge(&a->opts, st, nmasked ? &masked : e, counts,
+		whole = mute__covers(a->mutes, e->feature, e->cgroup);
+	}
+	/* A muted verdict is never quiet to the outputs: in full. */
+	opts.lean = opts.lean && !nmasked && !whole;
+	err = detector__judge(&opts, st, nmasked ? &masked : e, counts,
 			      threshold, an);
 	if (err)
 		return err;
 	an->muted_bins = nmasked;
-	if (a->mutes && a->mutes->active) {
-		const struct mute_rule *whole = mute__covers(a->mutes,
-							     e->feature,
-							     e->cgroup);
-		if (whole) {
-			by = whole;
-			*st = before;
-			an->muted = true;
-			an->held = false;
-			if (an->verdict == VERDICT_ANOMALY)
-				an->verdict = VERDICT_NORMAL;
-		}
+	if (whole) {
+		by = whole;
+		*st = before;
+		an->muted = true;
+		an->held = false;
+		if (an->verdict == VERDICT_ANOMALY)
+			an->verdict = VERDICT_NORMAL;
 	}
 	if (by)
 		an->muted_by = by->reason ? by->reason : by->spec;
@@ -360,6 +361,8 @@ int analyzer__add_sink(struct analyzer *a, const struct analysis_sink *s)
 	if (a->nsinks == ANALYZER_MAX_SINKS)
 		return -ENOSPC;
 	a->sinks[a->nsinks++] = *s;
+	/* Lean while every sink is (sink.h). */
+	a->opts.lean = (a->nsinks == 1 || a->opts.lean) && s->quiet_lean;
 	return 0;
 }
 

@@ -26,7 +26,8 @@ void analyzer__free(struct analyzer *a);
 
 /*
  * Hand every result to s (copied) as well, after the sinks added before.
- * 0, or -ENOSPC past ANALYZER_MAX_SINKS.
+ * While every sink added is quiet_lean (sink.h), quiet verdicts are judged
+ * lean (detector_opts.lean). 0, or -ENOSPC past ANALYZER_MAX_SINKS.
  */
 int analyzer__add_sink(struct analyzer *a, const struct analysis_sink *s);
 

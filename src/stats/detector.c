@@ -142,8 +142,9 @@ static int detector__nearest(const struct detector_opts *o,
 	/* A sequence's effect and top bins are its model's (sequence.h):
 	 * its divergence gives the G-test, no ranking of bins. */
 	seq = feature__is_sequence(e->feature);
-	err = divergence__compute_top(against, window, e->nbins, o->alpha,
-				      &out->d, out->top, seq ? 0 : ANALYSIS_TOP);
+	err = (o->lean ? divergence__compute_g : divergence__compute_top)(
+		against, window, e->nbins, o->alpha, &out->d, out->top,
+		seq ? 0 : ANALYSIS_TOP);
 	if (err < 0 || !seq)
 		return err;
 	return sequence__judge(against, window, feature_table[e->feature].rows,
@@ -197,6 +198,32 @@ static void detector__score(struct detector_state *st, struct analysis *out,
 	}
 }
 
+/*
+ * With o->lean, a verdict that is not quiet (an anomaly, or an alarm held)
+ * gets the smoothed divergences it went without: the comparison again in
+ * full, against the same mode or mixture, which gives the same G, effect
+ * and top bins. 0 or a negative errno.
+ */
+static int detector__measure_all(const struct detector_opts *o,
+				 const struct baseline_entry *e,
+				 const uint64_t *window, struct analysis *out)
+{
+	struct detector_opts full;
+	struct analysis again;
+	int n;
+
+	if (!o->lean || (out->verdict != VERDICT_ANOMALY && !out->held))
+		return 0;
+	full = *o;
+	full.lean = false;
+	n = detector__nearest(&full, e, window,
+			      o->clear_fraction * out->threshold, &again);
+	if (n < 0)
+		return n;
+	out->d = again.d;
+	return 0;
+}
+
 int detector__judge(const struct detector_opts *o, struct detector_state *st,
 		    const struct baseline_entry *e, const uint64_t *window,
 		    double threshold, struct analysis *out)
@@ -231,7 +258,7 @@ int detector__judge(const struct detector_opts *o, struct detector_state *st,
 		out->reason.kind = REASON_FEW_EVENTS;
 		out->reason.min_count = o->min_count;
 		out->held = st->raised;
-		return 0;
+		return detector__measure_all(o, e, window, out);
 	}
 	/* No G (one bin used on both sides): nothing differs, p = 1. */
 	p = out->d.undefined & DIV_UNDEF_G ? 1 : out->d.p_value;
@@ -245,5 +272,5 @@ int detector__judge(const struct detector_opts *o, struct detector_state *st,
 	else
 		detector__pending(o, st, out, significant);
 	out->held = st->raised;
-	return 0;
+	return detector__measure_all(o, e, window, out);
 }

@@ -40,6 +40,13 @@ struct detector_opts {
 				   significant; default 0.5 */
 	double budget;		/* expected false alarms a day for the
 				   host (score.h); default 1 */
+	/*
+	 * Quiet verdicts (normal or insufficient, not held) without the
+	 * smoothed divergences (divergence__compute_g: left undefined),
+	 * which no verdict reads; the others get them all. For callers
+	 * whose outputs print quiet verdicts without them. Default false.
+	 */
+	bool lean;
 };
 
 void detector_opts__defaults(struct detector_opts *o);

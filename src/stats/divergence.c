@@ -368,9 +368,14 @@ static void divergence__smoothed_finish(const struct smoothed_sums *acc,
 		out->psi = acc->psi;
 }
 
-int divergence__compute_top(const uint64_t *b, const uint64_t *w, size_t k,
-			    double alpha, struct divergence *out,
-			    struct bin_contribution *top, size_t ntop)
+/*
+ * divergence__compute_top, or with smoothed false divergence__compute_g:
+ * the smoothed measures left out (undefined), their terms not formed.
+ */
+static int divergence__run(const uint64_t *b, const uint64_t *w, size_t k,
+			   double alpha, bool smoothed_wanted,
+			   struct divergence *out,
+			   struct bin_contribution *top, size_t ntop)
 {
 	struct divergence_totals t;
 	struct smoothed_sums acc = { 0 };
@@ -390,7 +395,7 @@ int divergence__compute_top(const uint64_t *b, const uint64_t *w, size_t k,
 		.n_window = t.nw,
 		.p_value = 1,
 	};
-	smoothed = alpha != 0 || (t.nb && t.nw);
+	smoothed = smoothed_wanted && (alpha != 0 || (t.nb && t.nw));
 	/* G needs both rows non-empty and (below) two columns in use. */
 	g_defined = t.nb && t.nw;
 	for (size_t i = divergence__next_used(b, w, 0, k); i < k;
@@ -441,6 +446,20 @@ int divergence__compute_top(const uint64_t *b, const uint64_t *w, size_t k,
 	for (size_t j = 0; j < n; j++)
 		top[j].contribution /= g;
 	return (int)n;
+}
+
+int divergence__compute_top(const uint64_t *b, const uint64_t *w, size_t k,
+			    double alpha, struct divergence *out,
+			    struct bin_contribution *top, size_t ntop)
+{
+	return divergence__run(b, w, k, alpha, true, out, top, ntop);
+}
+
+int divergence__compute_g(const uint64_t *b, const uint64_t *w, size_t k,
+			  double alpha, struct divergence *out,
+			  struct bin_contribution *top, size_t ntop)
+{
+	return divergence__run(b, w, k, alpha, false, out, top, ntop);
 }
 
 int divergence__compute(const uint64_t *b, const uint64_t *w, size_t k,

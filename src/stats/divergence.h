@@ -140,4 +140,15 @@ int divergence__compute_top(const uint64_t *b, const uint64_t *w, size_t k,
 			    double alpha, struct divergence *out,
 			    struct bin_contribution *top, size_t ntop);
 
+/*
+ * divergence__compute_top without the smoothed measures (kl_wb, kl_bw,
+ * js, psi, hellinger: 0.0, their bits set in out->undefined): the G-test,
+ * its p-value, the effect and the top bins, which are all a verdict
+ * reads, for about half the logarithms. Everything it fills equals
+ * divergence__compute_top's.
+ */
+int divergence__compute_g(const uint64_t *b, const uint64_t *w, size_t k,
+			  double alpha, struct divergence *out,
+			  struct bin_contribution *top, size_t ntop);
+
 #endif /* DRIFTPROBE_DIVERGENCE_H */

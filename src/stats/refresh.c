@@ -496,6 +496,7 @@ struct analysis_sink refresher__sink(struct refresher *r)
 		.analysis = refresher__analysis,
 		.window_done = refresher__window_done,
 		.ctx = r,
+		.quiet_lean = true,
 	};
 }
 

@@ -47,6 +47,13 @@ struct analysis_sink {
 	 */
 	int (*incident)(void *ctx, const struct window *w,
 			const struct incident *inc);
+	/*
+	 * The sink never reads the smoothed divergences (kl_wb, kl_bw, js,
+	 * psi, hellinger) of a quiet verdict: when every sink says so, the
+	 * analyzer leaves them out (detector_opts.lean). False, the safe
+	 * default, when not set.
+	 */
+	bool quiet_lean;
 };
 
 #endif /* DRIFTPROBE_SINK_H */

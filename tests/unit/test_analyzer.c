@@ -216,6 +216,75 @@ static void analyzer_window__replicas_judged_against_their_workload(
 	window__free(w);
 }
 
+/* Logs whether an analysis came with the smoothed divergences. */
+static int on_analysis_measures(void *ctx, const struct window *w,
+				enum dp_feature_id f, const char *cgroup,
+				const struct window_hist *h,
+				const struct analysis *an,
+				const struct coupling_verdict *cv)
+{
+	(void)w;
+	(void)f;
+	(void)h;
+	(void)cv;
+	logf_(ctx, "%s %s smoothed=%s\n", cgroup, verdict__name(an->verdict),
+	      an->d.undefined & DIV_UNDEF_SMOOTHED ? "no" :
+	      an->d.kl_wb > 0 && an->d.js > 0 ? "yes" : "zero");
+	return 0;
+}
+
+/*
+ * While every sink is quiet_lean, quiet verdicts come without the smoothed
+ * divergences and anomalies with them; the verdicts are the same. One
+ * sink that is not makes every verdict come with them.
+ */
+static void analyzer_window__lean_sinks__only_anomalies_measured(void **state)
+{
+	struct analysis_sink lean = { .analysis = on_analysis_measures,
+				      .quiet_lean = true };
+	struct analysis_sink full = { .analysis = on_analysis_measures };
+	struct record r1 = { 0 }, r2 = { 0 };
+	struct baseline *bl = make_baseline();
+	struct detector_opts o;
+	struct analyzer *a;
+	struct window *w;
+
+	(void)state;
+	detector_opts__defaults(&o);
+	for (int round = 0; round < 2; round++) {
+		struct record *r = round ? &r2 : &r1;
+
+		a = analyzer__new(bl, &o);
+		assert_non_null(a);
+		lean.ctx = full.ctx = r;
+		assert_int_equal(analyzer__add_sink(a, &lean), 0);
+		if (round)
+			assert_int_equal(analyzer__add_sink(a, &full), 0);
+		w = make_window(100, 850, 150);
+		assert_int_equal(analyzer__window(a, w), 0);
+		window__free(w);
+		w = make_window(110, 100, 900);
+		assert_int_equal(analyzer__window(a, w), 1);
+		window__free(w);
+		analyzer__free(a);
+	}
+	assert_string_equal(r1.log,
+		"/ normal smoothed=no\n"
+		"/a insufficient smoothed=no\n"
+		"/ anomaly smoothed=yes\n"
+		"/a insufficient smoothed=no\n");
+	assert_string_equal(r2.log,
+		"/ normal smoothed=yes\n"
+		"/ normal smoothed=yes\n"
+		"/a insufficient smoothed=yes\n"
+		"/a insufficient smoothed=yes\n"
+		"/ anomaly smoothed=yes\n"
+		"/ anomaly smoothed=yes\n"
+		"/a insufficient smoothed=yes\n"
+		"/a insufficient smoothed=yes\n");
+	baseline__free(bl);
+}
+
 static void analyzer_add_sink__past_the_limit__enospc(void **state)
 {
 	struct fixture *fx = *state;
@@ -231,6 +300,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(analyzer_window__entries_then_new_series_then_done__every_sink),
+		cmocka_unit_test(
+			analyzer_window__lean_sinks__only_anomalies_measured),
 		cmocka_unit_test_setup_teardown(
 			analyzer_window__moved_mass__counts_the_anomaly,
 			setup, teardown),

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <string.h>
 #include <cmocka.h>
 #include "divergence.h"
 
@@ -319,6 +320,56 @@ static void divergence_top_bins__random_tables__sorted_and_sum_to_one(
 	}
 }
 
+/*
+ * divergence__compute_g is divergence__compute_top without the smoothed
+ * measures: on generated tables (empty sides, alpha 0 and not, counts up
+ * to 2^40, widths up to 1,024 with long empty runs) every field it fills
+ * and every top bin are bit for bit compute_top's, and the smoothed ones
+ * are 0 and marked undefined.
+ */
+static void divergence_compute_g__generated__same_as_compute_top(void **state)
+{
+	static uint64_t b[1024], w[1024];
+	const unsigned int smoothed = DIV_UNDEF_SMOOTHED | DIV_UNDEF_KL_WB |
+				      DIV_UNDEF_KL_BW | DIV_UNDEF_PSI;
+	struct bin_contribution tf[5], tg[5];
+	struct divergence f, g;
+	uint64_t s = 7;
+
+	(void)state;
+	for (int rep = 0; rep < 500; rep++) {
+		size_t k = 1 + splitmix64(&s) % 1024;
+		unsigned int density = 1 + splitmix64(&s) % 16;
+		uint64_t scale = 1ull << (splitmix64(&s) % 41);
+		double alpha = rep % 3 ? 0.5 : 0;
+		int nf, ng;
+
+		for (size_t i = 0; i < k; i++) {
+			b[i] = splitmix64(&s) % density ? 0 :
+			       splitmix64(&s) % scale;
+			w[i] = splitmix64(&s) % density ? 0 :
+			       splitmix64(&s) % scale;
+		}
+		if (rep % 11 == 0)	/* an empty window */
+			memset(w, 0, k * sizeof(*w));
+		nf = divergence__compute_top(b, w, k, alpha, &f, tf, 5);
+		ng = divergence__compute_g(b, w, k, alpha, &g, tg, 5);
+		assert_int_equal(nf, ng);
+		assert_true(nf >= 0);
+		assert_true(f.n_baseline == g.n_baseline &&
+			    f.n_window == g.n_window && f.df == g.df);
+		assert_memory_equal(&f.g, &g.g, sizeof(f.g));
+		assert_memory_equal(&f.p_value, &g.p_value, sizeof(f.p_value));
+		assert_memory_equal(&f.effect, &g.effect, sizeof(f.effect));
+		assert_int_equal(g.undefined & ~smoothed,
+				 f.undefined & ~smoothed);
+		assert_int_equal(g.undefined & smoothed, smoothed);
+		assert_true(g.kl_wb == 0 && g.kl_bw == 0 && g.js == 0 &&
+			    g.psi == 0 && g.hellinger == 0);
+		assert_memory_equal(tf, tg, (size_t)nf * sizeof(*tf));
+	}
+}
+
 /* All four columns of {5,1,5,1} / {1,5,1,5} carry the same g_i. */
 static void divergence_top_bins__equal_contributions__ordered_by_bin(
 	void **state)
@@ -505,6 +556,8 @@ int main(void)
 		cmocka_unit_test(
 			divergence_top_bins__small_table__largest_first_zeros_skipped),
 		cmocka_unit_test(divergence_top_bins__g_undefined__returns_none),
+		cmocka_unit_test(
+			divergence_compute_g__generated__same_as_compute_top),
 		cmocka_unit_test(divergence_top_bins__no_change__returns_none),
 		cmocka_unit_test(
 			divergence_compute__same_distribution_n100__effect_near_zero),
