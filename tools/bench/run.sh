@@ -110,7 +110,10 @@ done
 	--precision "$PRECISION" || true
 
 echo
-.output/bench/scale 1000
+# The window at scale as JSON consumers get it by default (every line in
+# full) and as the text reports and --normal-lines none get it.
+.output/bench/scale 1000 full
+.output/bench/scale 1000 none
 
 # Steady-state `run` at the default interval: its CPU over IDLE_S seconds
 # after learning (the kernel's ns account of the process, so neither the
