@@ -126,6 +126,16 @@ static struct window *make_window(double ts, uint64_t bin0, uint64_t bin2)
 	return w;
 }
 
+/* Judge a make_window(ts, bin0, bin2) with a: want anomalies. */
+static void judge_window(struct analyzer *a, double ts, uint64_t bin0,
+			 uint64_t bin2, int want)
+{
+	struct window *w = make_window(ts, bin0, bin2);
+
+	assert_int_equal(analyzer__window(a, w), want);
+	window__free(w);
+}
+
 static void analyzer_window__entries_then_new_series_then_done__every_sink(
 	void **state)
 {
@@ -134,7 +144,6 @@ static void analyzer_window__entries_then_new_series_then_done__every_sink(
 	struct record r1 = { 0 }, r2 = { 0 };
 	struct analysis_sink s1 = sink_of(&r1), s2 = sink_of(&r2);
 	struct analyzer *a;
-	struct window *w;
 
 	(void)state;
 	detector_opts__defaults(&o);
@@ -142,13 +151,9 @@ static void analyzer_window__entries_then_new_series_then_done__every_sink(
 	assert_non_null(a);
 	assert_int_equal(analyzer__add_sink(a, &s1), 0);
 	assert_int_equal(analyzer__add_sink(a, &s2), 0);
-	w = make_window(100, 900, 100);
-	assert_int_equal(analyzer__window(a, w), 0);
-	window__free(w);
+	judge_window(a, 100, 900, 100, 0);
 	/* The new cgroup is said once: not again in the next window. */
-	w = make_window(110, 900, 100);
-	assert_int_equal(analyzer__window(a, w), 0);
-	window__free(w);
+	judge_window(a, 110, 900, 100, 0);
 	assert_string_equal(r1.log,
 		"analysis syscall.errno / h=yes normal cv=no\n"
 		"analysis syscall.errno /a h=no insufficient cv=no\n"
@@ -247,7 +252,6 @@ static void analyzer_window__lean_sinks__only_anomalies_measured(void **state)
 	struct baseline *bl = make_baseline();
 	struct detector_opts o;
 	struct analyzer *a;
-	struct window *w;
 
 	(void)state;
 	detector_opts__defaults(&o);
@@ -260,12 +264,8 @@ static void analyzer_window__lean_sinks__only_anomalies_measured(void **state)
 		assert_int_equal(analyzer__add_sink(a, &lean), 0);
 		if (round)
 			assert_int_equal(analyzer__add_sink(a, &full), 0);
-		w = make_window(100, 850, 150);
-		assert_int_equal(analyzer__window(a, w), 0);
-		window__free(w);
-		w = make_window(110, 100, 900);
-		assert_int_equal(analyzer__window(a, w), 1);
-		window__free(w);
+		judge_window(a, 100, 850, 150, 0);
+		judge_window(a, 110, 100, 900, 1);
 		analyzer__free(a);
 	}
 	assert_string_equal(r1.log,
