@@ -280,10 +280,11 @@ $(OUTPUT)/bench/getppid_loop: tools/bench/getppid_loop.c | $(OUTPUT)/bench
 	$(Q)$(CC) $(CFLAGS) $< -o $@
 
 # Issue 23 part 2: per-cgroup counting candidates (tools/bench/cgcount_*.bpf.c,
-# built as floors are, by the rule above) and their load on either CPU.
+# built as floors are, by the rule above), their load on either CPU and
+# their load across two cgroups.
 BENCH_CGCOUNT := $(filter $(OUTPUT)/bench/cgcount_%,$(BENCH_FLOORS))
 
-$(OUTPUT)/bench/cgcount_loop: tools/bench/cgcount_loop.c | $(OUTPUT)/bench
+$(OUTPUT)/bench/cgcount_loop $(OUTPUT)/bench/cgcount_pingpong: $(OUTPUT)/bench/%: tools/bench/%.c | $(OUTPUT)/bench
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< -o $@
 
@@ -295,7 +296,7 @@ $(OUTPUT)/bench/scale: tools/bench/scale.c $(LIB_OBJS) | $(OUTPUT)/bench
 # $(BPF_OBJS) keeps driftprobe's objects, which hold loads group by group.
 bench-tools: $(BENCH_FLOORS) $(OUTPUT)/bench/hold $(OUTPUT)/bench/tcp_loop \
 	     $(OUTPUT)/bench/getppid_loop $(OUTPUT)/bench/cgcount_loop \
-	     $(OUTPUT)/bench/scale $(BPF_OBJS)
+	     $(OUTPUT)/bench/cgcount_pingpong $(OUTPUT)/bench/scale $(BPF_OBJS)
 
 bench: deps $(BIN) bench-tools
 	$(Q)tools/deps.sh bench
@@ -306,7 +307,7 @@ bench: deps $(BIN) bench-tools
 # it, 600 s by default).
 bench-cgcount: deps $(OUTPUT)/bench/floor.bpf.o $(BENCH_CGCOUNT) \
 	       $(OUTPUT)/bench/hold $(OUTPUT)/bench/getppid_loop \
-	       $(OUTPUT)/bench/cgcount_loop
+	       $(OUTPUT)/bench/cgcount_loop $(OUTPUT)/bench/cgcount_pingpong
 	$(Q)flock /tmp/dp-itest.lock tools/bench/cgcount.sh $(BENCH_ROUNDS)
 
 # ---- detection benchmark (issue 19, tools/eval) ---------------------------
