@@ -12,7 +12,8 @@
 # lasts seconds: short runs give its calm moments a chance):
 #   ns/call-1cpu  getppid_loop on CPU 0 (run.sh's load)
 #   ns/call-2cpu  cgcount_loop on CPU 0 and CPU 1 at once, the mean of the
-#                 two: counters shared by all CPUs bounce between them
+#                 two (each the median of its repeats, see cgcount_loop.c):
+#                 counters shared by all CPUs bounce between them
 #   ns/rtt-2cg    cgcount_pingpong: a byte back and forth through pipes
 #                 between a process in that cgroup and one in a second
 #                 (PINGPONG round trips per repeat, 5 repeats), both on
