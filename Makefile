@@ -68,7 +68,7 @@ LAYER_INC_cmd    := $(LAYERS) $(OUTPUT)
 layer_cflags = $(filter-out -Isrc/% -I$(OUTPUT),$(CFLAGS)) \
 	       $(patsubst -Isrc/$(OUTPUT),-I$(OUTPUT),$(addprefix -Isrc/,$(LAYER_INC_$(1))))
 
-.PHONY: all run test unit golden integration deps bench bench-tools clean eval eval-record
+.PHONY: all run test unit golden integration deps bench bench-cgcount bench-tools clean eval eval-record
 .DELETE_ON_ERROR:
 
 all: $(BIN)
@@ -262,7 +262,8 @@ ecosystem: $(BIN)
 $(OUTPUT)/bench:
 	$(Q)mkdir -p $@
 
-# Floors: empty programs on the hooks of each driftprobe group.
+# Floors: empty programs on the hooks of each driftprobe group; with them,
+# every other tools/bench/*.bpf.c (the cgcount candidates below).
 BENCH_FLOORS := $(patsubst tools/bench/%.bpf.c,$(OUTPUT)/bench/%.bpf.o,$(wildcard tools/bench/*.bpf.c))
 
 $(OUTPUT)/bench/%.bpf.o: tools/bench/%.bpf.c $(OUTPUT)/vmlinux.h | $(OUTPUT)/bench
@@ -278,6 +279,15 @@ $(OUTPUT)/bench/getppid_loop: tools/bench/getppid_loop.c | $(OUTPUT)/bench
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< -o $@
 
+# Issue 23 part 2: per-cgroup counting candidates (tools/bench/cgcount_*.bpf.c,
+# built as floors are, by the rule above), their load on either CPU and
+# their load across two cgroups.
+BENCH_CGCOUNT := $(filter $(OUTPUT)/bench/cgcount_%,$(BENCH_FLOORS))
+
+$(OUTPUT)/bench/cgcount_loop $(OUTPUT)/bench/cgcount_pingpong: $(OUTPUT)/bench/%: tools/bench/%.c | $(OUTPUT)/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< -o $@
+
 $(OUTPUT)/bench/scale: tools/bench/scale.c $(LIB_OBJS) | $(OUTPUT)/bench
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
@@ -285,12 +295,20 @@ $(OUTPUT)/bench/scale: tools/bench/scale.c $(LIB_OBJS) | $(OUTPUT)/bench
 # Built by `make test` too, so the benchmark cannot rot unnoticed. Naming
 # $(BPF_OBJS) keeps driftprobe's objects, which hold loads group by group.
 bench-tools: $(BENCH_FLOORS) $(OUTPUT)/bench/hold $(OUTPUT)/bench/tcp_loop \
-	     $(OUTPUT)/bench/getppid_loop $(OUTPUT)/bench/scale $(BPF_OBJS)
+	     $(OUTPUT)/bench/getppid_loop $(OUTPUT)/bench/cgcount_loop \
+	     $(OUTPUT)/bench/cgcount_pingpong $(OUTPUT)/bench/scale $(BPF_OBJS)
 
 bench: deps $(BIN) bench-tools
 	$(Q)tools/deps.sh bench
 	$(Q)tools/bench/run.sh $(BENCH_ROUNDS)
 	$(Q)tools/bench/net_path.sh $(BENCH_ROUNDS)
+
+# The per-cgroup counting candidates side by side (root; BENCH_MAX_S caps
+# it, 600 s by default).
+bench-cgcount: deps $(OUTPUT)/bench/floor.bpf.o $(BENCH_CGCOUNT) \
+	       $(OUTPUT)/bench/hold $(OUTPUT)/bench/getppid_loop \
+	       $(OUTPUT)/bench/cgcount_loop $(OUTPUT)/bench/cgcount_pingpong
+	$(Q)flock /tmp/dp-itest.lock tools/bench/cgcount.sh $(BENCH_ROUNDS)
 
 # ---- detection benchmark (issue 19, tools/eval) ---------------------------
 # eval replays tests/eval/recordings through each detector (EVAL_DETECTORS:
