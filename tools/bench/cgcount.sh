@@ -123,23 +123,6 @@ measure() {
 	} >> "$results"
 }
 
-# round_order: order shuffled (Fisher-Yates) by bash's generator, which
-# the caller seeds with the round, so a run can be repeated. Not shuf
-# --random-source=<(yes ROUND): seeds sharing a first digit (1, 10, 11,
-# ...) give the same first picks, so a config keeps its neighbours.
-round_order=()
-shuffle_order() {
-	local i j t
-
-	round_order=("${order[@]}")
-	for ((i = ${#round_order[@]} - 1; i > 0; i--)); do
-		j=$((RANDOM % (i + 1)))
-		t=${round_order[i]}
-		round_order[i]=${round_order[j]}
-		round_order[j]=$t
-	done
-}
-
 rows=(none)
 targets=()
 for name in "${order[@]:1}"; do
@@ -154,9 +137,8 @@ echo "per-cgroup counting: at least $MIN_ROUNDS rounds x ${#order[@]} configs," 
 start=$SECONDS
 for ((r = 1; ; r++)); do
 	# A new order every round (run.sh says why), seeded by the round.
-	RANDOM=$r
-	shuffle_order
-	for name in "${round_order[@]}"; do
+	bench_shuffle "$r" "${order[@]}"
+	for name in "${bench_order[@]}"; do
 		measure "$name" "$r" || true
 	done
 	echo "  round $r done ($((SECONDS - start)) s)"

@@ -40,3 +40,23 @@ bench_stop() {
 	wait "$bench_pid" 2>/dev/null || true
 	bench_pid=""
 }
+
+# bench_shuffle SEED ITEM...: the items, shuffled (Fisher-Yates) by bash's
+# generator seeded with SEED (a round: a run can be repeated), into
+# bench_order. Not shuf --random-source=<(yes SEED): seeds that share a
+# first digit (1, 10, 11, ...) give the same first picks, so a config
+# would keep its neighbours from round to round.
+bench_order=()
+bench_shuffle() {
+	local i j t
+
+	RANDOM=$1
+	shift
+	bench_order=("$@")
+	for ((i = ${#bench_order[@]} - 1; i > 0; i--)); do
+		j=$((RANDOM % (i + 1)))
+		t=${bench_order[i]}
+		bench_order[i]=${bench_order[j]}
+		bench_order[j]=$t
+	done
+}

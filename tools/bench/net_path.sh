@@ -177,8 +177,8 @@ echo "a process per config: at least $MIN_ROUNDS rounds x ${#configs[@]}" \
 start=$SECONDS
 for ((r = 1; ; r++)); do
 	# shuffled every round, as in run.sh: a fixed order biases neighbours
-	for i in $(printf '%s\n' "${!configs[@]}" |
-		   shuf --random-source=<(yes "$r")); do
+	bench_shuffle "$r" "${!configs[@]}"
+	for i in "${bench_order[@]}"; do
 		available "${configs[$i]}" &&
 			measure "${configs[$i]}" $((r * 100 + i)) || true
 	done

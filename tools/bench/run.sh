@@ -90,8 +90,8 @@ for ((r = 1; ; r++)); do
 	# A new order every round (seeded by the round): a fixed order, or a
 	# rotation of it, gives a config the bias of its neighbour (~10 ns
 	# here, enough to fake a regression between two copies of a binary).
-	for name in $(printf '%s\n' "${order[@]}" |
-		      shuf --random-source=<(yes "$r")); do
+	bench_shuffle "$r" "${order[@]}"
+	for name in "${bench_order[@]}"; do
 		available "$name" && measure "$name" "$r" || true
 	done
 	echo "  round $r done ($((SECONDS - start)) s)"
