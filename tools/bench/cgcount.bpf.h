@@ -29,6 +29,18 @@ struct cg_hist {
 	__u64 counts[CG_BINS];
 };
 
+/*
+ * The per-cgroup store of candidates that keep one: a hash of map_type
+ * (LRU, LRU per-CPU) keyed by cgroup id, CG_MAX entries.
+ */
+#define CG_STORE(map_type)					\
+	struct {						\
+		__uint(type, map_type);				\
+		__uint(max_entries, CG_MAX);			\
+		__type(key, __u64);				\
+		__type(value, struct cg_hist);			\
+	} cg_store SEC(".maps")
+
 /* The zero a hash entry starts from (too big for the BPF stack). */
 static const struct cg_hist cg_zero;
 

@@ -10,12 +10,7 @@
 #include <bpf/bpf_tracing.h>
 #include "cgcount.bpf.h"
 
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, CG_MAX);
-	__type(key, __u64);
-	__type(value, struct cg_hist);
-} cg_store SEC(".maps");
+CG_STORE(BPF_MAP_TYPE_LRU_HASH);
 
 static __always_inline void cg_count(__u64 *host, unsigned int idx)
 {

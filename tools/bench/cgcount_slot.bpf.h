@@ -39,12 +39,7 @@ struct {
 	__type(value, struct cg_slot);
 } cg_slot SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, CG_MAX);
-	__type(key, __u64);
-	__type(value, struct cg_hist);
-} cg_store SEC(".maps");
+CG_STORE(BPF_MAP_TYPE_LRU_HASH);
 
 static __always_inline struct cg_slot *cg_this_slot(void)
 {
