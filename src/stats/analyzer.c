@@ -94,7 +94,7 @@ struct analyzer *analyzer__new(const struct baseline *bl,
 	a->new_series = (struct fc_table)FC_TABLE_INIT(struct cgroup_seen);
 	a->replicas = (struct fc_table)FC_TABLE_INIT(struct replica_state);
 	a->opts = *opts;
-	a->opts.lean = false;	/* until sinks say (analyzer__add_sink) */
+	a->opts.lean = true;	/* no sink reads anything yet */
 	a->opts.tests = bl->n ? (unsigned int)bl->n : 1;
 	for (size_t i = 0; i < bl->n; i++)
 		if (bl->entries[i].nbins > a->max_bins)
@@ -361,8 +361,7 @@ int analyzer__add_sink(struct analyzer *a, const struct analysis_sink *s)
 	if (a->nsinks == ANALYZER_MAX_SINKS)
 		return -ENOSPC;
 	a->sinks[a->nsinks++] = *s;
-	/* Lean while every sink is (sink.h). */
-	a->opts.lean = (a->nsinks == 1 || a->opts.lean) && s->quiet_lean;
+	a->opts.lean = a->opts.lean && s->quiet_lean;	/* sink.h */
 	return 0;
 }
 
