@@ -101,11 +101,10 @@ int BPF_PROG(cg_sched_switch, bool preempt, struct task_struct *prev,
 	return 0;
 }
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(cg_sys_enter, struct pt_regs *regs, long id)
+/* One event of bin idx: host-wide, then as the candidate counts it. */
+static __always_inline int cg_event(unsigned int idx)
 {
 	__u64 *host = cg_host();
-	unsigned int idx = cg_enter_bin(id);
 
 	if (!host || idx >= CG_BINS)
 		return 0;
@@ -114,17 +113,16 @@ int BPF_PROG(cg_sys_enter, struct pt_regs *regs, long id)
 	return 0;
 }
 
+SEC("tp_btf/sys_enter")
+int BPF_PROG(cg_sys_enter, struct pt_regs *regs, long id)
+{
+	return cg_event(cg_enter_bin(id));
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(cg_sys_exit, struct pt_regs *regs, long ret)
 {
-	__u64 *host = cg_host();
-	unsigned int idx = cg_exit_bin(ret);
-
-	if (!host || idx >= CG_BINS)
-		return 0;
-	host[idx]++;
-	cg_count(host, idx);
-	return 0;
+	return cg_event(cg_exit_bin(ret));
 }
 
 #endif /* DP_BENCH_CGCOUNT_BPF_H */
