@@ -134,25 +134,7 @@ echo "per-cgroup counting: at least $MIN_ROUNDS rounds x ${#order[@]} configs," 
 	"until each candidate's ratio is known within +-$PRECISION (95%) or" \
 	"$BENCH_MAX_S s; best of $REPEATS x $CALLS getppid(), in cgroup $cg;" \
 	"best of 5 x $PINGPONG pipe round trips between it and $cg_b"
-start=$SECONDS
-for ((r = 1; ; r++)); do
-	# A new order every round (run.sh says why), seeded by the round.
-	bench_shuffle "$r" "${order[@]}"
-	for name in "${bench_order[@]}"; do
-		measure "$name" "$r" || true
-	done
-	echo "  round $r done ($((SECONDS - start)) s)"
-	if [ "$r" -ge "$MIN_ROUNDS" ] &&
-	   /usr/bin/python3 tools/bench/table.py "$results" "${rows[@]}" \
-		"${targets[@]}" --precision "$PRECISION" --quiet; then
-		echo "precision reached: every candidate's ratio within +-$PRECISION after $r rounds"
-		break
-	fi
-	if [ $((SECONDS - start)) -ge "$BENCH_MAX_S" ]; then
-		echo "time cap hit: $BENCH_MAX_S s after $r rounds; intervals wider than +-$PRECISION are named below"
-		break
-	fi
-done
+bench_rounds measure
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -r), $(nproc) CPUs"
 /usr/bin/python3 tools/bench/table.py "$results" "${rows[@]}" "${targets[@]}" \
 	--precision "$PRECISION" || true

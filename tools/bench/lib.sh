@@ -60,3 +60,33 @@ bench_shuffle() {
 		bench_order[j]=$t
 	done
 }
+
+# bench_rounds MEASURE: rounds of "MEASURE NAME ROUND" over the configs in
+# $order, in a new order every round (bench_shuffle seeded by the round: a
+# fixed order, or a rotation of it, gives a config the bias of its
+# neighbour, ~10 ns here, enough to fake a regression between two copies
+# of a binary), until every --target in $targets has its ratio over $rows
+# within +-$PRECISION (95%) in $results after at least $MIN_ROUNDS rounds,
+# or until $BENCH_MAX_S seconds have passed, which it says.
+# shellcheck disable=SC2154 # order, rows, targets, results: the caller's
+bench_rounds() {
+	local measure=$1 start=$SECONDS r name
+
+	for ((r = 1; ; r++)); do
+		bench_shuffle "$r" "${order[@]}"
+		for name in "${bench_order[@]}"; do
+			"$measure" "$name" "$r" || true
+		done
+		echo "  round $r done ($((SECONDS - start)) s)"
+		if [ "$r" -ge "$MIN_ROUNDS" ] &&
+		   /usr/bin/python3 tools/bench/table.py "$results" "${rows[@]}" \
+			"${targets[@]}" --precision "$PRECISION" --quiet; then
+			echo "precision reached: every target ratio within +-$PRECISION after $r rounds"
+			return
+		fi
+		if [ $((SECONDS - start)) -ge "$BENCH_MAX_S" ]; then
+			echo "time cap hit: $BENCH_MAX_S s after $r rounds; the intervals below are wider than +-$PRECISION"
+			return
+		fi
+	done
+}

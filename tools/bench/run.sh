@@ -85,27 +85,11 @@ targets=(--target driftprobe --target dp-per-cgroup --target dp-per-program)
 echo "syscall path: at least $MIN_ROUNDS rounds x ${#order[@]} configs, until" \
 	"each target ratio is known within +-$PRECISION (95%) or $BENCH_MAX_S s;" \
 	"$CALLS getppid() per repeat, pinned to CPU 0"
-start=$SECONDS
-for ((r = 1; ; r++)); do
-	# A new order every round (seeded by the round): a fixed order, or a
-	# rotation of it, gives a config the bias of its neighbour (~10 ns
-	# here, enough to fake a regression between two copies of a binary).
-	bench_shuffle "$r" "${order[@]}"
-	for name in "${bench_order[@]}"; do
-		available "$name" && measure "$name" "$r" || true
-	done
-	echo "  round $r done ($((SECONDS - start)) s)"
-	[ "$r" -ge "$MIN_ROUNDS" ] || continue
-	if /usr/bin/python3 tools/bench/table.py "$results" "${rows[@]}" \
-		"${targets[@]}" --precision "$PRECISION" --quiet; then
-		echo "precision reached: every target ratio within +-$PRECISION after $r rounds"
-		break
-	fi
-	if [ $((SECONDS - start)) -ge "$BENCH_MAX_S" ]; then
-		echo "time cap hit: $BENCH_MAX_S s after $r rounds; the intervals below are wider than +-$PRECISION"
-		break
-	fi
-done
+# Configs this machine lacks (bpftrace, libbpf-tools) are left out.
+measure_available() {
+	available "$1" && measure "$1" "$2"
+}
+bench_rounds measure_available
 /usr/bin/python3 tools/bench/table.py "$results" "${rows[@]}" "${targets[@]}" \
 	--precision "$PRECISION" || true
 

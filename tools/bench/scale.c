@@ -9,8 +9,9 @@
  * ratios: the peak of the whole run (learning's is the highest: it keeps
  * every learning window's non-zero bins), and the peak while judging
  * (the steady state), measured apart by resetting the kernel's peak
- * (clear_refs) once learning is done. Every cgroup has every feature --per-cgroup keeps busy, the
- * worst case: a real cgroup rarely uses them all.
+ * (clear_refs) once learning is done. Every cgroup has every feature
+ * --per-cgroup keeps busy, the worst case: a real cgroup rarely uses them
+ * all.
  *
  * With "refresh", run's rolling refresh (refresh.h, its defaults) is the
  * last sink, as in run, and 40 windows are timed: its guard of 30
