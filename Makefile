@@ -275,16 +275,13 @@ $(OUTPUT)/bench/hold $(OUTPUT)/bench/tcp_loop: $(OUTPUT)/bench/%: tools/bench/%.
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(filter %.c,$^) $(LDLIBS) -o $@
 
-$(OUTPUT)/bench/getppid_loop: tools/bench/getppid_loop.c | $(OUTPUT)/bench
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $< -o $@
-
 # Issue 23 part 2: per-cgroup counting candidates (tools/bench/cgcount_*.bpf.c,
 # built as floors are, by the rule above), their load on either CPU and
 # their load across two cgroups.
 BENCH_CGCOUNT := $(filter $(OUTPUT)/bench/cgcount_%,$(BENCH_FLOORS))
 
-$(OUTPUT)/bench/cgcount_loop $(OUTPUT)/bench/cgcount_pingpong: $(OUTPUT)/bench/%: tools/bench/%.c | $(OUTPUT)/bench
+# Loads of one source file each: getppid_loop, and the candidates'.
+$(OUTPUT)/bench/getppid_loop $(OUTPUT)/bench/cgcount_loop $(OUTPUT)/bench/cgcount_pingpong: $(OUTPUT)/bench/%: tools/bench/%.c | $(OUTPUT)/bench
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< -o $@
 
