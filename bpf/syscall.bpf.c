@@ -267,7 +267,13 @@ static __always_inline struct dp_counts hists_of(struct dp_syscall_hist *h,
 	return x;
 }
 
-/* One sampled event of bin idx for the current process. */
+/*
+ * One sampled event of bin idx for the current process. An entry belongs
+ * to one (cgroup, comm) life of its tgid: a process that moved to another
+ * cgroup (a container's init joins its cgroup after the runtime forked
+ * it), exec'd another program, or a tgid reused by a new process starts
+ * the entry again, so its samples never name the old cgroup or command.
+ */
 static __always_inline void note_process(unsigned int idx)
 {
 	struct dp_proc_key key = {
@@ -276,14 +282,19 @@ static __always_inline void note_process(unsigned int idx)
 	};
 	struct dp_proc_val *v = bpf_map_lookup_elem(&proc_exemplar, &key);
 	struct dp_proc_val fresh = { .samples = 1 };
+	const __u64 *now = (const __u64 *)fresh.comm, *was;
 
-	if (v) {
-		__sync_fetch_and_add(&v->samples, 1);
-		return;
-	}
 	fresh.cgroup_id = bpf_get_current_cgroup_id();
 	bpf_get_current_comm(fresh.comm, sizeof(fresh.comm));
-	bpf_map_update_elem(&proc_exemplar, &key, &fresh, BPF_NOEXIST);
+	if (v) {
+		was = (const __u64 *)v->comm;
+		if (v->cgroup_id == fresh.cgroup_id && was[0] == now[0] &&
+		    was[1] == now[1]) {
+			__sync_fetch_and_add(&v->samples, 1);
+			return;
+		}
+	}
+	bpf_map_update_elem(&proc_exemplar, &key, &fresh, BPF_ANY);
 }
 
 /* Bin idx in x's histograms; the process too when it is an exemplar. */

@@ -321,7 +321,9 @@ enum dp_syscall_health {
  * probability 1/DP_PROC_SAMPLE_PERIOD (a per-CPU coin flip at entry), and
  * then every bin it fills is also counted per (process, bin) in an LRU hash
  * of DP_PROC_EXEMPLAR_MAX entries (~0.3 MiB), so a report can name who
- * filled a moved bin (~ samples x period events).
+ * filled a moved bin (~ samples x period events). An entry is one
+ * (cgroup, comm) life of its process: a sample from another cgroup or
+ * command (a move, an exec, a reused pid) starts it again from 1.
  */
 #define DP_PROC_SAMPLE_PERIOD	17
 #define DP_PROC_EXEMPLAR_MAX	8192

@@ -250,6 +250,12 @@ static int read_one(const void *key, const void *value, void *ctx)
 	if (e->seen)
 		return 0;	/* a walk that met an element twice */
 	e->seen = true;
+	/* Another life of the process (the kernel started the entry again). */
+	if (e->cgroup_id != val->cgroup_id ||
+	    strncmp(e->comm, val->comm, sizeof(val->comm))) {
+		e->samples = 0;
+		e->ppid_read = false;
+	}
 	e->delta = val->samples >= e->samples ? val->samples - e->samples
 					      : val->samples;
 	e->samples = val->samples;

@@ -9,7 +9,9 @@
  *   - a process with a very different syscall mix (openat/fstat/close on a
  *     temp file) must be flagged on syscall.id within 2 windows, with openat
  *     among the top bins and that process (its pid) named first among the
- *     bin's exemplars;
+ *     bin's exemplars; and a process that was sampled in another cgroup
+ *     before it moved into the work cgroup and stormed there is named in
+ *     the work cgroup's openat exemplars (`record`);
  *   - `analyze` on the windows `run` recorded must print the very same lines;
  *   - a process whose file lookups start failing (ENOENT storm) must show up
  *     as a stronger coupling in syscall.group_errno, with file/notfound
@@ -341,6 +343,91 @@ static void run__file_storm__flagged_within_two_windows_and_analyze_agrees(void 
 }
 
 /*
+ * A process that opened files in the test's cgroup, then moved into the
+ * work cgroup and stormed there (a container's init does the like: forked
+ * by the runtime, moved, exec'd): 4,000 opens before the move make sure
+ * some were sampled as exemplars of the openat bin in the old cgroup.
+ */
+static void moved_in_then_storm(void)
+{
+	for (int i = 0; i < 4000; i++)
+		close(open("/dev/null", O_RDONLY));
+	harness__cgroup_join(work_cg, 0);
+	harness__file_storm_in(dir);
+}
+
+/* Records of cgroup's syscall.id whose openat exemplar begins with who. */
+static int openat_named(const char *path, const char *cgroup, const char *who,
+			int *records)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL, bin[16];
+	size_t cap = 0;
+	int named = 0;
+
+	assert_non_null(f);
+	snprintf(bin, sizeof(bin), "%u",
+		 DP_SYSCALL_ID_BINS > SYS_openat ? (unsigned int)SYS_openat : 0);
+	*records = 0;
+	while (getline(&line, &cap, f) > 0) {
+		struct json_object *o = json_tokener_parse(line), *x, *ex;
+
+		assert_non_null(o);
+		if (json_object_object_get_ex(o, "feature", &x) &&
+		    !strcmp(json_object_get_string(x), "syscall.id") &&
+		    json_object_object_get_ex(o, "cgroup", &x) &&
+		    !strcmp(json_object_get_string(x), cgroup)) {
+			(*records)++;
+			if (json_object_object_get_ex(o, "exemplars", &ex) &&
+			    json_object_object_get_ex(ex, bin, &x) &&
+			    !strncmp(json_object_get_string(x), who,
+				     strlen(who)))
+				named++;
+		}
+		json_object_put(o);
+	}
+	free(line);
+	fclose(f);
+	return named;
+}
+
+/*
+ * Who did it, when the culprit came from elsewhere: its exemplars follow
+ * it into the cgroup it storms in, not the one it was sampled in first.
+ */
+static void record__process_moved_in_then_storms__named_in_its_new_cgroup(
+	void **state)
+{
+	char out[320], who[32];
+	const char *args[] = { "record", "--per-cgroup", "--interval", "1",
+			       "--duration", "6", "--output", out, NULL };
+	pid_t probe, mover, mover_pid;
+	int status, named, records;
+
+	(void)state;
+	harness__require_root();
+	snprintf(out, sizeof(out), "%s/moved.jsonl", dir);
+	probe = harness__spawn("/dev/null", args);
+	sleep(2);
+	mover = mover_pid = fork();
+	assert_true(mover >= 0);
+	if (mover == 0) {
+		moved_in_then_storm();
+		_exit(0);
+	}
+	status = harness__wait_exit(probe, 30);
+	harness__kill_child(&mover);
+	assert_int_equal(status, 0);
+	snprintf(who, sizeof(who), "%d ", mover_pid);
+	named = openat_named(out, work_name, who, &records);
+	print_message("moved in: %d of %d records of the work cgroup name %d "
+		      "for openat\n", named, records, mover_pid);
+	/* ~4 windows after the move; the first may hold only its start. */
+	assert_in_range(records, 2, 6);
+	assert_true(named >= records - 1);
+}
+
+/*
  * `mi --json`: a syscall.group_errno coupling line of the work cgroup per
  * window (other joint features have lines only in windows with events),
  * then an n x n signals matrix.
@@ -523,6 +610,7 @@ int main(void)
 		cmocka_unit_test(run__file_storm__flagged_within_two_windows_and_analyze_agrees),
 		cmocka_unit_test(run__lookup_failures__coupling_stronger_and_mi_reads_session),
 		cmocka_unit_test(run__steady_workload_for_30_windows__no_anomaly),
+		cmocka_unit_test(record__process_moved_in_then_storms__named_in_its_new_cgroup),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -5,7 +5,7 @@
  * with new samples names its top PROC_EXEMPLARS_PER_BIN processes by this
  * window's increase, events estimated as samples x DP_PROC_SAMPLE_PERIOD;
  * a process's own cgroup histogram names it too; an entry gone from the map
- * is forgotten.
+ * is forgotten; an entry the kernel started again counts only its new life.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -84,7 +84,7 @@ int __wrap_bpf_map_lookup_elem(int fd, const void *key, void *value)
 }
 
 static char root[] = "/tmp/dp_unit_procex.XXXXXX";
-static uint64_t ino_a;
+static uint64_t ino_a, ino_b;
 
 static int setup(void **state)
 {
@@ -98,6 +98,10 @@ static int setup(void **state)
 	if (mkdir(path, 0700) || stat(path, &st))
 		return -1;
 	ino_a = st.st_ino;
+	snprintf(path, sizeof(path), "%s/b", root);
+	if (mkdir(path, 0700) || stat(path, &st))
+		return -1;
+	ino_b = st.st_ino;
 	return 0;
 }
 
@@ -202,6 +206,38 @@ static void read__entry_gone_from_map__forgotten_then_counted_anew(
 	cgroup_paths__free(cp);
 }
 
+/*
+ * The kernel starts an entry again when its process shows up in another
+ * cgroup or as another command (a container's init: forked by the runtime,
+ * moved, exec'd): this window's samples are all the new life's, and only
+ * its cgroup is named.
+ */
+static void read__entry_restarted_by_move_and_exec__new_life_only(
+	void **state)
+{
+	struct cgroup_paths *cp = cgroup_paths__new(root);
+	struct proc_exemplars *pe = proc_exemplars__new(3, cp);
+	unsigned int bin = feature_table[DP_F_SYSCALL_ID].offset;
+	struct window *w = window_with("/a");
+	char want[96];
+
+	(void)state;
+	fake.n = 0;
+	set(0, 100, bin, 10, ino_b, "runc:[2:INIT]");
+	assert_int_equal(proc_exemplars__read(pe, NULL), 0);
+	set(0, 100, bin, 40, ino_a, "storm");	/* 40 samples since the move */
+	assert_int_equal(proc_exemplars__read(pe, w), 0);
+	proc_exemplars__format(want, sizeof(want), 100, 0, "storm",
+			       40ull * DP_PROC_SAMPLE_PERIOD, "/a");
+	assert_string_equal(window_hist__exemplar(
+		window__find(w, DP_F_SYSCALL_ID, "/a"), 0), want);
+	assert_string_equal(window_hist__exemplar(
+		window__find(w, DP_F_SYSCALL_ID, "/"), 0), want);
+	window__free(w);
+	proc_exemplars__free(pe);
+	cgroup_paths__free(cp);
+}
+
 static void format__pid_comm_estimate_cgroup(void **state)
 {
 	char buf[96];
@@ -250,6 +286,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(read__top_processes_by_increase__at_most_three),
 		cmocka_unit_test(read__entry_gone_from_map__forgotten_then_counted_anew),
+		cmocka_unit_test(read__entry_restarted_by_move_and_exec__new_life_only),
 		cmocka_unit_test(format__pid_comm_estimate_cgroup),
 		cmocka_unit_test(ppid__from_stat__checked_against_comm),
 	};
