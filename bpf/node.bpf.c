@@ -4,9 +4,25 @@
  * with the last name per bin kept for reports), sched.runq_latency (wakeup
  * or preemption to running, as runqlat measures it) and block.io_latency
  * (block request issue to completion). tp_btf only; one bucket computation
- * and one per-CPU increment per event; run-queue start times in the task
- * (task storage), block request start times in a bounded hash, failures
- * to store either counted.
+ * and one per-CPU increment per event; block request start times in a
+ * bounded hash, failures to store counted.
+ *
+ * Run-queue waits are timed by the kernel itself where it keeps the
+ * account (CONFIG_SCHED_INFO, behind delay accounting and schedstats:
+ * Debian's, Fedora's and Ubuntu's kernels have it): a queued task's
+ * sched_info.last_queued is its enqueue time on its runqueue's clock, so
+ * sched_switch alone reads the wait, next's last_queued against the
+ * runqueue's clock, which __schedule has just updated and which
+ * sched_info_arrive reads right after this tracepoint. The runqueue is
+ * reached through next's CFS runqueue (set for tasks of every class where
+ * CONFIG_FAIR_GROUP_SCHED is, as on those kernels: the per-CPU runqueues
+ * symbol needs CONFIG_KALLSYMS_ALL, which they lack). No wakeup hook, no
+ * store, no clock read. One difference from runqlat: a queued task that
+ * is migrated starts its wait again on the new CPU (the kernel's account
+ * of its run_delay keeps both parts; the last one is counted here).
+ * Without it (runq_sched_info false, set by the loader), the wakeup hooks
+ * note the start in the task (task storage) and the switch reads the
+ * clock, failures to store counted.
  *
  * With per_cgroup set (--per-cgroup), each count is also added to the
  * entry of the cgroup v2 that owns the event (count.bpf.h), which is
@@ -32,6 +48,8 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile bool per_cgroup = false;
 /* Keep the last command per proc.exec bin (off: --no-exemplars). */
 const volatile bool exemplars = false;
+/* Run-queue waits from the kernel's sched_info (false: wakeup hooks). */
+const volatile bool runq_sched_info = true;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -143,39 +161,52 @@ static __always_inline void runq_enter(struct task_struct *p)
 		h->health[DP_DH_WAKEUP_STORE_FAILED]++;
 }
 
-SEC("tp_btf/sched_wakeup")
+/* The wakeup hooks, loaded only when runq_sched_info is false ("?"). */
+SEC("?tp_btf/sched_wakeup")
 int BPF_PROG(node_wakeup, struct task_struct *p)
 {
 	runq_enter(p);
 	return 0;
 }
 
-SEC("tp_btf/sched_wakeup_new")
+SEC("?tp_btf/sched_wakeup_new")
 int BPF_PROG(node_wakeup_new, struct task_struct *p)
 {
 	runq_enter(p);
 	return 0;
 }
 
+/* next waited ns for this CPU: one sched.runq_latency event. */
+static __always_inline void count_runq_wait(struct task_struct *next, __u64 ns)
+{
+	struct dp_node_hist *h = this_cpu_hist();
+
+	if (h)
+		count(h, per_cgroup ? task_cgroup(next) : 0,
+		      DP_OFF_SCHED_RUNQ_LATENCY +
+		      dp_bucket_log2(ns, DP_NODE_NS_BINS));
+}
+
 SEC("tp_btf/sched_switch")
 int BPF_PROG(node_switch, bool preempt, struct task_struct *prev,
 	     struct task_struct *next, unsigned int prev_state)
 {
-	struct dp_node_hist *h;
-	__u64 *start;
+	__u64 *start, queued, now;
 
+	if (runq_sched_info) {
+		queued = next->sched_info.last_queued;
+		now = next->se.cfs_rq->rq->clock;	/* this CPU's */
+		if (queued && now >= queued)
+			count_runq_wait(next, now - queued);
+		return 0;
+	}
 	/* Preempted while runnable: it waits for a CPU from now on. */
 	if (prev_state == TASK_RUNNING)
 		runq_enter(prev);
 	start = bpf_task_storage_get(&runq_start, next, 0, 0);
 	if (!start || !*start)
 		return 0;
-	h = this_cpu_hist();
-	if (h)
-		count(h, per_cgroup ? task_cgroup(next) : 0,
-		      DP_OFF_SCHED_RUNQ_LATENCY +
-		      dp_bucket_log2(bpf_ktime_get_ns() - *start,
-				     DP_NODE_NS_BINS));
+	count_runq_wait(next, bpf_ktime_get_ns() - *start);
 	*start = 0;
 	return 0;
 }

@@ -19,6 +19,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <driftprobe/features.h>
+#include "kernel_btf.h"
 #include "probe.h"
 #include "tracefs.h"
 #include "net.skel.h"
@@ -27,7 +28,7 @@
 
 #define BTF_PATH "/sys/kernel/btf/vmlinux"
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-/* Programs of all groups (17 today): room to spare. */
+/* Programs of all groups (15 today, 17 without sched_info): room to spare. */
 #define MAX_HOOKS 32
 
 /* One group's loaded BPF object. */
@@ -151,13 +152,21 @@ static void net_configure(const struct probe *p, void *skel, bool use_btf)
 	n->rodata->exemplars = p->exemplars;
 }
 
+/*
+ * The node group's settings; run-queue waits from the kernel's own account
+ * when it keeps one, else from the wakeup hooks (loaded only then).
+ */
 static void node_configure(const struct probe *p, void *skel, bool use_btf)
 {
 	struct node_bpf *n = skel;
+	bool sched_info = kernel_btf__has_sched_info();
 
 	(void)use_btf;
 	n->rodata->per_cgroup = p->per_cgroup;
 	n->rodata->exemplars = p->exemplars;
+	n->rodata->runq_sched_info = sched_info;
+	bpf_program__set_autoload(n->progs.node_wakeup, !sched_info);
+	bpf_program__set_autoload(n->progs.node_wakeup_new, !sched_info);
 }
 
 /* The tracefs event subsystems each group's classic flavour attaches to. */

@@ -2,7 +2,9 @@
 /*
  * The node-group floor: empty programs on the hooks of bpf/node.bpf.c
  * (exec, run queue, block I/O). With floor.bpf.c and floor_net.bpf.c it
- * makes the floor of a whole `driftprobe record`: every hook it attaches.
+ * makes the floor of a whole `driftprobe record`: every hook it attaches
+ * on a kernel that times run-queue waits itself (CONFIG_SCHED_INFO), so no
+ * sched_wakeup hooks.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -11,18 +13,6 @@ char LICENSE[] SEC("license") = "GPL";
 
 SEC("tp_btf/sched_process_exec")
 int floor_exec(void *ctx)
-{
-	return 0;
-}
-
-SEC("tp_btf/sched_wakeup")
-int floor_wakeup(void *ctx)
-{
-	return 0;
-}
-
-SEC("tp_btf/sched_wakeup_new")
-int floor_wakeup_new(void *ctx)
 {
 	return 0;
 }

@@ -84,8 +84,8 @@ declare -A cmd=(
 	[tcplife]="tcplife"
 )
 # programs each config holds once attached
-declare -A progs=([none]=0 [floor-net]=8 [dp-net]=8 [floor-all]=17
-	[driftprobe]=17 [bpftrace-send]=1 [bpftrace-xmit]=1
+declare -A progs=([none]=0 [floor-net]=8 [dp-net]=8 [floor-all]=15
+	[driftprobe]=15 [bpftrace-send]=1 [bpftrace-xmit]=1
 	[bpftrace-4hooks]=4 [tcplife]=1)
 # table rows: config/the floor its added cost is divided by
 rows=(none floor-net/floor-net dp-net/floor-net floor-all/floor-all

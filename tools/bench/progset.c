@@ -25,8 +25,9 @@ static struct bpf_object *load_object(const char *path)
 		fprintf(stderr, "progset: '%s': failed to open\n", path);
 		return NULL;
 	}
+	/* tp_btf programs the object loads by default ("?": not). */
 	bpf_object__for_each_program(prog, obj)
-		bpf_program__set_autoload(prog,
+		bpf_program__set_autoload(prog, bpf_program__autoload(prog) &&
 			!strncmp(bpf_program__section_name(prog), "tp_btf/", 7));
 	if (bpf_object__load(obj)) {
 		fprintf(stderr, "progset: '%s': failed to load\n", path);

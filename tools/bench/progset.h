@@ -4,7 +4,8 @@
  * attached and detached at will: the benchmark's floors (empty programs)
  * and driftprobe's groups loaded alone. Every object loads its tp_btf
  * programs only (driftprobe's net.bpf.o carries a classic-tracepoint
- * flavour too; driftprobe's default is tp_btf).
+ * flavour too; driftprobe's default is tp_btf), and of those the ones it
+ * loads by default (not node.bpf.o's "?" fallback hooks).
  */
 #ifndef DP_BENCH_PROGSET_H
 #define DP_BENCH_PROGSET_H
