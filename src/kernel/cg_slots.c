@@ -50,11 +50,21 @@ void cg_slots__free(struct cg_slots *s)
 	free(s);
 }
 
+/*
+ * The fences keep this CPU's loads (the kernel's copy included) in the
+ * order of the reads: seq, counts, the map, seq. The writer's side is
+ * ordered by its atomic increments of seq, full barriers on x86; on
+ * arm64 the JIT's non-fetching atomic add is not (not checked there).
+ */
 int cg_slots__read(struct cg_slots *s, enum cg_slots_copy c)
 {
 	uint32_t zero = 0;
+	int err;
 
-	return bpf_map_lookup_elem(s->fd, &zero, s->copy[c]) ? -errno : 0;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	err = bpf_map_lookup_elem(s->fd, &zero, s->copy[c]) ? -errno : 0;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return err;
 }
 
 const void *cg_slots__copy(const struct cg_slots *s, enum cg_slots_copy c)
