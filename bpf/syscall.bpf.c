@@ -52,10 +52,13 @@
  * per event, one flush into cgroup_hist when the CPU runs another
  * cgroup's syscall. The current task's cgroup is the one noted at the
  * CPU's last context switch (next->cgroups->dfl_cgrp->kn->id, what
- * bpf_get_current_cgroup_id() reads), so the event path calls no helper;
- * a task moved to another cgroup while it runs counts in its old one
- * until its next switch. Before the CPU's first switch since attach, and
- * always on the tracepoint fallback (no switch hook), the helper tells.
+ * bpf_get_current_cgroup_id() reads), so the event path calls no helper.
+ * A task that moves itself to another cgroup (writes its own pid to
+ * cgroup.procs, as a service or container is started) is noted at the
+ * move (cgroup_attach_task); a task moved by another while it runs on
+ * another CPU counts in its old cgroup until its next switch. Before the
+ * CPU's first switch since attach, and always on the tracepoint fallback
+ * (no switch hook), the helper tells.
  *
  * With per_program set (--per-program), every bin is also counted in the
  * current task's program entry of program_hist: its key hashes the
@@ -507,6 +510,22 @@ int BPF_PROG(btf_sched_switch, bool preempt, struct task_struct *prev,
 	e = seq_saved_of(tid);
 	if (e)
 		*e = (__u64)tid << 32 | h->cpu.seq_last;
+	return 0;
+}
+
+/*
+ * A cgroup migration, with per_cgroup_slot (else not loaded): the task
+ * that asked for it is running here, and may have moved itself (a
+ * fork -> join -> exec that need not block, so no switch would tell).
+ */
+SEC("tp_btf/cgroup_attach_task")
+int BPF_PROG(btf_cgroup_attach_task, struct cgroup *dst, const char *path,
+	     struct task_struct *task, bool threadgroup)
+{
+	struct dp_syscall_cg_slot *s = this_cpu_slot();
+
+	if (s)
+		s->head.cur = bpf_get_current_cgroup_id();
 	return 0;
 }
 

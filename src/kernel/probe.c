@@ -145,6 +145,9 @@ static void syscall_configure(struct probe *p, void *skel, bool use_btf)
 	p->cgroup_slot = p->per_cgroup && !p->no_cgroup_slot &&
 			 kernel_has_bpf_loop();
 	bpf_map__set_autocreate(s->maps.cgroup_slot, p->cgroup_slot);
+	/* a task that moves itself is noted at the move, not at a switch */
+	bpf_program__set_autoload(s->progs.btf_cgroup_attach_task,
+				  use_btf && p->cgroup_slot);
 	s->rodata->per_cgroup = p->per_cgroup;
 	s->rodata->per_cgroup_slot = p->cgroup_slot;
 	s->rodata->per_program = p->per_program;

@@ -18,6 +18,9 @@
  * with tp_btf (the cgroup noted at sched_switch), with the tracepoint
  * flavour (the slot fed by bpf_get_current_cgroup_id()), and with the
  * hash alone (the path of kernels without bpf_loop), the same counts.
+ * And a child that moves itself into the cgroup and never blocks after
+ * (no context switch tells its new cgroup) is counted there all the same
+ * (tp_btf: the move itself is noted).
  *
  * Only the child is in the cgroup, and it makes no getppid() but the N
  * of each phase, so the getppid bin is asserted exact. The cgroup's
@@ -66,6 +69,7 @@
 struct ctl {
 	volatile int cmd;	/* > done: run N getppid(); -1: exit */
 	volatile int done;
+	volatile int moved;	/* the child moved itself */
 };
 
 static struct ctl *ctl;
@@ -86,16 +90,27 @@ static void pin(int cpu)
 			 strerror(errno));
 }
 
-/* The child: wait to be moved, then N getppid() per command, spinning. */
-static void child_main(void)
+/*
+ * The child: wait to be moved (or move itself), then N getppid() per
+ * command, spinning.
+ */
+static void child_main(bool self_move)
 {
-	char c;
+	char c, procs[4200];
+	FILE *f;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	pin(CHILD_CPU);
-	/* Blocked here while moved: it is switched in in its new cgroup. */
-	if (read(go[0], &c, 1) != 1)
+	if (self_move) {
+		snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg_path);
+		f = fopen(procs, "w");
+		if (!f || fprintf(f, "0\n") < 0 || fclose(f))
+			_exit(1);
+		__atomic_store_n(&ctl->moved, 1, __ATOMIC_RELEASE);
+	} else if (read(go[0], &c, 1) != 1) {
+		/* Blocked here while moved: switched in in its new cgroup. */
 		_exit(1);
+	}
 	for (;;) {
 		int cmd = ctl->cmd;
 
@@ -109,17 +124,28 @@ static void child_main(void)
 	}
 }
 
-static void start_child(void)
+static void start_child(bool self_move)
 {
-	ctl->cmd = ctl->done = 0;
+	struct timespec ms = { 0, 1000000 };
+	double deadline = harness__now() + 10;
+
+	ctl->cmd = ctl->done = ctl->moved = 0;
 	if (pipe(go))
 		fail_msg("pipe: %s", strerror(errno));
 	child = fork();
 	assert_true(child >= 0);
 	if (child == 0)
-		child_main();
-	harness__cgroup_join(cg_path, child);
-	assert_int_equal(write(go[1], "g", 1), 1);
+		child_main(self_move);
+	if (!self_move) {
+		harness__cgroup_join(cg_path, child);
+		assert_int_equal(write(go[1], "g", 1), 1);
+		return;
+	}
+	while (!__atomic_load_n(&ctl->moved, __ATOMIC_ACQUIRE)) {
+		if (harness__now() > deadline)
+			fail_msg("child: did not move itself in 10 s");
+		nanosleep(&ms, NULL);
+	}
 }
 
 static void stop_child(void)
@@ -220,7 +246,7 @@ static void assert_n(struct reading r, const char *what)
  * The phases with probe options o; slots: whether the syscall group must
  * count through slots (then the bound case must be seen).
  */
-static void phases(struct probe_opts *o, bool slots)
+static void phases(struct probe_opts *o, bool slots, bool self_move)
 {
 	struct reading r;
 	struct stat st;
@@ -238,7 +264,7 @@ static void phases(struct probe_opts *o, bool slots)
 	assert_null(collector__next(c, harness__wall_now(), 1, "h"));
 	assert_int_equal(errno, EAGAIN);	/* primed */
 	assert_int_equal(stat(cg_path, &st), 0);	/* its id: the inode */
-	start_child();
+	start_child(self_move);
 
 	/* Bound: the counts are (still) in CPU 1's slot when read. */
 	for (int t = 0; t < BOUND_TRIES && (!slots || !bound); t++) {
@@ -287,7 +313,18 @@ static void slots__tp_btf__exact_bound_and_flushed(void **state)
 
 	(void)state;
 	phases(&o, libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT,
-					   BPF_FUNC_loop, NULL) == 1);
+					   BPF_FUNC_loop, NULL) == 1, false);
+}
+
+static void slots__tp_btf__task_moving_itself__counted_in_new_cgroup(
+	void **state)
+{
+	struct probe_opts o = { .hooks = PROBE_HOOKS_TP_BTF,
+				.per_cgroup = true };
+
+	(void)state;
+	phases(&o, libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT,
+					   BPF_FUNC_loop, NULL) == 1, true);
 }
 
 static void slots__tracepoint__exact_bound_and_flushed(void **state)
@@ -297,7 +334,7 @@ static void slots__tracepoint__exact_bound_and_flushed(void **state)
 
 	(void)state;
 	phases(&o, libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT,
-					   BPF_FUNC_loop, NULL) == 1);
+					   BPF_FUNC_loop, NULL) == 1, false);
 }
 
 static void hash_only__tp_btf__exact(void **state)
@@ -306,7 +343,7 @@ static void hash_only__tp_btf__exact(void **state)
 				.per_cgroup = true, .no_cgroup_slot = true };
 
 	(void)state;
-	phases(&o, false);
+	phases(&o, false, false);
 }
 
 static int setup(void **state)
@@ -335,6 +372,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
 			slots__tp_btf__exact_bound_and_flushed, NULL, unload),
+		cmocka_unit_test_setup_teardown(
+			slots__tp_btf__task_moving_itself__counted_in_new_cgroup,
+			NULL, unload),
 		cmocka_unit_test_setup_teardown(
 			slots__tracepoint__exact_bound_and_flushed, NULL,
 			unload),
