@@ -44,6 +44,8 @@ struct probe {
 	size_t nhooks;
 	int ncpus;
 	bool per_cgroup, per_program, exemplars;
+	bool no_cgroup_slot;	/* told to keep --per-cgroup on the hash */
+	bool cgroup_slot;	/* the syscall group counts through slots */
 	unsigned int latency_sample_period;
 	unsigned int netns_ino;
 };
@@ -116,10 +118,23 @@ DP_SKEL_ADAPTERS(node)
 #undef DP_SKEL_ADAPTERS
 
 /*
- * The syscall group's own settings: sampling knobs, and the maps and
- * program only one flavour or option uses.
+ * Whether the kernel has bpf_loop (5.17), which the per-CPU cgroup slot's
+ * flush needs. Asked of a tracepoint program: libbpf cannot probe helpers
+ * of tp_btf (BPF_PROG_TYPE_TRACING) programs, and bpf_loop is one of the
+ * helpers every program type has.
  */
-static void syscall_configure(const struct probe *p, void *skel, bool use_btf)
+static bool kernel_has_bpf_loop(void)
+{
+	return libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_loop,
+				       NULL) == 1;
+}
+
+/*
+ * The syscall group's own settings: sampling knobs, and the maps and
+ * program only one flavour or option uses. --per-cgroup counts through
+ * per-CPU slots when the kernel has bpf_loop, else in the hash directly.
+ */
+static void syscall_configure(struct probe *p, void *skel, bool use_btf)
 {
 	struct syscall_bpf *s = skel;
 
@@ -128,7 +143,14 @@ static void syscall_configure(const struct probe *p, void *skel, bool use_btf)
 	bpf_map__set_autocreate(s->maps.task_start, use_btf);
 	bpf_map__set_autocreate(s->maps.seq_saved, use_btf);
 	bpf_map__set_autocreate(s->maps.tid_start, !use_btf);
+	p->cgroup_slot = p->per_cgroup && !p->no_cgroup_slot &&
+			 kernel_has_bpf_loop();
+	bpf_map__set_autocreate(s->maps.cgroup_slot, p->cgroup_slot);
+	/* a task that moves itself is noted at the move, not at a switch */
+	bpf_program__set_autoload(s->progs.btf_cgroup_attach_task,
+				  use_btf && p->cgroup_slot);
 	s->rodata->per_cgroup = p->per_cgroup;
+	s->rodata->per_cgroup_slot = p->cgroup_slot;
 	s->rodata->per_program = p->per_program;
 	s->rodata->proc_exemplars = p->exemplars;
 	s->rodata->latency_sample_period = p->latency_sample_period;
@@ -142,7 +164,7 @@ static void syscall_configure(const struct probe *p, void *skel, bool use_btf)
 		bpf_map__set_max_entries(s->maps.program_hist, p->ncpus);
 }
 
-static void net_configure(const struct probe *p, void *skel, bool use_btf)
+static void net_configure(struct probe *p, void *skel, bool use_btf)
 {
 	struct net_bpf *n = skel;
 
@@ -156,7 +178,7 @@ static void net_configure(const struct probe *p, void *skel, bool use_btf)
  * The node group's settings; run-queue waits from the kernel's own account
  * when it keeps one, else from the wakeup hooks (loaded only then).
  */
-static void node_configure(const struct probe *p, void *skel, bool use_btf)
+static void node_configure(struct probe *p, void *skel, bool use_btf)
 {
 	struct node_bpf *n = skel;
 	bool sched_info = kernel_btf__has_sched_info();
@@ -182,7 +204,7 @@ static const struct group_desc {
 	size_t nsubsystems;		/* 0: it has none */
 	const char *off;		/* what goes when it fails; NULL: fatal */
 	void *(*open)(struct bpf_object_skeleton **sk);
-	void (*configure)(const struct probe *p, void *skel, bool use_btf);
+	void (*configure)(struct probe *p, void *skel, bool use_btf);
 	void (*destroy)(void *skel);
 } group_descs[DP_GROUP_COUNT] = {
 	[DP_GROUP_SYSCALL] = {
@@ -317,6 +339,7 @@ struct probe *probe__open(const struct probe_opts *o)
 		return NULL;
 	p->per_cgroup = o->per_cgroup;
 	p->per_program = o->per_program;
+	p->no_cgroup_slot = o->no_cgroup_slot;
 	p->exemplars = o->exemplars;
 	p->latency_sample_period = o->latency_sample_period ?
 		o->latency_sample_period : DP_LATENCY_SAMPLE_PERIOD;
@@ -379,6 +402,13 @@ int probe__cgroup_map_fd(const struct probe *p, enum dp_group g)
 	return p->per_cgroup && p->g[g].obj ?
 		bpf_object__find_map_fd_by_name(p->g[g].obj, "cgroup_hist") :
 		-1;
+}
+
+int probe__cgroup_slot_map_fd(const struct probe *p)
+{
+	return p->cgroup_slot ?
+		bpf_object__find_map_fd_by_name(p->g[DP_GROUP_SYSCALL].obj,
+						"cgroup_slot") : -1;
 }
 
 int probe__program_map_fd(const struct probe *p)
