@@ -19,7 +19,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <driftprobe/features.h>
-#include "kernel_btf.h"
+#include "kernel_caps.h"
 #include "probe.h"
 #include "tracefs.h"
 #include "net.skel.h"
@@ -118,18 +118,6 @@ DP_SKEL_ADAPTERS(node)
 #undef DP_SKEL_ADAPTERS
 
 /*
- * Whether the kernel has bpf_loop (5.17), which the per-CPU cgroup slot's
- * flush needs. Asked of a tracepoint program: libbpf cannot probe helpers
- * of tp_btf (BPF_PROG_TYPE_TRACING) programs, and bpf_loop is one of the
- * helpers every program type has.
- */
-static bool kernel_has_bpf_loop(void)
-{
-	return libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_loop,
-				       NULL) == 1;
-}
-
-/*
  * The syscall group's own settings: sampling knobs, and the maps and
  * program only one flavour or option uses. --per-cgroup counts through
  * per-CPU slots when the kernel has bpf_loop, else in the hash directly.
@@ -144,7 +132,7 @@ static void syscall_configure(struct probe *p, void *skel, bool use_btf)
 	bpf_map__set_autocreate(s->maps.seq_saved, use_btf);
 	bpf_map__set_autocreate(s->maps.tid_start, !use_btf);
 	p->cgroup_slot = p->per_cgroup && !p->no_cgroup_slot &&
-			 kernel_has_bpf_loop();
+			 kernel_caps__bpf_loop();
 	bpf_map__set_autocreate(s->maps.cgroup_slot, p->cgroup_slot);
 	/* a task that moves itself is noted at the move, not at a switch */
 	bpf_program__set_autoload(s->progs.btf_cgroup_attach_task,
@@ -181,7 +169,7 @@ static void net_configure(struct probe *p, void *skel, bool use_btf)
 static void node_configure(struct probe *p, void *skel, bool use_btf)
 {
 	struct node_bpf *n = skel;
-	bool sched_info = kernel_btf__has_sched_info();
+	bool sched_info = kernel_caps__sched_info();
 
 	(void)use_btf;
 	n->rodata->per_cgroup = p->per_cgroup;

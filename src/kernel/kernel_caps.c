@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
-/* What the running kernel's BTF has; see kernel_btf.h. */
+/* What the running kernel offers the programs; see kernel_caps.h. */
 #include <string.h>
 #include <bpf/btf.h>
-#include "kernel_btf.h"
+#include <bpf/libbpf.h>
+#include "kernel_caps.h"
 
 /* Whether struct type (in btf) has a member called member. */
 static bool has_member(const struct btf *btf, const char *type,
@@ -22,7 +23,7 @@ static bool has_member(const struct btf *btf, const char *type,
 	return false;
 }
 
-bool kernel_btf__has_sched_info(void)
+bool kernel_caps__sched_info(void)
 {
 	struct btf *btf = btf__load_vmlinux_btf();
 	bool has;
@@ -36,4 +37,15 @@ bool kernel_btf__has_sched_info(void)
 	      has_member(btf, "rq", "clock");
 	btf__free(btf);
 	return has;
+}
+
+/*
+ * Asked of a tracepoint program: libbpf cannot probe helpers of tp_btf
+ * (BPF_PROG_TYPE_TRACING) programs, and bpf_loop is one of the helpers
+ * every program type has.
+ */
+bool kernel_caps__bpf_loop(void)
+{
+	return libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_loop,
+				       NULL) == 1;
 }
