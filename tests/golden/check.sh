@@ -11,7 +11,8 @@
 #                                                (only for a deliberate change)
 #
 # In a case, @ is this directory and @@ a scratch directory; a baseline the
-# case writes is compared with "created" zeroed (the creation time).
+# case writes is compared with "created" zeroed (the creation time) and
+# "kernel" written as "@kernel" when it is this machine's (uname -r).
 set -u
 bin=$1
 update=${2:-}
@@ -21,6 +22,7 @@ trap 'rm -rf "$tmp"' EXIT
 failed=0
 n=0
 tab=$(printf '\t')
+kernel=$(uname -r | sed 's/[.[\*^$/]/\\&/g')
 
 while IFS="$tab" read -r name args; do
 	[ -n "$name" ] || continue
@@ -38,7 +40,9 @@ while IFS="$tab" read -r name args; do
 		sed "s|$tmp|@@|g; s|$dir|@|g" "$tmp/stderr"
 		if [ -f "$tmp/baseline.json" ]; then
 			echo "== baseline"
-			sed 's/"created":[0-9.e+]*/"created":0/' "$tmp/baseline.json"
+			sed 's/"created":[0-9.e+]*/"created":0/;
+			     s/"kernel":"'"$kernel"'"/"kernel":"@kernel"/' \
+				"$tmp/baseline.json"
 		fi
 	} > "$tmp/$name.out"
 	if [ "$update" = "--update" ]; then
