@@ -34,9 +34,20 @@ bench_start() {
 }
 
 # Stop what bench_start started, if anything; its programs go with it.
+# SIGINT first (the tools print and detach on it), again each second (one
+# that arrives while bpftrace is still starting is lost: a run once waited
+# 4 minutes on it), SIGKILL after 10 s.
 bench_stop() {
+	local i
 	[ -n "$bench_pid" ] || return 0
-	kill -INT "$bench_pid" 2>/dev/null || true
+	for ((i = 0; i < 100; i++)); do
+		if ((i % 10 == 0)); then
+			kill -INT "$bench_pid" 2>/dev/null || break
+		fi
+		sleep 0.1
+		kill -0 "$bench_pid" 2>/dev/null || break
+	done
+	kill -KILL "$bench_pid" 2>/dev/null || true
 	wait "$bench_pid" 2>/dev/null || true
 	bench_pid=""
 }
