@@ -46,19 +46,7 @@
  *
  * With per_cgroup set (--per-cgroup), every bin is also counted in the
  * current task's cgroup v2 entry of cgroup_hist, as every group counts
- * (count.bpf.h); the entries hold the counts only. With per_cgroup_slot
- * also set (the loader's choice, when the kernel has bpf_loop), through
- * the CPU's slot (cgroup_slot, count.bpf.h): no hash lookup and no atomic
- * per event, one flush into cgroup_hist when the CPU runs another
- * cgroup's syscall. The current task's cgroup is the one noted at the
- * CPU's last context switch (next->cgroups->dfl_cgrp->kn->id, what
- * bpf_get_current_cgroup_id() reads), so the event path calls no helper.
- * A task that moves itself to another cgroup (writes its own pid to
- * cgroup.procs, as a service or container is started) is noted at the
- * move (cgroup_attach_task); a task moved by another while it runs on
- * another CPU counts in its old cgroup until its next switch. Before the
- * CPU's first switch since attach, and always on the tracepoint fallback
- * (no switch hook), the helper tells.
+ * (count.bpf.h); the entries hold the counts only.
  *
  * With per_program set (--per-program), every bin is also counted in the
  * current task's program entry of program_hist: its key hashes the
@@ -113,8 +101,6 @@ struct trace {
 #define START_MAP_ENTRIES 16384
 
 const volatile bool per_cgroup = false;
-/* per_cgroup through the CPU's slot (needs bpf_loop) rather than the hash */
-const volatile bool per_cgroup_slot = false;
 const volatile bool per_program = false;
 const volatile bool proc_exemplars = false;
 /*
@@ -156,24 +142,9 @@ struct {
 	__type(value, struct dp_syscall_program_hist);
 } program_hist SEC(".maps");
 
-/*
- * --per-cgroup with per_cgroup_slot: the CPU's counts of one cgroup not
- * yet moved into cgroup_hist. Not in struct dp_syscall_hist: both in one
- * value would pass the kernel's 32 KiB per-CPU value limit.
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct dp_syscall_cg_slot);
-} cgroup_slot SEC(".maps");
-
 /* The values new entries start from (too big for the BPF stack). */
 static const struct dp_syscall_cgroup_hist zero_cgroup_hist;
 static const struct dp_syscall_program_hist zero_program_hist;
-
-DP_CG_SLOT_BIND(cgroup_slot_bind, DP_SYSCALL_BINS, cgroup_hist,
-		zero_cgroup_hist)
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -201,32 +172,6 @@ static __always_inline struct dp_syscall_hist *this_cpu_hist(void)
 	__u32 zero = 0;
 
 	return bpf_map_lookup_elem(&syscall_hist, &zero);
-}
-
-static __always_inline struct dp_syscall_cg_slot *this_cpu_slot(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&cgroup_slot, &zero);
-}
-
-/*
- * The CPU's cgroup slot, bound to the current task's cgroup (flushed and
- * rebound if it held another's); NULL if the lookup failed.
- */
-static __always_inline struct dp_cg_slot_head *current_cgroup_slot(void)
-{
-	struct dp_syscall_cg_slot *s = this_cpu_slot();
-	__u64 cgid;
-
-	if (!s)
-		return NULL;
-	cgid = s->head.cur;
-	if (!cgid)
-		cgid = bpf_get_current_cgroup_id();
-	if (s->head.cgid != cgid)
-		cgroup_slot_bind(&s->head, cgid);
-	return &s->head;
 }
 
 /* What identifies the current task's program (struct dp_syscall_program_hist). */
@@ -312,15 +257,12 @@ static __always_inline __u64 *program_counts(struct dp_syscall_hist *h,
 static __always_inline struct dp_counts hists_of(struct dp_syscall_hist *h,
 						 __u64 tag)
 {
-	struct dp_counts x = { .cpu = h->counts };
+	struct dp_counts x = dp_counts_of(h->counts, &cgroup_hist,
+					  per_cgroup ?
+					  bpf_get_current_cgroup_id() : 0,
+					  &zero_cgroup_hist,
+					  &h->health[DP_SH_CGROUP_DROPPED]);
 
-	if (per_cgroup_slot)
-		x.slot = current_cgroup_slot();
-	else
-		x = dp_counts_of(h->counts, &cgroup_hist,
-				 per_cgroup ? bpf_get_current_cgroup_id() : 0,
-				 &zero_cgroup_hist,
-				 &h->health[DP_SH_CGROUP_DROPPED]);
 	x.prog = program_counts(h, tag);
 	return x;
 }
@@ -492,23 +434,16 @@ static __always_inline void count_exit(struct dp_syscall_hist *h, long id,
 }
 
 /*
- * A context switch: the CPU's last entry is no longer its running task's;
- * with per_cgroup_slot, next's cgroup is the CPU's current one (the slot
- * is rebound at the first syscall of another cgroup, not here: a task
- * that sleeps and comes back flushes nothing). First in this file, so
- * that it is attached before sys_enter.
+ * A context switch: the CPU's last entry is no longer its running task's.
+ * First in this file, so that it is attached before sys_enter.
  */
 SEC("tp_btf/sched_switch")
-int BPF_PROG(btf_sched_switch, bool preempt, struct task_struct *prev,
-	     struct task_struct *next)
+int BPF_PROG(btf_sched_switch, bool preempt, struct task_struct *prev)
 {
 	struct dp_syscall_hist *h = this_cpu_hist();
-	struct dp_syscall_cg_slot *s;
 	__u32 tid;
 	__u64 *e;
 
-	if (per_cgroup_slot && (s = this_cpu_slot()))
-		s->head.cur = next->cgroups->dfl_cgrp->kn->id;
 	if (!h)
 		return 0;
 	h->cpu.regs = 0;
@@ -521,22 +456,6 @@ int BPF_PROG(btf_sched_switch, bool preempt, struct task_struct *prev,
 	e = seq_saved_of(tid);
 	if (e)
 		*e = (__u64)tid << 32 | h->cpu.seq_last;
-	return 0;
-}
-
-/*
- * A cgroup migration, with per_cgroup_slot (else not loaded): the task
- * that asked for it is running here, and may have moved itself (a
- * fork -> join -> exec that need not block, so no switch would tell).
- */
-SEC("tp_btf/cgroup_attach_task")
-int BPF_PROG(btf_cgroup_attach_task, struct cgroup *dst, const char *path,
-	     struct task_struct *task, bool threadgroup)
-{
-	struct dp_syscall_cg_slot *s = this_cpu_slot();
-
-	if (s)
-		s->head.cur = bpf_get_current_cgroup_id();
 	return 0;
 }
 

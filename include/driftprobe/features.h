@@ -296,52 +296,13 @@ enum dp_syscall_health {
 /*
  * --per-cgroup: every group's bins per cgroup v2 id, each in an LRU hash
  * of at most DP_CGROUP_MAX entries (not per CPU: increments are atomic),
- * whose values are the group's counts (struct dp_*_cgroup_hist). The
- * syscall group, on kernels with bpf_loop (5.17), counts first in a slot
- * per CPU (struct dp_syscall_cg_slot: plain adds, no hash lookup per
- * event) bound to one cgroup, and moves the slot's counts into the hash
- * when the CPU runs another cgroup's syscall; userspace adds the slots to
- * what it reads of the hash. Memory is DP_CGROUP_MAX * (15,104 B syscall
- * + 3,992 B net + 1,152 B node) = ~19.8 MiB, plus CPUs * 18,920 B of
- * slots (1.2 MiB for 64 CPUs). The cgroup_dropped health counters count
- * events that found no entry even after inserting; userspace counts the
- * entries the LRU evicted (they vanish between two reads).
+ * whose values are the group's counts (struct dp_*_cgroup_hist). Memory is
+ * DP_CGROUP_MAX * (15,104 B syscall + 3,992 B net + 1,152 B node) = ~19.8
+ * MiB whatever the number of CPUs. The cgroup_dropped health counters count events that
+ * found no entry even after inserting; userspace counts the entries the
+ * LRU evicted (they vanish between two reads).
  */
 #define DP_CGROUP_MAX	1024
-
-/*
- * The head of a CPU's --per-cgroup slot: whose counts the slot holds, and
- * how a reader knows it read them whole. The CPU's BPF programs alone
- * write it; a move of the counts into the hash (a flush) and a change of
- * cgid happen only while seq is odd (atomic increments before and after),
- * so a reader that finds seq even and unchanged across its reads of the
- * slots and of the hash saw every count once: in the hash or in a slot.
- */
-struct dp_cg_slot_head {
-	unsigned long long cgid;	/* whose counts the slot holds; 0: none */
-	unsigned long long seq;		/* odd while a flush runs */
-	/*
-	 * The cgroup of the task running on the CPU, noted at each context
-	 * switch (tp_btf only); 0: not known yet, ask the kernel.
-	 */
-	unsigned long long cur;
-	unsigned long long dropped;	/* counts flushed with no hash entry */
-	unsigned int ndirty;		/* bins listed in dirty[] */
-	unsigned int pad;
-};
-
-/*
- * The syscall group's slot, a per-CPU array value of its own (with struct
- * dp_syscall_hist it would pass the kernel's 32 KiB per-CPU value limit):
- * the counts not yet moved into the hash, and which bins are non-zero
- * (each listed once, in the order they left zero), so that a flush moves
- * those only.
- */
-struct dp_syscall_cg_slot {
-	struct dp_cg_slot_head head;
-	unsigned long long counts[DP_SYSCALL_BINS];
-	unsigned short dirty[DP_SYSCALL_BINS];
-};
 
 /*
  * --per-program: the syscall group's bins per program, in an LRU hash of

@@ -6,10 +6,6 @@
  * net group's value also carries the last endpoint per bin, which becomes
  * the bin's exemplars, unless the probe keeps none (--no-exemplars: then
  * the kernel writes none and nothing here reads them).
- *
- * The syscall group's per-cgroup counts not yet in its map are in per-CPU
- * slots (cg_slots.h), which its keyed collector adds; the counts a slot
- * could not move into the map are the syscall group's cgroup_dropped.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,7 +13,6 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include "keyed_collect.h"
-#include "cg_slots.h"
 #include "cgroup_path.h"
 #include "collect.h"
 #include "counters.h"
@@ -94,8 +89,6 @@ struct collector {
 	/* --per-cgroup only, per group with a cgroup map (NULL: none) */
 	struct keyed_collector *cgroups[DP_GROUP_COUNT];
 	uint64_t evicted_reported[DP_GROUP_COUNT];
-	struct cg_slots *slots;		/* the syscall group's; NULL: none */
-	uint64_t slots_dropped;		/* their dropped, at the last read */
 	/* --per-program only: the syscall group's per-program map */
 	struct program_names *program_names;
 	struct keyed_collector *programs;
@@ -119,14 +112,9 @@ static bool any_cgroup_map(const struct probe *p)
 	return false;
 }
 
-/*
- * A collector for each group's per-cgroup map, the syscall group's with
- * its slots when it counts through them. 0, or -1 + errno.
- */
+/* A collector for each group's per-cgroup map. 0, or -1 + errno. */
 static int new_keyed_collectors(struct collector *c)
 {
-	int slot_fd = probe__cgroup_slot_map_fd(c->probe), err;
-
 	for (int i = 0; i < DP_GROUP_COUNT; i++) {
 		const struct group_desc *d = &group_descs[i];
 		int fd = probe__cgroup_map_fd(c->probe, i);
@@ -139,17 +127,7 @@ static int new_keyed_collectors(struct collector *c)
 		if (!c->cgroups[i])
 			return -1;
 	}
-	if (slot_fd < 0 || !c->cgroups[DP_GROUP_SYSCALL])
-		return 0;
-	c->slots = cg_slots__new(slot_fd, c->ncpus, DP_SYSCALL_BINS,
-				 sizeof(struct dp_syscall_cg_slot));
-	if (!c->slots)
-		return -1;
-	err = keyed_collector__use_slots(c->cgroups[DP_GROUP_SYSCALL],
-					 c->slots);
-	if (err)
-		errno = -err;
-	return err ? -1 : 0;
+	return 0;
 }
 
 /* The collector of the per-program map, if any. 0, or -1 + errno. */
@@ -236,7 +214,6 @@ void collector__free(struct collector *c)
 		free(c->g[i].delta);
 		keyed_collector__free(c->cgroups[i]);
 	}
-	cg_slots__free(c->slots);
 	keyed_collector__free(c->programs);
 	program_names__free(c->program_names);
 	exemplars__free(c->ex);
@@ -270,22 +247,6 @@ static int read_keyed(struct keyed_collector *kc, struct window *w,
 }
 
 /*
- * The counts the syscall group's slots found no map entry for since the
- * last read (their copy of this read), as its cgroup_dropped. The
- * syscall group's health counters come first in c->health.
- */
-static void slots_health(struct collector *c)
-{
-	uint64_t now = cg_slots_dropped(cg_slots__copy(c->slots,
-						       CG_SLOTS_COUNTS),
-					c->ncpus, cg_slots__stride(c->slots));
-
-	if (c->primed && now > c->slots_dropped)
-		c->health[DP_SH_CGROUP_DROPPED] += now - c->slots_dropped;
-	c->slots_dropped = now;
-}
-
-/*
  * Per-cgroup histograms of every group into w (NULL: prime); evictions
  * summed over the groups in the health counter.
  */
@@ -303,8 +264,6 @@ static int read_cgroups(struct collector *c, struct window *w)
 		total += evicted;
 	}
 	c->health[HEALTH_EVICTED] = total;
-	if (!err && c->slots)
-		slots_health(c);
 	return err;
 }
 

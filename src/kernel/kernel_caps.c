@@ -2,7 +2,6 @@
 /* What the running kernel offers the programs; see kernel_caps.h. */
 #include <string.h>
 #include <bpf/btf.h>
-#include <bpf/libbpf.h>
 #include "kernel_caps.h"
 
 /* Whether struct type (in btf) has a member called member. */
@@ -37,15 +36,4 @@ bool kernel_caps__sched_info(void)
 	      has_member(btf, "rq", "clock");
 	btf__free(btf);
 	return has;
-}
-
-/*
- * Asked of a tracepoint program: libbpf cannot probe helpers of tp_btf
- * (BPF_PROG_TYPE_TRACING) programs, and bpf_loop is one of the helpers
- * every program type has.
- */
-bool kernel_caps__bpf_loop(void)
-{
-	return libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_loop,
-				       NULL) == 1;
 }

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What the running kernel offers the programs, asked of its BTF and of
- * the verifier, for the loader's choices between a program's fast path
- * and its fallback.
+ * What the running kernel offers the programs, asked of its BTF, for the
+ * loader's choices between a program's fast path and its fallback.
  */
 #ifndef DRIFTPROBE_KERNEL_CAPS_H
 #define DRIFTPROBE_KERNEL_CAPS_H
@@ -16,11 +15,5 @@
  * (CONFIG_FAIR_GROUP_SCHED).
  */
 bool kernel_caps__sched_info(void);
-
-/*
- * Whether the kernel has bpf_loop (5.17), which the per-CPU cgroup slot's
- * flush needs.
- */
-bool kernel_caps__bpf_loop(void);
 
 #endif

@@ -6,7 +6,6 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include "keyed_collect.h"
-#include "cg_slots.h"
 #include "counters.h"
 #include "feature.h"
 #include "key_index.h"
@@ -29,12 +28,6 @@ struct keyed_collector {
 	struct key_index index;		/* id -> snaps[] */
 	uint64_t evicted;
 	uint64_t *delta;		/* d.bins */
-	/* use_slots: the slots, and the map entries of cgroups bound to one */
-	struct cg_slots *slots;
-	size_t nstaged;
-	uint64_t *staged_ids;		/* ncpus */
-	uint64_t *staged;		/* staged_ids[i]'s counts at i * d.bins */
-	uint64_t *merged;		/* d.bins: an entry plus its slots */
 };
 
 struct keyed_collector *keyed_collector__new(int map_fd,
@@ -69,9 +62,6 @@ void keyed_collector__free(struct keyed_collector *cc)
 	free(cc->snaps);
 	free(cc->counts);
 	free(cc->delta);
-	free(cc->staged_ids);
-	free(cc->staged);
-	free(cc->merged);
 	key_index__free(&cc->index);
 	free(cc);
 }
@@ -104,15 +94,6 @@ static int grow(struct keyed_collector *cc)
 uint64_t keyed_collector__evicted(const struct keyed_collector *cc)
 {
 	return cc->evicted;
-}
-
-/* The snapshot of id, NULL if it has none. */
-static struct key_snapshot *known(struct keyed_collector *cc, uint64_t id)
-{
-	size_t i = key_index__find_id(&cc->index, cc->snaps,
-				      sizeof(*cc->snaps), id);
-
-	return i == SIZE_MAX ? NULL : &cc->snaps[i];
 }
 
 /* The snapshot of id; a new one starts at zero (counted since insertion). */
@@ -183,13 +164,16 @@ static int drop_unseen(struct keyed_collector *cc)
 	return 0;
 }
 
-/*
- * id's counts are value's (cumulative) in this read: their delta since
- * the last read goes into w (unless NULL). Once per read and id.
- */
-static int commit(struct keyed_collector *cc, struct window *w, uint64_t id,
-		  const void *value)
+struct read_ctx {
+	struct keyed_collector *cc;
+	struct window *w;
+};
+
+static int read_one(const void *key, const void *value, void *ctx)
 {
+	struct read_ctx *r = ctx;
+	struct keyed_collector *cc = r->cc;
+	uint64_t id = *(const uint64_t *)key;
 	struct key_snapshot *s = snapshot(cc, id);
 	uint64_t *prev;
 
@@ -201,159 +185,15 @@ static int commit(struct keyed_collector *cc, struct window *w, uint64_t id,
 	prev = counts_of(cc, (size_t)(s - cc->snaps));
 	counters__diff(prev, value, cc->d.bins, cc->delta);
 	memcpy(prev, value, cc->d.bins * sizeof(uint64_t));
-	return w ? add_hists(cc, w, id, value) : 0;
-}
-
-struct read_ctx {
-	struct keyed_collector *cc;
-	struct window *w;
-	const void *slots;	/* the slots' counts copy; NULL: no slots */
-};
-
-/* Keep the map entry of id, bound to a slot, until the slots are checked. */
-static void stage(struct keyed_collector *cc, uint64_t id, const void *value)
-{
-	size_t i = 0;
-
-	while (i < cc->nstaged && cc->staged_ids[i] != id)
-		i++;
-	if (i == cc->nstaged) {
-		if (i == cg_slots__ncpus(cc->slots))
-			return;	/* cannot be: one id per CPU at most */
-		cc->staged_ids[cc->nstaged++] = id;
-	}
-	memcpy(cc->staged + i * cc->d.bins, value,
-	       cc->d.bins * sizeof(uint64_t));
-}
-
-static int read_one(const void *key, const void *value, void *ctx)
-{
-	struct read_ctx *r = ctx;
-	struct keyed_collector *cc = r->cc;
-	uint64_t id = *(const uint64_t *)key;
-	const struct key_snapshot *s;
-
-	if (r->slots && cg_slots_bound(r->slots, cg_slots__ncpus(cc->slots),
-				       cg_slots__stride(cc->slots), id)) {
-		s = known(cc, id);
-		if (!s || !s->seen)	/* not committed by an earlier try */
-			stage(cc, id, value);
-		return 0;
-	}
-	return commit(cc, r->w, id, value);
-}
-
-/*
- * Every cgroup bound to a slot in the counts copy, not committed yet: its
- * staged map entry (zero when the map has none yet) plus its slots.
- */
-static int commit_bound(struct keyed_collector *cc, struct window *w,
-			const void *slots)
-{
-	size_t ncpus = cg_slots__ncpus(cc->slots);
-	size_t stride = cg_slots__stride(cc->slots);
-	int err = 0;
-
-	for (size_t cpu = 0; cpu < ncpus && !err; cpu++) {
-		uint64_t id = cg_slots_cgid(slots, cpu, stride);
-		const struct key_snapshot *s = known(cc, id);
-		size_t i = 0;
-
-		if (!id || (s && s->seen))
-			continue;	/* none, or done (a CPU before) */
-		while (i < cc->nstaged && cc->staged_ids[i] != id)
-			i++;
-		if (i < cc->nstaged)
-			memcpy(cc->merged, cc->staged + i * cc->d.bins,
-			       cc->d.bins * sizeof(uint64_t));
-		else
-			memset(cc->merged, 0, cc->d.bins * sizeof(uint64_t));
-		cg_slots_add(slots, ncpus, stride, cc->d.bins, id, cc->merged);
-		err = commit(cc, w, id, cc->merged);
-	}
-	return err;
-}
-
-/*
- * No consistent read: cgroups bound to a slot in any copy keep their
- * snapshot as it is (not seen as evicted); their counts go into the next
- * read's window.
- */
-static void keep_bound(struct keyed_collector *cc)
-{
-	size_t stride = cg_slots__stride(cc->slots);
-
-	for (int c = 0; c < CG_SLOTS_COPIES; c++)
-		for (size_t cpu = 0; cpu < cg_slots__ncpus(cc->slots); cpu++) {
-			struct key_snapshot *s = known(cc,
-				cg_slots_cgid(cg_slots__copy(cc->slots, c),
-					      cpu, stride));
-
-			if (s)
-				s->seen = true;
-		}
-}
-
-/*
- * The map and the slots, read as cg_slots.h says; entries not bound to
- * a slot are committed as the walk meets them (their counts are all in
- * the map), once: a later try skips them.
- */
-static int read_with_slots(struct keyed_collector *cc, struct window *w)
-{
-	struct cg_slots *sl = cc->slots;
-	struct read_ctx r = { cc, w, cg_slots__copy(sl, CG_SLOTS_COUNTS) };
-	int err = 0;
-
-	for (int t = 0; t < CG_SLOTS_TRIES && !err; t++) {
-		cc->nstaged = 0;
-		err = cg_slots__read(sl, CG_SLOTS_BEFORE);
-		if (!err)
-			err = cg_slots__read(sl, CG_SLOTS_COUNTS);
-		if (!err)
-			err = map_walk(cc->map_fd, sizeof(uint64_t),
-				       cc->d.value_size, read_one, &r);
-		if (!err)
-			err = cg_slots__read(sl, CG_SLOTS_AFTER);
-		if (!err && cg_slots_stable(cg_slots__copy(sl, CG_SLOTS_BEFORE),
-					    cg_slots__copy(sl, CG_SLOTS_AFTER),
-					    cg_slots__ncpus(sl),
-					    cg_slots__stride(sl)))
-			return commit_bound(cc, w, r.slots);
-	}
-	if (!err)
-		keep_bound(cc);
-	return err;
+	return r->w ? add_hists(cc, r->w, id, value) : 0;
 }
 
 int keyed_collector__read(struct keyed_collector *cc, struct window *w)
 {
-	struct read_ctx r = { cc, w, NULL };
+	struct read_ctx r = { cc, w };
 	int err;
 
-	if (cc->slots)
-		err = read_with_slots(cc, w);
-	else
-		err = map_walk(cc->map_fd, sizeof(uint64_t), cc->d.value_size,
-			       read_one, &r);
+	err = map_walk(cc->map_fd, sizeof(uint64_t), cc->d.value_size,
+		       read_one, &r);
 	return err ? err : drop_unseen(cc);
-}
-
-int keyed_collector__use_slots(struct keyed_collector *cc,
-			       struct cg_slots *slots)
-{
-	size_t ncpus = cg_slots__ncpus(slots);
-
-	if (cg_slots__bins(slots) != cc->d.bins)
-		return -EINVAL;
-	free(cc->staged_ids);
-	free(cc->staged);
-	free(cc->merged);
-	cc->staged_ids = calloc(ncpus, sizeof(uint64_t));
-	cc->staged = calloc(ncpus * cc->d.bins, sizeof(uint64_t));
-	cc->merged = calloc(cc->d.bins, sizeof(uint64_t));
-	if (!cc->staged_ids || !cc->staged || !cc->merged)
-		return -ENOMEM;
-	cc->slots = slots;
-	return 0;
 }

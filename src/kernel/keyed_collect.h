@@ -46,18 +46,6 @@ void keyed_collector__free(struct keyed_collector *cc);
  */
 int keyed_collector__read(struct keyed_collector *cc, struct window *w);
 
-/*
- * Also count what the per-CPU slots hold (cg_slots.h; not owned): from
- * now on a read adds to each cgroup's entry every slot bound to it, a
- * cgroup only in a slot included, as one consistent read of slots and
- * map (retried, CG_SLOTS_TRIES at most; a cgroup bound to a slot is left
- * for the next read when no try was consistent). The map's value must be
- * the counts alone. 0 or -ENOMEM.
- */
-struct cg_slots;
-int keyed_collector__use_slots(struct keyed_collector *cc,
-			       struct cg_slots *slots);
-
 /* Entries evicted since the collector started. */
 uint64_t keyed_collector__evicted(const struct keyed_collector *cc);
 

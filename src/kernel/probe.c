@@ -44,8 +44,6 @@ struct probe {
 	size_t nhooks;
 	int ncpus;
 	bool per_cgroup, per_program, exemplars;
-	bool no_cgroup_slot;	/* told to keep --per-cgroup on the hash */
-	bool cgroup_slot;	/* the syscall group counts through slots */
 	unsigned int latency_sample_period;
 	unsigned int netns_ino;
 };
@@ -119,10 +117,9 @@ DP_SKEL_ADAPTERS(node)
 
 /*
  * The syscall group's own settings: sampling knobs, and the maps and
- * program only one flavour or option uses. --per-cgroup counts through
- * per-CPU slots when the kernel has bpf_loop, else in the hash directly.
+ * program only one flavour or option uses.
  */
-static void syscall_configure(struct probe *p, void *skel, bool use_btf)
+static void syscall_configure(const struct probe *p, void *skel, bool use_btf)
 {
 	struct syscall_bpf *s = skel;
 
@@ -131,14 +128,7 @@ static void syscall_configure(struct probe *p, void *skel, bool use_btf)
 	bpf_map__set_autocreate(s->maps.task_start, use_btf);
 	bpf_map__set_autocreate(s->maps.seq_saved, use_btf);
 	bpf_map__set_autocreate(s->maps.tid_start, !use_btf);
-	p->cgroup_slot = p->per_cgroup && !p->no_cgroup_slot &&
-			 kernel_caps__bpf_loop();
-	bpf_map__set_autocreate(s->maps.cgroup_slot, p->cgroup_slot);
-	/* a task that moves itself is noted at the move, not at a switch */
-	bpf_program__set_autoload(s->progs.btf_cgroup_attach_task,
-				  use_btf && p->cgroup_slot);
 	s->rodata->per_cgroup = p->per_cgroup;
-	s->rodata->per_cgroup_slot = p->cgroup_slot;
 	s->rodata->per_program = p->per_program;
 	s->rodata->proc_exemplars = p->exemplars;
 	s->rodata->latency_sample_period = p->latency_sample_period;
@@ -152,7 +142,7 @@ static void syscall_configure(struct probe *p, void *skel, bool use_btf)
 		bpf_map__set_max_entries(s->maps.program_hist, p->ncpus);
 }
 
-static void net_configure(struct probe *p, void *skel, bool use_btf)
+static void net_configure(const struct probe *p, void *skel, bool use_btf)
 {
 	struct net_bpf *n = skel;
 
@@ -166,7 +156,7 @@ static void net_configure(struct probe *p, void *skel, bool use_btf)
  * The node group's settings; run-queue waits from the kernel's own account
  * when it keeps one, else from the wakeup hooks (loaded only then).
  */
-static void node_configure(struct probe *p, void *skel, bool use_btf)
+static void node_configure(const struct probe *p, void *skel, bool use_btf)
 {
 	struct node_bpf *n = skel;
 	bool sched_info = kernel_caps__sched_info();
@@ -192,7 +182,7 @@ static const struct group_desc {
 	size_t nsubsystems;		/* 0: it has none */
 	const char *off;		/* what goes when it fails; NULL: fatal */
 	void *(*open)(struct bpf_object_skeleton **sk);
-	void (*configure)(struct probe *p, void *skel, bool use_btf);
+	void (*configure)(const struct probe *p, void *skel, bool use_btf);
 	void (*destroy)(void *skel);
 } group_descs[DP_GROUP_COUNT] = {
 	[DP_GROUP_SYSCALL] = {
@@ -327,7 +317,6 @@ struct probe *probe__open(const struct probe_opts *o)
 		return NULL;
 	p->per_cgroup = o->per_cgroup;
 	p->per_program = o->per_program;
-	p->no_cgroup_slot = o->no_cgroup_slot;
 	p->exemplars = o->exemplars;
 	p->latency_sample_period = o->latency_sample_period ?
 		o->latency_sample_period : DP_LATENCY_SAMPLE_PERIOD;
@@ -390,13 +379,6 @@ int probe__cgroup_map_fd(const struct probe *p, enum dp_group g)
 	return p->per_cgroup && p->g[g].obj ?
 		bpf_object__find_map_fd_by_name(p->g[g].obj, "cgroup_hist") :
 		-1;
-}
-
-int probe__cgroup_slot_map_fd(const struct probe *p)
-{
-	return p->cgroup_slot ?
-		bpf_object__find_map_fd_by_name(p->g[DP_GROUP_SYSCALL].obj,
-						"cgroup_slot") : -1;
 }
 
 int probe__program_map_fd(const struct probe *p)

@@ -36,11 +36,6 @@ struct probe_opts {
 	bool per_cgroup;	/* also a histogram per cgroup v2 */
 	bool per_program;	/* also the syscall group's per program */
 	/*
-	 * --per-cgroup's syscall counts straight into the hash, as on a
-	 * kernel without bpf_loop, not through per-CPU slots (tests).
-	 */
-	bool no_cgroup_slot;
-	/*
 	 * Every exemplar, or none (--no-exemplars): the processes sampled in
 	 * syscall bins, and the last remote endpoint, port and command the
 	 * kernel keeps per net and node bin.
@@ -77,14 +72,6 @@ int probe__map_fd(const struct probe *p, enum dp_group g);
  * the group's counts), or -1 when --per-cgroup is off or the group is.
  */
 int probe__cgroup_map_fd(const struct probe *p, enum dp_group g);
-
-/*
- * The syscall group's per-CPU cgroup slots (one key, 0: each CPU's
- * struct dp_syscall_cg_slot), whose counts are not in its per-cgroup map
- * yet; -1 when --per-cgroup is off or counts into the map directly (a
- * kernel without bpf_loop).
- */
-int probe__cgroup_slot_map_fd(const struct probe *p);
 
 /*
  * The syscall group's per-program map (program key -> struct

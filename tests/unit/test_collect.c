@@ -50,12 +50,6 @@ int probe__cgroup_map_fd(const struct probe *p, enum dp_group g)
 	return -1;
 }
 
-int probe__cgroup_slot_map_fd(const struct probe *p)
-{
-	(void)p;
-	return -1;
-}
-
 int probe__program_map_fd(const struct probe *p)
 {
 	(void)p;

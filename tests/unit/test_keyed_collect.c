@@ -5,11 +5,7 @@
  * cgroup counted from zero, an evicted one counted and forgotten, a walk
  * that restarts mid-way read once, empty histograms left out; cgroup id ->
  * path on a directory tree made by the test; and the per-program map,
- * its entries named by program_name.c from a fake /proc. With per-CPU
- * slots (a fake slot map, its copies scripted read by read): a cgroup
- * only in a slot counted, a map entry plus its slot, a flush between two
- * reads counted once, a flush racing a read retried (not counted twice),
- * a read that never sees the slots settle leaving the cgroup for the next.
+ * its entries named by program_name.c from a fake /proc.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,7 +22,6 @@
 #include <cmocka.h>
 #include <bpf/bpf.h>
 #include "keyed_collect.h"
-#include "cg_slots.h"
 #include "cgroup_path.h"
 #include "feature.h"
 #include "program_name.h"
@@ -126,34 +121,10 @@ int __wrap_bpf_map_get_next_key(int fd, const void *key, void *next)
 	return 0;
 }
 
-/*
- * The slot map (fd SLOT_FD, SLOT_CPUS CPUs): read k copies script[k] (the
- * last one again past the end); after read flush_at, flush_n is added to
- * bin flush_bin of map entry flush_key, as a flush landing then would.
- */
-#define SLOT_FD 9
-#define SLOT_CPUS 2
-static struct {
-	struct dp_syscall_cg_slot script[8][SLOT_CPUS];
-	int n, next;
-	int flush_at;
-	size_t flush_key;
-	unsigned int flush_bin;
-	uint64_t flush_n;
-} fs;
-
 int __wrap_bpf_map_lookup_elem(int fd, const void *key, void *value);
 int __wrap_bpf_map_lookup_elem(int fd, const void *key, void *value)
 {
-	if (fd == SLOT_FD) {
-		int k = fs.next < fs.n ? fs.next : fs.n - 1;
-
-		memcpy(value, fs.script[k], sizeof(fs.script[k]));
-		if (++fs.next == fs.flush_at)
-			fake.vals[fs.flush_key].sys.counts[fs.flush_bin] +=
-				fs.flush_n;
-		return 0;
-	}
+	(void)fd;
 	for (size_t i = 0; i < fake.n; i++)
 		if (fake.keys[i] == *(const uint64_t *)key) {
 			memcpy(value, &fake.vals[i], fake.value_size);
@@ -464,158 +435,6 @@ static void read__program_keys__named_by_executable(void **state)
 	program_names__free(pn);
 }
 
-/* Script copy k: CPU cpu bound to cgid at seq, bin getppid at n. */
-static void slot_copy(int k, int cpu, uint64_t cgid, uint64_t seq,
-		      uint64_t n)
-{
-	struct dp_syscall_cg_slot *s = &fs.script[k][cpu];
-
-	memset(s, 0, sizeof(*s));
-	s->head.cgid = cgid;
-	s->head.seq = seq;
-	s->counts[DP_OFF_SYSCALL_ID + 110] = n;
-	if (fs.n <= k)
-		fs.n = k + 1;
-}
-
-/* One read of cc into a new window; its count of getppid in cgroup cg. */
-static uint64_t read_getppid(struct keyed_collector *cc, const char *cg,
-			     struct window **w)
-{
-	const struct window_hist *h;
-
-	*w = window__new(1, 1, "h");
-	assert_non_null(*w);
-	assert_int_equal(keyed_collector__read(cc, *w), 0);
-	h = find(*w, DP_F_SYSCALL_ID, cg);
-	return h ? window_hist__count(h, 110) : 0;
-}
-
-static struct keyed_collector *slot_collector(struct cgroup_paths *cp,
-					      struct cg_slots **sl)
-{
-	struct keyed_collector *cc = keyed_collector__new(3, &sys_desc,
-							  cgroup_name, cp);
-
-	*sl = cg_slots__new(SLOT_FD, SLOT_CPUS, DP_SYSCALL_BINS,
-			    sizeof(struct dp_syscall_cg_slot));
-	assert_non_null(cc);
-	assert_non_null(*sl);
-	assert_int_equal(keyed_collector__use_slots(cc, *sl), 0);
-	memset(&fake, 0, sizeof(fake));
-	memset(&fs, 0, sizeof(fs));
-	fake.value_size = sizeof(struct dp_syscall_cgroup_hist);
-	return cc;
-}
-
-static void slots__slot_only_then_flushed__each_count_once(void **state)
-{
-	struct cgroup_paths *cp = cgroup_paths__new(root);
-	struct cg_slots *sl;
-	struct keyed_collector *cc = slot_collector(cp, &sl);
-	struct window *w;
-
-	(void)state;
-	/* /a only in CPU 1's slot (the map has no entry yet): 7. */
-	slot_copy(0, 1, ino_a, 0, 7);
-	assert_int_equal(keyed_collector__read(cc, NULL), 0);	/* prime */
-	/* 2 more in the slot, and /b.slice's 4 in the map and CPU 0's 3 */
-	fake.n = 1;
-	fake.keys[0] = ino_b;
-	fake.vals[0].sys.counts[DP_OFF_SYSCALL_ID + 110] = 4;
-	fs.n = fs.next = 0;
-	slot_copy(0, 1, ino_a, 0, 9);
-	slot_copy(0, 0, ino_b, 6, 3);
-	assert_int_equal(read_getppid(cc, "/a", &w), 2);
-	assert_int_equal(window_hist__count(find(w, DP_F_SYSCALL_ID,
-						 "/b.slice"), 110), 7);
-	window__free(w);
-	/* CPU 1 flushed /a's 9 into the map and now holds /b.slice's 1. */
-	fake.n = 2;
-	fake.keys[1] = ino_a;
-	fake.vals[1].sys.counts[DP_OFF_SYSCALL_ID + 110] = 9;
-	fs.n = fs.next = 0;
-	slot_copy(0, 1, ino_b, 2, 1);
-	slot_copy(0, 0, ino_b, 6, 3);
-	assert_int_equal(read_getppid(cc, "/a", &w), 0);	/* not twice */
-	assert_int_equal(window_hist__count(find(w, DP_F_SYSCALL_ID,
-						 "/b.slice"), 110), 1);
-	window__free(w);
-	assert_int_equal(keyed_collector__evicted(cc), 0);
-	keyed_collector__free(cc);
-	cg_slots__free(sl);
-	cgroup_paths__free(cp);
-}
-
-static void slots__flush_racing_the_read__retried_not_counted_twice(
-	void **state)
-{
-	struct cgroup_paths *cp = cgroup_paths__new(root);
-	struct cg_slots *sl;
-	struct keyed_collector *cc = slot_collector(cp, &sl);
-	struct window *w;
-
-	(void)state;
-	fake.n = 1;
-	fake.keys[0] = ino_a;
-	fake.vals[0].sys.counts[DP_OFF_SYSCALL_ID + 110] = 10;
-	slot_copy(0, 0, ino_a, 2, 0);
-	assert_int_equal(keyed_collector__read(cc, NULL), 0);	/* prime */
-	/*
-	 * CPU 0's slot holds 5 of /a when the slots are read (copies 0 and
-	 * 1), then flushes them into the map before the map is read, and
-	 * is /b.slice's when read again (copy 2, seq moved on): 10 + 5 + 5
-	 * if believed. The second try sees 15 in the map, the slot settled.
-	 */
-	fs.n = fs.next = 0;
-	slot_copy(0, 0, ino_a, 2, 5);
-	slot_copy(1, 0, ino_a, 2, 5);
-	slot_copy(2, 0, ino_b, 4, 0);
-	slot_copy(3, 0, ino_b, 4, 0);
-	fs.flush_at = 2;
-	fs.flush_key = 0;
-	fs.flush_bin = DP_OFF_SYSCALL_ID + 110;
-	fs.flush_n = 5;
-	assert_int_equal(read_getppid(cc, "/a", &w), 5);
-	window__free(w);
-	assert_int_equal(fs.next, 6);	/* two tries of three reads */
-	keyed_collector__free(cc);
-	cg_slots__free(sl);
-	cgroup_paths__free(cp);
-}
-
-static void slots__never_settled__left_for_the_next_read(void **state)
-{
-	struct cgroup_paths *cp = cgroup_paths__new(root);
-	struct cg_slots *sl;
-	struct keyed_collector *cc = slot_collector(cp, &sl);
-	struct window *w;
-
-	(void)state;
-	fake.n = 1;
-	fake.keys[0] = ino_a;
-	fake.vals[0].sys.counts[DP_OFF_SYSCALL_ID + 110] = 10;
-	slot_copy(0, 0, ino_a, 2, 1);
-	assert_int_equal(keyed_collector__read(cc, NULL), 0);	/* 11 */
-	/* mid-flush (seq odd) at every read: /a is neither counted nor lost */
-	fs.n = fs.next = 0;
-	slot_copy(0, 0, ino_a, 3, 4);
-	assert_int_equal(read_getppid(cc, "/a", &w), 0);
-	assert_int_equal(w->n, 0);
-	window__free(w);
-	assert_int_equal(fs.next, 3 * CG_SLOTS_TRIES);
-	assert_int_equal(keyed_collector__evicted(cc), 0);
-	/* settled: the map has 14, the slot is /b.slice's */
-	fake.vals[0].sys.counts[DP_OFF_SYSCALL_ID + 110] = 14;
-	fs.n = fs.next = 0;
-	slot_copy(0, 0, ino_b, 4, 0);
-	assert_int_equal(read_getppid(cc, "/a", &w), 3);
-	window__free(w);
-	keyed_collector__free(cc);
-	cg_slots__free(sl);
-	cgroup_paths__free(cp);
-}
-
 static void new__value_smaller_than_its_bins__einval(void **state)
 {
 	struct keyed_map_desc d = net_desc;
@@ -635,9 +454,6 @@ int main(void)
 		cmocka_unit_test(read__net_group__net_features_at_their_offsets),
 		cmocka_unit_test(read__program_keys__named_by_executable),
 		cmocka_unit_test(new__value_smaller_than_its_bins__einval),
-		cmocka_unit_test(slots__slot_only_then_flushed__each_count_once),
-		cmocka_unit_test(slots__flush_racing_the_read__retried_not_counted_twice),
-		cmocka_unit_test(slots__never_settled__left_for_the_next_read),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

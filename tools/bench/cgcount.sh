@@ -20,11 +20,6 @@
 #                 CPU 0: every context switch changes cgroup, the per-CPU
 #                 slot candidates' worst case (one flush per switch)
 #
-# CGCOUNT_DP=1 measures driftprobe itself instead of the candidates: its
-# defaults (dp) and --per-cgroup (dp-per-cgroup), and with
-# BENCH_COMPARE=BINARY that build with --per-cgroup (dp-compare), in the
-# same three shapes (the ping-pong: one slot flush per switch).
-#
 # usage: tools/bench/cgcount.sh [MIN_ROUNDS] [CALLS]    (root, from the repo)
 set -euo pipefail
 
@@ -89,18 +84,6 @@ declare -A obj=(
 	[e-slotsw]=cgcount_slotsw
 )
 order=(none floor host cgid a-hash b-pcpuhash c-storage d-slot e-slotsw)
-# driftprobe's own configs (CGCOUNT_DP=1): command, attached when it holds
-# its 17 programs or more
-declare -A cmd=()
-if [ -n "${CGCOUNT_DP:-}" ]; then
-	cmd[dp]="./driftprobe record --interval 3600 -o /dev/null"
-	cmd[dp-per-cgroup]="./driftprobe record --per-cgroup --interval 3600 -o /dev/null"
-	order=(none floor dp dp-per-cgroup)
-	if [ -n "${BENCH_COMPARE:-}" ]; then
-		cmd[dp-compare]="$BENCH_COMPARE record --per-cgroup --interval 3600 -o /dev/null"
-		order+=(dp-compare)
-	fi
-fi
 
 # in_cgroup COMMAND...: run COMMAND in the benchmark's cgroup, time-capped.
 in_cgroup() {
@@ -112,9 +95,7 @@ in_cgroup() {
 measure() {
 	local name=$1 r=$2 one a b rtt
 
-	if [ -n "${cmd[$name]:-}" ]; then
-		bench_start "$name" "${cmd[$name]}" 17 || return 1
-	elif [ -n "${obj[$name]}" ]; then
+	if [ -n "${obj[$name]}" ]; then
 		# Every candidate, like the floor, has three programs.
 		bench_start "$name" "$OUT/hold $OUT/${obj[$name]}.bpf.o" 3 ||
 			return 1

@@ -50,7 +50,7 @@ declare -A cmd=(
 	[syscount-L]="syscount -L"
 )
 # programs each config attaches (to know when it is live)
-declare -A progs=([none]=0 [floor]=3 [driftprobe]=15 [dp-no-exemplars]=15 [dp-latency-exact]=15 [dp-per-cgroup]=16 [dp-per-program]=15 [bpftrace-count]=1
+declare -A progs=([none]=0 [floor]=3 [driftprobe]=15 [dp-no-exemplars]=15 [dp-latency-exact]=15 [dp-per-cgroup]=15 [dp-per-program]=15 [bpftrace-count]=1
 	[bpftrace-latency]=2 [syscount]=2 [syscount-L]=2)
 order=(none floor driftprobe dp-no-exemplars dp-latency-exact dp-per-cgroup dp-per-program bpftrace-count bpftrace-latency syscount syscount-L)
 if [ -n "${BENCH_COMPARE:-}" ]; then
