@@ -195,8 +195,10 @@ int BPF_PROG(node_switch, bool preempt, struct task_struct *prev,
 
 	if (runq_sched_info) {
 		queued = next->sched_info.last_queued;
+		if (!queued)
+			return 0;	/* not waiting: most switches to idle */
 		now = next->se.cfs_rq->rq->clock;	/* this CPU's */
-		if (queued && now >= queued)
+		if (now >= queued)
 			count_runq_wait(next, now - queued);
 		return 0;
 	}
