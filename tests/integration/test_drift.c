@@ -40,6 +40,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include <json-c/json.h>
+#include <driftprobe/buckets.h>
 #include "feature.h"
 #include "harness.h"
 
@@ -367,7 +368,7 @@ static int openat_named(const char *path, const char *cgroup, const char *who,
 
 	assert_non_null(f);
 	snprintf(bin, sizeof(bin), "%u",
-		 DP_SYSCALL_ID_BINS > SYS_openat ? (unsigned int)SYS_openat : 0);
+		 dp_bucket_categorical(SYS_openat, DP_SYSCALL_ID_BINS));
 	*records = 0;
 	while (getline(&line, &cap, f) > 0) {
 		struct json_object *o = json_tokener_parse(line), *x, *ex;
